@@ -1,0 +1,32 @@
+# sidecar-injector: the webhook (Quarkus app at the root) and the proxy (proxy/).
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -o errexit -o nounset -o pipefail -c
+.DEFAULT_GOAL := help
+
+JAVA_HOME := $(shell hack/java-home.sh)
+ifeq ($(JAVA_HOME),)
+$(error no JDK 25 found: set JAVA_HOME to a JDK 25+ or install Temurin 25 under /usr/lib/jvm)
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+MVN := ./mvnw -B -ntp
+PROXY_MVN := $(MVN) -f proxy/pom.xml
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target)
+	$(MVN) -DskipTests package
+	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) -DskipTests package; fi
+
+.PHONY: run
+run: ## Run the webhook on https://localhost:8443 with built-in defaults (no cluster needed)
+	hack/run-local.sh
+
+.PHONY: test
+test: ## Run every test: webhook unit, golden and HTTPS tests; proxy unit and netns end-to-end tests
+	$(MVN) verify
+	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) verify; fi

@@ -1,0 +1,2 @@
+package dev.sidecarinjector;
+class Placeholder {}
