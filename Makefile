@@ -30,3 +30,7 @@ run: ## Run the webhook on https://localhost:8443 with built-in defaults (no clu
 test: ## Run every test: webhook unit, golden and HTTPS tests; proxy unit and netns end-to-end tests
 	$(MVN) verify
 	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) verify; fi
+
+.PHONY: demo
+demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod
+	hack/demo.sh

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the webhook on https://localhost:8443 with built-in defaults and no cluster.
+# Without TLS_CERT_FILE/TLS_KEY_FILE it creates a development CA and serving certificate under target/dev-certs.
+set -o errexit -o nounset -o pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -z "${TLS_CERT_FILE:-}" || -z "${TLS_KEY_FILE:-}" ]]; then
+  certs="target/dev-certs"
+  if [[ ! -s "${certs}/tls.crt" ]] || ! openssl x509 -checkend 3600 -noout -in "${certs}/tls.crt" >/dev/null 2>&1; then
+    hack/dev-certs.sh "${certs}"
+  fi
+  export TLS_CERT_FILE="${PWD}/${certs}/tls.crt" TLS_KEY_FILE="${PWD}/${certs}/tls.key"
+  ca="${PWD}/${certs}/ca.crt"
+else
+  ca="the CA that signed ${TLS_CERT_FILE}"
+fi
+
+if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+  ./mvnw -B -ntp -q -DskipTests package
+fi
+
+cat <<MSG
+sidecar-injector: serving https://localhost:8443 (no cluster: the built-in policy opts in namespace "default")
+  CA certificate: ${ca}
+  try it:   curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admission-review.json https://localhost:8443/inject
+  or:       make demo
+MSG
+exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve

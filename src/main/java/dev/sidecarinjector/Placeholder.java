@@ -1,2 +1,0 @@
-package dev.sidecarinjector;
-class Placeholder {}

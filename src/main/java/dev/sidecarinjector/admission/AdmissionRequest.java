@@ -1,0 +1,20 @@
+package dev.sidecarinjector.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The fields of an {@code admission.k8s.io/v1} AdmissionRequest that the injector uses. */
+public record AdmissionRequest(
+        String uid,
+        String group,
+        String kind,
+        String operation,
+        String namespace,
+        String name,
+        boolean dryRun,
+        JsonNode object) {
+
+    /** True when the object is a core/v1 Pod. */
+    public boolean isPod() {
+        return group.isEmpty() && "Pod".equals(kind);
+    }
+}

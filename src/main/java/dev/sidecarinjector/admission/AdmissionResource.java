@@ -1,0 +1,39 @@
+package dev.sidecarinjector.admission;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Adapts HTTP to {@link AdmissionHandler}: {@code POST /inject} and its alias {@code POST /mutate}. Nothing else lives here. */
+@Path("/")
+public class AdmissionResource {
+
+    private final AdmissionHandler handler;
+
+    public AdmissionResource(AdmissionHandler handler) {
+        this.handler = handler;
+    }
+
+    @POST
+    @Path("inject")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response inject(byte[] body) {
+        try {
+            return Response.ok(handler.handle(body)).build();
+        } catch (BadReviewException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(AdmissionReviewCodec.error(e.getMessage())).build();
+        }
+    }
+
+    @POST
+    @Path("mutate")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response mutate(byte[] body) {
+        return inject(body);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sidecarinjector.admission;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Decodes an AdmissionReview and encodes the reply. Every malformed input becomes a {@link BadReviewException}
+ * naming the field; the parser rejects duplicate keys and limits nesting so a hostile body cannot exhaust the stack.
+ */
+public final class AdmissionReviewCodec {
+
+    public static final String API_VERSION = "admission.k8s.io/v1";
+    public static final String KIND = "AdmissionReview";
+    private static final int MAX_NESTING = 200;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    }
+
+    private AdmissionReviewCodec() {
+    }
+
+    public static AdmissionRequest decode(byte[] body) {
+        JsonNode review;
+        try {
+            review = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadReviewException("body cannot be read: " + e.getMessage());
+        }
+        if (review == null || !review.isObject()) {
+            throw new BadReviewException("body is not a JSON object");
+        }
+        expect(review, "apiVersion", API_VERSION);
+        expect(review, "kind", KIND);
+        var request = review.get("request");
+        if (request == null || !request.isObject()) {
+            throw new BadReviewException("request: missing, or not an object");
+        }
+        var kind = request.get("kind");
+        if (kind == null || !kind.isObject()) {
+            throw new BadReviewException("request.kind: missing, or not an object");
+        }
+        var object = request.get("object");
+        if (object != null && !object.isObject() && !object.isNull()) {
+            throw new BadReviewException("request.object: not an object");
+        }
+        var dryRun = request.get("dryRun");
+        if (dryRun != null && !dryRun.isBoolean() && !dryRun.isNull()) {
+            throw new BadReviewException("request.dryRun: " + dryRun + " is not a boolean");
+        }
+        return new AdmissionRequest(
+                requiredText(request, "uid", "request.uid"),
+                optionalText(kind, "group", "request.kind.group"),
+                requiredText(kind, "kind", "request.kind.kind"),
+                requiredText(request, "operation", "request.operation"),
+                optionalText(request, "namespace", "request.namespace"),
+                optionalText(request, "name", "request.name"),
+                dryRun != null && dryRun.asBoolean(),
+                object == null || object.isNull() ? null : object);
+    }
+
+    /** An allowed reply; {@code patch} is a JSON Patch array, or null for no change. */
+    public static ObjectNode allowed(String uid, JsonNode patch) {
+        var review = review(uid, true);
+        if (patch != null && !patch.isEmpty()) {
+            var response = (ObjectNode) review.get("response");
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return review;
+    }
+
+    /** A refusal with a message the API server shows to whoever created the pod. */
+    public static ObjectNode denied(String uid, String message) {
+        var review = review(uid, false);
+        var status = ((ObjectNode) review.get("response")).putObject("status");
+        status.put("code", 400);
+        status.put("reason", "BadRequest");
+        status.put("message", message);
+        return review;
+    }
+
+    /** The JSON body of an HTTP 4xx answer for a body that is not a usable AdmissionReview. */
+    public static ObjectNode error(String message) {
+        var error = JSON.createObjectNode();
+        error.put("error", message);
+        return error;
+    }
+
+    public static ObjectMapper mapper() {
+        return JSON;
+    }
+
+    private static ObjectNode review(String uid, boolean allowed) {
+        var review = JSON.createObjectNode();
+        review.put("apiVersion", API_VERSION);
+        review.put("kind", KIND);
+        var response = review.putObject("response");
+        response.put("uid", uid);
+        response.put("allowed", allowed);
+        return review;
+    }
+
+    private static void expect(JsonNode node, String field, String expected) {
+        var value = node.get(field);
+        if (value == null || !value.isTextual() || !expected.equals(value.asText())) {
+            throw new BadReviewException(field + ": " + (value == null ? "missing" : value.toString()) + ", expected \"" + expected + "\"");
+        }
+    }
+
+    private static String requiredText(JsonNode node, String field, String path) {
+        var value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new BadReviewException(path + ": " + (value == null ? "missing" : value.toString()) + ", expected a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode node, String field, String path) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw new BadReviewException(path + ": " + value + " is not a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sidecarinjector.admission;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** The injection counters and latency histogram served at {@code /q/metrics}. */
+@ApplicationScoped
+public class InjectionMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter requests;
+    private final Counter success;
+    private final Timer latency;
+
+    public InjectionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.requests = Counter.builder("sidecar.injection.requests").description("Admission requests received").register(registry);
+        this.success = Counter.builder("sidecar.injection.success").description("Pods injected").register(registry);
+        this.latency = Timer.builder("sidecar.injection.duration")
+                .description("Time to answer one admission request")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Counts one answered request and its latency. */
+    public void record(Outcome outcome, long startNanos) {
+        requests.increment();
+        switch (outcome.kind()) {
+            case INJECTED -> success.increment();
+            case SKIPPED -> counter("sidecar.injection.skip", "Pods admitted without injection", outcome.reason()).increment();
+            case FAILED -> counter("sidecar.injection.failure", "Admission requests refused or not understood", outcome.reason()).increment();
+        }
+        latency.record(Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private Counter counter(String name, String description, String reason) {
+        return Counter.builder(name).description(description).tag("reason", reason).register(registry);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sidecarinjector.cli;
+
+import dev.sidecarinjector.config.InjectionSettingsFactory;
+import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InvalidValueException;
+import dev.sidecarinjector.inject.SidecarTemplates;
+import dev.sidecarinjector.inject.TemplateException;
+import dev.sidecarinjector.templates.TemplateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code sidecar-injector kube-inject}: reads Kubernetes YAML, injects every pod template with the same pure
+ * core as the webhook, and prints the result. Exit 0 on success, 1 when a document is invalid (nothing is
+ * printed then), 2 for a usage error.
+ */
+public final class KubeInjectCommand {
+
+    static final String HELP = """
+            usage: sidecar-injector kube-inject -f FILE [options]
+              -f, --filename FILE      Kubernetes YAML to inject, "-" for standard input (required)
+              --namespace NS           namespace for documents that name none (default: default)
+              --namespace-labels K=V[,K=V]
+                                       labels of that namespace; istio-injection=disabled still opts out
+              --config FILE            properties file with injector.* settings (as in application.properties)
+              --templates DIR          directory whose sidecar-*.yaml files replace the built-in templates
+              --explain                print each object's decision and reason to standard error
+            Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs
+            are injected (also inside a List); other documents pass through unchanged.""";
+
+    private final InputStream stdin;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    public KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public int run(String... args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (UsageException e) {
+            stderr.println("error: " + e.getMessage() + "\n" + HELP);
+            return 2;
+        }
+        if (options.help()) {
+            stdout.println(HELP);
+            return 0;
+        }
+        InjectionSettings settings;
+        SidecarTemplates templates;
+        String input;
+        try {
+            settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(options.config()));
+            var store = new TemplateStore(options.templates(), settings);
+            templates = store.current().orElseThrow(() -> new TemplateException(store.lastError().orElse("no templates")));
+            input = options.file().equals("-") ? new String(stdin.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(options.file()));
+        } catch (InvalidValueException | TemplateException | IllegalArgumentException e) {
+            stderr.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            stderr.println("error: cannot read " + e.getMessage());
+            return 2;
+        }
+        var injector = new ManifestInjector(settings, templates, options.namespace(), options.namespaceLabels());
+        var result = injector.inject(input);
+        if (options.explain()) {
+            result.explanations().forEach(stderr::println);
+        }
+        if (!result.errors().isEmpty()) {
+            result.errors().forEach(error -> stderr.println("error: " + error));
+            return 1;
+        }
+        stdout.print(result.yaml());
+        stdout.flush();
+        return 0;
+    }
+
+    /** The parsed command line. */
+    record Options(String file, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
+                   Optional<Path> templates, boolean explain, boolean help) {
+
+        static Options parse(String... args) {
+            String file = null;
+            var namespace = "default";
+            Map<String, String> labels = Map.of();
+            Optional<Path> config = Optional.empty();
+            Optional<Path> templates = Optional.empty();
+            var explain = false;
+            for (var i = 0; i < args.length; i++) {
+                var arg = args[i];
+                var eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
+                var name = eq > 0 ? arg.substring(0, eq) : arg;
+                switch (name) {
+                    case "-h", "--help" -> {
+                        return new Options("-", namespace, labels, config, templates, false, true);
+                    }
+                    case "--explain" -> explain = true;
+                    case "-f", "--filename" -> file = value(args, i++, eq, name);
+                    case "--namespace", "-n" -> namespace = value(args, i++, eq, name);
+                    case "--namespace-labels" -> labels = labels(value(args, i++, eq, name));
+                    case "--config" -> config = Optional.of(Path.of(value(args, i++, eq, name)));
+                    case "--templates" -> templates = Optional.of(Path.of(value(args, i++, eq, name)));
+                    default -> throw new UsageException("unknown flag \"" + arg + "\"");
+                }
+                if (eq > 0) {
+                    i--;
+                }
+            }
+            if (file == null) {
+                throw new UsageException("-f FILE is required (\"-\" reads standard input)");
+            }
+            return new Options(file, namespace, labels, config, templates, explain, false);
+        }
+
+        private static String value(String[] args, int index, int eq, String name) {
+            if (eq > 0) {
+                return args[index].substring(eq + 1);
+            }
+            if (index + 1 >= args.length) {
+                throw new UsageException(name + " needs a value");
+            }
+            return args[index + 1];
+        }
+
+        private static Map<String, String> labels(String text) {
+            var labels = new LinkedHashMap<String, String>();
+            for (var pair : text.split(",")) {
+                var eq = pair.indexOf('=');
+                if (pair.isBlank()) {
+                    continue;
+                }
+                if (eq <= 0) {
+                    throw new UsageException("--namespace-labels: \"" + pair + "\" is not KEY=VALUE");
+                }
+                labels.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
+            return labels;
+        }
+    }
+
+    /** A command line that cannot be run. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sidecarinjector.config;
+
+import dev.sidecarinjector.inject.CidrList;
+import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InvalidValueException;
+import dev.sidecarinjector.inject.NamespaceLabel;
+import dev.sidecarinjector.inject.PortList;
+import dev.sidecarinjector.inject.ProxyPorts;
+import dev.sidecarinjector.inject.ProxyResources;
+import dev.sidecarinjector.inject.ResourceQuantity;
+import dev.sidecarinjector.inject.TrafficRules;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns the configuration mappings into the core's {@link InjectionSettings}, validating every value with the
+ * same parsers as the pod annotations, so a bad property is named just like a bad annotation.
+ */
+public final class InjectionSettingsFactory {
+
+    private static final String PROXY = "injector.proxy.";
+    private static final String INTERCEPTION = "injector.interception.";
+
+    private InjectionSettingsFactory() {
+    }
+
+    public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception) {
+        var ports = new ProxyPorts(
+                port(PROXY + "inbound-port", proxy.inboundPort()),
+                port(PROXY + "outbound-port", proxy.outboundPort()),
+                port(PROXY + "health-port", proxy.healthPort()),
+                port(PROXY + "metrics-port", proxy.metricsPort()));
+        var resources = new ProxyResources(
+                quantity(PROXY + "cpu-request", proxy.cpuRequest()),
+                quantity(PROXY + "memory-request", proxy.memoryRequest()),
+                quantity(PROXY + "cpu-limit", proxy.cpuLimit()),
+                quantity(PROXY + "memory-limit", proxy.memoryLimit()))
+                .checked(PROXY + "cpu-request", PROXY + "cpu-limit", "cpu")
+                .checked(PROXY + "memory-request", PROXY + "memory-limit", "memory");
+        var traffic = new TrafficRules(
+                PortList.parse(INTERCEPTION + "include-inbound-ports", interception.includeInboundPorts(), true),
+                PortList.parse(INTERCEPTION + "exclude-inbound-ports", interception.excludeInboundPorts().orElse(""), false),
+                PortList.parse(INTERCEPTION + "exclude-outbound-ports", interception.excludeOutboundPorts().orElse(""), false),
+                CidrList.parse(INTERCEPTION + "include-outbound-cidrs", interception.includeOutboundCidrs(), true),
+                CidrList.parse(INTERCEPTION + "exclude-outbound-cidrs", interception.excludeOutboundCidrs().orElse(""), false));
+        if (proxy.drainSeconds() < 0) {
+            throw new InvalidValueException(PROXY + "drain-seconds", Integer.toString(proxy.drainSeconds()), "must not be negative");
+        }
+        return new InjectionSettings(
+                new NamespaceLabel(namespaces.labelKey(), namespaces.enabledValue(), namespaces.disabledValue()),
+                new HashSet<>(namespaces.ignored().orElse(List.of())),
+                proxy.image(),
+                proxy.imagePullPolicy(),
+                proxy.placement(),
+                proxy.holdApplicationUntilProxyStarts(),
+                resources,
+                id(PROXY + "uid", proxy.uid()),
+                id(PROXY + "gid", proxy.gid()),
+                ports,
+                interception.mode(),
+                traffic,
+                proxy.drainSeconds());
+    }
+
+    /**
+     * Reads the settings outside Quarkus (kube-inject): built-in defaults, then the optional properties file,
+     * then system properties and environment, exactly as the webhook resolves them.
+     */
+    public static SmallRyeConfig standaloneConfig(Optional<Path> propertiesFile) throws IOException {
+        var builder = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .withMapping(NamespaceConfig.class)
+                .withMapping(ProxyConfig.class)
+                .withMapping(InterceptionConfig.class);
+        if (propertiesFile.isPresent()) {
+            URL url = propertiesFile.get().toUri().toURL();
+            builder.withSources(new PropertiesConfigSource(url, 500));
+        }
+        return builder.build();
+    }
+
+    public static InjectionSettings from(SmallRyeConfig config) {
+        return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
+                config.getConfigMapping(InterceptionConfig.class));
+    }
+
+    private static int port(String field, int value) {
+        return PortList.parse(field, Integer.toString(value), false).ports().getFirst();
+    }
+
+    private static long id(String field, long value) {
+        if (value < 0 || value > 0xFFFFFFFEL) {
+            throw new InvalidValueException(field, Long.toString(value), "is not a valid user or group id");
+        }
+        return value;
+    }
+
+    private static Optional<ResourceQuantity> quantity(String field, Optional<String> value) {
+        return value.map(v -> ResourceQuantity.parse(field, v));
+    }
+}

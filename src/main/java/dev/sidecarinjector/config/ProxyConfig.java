@@ -1,0 +1,70 @@
+package dev.sidecarinjector.config;
+
+import dev.sidecarinjector.inject.Placement;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** The injected proxy: image, placement, resources, identity and ports. Pods override some of these with annotations. */
+@ConfigMapping(prefix = "injector.proxy")
+public interface ProxyConfig {
+
+    /** Proxy image; per pod: sidecar.istio.io/proxyImage. */
+    @WithDefault("sidecar-proxy:0.1.0")
+    String image();
+
+    /** Image pull policy of the proxy and init containers. */
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** {@code container}, or {@code native} (init container with restartPolicy Always); per pod: sidecar.istio.io/nativeSidecar. */
+    @WithDefault("container")
+    Placement placement();
+
+    /** Start the proxy first and hold the app until the proxy is ready; per pod: proxy.istio.io/config holdApplicationUntilProxyStarts. */
+    @WithDefault("false")
+    boolean holdApplicationUntilProxyStarts();
+
+    /** CPU request; per pod: sidecar.istio.io/proxyCPU. */
+    @WithDefault("100m")
+    Optional<String> cpuRequest();
+
+    /** Memory request; per pod: sidecar.istio.io/proxyMemory. */
+    @WithDefault("64Mi")
+    Optional<String> memoryRequest();
+
+    /** CPU limit, none by default; per pod: sidecar.istio.io/proxyCPULimit. */
+    Optional<String> cpuLimit();
+
+    /** Memory limit; per pod: sidecar.istio.io/proxyMemoryLimit. */
+    @WithDefault("128Mi")
+    Optional<String> memoryLimit();
+
+    /** User id the proxy runs as; iptables returns this uid's traffic untouched. */
+    @WithDefault("1337")
+    long uid();
+
+    /** Group id the proxy runs as. */
+    @WithDefault("1337")
+    long gid();
+
+    /** Port the proxy accepts redirected inbound connections on. */
+    @WithDefault("15006")
+    int inboundPort();
+
+    /** Port the proxy accepts redirected outbound connections on. */
+    @WithDefault("15001")
+    int outboundPort();
+
+    /** Port of the proxy's /healthz/ready, never intercepted. */
+    @WithDefault("15021")
+    int healthPort();
+
+    /** Port of the proxy's /stats/prometheus, never intercepted. */
+    @WithDefault("15090")
+    int metricsPort();
+
+    /** Seconds the proxy lets open connections finish after SIGTERM. */
+    @WithDefault("5")
+    int drainSeconds();
+}

@@ -1,0 +1,27 @@
+package dev.sidecarinjector.inject;
+
+/** The annotation and label names users write on pods, Istio's where Istio has one. */
+public final class Annotations {
+    public static final String INJECT = "sidecar.istio.io/inject";
+    public static final String STATUS = "sidecar.istio.io/status";
+    public static final String PROXY_IMAGE = "sidecar.istio.io/proxyImage";
+    public static final String PROXY_CPU = "sidecar.istio.io/proxyCPU";
+    public static final String PROXY_MEMORY = "sidecar.istio.io/proxyMemory";
+    public static final String PROXY_CPU_LIMIT = "sidecar.istio.io/proxyCPULimit";
+    public static final String PROXY_MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
+    public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
+    public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
+    public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
+    public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";
+    public static final String INCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/includeOutboundIPRanges";
+    public static final String EXCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/excludeOutboundIPRanges";
+    /** Istio's per-pod proxy configuration; only {@code holdApplicationUntilProxyStarts} is read from it. */
+    public static final String PROXY_CONFIG = "proxy.istio.io/config";
+    public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+    public static final String PROMETHEUS_SCRAPE = "prometheus.io/scrape";
+    public static final String PROMETHEUS_PORT = "prometheus.io/port";
+    public static final String PROMETHEUS_PATH = "prometheus.io/path";
+
+    private Annotations() {
+    }
+}

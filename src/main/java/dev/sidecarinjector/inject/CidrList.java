@@ -1,0 +1,64 @@
+package dev.sidecarinjector.inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A comma-separated list of IPv4 CIDR ranges, or {@code *} for every destination where the field allows it.
+ * A bare address is taken as a /32, as Istio does.
+ */
+public record CidrList(boolean all, List<String> cidrs) {
+
+    public static final CidrList NONE = new CidrList(false, List.of());
+    public static final CidrList ALL = new CidrList(true, List.of());
+    private static final Pattern IPV4_CIDR = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})(?:/([0-9]{1,2}))?");
+
+    public CidrList {
+        cidrs = List.copyOf(cidrs);
+    }
+
+    /** Parses the field's value; {@code wildcardAllowed} says whether {@code *} means every destination here. */
+    public static CidrList parse(String field, String value, boolean wildcardAllowed) {
+        var text = value.strip();
+        if (text.isEmpty()) {
+            return NONE;
+        }
+        if (text.equals("*")) {
+            if (!wildcardAllowed) {
+                throw new InvalidValueException(field, value, "must list CIDR ranges; \"*\" is not allowed here");
+            }
+            return ALL;
+        }
+        var cidrs = new ArrayList<String>();
+        for (var item : text.split(",", -1)) {
+            var cidr = normalise(field, value, item.strip());
+            if (!cidrs.contains(cidr)) {
+                cidrs.add(cidr);
+            }
+        }
+        return new CidrList(false, cidrs);
+    }
+
+    private static String normalise(String field, String value, String cidr) {
+        var match = IPV4_CIDR.matcher(cidr);
+        if (!match.matches()) {
+            throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" is not an IPv4 address or CIDR");
+        }
+        for (var group = 1; group <= 4; group++) {
+            if (Integer.parseInt(match.group(group)) > 255) {
+                throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" has an octet over 255");
+            }
+        }
+        var prefix = match.group(5) == null ? 32 : Integer.parseInt(match.group(5));
+        if (prefix > 32) {
+            throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" has a prefix length over 32");
+        }
+        return match.group(1) + "." + match.group(2) + "." + match.group(3) + "." + match.group(4) + "/" + prefix;
+    }
+
+    /** The canonical text: {@code *}, empty, or ranges joined by commas. */
+    public String text() {
+        return all ? "*" : String.join(",", cidrs);
+    }
+}

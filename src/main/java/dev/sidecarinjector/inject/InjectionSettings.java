@@ -1,0 +1,35 @@
+package dev.sidecarinjector.inject;
+
+import java.util.Set;
+
+/**
+ * Everything the injection core needs from configuration, as plain values. The webhook builds it from
+ * {@code @ConfigMapping}, kube-inject from a properties file: the core never reads configuration itself.
+ */
+public record InjectionSettings(
+        NamespaceLabel namespaceLabel,
+        Set<String> ignoredNamespaces,
+        String proxyImage,
+        String imagePullPolicy,
+        Placement placement,
+        boolean holdApplicationUntilProxyStarts,
+        ProxyResources resources,
+        long proxyUid,
+        long proxyGid,
+        ProxyPorts ports,
+        Interception interception,
+        TrafficRules traffic,
+        int drainSeconds) {
+
+    /** Namespaces that are never injected, whatever the configuration says. */
+    public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
+
+    public InjectionSettings {
+        ignoredNamespaces = Set.copyOf(ignoredNamespaces);
+    }
+
+    /** True when pods of this namespace are never injected. */
+    public boolean ignores(String namespace) {
+        return SYSTEM_NAMESPACES.contains(namespace) || ignoredNamespaces.contains(namespace);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sidecarinjector.inject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A comma-separated list of TCP ports, or {@code *} for all ports where the field allows it.
+ * Kept as the normalised text the proxy's {@code init} command takes.
+ */
+public record PortList(boolean all, List<Integer> ports) {
+
+    public static final PortList NONE = new PortList(false, List.of());
+    public static final PortList ALL = new PortList(true, List.of());
+
+    public PortList {
+        ports = List.copyOf(ports);
+    }
+
+    /** Parses the field's value; {@code wildcardAllowed} says whether {@code *} means every port here. */
+    public static PortList parse(String field, String value, boolean wildcardAllowed) {
+        var text = value.strip();
+        if (text.isEmpty()) {
+            return NONE;
+        }
+        if (text.equals("*")) {
+            if (!wildcardAllowed) {
+                throw new InvalidValueException(field, value, "must list ports; \"*\" is not allowed here");
+            }
+            return ALL;
+        }
+        var ports = new ArrayList<Integer>();
+        for (var item : text.split(",", -1)) {
+            var port = item.strip();
+            if (!port.matches("[0-9]{1,5}")) {
+                throw new InvalidValueException(field, value, "is not a port list: \"" + port + "\" is not a port");
+            }
+            var number = Integer.parseInt(port);
+            if (number < 1 || number > 65535) {
+                throw new InvalidValueException(field, value, "is not a port list: " + number + " is outside 1-65535");
+            }
+            if (!ports.contains(number)) {
+                ports.add(number);
+            }
+        }
+        return new PortList(false, ports);
+    }
+
+    /** The canonical text: {@code *}, empty, or ports joined by commas. */
+    public String text() {
+        if (all) {
+            return "*";
+        }
+        var joined = new StringBuilder();
+        for (var port : ports) {
+            if (!joined.isEmpty()) {
+                joined.append(',');
+            }
+            joined.append(port);
+        }
+        return joined.toString();
+    }
+}

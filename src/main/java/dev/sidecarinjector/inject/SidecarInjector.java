@@ -1,0 +1,31 @@
+package dev.sidecarinjector.inject;
+
+import dev.sidecarinjector.inject.InjectionResult.FailureReason;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * The injection pipeline both the webhook and kube-inject call: decide, read overrides, render, diff.
+ * Pure: the same pod, facts, settings and templates always give the same result.
+ */
+public final class SidecarInjector {
+
+    private SidecarInjector() {
+    }
+
+    public static InjectionResult inject(Pod pod, AdmissionFacts facts, InjectionSettings settings, SidecarTemplates templates) {
+        try {
+            return switch (InjectionPolicy.decide(pod, facts, settings)) {
+                case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip);
+                case InjectionDecision.Inject inject -> {
+                    var spec = PodOverrides.read(PodFields.annotations(pod), settings);
+                    var mutated = SidecarRenderer.render(pod, spec, settings, templates);
+                    yield new InjectionResult.Injected(inject, spec, mutated, PodPatch.between(pod, mutated));
+                }
+            };
+        } catch (InvalidValueException e) {
+            return new InjectionResult.Rejected(FailureReason.INVALID_INPUT, e.getMessage());
+        } catch (TemplateException e) {
+            return new InjectionResult.Rejected(FailureReason.TEMPLATE_ERROR, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sidecarinjector.inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the sidecar into a copy of the pod: the proxy (as a container or a native sidecar), the iptables
+ * init container, the proxy's scratch volume and the annotations that describe the injection. Pure.
+ */
+public final class SidecarRenderer {
+
+    public static final String PROXY_NAME = "sidecar-proxy";
+    public static final String INIT_NAME = "sidecar-init";
+    public static final String TMP_VOLUME = "sidecar-proxy-tmp";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SidecarRenderer() {
+    }
+
+    public static Pod render(Pod original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
+        var pod = JSON.convertValue(original, Pod.class);
+        if (pod.getMetadata() == null) {
+            pod.setMetadata(new ObjectMeta());
+        }
+        if (pod.getSpec() == null) {
+            pod.setSpec(new PodSpec());
+        }
+        var podSpec = pod.getSpec();
+        var containers = new ArrayList<>(nonNull(podSpec.getContainers()));
+        var initContainers = new ArrayList<>(nonNull(podSpec.getInitContainers()));
+        var volumes = new ArrayList<>(nonNull(podSpec.getVolumes()));
+        checkReserved(containers, "spec.containers");
+        checkReserved(initContainers, "spec.initContainers");
+        checkVolumeReserved(volumes);
+        var appContainer = containers.isEmpty() ? null : containers.getFirst().getName();
+
+        var data = TemplateData.of(spec, settings);
+        var proxy = templates.renderProxy(data);
+        var injectedInit = new ArrayList<Container>();
+        if (settings.interception() == Interception.IPTABLES) {
+            injectedInit.add(templates.renderInit(data));
+        }
+        if (spec.placement() == Placement.NATIVE) {
+            injectedInit.add(proxy);
+        } else if (spec.holdApplicationUntilProxyStarts()) {
+            containers.addFirst(proxy);
+        } else {
+            containers.add(proxy);
+        }
+        initContainers.addAll(0, injectedInit);
+        volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withEmptyDir(new EmptyDirVolumeSource("Memory", null)).build());
+        podSpec.setContainers(containers);
+        podSpec.setInitContainers(initContainers);
+        podSpec.setVolumes(volumes);
+
+        var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
+        annotations.put(Annotations.STATUS, InjectionStatus.of(spec, injectedInit).json());
+        if (appContainer != null) {
+            annotations.putIfAbsent(Annotations.DEFAULT_CONTAINER, appContainer);
+        }
+        if (!annotations.containsKey(Annotations.PROMETHEUS_SCRAPE)) {
+            annotations.put(Annotations.PROMETHEUS_SCRAPE, "true");
+            annotations.put(Annotations.PROMETHEUS_PORT, Integer.toString(settings.ports().metrics()));
+            annotations.put(Annotations.PROMETHEUS_PATH, "/stats/prometheus");
+        }
+        pod.getMetadata().setAnnotations(annotations);
+        return pod;
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static void checkReserved(List<Container> containers, String field) {
+        for (var i = 0; i < containers.size(); i++) {
+            var name = containers.get(i).getName();
+            if (PROXY_NAME.equals(name) || INIT_NAME.equals(name)) {
+                throw new InvalidValueException(field + "[" + i + "].name", name, "is reserved for the injected sidecar");
+            }
+        }
+    }
+
+    private static void checkVolumeReserved(List<Volume> volumes) {
+        for (var i = 0; i < volumes.size(); i++) {
+            if (TMP_VOLUME.equals(volumes.get(i).getName())) {
+                throw new InvalidValueException("spec.volumes[" + i + "].name", TMP_VOLUME, "is reserved for the injected sidecar");
+            }
+        }
+    }
+
+    /** The variables the templates see; docs/templates.md lists them. */
+    static final class TemplateData {
+        private TemplateData() {
+        }
+
+        static Map<String, Object> of(SidecarSpec spec, InjectionSettings settings) {
+            var resources = spec.resources();
+            var proxy = new LinkedHashMap<String, Object>();
+            proxy.put("name", PROXY_NAME);
+            proxy.put("image", spec.image());
+            proxy.put("imagePullPolicy", settings.imagePullPolicy());
+            proxy.put("native", spec.placement() == Placement.NATIVE);
+            proxy.put("holdUntilReady", spec.holdApplicationUntilProxyStarts() && spec.placement() == Placement.CONTAINER);
+            proxy.put("uid", settings.proxyUid());
+            proxy.put("gid", settings.proxyGid());
+            proxy.put("drainSeconds", settings.drainSeconds());
+            proxy.put("tmpVolume", TMP_VOLUME);
+            proxy.put("cpuRequest", resources.cpuRequest().map(ResourceQuantity::text).orElse(""));
+            proxy.put("memoryRequest", resources.memoryRequest().map(ResourceQuantity::text).orElse(""));
+            proxy.put("cpuLimit", resources.cpuLimit().map(ResourceQuantity::text).orElse(""));
+            proxy.put("memoryLimit", resources.memoryLimit().map(ResourceQuantity::text).orElse(""));
+            var hasRequests = resources.cpuRequest().isPresent() || resources.memoryRequest().isPresent();
+            var hasLimits = resources.cpuLimit().isPresent() || resources.memoryLimit().isPresent();
+            proxy.put("hasRequests", hasRequests);
+            proxy.put("hasLimits", hasLimits);
+            proxy.put("hasResources", hasRequests || hasLimits);
+            var ports = settings.ports();
+            var traffic = spec.traffic();
+            return Map.of(
+                    "proxy", proxy,
+                    "init", Map.of("name", INIT_NAME),
+                    "ports", Map.of("inbound", ports.inbound(), "outbound", ports.outbound(), "health", ports.health(), "metrics", ports.metrics()),
+                    "traffic", Map.of(
+                            "includeInboundPorts", traffic.includeInboundPorts().text(),
+                            "excludeInboundPorts", traffic.excludeInboundPorts().text(),
+                            "excludeOutboundPorts", traffic.excludeOutboundPorts().text(),
+                            "includeOutboundCidrs", traffic.includeOutboundCidrs().text(),
+                            "excludeOutboundCidrs", traffic.excludeOutboundCidrs().text()));
+        }
+    }
+}

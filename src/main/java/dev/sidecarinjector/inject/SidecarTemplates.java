@@ -1,0 +1,151 @@
+package dev.sidecarinjector.inject;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Expression;
+import io.quarkus.qute.RawString;
+import io.quarkus.qute.ResultMapper;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The compiled Qute templates for the proxy and the init container. Every string an expression prints is a
+ * quoted YAML scalar (Qute only knows HTML escaping), so a value can never change the document's structure.
+ */
+public final class SidecarTemplates {
+
+    public static final String PROXY = "sidecar-proxy.yaml";
+    public static final String INIT = "sidecar-init.yaml";
+    public static final String RESOURCES = "sidecar-resources.yaml";
+    /** The files a template set is made of; an override directory may replace any of them. */
+    public static final List<String> FILES = List.of(PROXY, INIT, RESOURCES);
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Template proxy;
+    private final Template init;
+
+    private SidecarTemplates(Template proxy, Template init) {
+        this.proxy = proxy;
+        this.init = init;
+    }
+
+    /** Compiles a template set; a syntax error is a {@link TemplateException} naming the file. */
+    public static SidecarTemplates compile(Map<String, String> sources) {
+        for (var file : FILES) {
+            if (!sources.containsKey(file)) {
+                throw new TemplateException("template " + file + " is missing");
+            }
+        }
+        var engine = Engine.builder()
+                .addDefaults()
+                .strictRendering(true)
+                .removeStandaloneLines(true)
+                .addResultMapper(new YamlScalars())
+                .addLocator(id -> Optional.ofNullable(sources.get(id))
+                        .map(text -> new io.quarkus.qute.TemplateLocator.TemplateLocation() {
+                            @Override
+                            public java.io.Reader read() {
+                                return new StringReader(text);
+                            }
+
+                            @Override
+                            public Optional<io.quarkus.qute.Variant> getVariant() {
+                                return Optional.empty();
+                            }
+                        }))
+                .build();
+        return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT));
+    }
+
+    /** The templates shipped in the application, {@code src/main/resources/templates/}. */
+    public static Map<String, String> builtInSources() {
+        var sources = new LinkedHashMap<String, String>();
+        for (var file : FILES) {
+            try (InputStream in = SidecarTemplates.class.getResourceAsStream("/templates/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("built-in template " + file + " is not on the classpath");
+                }
+                sources.put(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sources;
+    }
+
+    public static SidecarTemplates builtIn() {
+        return compile(builtInSources());
+    }
+
+    Container renderProxy(Map<String, Object> data) {
+        return render(proxy, PROXY, data);
+    }
+
+    Container renderInit(Map<String, Object> data) {
+        return render(init, INIT, data);
+    }
+
+    private static Template parse(Engine engine, Map<String, String> sources, String file) {
+        try {
+            return engine.parse(sources.get(file), null, file);
+        } catch (RuntimeException e) {
+            throw new TemplateException("template " + file + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private static Container render(Template template, String file, Map<String, Object> data) {
+        String yaml;
+        try {
+            yaml = template.render(data);
+        } catch (RuntimeException e) {
+            throw new TemplateException("template " + file + " does not render: " + e.getMessage(), e);
+        }
+        Container container;
+        try {
+            var tree = YAML.readTree(yaml);
+            if (tree == null || !tree.isObject()) {
+                throw new TemplateException("template " + file + " does not render a YAML mapping");
+            }
+            container = JSON.treeToValue(tree, Container.class);
+        } catch (IOException e) {
+            throw new TemplateException("template " + file + " renders invalid YAML for a container: " + e.getMessage(), e);
+        }
+        var unknown = ModelStrictness.unknownFields(container, "container");
+        if (!unknown.isEmpty()) {
+            throw new TemplateException("template " + file + " renders fields a container does not have: " + String.join(", ", unknown));
+        }
+        return container;
+    }
+
+    /** Prints strings as double-quoted YAML scalars (JSON string syntax is valid YAML); numbers and booleans stay plain. */
+    private static final class YamlScalars implements ResultMapper {
+        @Override
+        public boolean appliesTo(TemplateNode.Origin origin, Object result) {
+            return result instanceof CharSequence && !(result instanceof RawString);
+        }
+
+        @Override
+        public String map(Object result, Expression expression) {
+            try {
+                return JSON.writeValueAsString(result.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

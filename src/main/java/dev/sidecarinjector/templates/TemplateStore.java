@@ -1,0 +1,95 @@
+package dev.sidecarinjector.templates;
+
+import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.SidecarTemplates;
+import dev.sidecarinjector.inject.TemplateException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The sidecar templates in force: the built-in ones, each file optionally replaced by one from a directory
+ * (a mounted ConfigMap). A changed directory is re-read on {@link #reload()}; a set that does not compile or
+ * render a valid sample pod is refused, the last good set stays in force and the error is kept for readiness.
+ */
+public final class TemplateStore {
+
+    private static final Logger LOG = Logger.getLogger(TemplateStore.class);
+
+    private final Optional<Path> directory;
+    private final InjectionSettings settings;
+    private final AtomicReference<SidecarTemplates> current = new AtomicReference<>();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private volatile Map<String, String> loadedSources = Map.of();
+
+    public TemplateStore(Optional<Path> directory, InjectionSettings settings) {
+        this.directory = directory;
+        this.settings = settings;
+        reload();
+    }
+
+    /** The templates in force, or empty when none has ever been valid. */
+    public Optional<SidecarTemplates> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /** The error of the last refused template set, if the newest files are not the ones in force. */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError.get());
+    }
+
+    /** Where the templates come from, for the log and readiness. */
+    public String describe() {
+        return directory.map(d -> "built-in templates overridden from " + d).orElse("built-in templates");
+    }
+
+    /** Re-reads the sources; does nothing when they did not change. Returns true when a new set took effect. */
+    public synchronized boolean reload() {
+        Map<String, String> sources;
+        try {
+            sources = readSources();
+        } catch (IOException e) {
+            refuse("cannot read templates from " + directory.orElseThrow() + ": " + e.getMessage());
+            return false;
+        }
+        if (sources.equals(loadedSources)) {
+            return false;
+        }
+        loadedSources = sources;
+        try {
+            var templates = SidecarTemplates.compile(sources);
+            TemplateCheck.renderSample(templates, settings);
+            current.set(templates);
+            lastError.set(null);
+            LOG.infof("sidecar templates loaded: %s", describe());
+            return true;
+        } catch (TemplateException e) {
+            refuse(e.getMessage());
+            return false;
+        }
+    }
+
+    private void refuse(String message) {
+        lastError.set(message);
+        LOG.errorf("sidecar templates refused, %s: %s", current.get() == null ? "no valid templates yet" : "keeping the last good set", message);
+    }
+
+    private Map<String, String> readSources() throws IOException {
+        var sources = new LinkedHashMap<>(SidecarTemplates.builtInSources());
+        if (directory.isPresent()) {
+            for (var file : SidecarTemplates.FILES) {
+                var path = directory.get().resolve(file);
+                if (Files.isReadable(path)) {
+                    sources.put(file, Files.readString(path, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return sources;
+    }
+}
