@@ -17,6 +17,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,7 +75,13 @@ public final class InjectionSettingsFactory {
      * then system properties and environment, exactly as the webhook resolves them.
      */
     public static SmallRyeConfig standaloneConfig(Optional<Path> propertiesFile) throws IOException {
+        return standaloneConfig(propertiesFile, Map.of());
+    }
+
+    /** As {@link #standaloneConfig(Optional)}, with {@code overrides} taking precedence over everything else. */
+    public static SmallRyeConfig standaloneConfig(Optional<Path> propertiesFile, Map<String, String> overrides) throws IOException {
         var builder = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
                 .addDefaultSources()
                 .withMapping(NamespaceConfig.class)
                 .withMapping(ProxyConfig.class)

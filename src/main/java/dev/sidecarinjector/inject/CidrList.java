@@ -43,18 +43,22 @@ public record CidrList(boolean all, List<String> cidrs) {
     private static String normalise(String field, String value, String cidr) {
         var match = IPV4_CIDR.matcher(cidr);
         if (!match.matches()) {
-            throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" is not an IPv4 address or CIDR");
+            throw new InvalidValueException(field, value, "is not an IPv4 address or CIDR" + where(cidr, value));
         }
         for (var group = 1; group <= 4; group++) {
             if (Integer.parseInt(match.group(group)) > 255) {
-                throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" has an octet over 255");
+                throw new InvalidValueException(field, value, "has an octet over 255" + where(cidr, value));
             }
         }
         var prefix = match.group(5) == null ? 32 : Integer.parseInt(match.group(5));
         if (prefix > 32) {
-            throw new InvalidValueException(field, value, "is not a CIDR list: \"" + cidr + "\" has a prefix length over 32");
+            throw new InvalidValueException(field, value, "has a prefix length over 32" + where(cidr, value));
         }
         return match.group(1) + "." + match.group(2) + "." + match.group(3) + "." + match.group(4) + "/" + prefix;
+    }
+
+    private static String where(String cidr, String value) {
+        return cidr.equals(value.strip()) ? "" : " (in \"" + cidr + "\")";
     }
 
     /** The canonical text: {@code *}, empty, or ranges joined by commas. */

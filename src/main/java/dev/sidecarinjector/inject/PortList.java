@@ -32,11 +32,11 @@ public record PortList(boolean all, List<Integer> ports) {
         for (var item : text.split(",", -1)) {
             var port = item.strip();
             if (!port.matches("[0-9]{1,5}")) {
-                throw new InvalidValueException(field, value, "is not a port list: \"" + port + "\" is not a port");
+                throw new InvalidValueException(field, value, port.equals(text) ? "is not a port" : "holds \"" + port + "\", which is not a port");
             }
             var number = Integer.parseInt(port);
             if (number < 1 || number > 65535) {
-                throw new InvalidValueException(field, value, "is not a port list: " + number + " is outside 1-65535");
+                throw new InvalidValueException(field, value, (port.equals(text) ? "is" : "holds " + number + ", which is") + " not a port (1-65535)");
             }
             if (!ports.contains(number)) {
                 ports.add(number);

@@ -1,0 +1,60 @@
+package dev.sidecarinjector.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Golden-file plumbing: list scenario folders, compare with the expected file, or rewrite it with -Dgolden.update=true. */
+public final class Golden {
+
+    public static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .build())
+            .build();
+
+    private Golden() {
+    }
+
+    public static boolean updating() {
+        return Boolean.getBoolean("golden.update");
+    }
+
+    public static List<Path> scenarios(Path root) throws IOException {
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** Compares as data (not text), so the assertion names the first difference in a readable form. */
+    public static void compare(Path expectedFile, JsonNode actual) throws IOException {
+        if (updating()) {
+            Files.writeString(expectedFile, YAML.writeValueAsString(actual));
+            return;
+        }
+        assertTrue(Files.exists(expectedFile), expectedFile + " is missing: run with -Dgolden.update=true and review it");
+        var expected = YAML.readTree(expectedFile.toFile());
+        assertEquals(YAML.writeValueAsString(expected), YAML.writeValueAsString(actual), "golden mismatch for " + expectedFile);
+    }
+
+    /** Text comparison for outputs that are text (kube-inject's YAML). */
+    public static void compareText(Path expectedFile, String actual) throws IOException {
+        if (updating()) {
+            Files.writeString(expectedFile, actual);
+            return;
+        }
+        assertTrue(Files.exists(expectedFile), expectedFile + " is missing: run with -Dgolden.update=true and review it");
+        assertEquals(Files.readString(expectedFile), actual, "golden mismatch for " + expectedFile);
+    }
+}

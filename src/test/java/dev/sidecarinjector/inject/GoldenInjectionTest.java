@@ -1,0 +1,88 @@
+package dev.sidecarinjector.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sidecarinjector.config.InjectionSettingsFactory;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * One scenario per folder under {@code src/test/resources/golden/webhook}: {@code input.yaml} (namespace, its
+ * labels, the operation, settings and the pod) and {@code expected.yaml} (the outcome and the injected pod).
+ * Run with {@code -Dgolden.update=true} to rewrite the expected files, then read the diff.
+ */
+class GoldenInjectionTest {
+
+    private static final Path ROOT = Path.of("src/test/resources/golden/webhook");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestFactory
+    Stream<DynamicTest> goldenScenarios() throws Exception {
+        var scenarios = Golden.scenarios(ROOT);
+        assertTrue(scenarios.size() >= 30, "expected at least 30 golden scenarios, found " + scenarios.size());
+        return scenarios.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+    }
+
+    private static void check(Path dir) throws Exception {
+        var input = Golden.YAML.readTree(dir.resolve("input.yaml").toFile());
+        var podJson = (ObjectNode) input.get("pod");
+        var pod = JSON.treeToValue(podJson, Pod.class);
+        var settings = settings(input.path("settings"));
+        var facts = new AdmissionFacts(input.path("operation").asText("CREATE"), input.path("namespace").asText(),
+                labels(input.path("namespaceLabels")), true);
+        var result = SidecarInjector.inject(pod, facts, settings, SidecarTemplates.builtIn());
+
+        var actual = JSON.createObjectNode();
+        switch (result) {
+            case InjectionResult.Injected injected -> {
+                actual.put("outcome", "injected");
+                actual.put("explanation", injected.decision().explanation());
+                // The patch, applied to the pod exactly as written, must give the mutated pod.
+                var patched = JsonPatch.apply(injected.patch(), podJson);
+                assertEquals(JSON.valueToTree(injected.pod()), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)),
+                        "patch applied to the input differs from the rendered pod");
+                actual.set("pod", patched);
+                var parsed = JSON.treeToValue(patched, Pod.class);
+                assertEquals(java.util.List.of(), ModelStrictness.unknownFields(parsed, "pod"), "unknown fields in the injected pod");
+                var again = SidecarInjector.inject(parsed, facts, settings, SidecarTemplates.builtIn());
+                var skip = assertInstanceOf(InjectionResult.Skipped.class, again, "a second pass must not inject");
+                assertEquals(SkipReason.ALREADY_INJECTED, skip.decision().reason());
+            }
+            case InjectionResult.Skipped skipped -> {
+                actual.put("outcome", "skipped");
+                actual.put("reason", skipped.decision().reason().tag());
+                actual.put("explanation", skipped.decision().explanation());
+            }
+            case InjectionResult.Rejected rejected -> {
+                actual.put("outcome", "rejected");
+                actual.put("reason", rejected.reason().tag());
+                actual.put("message", rejected.message());
+            }
+        }
+        Golden.compare(dir.resolve("expected.yaml"), actual);
+    }
+
+    static InjectionSettings settings(JsonNode overrides) throws Exception {
+        var properties = new LinkedHashMap<String, String>();
+        overrides.fields().forEachRemaining(entry -> properties.put(entry.getKey(), entry.getValue().asText()));
+        return InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.empty(), properties));
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        var labels = new LinkedHashMap<String, String>();
+        node.fields().forEachRemaining(entry -> labels.put(entry.getKey(), entry.getValue().asText()));
+        return labels;
+    }
+}
