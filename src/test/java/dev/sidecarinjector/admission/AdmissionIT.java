@@ -1,0 +1,168 @@
+package dev.sidecarinjector.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.inject.ModelStrictness;
+import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.testing.Reviews;
+import dev.sidecarinjector.testing.WebhookClient;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The webhook over real HTTPS, trusting only the test CA, as kube-apiserver calls it. */
+@QuarkusTest
+@QuarkusTestResource(DevCertificates.class)
+class AdmissionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final WebhookClient webhook = new WebhookClient();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/inject", "/mutate"})
+    void injectsAPodAndEchoesTheUid(String path) throws Exception {
+        var review = Reviews.podCreate("demo");
+        var reply = webhook.post(path, Reviews.bytes(review));
+
+        assertEquals(200, reply.status());
+        var response = reply.body().get("response");
+        assertEquals("admission.k8s.io/v1", reply.body().get("apiVersion").asText());
+        assertEquals("AdmissionReview", reply.body().get("kind").asText());
+        assertEquals(review.at("/request/uid").asText(), response.get("uid").asText());
+        assertTrue(response.get("allowed").asBoolean());
+        assertEquals("JSONPatch", response.get("patchType").asText());
+        var patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
+        var pod = JSON.treeToValue(JsonPatch.apply(patch, review.at("/request/object")), Pod.class);
+        assertEquals(List.of(), ModelStrictness.unknownFields(pod, "pod"));
+        assertEquals(List.of("web", "sidecar-proxy"), pod.getSpec().getContainers().stream().map(Container::getName).toList());
+        assertEquals(List.of("sidecar-init"), pod.getSpec().getInitContainers().stream().map(Container::getName).toList());
+        assertTrue(pod.getMetadata().getAnnotations().containsKey("sidecar.istio.io/status"));
+    }
+
+    @Test
+    void skippedPodIsAllowedWithoutPatch() throws Exception {
+        var reply = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("unlabelled")));
+        var response = reply.body().get("response");
+        assertEquals(200, reply.status());
+        assertTrue(response.get("allowed").asBoolean());
+        assertNull(response.get("patch"));
+        assertNull(response.get("patchType"));
+    }
+
+    @Test
+    void nonPodObjectsAreAllowedUnchanged() throws Exception {
+        var review = Reviews.podCreate("demo");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) review.at("/request/kind")).put("kind", "ConfigMap");
+        var reply = webhook.post("/inject", Reviews.bytes(review));
+        assertEquals(200, reply.status());
+        assertTrue(reply.body().at("/response/allowed").asBoolean());
+        assertTrue(reply.body().at("/response/patch").isMissingNode());
+    }
+
+    @Test
+    void invalidOverrideIsRefusedWithTheAnnotationAndValue() throws Exception {
+        var review = Reviews.podCreate("demo", Map.of("app", "web"), Map.of("traffic.sidecar.istio.io/excludeOutboundPorts", "80x"));
+        var reply = webhook.post("/inject", Reviews.bytes(review));
+        assertEquals(200, reply.status());
+        var response = reply.body().get("response");
+        assertFalse(response.get("allowed").asBoolean());
+        assertTrue(response.get("patch") == null, "a refused pod must carry no patch");
+        var message = response.at("/status/message").asText();
+        assertTrue(message.contains("traffic.sidecar.istio.io/excludeOutboundPorts") && message.contains("\"80x\""), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{not json",
+        "[]",
+        "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{}}",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Pod\",\"request\":{}}",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":7,\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}",
+        ""
+    })
+    void badReviewsGet400WithAMessage(String body) throws Exception {
+        var reply = webhook.post("/inject", body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, reply.status(), () -> "body " + body + " answered " + reply.body());
+        assertFalse(reply.body().path("error").asText().isBlank(), () -> "no error message for " + body);
+    }
+
+    @Test
+    void oversizedBodyGets413() throws Exception {
+        var huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        assertEquals(413, webhook.post("/inject", huge, true).status());
+        assertEquals(200, webhook.get("/q/health/live").status(), "the server stays healthy");
+    }
+
+    @Test
+    void metricsCountOutcomes() throws Exception {
+        var before = metrics();
+        webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo")));
+        webhook.post("/inject", Reviews.bytes(Reviews.podCreate("unlabelled")));
+        webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo", Map.of(), Map.of("sidecar.istio.io/proxyCPU", "lots"))));
+        webhook.post("/inject", "{".getBytes(StandardCharsets.UTF_8));
+        var after = metrics();
+        assertEquals(4.0, delta(before, after, "sidecar_injection_requests_total"));
+        assertEquals(1.0, delta(before, after, "sidecar_injection_success_total"));
+        assertEquals(1.0, delta(before, after, "sidecar_injection_skip_total{reason=\"namespace_not_enabled\"}"));
+        assertEquals(1.0, delta(before, after, "sidecar_injection_failure_total{reason=\"invalid_input\"}"));
+        assertEquals(1.0, delta(before, after, "sidecar_injection_failure_total{reason=\"bad_request\"}"));
+        assertTrue(after.contains("sidecar_injection_duration_seconds_bucket"), "latency histogram");
+    }
+
+    @Test
+    void readinessReportsTlsTemplatesAndNamespaces() throws Exception {
+        var reply = webhook.get("/q/health/ready");
+        assertEquals(200, reply.status());
+        var names = reply.body().get("checks").findValuesAsText("name");
+        assertTrue(names.containsAll(List.of("tls", "templates", "namespace-labels")), names.toString());
+    }
+
+    @Test
+    void rotatedCertificateIsServedWithoutRestart() throws Exception {
+        var before = webhook.servedCertificateSerial();
+        DevCertificates.create();
+        var deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        var served = before;
+        while (served.equals(before) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            served = webhook.servedCertificateSerial();
+        }
+        assertNotEquals(before, served, "the server still presents the old certificate 30 s after rotation");
+        assertEquals(200, webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo"))).status());
+    }
+
+    private String metrics() throws Exception {
+        return webhook.getText("/q/metrics");
+    }
+
+    private static double delta(String before, String after, String series) {
+        return value(after, series) - value(before, series);
+    }
+
+    private static double value(String metrics, String series) {
+        var pattern = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        var match = pattern.matcher(metrics);
+        return match.find() ? Double.parseDouble(match.group(1)) : 0.0;
+    }
+
+}
