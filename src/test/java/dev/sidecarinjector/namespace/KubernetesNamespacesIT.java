@@ -1,0 +1,132 @@
+package dev.sidecarinjector.namespace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.testing.Reviews;
+import dev.sidecarinjector.testing.WebhookClient;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Namespace labels from the informer over the fabric8 mock API server, and Events recorded on the owner. */
+@QuarkusTest
+@TestProfile(KubernetesNamespacesIT.KubernetesSource.class)
+@QuarkusTestResource(DevCertificates.class)
+@WithKubernetesTestServer(crud = true, setup = KubernetesNamespacesIT.Namespaces.class)
+class KubernetesNamespacesIT {
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    private final WebhookClient webhook = new WebhookClient();
+
+    /** Reads namespaces from the API instead of the static policy. */
+    public static class KubernetesSource implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("injector.namespaces.source", "kubernetes");
+        }
+    }
+
+    /** Namespaces that exist before the webhook starts. */
+    public static class Namespaces implements Consumer<KubernetesServer> {
+        @Override
+        public void accept(KubernetesServer server) {
+            namespace(server, "shop", "enabled");
+            namespace(server, "billing", "enabled");
+            namespace(server, "legacy", null);
+        }
+    }
+
+    @Test
+    void labelledNamespaceIsInjectedAndUnlabelledIsNot() throws Exception {
+        assertTrue(injected("shop"));
+        assertFalse(injected("legacy"));
+    }
+
+    @Test
+    void labelChangeIsPickedUpByTheInformer() throws Exception {
+        assertTrue(injected("billing"));
+        var client = server.getClient();
+        client.namespaces().withName("billing").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .addToLabels("istio-injection", "disabled").endMetadata().build());
+        eventually("billing disabled", () -> !injected("billing"));
+        namespace(server, "fresh", "enabled");
+        eventually("new namespace fresh seen", () -> injected("fresh"));
+    }
+
+    @Test
+    void eventsAreRecordedOnTheOwnerButNeverOnDryRun() throws Exception {
+        var dryRun = owned(Reviews.podCreate("shop"), "dry-run-rs");
+        ((ObjectNode) dryRun.get("request")).put("dryRun", true);
+        assertEquals("JSONPatch", webhook.post("/inject", Reviews.bytes(dryRun)).body().at("/response/patchType").asText());
+        webhook.post("/inject", Reviews.bytes(owned(Reviews.podCreate("shop"), "web-rs")));
+        webhook.post("/inject", Reviews.bytes(owned(Reviews.podCreate("shop", Map.of("app", "web"),
+                Map.of("sidecar.istio.io/inject", "false")), "batch-rs")));
+
+        eventually("events recorded", () -> events("web-rs").size() == 1 && events("batch-rs").size() == 1);
+        var injected = events("web-rs").getFirst();
+        assertEquals("Injected", injected.getReason());
+        assertEquals("ReplicaSet", injected.getInvolvedObject().getKind());
+        assertEquals("InjectionSkipped", events("batch-rs").getFirst().getReason());
+        // Events go out in order from one queue: once the later ones exist, a dry-run one would too.
+        assertEquals(List.of(), events("dry-run-rs"));
+    }
+
+    private boolean injected(String namespace) {
+        try {
+            var response = webhook.post("/inject", Reviews.bytes(Reviews.podCreate(namespace))).body().get("response");
+            assertTrue(response.get("allowed").asBoolean(), response::toString);
+            return response.has("patch");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<Event> events(String owner) {
+        return server.getClient().v1().events().inNamespace("shop").list().getItems().stream()
+                .filter(event -> owner.equals(event.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    private static ObjectNode owned(ObjectNode review, String replicaSet) {
+        var owner = ((ObjectNode) review.at("/request/object/metadata")).putArray("ownerReferences").addObject();
+        owner.put("apiVersion", "apps/v1").put("kind", "ReplicaSet").put("name", replicaSet)
+                .put("uid", java.util.UUID.randomUUID().toString()).put("controller", true);
+        return review;
+    }
+
+    private static void namespace(KubernetesServer server, String name, String injection) {
+        var builder = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
+        if (injection != null) {
+            builder.editMetadata().addToLabels("istio-injection", injection).endMetadata();
+        }
+        server.getClient().namespaces().resource(builder.build()).create();
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        var deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
