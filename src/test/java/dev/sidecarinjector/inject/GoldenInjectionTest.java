@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sidecarinjector.config.InjectionSettingsFactory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -74,10 +72,10 @@ class GoldenInjectionTest {
         Golden.compare(dir.resolve("expected.yaml"), actual);
     }
 
-    static InjectionSettings settings(JsonNode overrides) throws Exception {
+    static InjectionSettings settings(JsonNode overrides) {
         var properties = new LinkedHashMap<String, String>();
         overrides.fields().forEachRemaining(entry -> properties.put(entry.getKey(), entry.getValue().asText()));
-        return InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.empty(), properties));
+        return TestSettings.with(properties);
     }
 
     private static Map<String, String> labels(JsonNode node) {

@@ -1,0 +1,89 @@
+package dev.sidecarinjector.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The parsers behind every annotation, flag and property: what they accept, and how they say no. */
+class ValueParsersTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "80|80",
+        "80, 443 ,8080|80,443,8080",
+        "443,443|443",
+        "1,65535|1,65535",
+        "''|''"
+    })
+    void portListsNormalise(String input, String text) {
+        assertEquals(text, PortList.parse("f", input, false).text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"80x", "0", "70000", "-1", "80,,443", "8 0", "*"})
+    void badPortListsNameFieldAndValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> PortList.parse("traffic.sidecar.istio.io/excludeInboundPorts", input, false));
+        assertTrue(error.getMessage().startsWith("traffic.sidecar.istio.io/excludeInboundPorts: \"" + input + "\""), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", " * "})
+    void wildcardOnlyWhereAllowed(String input) {
+        assertTrue(PortList.parse("f", input, true).all());
+        assertTrue(CidrList.parse("f", input, true).all());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "10.0.0.0/8|10.0.0.0/8",
+        "10.0.0.7|10.0.0.7/32",
+        "10.0.0.0/8, 192.168.1.0/24|10.0.0.0/8,192.168.1.0/24",
+        "0.0.0.0/0|0.0.0.0/0"
+    })
+    void cidrListsNormalise(String input, String text) {
+        assertEquals(text, CidrList.parse("f", input, false).text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.0/33", "10.0.0.256/8", "10.0.0/8", "fe80::/10", "ten", "10.0.0.0/8,"})
+    void badCidrsNameFieldAndValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> CidrList.parse("traffic.sidecar.istio.io/excludeOutboundIPRanges", input, false));
+        assertTrue(error.getMessage().startsWith("traffic.sidecar.istio.io/excludeOutboundIPRanges: \"" + input + "\""), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100m,0.1", "1,1", "1.5,1.5", "64Mi,67108864", "1Gi,1073741824", "2k,2000", "1e3,1000", "500u,0.0005"})
+    void quantitiesCompareByValue(String text, String amount) {
+        assertEquals(0, ResourceQuantity.parse("f", text).amount().compareTo(new java.math.BigDecimal(amount)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lots", "-1", "1.2.3", "10 Mi", "Mi", "", "1mi"})
+    void badQuantities(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse("sidecar.istio.io/proxyMemory", input));
+        assertTrue(error.getMessage().contains("is not a resource quantity"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", "yes", "y", "on"})
+    void istioYesWords(String input) {
+        assertTrue(PodOverrides.flag("f", input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maybe", "", "1", "enabled"})
+    void otherWordsAreNotBooleans(String input) {
+        assertThrows(InvalidValueException.class, () -> PodOverrides.flag("f", input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "NATIVE", " container "})
+    void placements(String input) {
+        assertTrue(List.of(Placement.values()).contains(Placement.parse("f", input)));
+    }
+}
