@@ -14,6 +14,7 @@ import dev.sidecarinjector.templates.TemplateStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Answers one AdmissionRequest: like controller-runtime's "patch response from raw", the pod goes through the
@@ -21,6 +22,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class AdmissionHandler {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
     private final InjectionSettings settings;
     private final TemplateStore templates;
@@ -47,7 +50,13 @@ public class AdmissionHandler {
             metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", e.getMessage()), start);
             throw e;
         }
-        return answer(request, start);
+        try {
+            return answer(request, start);
+        } catch (RuntimeException e) {
+            // A pod this code cannot process is refused with a message, never answered with a 500 or half-injected.
+            LOG.errorf(e, "unexpected error answering request %s", request.uid());
+            return finish(request, null, failed("internal_error", "the injector could not process this pod: " + e), false, start, null);
+        }
     }
 
     private ObjectNode answer(AdmissionRequest request, long start) {

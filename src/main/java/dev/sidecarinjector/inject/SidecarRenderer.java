@@ -83,6 +83,9 @@ public final class SidecarRenderer {
 
     private static void checkReserved(List<Container> containers, String field) {
         for (var i = 0; i < containers.size(); i++) {
+            if (containers.get(i) == null) {
+                throw new InvalidValueException(field + "[" + i + "]", "null", "is not a container");
+            }
             var name = containers.get(i).getName();
             if (PROXY_NAME.equals(name) || INIT_NAME.equals(name)) {
                 throw new InvalidValueException(field + "[" + i + "].name", name, "is reserved for the injected sidecar");
@@ -92,6 +95,9 @@ public final class SidecarRenderer {
 
     private static void checkVolumeReserved(List<Volume> volumes) {
         for (var i = 0; i < volumes.size(); i++) {
+            if (volumes.get(i) == null) {
+                throw new InvalidValueException("spec.volumes[" + i + "]", "null", "is not a volume");
+            }
             if (TMP_VOLUME.equals(volumes.get(i).getName())) {
                 throw new InvalidValueException("spec.volumes[" + i + "].name", TMP_VOLUME, "is reserved for the injected sidecar");
             }

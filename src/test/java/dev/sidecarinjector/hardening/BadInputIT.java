@@ -1,0 +1,66 @@
+package dev.sidecarinjector.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.testing.WebhookClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every bad body gets a 4xx with a message, or a clean AdmissionResponse (uid echoed, a message when refused):
+ * never a 5xx, never a hang, and the server answers health checks afterwards.
+ */
+@QuarkusTest
+@QuarkusTestResource(DevCertificates.class)
+class BadInputIT {
+
+    private final WebhookClient webhook = new WebhookClient();
+
+    @Test
+    void everyBadInputGetsACleanAnswer() throws Exception {
+        var corpus = BadInputCorpus.all();
+        assertTrue(corpus.size() >= 200, "corpus has only " + corpus.size() + " cases");
+        var problems = new ArrayList<String>();
+        for (var input : corpus) {
+            var reply = webhook.post("/inject", input.body(), input.body().length > 1_000_000);
+            var body = reply.body();
+            if (reply.status() >= 400 && reply.status() < 500) {
+                if (reply.status() == 400 && body.path("error").asText().isBlank()) {
+                    problems.add(input.name() + ": 400 without an error message");
+                }
+            } else if (reply.status() == 200) {
+                var response = body.path("response");
+                if (response.path("uid").asText().isEmpty() || !response.path("allowed").isBoolean()) {
+                    problems.add(input.name() + ": 200 without a well-formed response: " + abbreviate(body.toString()));
+                } else if (!response.path("allowed").asBoolean() && response.at("/status/message").asText().isBlank()) {
+                    problems.add(input.name() + ": refused without a message");
+                }
+            } else {
+                problems.add(input.name() + ": HTTP " + reply.status() + " " + abbreviate(body.toString()));
+            }
+        }
+        assertEquals("", String.join("\n", problems), problems.size() + " of " + corpus.size() + " cases misbehaved");
+        assertEquals(200, webhook.get("/q/health/ready").status());
+    }
+
+    @Test
+    void refusalsNameTheAnnotationAndValue() throws Exception {
+        for (var input : BadInputCorpus.all()) {
+            if (!input.name().startsWith("traffic.sidecar.istio.io/excludeOutboundPorts=80x")) {
+                continue;
+            }
+            var response = webhook.post("/inject", input.body()).body().get("response");
+            assertFalse(response.get("allowed").asBoolean());
+            assertTrue(response.at("/status/message").asText().contains("traffic.sidecar.istio.io/excludeOutboundPorts: \"80x\""));
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}
