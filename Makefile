@@ -34,3 +34,11 @@ test: ## Run every test: webhook unit, golden and HTTPS tests; proxy unit and ne
 .PHONY: demo
 demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod
 	hack/demo.sh
+
+.PHONY: bench
+bench: ## Benchmark the webhook (HTTPS vs an nginx ceiling, JMH of the core); BENCH_QUICK=1 for a 1-minute smoke run
+	bench/run.sh
+
+.PHONY: soak
+soak: ## Sustained admissions for a few minutes with a certificate rotation; fails on errors, heap or fd growth
+	bench/soak.sh

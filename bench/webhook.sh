@@ -8,9 +8,9 @@ set -o errexit -o nounset -o pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [[ "${BENCH_QUICK}" == 1 ]]; then
-  duration=3 warmup=5 startup_runs=3 retries=0 rate_seconds=3
+  duration=3 warmup=5 startup_runs=2 startup_warmup=0 retries=0 rate_seconds=3
 else
-  duration=20 warmup=30 startup_runs=10 retries=2 rate_seconds=20
+  duration=20 warmup=30 startup_runs=10 startup_warmup=1 retries=2 rate_seconds=20
 fi
 duration="${BENCH_DURATION:-${duration}}"
 warmup="${BENCH_WARMUP:-${warmup}}"
@@ -52,7 +52,7 @@ info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") by
 
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs, JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
-hyperfine --style basic --warmup 1 --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
+hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
 
 step "webhook: starting the webhook (CPU ${SERVER_CPU}, ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
@@ -237,7 +237,7 @@ step "webhook: report"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
   echo "taskset -c ${CLIENT_CPU} h2load --h1 -c 4 --rps $(( rate / 4 )) -D ${rate_seconds} -d bench/work/review.json --log-file LOG https://127.0.0.1:PORT/inject"
-  echo "hyperfine --warmup 1 --runs ${startup_runs} bench/startup-once.sh"
+  echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh"
   echo '```'
   echo
   echo "Raw figures: webhook.csv (every column), webhook-rate.csv, webhook-startup.csv (hyperfine, seconds)."
