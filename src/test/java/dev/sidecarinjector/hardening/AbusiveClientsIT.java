@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -181,6 +182,14 @@ class AbusiveClientsIT {
             RawClients.closeAll(silent);
         }
         assertServerRecovered();
+    }
+
+    @Test
+    void idleTimeoutDropsSlowClientsButOutlivesTheApiServersIdleConnections() {
+        // IncompleteRequestsIT shows the mechanism with a short timeout; this pins the shipped value.
+        var idle = ConfigProvider.getConfig().getValue("quarkus.http.idle-timeout", Duration.class);
+        assertTrue(idle.compareTo(Duration.ofSeconds(90)) > 0 && idle.compareTo(Duration.ofMinutes(5)) <= 0,
+                "quarkus.http.idle-timeout is " + idle + ": keep it above kube-apiserver's 90 s and at most 5 min");
     }
 
     private void assertServerRecovered() throws Exception {
