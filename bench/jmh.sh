@@ -37,7 +37,7 @@ taskset -c "${SERVER_CPU}" java -cp "${classpath}" org.openjdk.jmh.Main "${jmh_a
 [[ -s "${raw}" ]] || die "JMH wrote no results"
 
 # JMH's CSV has one row per benchmark and secondary metric; keep time/op and gc.alloc.rate.norm side by side.
-echo "benchmark,us_per_op,us_error,alloc_bytes_per_op,share_of_inject" >"${csv}"
+echo "benchmark,ns_per_op,ns_error,alloc_bytes_per_op,share_of_inject" >"${csv}"
 awk -F, '
   NR == 1 { next }
   {
@@ -50,8 +50,8 @@ awk -F, '
     for (i = 1; i <= n; i++) {
       b = order[i]
       ratio = score["inject"] > 0 ? score[b] / score["inject"] : 0
-      err = error[b] ~ /^[0-9.]+$/ ? sprintf("%.2f", error[b]) : "n/a"
-      printf "%s,%.2f,%s,%.0f,%.3f\n", b, score[b], err, alloc[b], ratio
+      err = error[b] ~ /^[0-9.]+$/ ? sprintf("%.0f", error[b]) : "n/a"
+      printf "%s,%.0f,%s,%.0f,%.3f\n", b, score[b], err, alloc[b], ratio
     }
   }' "${raw}" >>"${csv}"
 
@@ -63,12 +63,12 @@ awk -F, '
   echo "the reply, which is what the handler does besides metrics, the decision log line and Events."
   echo "Ratios are to \`inject\`. Allocation is \`gc.alloc.rate.norm\` from \`-prof gc\`."
   echo
-  md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+  md_table "${csv}" benchmark ns_per_op ns_error alloc_bytes_per_op share_of_inject
   echo
   echo '```'
   echo "taskset -c ${SERVER_CPU} java -cp bench/jmh/target/classes:\$(cat bench/jmh/target/classpath.txt) org.openjdk.jmh.Main ${jmh_args[*]} -prof gc ${extra[*]} dev.sidecarinjector.bench.InjectionBenchmark"
   echo '```'
 } >"${report}"
 echo
-md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+md_table "${csv}" benchmark ns_per_op ns_error alloc_bytes_per_op share_of_inject
 info "wrote ${report#"${ROOT}/"}, ${csv#"${ROOT}/"}"
