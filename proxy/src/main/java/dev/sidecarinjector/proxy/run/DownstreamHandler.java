@@ -1,0 +1,87 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.proxy.metrics.Direction;
+import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * First handler of an accepted connection: finds where it was going, refuses loops, connects
+ * upstream, then hands over to a {@link Relay}. Nothing is read from the client until upstream is up.
+ */
+final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+    private final Direction direction;
+    private final DestinationResolver resolver;
+    private final LoopGuard loopGuard;
+    private final UpstreamConnector connector;
+    private final DirectionMetrics metrics;
+    private Connection connection;
+
+    DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
+                      UpstreamConnector connector, DirectionMetrics metrics) {
+        this.direction = direction;
+        this.resolver = resolver;
+        this.loopGuard = loopGuard;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel downstream = ctx.channel();
+        InetSocketAddress destination;
+        try {
+            destination = resolver.resolve(downstream);
+        } catch (IOException e) {
+            refuse(downstream, e.getMessage());
+            return;
+        }
+        if (loopGuard.isProxyItself(destination, (InetSocketAddress) downstream.localAddress())) {
+            refuse(downstream, "original destination " + destination + " is the proxy itself");
+            return;
+        }
+        metrics.opened();
+        downstream.closeFuture().addListener(closed -> metrics.closed());
+        connection = new Connection(downstream, metrics);
+        long started = System.nanoTime();
+        ChannelFuture connecting = connector.connect(connection, destination);
+        connection.attach(connecting.channel());
+        connecting.addListener((ChannelFutureListener) connected -> {
+            if (connected.isSuccess()) {
+                metrics.connected(System.nanoTime() - started);
+                ctx.pipeline().replace(this, "relay", new Relay(connection));
+                connected.channel().read();
+                downstream.read();
+            } else {
+                metrics.connectFailed();
+                EventLog.info("%s connection from %s to %s failed: %s".formatted(
+                        direction.label(), downstream.remoteAddress(), destination, connected.cause()));
+                connection.reset();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The client gave up while upstream was still connecting.
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void refuse(Channel downstream, String reason) {
+        metrics.refused();
+        EventLog.info("refused %s connection from %s: %s".formatted(direction.label(), downstream.remoteAddress(), reason));
+        downstream.close();
+    }
+}
