@@ -43,6 +43,10 @@ public final class DirectionMetrics {
         bytesSent.add(bytes);
     }
 
+    public long receivedBytes() {
+        return bytesReceived.sum();
+    }
+
     public long active() {
         return active.sum();
     }

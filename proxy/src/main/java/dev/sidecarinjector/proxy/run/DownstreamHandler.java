@@ -41,7 +41,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             refuse(downstream, e.getMessage());
             return;
         }
-        if (loopGuard.isProxyItself(destination, (InetSocketAddress) downstream.localAddress())) {
+        InetSocketAddress acceptedOn = downstream.localAddress() instanceof InetSocketAddress local ? local : null;
+        if (loopGuard.isProxyItself(destination, acceptedOn)) {
             refuse(downstream, "original destination " + destination + " is the proxy itself");
             return;
         }
