@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
@@ -29,11 +30,21 @@ final class Relay extends ChannelInboundHandlerAdapter {
         Channel peer = connection.peerOf(self);
         peer.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
             if (written.isSuccess()) {
-                self.read();
+                readMore(self);
             } else {
                 connection.close();
             }
         });
+    }
+
+    /**
+     * Asks for the next chunk unless this side already sent FIN: the last chunk before a FIN may finish
+     * writing after the FIN was seen, and Netty's epoll fails a read on a shut-down input.
+     */
+    static void readMore(Channel channel) {
+        if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            channel.read();
+        }
     }
 
     @Override

@@ -53,6 +53,30 @@ class DownstreamHandlerTest {
         assertFalse(upstream.isOpen(), "closing the client closes upstream");
     }
 
+    /** Epoll reads a socket that got FIN even with AUTO_READ off: such early bytes must not be lost. */
+    @Test
+    void bytesAndFinThatArriveBeforeUpstreamIsConnectedAreForwardedInOrder() {
+        var upstream = new DuplexEmbeddedChannel();
+        var connecting = upstream.newPromise();
+        var client = new DuplexEmbeddedChannel();
+        client.pipeline().addLast(handler((connection, destination) -> {
+            upstream.pipeline().addLast(new Relay(connection));
+            return connecting;
+        }));
+        client.pipeline().fireChannelActive();
+        client.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII));
+        client.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(upstream.outboundMessages().isEmpty(), "nothing is written before upstream is connected");
+
+        connecting.setSuccess();
+
+        io.netty.buffer.ByteBuf forwarded = upstream.readOutbound();
+        assertEquals("GET / HTTP/1.0\r\n\r\n", forwarded.toString(java.nio.charset.StandardCharsets.US_ASCII));
+        forwarded.release();
+        assertTrue(upstream.isOutputShutdown(), "the client's FIN follows its bytes");
+        assertTrue(client.isOpen(), "the answer can still flow back");
+    }
+
     @Test
     void destinationThatIsTheProxyItselfIsRefusedNeverForwarded() {
         EmbeddedChannel client = accept(new InetSocketAddress("127.0.0.1", 15001), (connection, destination) -> {

@@ -69,6 +69,17 @@ class RelayTest {
     }
 
     @Test
+    void noReadIsAskedOfASideThatAlreadySentFin() {
+        downstream.writeInbound(bytes("tail"));
+        downstream.shutdownInput();
+        downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        upstreamWrites.completeAll();
+
+        assertEquals(0, downstreamReads.reads, "epoll fails a read on a shut-down input");
+        assertTrue(upstream.isOutputShutdown());
+    }
+
+    @Test
     void peerClosingClosesThisSide() {
         upstream.close();
         assertFalse(downstream.isOpen());
