@@ -10,6 +10,7 @@ Protocol: the client's first line picks the mode.
   tcptool.py up HOST PORT N           send N bytes, print "<peer-ip> <count> <sha256>" once verified
   tcptool.py down HOST PORT N         receive N bytes, verify them, print "ok <count> <sha256>"
   tcptool.py many HOST PORT N         N sequential UP connections of 16 bytes, print "ok N"
+  tcptool.py load HOST PORT RATE SECS  UP connections of 200 bytes at RATE per second for SECS, print "ok N"
   tcptool.py get URL                  print the body of an HTTP GET
 """
 import hashlib
@@ -17,6 +18,7 @@ import random
 import socket
 import socketserver
 import sys
+import time
 import urllib.request
 
 # A block of prime length, so a dropped or repeated chunk shifts the pattern and changes the hash.
@@ -120,6 +122,15 @@ def main(argv):
         for _ in range(int(argv[4])):
             up(argv[2], argv[3], 16)
         print(f"ok {argv[4]}")
+    elif mode == "load":
+        rate, seconds = int(argv[4]), float(argv[5])
+        start, sent = time.monotonic(), 0
+        while (elapsed := time.monotonic() - start) < seconds:
+            while sent < int(elapsed * rate):
+                up(argv[2], argv[3], 200)
+                sent += 1
+            time.sleep(0.001)
+        print(f"ok {sent}")
     elif mode == "get":
         with urllib.request.urlopen(argv[2], timeout=10) as response:
             sys.stdout.write(response.read().decode())
