@@ -68,6 +68,41 @@ class SidecarProxyIT {
         assertEquals(payload.length, inbound.receivedBytes());
     }
 
+    /**
+     * An app that stops reading must stall the client, not fill the proxy: only the kernel's socket
+     * buffers (a few MB each on loopback) may hold bytes, never the proxy's memory.
+     */
+    @Test
+    void aReceiverThatDoesNotReadStallsTheSenderInsteadOfFillingTheProxy() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        var stalled = new java.util.concurrent.CountDownLatch(1);
+        serveOnce(socket -> {
+            stalled.await(20, TimeUnit.SECONDS); // accept, then read nothing
+            return "";
+        });
+        var written = new java.util.concurrent.atomic.AtomicLong();
+        try (Socket client = connect(proxy.outboundPort())) {
+            OWN_THREAD.execute(() -> {
+                byte[] chunk = new byte[64 << 10];
+                try {
+                    for (int i = 0; i < 1600; i++) { // 100 MB, far beyond every buffer on the path
+                        client.getOutputStream().write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Thread.sleep(2000);
+            long stalledAt = written.get();
+            Thread.sleep(500);
+            assertEquals(stalledAt, written.get(), "the sender is blocked");
+            assertTrue(stalledAt < 48L << 20, "only socket buffers hold data: " + (stalledAt >> 20) + " MB written");
+        } finally {
+            stalled.countDown();
+        }
+    }
+
     @Test
     void upstreamThatRefusesClosesTheClientPromptly() throws Exception {
         int closedPort = app.getLocalPort();
@@ -148,14 +183,14 @@ class SidecarProxyIT {
     }
 
     interface Exchange {
-        String run(Socket socket) throws IOException;
+        String run(Socket socket) throws IOException, InterruptedException;
     }
 
     private CompletableFuture<String> serveOnce(Exchange exchange) {
         return CompletableFuture.supplyAsync(() -> {
             try (Socket socket = app.accept()) {
                 return exchange.run(socket);
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         }, OWN_THREAD);
