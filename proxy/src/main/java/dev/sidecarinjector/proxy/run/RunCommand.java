@@ -14,7 +14,13 @@ public final class RunCommand {
 
     public static int run(List<String> args) throws UsageException {
         ProxySettings settings = ProxySettings.from(Flags.parse(args, ProxySettings.FLAGS, Set.of()));
-        SidecarProxy proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
+        SidecarProxy proxy;
+        try {
+            proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            EventLog.info("proxy cannot use native epoll: " + e);
+            return 1;
+        }
         try {
             proxy.start();
         } catch (Exception e) {

@@ -27,20 +27,22 @@ public final class SidecarProxy implements AutoCloseable {
     private final DestinationResolver resolver;
     private final Metrics metrics = new Metrics();
     private final Readiness readiness = new Readiness();
-    // Accepting is cheap: one thread. Piping is the work: one loop per CPU the cgroup grants.
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("proxy-accept"), EpollIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
     private Channel inbound;
     private Channel outbound;
     private Channel health;
     private Channel prometheus;
 
     public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
+        // Fail with Netty's reason (missing library, noexec /tmp) before any event loop is made.
         Epoll.ensureAvailability();
         this.settings = settings;
         this.resolver = resolver;
+        // Accepting is cheap: one thread. Piping is the work: one loop per CPU the cgroup grants.
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"), EpollIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
     }
 
     /** Binds the admin ports first, so probes answer 503 rather than "connection refused" while starting. */
