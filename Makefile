@@ -18,18 +18,18 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target)
+build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target/sidecar-proxy.jar)
+	$(PROXY_MVN) -DskipTests package
 	$(MVN) -DskipTests package
-	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) -DskipTests package; fi
 
 .PHONY: run
 run: ## Run the webhook on https://localhost:8443 with built-in defaults (no cluster needed)
 	hack/run-local.sh
 
 .PHONY: test
-test: ## Run every test: webhook unit, golden and HTTPS tests; proxy unit and netns end-to-end tests
+test: ## Run every test: proxy unit and netns end-to-end (root), then webhook unit, golden, HTTPS and contract tests
+	$(PROXY_MVN) verify
 	$(MVN) verify
-	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) verify; fi
 
 .PHONY: demo
 demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod

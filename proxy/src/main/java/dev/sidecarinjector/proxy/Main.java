@@ -16,7 +16,7 @@ public final class Main {
                                       [--inbound-port 15006] [--outbound-port 15001] [--dry-run] [--cleanup]
                    sidecar-proxy run  [--inbound-port 15006] [--outbound-port 15001] [--health-port 15021]
                                       [--metrics-port 15090] [--drain-seconds 5] [--connect-timeout-ms 10000]
-                                      [--idle-timeout-seconds 3600]
+                                      [--idle-timeout-seconds 3600] [--dry-run]
                    sidecar-proxy wait [--health-port 15021] [--timeout-seconds 60]""";
 
     private Main() {

@@ -13,7 +13,13 @@ public final class RunCommand {
     }
 
     public static int run(List<String> args) throws UsageException {
-        ProxySettings settings = ProxySettings.from(Flags.parse(args, ProxySettings.FLAGS, Set.of()));
+        var flags = Flags.parse(args, ProxySettings.FLAGS, Set.of("--dry-run"));
+        ProxySettings settings = ProxySettings.from(flags);
+        if (flags.find("--dry-run").filter("true"::equals).isPresent()) {
+            // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
+            System.out.println(settings);
+            return 0;
+        }
         SidecarProxy proxy;
         try {
             proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
