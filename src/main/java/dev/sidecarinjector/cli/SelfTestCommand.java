@@ -45,12 +45,17 @@ public final class SelfTestCommand {
 
     /** The command as the image runs it: the client configures itself from the pod's service account. */
     public static SelfTestCommand inCluster(PrintStream stdout, PrintStream stderr) {
-        return new SelfTestCommand(options -> {
-            var millis = Math.toIntExact(options.timeoutSeconds() * 1000L);
-            Config config = new ConfigBuilder(Config.autoConfigure(null))
-                    .withConnectionTimeout(millis).withRequestTimeout(millis).withRequestRetryBackoffLimit(2).build();
-            return new KubernetesClientBuilder().withConfig(config).build();
-        }, stdout, stderr);
+        return new SelfTestCommand(options -> client(Config.autoConfigure(null), options), stdout, stderr);
+    }
+
+    /** A client on {@code base} that gives up after the timeout, retrying a failed call at most twice. */
+    static KubernetesClient client(Config base, Options options) {
+        var millis = Math.toIntExact(options.timeoutSeconds() * 1000L);
+        Config config = new ConfigBuilder(base)
+                .withConnectionTimeout(millis).withRequestTimeout(millis)
+                .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(500)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     public int run(String... args) {
@@ -70,9 +75,13 @@ public final class SelfTestCommand {
             stdout.printf("selftest: creating a Pod with dryRun=All in namespace %s on %s%n", options.namespace(), client.getMasterUrl());
             returned = client.pods().inNamespace(options.namespace()).resource(probe(options)).dryRun().create();
         } catch (KubernetesClientException e) {
-            stderr.printf("FAIL: the API server refused the dry-run Pod in namespace %s: %s%n", options.namespace(), describe(e));
-            stderr.println("      (a webhook error here means the API server reached the webhook and it failed; "
-                    + "'connection refused' or a TLS error means it could not reach it: check the Service, its endpoints and the caBundle)");
+            if (e.getCode() <= 0) {
+                stderr.printf("FAIL: could not reach the Kubernetes API: %s%n", describe(e));
+                return 1;
+            }
+            stderr.printf("FAIL: the API server refused the dry-run Pod in namespace %s (HTTP %d): %s%n", options.namespace(), e.getCode(), describe(e));
+            stderr.println("      \"failed calling webhook\" means the API server could not use the webhook: 'connection refused' or 'no endpoints' "
+                    + "point at the Service and the webhook pods, an x509 error at the caBundle and the certificate.");
             return 1;
         }
         return check(returned, options);
@@ -134,7 +143,8 @@ public final class SelfTestCommand {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();
         }
-        return e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
+        var cause = e.getCause();
+        return cause != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage() : e.getMessage();
     }
 
     /** The command's flags. */

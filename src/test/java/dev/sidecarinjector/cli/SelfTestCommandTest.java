@@ -81,6 +81,19 @@ class SelfTestCommandTest {
 
         assertEquals(1, run("--namespace", "demo", "--timeout-seconds", "5"));
         assertTrue(err().contains("failed calling webhook \"namespace.sidecar-injector.dev\": tls: bad certificate"), err());
+        assertEquals(3, server.getRequestCount(), "one call and two retries, then the API server's answer");
+    }
+
+    @Test
+    void saysSoWhenTheApiIsUnreachable() {
+        var port = server.getPort();
+        server.destroy();
+
+        var command = new SelfTestCommand(options -> SelfTestCommand.client(new io.fabric8.kubernetes.client.ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:" + port).build(), options),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, command.run("--namespace", "demo", "--timeout-seconds", "2"));
+        assertTrue(err().contains("FAIL: could not reach the Kubernetes API"), err());
     }
 
     @Test
@@ -92,7 +105,7 @@ class SelfTestCommandTest {
     }
 
     private int run(String... args) {
-        var command = new SelfTestCommand(options -> server.createClient(),
+        var command = new SelfTestCommand(options -> SelfTestCommand.client(server.createClient().getConfiguration(), options),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return command.run(args);
     }
