@@ -329,6 +329,21 @@ class ChartRenderIT {
         assertEquals(List.of(), render("ignore.yaml").all("PodDisruptionBudget"));
     }
 
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void notesTellTheNextCommands(String valueSet) throws Exception {
+        var result = Helm.run("install", Helm.RELEASE, Helm.CHART.toString(), "--namespace", NS, "--dry-run=client",
+                "--values", VALUES.resolve(valueSet).toAbsolutePath().toString());
+        assertEquals(0, result.exitCode(), result.describe());
+        var notes = result.stdout().substring(result.stdout().indexOf("NOTES:"));
+        var label = values(valueSet).path("injection").path("namespaceLabel");
+        assertTrue(notes.contains("kubectl label namespace my-app " + label.path("key").asText("istio-injection") + "="
+                + label.path("enabledValue").asText("enabled")), notes);
+        assertTrue(notes.contains("helm test " + Helm.RELEASE + " -n " + NS), notes);
+        var placement = values(valueSet).path("proxy").path("placement").asText("container");
+        assertTrue(notes.contains(placement.equals("native") ? "{.spec.initContainers[*].name}" : "{.spec.containers[*].name}"), notes);
+    }
+
     // ---- helpers
 
     static Properties properties(RenderedChart chart) throws Exception {

@@ -62,7 +62,10 @@ final class Helm {
         var stdout = Files.createTempFile("helm", ".out");
         var stderr = Files.createTempFile("helm", ".err");
         try {
-            var process = new ProcessBuilder(command)
+            var builder = new ProcessBuilder(command);
+            // Never a real cluster: the tests render only, whatever kubeconfig the developer has.
+            builder.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
+            var process = builder
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
