@@ -62,4 +62,4 @@ kind-down: ## Delete the kind cluster
 
 .PHONY: helm-lint
 helm-lint: ## Lint the chart with Helm (installed into target/tools by hack/helm.sh when missing)
-	"$$(hack/helm.sh)" lint --strict charts/sidecar-injector
+	helm="$$(hack/helm.sh)" && "$$helm" lint --strict charts/sidecar-injector
