@@ -340,8 +340,17 @@ class ChartRenderIT {
         assertTrue(notes.contains("kubectl label namespace my-app " + label.path("key").asText("istio-injection") + "="
                 + label.path("enabledValue").asText("enabled")), notes);
         assertTrue(notes.contains("helm test " + Helm.RELEASE + " -n " + NS), notes);
+        assertFalse(notes.contains("WARNING"), notes);
         var placement = values(valueSet).path("proxy").path("placement").asText("container");
         assertTrue(notes.contains(placement.equals("native") ? "{.spec.initContainers[*].name}" : "{.spec.containers[*].name}"), notes);
+    }
+
+    @Test
+    void notesWarnWhenHelmTestWouldUseANamespaceThatIsNeverInjected() throws Exception {
+        // Installed into "default", the default test.namespace is the release namespace, which is excluded.
+        var result = Helm.run("install", Helm.RELEASE, Helm.CHART.toString(), "--namespace", "default", "--dry-run=client");
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().contains("WARNING: test.namespace \"default\" is never injected"), result.stdout());
     }
 
     // ---- helpers
