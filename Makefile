@@ -34,3 +34,32 @@ test: ## Run every test: proxy unit and netns end-to-end (root), then webhook un
 .PHONY: demo
 demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod
 	hack/demo.sh
+
+# ---- Images, Helm and the local kind flow (hack/kind.sh; needs Docker, kind, kubectl and Helm)
+KIND_CLUSTER ?= sidecar-injector
+IMAGE_TAG ?= dev
+KIND_ENV := KIND_CLUSTER=$(KIND_CLUSTER) IMAGE_TAG=$(IMAGE_TAG)
+
+.PHONY: images
+images: ## Build the images sidecar-injector and sidecar-proxy with Docker, tagged IMAGE_TAG (default dev)
+	$(KIND_ENV) hack/kind.sh images
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster from hack/kind.yaml
+	$(KIND_ENV) hack/kind.sh up
+
+.PHONY: kind-deploy
+kind-deploy: ## Build the images, load them into kind, install the chart and run helm test
+	$(KIND_ENV) hack/kind.sh deploy
+
+.PHONY: kind-demo
+kind-demo: ## Label a namespace, run examples/kind (server, client), send traffic, print the proxies' counters
+	$(KIND_ENV) hack/kind.sh demo
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	$(KIND_ENV) hack/kind.sh down
+
+.PHONY: helm-lint
+helm-lint: ## Lint the chart with Helm (installed into target/tools by hack/helm.sh when missing)
+	helm="$$(hack/helm.sh)" && "$$helm" lint --strict charts/sidecar-injector
