@@ -18,22 +18,51 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target)
+build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target/sidecar-proxy.jar)
+	$(PROXY_MVN) -DskipTests package
 	$(MVN) -DskipTests package
-	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) -DskipTests package; fi
 
 .PHONY: run
 run: ## Run the webhook on https://localhost:8443 with built-in defaults (no cluster needed)
 	hack/run-local.sh
 
 .PHONY: test
-test: ## Run every test: webhook unit, golden and HTTPS tests; proxy unit and netns end-to-end tests
+test: ## Run every test: proxy unit and netns end-to-end (root), then webhook unit, golden, HTTPS and contract tests
+	$(PROXY_MVN) verify
 	$(MVN) verify
-	@if [[ -f proxy/pom.xml ]]; then $(PROXY_MVN) verify; fi
 
 .PHONY: demo
 demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod
 	hack/demo.sh
+
+# ---- Images, Helm and the local kind flow (hack/kind.sh; needs Docker, kind, kubectl and Helm)
+KIND_CLUSTER ?= sidecar-injector
+IMAGE_TAG ?= dev
+KIND_ENV := KIND_CLUSTER=$(KIND_CLUSTER) IMAGE_TAG=$(IMAGE_TAG)
+
+.PHONY: images
+images: ## Build the images sidecar-injector and sidecar-proxy with Docker, tagged IMAGE_TAG (default dev)
+	$(KIND_ENV) hack/kind.sh images
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster from hack/kind.yaml
+	$(KIND_ENV) hack/kind.sh up
+
+.PHONY: kind-deploy
+kind-deploy: ## Build the images, load them into kind, install the chart and run helm test
+	$(KIND_ENV) hack/kind.sh deploy
+
+.PHONY: kind-demo
+kind-demo: ## Label a namespace, run examples/kind (server, client), send traffic, print the proxies' counters
+	$(KIND_ENV) hack/kind.sh demo
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	$(KIND_ENV) hack/kind.sh down
+
+.PHONY: helm-lint
+helm-lint: ## Lint the chart with Helm (installed into target/tools by hack/helm.sh when missing)
+	helm="$$(hack/helm.sh)" && "$$helm" lint --strict charts/sidecar-injector
 
 .PHONY: bench
 bench: ## Benchmark the webhook (HTTPS vs an nginx ceiling, JMH of the core); BENCH_QUICK=1 for a 1-minute smoke run

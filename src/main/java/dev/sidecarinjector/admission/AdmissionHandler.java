@@ -2,8 +2,10 @@ package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.inject.AdmissionFacts;
+import dev.sidecarinjector.inject.InjectionDecision;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.SidecarInjector;
@@ -50,69 +52,67 @@ public class AdmissionHandler {
             metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", e.getMessage()), start);
             throw e;
         }
+        Verdict verdict;
         try {
-            return answer(request, start);
+            verdict = decide(request);
         } catch (RuntimeException e) {
             // A pod this code cannot process is refused with a message, never answered with a 500 or half-injected.
             LOG.errorf(e, "unexpected error answering request %s", request.uid());
-            return finish(request, null, failed("internal_error", "the injector could not process this pod: " + e), false, start, null);
+            verdict = Verdict.failed(null, "internal_error", "the injector could not process this pod: " + e);
+        }
+        DecisionLog.write(request, podName(request, verdict.pod()), verdict.outcome());
+        metrics.record(verdict.outcome(), start);
+        events.record(request, verdict.pod(), verdict.outcome(), verdict.explicitOptOut());
+        return switch (verdict.outcome().kind()) {
+            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch());
+            case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + verdict.outcome().message());
+        };
+    }
+
+    /** What to answer, and what the log line, metrics and Event say about it. */
+    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean explicitOptOut) {
+
+        static Verdict failed(Pod pod, String reason, String message) {
+            return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false);
+        }
+
+        static Verdict of(Pod pod, InjectionResult result) {
+            return switch (result) {
+                case InjectionResult.Injected injected ->
+                        new Verdict(pod, new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()), injected.patch(), false);
+                case InjectionResult.Skipped(var skip) ->
+                        new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()), null, skip.reason().explicitOptOut());
+                case InjectionResult.Rejected rejected -> failed(pod, rejected.reason().tag(), rejected.message());
+            };
         }
     }
 
-    private ObjectNode answer(AdmissionRequest request, long start) {
+    private Verdict decide(AdmissionRequest request) {
         if (!request.isPod()) {
-            return finish(request, null, skipped(SkipReason.NOT_A_POD, "kind " + request.kind()), false, start, null);
+            return Verdict.of(null, new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.NOT_A_POD, "kind " + request.kind())));
         }
         if (request.object() == null) {
-            return finish(request, null, failed("invalid_input", "request.object: missing for a Pod " + request.operation()), false, start, null);
+            return Verdict.failed(null, "invalid_input", "request.object: missing for a Pod " + request.operation());
         }
         Pod pod;
         try {
             pod = AdmissionReviewCodec.mapper().treeToValue(request.object(), Pod.class);
         } catch (JsonProcessingException e) {
-            return finish(request, null, failed("invalid_input", "request.object" + path(e) + ": " + e.getOriginalMessage()), false, start, null);
+            return Verdict.failed(null, "invalid_input", "request.object" + path(e) + ": " + e.getOriginalMessage());
         }
+        // Pods from controllers carry generateName and no metadata.namespace: the request names the namespace.
         var namespace = !request.namespace().isEmpty() ? request.namespace()
                 : pod.getMetadata() != null && pod.getMetadata().getNamespace() != null ? pod.getMetadata().getNamespace() : "";
         var current = templates.current();
         if (current.isEmpty()) {
-            return finish(request, pod, failed("template_error", "no valid sidecar templates are loaded: " + templates.lastError().orElse("unknown")), false, start, null);
+            return Verdict.failed(pod, "template_error", "no valid sidecar templates are loaded: " + templates.lastError().orElse("unknown"));
         }
-        InjectionResult result;
         try {
             var facts = new AdmissionFacts(request.operation(), namespace, namespaces.labelsOf(namespace), true);
-            result = SidecarInjector.inject(pod, facts, settings, current.get());
+            return Verdict.of(pod, SidecarInjector.inject(pod, facts, settings, current.get()));
         } catch (NamespaceLabelsUnavailable e) {
-            return finish(request, pod, failed("namespace_unavailable", e.getMessage()), false, start, null);
+            return Verdict.failed(pod, "namespace_unavailable", e.getMessage());
         }
-        return switch (result) {
-            case InjectionResult.Injected injected -> finish(request, pod,
-                    new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()), false, start, injected);
-            case InjectionResult.Skipped skipped -> finish(request, pod,
-                    new Outcome(Outcome.Kind.SKIPPED, skipped.decision().reason().tag(), skipped.decision().explanation()),
-                    skipped.decision().reason().explicitOptOut(), start, null);
-            case InjectionResult.Rejected rejected -> finish(request, pod, failed(rejected.reason().tag(), rejected.message()), false, start, null);
-        };
-    }
-
-    private ObjectNode finish(AdmissionRequest request, Pod pod, Outcome outcome, boolean explicitOptOut, long start,
-                              InjectionResult.Injected injected) {
-        DecisionLog.write(request, podName(request, pod), outcome);
-        metrics.record(outcome, start);
-        events.record(request, pod, outcome, explicitOptOut);
-        return switch (outcome.kind()) {
-            case INJECTED -> AdmissionReviewCodec.allowed(request.uid(), injected.patch());
-            case SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), null);
-            case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + outcome.message());
-        };
-    }
-
-    private static Outcome skipped(SkipReason reason, String detail) {
-        return new Outcome(Outcome.Kind.SKIPPED, reason.tag(), reason.message() + " (" + detail + ")");
-    }
-
-    private static Outcome failed(String reason, String message) {
-        return new Outcome(Outcome.Kind.FAILED, reason, message);
     }
 
     private static String podName(AdmissionRequest request, Pod pod) {

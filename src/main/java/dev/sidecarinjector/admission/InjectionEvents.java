@@ -36,9 +36,14 @@ public class InjectionEvents {
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
             Thread.ofPlatform().daemon().name("injection-events").factory());
 
+    @jakarta.inject.Inject
     public InjectionEvents(EventConfig events, NamespaceConfig namespaces, Instance<KubernetesClient> client, MeterRegistry registry) {
-        var useApi = events.enabled() && NamespaceLabelsProducer.effectiveSource(namespaces.source()) == NamespaceConfig.Source.KUBERNETES;
-        this.client = useApi ? Optional.of(client.get()) : Optional.empty();
+        this(events.enabled() && NamespaceLabelsProducer.effectiveSource(namespaces.source()) == NamespaceConfig.Source.KUBERNETES
+                ? Optional.of(client.get()) : Optional.empty(), registry);
+    }
+
+    InjectionEvents(Optional<KubernetesClient> client, MeterRegistry registry) {
+        this.client = client;
         this.failures = Counter.builder("sidecar.injection.event.failures").description("Kubernetes Events that could not be recorded").register(registry);
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code sidecar-injector kube-inject}: reads Kubernetes YAML, injects every pod template with the same pure
@@ -97,40 +98,37 @@ public final class KubeInjectCommand {
             Optional<Path> config = Optional.empty();
             Optional<Path> templates = Optional.empty();
             var explain = false;
-            for (var i = 0; i < args.length; i++) {
-                var arg = args[i];
+            var arguments = new java.util.ArrayDeque<>(java.util.List.of(args));
+            while (!arguments.isEmpty()) {
+                var arg = arguments.removeFirst();
                 var eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
                 var name = eq > 0 ? arg.substring(0, eq) : arg;
+                Supplier<String> value = () -> {
+                    if (eq > 0) {
+                        return arg.substring(eq + 1);
+                    }
+                    if (arguments.isEmpty()) {
+                        throw new UsageException(name + " needs a value");
+                    }
+                    return arguments.removeFirst();
+                };
                 switch (name) {
                     case "-h", "--help" -> {
                         return new Options("-", namespace, labels, config, templates, false, true);
                     }
                     case "--explain" -> explain = true;
-                    case "-f", "--filename" -> file = value(args, i++, eq, name);
-                    case "--namespace", "-n" -> namespace = value(args, i++, eq, name);
-                    case "--namespace-labels" -> labels = labels(value(args, i++, eq, name));
-                    case "--config" -> config = Optional.of(Path.of(value(args, i++, eq, name)));
-                    case "--templates" -> templates = Optional.of(Path.of(value(args, i++, eq, name)));
+                    case "-f", "--filename" -> file = value.get();
+                    case "-n", "--namespace" -> namespace = value.get();
+                    case "--namespace-labels" -> labels = labels(value.get());
+                    case "--config" -> config = Optional.of(Path.of(value.get()));
+                    case "--templates" -> templates = Optional.of(Path.of(value.get()));
                     default -> throw new UsageException("unknown flag \"" + arg + "\"");
-                }
-                if (eq > 0) {
-                    i--;
                 }
             }
             if (file == null) {
                 throw new UsageException("-f FILE is required (\"-\" reads standard input)");
             }
             return new Options(file, namespace, labels, config, templates, explain, false);
-        }
-
-        private static String value(String[] args, int index, int eq, String name) {
-            if (eq > 0) {
-                return args[index].substring(eq + 1);
-            }
-            if (index + 1 >= args.length) {
-                throw new UsageException(name + " needs a value");
-            }
-            return args[index + 1];
         }
 
         private static Map<String, String> labels(String text) {

@@ -20,6 +20,7 @@ public final class Main {
         switch (command) {
             case "serve" -> Quarkus.run(rest);
             case "kube-inject" -> System.exit(new KubeInjectCommand(System.in, System.out, System.err).run(rest));
+            case "selftest" -> System.exit(SelfTestCommand.inCluster(System.out, System.err).run(rest));
             case "help", "--help", "-h" -> System.out.println(usage());
             default -> {
                 System.err.println("unknown command \"" + command + "\"\n" + usage());
@@ -30,9 +31,10 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: sidecar-injector [serve | kube-inject -f FILE [options] | help]
+                usage: sidecar-injector [serve | kube-inject -f FILE [options] | selftest [options] | help]
                   serve         run the admission webhook (HTTPS on 8443); the default
                   kube-inject   inject sidecars into Kubernetes YAML and print it, like istioctl kube-inject
-                                (run "sidecar-injector kube-inject --help" for its options)""";
+                                (run "sidecar-injector kube-inject --help" for its options)
+                  selftest      create a dry-run Pod in the cluster and check the webhook injected it (helm test)""";
     }
 }

@@ -151,6 +151,31 @@ class AdmissionIT {
         assertEquals(200, webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo"))).status());
     }
 
+    @Test
+    void halfWrittenRotationKeepsServingTheOldPairUntilTheNewOneIsWhole() throws Exception {
+        var before = webhook.servedCertificateSerial();
+        var rotation = Thread.ofPlatform().start(() -> {
+            try {
+                DevCertificates.rotateKeyThenCertificate(java.time.Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // While only the key is new (three reload periods), every handshake still succeeds with the old pair.
+        while (rotation.isAlive()) {
+            assertEquals(200, webhook.get("/q/health/live").status());
+            webhook.servedCertificateSerial();
+            Thread.sleep(100);
+        }
+        var deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        var served = webhook.servedCertificateSerial();
+        while (served.equals(before) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            served = webhook.servedCertificateSerial();
+        }
+        assertNotEquals(before, served, "the completed pair is not served 30 s after rotation");
+    }
+
     private String metrics() throws Exception {
         return webhook.getText("/q/metrics");
     }

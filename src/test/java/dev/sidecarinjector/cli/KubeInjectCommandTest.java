@@ -75,6 +75,7 @@ class KubeInjectCommandTest {
         var result = run(input, "-f", "-");
         assertEquals(0, result.exit(), result.err());
         assertTrue(result.out().contains("name: sidecar-proxy"));
+        assertEquals(result.out(), run(input, "--filename=-").out(), "--flag=value works like --flag value");
     }
 
     @Test

@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# The webhook image, sidecar-injector: the Quarkus fast-jar on a JRE 25, run as a non-root user.
+#   docker build -t sidecar-injector:dev .          (or: make images)
+# Commands: serve (the default), kube-inject, selftest (the chart's helm test).
+
+ARG JDK_IMAGE=eclipse-temurin:25-jdk-noble
+ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
+
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+COPY src src
+# The BuildKit cache keeps ~/.m2 (Maven itself and the dependencies) across builds.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests package \
+ && test -f target/quarkus-app/quarkus-run.jar
+
+FROM ${JRE_IMAGE}
+LABEL org.opencontainers.image.title="sidecar-injector" \
+      org.opencontainers.image.description="Mutating admission webhook that injects a proxy sidecar"
+# A numeric, non-root user, so runAsNonRoot can verify it; the application files stay owned by root.
+RUN groupadd --system --gid 10001 injector \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin injector
+COPY --from=build --chown=root:root /src/target/quarkus-app/ /opt/sidecar-injector/
+USER 10001:10001
+# The root filesystem is read-only in the chart; /tmp is a memory-backed volume there.
+ENV TLS_CERT_FILE=/etc/sidecar-injector/tls/tls.crt \
+    TLS_KEY_FILE=/etc/sidecar-injector/tls/tls.key
+EXPOSE 8443
+ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/opt/sidecar-injector/quarkus-run.jar"]
+CMD ["serve"]

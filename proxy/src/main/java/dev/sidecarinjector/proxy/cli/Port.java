@@ -1,0 +1,32 @@
+package dev.sidecarinjector.proxy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses TCP ports and comma lists of them, naming the flag in every error. */
+public final class Port {
+    private Port() {
+    }
+
+    public static int parse(String flag, String value) throws UsageException {
+        String v = value.trim();
+        if (!v.isEmpty() && v.length() <= 5 && v.chars().allMatch(Character::isDigit)) {
+            int port = Integer.parseInt(v);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        }
+        throw UsageException.badValue(flag, value.trim(), "a port");
+    }
+
+    /** Blank items are skipped, as Istio does, so "80, 443," is two ports. */
+    public static List<Integer> parseList(String flag, String value) throws UsageException {
+        var ports = new ArrayList<Integer>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank() && !ports.contains(parse(flag, item))) {
+                ports.add(parse(flag, item));
+            }
+        }
+        return List.copyOf(ports);
+    }
+}

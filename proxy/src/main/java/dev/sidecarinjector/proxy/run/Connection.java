@@ -1,0 +1,97 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * One proxied TCP connection: the accepted downstream channel and the upstream channel it is piped
+ * to. Both live on the same event loop, so the half-close state needs no synchronisation.
+ */
+final class Connection {
+    private final Channel downstream;
+    private final DirectionMetrics metrics;
+    private Channel upstream;
+    private boolean downstreamFinished;
+    private boolean upstreamFinished;
+
+    Connection(Channel downstream, DirectionMetrics metrics) {
+        this.downstream = downstream;
+        this.metrics = metrics;
+    }
+
+    Channel downstream() {
+        return downstream;
+    }
+
+    void attach(Channel upstream) {
+        this.upstream = upstream;
+    }
+
+    Channel peerOf(Channel side) {
+        return side == downstream ? upstream : downstream;
+    }
+
+    void countRead(Channel side, int bytes) {
+        if (side == downstream) {
+            metrics.receivedFromDownstream(bytes);
+        } else {
+            metrics.sentToDownstream(bytes);
+        }
+    }
+
+    /**
+     * {@code side} sent FIN. Pass it on to the peer once everything read before it has been written
+     * (the empty write queues behind them), and close both when both directions are done.
+     */
+    void inputClosed(Channel side) {
+        if (side == downstream) {
+            downstreamFinished = true;
+        } else {
+            upstreamFinished = true;
+        }
+        Channel peer = peerOf(side);
+        if ((downstreamFinished && upstreamFinished) || !(peer instanceof DuplexChannel duplex)) {
+            close();
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                duplex.shutdownOutput();
+            } else {
+                close();
+            }
+        });
+    }
+
+    /** Closes both sides after their pending writes are flushed. */
+    void close() {
+        closeOnFlush(downstream);
+        if (upstream != null) {
+            closeOnFlush(upstream);
+        }
+    }
+
+    /**
+     * The upstream could not be reached: reset the client at once (RST, as Envoy does) instead of
+     * accepting a connection that will never carry data.
+     */
+    void reset() {
+        downstream.config().setOption(ChannelOption.SO_LINGER, 0);
+        downstream.close();
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    private static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}

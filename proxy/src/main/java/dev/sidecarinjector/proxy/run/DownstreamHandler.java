@@ -1,0 +1,132 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.proxy.metrics.Direction;
+import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.net.InetSocketAddress;
+
+/**
+ * First handler of an accepted connection: finds where it was going, refuses loops, connects
+ * upstream, then hands over to a {@link Relay}. Nothing is read from the client until upstream is up.
+ */
+final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+    private final Direction direction;
+    private final DestinationResolver resolver;
+    private final LoopGuard loopGuard;
+    private final UpstreamConnector connector;
+    private final DirectionMetrics metrics;
+    private Connection connection;
+    /** What epoll delivered before upstream was up (see {@link #channelRead}). */
+    private final List<Object> early = new ArrayList<>();
+    private boolean earlyFin;
+
+    DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
+                      UpstreamConnector connector, DirectionMetrics metrics) {
+        this.direction = direction;
+        this.resolver = resolver;
+        this.loopGuard = loopGuard;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel downstream = ctx.channel();
+        InetSocketAddress destination;
+        try {
+            destination = resolver.resolve(downstream);
+        } catch (IOException e) {
+            refuse(downstream, e.getMessage());
+            return;
+        }
+        InetSocketAddress acceptedOn = downstream.localAddress() instanceof InetSocketAddress local ? local : null;
+        if (loopGuard.isProxyItself(destination, acceptedOn)) {
+            refuse(downstream, "original destination " + destination + " is the proxy itself");
+            return;
+        }
+        metrics.opened();
+        downstream.closeFuture().addListener(closed -> metrics.closed());
+        connection = new Connection(downstream, metrics);
+        long started = System.nanoTime();
+        ChannelFuture connecting = connector.connect(connection, destination);
+        connection.attach(connecting.channel());
+        connecting.addListener((ChannelFutureListener) connected -> {
+            if (connected.isSuccess()) {
+                metrics.connected(System.nanoTime() - started);
+                handOver(ctx, connected.channel());
+            } else {
+                metrics.connectFailed();
+                EventLog.info("%s connection from %s to %s failed: %s".formatted(
+                        direction.label(), downstream.remoteAddress(), destination, connected.cause()));
+                early.forEach(ReferenceCountUtil::release);
+                early.clear();
+                connection.reset();
+            }
+        });
+    }
+
+    /** The relay takes over; what arrived early is replayed through it, in order, FIN last. */
+    private void handOver(ChannelHandlerContext ctx, Channel upstream) {
+        Channel downstream = ctx.channel();
+        ctx.pipeline().replace(this, "relay", new Relay(connection));
+        // A replayed chunk asks for the next read itself once written; otherwise start reading here.
+        boolean replayed = !early.isEmpty();
+        early.forEach(downstream.pipeline()::fireChannelRead);
+        early.clear();
+        if (earlyFin) {
+            downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        } else if (!replayed) {
+            Relay.readMore(downstream);
+        }
+        Relay.readMore(upstream);
+    }
+
+    /**
+     * AUTO_READ is off, yet epoll reads a socket whose client already sent FIN (EPOLLRDHUP) without
+     * being asked. A short request and its FIN can therefore arrive before upstream is connected; they
+     * are kept (at most one receive window) instead of being dropped.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        early.add(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownEvent.INSTANCE) {
+            earlyFin = true;
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        // The client gave up while upstream was still connecting.
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void refuse(Channel downstream, String reason) {
+        metrics.refused();
+        EventLog.info("refused %s connection from %s: %s".formatted(direction.label(), downstream.remoteAddress(), reason));
+        downstream.close();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.proxy.cli.Flags;
+import dev.sidecarinjector.proxy.cli.UsageException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/** {@code sidecar-proxy run}: starts the sidecar and drains it on SIGTERM (exit 0), as the kubelet expects. */
+public final class RunCommand {
+    private RunCommand() {
+    }
+
+    public static int run(List<String> args) throws UsageException {
+        var flags = Flags.parse(args, ProxySettings.FLAGS, Set.of("--dry-run"));
+        ProxySettings settings = ProxySettings.from(flags);
+        if (flags.find("--dry-run").filter("true"::equals).isPresent()) {
+            // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
+            System.out.println(settings);
+            return 0;
+        }
+        SidecarProxy proxy;
+        try {
+            proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            EventLog.info("proxy cannot use native epoll: " + e);
+            return 1;
+        }
+        try {
+            proxy.start();
+        } catch (Exception e) {
+            EventLog.info("proxy failed to start: " + e);
+            proxy.close();
+            return 1;
+        }
+        var stopped = new CountDownLatch(1);
+        // A signal handler rather than a shutdown hook: a hook cannot choose exit code 0.
+        Runnable drainOnce = new DrainOnce(proxy, stopped);
+        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("drain").start(drainOnce));
+        Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().name("drain").start(drainOnce));
+        while (true) {
+            try {
+                stopped.await();
+                return 0;
+            } catch (InterruptedException e) {
+                // only the drain thread ends the proxy
+            }
+        }
+    }
+
+    /** Drains and stops the proxy once, however many signals arrive. */
+    private record DrainOnce(SidecarProxy proxy, CountDownLatch stopped) implements Runnable {
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (stopped.getCount() == 0) {
+                    return;
+                }
+                try {
+                    proxy.drain();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    proxy.close();
+                    EventLog.info("proxy stopped");
+                    stopped.countDown();
+                }
+            }
+        }
+    }
+}

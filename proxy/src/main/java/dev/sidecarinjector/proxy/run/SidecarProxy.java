@@ -1,0 +1,124 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.proxy.admin.AdminServer;
+import dev.sidecarinjector.proxy.admin.Readiness;
+import dev.sidecarinjector.proxy.metrics.Direction;
+import dev.sidecarinjector.proxy.metrics.Metrics;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The running sidecar: admin endpoints, the inbound and outbound capture listeners, and draining. */
+public final class SidecarProxy implements AutoCloseable {
+    /** Istio's inbound passthrough source; the init rules let it reach the app unredirected. */
+    static final String INBOUND_SOURCE = "127.0.0.6";
+
+    private final ProxySettings settings;
+    private final DestinationResolver resolver;
+    private final Metrics metrics = new Metrics();
+    private final Readiness readiness = new Readiness();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private Channel inbound;
+    private Channel outbound;
+    private Channel health;
+    private Channel prometheus;
+
+    public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
+        // Fail with Netty's reason (missing library, noexec /tmp) before any event loop is made.
+        Epoll.ensureAvailability();
+        this.settings = settings;
+        this.resolver = resolver;
+        // Accepting is cheap: one thread. Piping is the work: one loop per CPU the cgroup grants.
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"), EpollIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
+    }
+
+    /** Binds the admin ports first, so probes answer 503 rather than "connection refused" while starting. */
+    public SidecarProxy start() throws InterruptedException, UnknownHostException {
+        var admin = new AdminServer(boss, workers);
+        health = admin.bindHealth(settings.healthPort(), readiness);
+        prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
+        var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
+                settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
+        var listener = new CaptureListener(boss, workers, resolver, loopGuard, metrics, settings);
+        inbound = listener.bind(Direction.INBOUND, settings.inboundPort(),
+                new EpollUpstreamConnector(settings.connectTimeoutMillis(), InetAddress.getByName(INBOUND_SOURCE)));
+        outbound = listener.bind(Direction.OUTBOUND, settings.outboundPort(),
+                new EpollUpstreamConnector(settings.connectTimeoutMillis(), null));
+        readiness.inboundBound(true);
+        readiness.outboundBound(true);
+        inbound.closeFuture().addListener(closed -> readiness.inboundBound(false));
+        outbound.closeFuture().addListener(closed -> readiness.outboundBound(false));
+        EventLog.info("proxy ready: inbound :%d, outbound :%d, health :%d, metrics :%d, %d io threads".formatted(
+                port(inbound), port(outbound), port(health), port(prometheus), Runtime.getRuntime().availableProcessors()));
+        return this;
+    }
+
+    /**
+     * Readiness fails first (endpoints stop sending new traffic), the capture listeners close, and open
+     * connections get up to the drain period to finish. Blocks: call it from a signal thread, never an event loop.
+     */
+    public void drain() throws InterruptedException {
+        readiness.startDraining();
+        inbound.close().sync();
+        outbound.close().sync();
+        long deadline = System.nanoTime() + settings.drain().toNanos();
+        EventLog.info("draining %d connections for up to %ds".formatted(metrics.activeConnections(), settings.drain().toSeconds()));
+        while (metrics.activeConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        EventLog.info("drained, %d connections left open".formatted(metrics.activeConnections()));
+    }
+
+    @Override
+    public void close() {
+        // Graceful shutdown closes every channel left, then the threads; no quiet period is needed.
+        var bossDone = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        bossDone.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public int inboundPort() {
+        return port(inbound);
+    }
+
+    public int outboundPort() {
+        return port(outbound);
+    }
+
+    public int healthPort() {
+        return port(health);
+    }
+
+    public int metricsPort() {
+        return port(prometheus);
+    }
+
+    public Duration drainPeriod() {
+        return settings.drain();
+    }
+
+    private static int port(Channel channel) {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+}

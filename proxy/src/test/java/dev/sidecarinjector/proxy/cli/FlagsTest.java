@@ -1,0 +1,33 @@
+package dev.sidecarinjector.proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FlagsTest {
+    @Test
+    void emptyValueIsPresentAndDiffersFromAbsent() throws Exception {
+        Flags flags = Flags.parse(List.of("--a=", "--b", ""), Set.of("--a", "--b", "--c"), Set.of());
+        assertEquals(Optional.of(""), flags.find("--a"));
+        assertEquals(Optional.of(""), flags.find("--b"));
+        assertEquals(Optional.empty(), flags.find("--c"));
+    }
+
+    @Test
+    void switchesTakeNoValue() throws Exception {
+        Flags flags = Flags.parse(List.of("--dry-run", "--port", "80"), Set.of("--port"), Set.of("--dry-run", "--cleanup"));
+        assertTrue(flags.isSet("--dry-run"));
+        assertFalse(flags.isSet("--cleanup"));
+        assertEquals(80, flags.port("--port", 1));
+    }
+
+    @Test
+    void portListsSkipBlanksAndDuplicates() throws Exception {
+        assertEquals(List.of(80, 443), Port.parseList("--p", " 80, 443,,80 "));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sidecarinjector.proxy.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    @Test
+    void countersAndHistogramAreLabelledByDirection() {
+        var metrics = new Metrics();
+        metrics.of(Direction.OUTBOUND).opened();
+        metrics.of(Direction.OUTBOUND).receivedFromDownstream(100);
+        metrics.of(Direction.INBOUND).connected(3_000_000); // 3 ms
+        String text = metrics.prometheusText();
+
+        assertTrue(text.contains("sidecar_proxy_connections_opened_total{direction=\"outbound\"} 1\n"), text);
+        assertTrue(text.contains("sidecar_proxy_connections_active{direction=\"outbound\"} 1\n"), text);
+        assertTrue(text.contains("sidecar_proxy_received_bytes_total{direction=\"outbound\"} 100\n"), text);
+        assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_bucket{direction=\"inbound\",le=\"0.0025\"} 0\n"), text);
+        assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_bucket{direction=\"inbound\",le=\"0.005\"} 1\n"), text);
+        assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_count{direction=\"inbound\"} 1\n"), text);
+        assertTrue(text.contains("# TYPE sidecar_proxy_connections_active gauge\n"), text);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sidecarinjector.proxy.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import dev.sidecarinjector.proxy.run.ChannelProbes.HeldWrites;
+import dev.sidecarinjector.proxy.run.ChannelProbes.ReadCounter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RelayTest {
+    private final DirectionMetrics metrics = new DirectionMetrics();
+    private final ReadCounter downstreamReads = new ReadCounter();
+    private final HeldWrites upstreamWrites = new HeldWrites();
+    private DuplexEmbeddedChannel downstream;
+    private DuplexEmbeddedChannel upstream;
+
+    @BeforeEach
+    void pipeDownstreamToUpstream() {
+        downstream = new DuplexEmbeddedChannel();
+        upstream = new DuplexEmbeddedChannel();
+        var connection = new Connection(downstream, metrics);
+        connection.attach(upstream);
+        downstream.pipeline().addLast(downstreamReads, new Relay(connection));
+        upstream.pipeline().addLast(upstreamWrites, new Relay(connection));
+    }
+
+    @AfterEach
+    void release() {
+        upstreamWrites.releaseMessages();
+        downstream.finishAndReleaseAll();
+        upstream.finishAndReleaseAll();
+    }
+
+    @Test
+    void readsTheNextChunkOnlyAfterThePeerAcceptedTheLastOne() {
+        downstream.writeInbound(bytes("hello"));
+
+        assertEquals(1, upstreamWrites.pending(), "the chunk is written upstream");
+        assertEquals(0, downstreamReads.reads, "no read while upstream has not taken the chunk");
+
+        upstreamWrites.completeAll();
+        assertEquals(1, downstreamReads.reads, "exactly one read once the write completed");
+        assertEquals("hello", ((ByteBuf) upstreamWrites.messages.getFirst()).toString(StandardCharsets.US_ASCII));
+        assertEquals(5, metrics.receivedBytes(), "bytes from downstream are counted");
+    }
+
+    @Test
+    void finFromDownstreamIsPassedOnAfterPendingDataAndKeepsTheOtherDirectionOpen() {
+        downstream.writeInbound(bytes("last words"));
+        downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        assertFalse(upstream.isOutputShutdown(), "FIN must not overtake data still queued");
+        upstreamWrites.completeAll();
+        assertTrue(upstream.isOutputShutdown(), "upstream gets the FIN once the data is written");
+        assertTrue(downstream.isOpen() && upstream.isOpen(), "the reply direction stays open (half-close)");
+
+        upstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        upstreamWrites.completeAll();
+        assertFalse(downstream.isOpen(), "both directions finished: downstream closed");
+        assertFalse(upstream.isOpen(), "both directions finished: upstream closed");
+    }
+
+    @Test
+    void noReadIsAskedOfASideThatAlreadySentFin() {
+        downstream.writeInbound(bytes("tail"));
+        downstream.shutdownInput();
+        downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        upstreamWrites.completeAll();
+
+        assertEquals(0, downstreamReads.reads, "epoll fails a read on a shut-down input");
+        assertTrue(upstream.isOutputShutdown());
+    }
+
+    @Test
+    void peerClosingClosesThisSide() {
+        upstream.close();
+        assertFalse(downstream.isOpen());
+    }
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    }
+}

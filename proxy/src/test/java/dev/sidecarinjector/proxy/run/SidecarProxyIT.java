@@ -1,0 +1,223 @@
+package dev.sidecarinjector.proxy.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.proxy.metrics.Direction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole proxy on loopback with real sockets. No iptables here, so the destination is pinned to a
+ * test server instead of read with SO_ORIGINAL_DST (the netns e2e covers that part).
+ */
+class SidecarProxyIT {
+    /** Blocking socket work gets its own thread: the common pool has one thread on two CPUs. */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> Thread.ofPlatform().daemon().start(task);
+    private final ServerSocket app;
+    private ProxySettings settings = withIdleTimeout(Duration.ofSeconds(30));
+    private SidecarProxy proxy;
+
+    SidecarProxyIT() throws IOException {
+        app = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (proxy != null) {
+            proxy.close();
+        }
+        app.close();
+    }
+
+    @Test
+    void relaysBothWaysAndTheAppSeesThePassthroughSourceOnInbound() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        CompletableFuture<String> peer = serveOnce(socket -> {
+            byte[] request = socket.getInputStream().readAllBytes(); // until the client's FIN
+            socket.getOutputStream().write((request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            return socket.getInetAddress().getHostAddress();
+        });
+        byte[] payload = new byte[3 << 20];
+        new Random(1).nextBytes(payload);
+
+        try (Socket client = connect(proxy.inboundPort())) {
+            client.getOutputStream().write(payload);
+            client.shutdownOutput(); // half-close: the answer must still come back
+            assertEquals(payload.length + " bytes", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("127.0.0.6", peer.get(5, TimeUnit.SECONDS));
+        var inbound = proxy.metrics().of(Direction.INBOUND);
+        assertEquals(1, inbound.openedTotal());
+        assertEquals(payload.length, inbound.receivedBytes());
+    }
+
+    /**
+     * An app that stops reading must stall the client, not fill the proxy: only the kernel's socket
+     * buffers (a few MB each on loopback) may hold bytes, never the proxy's memory.
+     */
+    @Test
+    void aReceiverThatDoesNotReadStallsTheSenderInsteadOfFillingTheProxy() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        var stalled = new java.util.concurrent.CountDownLatch(1);
+        serveOnce(socket -> {
+            stalled.await(20, TimeUnit.SECONDS); // accept, then read nothing
+            return "";
+        });
+        var written = new java.util.concurrent.atomic.AtomicLong();
+        try (Socket client = connect(proxy.outboundPort())) {
+            OWN_THREAD.execute(() -> {
+                byte[] chunk = new byte[64 << 10];
+                try {
+                    for (int i = 0; i < 1600; i++) { // 100 MB, far beyond every buffer on the path
+                        client.getOutputStream().write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Thread.sleep(2000);
+            long stalledAt = written.get();
+            Thread.sleep(500);
+            assertEquals(stalledAt, written.get(), "the sender is blocked");
+            assertTrue(stalledAt < 48L << 20, "only socket buffers hold data: " + (stalledAt >> 20) + " MB written");
+        } finally {
+            stalled.countDown();
+        }
+    }
+
+    @Test
+    void upstreamThatRefusesClosesTheClientPromptly() throws Exception {
+        int closedPort = app.getLocalPort();
+        app.close();
+        proxy = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort));
+
+        try (Socket client = connect(proxy.outboundPort())) {
+            client.setSoTimeout(3000);
+            long started = System.nanoTime();
+            assertClosedOrReset(client.getInputStream());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "closed promptly");
+        }
+        assertEquals(1, proxy.metrics().of(Direction.OUTBOUND).connectFailures());
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        settings = withIdleTimeout(Duration.ofSeconds(1));
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        serveOnce(socket -> new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        try (Socket client = connect(proxy.outboundPort())) {
+            client.setSoTimeout(10_000);
+            assertEquals(-1, client.getInputStream().read(), "closed by the 1 s idle timeout");
+        }
+    }
+
+    @Test
+    void drainingFailsReadinessClosesListenersAndLetsOpenConnectionsFinish() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        assertEquals(200, status(proxy.healthPort()));
+        CompletableFuture<String> served = serveOnce(socket -> {
+            int first = socket.getInputStream().read();
+            socket.getOutputStream().write(first);
+            socket.getInputStream().readAllBytes();
+            return "done";
+        });
+        try (Socket client = connect(proxy.outboundPort())) {
+            client.getOutputStream().write('x');
+            assertEquals('x', client.getInputStream().read());
+
+            var drained = CompletableFuture.runAsync(() -> {
+                try {
+                    proxy.drain();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, OWN_THREAD);
+            waitFor(() -> status(proxy.healthPort()) == 503);
+            assertThrows(ConnectException.class, () -> connect(proxy.outboundPort()).close(), "listener closed");
+            assertTrue(!drained.isDone(), "an open connection holds the drain");
+            client.shutdownOutput();
+            drained.get(3, TimeUnit.SECONDS);
+        }
+        assertEquals("done", served.get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void prometheusEndpointServesTheMetrics() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        var connection = (HttpURLConnection) URI.create("http://127.0.0.1:%d/stats/prometheus".formatted(proxy.metricsPort()))
+                .toURL().openConnection();
+        String body = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("sidecar_proxy_connections_opened_total{direction=\"inbound\"} 0"), body);
+        assertTrue(connection.getContentType().startsWith("text/plain; version=0.0.4"));
+    }
+
+    /** Ephemeral ports (0) so tests never collide with a real proxy on this host. */
+    private static ProxySettings withIdleTimeout(Duration idle) {
+        return new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(3), 2000, idle);
+    }
+
+    private SidecarProxy start(InetSocketAddress destination) throws Exception {
+        return new SidecarProxy(settings, accepted -> destination).start();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), port);
+    }
+
+    interface Exchange {
+        String run(Socket socket) throws IOException, InterruptedException;
+    }
+
+    private CompletableFuture<String> serveOnce(Exchange exchange) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Socket socket = app.accept()) {
+                return exchange.run(socket);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, OWN_THREAD);
+    }
+
+    private static void assertClosedOrReset(InputStream in) {
+        try {
+            assertEquals(-1, in.read());
+        } catch (IOException reset) {
+            assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        }
+    }
+
+    private static int status(int port) {
+        try {
+            var connection = (HttpURLConnection) URI.create("http://127.0.0.1:%d/healthz/ready".formatted(port)).toURL().openConnection();
+            return connection.getResponseCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in 5 s");
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sidecarinjector.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** An Event the API refuses is counted and logged; the admission that caused it has already been answered. */
+class InjectionEventsTest {
+
+    @Test
+    void failedEventNeverBlocksOrFailsTheAdmission() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        var config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort).withRequestRetryBackoffLimit(0).build();
+        var registry = new SimpleMeterRegistry();
+        try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
+            var events = new InjectionEvents(Optional.of(client), registry);
+            var pod = new PodBuilder().withNewMetadata().withGenerateName("web-").addNewOwnerReference()
+                    .withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-rs").withUid("u").withController(true)
+                    .endOwnerReference().endMetadata().build();
+            var request = new AdmissionRequest("uid", "", "Pod", "CREATE", "shop", "", false, null);
+            var start = System.nanoTime();
+            events.record(request, pod, new Outcome(Outcome.Kind.INJECTED, "injected", "namespace shop has istio-injection=enabled"), false);
+            assertTrue(System.nanoTime() - start < Duration.ofMillis(100).toNanos(), "recording must not wait for the API");
+            var counter = registry.get("sidecar.injection.event.failures").counter();
+            var deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (counter.count() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1.0, counter.count());
+            events.stop();
+        }
+    }
+}

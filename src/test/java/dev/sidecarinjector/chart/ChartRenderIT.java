@@ -1,0 +1,442 @@
+package dev.sidecarinjector.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sidecarinjector.admission.AdmissionResource;
+import dev.sidecarinjector.config.InjectionSettingsFactory;
+import dev.sidecarinjector.inject.InjectionSettings;
+import jakarta.ws.rs.Path;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Lints and renders the chart with a real Helm over every value set in src/test/resources/chart/values, parses
+ * every document with unknown fields rejected, and checks that the pieces fit: the webhook calls the Service
+ * the Deployment serves, on a path the app answers, with a certificate whose names it uses, and the app's
+ * configuration agrees with the webhook's selectors.
+ */
+class ChartRenderIT {
+
+    static final java.nio.file.Path VALUES = java.nio.file.Path.of("src/test/resources/chart/values");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String NS = Helm.NAMESPACE;
+
+    static Stream<String> valueSets() throws Exception {
+        try (var files = Files.list(VALUES)) {
+            var names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+            assertTrue(names.size() >= 6, "expected at least six value sets, found " + names);
+            return names.stream();
+        }
+    }
+
+    static RenderedChart render(String valueSet) throws Exception {
+        var result = Helm.template(VALUES.resolve(valueSet));
+        assertEquals(0, result.exitCode(), "helm template with " + valueSet + " failed:\n" + result.describe());
+        return RenderedChart.parse(result.stdout());
+    }
+
+    static JsonNode values(String valueSet) throws Exception {
+        var node = YAML.readTree(VALUES.resolve(valueSet).toFile());
+        return node == null ? YAML.createObjectNode() : node;
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void lintsClean(String valueSet) throws Exception {
+        var result = Helm.run("lint", "--strict", Helm.CHART.toString(), "--namespace", NS, "--values", VALUES.resolve(valueSet).toAbsolutePath().toString());
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().contains("1 chart(s) linted, 0 chart(s) failed"), result.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void everyDocumentParsesWithNoUnknownField(String valueSet) throws Exception {
+        var chart = render(valueSet);
+        assertTrue(chart.documents().size() >= 10, "too few documents: " + chart.documents().size());
+        for (var document : chart.documents()) {
+            assertEquals(List.of(), StrictModel.unknownFields(document), "unknown fields in " + valueSet);
+            var labels = document.path("metadata").path("labels");
+            for (var label : List.of("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by")) {
+                assertTrue(labels.has(label), document.path("kind").asText() + " lacks label " + label);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void webhookReachesTheServiceThePodsServeOnAPathTheAppAnswers(String valueSet) throws Exception {
+        var chart = render(valueSet);
+        var service = chart.one("Service");
+        var deployment = chart.one("Deployment");
+        var webhooks = chart.one("MutatingWebhookConfiguration").path("webhooks");
+        var servicePort = service.path("spec").path("ports").get(0);
+        var container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        var containerPort = container.path("ports").get(0);
+
+        assertEquals("https", servicePort.path("targetPort").asText());
+        assertEquals("https", containerPort.path("name").asText());
+        assertEquals(appHttpsPort(), containerPort.path("containerPort").asInt(), "container port vs the app's quarkus.http.ssl-port");
+        assertEquals(Map.of(), difference(service.path("spec").path("selector"), deployment.path("spec").path("template").path("metadata").path("labels")),
+                "the Service selects labels the pods do not have");
+        for (var webhook : webhooks) {
+            var target = webhook.path("clientConfig").path("service");
+            assertEquals(service.path("metadata").path("name").asText(), target.path("name").asText());
+            assertEquals(NS, target.path("namespace").asText());
+            assertEquals(servicePort.path("port").asInt(), target.path("port").asInt());
+            assertTrue(appPaths().contains(target.path("path").asText()), target.path("path").asText() + " is not one of the app's paths " + appPaths());
+            assertEquals("[\"v1\"]", webhook.path("admissionReviewVersions").toString());
+            assertEquals("None", webhook.path("sideEffects").asText());
+            assertEquals("[{\"operations\":[\"CREATE\"],\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"scope\":\"Namespaced\"}]",
+                    webhook.path("rules").toString());
+            var values = values(valueSet).path("webhook");
+            assertEquals(values.path("failurePolicy").asText("Fail"), webhook.path("failurePolicy").asText());
+            assertEquals(values.path("reinvocationPolicy").asText("IfNeeded"), webhook.path("reinvocationPolicy").asText());
+            assertEquals(values.path("timeoutSeconds").asInt(10), webhook.path("timeoutSeconds").asInt());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void selectorsAndTheAppAgreeOnTheLabelAndTheExcludedNamespaces(String valueSet) throws Exception {
+        var chart = render(valueSet);
+        var settings = appSettings(chart);
+        var label = settings.namespaceLabel();
+        var expectedKey = values(valueSet).path("injection").path("namespaceLabel").path("key").asText("istio-injection");
+        assertEquals(expectedKey, label.key(), "the app's label key");
+        var webhooks = chart.one("MutatingWebhookConfiguration").path("webhooks");
+        var podLabelOptIn = values(valueSet).path("webhook").path("podLabelOptIn").asBoolean(true);
+        assertEquals(podLabelOptIn ? 2 : 1, webhooks.size());
+
+        var byNamespace = webhooks.get(0);
+        assertEquals(List.of(expression(label.key(), "In", label.enabledValue())),
+                expressions(byNamespace.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
+        assertEquals(List.of(expression("sidecar.istio.io/inject", "NotIn", "false")), expressions(byNamespace.path("objectSelector")));
+        if (podLabelOptIn) {
+            var byPodLabel = webhooks.get(1);
+            assertEquals(List.of(new Expression(label.key(), "DoesNotExist", List.of())),
+                    expressions(byPodLabel.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
+            assertEquals(List.of(expression("sidecar.istio.io/inject", "In", "true")), expressions(byPodLabel.path("objectSelector")));
+        }
+        for (var webhook : webhooks) {
+            var excluded = expressions(webhook.path("namespaceSelector")).stream()
+                    .filter(e -> e.key().equals("kubernetes.io/metadata.name") && e.operator().equals("NotIn"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no namespace exclusion in " + webhook.path("name")));
+            assertTrue(excluded.values().containsAll(List.of(NS, "kube-system", "kube-public", "kube-node-lease")), excluded.toString());
+            // Every namespace the selector keeps away, the app ignores too: the two never disagree.
+            for (var namespace : excluded.values()) {
+                assertTrue(settings.ignores(namespace), "the app does not ignore " + namespace);
+            }
+            values(valueSet).path("injection").path("ignoredNamespaces").forEach(n -> assertTrue(excluded.values().contains(n.asText())));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void appConfigurationIsMountedWhereTheAppReadsIt(String valueSet) throws Exception {
+        var chart = render(valueSet);
+        var pod = chart.one("Deployment").path("spec").path("template").path("spec");
+        var container = pod.path("containers").get(0);
+        var env = new java.util.HashMap<String, String>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        var mounts = new java.util.HashMap<String, JsonNode>();
+        container.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m));
+        container.path("volumeMounts").forEach(m -> assertFalse(m.has("subPath"), "subPath mounts are never updated, so hot reload would break: " + m));
+
+        var configDir = mounts.get("config").path("mountPath").asText();
+        assertEquals(configDir + "/injector.properties", env.get("QUARKUS_CONFIG_LOCATIONS"));
+        var properties = properties(chart);
+        assertEquals(configDir + "/templates", properties.getProperty("injector.templates.directory"));
+        var items = new HashSet<String>();
+        volume(pod, "config").path("configMap").path("items").forEach(i -> items.add(i.path("key").asText() + "->" + i.path("path").asText()));
+        assertEquals(Set.of("injector.properties->injector.properties", "sidecar-proxy.yaml->templates/sidecar-proxy.yaml",
+                "sidecar-init.yaml->templates/sidecar-init.yaml", "sidecar-resources.yaml->templates/sidecar-resources.yaml"), items);
+        assertEquals(chart.one("ConfigMap").path("metadata").path("name").asText(), volume(pod, "config").path("configMap").path("name").asText());
+
+        var tlsDir = mounts.get("tls").path("mountPath").asText();
+        assertEquals(tlsDir + "/tls.crt", env.get("TLS_CERT_FILE"));
+        assertEquals(tlsDir + "/tls.key", env.get("TLS_KEY_FILE"));
+
+        var settings = appSettings(chart);
+        var values = values(valueSet);
+        assertEquals(values.path("proxy").path("placement").asText("container"), settings.placement().label());
+        var image = values.path("proxy").path("image");
+        assertEquals(image.path("repository").asText("sidecar-proxy") + ":" + image.path("tag").asText("0.1.0"), settings.proxyImage());
+        if (values.path("extraConfig").has("injector.proxy.drain-seconds")) {
+            assertEquals(values.path("extraConfig").path("injector.proxy.drain-seconds").asInt(), settings.drainSeconds(), "extraConfig must win");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void webhookPodsMeetRestrictedPodSecurity(String valueSet) throws Exception {
+        var deployment = render(valueSet).one("Deployment");
+        var pod = deployment.path("spec").path("template").path("spec");
+        var container = pod.path("containers").get(0);
+        assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean());
+        assertEquals("RuntimeDefault", pod.path("securityContext").path("seccompProfile").path("type").asText());
+        var security = container.path("securityContext");
+        assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true));
+        assertTrue(security.path("readOnlyRootFilesystem").asBoolean());
+        assertEquals("[\"ALL\"]", security.path("capabilities").path("drop").toString());
+        assertEquals("/q/health/live", container.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals("/q/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals("HTTPS", container.path("readinessProbe").path("httpGet").path("scheme").asText());
+        assertTrue(container.path("resources").path("requests").has("memory"));
+        assertTrue(container.path("resources").path("limits").has("memory"));
+        assertEquals(values(valueSet).path("replicaCount").asInt(2), deployment.path("spec").path("replicas").asInt());
+    }
+
+    @Test
+    void helmModeGeneratesACertificateForTheServiceNamesAndTrustsItsCa() throws Exception {
+        var chart = render("defaults.yaml");
+        var secret = chart.one("Secret");
+        var secretName = secret.path("metadata").path("name").asText();
+        assertEquals("kubernetes.io/tls", secret.path("type").asText());
+        assertEquals(secretName, volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+
+        var ca = certificate(secret.path("data").path("ca.crt").asText());
+        var serving = certificate(secret.path("data").path("tls.crt").asText());
+        serving.verify(ca.getPublicKey());
+        serving.checkValidity();
+        assertTrue(ca.getBasicConstraints() >= 0, "ca.crt must be a CA");
+        assertTrue(serving.getBasicConstraints() < 0, "tls.crt must not be a CA");
+        var sans = new HashSet<String>();
+        for (var san : serving.getSubjectAlternativeNames()) {
+            sans.add((String) san.get(1));
+        }
+        var service = chart.one("Service").path("metadata").path("name").asText();
+        assertTrue(sans.containsAll(List.of(service + "." + NS + ".svc", service + "." + NS + ".svc.cluster.local", service + "." + NS)), sans.toString());
+        for (var webhook : chart.one("MutatingWebhookConfiguration").path("webhooks")) {
+            assertEquals(secret.path("data").path("ca.crt").asText(), webhook.path("clientConfig").path("caBundle").asText());
+        }
+        // The API server calls <service>.<namespace>.svc: that exact name must be in the certificate.
+        var host = webhookHost(chart);
+        assertTrue(sans.contains(host), host + " not in " + sans);
+    }
+
+    @Test
+    void certManagerModeIssuesForTheServiceNamesAndInjectsTheCa() throws Exception {
+        for (var valueSet : List.of("cert-manager.yaml", "cert-manager-issuer.yaml")) {
+            var chart = render(valueSet);
+            assertEquals(List.of(), chart.all("Secret"), "cert-manager writes the Secret, the chart must not");
+            var serving = chart.all("Certificate").stream().filter(c -> !c.path("spec").path("isCA").asBoolean()).toList();
+            assertEquals(1, serving.size());
+            var certificate = serving.getFirst();
+            var dnsNames = new ArrayList<String>();
+            certificate.path("spec").path("dnsNames").forEach(n -> dnsNames.add(n.asText()));
+            assertTrue(dnsNames.contains(webhookHost(chart)), dnsNames.toString());
+            assertTrue(dnsNames.contains(webhookHost(chart) + ".cluster.local"), dnsNames.toString());
+            assertEquals(certificate.path("spec").path("secretName").asText(),
+                    volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+            var configuration = chart.one("MutatingWebhookConfiguration");
+            assertEquals(NS + "/" + certificate.path("metadata").path("name").asText(),
+                    configuration.path("metadata").path("annotations").path("cert-manager.io/inject-ca-from").asText());
+            configuration.path("webhooks").forEach(w -> assertFalse(w.path("clientConfig").has("caBundle"), "cainjector fills caBundle"));
+            var issuer = certificate.path("spec").path("issuerRef");
+            if (valueSet.equals("cert-manager-issuer.yaml")) {
+                assertEquals(values(valueSet).path("certificates").path("certManager").path("issuerRef"), issuer);
+                assertEquals(List.of(), chart.all("Issuer"), "an issuer was given: the chart makes no CA");
+            } else {
+                var caIssuer = chart.all("Issuer").stream().filter(i -> i.path("metadata").path("name").asText().equals(issuer.path("name").asText())).findFirst();
+                assertTrue(caIssuer.isPresent(), "the serving certificate's issuer is not rendered");
+            }
+        }
+    }
+
+    @Test
+    void secretModeUsesTheGivenSecretAndCaBundle() throws Exception {
+        var chart = render("secret.yaml");
+        assertEquals(List.of(), chart.all("Secret"));
+        assertEquals(List.of(), chart.all("Certificate"));
+        assertEquals("my-webhook-tls", volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+        var caBundle = values("secret.yaml").path("certificates").path("secret").path("caBundle").asText();
+        chart.one("MutatingWebhookConfiguration").path("webhooks").forEach(w -> assertEquals(caBundle, w.path("clientConfig").path("caBundle").asText()));
+    }
+
+    @Test
+    void rbacIsExactlyWhatTheAppCalls() throws Exception {
+        var chart = render("defaults.yaml");
+        assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"namespaces\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                        + "{\"apiGroups\":[\"\"],\"resources\":[\"events\"],\"verbs\":[\"create\"]}]",
+                chart.one("ClusterRole").path("rules").toString());
+        var binding = chart.one("ClusterRoleBinding");
+        assertEquals(chart.one("ClusterRole").path("metadata").path("name").asText(), binding.path("roleRef").path("name").asText());
+        assertEquals(chart.one("ServiceAccount").path("metadata").path("name").asText(), binding.path("subjects").get(0).path("name").asText());
+        assertEquals(chart.one("ServiceAccount").path("metadata").path("name").asText(),
+                chart.one("Deployment").path("spec").path("template").path("spec").path("serviceAccountName").asText());
+        assertTrue(chart.all("Role").stream().allMatch(RenderedChart::isTestHook), "no Role besides the test's: the ConfigMap is mounted, not read");
+    }
+
+    @Test
+    void helmTestDryRunsAPodWithOnlyCreatePodsInTheTestNamespace() throws Exception {
+        for (var valueSet : List.of("defaults.yaml", "custom-label.yaml")) {
+            var chart = render(valueSet);
+            var testNamespace = values(valueSet).path("test").path("namespace").asText("default");
+            var hooks = chart.testHooks();
+            var kinds = hooks.stream().map(h -> h.path("kind").asText()).sorted().toList();
+            assertEquals(List.of("Pod", "Role", "RoleBinding", "ServiceAccount"), kinds);
+            var pod = hooks.stream().filter(h -> h.path("kind").asText().equals("Pod")).findFirst().orElseThrow();
+            var container = pod.path("spec").path("containers").get(0);
+            assertEquals(chart.one("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("image").asText(),
+                    container.path("image").asText(), "the test runs the webhook image, no extra image");
+            var args = new ArrayList<String>();
+            container.path("args").forEach(a -> args.add(a.asText()));
+            assertEquals("selftest", args.getFirst());
+            assertEquals(testNamespace, args.get(args.indexOf("--namespace") + 1));
+            var role = hooks.stream().filter(h -> h.path("kind").asText().equals("Role")).findFirst().orElseThrow();
+            assertEquals(testNamespace, role.path("metadata").path("namespace").asText());
+            assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"create\"]}]", role.path("rules").toString());
+            var binding = hooks.stream().filter(h -> h.path("kind").asText().equals("RoleBinding")).findFirst().orElseThrow();
+            assertEquals(testNamespace, binding.path("metadata").path("namespace").asText());
+            assertEquals(pod.path("spec").path("serviceAccountName").asText(), binding.path("subjects").get(0).path("name").asText());
+            assertEquals(NS, binding.path("subjects").get(0).path("namespace").asText());
+            var settings = appSettings(chart);
+            assertFalse(settings.ignores(testNamespace), "helm test would use a namespace the app ignores");
+        }
+    }
+
+    @Test
+    void pdbAndSpreadKeepTheWebhookAvailable() throws Exception {
+        var chart = render("defaults.yaml");
+        var pdb = chart.one("PodDisruptionBudget");
+        assertEquals(1, pdb.path("spec").path("minAvailable").asInt());
+        var deployment = chart.one("Deployment");
+        assertEquals(deployment.path("spec").path("selector").path("matchLabels"), pdb.path("spec").path("selector").path("matchLabels"));
+        var spread = deployment.path("spec").path("template").path("spec").path("topologySpreadConstraints").get(0);
+        assertEquals("kubernetes.io/hostname", spread.path("topologyKey").asText());
+        assertEquals(deployment.path("spec").path("selector").path("matchLabels"), spread.path("labelSelector").path("matchLabels"));
+        assertEquals(List.of(), render("ignore.yaml").all("PodDisruptionBudget"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void notesTellTheNextCommands(String valueSet) throws Exception {
+        var result = Helm.run("install", Helm.RELEASE, Helm.CHART.toString(), "--namespace", NS, "--dry-run=client",
+                "--values", VALUES.resolve(valueSet).toAbsolutePath().toString());
+        assertEquals(0, result.exitCode(), result.describe());
+        var notes = result.stdout().substring(result.stdout().indexOf("NOTES:"));
+        var label = values(valueSet).path("injection").path("namespaceLabel");
+        assertTrue(notes.contains("kubectl label namespace my-app " + label.path("key").asText("istio-injection") + "="
+                + label.path("enabledValue").asText("enabled")), notes);
+        assertTrue(notes.contains("helm test " + Helm.RELEASE + " -n " + NS), notes);
+        assertFalse(notes.contains("WARNING"), notes);
+        var placement = values(valueSet).path("proxy").path("placement").asText("container");
+        assertTrue(notes.contains(placement.equals("native") ? "{.spec.initContainers[*].name}" : "{.spec.containers[*].name}"), notes);
+    }
+
+    @Test
+    void notesWarnWhenHelmTestWouldUseANamespaceThatIsNeverInjected() throws Exception {
+        // Installed into "default", the default test.namespace is the release namespace, which is excluded.
+        var result = Helm.run("install", Helm.RELEASE, Helm.CHART.toString(), "--namespace", "default", "--dry-run=client");
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().contains("WARNING: test.namespace \"default\" is never injected"), result.stdout());
+    }
+
+    // ---- helpers
+
+    static Properties properties(RenderedChart chart) throws Exception {
+        var properties = new Properties();
+        properties.load(new java.io.StringReader(chart.one("ConfigMap").path("data").path("injector.properties").asText()));
+        return properties;
+    }
+
+    /** The rendered properties read through the app's own configuration code, which validates every value. */
+    static InjectionSettings appSettings(RenderedChart chart) throws Exception {
+        var file = Files.createTempFile("injector", ".properties");
+        try {
+            Files.writeString(file, chart.one("ConfigMap").path("data").path("injector.properties").asText());
+            return InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.of(file)));
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private static int appHttpsPort() throws Exception {
+        var properties = new Properties();
+        try (var in = ChartRenderIT.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        }
+        return Integer.parseInt(properties.getProperty("quarkus.http.ssl-port"));
+    }
+
+    private static Set<String> appPaths() {
+        var paths = new HashSet<String>();
+        for (var method : AdmissionResource.class.getDeclaredMethods()) {
+            var path = method.getAnnotation(Path.class);
+            if (path != null && method.isAnnotationPresent(jakarta.ws.rs.POST.class)) {
+                paths.add("/" + path.value().replaceFirst("^/", ""));
+            }
+        }
+        assertFalse(paths.isEmpty(), "no POST paths found on AdmissionResource");
+        return paths;
+    }
+
+    private static String webhookHost(RenderedChart chart) {
+        var service = chart.one("MutatingWebhookConfiguration").path("webhooks").get(0).path("clientConfig").path("service");
+        return service.path("name").asText() + "." + service.path("namespace").asText() + ".svc";
+    }
+
+    private static JsonNode volume(JsonNode podSpec, String name) {
+        for (var volume : podSpec.path("volumes")) {
+            if (volume.path("name").asText().equals(name)) {
+                return volume;
+            }
+        }
+        throw new AssertionError("no volume " + name);
+    }
+
+    private static X509Certificate certificate(String base64Pem) throws Exception {
+        var pem = Base64.getDecoder().decode(base64Pem);
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+    }
+
+    private static Map<String, String> difference(JsonNode selector, JsonNode labels) {
+        var missing = new java.util.HashMap<String, String>();
+        selector.fields().forEachRemaining(e -> {
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText())) {
+                missing.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return missing;
+    }
+
+    record Expression(String key, String operator, List<String> values) {
+    }
+
+    private static Expression expression(String key, String operator, String... values) {
+        return new Expression(key, operator, Arrays.asList(values));
+    }
+
+    private static List<Expression> expressions(JsonNode selector) {
+        assertNotNull(selector);
+        assertTrue(selector.path("matchLabels").isMissingNode(), "selectors use matchExpressions only");
+        var expressions = new ArrayList<Expression>();
+        selector.path("matchExpressions").forEach(e -> {
+            var values = new ArrayList<String>();
+            e.path("values").forEach(v -> values.add(v.asText()));
+            expressions.add(new Expression(e.path("key").asText(), e.path("operator").asText(), values));
+        });
+        return expressions;
+    }
+}

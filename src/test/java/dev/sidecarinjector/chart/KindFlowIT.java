@@ -1,0 +1,135 @@
+package dev.sidecarinjector.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.config.InjectionSettingsFactory;
+import dev.sidecarinjector.inject.AdmissionFacts;
+import dev.sidecarinjector.inject.InjectionResult;
+import dev.sidecarinjector.inject.SidecarInjector;
+import dev.sidecarinjector.inject.SidecarTemplates;
+import dev.sidecarinjector.inject.SkipReason;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What can be proven of the kind flow without Docker: the scripts pass shellcheck, every Makefile target of
+ * the flow expands ({@code make -n}), the demo workloads are valid and inject as the demo says, and the
+ * image's user is the one the chart runs as.
+ */
+class KindFlowIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void hackScriptsPassShellcheck() throws Exception {
+        assumeTrue(onPath("shellcheck"), "shellcheck is not installed here, so hack/ is not checked (CI installs it: .ci/run)");
+        List<String> scripts;
+        try (Stream<Path> files = Files.list(Path.of("hack"))) {
+            scripts = files.filter(f -> f.toString().endsWith(".sh")).map(Path::toString).sorted().toList();
+        }
+        assertTrue(scripts.contains("hack/kind.sh") && scripts.contains("hack/helm.sh"), scripts.toString());
+        var command = new ArrayList<>(List.of("shellcheck", "--severity=style", "--external-sources"));
+        command.addAll(scripts);
+        var result = run(command);
+        assertEquals(0, result.exitCode(), "shellcheck findings:\n" + result.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"images", "kind-up", "kind-deploy", "kind-demo", "kind-down", "helm-lint"})
+    void makeTargetExpands(String target) throws Exception {
+        assumeTrue(onPath("make"), "make is not installed");
+        var result = run(List.of("make", "-n", target));
+        assertEquals(0, result.exitCode(), "make -n " + target + ":\n" + result.output());
+        var expected = target.equals("helm-lint") ? "hack/helm.sh" : "hack/kind.sh " + target.replace("kind-", "");
+        assertTrue(result.output().contains(expected), "make -n " + target + " does not run " + expected + ":\n" + result.output());
+    }
+
+    @Test
+    void kindScriptNamesWhatIsMissing() throws Exception {
+        // A PATH with only the basic commands: docker, kind and kubectl are all missing, and the script must
+        // name each of them before doing anything.
+        var bin = Files.createTempDirectory("kind-path");
+        for (var tool : List.of("bash", "dirname", "grep", "sed")) {
+            var found = Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, tool))
+                    .filter(Files::isExecutable).findFirst().orElseThrow();
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        var process = new ProcessBuilder(bin.resolve("bash").toString(), "hack/kind.sh", "up").redirectErrorStream(true);
+        process.environment().put("PATH", bin.toString());
+        var started = process.start();
+        var output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(started.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, started.exitValue(), output);
+        for (var tool : List.of("docker", "kind", "kubectl")) {
+            assertTrue(output.contains("  - " + tool), "no word about " + tool + ":\n" + output);
+        }
+    }
+
+    @Test
+    void demoWorkloadsAreValidAndInjectAsTheDemoSays() throws Exception {
+        var settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.empty()));
+        var facts = new AdmissionFacts("CREATE", "demo", Map.of("istio-injection", "enabled"), true);
+        var outcomes = new java.util.TreeMap<String, String>();
+        for (var file : List.of("server.yaml", "client.yaml", "opted-out.yaml")) {
+            var documents = RenderedChart.parse(Files.readString(Path.of("examples/kind", file)));
+            for (var document : documents.documents()) {
+                assertEquals(List.of(), StrictModel.unknownFields(document), file);
+                if (!document.path("kind").asText().equals("Deployment")) {
+                    continue;
+                }
+                var template = document.path("spec").path("template");
+                var pod = JSON.treeToValue(JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod")
+                        .setAll(Map.of("metadata", template.path("metadata"), "spec", template.path("spec"))), Pod.class);
+                var result = SidecarInjector.inject(pod, facts, settings, SidecarTemplates.builtIn());
+                outcomes.put(document.path("metadata").path("name").asText(), switch (result) {
+                    case InjectionResult.Injected injected -> "injected";
+                    case InjectionResult.Skipped skipped -> skipped.decision().reason().tag();
+                    case InjectionResult.Rejected rejected -> "rejected: " + rejected.message();
+                });
+            }
+        }
+        assertEquals(Map.of("client", "injected", "server", "injected", "opted-out", SkipReason.POD_LABEL_OPT_OUT.tag()), outcomes);
+    }
+
+    @Test
+    void imageUserIsTheUserTheChartRunsAs() throws Exception {
+        var dockerfile = Files.readAllLines(Path.of("Dockerfile"));
+        var user = dockerfile.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+        var values = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Helm.CHART.resolve("values.yaml").toFile());
+        var context = values.path("podSecurityContext");
+        assertEquals("USER " + context.path("runAsUser").asInt() + ":" + context.path("runAsGroup").asInt(), user.strip());
+        assertTrue(context.path("runAsUser").asInt() > 0, "the image must not run as root");
+        assertTrue(dockerfile.stream().anyMatch(l -> l.contains("/opt/sidecar-injector/quarkus-run.jar")), "ENTRYPOINT must run the fast-jar");
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+
+    private record Output(int exitCode, String output) {
+    }
+
+    private static Output run(List<String> command) throws Exception {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), String.join(" ", command) + " hung");
+        return new Output(process.exitValue(), output);
+    }
+}
