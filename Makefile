@@ -63,3 +63,11 @@ kind-down: ## Delete the kind cluster
 .PHONY: helm-lint
 helm-lint: ## Lint the chart with Helm (installed into target/tools by hack/helm.sh when missing)
 	helm="$$(hack/helm.sh)" && "$$helm" lint --strict charts/sidecar-injector
+
+.PHONY: bench
+bench: ## Benchmark the webhook (HTTPS vs nginx), the core (JMH) and the proxy (netns vs HAProxy, nginx); BENCH_QUICK=1 for a smoke run
+	bench/run.sh
+
+.PHONY: soak
+soak: ## Sustained admissions for a few minutes with a certificate rotation; fails on errors, heap or fd growth
+	bench/soak.sh

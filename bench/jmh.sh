@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# JMH microbenchmarks of the injection core (bench/jmh): decide, overrides, render, diff, the whole pure pipeline
+# and the whole review without HTTP; time per operation and bytes allocated per operation (-prof gc).
+# Writes RESULTS/jmh.csv and RESULTS/jmh.md. BENCH_QUICK=1: one short iteration each.
+set -o errexit -o nounset -o pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+if [[ "${BENCH_QUICK}" == 1 ]]; then
+  jmh_args=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+else
+  # Long warm-up: pinned to one CPU, C2 compiles slowly (iterations kept improving after 8 s in shorter runs).
+  jmh_args=(-f 1 -wi 6 -w 2s -i 5 -r 2s)
+fi
+read -r -a extra <<<"${BENCH_JMH_ARGS:-}"
+csv="${RESULTS}/jmh.csv"
+report="${RESULTS}/jmh.md"
+read -r -a mvn_flags <<<"${MVN_FLAGS:-}"
+
+step "jmh: installing the webhook's classes and building bench/jmh"
+installed="${HOME}/.m2/repository/dev/sidecarinjector/sidecar-injector/0.1.0-SNAPSHOT/sidecar-injector-0.1.0-SNAPSHOT.jar"
+if [[ -f "${installed}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" -newer "${installed}" -print -quit)" ]]; then
+  info "the installed webhook jar is up to date"
+else
+  info "./mvnw -B -ntp -q install -DskipTests"
+  (cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" install -DskipTests)
+fi
+info "./mvnw -f bench/jmh/pom.xml -q compile"
+(cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" -f bench/jmh/pom.xml compile)
+classpath="${ROOT}/bench/jmh/target/classes:$(cat "${ROOT}/bench/jmh/target/classpath.txt")"
+
+step "jmh: InjectionBenchmark on CPU ${SERVER_CPU} (${jmh_args[*]} -prof gc)"
+raw="${WORK}/jmh.csv"
+taskset -c "${SERVER_CPU}" java -cp "${classpath}" org.openjdk.jmh.Main "${jmh_args[@]}" -prof gc -rf csv -rff "${raw}" \
+  "${extra[@]}" 'dev.sidecarinjector.bench.InjectionBenchmark' 2>&1 \
+  | grep -E --line-buffered '^(# Benchmark:|# Run progress|Iteration|Result|Benchmark|InjectionBenchmark)' || true
+[[ -s "${raw}" ]] || die "JMH wrote no results"
+
+# JMH's CSV has one row per benchmark and secondary metric; keep time/op and gc.alloc.rate.norm side by side.
+echo "benchmark,us_per_op,us_error,alloc_bytes_per_op,share_of_inject" >"${csv}"
+awk -F, '
+  NR == 1 { next }
+  {
+    gsub(/"/, "")
+    name = $1; sub(/.*InjectionBenchmark\./, "", name)
+    if (name ~ /:gc\.alloc\.rate\.norm$/) { sub(/:.*/, "", name); alloc[name] = $5 }
+    else if (name !~ /:/) { score[name] = $5; error[name] = $6; order[++n] = name }
+  }
+  END {
+    for (i = 1; i <= n; i++) {
+      b = order[i]
+      ratio = score["inject"] > 0 ? score[b] / score["inject"] : 0
+      err = error[b] ~ /^[0-9.]+$/ ? sprintf("%.2f", error[b]) : "n/a"
+      printf "%s,%.2f,%s,%.0f,%.3f\n", b, score[b], err, alloc[b], ratio
+    }
+  }' "${raw}" >>"${csv}"
+
+{
+  echo "## Injection core: JMH, average time per operation"
+  echo
+  echo "The same Deployment pod as the HTTPS benchmark. \`inject\` is decide + overrides + render + diff"
+  echo "(\`SidecarInjector.inject\`); \`review\` adds decoding the AdmissionReview bytes, binding the Pod and encoding"
+  echo "the reply, which is what the handler does besides metrics, the decision log line and Events."
+  echo "Ratios are to \`inject\`. Allocation is \`gc.alloc.rate.norm\` from \`-prof gc\`."
+  echo
+  md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+  echo
+  echo '```'
+  echo "taskset -c ${SERVER_CPU} java -cp bench/jmh/target/classes:\$(cat bench/jmh/target/classpath.txt) org.openjdk.jmh.Main ${jmh_args[*]} -prof gc ${extra[*]} dev.sidecarinjector.bench.InjectionBenchmark"
+  echo '```'
+} >"${report}"
+echo
+md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+info "wrote ${report#"${ROOT}/"}, ${csv#"${ROOT}/"}"

@@ -1,0 +1,153 @@
+# Shared helpers for the bench/*.sh scripts; sourced, not run.
+# Paths, the quick/full switch, step logging, tool installation, CPU accounting and machine facts.
+# shellcheck shell=bash
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "${BENCH_DIR}/.." && pwd)"
+WORK="${ROOT}/bench/work"
+BENCH_QUICK="${BENCH_QUICK:-0}"
+if [[ "${BENCH_QUICK}" == 1 ]]; then
+  RESULTS="${BENCH_RESULTS:-${ROOT}/bench/results/quick}"
+else
+  RESULTS="${BENCH_RESULTS:-${ROOT}/bench/results}"
+fi
+# The load generator runs on CLIENT_CPU, every system under test on SERVER_CPU.
+CLIENT_CPU="${BENCH_CLIENT_CPU:-0}"
+SERVER_CPU="${BENCH_SERVER_CPU:-1}"
+# A run is "disturbed" when CPU busy beyond the measured processes exceeds this share of one core.
+OTHER_CPU_LIMIT_PCT="${BENCH_OTHER_CPU_LIMIT_PCT:-10}"
+CLK_TCK="$(getconf CLK_TCK)"
+export BENCH_QUICK RESULTS CLIENT_CPU SERVER_CPU OTHER_CPU_LIMIT_PCT CLK_TCK
+mkdir -p "${WORK}" "${RESULTS}"
+
+if [[ -z "${JAVA_HOME:-}" ]] || ! "${JAVA_HOME}/bin/java" -version >/dev/null 2>&1; then
+  JAVA_HOME="$("${ROOT}/hack/java-home.sh")"
+fi
+export JAVA_HOME
+export PATH="${JAVA_HOME}/bin:${PATH}"
+
+# step "what is happening": one numbered, timestamped progress line.
+step() {
+  BENCH_STEP=$(( ${BENCH_STEP:-0} + 1 ))
+  printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"
+}
+
+info() {
+  printf '    %s\n' "$*"
+}
+
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# need_tools CMD:PACKAGE ...: installs the Debian packages of the missing commands (as root, with apt-get).
+need_tools() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+  done
+  (( ${#missing[@]} == 0 )) && return 0
+  [[ "$(id -u)" -eq 0 ]] || die "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root"
+  info "installing ${missing[*]} with apt-get"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# build_app: packages the webhook when target/quarkus-app is missing or older than the sources.
+build_app() {
+  local jar="${ROOT}/target/quarkus-app/quarkus-run.jar"
+  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+    info "target/quarkus-app is up to date"
+    return 0
+  fi
+  local flags
+  read -r -a flags <<<"${MVN_FLAGS:-}"
+  info "building the webhook: ./mvnw -B -ntp -q ${flags[*]} -DskipTests package"
+  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -DskipTests package)
+}
+
+# dev_certs DIR: a CA and a serving certificate for localhost (hack/dev-certs.sh), created once per DIR.
+dev_certs() {
+  if [[ ! -s "$1/tls.crt" ]] || ! openssl x509 -checkend 3600 -noout -in "$1/tls.crt" >/dev/null 2>&1; then
+    "${ROOT}/hack/dev-certs.sh" "$1"
+  fi
+}
+
+# wait_ready URL CA SECONDS: polls until URL answers 200 over TLS, trusting only CA; fails after SECONDS.
+wait_ready() {
+  local deadline=$(( SECONDS + $3 ))
+  until curl --silent --fail --max-time 1 --cacert "$2" --output /dev/null "$1"; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.05
+  done
+}
+
+# proc_ticks PID...: utime+stime of the processes (all threads), in clock ticks; gone processes count 0.
+proc_ticks() {
+  local pid total=0 stat rest
+  for pid in "$@"; do
+    stat="$(cat "/proc/${pid}/stat" 2>/dev/null)" || continue
+    rest="${stat##*) }"
+    # After "pid (comm) ", utime and stime are fields 12 and 13.
+    read -r -a fields <<<"${rest}"
+    total=$(( total + fields[11] + fields[12] ))
+  done
+  printf '%s\n' "${total}"
+}
+
+# busy_ticks: user+nice+system ticks of all CPUs. Interrupt and softirq time is left out: loopback traffic
+# of the measured processes lands there.
+busy_ticks() {
+  awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat
+}
+
+# rss_mb PID...: resident set size, summed, in MiB (one decimal).
+rss_mb() {
+  local pid kb=0 value
+  for pid in "$@"; do
+    value="$(awk '/^VmRSS:/ {print $2}' "/proc/${pid}/status" 2>/dev/null || true)"
+    kb=$(( kb + ${value:-0} ))
+  done
+  awk -v kb="${kb}" 'BEGIN {printf "%.1f\n", kb / 1024}'
+}
+
+# loadavg: the 1-minute load average.
+loadavg() {
+  cut -d' ' -f1 /proc/loadavg
+}
+
+# machine_facts FILE: a markdown list of the machine, the tools and their versions.
+machine_facts() {
+  local java_version wrk_version
+  java_version="$("${JAVA_HOME}/bin/java" -version 2>&1 | sed -n 2p)"
+  wrk_version="$( (wrk --version 2>&1 || true) | head -1 | awk '{print $2}')"
+  {
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD)$(git -C "${ROOT}" diff --quiet HEAD -- src pom.xml bench || echo ' (with uncommitted changes)')"
+    echo "- CPU: $(nproc) x $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) memory"
+    echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- JDK: ${java_version}"
+    echo "- tools: wrk ${wrk_version}, $(nginx -v 2>&1 | sed 's/.*version: //'), $(hyperfine --version 2>/dev/null), $(h2load --version 2>/dev/null | head -1), $(openssl version | cut -d' ' -f1-2)"
+    echo "- pinning: load generator on CPU ${CLIENT_CPU}, system under test on CPU ${SERVER_CPU} (taskset)"
+  } >"$1"
+}
+
+# md_table CSV COLUMNS...: prints the named columns of a CSV file (header row first) as a markdown table.
+md_table() {
+  local csv="$1"
+  shift
+  awk -F, -v want="$*" '
+    NR == 1 {
+      n = split(want, names, " ")
+      for (i = 1; i <= NF; i++) index_of[$i] = i
+      line = "|"; rule = "|"
+      for (k = 1; k <= n; k++) { line = line " " names[k] " |"; rule = rule " --- |" }
+      print line; print rule
+      next
+    }
+    {
+      line = "|"
+      for (k = 1; k <= n; k++) line = line " " $(index_of[names[k]]) " |"
+      print line
+    }' "${csv}"
+}

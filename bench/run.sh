@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark section in turn, then one summary. A section is a script bench/SECTION.sh that
+# writes RESULTS/SECTION.md (its summary, in markdown) and its CSV files; a missing section is skipped, so the
+# proxy section (bench/proxy.sh) joins by being added.
+#   bench/run.sh [SECTION ...]     default: webhook jmh proxy
+#   BENCH_QUICK=1 bench/run.sh     about one minute, results under bench/results/quick/
+set -o errexit -o nounset -o pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+sections=("$@")
+(( ${#sections[@]} > 0 )) || sections=(webhook jmh proxy)
+started="${SECONDS}"
+
+step "bench: $( [[ "${BENCH_QUICK}" == 1 ]] && echo 'quick smoke run' || echo 'full run') of: ${sections[*]}; results in ${RESULTS#"${ROOT}/"}/"
+machine_facts "${RESULTS}/machine.md"
+sed 's/^/    /' "${RESULTS}/machine.md"
+load="$(loadavg)"
+if awk -v l="${load}" 'BEGIN {exit !(l > 0.5)}'; then
+  info "warning: load average ${load} before the start; other work on this machine may disturb the figures"
+fi
+
+ran=()
+for section in "${sections[@]}"; do
+  script="${BENCH_DIR}/${section}.sh"
+  if [[ ! -x "${script}" ]]; then
+    info "no ${script#"${ROOT}/"}: section ${section} skipped"
+    continue
+  fi
+  "${script}"
+  ran+=("${section}")
+done
+
+summary="${RESULTS}/README.md"
+{
+  echo "# Benchmark results$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (BENCH_QUICK=1 smoke run: short runs, not for comparison)')"
+  echo
+  echo "Made by \`$( [[ "${BENCH_QUICK}" == 1 ]] && echo 'BENCH_QUICK=1 ')make bench\` (bench/run.sh ${sections[*]}) in $(( SECONDS - started )) s."
+  echo "How to read them and what they mean: docs/benchmarks.md."
+  echo
+  cat "${RESULTS}/machine.md"
+  for section in "${ran[@]}"; do
+    echo
+    cat "${RESULTS}/${section}.md"
+  done
+} >"${summary}"
+
+step "bench: summary ($(( SECONDS - started )) s; full report in ${summary#"${ROOT}/"})"
+for section in "${ran[@]}"; do
+  echo
+  # The tables and figure lines of each section, without the prose and command blocks.
+  awk '/^## / {print; next} /^```/ {code = !code; next} !code && /^(\||- )/' "${RESULTS}/${section}.md"
+done

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Webhook throughput and latency over HTTPS keep-alive (wrk, one AdmissionReview of a realistic Deployment pod),
+# beside the ceiling: nginx answering a fixed AdmissionReview over the same TLS, same client, same run.
+# Also the time from process start to ready (hyperfine), RSS under load and server CPU per review.
+# Writes RESULTS/webhook.csv, RESULTS/webhook-startup.csv and RESULTS/webhook.md. BENCH_QUICK=1: a smoke run.
+set -o errexit -o nounset -o pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+# warmup is the most seconds of JIT warm-up; a full run stops earlier once throughput is steady.
+if [[ "${BENCH_QUICK}" == 1 ]]; then
+  duration=3 warmup=5 startup_runs=2 startup_warmup=0 retries=0 rate_seconds=3
+else
+  duration=20 warmup=180 startup_runs=10 startup_warmup=1 retries=1 rate_seconds=20
+fi
+duration="${BENCH_DURATION:-${duration}}"
+warmup="${BENCH_WARMUP:-${warmup}}"
+retries="${BENCH_RETRIES:-${retries}}"
+read -r -a concurrency <<<"${BENCH_CONCURRENCY:-1 16 64}"
+rate="${BENCH_RATE:-200}"
+webhook_port="${BENCH_WEBHOOK_PORT:-18443}"
+nginx_port="${BENCH_NGINX_PORT:-18444}"
+startup_port="${BENCH_STARTUP_PORT:-18445}"
+certs="${WORK}/certs"
+body="${WORK}/review.json"
+lua="${BENCH_DIR}/lua/post-review.lua"
+csv="${RESULTS}/webhook.csv"
+startup_csv="${RESULTS}/webhook-startup.csv"
+report="${RESULTS}/webhook.md"
+java_opts=(-Xmx256m)
+[[ "${BENCH_JFR:-0}" == 1 ]] && java_opts+=("-XX:StartFlightRecording=filename=${WORK}/webhook.jfr,settings=profile")
+
+webhook_pid=""
+nginx_pid=""
+cleanup() {
+  local pid
+  for pid in "${webhook_pid}" "${nginx_pid}"; do
+    [[ -n "${pid}" ]] || continue
+    kill "${pid}" 2>/dev/null || true
+    wait "${pid}" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+step "webhook: tools, build, certificates and the request body"
+need_tools wrk:wrk nginx:nginx-light hyperfine:hyperfine h2load:nghttp2-client curl:curl openssl:openssl taskset:util-linux
+build_app
+dev_certs "${certs}"
+# kube-apiserver sends compact JSON: the fixture is pretty-printed for people, so compact it.
+/usr/bin/python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
+  "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
+info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
+
+step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs, JVM on CPU ${SERVER_CPU}"
+export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
+hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
+
+step "webhook: starting the webhook (CPU ${SERVER_CPU}, ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
+TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
+  taskset -c "${SERVER_CPU}" java "${java_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+webhook_pid=$!
+wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
+rss_idle="$(rss_mb "${webhook_pid}")"
+info "webhook ready, pid ${webhook_pid}, RSS ${rss_idle} MiB before load"
+
+# The ceiling answers with the webhook's own reply to this review, byte for byte.
+curl --silent --fail --cacert "${certs}/ca.crt" -H 'Content-Type: application/json' --data-binary @"${body}" \
+  "https://localhost:${webhook_port}/inject" >"${WORK}/reply.json"
+grep -q '"patch"' "${WORK}/reply.json" || die "the webhook did not inject the benchmark pod: $(head -c 300 "${WORK}/reply.json")"
+if grep -q "[\$'\\\\]" "${WORK}/reply.json"; then die "the reply has characters nginx's return directive would need escaped"; fi
+mkdir -p "${WORK}/nginx"
+cat >"${WORK}/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid ${WORK}/nginx/nginx.pid;
+error_log ${WORK}/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${WORK}/nginx/body;
+  proxy_temp_path ${WORK}/nginx/proxy;
+  fastcgi_temp_path ${WORK}/nginx/fastcgi;
+  uwsgi_temp_path ${WORK}/nginx/uwsgi;
+  scgi_temp_path ${WORK}/nginx/scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:${nginx_port} ssl;
+    ssl_certificate ${certs}/tls.crt;
+    ssl_certificate_key ${certs}/tls.key;
+    client_max_body_size 4m;
+    client_body_buffer_size 64k;
+    location = /inject {
+      default_type application/json;
+      return 200 '$(cat "${WORK}/reply.json")';
+    }
+  }
+}
+CONF
+taskset -c "${SERVER_CPU}" nginx -p "${WORK}/nginx" -e "${WORK}/nginx/error.log" -c "${WORK}/nginx/nginx.conf" &
+nginx_pid=$!
+wait_ready "https://localhost:${nginx_port}/inject" "${certs}/ca.crt" 10 || die "nginx did not start; see ${WORK}/nginx/error.log"
+cmp -s <(curl --silent --cacert "${certs}/ca.crt" --data-binary @"${body}" "https://localhost:${nginx_port}/inject") "${WORK}/reply.json" \
+  || die "nginx does not return the webhook's reply"
+
+# pids_of TARGET: the processes whose CPU and RSS count for a target.
+pids_of() {
+  case "$1" in
+    webhook) echo "${webhook_pid}" ;;
+    nginx) echo "${nginx_pid}" "$(pgrep -P "${nginx_pid}" | tr '\n' ' ')" ;;
+  esac
+}
+
+url_of() {
+  case "$1" in
+    webhook) echo "https://127.0.0.1:${webhook_port}/inject" ;;
+    nginx) echo "https://127.0.0.1:${nginx_port}/inject" ;;
+  esac
+}
+
+# run_wrk TARGET CONNECTIONS SECONDS OUT: one wrk run on the client CPU; OUT.rss gets the server RSS mid-run and
+# OUT.times the client's CPU time (bash "times": user and system of the waited-for children).
+run_wrk() {
+  local target="$1" connections="$2" seconds="$3" out="$4" pids
+  read -r -a pids <<<"$(pids_of "${target}")"
+  (
+    BODY_FILE="${body}" taskset -c "${CLIENT_CPU}" wrk -t1 -c"${connections}" -d"${seconds}s" --timeout 10s -s "${lua}" \
+      "$(url_of "${target}")" >"${out}" 2>&1 &
+    wrk_pid=$!
+    sleep "$(( (seconds + 1) / 2 ))"
+    rss_mb "${pids[@]}" >"${out}.rss"
+    wait "${wrk_pid}"
+    times >"${out}.times"
+  )
+}
+
+# measure TARGET CONNECTIONS: a wrk run repeated (up to the retry count) while other work disturbs the machine;
+# appends a CSV row.
+measure() {
+  local target="$1" connections="$2" attempt=0 pids busy0 busy1 server0 server1 start end client other_pct line
+  local out="${WORK}/wrk-${target}-c${connections}.txt"
+  read -r -a pids <<<"$(pids_of "${target}")"
+  while true; do
+    attempt=$(( attempt + 1 ))
+    busy0="$(busy_ticks)" server0="$(proc_ticks "${pids[@]}")" start="$(date +%s%N)"
+    run_wrk "${target}" "${connections}" "${duration}" "${out}"
+    busy1="$(busy_ticks)" server1="$(proc_ticks "${pids[@]}")" end="$(date +%s%N)"
+    client="$(awk -v hz="${CLK_TCK}" 'NR == 2 {gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz}' "${out}.times")"
+    other_pct="$(awk -v busy=$(( busy1 - busy0 )) -v server=$(( server1 - server0 )) -v client="${client}" -v ns=$(( end - start )) -v hz="${CLK_TCK}" \
+      'BEGIN {other = busy - server - client; if (other < 0) other = 0; printf "%.1f", other * 100 / (hz * ns / 1e9)}')"
+    line="$(grep '^RESULT ' "${out}")" || die "wrk failed: $(tail -5 "${out}")"
+    if awk -v o="${other_pct}" -v limit="${OTHER_CPU_LIMIT_PCT}" 'BEGIN {exit !(o > limit)}' && (( attempt <= retries )); then
+      info "${target} c${connections}: disturbed (other work used ${other_pct}% of a core), repeating"
+      sleep 2
+      continue
+    fi
+    break
+  done
+  awk -v target="${target}" -v c="${connections}" -v server=$(( server1 - server0 )) -v hz="${CLK_TCK}" \
+      -v rss="$(cat "${out}.rss")" -v other="${other_pct}" -v attempt="${attempt}" -v load="$(loadavg)" '
+    {
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      cpu_ms = v["requests"] > 0 ? server / hz * 1000 / v["requests"] : 0
+      printf "%s,%d,%d,%.2f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%.3f,%s,%s,%d,%s\n", target, c, v["requests"], v["seconds"], v["rps"],
+        v["p50_us"] / 1000, v["p99_us"] / 1000, v["p999_us"] / 1000, v["max_us"] / 1000, v["mean_us"] / 1000, v["errors"],
+        cpu_ms, rss, other, attempt, load
+    }' <<<"${line}" | tee -a "${csv}" | awk -F, '{printf "    %-7s c%-3s %8s reviews/s  p50 %7s ms  p99 %7s ms  p99.9 %7s ms  errors %s  server CPU %s ms/review  RSS %s MiB  other load %s%%\n", $1, $2, $5, $6, $7, $8, $11, $12, $13, $14}'
+}
+
+echo "target,concurrency,requests,seconds,rps,p50_ms,p99_ms,p999_ms,max_ms,mean_ms,errors,server_cpu_ms_per_req,server_rss_mib,other_cpu_pct,attempts,loadavg" >"${csv}"
+
+# On one CPU the JIT compiler threads compete with the request threads, and the webhook needs minutes of load
+# to reach its steady state (docs/benchmarks.md); throughput also plateaus between compilation waves. Load it in
+# 5 s windows until the JIT compiled for less than 0.1 s in the last window and the last three windows agree
+# within 4 %.
+step "webhook: JIT warm-up at 16 connections until the JIT is quiet and throughput steady (at most ${warmup} s; not recorded)"
+jit_seconds() {
+  jstat -compiler "${webhook_pid}" | awk 'NR == 2 {print $4}'
+}
+warm_rps=()
+warmed=0
+jit_before="$(jit_seconds)"
+while (( warmed < warmup )); do
+  window=$(( warmup - warmed < 5 ? warmup - warmed : 5 ))
+  run_wrk webhook 16 "${window}" "${WORK}/wrk-warmup.txt"
+  warmed=$(( warmed + window ))
+  warm_rps+=("$(sed -n 's/^RESULT .* rps=\([0-9.]*\) .*/\1/p' "${WORK}/wrk-warmup.txt")")
+  jit_now="$(jit_seconds)"
+  jit_window="$(awk -v a="${jit_before}" -v b="${jit_now}" 'BEGIN {printf "%.2f", b - a}')"
+  jit_before="${jit_now}"
+  info "warm-up ${warmed} s: ${warm_rps[-1]} reviews/s, JIT compiled for ${jit_window} s of this window"
+  if (( ${#warm_rps[@]} >= 3 && warmed >= 30 )) && awk -v a="${warm_rps[-1]}" -v b="${warm_rps[-2]}" -v c="${warm_rps[-3]}" -v jit="${jit_window}" \
+      'BEGIN {m = (a + b + c) / 3; exit !(jit < 0.1 && m > 0 && (a - m) ^ 2 <= (0.04 * m) ^ 2 && (b - m) ^ 2 <= (0.04 * m) ^ 2 && (c - m) ^ 2 <= (0.04 * m) ^ 2)}'; then
+    break
+  fi
+done
+info "warm after ${warmed} s"
+run_wrk nginx 16 2 "${WORK}/wrk-warmup-nginx.txt"
+
+for c in "${concurrency[@]}"; do
+  step "webhook: ${c} connection(s), ${duration} s each: webhook, then the nginx ceiling"
+  measure webhook "${c}"
+  measure nginx "${c}"
+done
+
+step "webhook: fixed rate, ${rate} reviews/s over 4 connections for ${rate_seconds} s (h2load, latency per request)"
+rate_csv="${RESULTS}/webhook-rate.csv"
+echo "target,rate,requests,succeeded,p50_ms,p99_ms,p999_ms,max_ms" >"${rate_csv}"
+for target in webhook nginx; do
+  rm -f "${WORK}/h2load-${target}.log"
+  taskset -c "${CLIENT_CPU}" h2load --h1 -c 4 --rps "$(( rate / 4 ))" -D "${rate_seconds}" -d "${body}" \
+    -H 'Content-Type: application/json' --log-file "${WORK}/h2load-${target}.log" "$(url_of "${target}")" >"${WORK}/h2load-${target}.txt" 2>&1 \
+    || die "h2load failed: $(tail -5 "${WORK}/h2load-${target}.txt")"
+  # The log has one line per request: start (us since epoch), status, duration (us).
+  sort -t$'\t' -k3,3n "${WORK}/h2load-${target}.log" | awk -F'\t' -v target="${target}" -v rate="${rate}" '
+    { d[NR] = $3; if ($2 >= 200 && $2 < 300) ok++ }
+    END {
+      n = NR
+      printf "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f\n", target, rate, n, ok, d[int(n * 0.50 + 0.5)] / 1000, d[int(n * 0.99 + 0.5)] / 1000,
+        d[int(n * 0.999 + 0.5)] / 1000, d[n] / 1000
+    }' | tee -a "${rate_csv}" | awk -F, '{printf "    %-7s %s/s: %s requests, %s succeeded, p50 %s ms  p99 %s ms  p99.9 %s ms  max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+done
+
+rss_load="$(awk -F, '$1 == "webhook" && $13 > max {max = $13} END {print max}' "${csv}")"
+[[ "${BENCH_JFR:-0}" == 1 ]] && jcmd "${webhook_pid}" JFR.dump filename="${WORK}/webhook.jfr" >/dev/null
+
+step "webhook: report"
+{
+  echo "## Webhook: HTTPS keep-alive, wrk, ${duration} s per run"
+  echo
+  echo "One AdmissionReview of a Deployment pod (bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes;"
+  echo "3 containers, 1 init container, 20 annotations) POSTed over and over on each connection. The ceiling is"
+  echo "nginx returning the webhook's own reply to it, over the same TLS certificate, to the same client in the same run."
+  echo
+  echo "| connections | webhook reviews/s | ceiling reviews/s | webhook / ceiling | webhook p50 / p99 / p99.9 ms | ceiling p50 / p99 / p99.9 ms | p50 vs ceiling | webhook CPU ms / review | other load % |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  awk -F, '
+    NR > 1 { key = $2; if ($1 == "webhook") { w[key] = $0; order[++n] = key } else c[key] = $0 }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(w[k], a, ","); split(c[k], b, ",")
+        printf "| %s | %s | %s | %.1f%% | %s / %s / %s | %s / %s / %s | %.1fx | %s | %s, %s |\n", k, a[5], b[5], 100 * a[5] / b[5],
+          a[6], a[7], a[8], b[6], b[7], b[8], a[6] / b[6], a[12], a[14], b[14]
+      }
+    }' "${csv}"
+  echo
+  awk -F, -v runs="${startup_runs}" '
+    NR == 2 { printf "- start to ready (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000 }
+  ' "${startup_csv}"
+  echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections (reviews/s per 5 s window: ${warm_rps[*]})"
+  echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (-Xmx256m); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
+  awk -F, 'NR > 1 && $1 == "webhook" { e += $11 } END { printf "- failed requests (webhook, all runs): %d\n", e }' "${csv}"
+  echo
+  echo "Fixed rate (h2load --h1, ${rate} reviews/s over 4 connections, ${rate_seconds} s; latency per request from its log):"
+  echo
+  md_table "${rate_csv}" target rate requests succeeded p50_ms p99_ms p999_ms max_ms
+  echo
+  echo "Commands (client on CPU ${CLIENT_CPU}, servers on CPU ${SERVER_CPU}):"
+  echo
+  echo '```'
+  echo "taskset -c ${SERVER_CPU} java ${java_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
+  echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
+  echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
+  echo "taskset -c ${CLIENT_CPU} h2load --h1 -c 4 --rps $(( rate / 4 )) -D ${rate_seconds} -d bench/work/review.json --log-file LOG https://127.0.0.1:PORT/inject"
+  echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh"
+  echo '```'
+  echo
+  echo "Raw figures: webhook.csv (every column), webhook-rate.csv, webhook-startup.csv (hyperfine, seconds)."
+} >"${report}"
+info "wrote ${report#"${ROOT}/"}, ${csv#"${ROOT}/"}"

@@ -1,0 +1,88 @@
+package dev.sidecarinjector.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.testing.WebhookClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What bounds a slow client: {@code quarkus.http.idle-timeout} closes a connection whose request headers are not
+ * complete in time, even while the client keeps dripping header bytes, and a keep-alive connection left idle.
+ * Production sets the timeout in application.properties; here it is shortened so the test takes seconds.
+ */
+@QuarkusTest
+@QuarkusTestResource(DevCertificates.class)
+@TestProfile(IncompleteRequestsIT.ShortIdleTimeout.class)
+class IncompleteRequestsIT {
+
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    /** The idle timeout plus room for a loaded machine. */
+    private static final Duration BOUND = IDLE_TIMEOUT.plusSeconds(8);
+
+    /**
+     * The production settings with a short idle timeout, and without DevCertificates' one-second certificate
+     * reload: each reload swaps the SSL context, and Vert.x drops connections accepted during a swap
+     * (docs/benchmarks.md), which has nothing to do with what this class tests.
+     */
+    public static class ShortIdleTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s", "injector.tls.reload-period", "1h");
+        }
+    }
+
+    private final RawClients clients = new RawClients(new WebhookClient().base());
+
+    @Test
+    void partialRequestThenSilenceIsClosed() throws Exception {
+        try (var socket = clients.tlsHandshaken()) {
+            socket.getOutputStream().write(RawClients.ascii("POST /inject HTTP/1.1\r\nHost: localhost\r\nContent-Type: app"));
+            assertTrue(RawClients.closedByServer(socket, BOUND), "a silent, incomplete request was still open after " + BOUND);
+        }
+        clients.admitOnePod();
+    }
+
+    @Test
+    void headersDrippedByteByByteAreCutOff() throws Exception {
+        try (var socket = clients.tlsHandshaken()) {
+            socket.getOutputStream().write(RawClients.ascii("POST /inject HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
+            assertTrue(dripUntilClosed(socket, BOUND), "headers dripped every 200 ms kept the connection open for " + BOUND);
+        }
+        clients.admitOnePod();
+    }
+
+    @Test
+    void idleKeepAliveConnectionIsClosed() throws Exception {
+        try (var socket = clients.tlsHandshaken()) {
+            socket.getOutputStream().write(RawClients.ascii("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            // Reads the answer, then waits for the server to close the now idle connection.
+            assertTrue(RawClients.closedByServer(socket, BOUND), "an idle keep-alive connection was still open after " + BOUND);
+        }
+    }
+
+    /** Writes one header byte every 200 ms until the server closes the connection or {@code within} passes. */
+    private static boolean dripUntilClosed(SSLSocket socket, Duration within) throws IOException {
+        var deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                socket.getOutputStream().write('a');
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                return true;
+            }
+            if (RawClients.closedByServer(socket, Duration.ofMillis(200))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
