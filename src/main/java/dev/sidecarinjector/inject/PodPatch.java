@@ -22,9 +22,13 @@ public final class PodPatch {
     private PodPatch() {
     }
 
-    public static ArrayNode between(Pod original, Pod mutated) {
-        JsonNode before = JSON.valueToTree(original);
+    /** The pod as the diff sees it; the injector serialises the admitted pod once and renders from this tree too. */
+    public static JsonNode tree(Pod pod) {
+        return JSON.valueToTree(pod);
+    }
+
+    public static ArrayNode between(JsonNode original, Pod mutated) {
         JsonNode after = JSON.valueToTree(mutated);
-        return (ArrayNode) JsonDiff.asJson(before, after, FLAGS);
+        return (ArrayNode) JsonDiff.asJson(original, after, FLAGS);
     }
 }

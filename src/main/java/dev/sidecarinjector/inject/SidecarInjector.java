@@ -18,8 +18,9 @@ public final class SidecarInjector {
                 case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip);
                 case InjectionDecision.Inject inject -> {
                     var spec = PodOverrides.read(PodFields.annotations(pod), settings);
-                    var mutated = SidecarRenderer.render(pod, spec, settings, templates);
-                    yield new InjectionResult.Injected(inject, spec, mutated, PodPatch.between(pod, mutated));
+                    var original = PodPatch.tree(pod);
+                    var mutated = SidecarRenderer.render(original, spec, settings, templates);
+                    yield new InjectionResult.Injected(inject, spec, mutated, PodPatch.between(original, mutated));
                 }
             };
         } catch (InvalidValueException e) {

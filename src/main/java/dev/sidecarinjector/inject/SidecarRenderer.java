@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
@@ -27,7 +28,8 @@ public final class SidecarRenderer {
     private SidecarRenderer() {
     }
 
-    public static Pod render(Pod original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
+    /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
+    public static Pod render(JsonNode original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
         var pod = JSON.convertValue(original, Pod.class);
         if (pod.getMetadata() == null) {
             pod.setMetadata(new ObjectMeta());

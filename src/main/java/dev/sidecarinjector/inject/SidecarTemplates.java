@@ -1,6 +1,7 @@
 package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,17 @@ public final class SidecarTemplates {
 
     private final Template proxy;
     private final Template init;
+    /**
+     * Every pod with the same settings and overrides renders the same containers, so each distinct template
+     * data is rendered, parsed and checked once; callers get a fresh Container bound from the kept tree.
+     */
+    private final Map<List<Object>, JsonNode> rendered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, JsonNode> eldest) {
+            return size() > RENDER_CACHE_SIZE;
+        }
+    });
+    private static final int RENDER_CACHE_SIZE = 256;
 
     private SidecarTemplates(Template proxy, Template init) {
         this.proxy = proxy;
@@ -93,11 +106,25 @@ public final class SidecarTemplates {
     }
 
     Container renderProxy(Map<String, Object> data) {
-        return render(proxy, PROXY, data);
+        return cached(proxy, PROXY, data);
     }
 
     Container renderInit(Map<String, Object> data) {
-        return render(init, INIT, data);
+        return cached(init, INIT, data);
+    }
+
+    private Container cached(Template template, String file, Map<String, Object> data) {
+        var key = List.<Object>of(file, data);
+        var tree = rendered.get(key);
+        if (tree == null) {
+            tree = JSON.valueToTree(render(template, file, data));
+            rendered.put(key, tree);
+        }
+        try {
+            return JSON.treeToValue(tree, Container.class);
+        } catch (IOException e) {
+            throw new TemplateException("template " + file + " rendered a container that does not bind again: " + e.getMessage(), e);
+        }
     }
 
     private static Template parse(Engine engine, Map<String, String> sources, String file) {

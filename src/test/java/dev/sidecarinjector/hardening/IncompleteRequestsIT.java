@@ -28,11 +28,15 @@ class IncompleteRequestsIT {
     /** The idle timeout plus room for a loaded machine. */
     private static final Duration BOUND = IDLE_TIMEOUT.plusSeconds(8);
 
-    /** The production settings with a short idle timeout. */
+    /**
+     * The production settings with a short idle timeout, and without DevCertificates' one-second certificate
+     * reload: each reload swaps the SSL context, and Vert.x drops connections accepted during a swap
+     * (docs/benchmarks.md), which has nothing to do with what this class tests.
+     */
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s");
+            return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s", "injector.tls.reload-period", "1h");
         }
     }
 
