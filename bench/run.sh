@@ -32,6 +32,7 @@ for section in "${sections[@]}"; do
     info "no bench/${section}.sh or bench/${section}/run.sh: section ${section} skipped"
     continue
   fi
+  wait_for_quiet "${BENCH_QUIET_WAIT:-$( [[ "${BENCH_QUICK}" == 1 ]] && echo 0 || echo 300)}"
   "${script}"
   for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md" ""; do
     [[ -z "${report}" || -f "${report}" ]] && break
