@@ -229,6 +229,8 @@ step "webhook: report"
 {
   echo "## Webhook: HTTPS keep-alive, wrk, ${duration} s per run"
   echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
   echo "One AdmissionReview of a Deployment pod (bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes;"
   echo "3 containers, 1 init container, 20 annotations) POSTed over and over on each connection. The ceiling is"
   echo "nginx returning the webhook's own reply to it, over the same TLS certificate, to the same client in the same run."
