@@ -144,7 +144,7 @@ machine_facts() {
   java_version="$("${JAVA_HOME}/bin/java" -version 2>&1 | sed -n 2p)"
   wrk_version="$( (wrk --version 2>&1 || true) | head -1 | awk '{print $2}')"
   {
-    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD)$(git -C "${ROOT}" diff --quiet HEAD -- src pom.xml bench || echo ' (with uncommitted changes)')"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD)$(git -C "${ROOT}" diff --quiet HEAD -- src pom.xml bench ':!bench/results' || echo ' (with uncommitted changes)')"
     echo "- CPU: $(nproc) x $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) memory"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- JDK: ${java_version}"
