@@ -296,7 +296,11 @@ def set_rules(lab, peer):
         if "table ip nat" in lab.ns(lab.pod, "nft", "list", "tables").stdout:
             lab.ns(lab.pod, "nft", "delete", "table", "ip", "nat")
     elif "ISTIO_OUTPUT" not in lab.ns(lab.pod, "iptables-save", "-t", "nat").stdout:
-        lab.ns(lab.pod, os.path.join(lab.work, "sidecar-proxy"), "init")
+        lab.ns(lab.pod, "env", f"JAVA_HOME={JAVA_HOME}", os.path.join(lab.work, "sidecar-proxy"), "init")
+        # With the nat table, every connection (two per proxied one) gets a conntrack entry that lives
+        # 120 s after close; thousands of new connections a second would fill the table within one run
+        # and stall every peer after it. A short TIME_WAIT timeout in the pod keeps the table small.
+        lab.ns(lab.pod, "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_time_wait=2")
 
 
 # ---------------------------------------------------------------- measurements
@@ -320,6 +324,8 @@ def wrk(lab, path, connections, seconds, extra=()):
     result = {"requests": int(m.group(1)), "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
     for pct, key in (("50", "p50_us"), ("99", "p99_us")):
         lat = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)$", out, re.M)
+        if not lat:
+            raise RuntimeError(f"wrk printed no latency distribution:\n{out}")
         result[key] = float(lat.group(1)) * UNITS[lat.group(2)]
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

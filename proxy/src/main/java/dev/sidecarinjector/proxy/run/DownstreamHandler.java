@@ -78,16 +78,17 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private void handOver(ChannelHandlerContext ctx, Channel upstream) {
         Channel downstream = ctx.channel();
         ctx.pipeline().replace(this, "relay", new Relay(connection));
-        // A replayed chunk asks for the next read itself once written; otherwise start reading here.
-        boolean replayed = !early.isEmpty();
-        early.forEach(downstream.pipeline()::fireChannelRead);
-        early.clear();
+        if (!early.isEmpty()) {
+            early.forEach(downstream.pipeline()::fireChannelRead);
+            early.clear();
+            downstream.pipeline().fireChannelReadComplete();
+        }
         if (earlyFin) {
             downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        } else if (!replayed) {
-            Relay.readMore(downstream);
+        } else if (upstream.isWritable()) {
+            Relay.resumeReading(downstream);
         }
-        Relay.readMore(upstream);
+        Relay.resumeReading(upstream);
     }
 
     /**

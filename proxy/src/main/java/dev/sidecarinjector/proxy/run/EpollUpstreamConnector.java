@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.run;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetAddress;
@@ -25,8 +26,12 @@ record EpollUpstreamConnector(int connectTimeoutMillis, InetAddress sourceAddres
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new Relay(connection));
-        return sourceAddress == null
-                ? bootstrap.connect(destination)
-                : bootstrap.connect(destination, new InetSocketAddress(sourceAddress, 0));
+        if (sourceAddress == null) {
+            return bootstrap.connect(destination);
+        }
+        // The source port is picked at connect time, per destination, instead of at bind time from the
+        // ports free on 127.0.0.6 for every destination: many short connections do not run out (HAProxy does the same).
+        return bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true)
+                .connect(destination, new InetSocketAddress(sourceAddress, 0));
     }
 }

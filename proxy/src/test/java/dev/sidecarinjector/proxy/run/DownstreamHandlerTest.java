@@ -44,8 +44,9 @@ class DownstreamHandlerTest {
         client.pipeline().addLast(downstreamReads, handler((connection, destination) -> upstream.newSucceededFuture()));
         client.pipeline().fireChannelActive();
 
-        assertEquals(1, downstreamReads.reads);
-        assertEquals(1, upstreamReads.reads);
+        assertTrue(client.config().isAutoRead() && upstream.config().isAutoRead(), "both sides read from now on");
+        assertTrue(downstreamReads.reads >= 1, "the client is read at once");
+        assertTrue(upstreamReads.reads >= 1, "upstream is read at once");
         assertNotNull(client.pipeline().get(Relay.class), "the relay took over");
         assertEquals(1, metrics.active());
         client.close();
