@@ -87,6 +87,21 @@ final class Connection {
         }
     }
 
+    /**
+     * {@code failed} broke (reset by its peer, broken pipe): pass that on as a reset, after the bytes
+     * already read from it, so the other end learns the stream was cut instead of seeing a clean FIN
+     * after a truncated reply.
+     */
+    void abort(Channel failed) {
+        failed.close();
+        Channel other = peerOf(failed);
+        if (other != null && other.isActive()) {
+            other.flush();
+            other.config().setOption(ChannelOption.SO_LINGER, 0);
+            other.close();
+        }
+    }
+
     private static void closeOnFlush(Channel channel) {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -81,7 +81,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Resets and broken pipes are how TCP connections end; the peer is closed, nothing to report.
-        connection.close();
+        // Resets and broken pipes are how TCP connections end: passed on as a reset, nothing to log.
+        connection.abort(ctx.channel());
     }
 }

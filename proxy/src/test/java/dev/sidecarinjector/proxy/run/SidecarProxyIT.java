@@ -118,15 +118,49 @@ class SidecarProxyIT {
         assertEquals(1, proxy.metrics().of(Direction.OUTBOUND).connectFailures());
     }
 
+    /** The app takes the request and never answers: the idle timeout ends both sides, nothing stays open. */
     @Test
-    void idleConnectionsAreClosed() throws Exception {
+    void upstreamThatStallsIsClosedByTheIdleTimeout() throws Exception {
         settings = withIdleTimeout(Duration.ofSeconds(1));
         proxy = start((InetSocketAddress) app.getLocalSocketAddress());
-        serveOnce(socket -> new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        CompletableFuture<String> stalled = serveOnce(socket -> {
+            socket.getInputStream().readNBytes(7); // the request, then silence
+            return socket.getInputStream().read() == -1 ? "closed by the proxy" : "unexpected bytes";
+        });
         try (Socket client = connect(proxy.outboundPort())) {
             client.setSoTimeout(10_000);
+            client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, client.getInputStream().read(), "closed by the 1 s idle timeout");
         }
+        assertEquals("closed by the proxy", stalled.get(5, TimeUnit.SECONDS));
+        waitFor(() -> proxy.metrics().of(Direction.OUTBOUND).active() == 0);
+    }
+
+    /**
+     * The app sends part of its answer and resets the connection: the client gets those bytes, then a
+     * reset (not a clean end that would pass a truncated answer off as complete), and nothing stays open.
+     */
+    @Test
+    void upstreamThatResetsMidStreamResetsTheClientAfterTheBytesItSent() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        serveOnce(socket -> {
+            socket.getInputStream().readNBytes(7);
+            socket.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(200);
+            socket.setSoLinger(true, 0); // close with RST
+            return "";
+        });
+        try (Socket client = connect(proxy.inboundPort())) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertEquals("partial", new String(in.readNBytes(7), StandardCharsets.US_ASCII));
+            var reset = assertThrows(IOException.class, () -> in.read(), "the client sees the reset");
+            assertTrue(reset.getMessage().toLowerCase(java.util.Locale.ROOT).contains("reset"), reset.getMessage());
+        }
+        waitFor(() -> proxy.metrics().of(Direction.INBOUND).active() == 0);
+        assertEquals("still serving", echoOnce(proxy.inboundPort(), "still serving"), "the proxy goes on");
     }
 
     @Test
@@ -176,6 +210,20 @@ class SidecarProxyIT {
 
     private SidecarProxy start(InetSocketAddress destination) throws Exception {
         return new SidecarProxy(settings, accepted -> destination).start();
+    }
+
+    /** One more connection through the proxy: the app echoes what it got until the client's FIN. */
+    private String echoOnce(int port, String text) throws Exception {
+        serveOnce(socket -> {
+            socket.getOutputStream().write(socket.getInputStream().readAllBytes());
+            return "";
+        });
+        try (Socket client = connect(port)) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     private static Socket connect(int port) throws IOException {
