@@ -179,8 +179,12 @@ class Lab:
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
+                log(f"  pid {process.pid} still running {timeout}s after SIGTERM: killing it")
                 process.kill()
-                process.wait(5)
+                try:
+                    process.wait(60)
+                except subprocess.TimeoutExpired:
+                    log(f"  pid {process.pid} survived SIGKILL for 60s; the namespace clean-up will retry")
         Lab.processes.remove(process)
 
     def listening(self, ns, port):

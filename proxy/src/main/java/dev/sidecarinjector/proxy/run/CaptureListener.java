@@ -11,9 +11,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Binds a listener that iptables REDIRECTs to (15006 inbound, 15001 outbound), one per event loop on
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
 
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
-        long idleSeconds = settings.idleTimeout().toSeconds();
         return new ServerBootstrap()
                 .group(loop, loop)
                 // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
@@ -38,9 +35,8 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
-                                new DownstreamHandler(direction, resolver, loopGuard, connector, metrics.of(direction)));
+                        ch.pipeline().addLast(new DownstreamHandler(direction, resolver, loopGuard, connector,
+                                metrics.of(direction), settings.idleTimeout()));
                     }
                 })
                 .bind(new InetSocketAddress("0.0.0.0", port))

@@ -17,6 +17,7 @@ final class Connection {
     private Channel upstream;
     private boolean downstreamFinished;
     private boolean upstreamFinished;
+    private long lastActivity;
 
     Connection(Channel downstream, DirectionMetrics metrics) {
         this.downstream = downstream;
@@ -33,6 +34,15 @@ final class Connection {
 
     Channel peerOf(Channel side) {
         return side == downstream ? upstream : downstream;
+    }
+
+    /** Bytes moved: pushes the idle timeout back (see {@link IdleTimeout}). */
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    long lastActivity() {
+        return lastActivity;
     }
 
     void countRead(Channel side, int bytes) {

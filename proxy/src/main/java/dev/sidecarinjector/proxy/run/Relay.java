@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Pipes what its channel reads to the peer channel. Backpressure follows the peer's writability: when
@@ -42,6 +41,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     /** One flush per batch of reads: a single writev for what one epoll wake-up delivered. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        connection.touch();
         connection.peerOf(ctx.channel()).flush();
     }
 
@@ -67,8 +67,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             connection.inputClosed(ctx.channel());
-        } else if (event instanceof IdleStateEvent) {
-            connection.close();
         } else {
             ctx.fireUserEventTriggered(event);
         }

@@ -74,11 +74,11 @@ public final class SidecarProxy implements AutoCloseable {
      */
     public void drain() throws InterruptedException {
         readiness.startDraining();
-        for (Channel listener : inbound) {
-            listener.close().sync();
-        }
-        for (Channel listener : outbound) {
-            listener.close().sync();
+        var closing = new ArrayList<io.netty.channel.ChannelFuture>();
+        inbound.forEach(listener -> closing.add(listener.close()));
+        outbound.forEach(listener -> closing.add(listener.close()));
+        for (var closed : closing) {
+            closed.sync();
         }
         long deadline = System.nanoTime() + settings.drain().toNanos();
         EventLog.info("draining %d connections for up to %ds".formatted(metrics.activeConnections(), settings.drain().toSeconds()));
