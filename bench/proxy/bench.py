@@ -43,6 +43,7 @@ APP_UID, PROXY_UID = 1000, 1337
 APP_CPU, PROXY_CPU = "0", "1"
 BODY = b"x" * 127 + b"\n"  # a small static body
 HZ = os.sysconf("SC_CLK_TCK")
+CLIENT_CLASS = os.path.join(tempfile.gettempdir(), f"proxy-bench-client-{os.getpid()}", "FixedRate.class")
 STARTED = time.monotonic()
 
 
@@ -151,7 +152,10 @@ class Lab:
             self.ns(ns, "sysctl", "-qw", "net.core.somaxconn=4096")
         shutil.copy(JAR, os.path.join(self.work, "sidecar-proxy.jar"))
         shutil.copy(os.path.join(REPO, "proxy/bin/sidecar-proxy"), os.path.join(self.work, "sidecar-proxy"))
-        sh(f"{JAVA_HOME}/bin/javac", "-d", self.work, os.path.join(HERE, "FixedRate.java"))
+        if not os.path.exists(CLIENT_CLASS):
+            os.makedirs(os.path.dirname(CLIENT_CLASS), exist_ok=True)
+            sh(f"{JAVA_HOME}/bin/javac", "-d", os.path.dirname(CLIENT_CLASS), os.path.join(HERE, "FixedRate.java"))
+        shutil.copy(CLIENT_CLASS, self.work)
         for root, dirs, files in os.walk(self.work):
             for d in dirs:
                 os.chmod(os.path.join(root, d), 0o777)
@@ -301,10 +305,6 @@ def set_rules(lab, peer):
             lab.ns(lab.pod, "nft", "delete", "table", "ip", "nat")
     elif "ISTIO_OUTPUT" not in lab.ns(lab.pod, "iptables-save", "-t", "nat").stdout:
         lab.ns(lab.pod, "env", f"JAVA_HOME={JAVA_HOME}", os.path.join(lab.work, "sidecar-proxy"), "init")
-        # With the nat table, every connection (two per proxied one) gets a conntrack entry that lives
-        # 120 s after close; thousands of new connections a second would fill the table within one run
-        # and stall every peer after it. A short TIME_WAIT timeout in the pod keeps the table small.
-        lab.ns(lab.pod, "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_time_wait=2")
 
 
 # ---------------------------------------------------------------- measurements
@@ -644,19 +644,25 @@ def main():
     log(f"proxy bench: peers {', '.join(PEERS)}; paths {', '.join(PATHS)}; {SECONDS:g}s per measurement"
         + (" (quick)" if QUICK else ""))
     quiet = wait_for_quiet()
-    lab = Lab()
     rows = []
+    steps = [(path, peer) for path in PATHS for peer in PEERS]
     try:
-        log(f"network namespaces {lab.pod} (pod {lab.pod_ip}) and {lab.cli} (client {lab.cli_ip})")
-        lab.setup()
-        nginx_app(lab, lab.pod, lab.pod_ip, "app", APP_UID)
-        nginx_app(lab, lab.cli, lab.cli_ip, "remote", 0)
-        steps = [(path, peer) for path in PATHS for peer in PEERS]
         for i, (path, peer) in enumerate(steps, 1):
-            log(f"step {i}/{len(steps)}: {path} path, {peer}")
-            rows.append(bench_peer(lab, path, peer))
+            # Fresh namespaces for every peer: thousands of TIME_WAIT sockets and conntrack entries
+            # (120 s each, two per proxied connection) left by one peer's new-connection run must not
+            # stall the next one. Shortening the conntrack TIME_WAIT timeout instead made SYNs meet
+            # sockets still in TIME_WAIT and stall for a retransmit.
+            lab = Lab()
+            try:
+                log(f"step {i}/{len(steps)}: {path} path, {peer} (namespaces {lab.pod}, {lab.cli})")
+                lab.setup()
+                nginx_app(lab, lab.pod, lab.pod_ip, "app", APP_UID)
+                nginx_app(lab, lab.cli, lab.cli_ip, "remote", 0)
+                rows.append(bench_peer(lab, path, peer))
+            finally:
+                lab.close()
     finally:
-        lab.close()
+        shutil.rmtree(os.path.dirname(CLIENT_CLASS), ignore_errors=True)
     add_derived(rows)
     info = versions()
     info["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
