@@ -37,7 +37,7 @@ FIXED_SECONDS = 2 if QUICK else 10
 FIXED_RATE = 1000
 RETRIES = 0 if QUICK else 2
 BUDGET_SECONDS = 90 if QUICK else 540  # no retries once the run is this old
-QUIET_WAIT = 20 if QUICK else 300
+QUIET_WAIT = 20 if QUICK else 300  # before the first measurement; before each one: 10 s quick, 60 s full
 DISTURBED = 0.10  # CPU-seconds per second used by processes outside the run
 APP_UID, PROXY_UID = 1000, 1337
 APP_CPU, PROXY_CPU = "0", "1"
@@ -387,7 +387,7 @@ def measured(lab, pid, what, run):
     for attempt in range(RETRIES + 1):
         reason = foreign_load()
         waited = 0
-        while reason and waited < 60:
+        while reason and waited < (10 if QUICK else 60):
             log(f"  {what}: waiting, {reason}")
             time.sleep(5)
             waited += 5
