@@ -21,12 +21,10 @@ import java.util.function.Supplier;
  */
 public final class AdminServer {
     private static final String ANY_IPV4 = "0.0.0.0";
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loops;
 
-    public AdminServer(EventLoopGroup boss, EventLoopGroup workers) {
-        this.boss = boss;
-        this.workers = workers;
+    public AdminServer(EventLoopGroup loops) {
+        this.loops = loops;
     }
 
     public Channel bindHealth(int port, Readiness readiness) throws InterruptedException {
@@ -42,7 +40,7 @@ public final class AdminServer {
 
     private Channel bind(int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
         return new ServerBootstrap()
-                .group(boss, workers)
+                .group(loops)
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
