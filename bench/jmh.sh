@@ -17,17 +17,22 @@ csv="${RESULTS}/jmh.csv"
 report="${RESULTS}/jmh.md"
 read -r -a mvn_flags <<<"${MVN_FLAGS:-}"
 
-step "jmh: installing the webhook's classes and building bench/jmh"
-installed="${HOME}/.m2/repository/dev/sidecarinjector/sidecar-injector/0.1.0-SNAPSHOT/sidecar-injector-0.1.0-SNAPSHOT.jar"
-if [[ -f "${installed}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" -newer "${installed}" -print -quit)" ]]; then
-  info "the installed webhook jar is up to date"
-else
-  info "./mvnw -B -ntp -q install -DskipTests"
-  (cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" install -DskipTests)
-fi
-info "./mvnw -f bench/jmh/pom.xml -q compile"
-(cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" -f bench/jmh/pom.xml compile)
-classpath="${ROOT}/bench/jmh/target/classes:$(cat "${ROOT}/bench/jmh/target/classpath.txt")"
+step "jmh: compiling bench/jmh against this checkout's classes"
+build_app
+dependency_plugin=org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath
+info "./mvnw -q ${dependency_plugin} (the webhook's runtime classpath, then JMH's)"
+(cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" "${dependency_plugin}" -Dmdep.includeScope=runtime -Dmdep.outputFile="${WORK}/app.classpath")
+(cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" -f bench/jmh/pom.xml "${dependency_plugin}" -Dmdep.outputFile="${WORK}/jmh.classpath")
+rm -rf "${WORK}/jmh-classes"
+mkdir -p "${WORK}/jmh-classes"
+mapfile -t sources < <(find "${BENCH_DIR}/jmh/src/main/java" -name '*.java')
+app_classpath="${ROOT}/target/classes:$(cat "${WORK}/app.classpath")"
+jmh_classpath="$(cat "${WORK}/jmh.classpath")"
+info "javac -processorpath JMH -cp target/classes:... -d bench/work/jmh-classes (${#sources[@]} files)"
+javac --release 25 -proc:full -processorpath "${jmh_classpath}" -cp "${app_classpath}:${jmh_classpath}" \
+  -d "${WORK}/jmh-classes" "${sources[@]}"
+cp "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${WORK}/jmh-classes/"
+classpath="${WORK}/jmh-classes:${app_classpath}:${jmh_classpath}"
 
 step "jmh: InjectionBenchmark on CPU ${SERVER_CPU} (${jmh_args[*]} -prof gc)"
 raw="${WORK}/jmh.csv"
@@ -37,7 +42,7 @@ taskset -c "${SERVER_CPU}" java -cp "${classpath}" org.openjdk.jmh.Main "${jmh_a
 [[ -s "${raw}" ]] || die "JMH wrote no results"
 
 # JMH's CSV has one row per benchmark and secondary metric; keep time/op and gc.alloc.rate.norm side by side.
-echo "benchmark,us_per_op,us_error,alloc_bytes_per_op,share_of_inject" >"${csv}"
+echo "benchmark,ns_per_op,ns_error,alloc_bytes_per_op,share_of_inject" >"${csv}"
 awk -F, '
   NR == 1 { next }
   {
@@ -50,8 +55,8 @@ awk -F, '
     for (i = 1; i <= n; i++) {
       b = order[i]
       ratio = score["inject"] > 0 ? score[b] / score["inject"] : 0
-      err = error[b] ~ /^[0-9.]+$/ ? sprintf("%.2f", error[b]) : "n/a"
-      printf "%s,%.2f,%s,%.0f,%.3f\n", b, score[b], err, alloc[b], ratio
+      err = error[b] ~ /^[0-9.]+$/ ? sprintf("%.0f", error[b]) : "n/a"
+      printf "%s,%.0f,%s,%.0f,%.3f\n", b, score[b], err, alloc[b], ratio
     }
   }' "${raw}" >>"${csv}"
 
@@ -63,12 +68,12 @@ awk -F, '
   echo "the reply, which is what the handler does besides metrics, the decision log line and Events."
   echo "Ratios are to \`inject\`. Allocation is \`gc.alloc.rate.norm\` from \`-prof gc\`."
   echo
-  md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+  md_table "${csv}" benchmark ns_per_op ns_error alloc_bytes_per_op share_of_inject
   echo
   echo '```'
-  echo "taskset -c ${SERVER_CPU} java -cp bench/jmh/target/classes:\$(cat bench/jmh/target/classpath.txt) org.openjdk.jmh.Main ${jmh_args[*]} -prof gc ${extra[*]} dev.sidecarinjector.bench.InjectionBenchmark"
+  echo "taskset -c ${SERVER_CPU} java -cp bench/work/jmh-classes:target/classes:APP_AND_JMH_CLASSPATH org.openjdk.jmh.Main ${jmh_args[*]} -prof gc ${extra[*]} dev.sidecarinjector.bench.InjectionBenchmark"
   echo '```'
 } >"${report}"
 echo
-md_table "${csv}" benchmark us_per_op us_error alloc_bytes_per_op share_of_inject
+md_table "${csv}" benchmark ns_per_op ns_error alloc_bytes_per_op share_of_inject
 info "wrote ${report#"${ROOT}/"}, ${csv#"${ROOT}/"}"

@@ -112,6 +112,27 @@ rss_mb() {
   awk -v kb="${kb}" 'BEGIN {printf "%.1f\n", kb / 1024}'
 }
 
+# wait_for_quiet SECONDS: waits (at most SECONDS) until the machine's CPU busy time over 5 s is below
+# OTHER_CPU_LIMIT_PCT of one core, so a run does not start in the middle of someone else's build.
+wait_for_quiet() {
+  local deadline=$(( SECONDS + $1 )) before after pct
+  while true; do
+    before="$(busy_ticks)"
+    sleep 5
+    after="$(busy_ticks)"
+    pct=$(( (after - before) * 100 / (5 * CLK_TCK) ))
+    if (( pct <= OTHER_CPU_LIMIT_PCT )); then
+      info "machine quiet: ${pct}% of a core busy over 5 s"
+      return 0
+    fi
+    if (( SECONDS >= deadline )); then
+      info "machine still busy (${pct}% of a core over 5 s) after waiting $1 s: going on, the figures will show it"
+      return 0
+    fi
+    info "machine busy (${pct}% of a core over 5 s): waiting"
+  done
+}
+
 # loadavg: the 1-minute load average.
 loadavg() {
   cut -d' ' -f1 /proc/loadavg

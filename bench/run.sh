@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark section in turn, then one summary. A section is a script bench/SECTION.sh that
-# writes RESULTS/SECTION.md (its summary, in markdown) and its CSV files; a missing section is skipped, so the
-# proxy section (bench/proxy.sh) joins by being added.
+# `make bench`: every benchmark section in turn, then one summary. A section is a script, bench/SECTION.sh or
+# bench/SECTION/run.sh, that writes RESULTS/SECTION.md (or SECTION-quick.md; its summary, in markdown) and its
+# CSV files into RESULTS (also passed as BENCH_OUT); a missing section is skipped, so the proxy section
+# (bench/proxy/run.sh) joins by being there.
 #   bench/run.sh [SECTION ...]     default: webhook jmh proxy
 #   BENCH_QUICK=1 bench/run.sh     about one minute, results under bench/results/quick/
 set -o errexit -o nounset -o pipefail
@@ -20,15 +21,23 @@ if awk -v l="${load}" 'BEGIN {exit !(l > 0.5)}'; then
   info "warning: load average ${load} before the start; other work on this machine may disturb the figures"
 fi
 
-ran=()
+export BENCH_OUT="${RESULTS}"
+reports=()
 for section in "${sections[@]}"; do
-  script="${BENCH_DIR}/${section}.sh"
-  if [[ ! -x "${script}" ]]; then
-    info "no ${script#"${ROOT}/"}: section ${section} skipped"
+  if [[ -x "${BENCH_DIR}/${section}.sh" ]]; then
+    script="${BENCH_DIR}/${section}.sh"
+  elif [[ -x "${BENCH_DIR}/${section}/run.sh" ]]; then
+    script="${BENCH_DIR}/${section}/run.sh"
+  else
+    info "no bench/${section}.sh or bench/${section}/run.sh: section ${section} skipped"
     continue
   fi
+  wait_for_quiet "${BENCH_QUIET_WAIT:-$( [[ "${BENCH_QUICK}" == 1 ]] && echo 0 || echo 300)}"
   "${script}"
-  ran+=("${section}")
+  for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md" ""; do
+    [[ -z "${report}" || -f "${report}" ]] && break
+  done
+  if [[ -n "${report}" ]]; then reports+=("${report}"); else info "section ${section} wrote no ${section}.md"; fi
 done
 
 summary="${RESULTS}/README.md"
@@ -39,15 +48,15 @@ summary="${RESULTS}/README.md"
   echo "How to read them and what they mean: docs/benchmarks.md."
   echo
   cat "${RESULTS}/machine.md"
-  for section in "${ran[@]}"; do
+  for report in "${reports[@]}"; do
     echo
-    cat "${RESULTS}/${section}.md"
+    cat "${report}"
   done
 } >"${summary}"
 
 step "bench: summary ($(( SECONDS - started )) s; full report in ${summary#"${ROOT}/"})"
-for section in "${ran[@]}"; do
+for report in "${reports[@]}"; do
   echo
   # The tables and figure lines of each section, without the prose and command blocks.
-  awk '/^## / {print; next} /^```/ {code = !code; next} !code && /^(\||- )/' "${RESULTS}/${section}.md"
+  awk '/^#+ / {print; next} /^```/ {code = !code; next} !code && /^(\||- )/' "${report}"
 done

@@ -225,12 +225,15 @@ rss_load="$(awk -F, '$1 == "webhook" && $13 > max {max = $13} END {print max}' "
 [[ "${BENCH_JFR:-0}" == 1 ]] && jcmd "${webhook_pid}" JFR.dump filename="${WORK}/webhook.jfr" >/dev/null
 
 step "webhook: report"
+/usr/bin/python3 "${BENCH_DIR}/tools/webhook-chart.py" "${csv}" "${RESULTS}/webhook.svg"
 {
   echo "## Webhook: HTTPS keep-alive, wrk, ${duration} s per run"
   echo
   echo "One AdmissionReview of a Deployment pod (bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes;"
   echo "3 containers, 1 init container, 20 annotations) POSTed over and over on each connection. The ceiling is"
   echo "nginx returning the webhook's own reply to it, over the same TLS certificate, to the same client in the same run."
+  echo
+  echo "![Throughput and latency, webhook beside the ceiling](webhook.svg)"
   echo
   echo "| connections | webhook reviews/s | ceiling reviews/s | webhook / ceiling | webhook p50 / p99 / p99.9 ms | ceiling p50 / p99 / p99.9 ms | p50 vs ceiling | webhook CPU ms / review | other load % |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
