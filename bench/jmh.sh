@@ -63,6 +63,8 @@ awk -F, '
 {
   echo "## Injection core: JMH, average time per operation"
   echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
   echo "The same Deployment pod as the HTTPS benchmark. \`inject\` is decide + overrides + render + diff"
   echo "(\`SidecarInjector.inject\`); \`review\` adds decoding the AdmissionReview bytes, binding the Pod and encoding"
   echo "the reply, which is what the handler does besides metrics, the decision log line and Events."

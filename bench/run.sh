@@ -44,13 +44,20 @@ summary="${RESULTS}/README.md"
 {
   echo "# Benchmark results$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (BENCH_QUICK=1 smoke run: short runs, not for comparison)')"
   echo
-  echo "Made by \`$( [[ "${BENCH_QUICK}" == 1 ]] && echo 'BENCH_QUICK=1 ')make bench\` (bench/run.sh ${sections[*]}) in $(( SECONDS - started )) s."
+  echo "Made by \`$( [[ "${BENCH_QUICK}" == 1 ]] && echo 'BENCH_QUICK=1 ')make bench\` (last: bench/run.sh ${sections[*]}, $(( SECONDS - started )) s). Each section"
+  echo "says when it ran; the machine facts below are from the last run."
   echo "How to read them and what they mean: docs/benchmarks.md."
   echo
   cat "${RESULTS}/machine.md"
-  for report in "${reports[@]}"; do
-    echo
-    cat "${report}"
+  # Every section's latest report, also of sections not run this time (bench/run.sh SECTION reruns one).
+  for section in webhook jmh proxy; do
+    for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md"; do
+      if [[ -f "${report}" ]]; then
+        echo
+        cat "${report}"
+        break
+      fi
+    done
   done
 } >"${summary}"
 

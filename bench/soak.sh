@@ -47,8 +47,10 @@ fd_count() {
   find "/proc/${server_pid}/fd" -mindepth 1 -maxdepth 1 | wc -l
 }
 
+# served_serial: the serial of the certificate a new handshake gets; empty when the handshake fails.
 served_serial() {
-  openssl s_client -connect "127.0.0.1:${port}" -servername localhost </dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null | cut -d= -f2
+  { openssl s_client -connect "127.0.0.1:${port}" -servername localhost </dev/null 2>/dev/null \
+      | openssl x509 -noout -serial 2>/dev/null | cut -d= -f2; } || true
 }
 
 # load PHASE SECONDS: both clients for SECONDS; prints one line per client and appends "PHASE client errors" to errors.txt.
@@ -77,6 +79,7 @@ rm -rf "${certs}"
 [[ -s "${body}" ]] || /usr/bin/python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
   "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
 : >"${WORK}/soak-errors.txt"
+rm -f "${WORK}/soak-serial-after"
 
 step "soak: starting the webhook (CPU ${SERVER_CPU}, -Xmx256m, TLS_RELOAD_PERIOD=1s)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" TLS_RELOAD_PERIOD=1s \

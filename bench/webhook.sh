@@ -53,7 +53,12 @@ info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") by
 
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs, JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
+startup_busy0="$(busy_ticks)" startup_t0="$(date +%s%N)"
 hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
+# Other work during the starts: machine busy time less the starts' own CPU (hyperfine's user + system per run).
+startup_other="$(awk -F, -v busy=$(( $(busy_ticks) - startup_busy0 )) -v ns=$(( $(date +%s%N) - startup_t0 )) -v hz="${CLK_TCK}" \
+  -v n=$(( startup_runs + startup_warmup )) 'NR == 2 {other = busy - n * ($5 + $6) * hz; if (other < 0) other = 0; printf "%.0f", other * 100 / (hz * ns / 1e9)}' "${startup_csv}")"
+info "other work during the starts: ${startup_other}% of a core"
 
 step "webhook: starting the webhook (CPU ${SERVER_CPU}, ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
@@ -229,6 +234,8 @@ step "webhook: report"
 {
   echo "## Webhook: HTTPS keep-alive, wrk, ${duration} s per run"
   echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
   echo "One AdmissionReview of a Deployment pod (bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes;"
   echo "3 containers, 1 init container, 20 annotations) POSTed over and over on each connection. The ceiling is"
   echo "nginx returning the webhook's own reply to it, over the same TLS certificate, to the same client in the same run."
@@ -247,8 +254,8 @@ step "webhook: report"
       }
     }' "${csv}"
   echo
-  awk -F, -v runs="${startup_runs}" '
-    NR == 2 { printf "- start to ready (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000 }
+  awk -F, -v runs="${startup_runs}" -v other="${startup_other}" '
+    NR == 2 { printf "- start to ready (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f); other work %s%% of a core\n", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000, other }
   ' "${startup_csv}"
   echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections (reviews/s per 5 s window: ${warm_rps[*]})"
   echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (-Xmx256m); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
