@@ -328,7 +328,7 @@ def wrk(lab, path, connections, seconds, extra=()):
         raise RuntimeError(f"wrk output not understood:\n{out}")
     result = {"requests": int(m.group(1)), "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
     for pct, key in (("50", "p50_us"), ("99", "p99_us")):
-        lat = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)$", out, re.M)
+        lat = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         if not lat:
             raise RuntimeError(f"wrk printed no latency distribution:\n{out}")
         result[key] = float(lat.group(1)) * UNITS[lat.group(2)]
