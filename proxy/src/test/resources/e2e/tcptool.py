@@ -5,15 +5,24 @@ Protocol: the client's first line picks the mode.
   UP\n<bytes...><FIN>  -> server reads to EOF, answers "<peer-ip> <count> <sha256>\n", closes.
                           The answer comes only after the client's FIN, so it proves half-close.
   DOWN <n>\n           -> server sends n bytes of the test stream, then closes.
+  SLOW <ms>\n          -> server waits ms, answers "ok\n", and reads the next SLOW line (keep-alive).
 
   tcptool.py serve HOST PORT          serve until killed (prints "ready" once listening)
   tcptool.py up HOST PORT N           send N bytes, print "<peer-ip> <count> <sha256>" once verified
   tcptool.py down HOST PORT N         receive N bytes, verify them, print "ok <count> <sha256>"
   tcptool.py many HOST PORT N         N sequential UP connections of 16 bytes, print "ok N"
   tcptool.py load HOST PORT RATE SECS  UP connections of 200 bytes at RATE per second for SECS, print "ok N"
+  tcptool.py drain HOST PORT CONNS MARKER
+                                      CONNS keep-alive connections send SLOW 200 requests one after the
+                                      other, and one thread opens a new connection every 20 ms, until the
+                                      file MARKER exists (the test creates it when it stops the proxy);
+                                      prints "running" once every connection answered, then
+                                      "ok N lost L refused R": lost = sent on an open connection, no answer
   tcptool.py get URL                  print the body of an HTTP GET
 """
 import hashlib
+import os
+import threading
 import random
 import socket
 import socketserver
@@ -57,6 +66,11 @@ class Handler(socketserver.StreamRequestHandler):
         elif line[:1] == ["DOWN"]:
             for chunk in stream(int(line[1])):
                 self.wfile.write(chunk)
+        else:
+            while line[:1] == ["SLOW"]:
+                time.sleep(int(line[1]) / 1000)
+                self.wfile.write(b"ok\n")
+                line = self.rfile.readline().decode().split()
 
 
 class Server(socketserver.ThreadingTCPServer):
@@ -107,6 +121,61 @@ def down(host, port, n):
     return count, digest.hexdigest()
 
 
+def drain(host, port, conns, marker):
+    """Requests in flight when the proxy is told to stop must all be answered."""
+    counts = {"ok": 0, "lost": 0, "refused": 0}
+    lock = threading.Lock()
+    answered_once = threading.Barrier(conns + 1)
+
+    def count(key):
+        with lock:
+            counts[key] += 1
+
+    def ask(sock, rfile, ms):
+        sock.sendall(f"SLOW {ms}\n".encode())
+        try:
+            answer = rfile.readline()
+        except OSError:
+            answer = b""
+        count("ok" if answer == b"ok\n" else "lost")
+        return answer == b"ok\n"
+
+    def keep_alive():
+        with connect(host, port) as sock, sock.makefile("rb") as rfile:
+            first = True
+            while first or not os.path.exists(marker):
+                if not ask(sock, rfile, 200):
+                    break
+                if first:
+                    answered_once.wait()
+                    first = False
+
+    def new_connections():
+        deadline = None
+        while deadline is None or time.monotonic() < deadline:
+            if deadline is None and os.path.exists(marker):
+                deadline = time.monotonic() + 1
+            try:
+                sock = connect(host, port)
+            except ConnectionRefusedError:
+                count("refused")
+            else:
+                with sock, sock.makefile("rb") as rfile:
+                    ask(sock, rfile, 10)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=keep_alive) for _ in range(conns)]
+    for thread in threads:
+        thread.start()
+    answered_once.wait()
+    print("running", flush=True)
+    threads.append(threading.Thread(target=new_connections))
+    threads[-1].start()
+    for thread in threads:
+        thread.join()
+    print(f"ok {counts['ok']} lost {counts['lost']} refused {counts['refused']}", flush=True)
+
+
 def main(argv):
     mode = argv[1]
     if mode == "serve":
@@ -131,6 +200,8 @@ def main(argv):
                 sent += 1
             time.sleep(0.001)
         print(f"ok {sent}")
+    elif mode == "drain":
+        drain(argv[2], argv[3], int(argv[4]), argv[5])
     elif mode == "get":
         with urllib.request.urlopen(argv[2], timeout=10) as response:
             sys.stdout.write(response.read().decode())

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.chart;
 
+import dev.sidecarinjector.testing.WebhookClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,15 +20,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -123,15 +121,7 @@ class ChartServesIT {
 
     /** POSTs as kube-apiserver does: trusting only the caBundle, and checking the certificate names the Service. */
     private static JsonNode post(String path, byte[] body) throws Exception {
-        var ca = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(RenderedChartProfile.caBundle)));
-        var trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("chart-ca", ca);
-        var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        var tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
+        var tls = WebhookClient.trustOnly(new ByteArrayInputStream(Base64.getDecoder().decode(RenderedChartProfile.caBundle)));
 
         var port = ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
         var connection = (HttpsURLConnection) URI.create("https://localhost:" + port + path).toURL().openConnection();

@@ -5,14 +5,13 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
 import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.testing.WebhookClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.config.SSLConfig;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +21,9 @@ import org.junit.jupiter.api.Test;
 class HealthIT {
 
     private static RestAssuredConfig trustingTestCa() throws Exception {
-        var store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
         try (InputStream in = Files.newInputStream(DevCertificates.DIR.resolve("ca.crt"))) {
-            store.setCertificateEntry("test-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            return RestAssuredConfig.config().sslConfig(SSLConfig.sslConfig().trustStore(WebhookClient.trustStore(in)));
         }
-        return RestAssuredConfig.config().sslConfig(SSLConfig.sslConfig().trustStore(store));
     }
 
     private static String base() {

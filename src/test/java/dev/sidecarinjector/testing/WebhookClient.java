@@ -99,17 +99,34 @@ public final class WebhookClient {
 
     public static SSLContext trustOnly(java.nio.file.Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
-            var ca = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            var store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            store.setCertificateEntry("test-ca", ca);
+            return trustOnly(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + caFile, e);
+        }
+    }
+
+    /** A TLS context that trusts only the CA certificate in {@code caPem}, as kube-apiserver trusts only the caBundle. */
+    public static SSLContext trustOnly(InputStream caPem) {
+        try {
             var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
+            trust.init(trustStore(caPem));
             var context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
             return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context", e);
+        }
+    }
+
+    /** A key store holding only the CA certificate in {@code caPem}. */
+    public static KeyStore trustStore(InputStream caPem) {
+        try {
+            var store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(caPem));
+            return store;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot build a trust store from " + caFile, e);
+            throw new IllegalStateException("cannot build a trust store", e);
         }
     }
 }

@@ -5,49 +5,47 @@ import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Health ({@code :15021/healthz/ready}) and Prometheus ({@code :15090/stats/prometheus}) over Netty's
- * HTTP codec on the proxy's own event loops: no extra threads, and no jdk.httpserver module in the image.
+ * Health ({@code :15021/healthz/ready}) and Prometheus ({@code :15090/stats/prometheus}) on the proxy's
+ * own event loops: no extra threads, and no jdk.httpserver module in the image.
  */
 public final class AdminServer {
     private static final String ANY_IPV4 = "0.0.0.0";
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loops;
 
-    public AdminServer(EventLoopGroup boss, EventLoopGroup workers) {
-        this.boss = boss;
-        this.workers = workers;
+    public AdminServer(EventLoopGroup loops) {
+        this.loops = loops;
     }
 
     public Channel bindHealth(int port, Readiness readiness) throws InterruptedException {
         return bind(port, Map.of("/healthz/ready", () -> readiness.isReady()
-                ? new Page(HttpResponseStatus.OK, "text/plain", "ready\n")
-                : new Page(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", readiness.describe() + "\n")));
+                ? Page.text(200, "OK", "ready\n")
+                : Page.text(503, "Service Unavailable", readiness.describe() + "\n")));
     }
 
     public Channel bindMetrics(int port, Metrics metrics) throws InterruptedException {
         return bind(port, Map.of("/stats/prometheus",
-                () -> new Page(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText())));
+                () -> new Page(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText())));
     }
 
     private Channel bind(int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
         return new ServerBootstrap()
-                .group(boss, workers)
+                .group(loops)
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
+                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192), new AdminHandler(routes));
+                        ch.pipeline().addLast(new AdminHandler(routes));
                     }
                 })
                 .bind(new InetSocketAddress(ANY_IPV4, port))

@@ -6,35 +6,37 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
-/** Binds a listener that iptables REDIRECTs to (15006 inbound, 15001 outbound). */
-record CaptureListener(EventLoopGroup boss, EventLoopGroup workers, DestinationResolver resolver,
-                       LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
+/**
+ * Binds a listener that iptables REDIRECTs to (15006 inbound, 15001 outbound), one per event loop on
+ * the same port ({@code SO_REUSEPORT}): the kernel spreads connections over the loops, and each
+ * connection is accepted, relayed and closed on the loop that accepted it, with no hand-off between
+ * an accept thread and an I/O thread (a wake-up and two context switches per connection).
+ */
+record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
 
-    Channel bind(Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
-        long idleSeconds = settings.idleTimeout().toSeconds();
+    Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
         return new ServerBootstrap()
-                .group(boss, workers)
+                .group(loop, loop)
                 // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 // A restarted proxy must rebind while old connections sit in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
-                                new DownstreamHandler(direction, resolver, loopGuard, connector, metrics.of(direction)));
+                        ch.pipeline().addLast(new DownstreamHandler(direction, resolver, loopGuard, connector,
+                                metrics.of(direction), settings.idleTimeout()));
                     }
                 })
                 .bind(new InetSocketAddress("0.0.0.0", port))

@@ -17,6 +17,7 @@ final class Connection {
     private Channel upstream;
     private boolean downstreamFinished;
     private boolean upstreamFinished;
+    private long lastActivity;
 
     Connection(Channel downstream, DirectionMetrics metrics) {
         this.downstream = downstream;
@@ -33,6 +34,15 @@ final class Connection {
 
     Channel peerOf(Channel side) {
         return side == downstream ? upstream : downstream;
+    }
+
+    /** Bytes moved: pushes the idle timeout back (see {@link IdleTimeout}). */
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    long lastActivity() {
+        return lastActivity;
     }
 
     void countRead(Channel side, int bytes) {
@@ -84,6 +94,21 @@ final class Connection {
         downstream.close();
         if (upstream != null) {
             upstream.close();
+        }
+    }
+
+    /**
+     * {@code failed} broke (reset by its peer, broken pipe): pass that on as a reset, after the bytes
+     * already read from it, so the other end learns the stream was cut instead of seeing a clean FIN
+     * after a truncated reply.
+     */
+    void abort(Channel failed) {
+        failed.close();
+        Channel other = peerOf(failed);
+        if (other != null && other.isActive()) {
+            other.flush();
+            other.config().setOption(ChannelOption.SO_LINGER, 0);
+            other.close();
         }
     }
 

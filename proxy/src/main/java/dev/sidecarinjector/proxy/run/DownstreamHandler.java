@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * First handler of an accepted connection: finds where it was going, refuses loops, connects
@@ -24,18 +25,20 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private final LoopGuard loopGuard;
     private final UpstreamConnector connector;
     private final DirectionMetrics metrics;
+    private final Duration idleTimeout;
     private Connection connection;
     /** What epoll delivered before upstream was up (see {@link #channelRead}). */
     private final List<Object> early = new ArrayList<>();
     private boolean earlyFin;
 
     DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
-                      UpstreamConnector connector, DirectionMetrics metrics) {
+                      UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout) {
         this.direction = direction;
         this.resolver = resolver;
         this.loopGuard = loopGuard;
         this.connector = connector;
         this.metrics = metrics;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -78,16 +81,18 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private void handOver(ChannelHandlerContext ctx, Channel upstream) {
         Channel downstream = ctx.channel();
         ctx.pipeline().replace(this, "relay", new Relay(connection));
-        // A replayed chunk asks for the next read itself once written; otherwise start reading here.
-        boolean replayed = !early.isEmpty();
-        early.forEach(downstream.pipeline()::fireChannelRead);
-        early.clear();
+        IdleTimeout.watch(connection, idleTimeout);
+        if (!early.isEmpty()) {
+            early.forEach(downstream.pipeline()::fireChannelRead);
+            early.clear();
+            downstream.pipeline().fireChannelReadComplete();
+        }
         if (earlyFin) {
             downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        } else if (!replayed) {
-            Relay.readMore(downstream);
+        } else if (upstream.isWritable()) {
+            Relay.resumeReading(downstream);
         }
-        Relay.readMore(upstream);
+        Relay.resumeReading(upstream);
     }
 
     /**

@@ -1,8 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
-import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetAddress;
@@ -10,7 +9,9 @@ import java.net.InetSocketAddress;
 
 /**
  * Connects upstream on the downstream channel's own event loop, so both halves of a connection share
- * one thread and never hand buffers across threads.
+ * one thread and never hand buffers across threads. The channel is made and registered directly
+ * rather than through a {@code Bootstrap}: the destination is already an address, and a bootstrap per
+ * connection copied its option map and looked up a resolver every time.
  *
  * @param sourceAddress source to bind (127.0.0.6 for inbound, as Istio does), or null to let the kernel pick
  */
@@ -18,15 +19,24 @@ record EpollUpstreamConnector(int connectTimeoutMillis, InetAddress sourceAddres
 
     @Override
     public ChannelFuture connect(Connection connection, InetSocketAddress destination) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(connection.downstream().eventLoop())
-                .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .handler(new Relay(connection));
+        var upstream = new EpollSocketChannel(SocketProtocolFamily.INET);
+        ChannelConfig config = upstream.config();
+        config.setAutoRead(false);
+        config.setConnectTimeoutMillis(connectTimeoutMillis);
+        upstream.config().setAllowHalfClosure(true);
+        if (sourceAddress != null) {
+            // The source port is picked at connect time, per destination, instead of at bind time from the
+            // ports free on 127.0.0.6 for every destination: many short connections do not run out (HAProxy does the same).
+            upstream.config().setIpBindAddressNoPort(true);
+        }
+        upstream.pipeline().addLast(new Relay(connection));
+        ChannelFuture registered = connection.downstream().eventLoop().register(upstream);
+        if (registered.cause() != null) {
+            return registered;
+        }
+        // Registration on the caller's own loop completes at once, so connect can follow directly.
         return sourceAddress == null
-                ? bootstrap.connect(destination)
-                : bootstrap.connect(destination, new InetSocketAddress(sourceAddress, 0));
+                ? upstream.connect(destination)
+                : upstream.connect(destination, new InetSocketAddress(sourceAddress, 0));
     }
 }

@@ -46,27 +46,36 @@ public final class OriginalDestination {
     private OriginalDestination() {
     }
 
+    /**
+     * The native memory one call needs, allocated once per thread (event loops live as long as the
+     * proxy): a confined arena per call cost more than the system call itself.
+     */
+    private record Scratch(MemorySegment state, MemorySegment sockaddr, MemorySegment length) {
+        static Scratch allocate() {
+            Arena arena = Arena.ofAuto();
+            return new Scratch(arena.allocate(CALL_STATE), arena.allocate(SOCKADDR_IN_SIZE), arena.allocate(JAVA_INT));
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::allocate);
+
     /** @throws IOException when the socket was not redirected (no NAT entry) or the call failed */
     public static InetSocketAddress of(int fd) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment sockaddr = arena.allocate(SOCKADDR_IN_SIZE);
-            MemorySegment length = arena.allocate(JAVA_INT);
-            length.set(JAVA_INT, 0, SOCKADDR_IN_SIZE);
-            int rc;
-            try {
-                rc = (int) GETSOCKOPT.invokeExact(state, fd, SOL_IP, SO_ORIGINAL_DST, sockaddr, length);
-            } catch (Throwable t) {
-                throw new IOException("getsockopt(SO_ORIGINAL_DST) could not be called", t);
-            }
-            if (rc != 0) {
-                int errno = (int) ERRNO.get(state, 0L);
-                throw new IOException(errno == ENOENT
-                        ? "no original destination (connection was not redirected)"
-                        : "getsockopt(SO_ORIGINAL_DST) failed with errno " + errno);
-            }
-            return parse(sockaddr.toArray(JAVA_BYTE));
+        Scratch scratch = SCRATCH.get();
+        scratch.length().set(JAVA_INT, 0, SOCKADDR_IN_SIZE);
+        int rc;
+        try {
+            rc = (int) GETSOCKOPT.invokeExact(scratch.state(), fd, SOL_IP, SO_ORIGINAL_DST, scratch.sockaddr(), scratch.length());
+        } catch (Throwable t) {
+            throw new IOException("getsockopt(SO_ORIGINAL_DST) could not be called", t);
         }
+        if (rc != 0) {
+            int errno = (int) ERRNO.get(scratch.state(), 0L);
+            throw new IOException(errno == ENOENT
+                    ? "no original destination (connection was not redirected)"
+                    : "getsockopt(SO_ORIGINAL_DST) failed with errno " + errno);
+        }
+        return parse(scratch.sockaddr().toArray(JAVA_BYTE));
     }
 
     /** Reads a {@code struct sockaddr_in}: family in host order, then port and address in network order. */

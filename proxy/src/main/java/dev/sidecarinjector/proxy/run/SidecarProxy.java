@@ -5,15 +5,18 @@ import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +30,10 @@ public final class SidecarProxy implements AutoCloseable {
     private final DestinationResolver resolver;
     private final Metrics metrics = new Metrics();
     private final Readiness readiness = new Readiness();
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private Channel inbound;
-    private Channel outbound;
+    private final EventLoopGroup loops;
+    private final int loopCount;
+    private List<Channel> inbound = List.of();
+    private List<Channel> outbound = List.of();
     private Channel health;
     private Channel prometheus;
 
@@ -39,30 +42,29 @@ public final class SidecarProxy implements AutoCloseable {
         Epoll.ensureAvailability();
         this.settings = settings;
         this.resolver = resolver;
-        // Accepting is cheap: one thread. Piping is the work: one loop per CPU the cgroup grants.
-        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"), EpollIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
+        // One loop per CPU the cgroup grants; each accepts and relays its own connections.
+        this.loopCount = Runtime.getRuntime().availableProcessors();
+        this.loops = new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
     }
 
     /** Binds the admin ports first, so probes answer 503 rather than "connection refused" while starting. */
     public SidecarProxy start() throws InterruptedException, UnknownHostException {
-        var admin = new AdminServer(boss, workers);
+        var admin = new AdminServer(loops);
         health = admin.bindHealth(settings.healthPort(), readiness);
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
-        var listener = new CaptureListener(boss, workers, resolver, loopGuard, metrics, settings);
-        inbound = listener.bind(Direction.INBOUND, settings.inboundPort(),
+        var listener = new CaptureListener(resolver, loopGuard, metrics, settings);
+        inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), InetAddress.getByName(INBOUND_SOURCE)));
-        outbound = listener.bind(Direction.OUTBOUND, settings.outboundPort(),
+        outbound = bindOnEveryLoop(listener, Direction.OUTBOUND, settings.outboundPort(),
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), null));
         readiness.inboundBound(true);
         readiness.outboundBound(true);
-        inbound.closeFuture().addListener(closed -> readiness.inboundBound(false));
-        outbound.closeFuture().addListener(closed -> readiness.outboundBound(false));
+        inbound.forEach(channel -> channel.closeFuture().addListener(closed -> readiness.inboundBound(false)));
+        outbound.forEach(channel -> channel.closeFuture().addListener(closed -> readiness.outboundBound(false)));
         EventLog.info("proxy ready: inbound :%d, outbound :%d, health :%d, metrics :%d, %d io threads".formatted(
-                port(inbound), port(outbound), port(health), port(prometheus), Runtime.getRuntime().availableProcessors()));
+                inboundPort(), outboundPort(), port(health), port(prometheus), loopCount));
         return this;
     }
 
@@ -72,8 +74,12 @@ public final class SidecarProxy implements AutoCloseable {
      */
     public void drain() throws InterruptedException {
         readiness.startDraining();
-        inbound.close().sync();
-        outbound.close().sync();
+        var closing = new ArrayList<io.netty.channel.ChannelFuture>();
+        inbound.forEach(listener -> closing.add(listener.close()));
+        outbound.forEach(listener -> closing.add(listener.close()));
+        for (var closed : closing) {
+            closed.sync();
+        }
         long deadline = System.nanoTime() + settings.drain().toNanos();
         EventLog.info("draining %d connections for up to %ds".formatted(metrics.activeConnections(), settings.drain().toSeconds()));
         while (metrics.activeConnections() > 0 && System.nanoTime() < deadline) {
@@ -85,9 +91,7 @@ public final class SidecarProxy implements AutoCloseable {
     @Override
     public void close() {
         // Graceful shutdown closes every channel left, then the threads; no quiet period is needed.
-        var bossDone = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        bossDone.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     public Metrics metrics() {
@@ -99,11 +103,11 @@ public final class SidecarProxy implements AutoCloseable {
     }
 
     public int inboundPort() {
-        return port(inbound);
+        return port(inbound.getFirst());
     }
 
     public int outboundPort() {
-        return port(outbound);
+        return port(outbound.getFirst());
     }
 
     public int healthPort() {
@@ -116,6 +120,17 @@ public final class SidecarProxy implements AutoCloseable {
 
     public Duration drainPeriod() {
         return settings.drain();
+    }
+
+    /** One listener per loop on one port; the first fixes the port when the flag asked for any (0). */
+    private List<Channel> bindOnEveryLoop(CaptureListener listener, Direction direction, int port, UpstreamConnector connector)
+            throws InterruptedException {
+        var channels = new ArrayList<Channel>();
+        for (EventExecutor executor : loops) {
+            Channel bound = listener.bind((EventLoop) executor, direction, channels.isEmpty() ? port : port(channels.getFirst()), connector);
+            channels.add(bound);
+        }
+        return List.copyOf(channels);
     }
 
     private static int port(Channel channel) {

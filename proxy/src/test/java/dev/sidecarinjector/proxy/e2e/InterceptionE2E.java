@@ -150,28 +150,96 @@ class InterceptionE2E {
                 List.of(client(lab.remote, 0, "up", POD_IP, "8080", "5").split(" ")).subList(0, 2)));
     }
 
+    /**
+     * 100,000 connections (four clients in parallel): every one is relayed, and afterwards the proxy
+     * holds no more file descriptors than before and its RSS has stopped growing (measured after the
+     * first 20,000, when the heap, pools and code cache have reached their working size).
+     */
     @Test
     @Order(8)
-    void tenThousandSequentialConnectionsLeaveNoFileDescriptorsBehind() throws Exception {
+    void hundredThousandConnectionsLeaveFileDescriptorsAndMemoryWhereTheyWere() throws Exception {
         long fdsBefore = openFds();
         ProxyCounters before = counters();
-        assertEquals("ok 10000", client(lab.pod, APP_UID, "many", REMOTE_IP, "9000", "10000"));
+        connectMany(20_000);
+        settle(fdsBefore);
+        long rssWarm = rssKb();
 
-        assertEquals(before.outboundOpened() + 10_000, counters().outboundOpened());
+        connectMany(80_000);
+        settle(fdsBefore);
+        long rssAfter = rssKb();
+
+        assertEquals(before.outboundOpened() + 100_000, counters().outboundOpened());
+        assertEquals(0, counters().active());
+        assertTrue(openFds() <= fdsBefore, "fds before " + fdsBefore + ", after " + openFds());
+        assertTrue(rssAfter <= rssWarm + 4096, "RSS after 20,000 connections " + rssWarm / 1024 + " MB, after 100,000 "
+                + rssAfter / 1024 + " MB");
+    }
+
+    private static void connectMany(int total) throws Exception {
+        int clients = 4;
+        var processes = new java.util.ArrayList<Process>();
+        var logs = new java.util.ArrayList<Path>();
+        for (int i = 0; i < clients; i++) {
+            Path log = staged.dir.resolve("many-%d-%d.log".formatted(total, i));
+            logs.add(log);
+            processes.add(lab.start(lab.pod, log, staged.toolCommand(APP_UID, "many", REMOTE_IP, "9000",
+                    Integer.toString(total / clients)).toArray(String[]::new)));
+        }
+        for (int i = 0; i < clients; i++) {
+            assertTrue(processes.get(i).waitFor(120, TimeUnit.SECONDS), "client " + i + " finished");
+            assertEquals("ok " + total / clients, Files.readString(logs.get(i)).strip());
+        }
+    }
+
+    /** Closing is asynchronous: give the proxy a moment to close what the clients closed. */
+    private static void settle(long fdsBefore) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (openFds() > fdsBefore && System.nanoTime() < deadline) {
+        while ((openFds() > fdsBefore || counters().active() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(openFds() <= fdsBefore, "fds before " + fdsBefore + ", after " + openFds());
-        assertEquals(0, counters().active());
+    }
+
+    private static long rssKb() throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(proxy.pid()), "status")).stream()
+                .filter(line -> line.startsWith("VmRSS:")).mapToLong(line -> Long.parseLong(line.split("\\s+")[1]))
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * SIGTERM while keep-alive connections have requests in flight and new connections keep coming:
+     * every request sent before the stop is answered; new connections are refused, never half-served.
+     */
+    @Test
+    @Order(9)
+    void sigtermUnderLoadLosesNoRequestThatHadStarted() throws Exception {
+        Path marker = staged.dir.resolve("stopping");
+        Path log = staged.dir.resolve("drain-client.log");
+        Process load = lab.start(lab.pod, log, staged.toolCommand(APP_UID, "drain", REMOTE_IP, "9000", "20",
+                marker.toString()).toArray(String[]::new));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!(Files.exists(log) && Files.readString(log).contains("running"))) {
+            assertTrue(load.isAlive() && System.nanoTime() < deadline, "load did not start: " + Files.readString(log));
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // requests in flight on every connection, new connections coming
+
+        proxy.destroy(); // SIGTERM: drain, then exit 0
+        Files.createFile(marker); // clients send nothing more; what they sent must be answered
+        assertTrue(proxy.waitFor(15, TimeUnit.SECONDS), "proxy exits after draining");
+        assertEquals(0, proxy.exitValue());
+        assertTrue(load.waitFor(20, TimeUnit.SECONDS), "load finished");
+
+        String[] counts = Files.readString(log).lines().filter(l -> l.startsWith("ok ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no counts: " + readLog(log))).split(" ");
+        assertEquals("0", counts[3], "requests sent before the stop and never answered: " + String.join(" ", counts));
+        assertTrue(Integer.parseInt(counts[1]) >= 20, "the load ran: " + String.join(" ", counts));
+        assertTrue(Integer.parseInt(counts[5]) > 0, "new connections after the stop are refused: " + String.join(" ", counts));
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withTheProxyStoppedInterceptedTrafficFails() throws Exception {
-        proxy.destroy(); // SIGTERM: drain, then exit 0
-        assertTrue(proxy.waitFor(15, TimeUnit.SECONDS), "proxy exits after draining");
-        assertEquals(0, proxy.exitValue());
+        assertTrue(proxy.waitFor(15, TimeUnit.SECONDS), "proxy stopped by the test before");
 
         Result result = lab.tryExec(lab.pod, staged.toolCommand(APP_UID, "up", REMOTE_IP, "9000", "10").toArray(String[]::new));
         assertNotEquals(0, result.exit(), "traffic redirected to a stopped proxy must fail: " + result.output());
@@ -179,7 +247,7 @@ class InterceptionE2E {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void cleanupRemovesTheRulesAndTrafficFlowsDirectly() throws Exception {
         lab.exec(lab.pod, staged.proxyCommand(0, "init", "--cleanup").toArray(String[]::new));
 
@@ -231,6 +299,14 @@ class InterceptionE2E {
 
     private static ProxyCounters counters() throws Exception {
         return ProxyCounters.parse(client(lab.pod, 0, "get", "http://127.0.0.1:15090/stats/prometheus"));
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static long openFds() throws IOException {

@@ -20,5 +20,18 @@ class MetricsTest {
         assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_bucket{direction=\"inbound\",le=\"0.005\"} 1\n"), text);
         assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_count{direction=\"inbound\"} 1\n"), text);
         assertTrue(text.contains("# TYPE sidecar_proxy_connections_active gauge\n"), text);
+        assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_sum{direction=\"inbound\"} 0.003\n"), text);
+        assertTrue(text.contains("le=\"0.00025\"} 0\n") && text.contains("le=\"+Inf\"} 1\n"), text);
+    }
+
+    @Test
+    void secondsAreWrittenWithoutFloatingPoint() {
+        var out = new StringBuilder();
+        LatencyHistogram.appendSeconds(out, 12_000_340_000L);
+        out.append(' ');
+        LatencyHistogram.appendSeconds(out, 0);
+        out.append(' ');
+        LatencyHistogram.appendSeconds(out, 1);
+        org.junit.jupiter.api.Assertions.assertEquals("12.00034 0 0.000000001", out.toString());
     }
 }

@@ -29,6 +29,7 @@ class RelayTest {
         var connection = new Connection(downstream, metrics);
         connection.attach(upstream);
         downstream.pipeline().addLast(downstreamReads, new Relay(connection));
+        downstream.config().setAutoRead(true); // as DownstreamHandler leaves it after the hand-over
         upstream.pipeline().addLast(upstreamWrites, new Relay(connection));
     }
 
@@ -40,16 +41,26 @@ class RelayTest {
     }
 
     @Test
-    void readsTheNextChunkOnlyAfterThePeerAcceptedTheLastOne() {
+    void relaysWhatItReadsAndFlushesOncePerBatch() {
         downstream.writeInbound(bytes("hello"));
 
         assertEquals(1, upstreamWrites.pending(), "the chunk is written upstream");
-        assertEquals(0, downstreamReads.reads, "no read while upstream has not taken the chunk");
-
-        upstreamWrites.completeAll();
-        assertEquals(1, downstreamReads.reads, "exactly one read once the write completed");
         assertEquals("hello", ((ByteBuf) upstreamWrites.messages.getFirst()).toString(StandardCharsets.US_ASCII));
         assertEquals(5, metrics.receivedBytes(), "bytes from downstream are counted");
+        assertTrue(downstream.config().isAutoRead(), "the peer keeps up: reading stays on");
+    }
+
+    @Test
+    void stopsReadingWhileThePeerIsFullAndResumesWhenItDrains() {
+        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // above the high-water mark
+        downstream.writeInbound(bytes("hello"));
+        assertFalse(downstream.config().isAutoRead(), "no more reads while upstream cannot take them");
+        int readsWhileFull = downstreamReads.reads;
+
+        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, true); // drained below the low-water mark
+        upstream.runPendingTasks(); // the writability event is fired later, on the event loop
+        assertTrue(downstream.config().isAutoRead(), "reading resumes once upstream drained");
+        assertEquals(readsWhileFull + 1, downstreamReads.reads, "and a read is asked for at once");
     }
 
     @Test
@@ -69,13 +80,18 @@ class RelayTest {
     }
 
     @Test
-    void noReadIsAskedOfASideThatAlreadySentFin() {
+    void aSideThatAlreadySentFinIsNotSwitchedBackToReading() {
+        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
         downstream.writeInbound(bytes("tail"));
         downstream.shutdownInput();
         downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         upstreamWrites.completeAll();
+        int reads = downstreamReads.reads;
 
-        assertEquals(0, downstreamReads.reads, "epoll fails a read on a shut-down input");
+        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        upstream.runPendingTasks();
+        assertEquals(reads, downstreamReads.reads, "epoll fails a read on a shut-down input");
+        assertFalse(downstream.config().isAutoRead());
         assertTrue(upstream.isOutputShutdown());
     }
 

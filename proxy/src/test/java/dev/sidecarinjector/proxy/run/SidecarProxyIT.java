@@ -118,15 +118,49 @@ class SidecarProxyIT {
         assertEquals(1, proxy.metrics().of(Direction.OUTBOUND).connectFailures());
     }
 
+    /** The app takes the request and never answers: the idle timeout ends both sides, nothing stays open. */
     @Test
-    void idleConnectionsAreClosed() throws Exception {
+    void upstreamThatStallsIsClosedByTheIdleTimeout() throws Exception {
         settings = withIdleTimeout(Duration.ofSeconds(1));
         proxy = start((InetSocketAddress) app.getLocalSocketAddress());
-        serveOnce(socket -> new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        CompletableFuture<String> stalled = serveOnce(socket -> {
+            socket.getInputStream().readNBytes(7); // the request, then silence
+            return socket.getInputStream().read() == -1 ? "closed by the proxy" : "unexpected bytes";
+        });
         try (Socket client = connect(proxy.outboundPort())) {
             client.setSoTimeout(10_000);
+            client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, client.getInputStream().read(), "closed by the 1 s idle timeout");
         }
+        assertEquals("closed by the proxy", stalled.get(5, TimeUnit.SECONDS));
+        waitFor(() -> proxy.metrics().of(Direction.OUTBOUND).active() == 0);
+    }
+
+    /**
+     * The app sends part of its answer and resets the connection: the client gets those bytes, then a
+     * reset (not a clean end that would pass a truncated answer off as complete), and nothing stays open.
+     */
+    @Test
+    void upstreamThatResetsMidStreamResetsTheClientAfterTheBytesItSent() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        serveOnce(socket -> {
+            socket.getInputStream().readNBytes(7);
+            socket.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(200);
+            socket.setSoLinger(true, 0); // close with RST
+            return "";
+        });
+        try (Socket client = connect(proxy.inboundPort())) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertEquals("partial", new String(in.readNBytes(7), StandardCharsets.US_ASCII));
+            var reset = assertThrows(IOException.class, () -> in.read(), "the client sees the reset");
+            assertTrue(reset.getMessage().toLowerCase(java.util.Locale.ROOT).contains("reset"), reset.getMessage());
+        }
+        waitFor(() -> proxy.metrics().of(Direction.INBOUND).active() == 0);
+        assertEquals("still serving", echoOnce(proxy.inboundPort(), "still serving"), "the proxy goes on");
     }
 
     @Test
@@ -151,7 +185,7 @@ class SidecarProxyIT {
                 }
             }, OWN_THREAD);
             waitFor(() -> status(proxy.healthPort()) == 503);
-            assertThrows(ConnectException.class, () -> connect(proxy.outboundPort()).close(), "listener closed");
+            waitFor(() -> refused(proxy.outboundPort())); // the listeners close right after readiness fails
             assertTrue(!drained.isDone(), "an open connection holds the drain");
             client.shutdownOutput();
             drained.get(3, TimeUnit.SECONDS);
@@ -178,6 +212,20 @@ class SidecarProxyIT {
         return new SidecarProxy(settings, accepted -> destination).start();
     }
 
+    /** One more connection through the proxy: the app echoes what it got until the client's FIN. */
+    private String echoOnce(int port, String text) throws Exception {
+        serveOnce(socket -> {
+            socket.getOutputStream().write(socket.getInputStream().readAllBytes());
+            return "";
+        });
+        try (Socket client = connect(port)) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
     private static Socket connect(int port) throws IOException {
         return new Socket(InetAddress.getLoopbackAddress(), port);
     }
@@ -201,6 +249,16 @@ class SidecarProxyIT {
             assertEquals(-1, in.read());
         } catch (IOException reset) {
             assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (Socket probe = connect(port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

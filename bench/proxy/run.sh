@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Proxy benchmark (issue 6, part 3): our sidecar proxy against no proxy, HAProxy (TCP and HTTP mode)
+# and nginx stream, all behind the real `sidecar-proxy init` rules in network namespaces.
+# Needs root. Prints progress step by step and a summary table; results go to bench/results/proxy.*
+#
+#   bench/proxy/run.sh                 # full run, under 10 minutes
+#   BENCH_QUICK=1 bench/proxy/run.sh   # one-minute smoke run (results in a temp folder)
+#
+# More knobs (BENCH_PEERS, BENCH_PATHS, BENCH_SECONDS, BENCH_OUT, BENCH_PROXY_JAVA_OPTS) are
+# described at the top of bench/proxy/bench.py. Method: docs/benchmarks-proxy.md.
+set -o errexit -o nounset -o pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+if [[ "$(id -u)" != 0 ]]; then
+  echo "bench/proxy/run.sh: needs root (network namespaces, iptables, setpriv)" >&2
+  exit 1
+fi
+
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [[ ! -x "${JAVA_HOME}/bin/java" ]]; then
+  echo "bench/proxy/run.sh: no JDK at JAVA_HOME=${JAVA_HOME} (JDK 25 wanted)" >&2
+  exit 1
+fi
+
+missing=()
+for tool in wrk:wrk haproxy:haproxy nginx:nginx h2load:nghttp2-client nft:nftables taskset:util-linux; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+[[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
+if ((${#missing[@]} > 0)); then
+  echo "==> installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jar="${SIDECAR_PROXY_JAR:-${repo}/proxy/target/sidecar-proxy.jar}"
+if [[ ! -f "${jar}" ]]; then
+  echo "==> building the proxy jar"
+  (cd "${repo}" && ./mvnw -B -ntp -q -f proxy/pom.xml -DskipTests package)
+fi
+
+exec /usr/bin/python3 "${repo}/bench/proxy/bench.py"
