@@ -5,25 +5,32 @@
 # (bench/proxy/run.sh) joins by being there.
 #   bench/run.sh [SECTION ...]     default: webhook jmh proxy
 #   BENCH_QUICK=1 bench/run.sh     about one minute, results under bench/results/quick/
+#   bench/run.sh --report          only rebuild README.md from the sections' latest reports
 set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 sections=("$@")
-(( ${#sections[@]} > 0 )) || sections=(webhook jmh proxy)
+report_only=0
+if [[ "${1:-}" == --report ]]; then
+  report_only=1 sections=()
+fi
+(( ${#sections[@]} > 0 || report_only )) || sections=(webhook jmh proxy)
 started="${SECONDS}"
 
-step "bench: $( [[ "${BENCH_QUICK}" == 1 ]] && echo 'quick smoke run' || echo 'full run') of: ${sections[*]}; results in ${RESULTS#"${ROOT}/"}/"
-machine_facts "${RESULTS}/machine.md"
-sed 's/^/    /' "${RESULTS}/machine.md"
-load="$(loadavg)"
-if awk -v l="${load}" 'BEGIN {exit !(l > 0.5)}'; then
-  info "warning: load average ${load} before the start; other work on this machine may disturb the figures"
+if (( ! report_only )); then
+  step "bench: $( [[ "${BENCH_QUICK}" == 1 ]] && echo 'quick smoke run' || echo 'full run') of: ${sections[*]}; results in ${RESULTS#"${ROOT}/"}/"
+  machine_facts "${RESULTS}/machine.md"
+  sed 's/^/    /' "${RESULTS}/machine.md"
+  load="$(loadavg)"
+  if awk -v l="${load}" 'BEGIN {exit !(l > 0.5)}'; then
+    info "warning: load average ${load} before the start; other work on this machine may disturb the figures"
+  fi
 fi
 
 export BENCH_OUT="${RESULTS}"
 reports=()
-for section in "${sections[@]}"; do
+for section in "${sections[@]+"${sections[@]}"}"; do
   if [[ -x "${BENCH_DIR}/${section}.sh" ]]; then
     script="${BENCH_DIR}/${section}.sh"
   elif [[ -x "${BENCH_DIR}/${section}/run.sh" ]]; then
@@ -44,7 +51,7 @@ summary="${RESULTS}/README.md"
 {
   echo "# Benchmark results$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (BENCH_QUICK=1 smoke run: short runs, not for comparison)')"
   echo
-  echo "Made by \`$( [[ "${BENCH_QUICK}" == 1 ]] && echo 'BENCH_QUICK=1 ')make bench\` (last: bench/run.sh ${sections[*]}, $(( SECONDS - started )) s). Each section"
+  echo "Made by \`$( [[ "${BENCH_QUICK}" == 1 ]] && echo 'BENCH_QUICK=1 ')make bench\` (last: bench/run.sh ${*:-}, $(( SECONDS - started )) s). Each section"
   echo "says when it ran; the machine facts below are from the last run."
   echo "How to read them and what they mean: docs/benchmarks.md."
   echo
@@ -62,7 +69,14 @@ summary="${RESULTS}/README.md"
 } >"${summary}"
 
 step "bench: summary ($(( SECONDS - started )) s; full report in ${summary#"${ROOT}/"})"
-for report in "${reports[@]}"; do
+if (( report_only )); then
+  for section in webhook jmh proxy; do
+    for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md"; do
+      if [[ -f "${report}" ]]; then reports+=("${report}"); break; fi
+    done
+  done
+fi
+for report in "${reports[@]+"${reports[@]}"}"; do
   echo
   # The tables and figure lines of each section, without the prose and command blocks.
   awk '/^#+ / {print; next} /^```/ {code = !code; next} !code && /^(\||- )/' "${report}"
