@@ -6,12 +6,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One proxied TCP connection: the accepted downstream channel and the upstream channel it is piped
  * to. Both live on the same event loop, so the half-close state needs no synchronisation.
  */
 final class Connection {
+    /** How long a client gets to close first after the server closed (see {@link #inputClosed}). */
+    static final long FIN_GRACE_MICROS = 1000;
     private final Channel downstream;
     private final DirectionMetrics metrics;
     private Channel upstream;
@@ -69,10 +72,21 @@ final class Connection {
             return;
         }
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
-            if (written.isSuccess()) {
-                duplex.shutdownOutput();
-            } else {
+            if (!written.isSuccess()) {
                 close();
+            } else if (side == upstream) {
+                // The server closed after its last bytes. A client that closes once it has a complete
+                // answer (HTTP with Connection: close) does so within microseconds; giving it that
+                // moment to close first leaves the TIME_WAIT with the client, whose kernel then avoids
+                // the port. Passed on at once, the FIN made the proxy's accepted socket hold it, and
+                // the client's next connection from that port met it (see docs/proxy.md).
+                peer.eventLoop().schedule(() -> {
+                    if (peer.isActive() && !duplex.isOutputShutdown()) {
+                        duplex.shutdownOutput();
+                    }
+                }, FIN_GRACE_MICROS, TimeUnit.MICROSECONDS);
+            } else {
+                duplex.shutdownOutput();
             }
         });
     }

@@ -95,6 +95,30 @@ class RelayTest {
         assertTrue(upstream.isOutputShutdown());
     }
 
+    /** The server's FIN reaches the client a moment later, so a client that closes at once closes first. */
+    @Test
+    void finFromUpstreamIsPassedOnAfterAGraceForTheClientToCloseFirst() {
+        upstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        downstream.runPendingTasks();
+        assertFalse(downstream.isOutputShutdown(), "the client gets a moment to close first");
+
+        downstream.advanceTimeBy(Connection.FIN_GRACE_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS);
+        downstream.runScheduledPendingTasks();
+        assertTrue(downstream.isOutputShutdown(), "then the FIN is passed on");
+        assertTrue(downstream.isOpen(), "the client may still send (half-close)");
+    }
+
+    @Test
+    void aClientThatClosesWithinTheGraceClosesBothWithoutAFinFromTheProxyFirst() {
+        upstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        upstreamWrites.completeAll(); // closing flushes first
+        assertFalse(downstream.isOutputShutdown(), "no half-close first: the connection is simply closed");
+        assertFalse(downstream.isOpen());
+        assertFalse(upstream.isOpen());
+    }
+
     @Test
     void peerClosingClosesThisSide() {
         upstream.close();
