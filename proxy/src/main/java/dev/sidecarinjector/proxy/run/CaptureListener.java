@@ -2,16 +2,17 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Binds a listener that iptables REDIRECTs to (15006 inbound, 15001 outbound), one per event loop on
@@ -22,25 +23,65 @@ import java.net.InetSocketAddress;
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
 
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
-        return new ServerBootstrap()
-                .group(loop, loop)
-                // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
-                .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                // A restarted proxy must rebind while old connections sit in TIME_WAIT.
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new DownstreamHandler(direction, resolver, loopGuard, connector,
-                                metrics.of(direction), settings.idleTimeout()));
-                    }
-                })
-                .bind(new InetSocketAddress("0.0.0.0", port))
-                .sync()
-                .channel();
+        // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
+        var listener = new EpollServerSocketChannel(SocketProtocolFamily.INET);
+        listener.config().setOption(ChannelOption.SO_BACKLOG, 1024);
+        // A restarted proxy must rebind while old connections sit in TIME_WAIT.
+        listener.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+        listener.pipeline().addLast(new Acceptor(this, direction, connector));
+        loop.register(listener).sync();
+        return listener.bind(new InetSocketAddress("0.0.0.0", port)).sync().channel();
+    }
+
+    /**
+     * Sets up and registers each accepted connection itself. ServerBootstrap's acceptor added a
+     * ChannelInitializer to every connection (added, run, removed again), copied the child option map
+     * into it and listened to its registration: pipeline work and objects per connection, for settings
+     * that are the same every time.
+     */
+    private static final class Acceptor extends ChannelInboundHandlerAdapter {
+        private final CaptureListener listener;
+        private final Direction direction;
+        private final UpstreamConnector connector;
+
+        Acceptor(CaptureListener listener, Direction direction, UpstreamConnector connector) {
+            this.listener = listener;
+            this.direction = direction;
+            this.connector = connector;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            var accepted = (Channel) msg;
+            // Set before registering, so neither costs a system call: nothing is read until upstream is up.
+            accepted.config().setAutoRead(false);
+            ((SocketChannelConfig) accepted.config()).setAllowHalfClosure(true);
+            accepted.pipeline().addLast(new DownstreamHandler(direction, listener.resolver(), listener.loopGuard(),
+                    connector, listener.metrics().of(direction), listener.settings().idleTimeout()));
+            // Registering on the listener's own loop completes at once.
+            if (ctx.channel().eventLoop().register(accepted).cause() != null) {
+                accepted.unsafe().closeForcibly();
+            }
+        }
+
+        /**
+         * Accepting failed (out of file descriptors, say): pause accepting for a second instead of
+         * spinning on the error, as Netty's own acceptor does.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            EventLog.info(direction.label() + " listener: accept failed, pausing 1 s: " + cause);
+            Channel channel = ctx.channel();
+            channel.config().setAutoRead(false);
+            channel.eventLoop().schedule(new ResumeAccepting(channel), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private record ResumeAccepting(Channel listener) implements Runnable {
+        @Override
+        public void run() {
+            listener.config().setAutoRead(true);
+        }
     }
 }

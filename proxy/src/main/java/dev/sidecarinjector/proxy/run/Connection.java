@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,7 @@ final class Connection {
     private Channel upstream;
     private boolean downstreamFinished;
     private boolean upstreamFinished;
+    private boolean closing;
     private long lastActivity;
 
     Connection(Channel downstream, DirectionMetrics metrics) {
@@ -91,8 +93,16 @@ final class Connection {
         });
     }
 
-    /** Closes both sides after their pending writes are flushed. */
+    /**
+     * Closes both sides after their pending writes are flushed, once: each side's closing calls this
+     * again, and every close() Netty is asked for costs a promise and an exception even when the channel
+     * is closed already.
+     */
     void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
         closeOnFlush(downstream);
         if (upstream != null) {
             closeOnFlush(upstream);
@@ -104,6 +114,7 @@ final class Connection {
      * accepting a connection that will never carry data.
      */
     void reset() {
+        closing = true;
         downstream.config().setOption(ChannelOption.SO_LINGER, 0);
         downstream.close();
         if (upstream != null) {
@@ -117,6 +128,7 @@ final class Connection {
      * after a truncated reply.
      */
     void abort(Channel failed) {
+        closing = true;
         failed.close();
         Channel other = peerOf(failed);
         if (other != null && other.isActive()) {
@@ -126,10 +138,12 @@ final class Connection {
         }
     }
 
+    /** With nothing left to write (the usual case: the relay flushes every batch), closes at once. */
     private static void closeOnFlush(Channel channel) {
-        if (channel.isActive()) {
+        ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        if (pending != null && pending.totalPendingWriteBytes() > 0 && channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
+        } else if (channel.isOpen()) {
             channel.close();
         }
     }

@@ -56,12 +56,13 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             refuse(downstream, "original destination " + destination + " is the proxy itself");
             return;
         }
-        metrics.opened();
-        downstream.closeFuture().addListener(closed -> metrics.closed());
+        // The SYN goes out first; the bookkeeping below overlaps with the handshake.
         connection = new Connection(downstream, metrics);
         long started = System.nanoTime();
         ChannelFuture connecting = connector.connect(connection, destination);
         connection.attach(connecting.channel());
+        metrics.opened();
+        downstream.closeFuture().addListener(closed -> metrics.closed());
         connecting.addListener((ChannelFutureListener) connected -> {
             if (connected.isSuccess()) {
                 metrics.connected(System.nanoTime() - started);
