@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@code sidecar-injector kube-inject}: reads Kubernetes YAML, injects every pod template with the same pure
@@ -98,31 +97,19 @@ public final class KubeInjectCommand {
             Optional<Path> config = Optional.empty();
             Optional<Path> templates = Optional.empty();
             var explain = false;
-            var arguments = new java.util.ArrayDeque<>(java.util.List.of(args));
-            while (!arguments.isEmpty()) {
-                var arg = arguments.removeFirst();
-                var eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
-                var name = eq > 0 ? arg.substring(0, eq) : arg;
-                Supplier<String> value = () -> {
-                    if (eq > 0) {
-                        return arg.substring(eq + 1);
-                    }
-                    if (arguments.isEmpty()) {
-                        throw new UsageException(name + " needs a value");
-                    }
-                    return arguments.removeFirst();
-                };
-                switch (name) {
+            var flags = new FlagReader(args);
+            while (flags.next()) {
+                switch (flags.name()) {
                     case "-h", "--help" -> {
                         return new Options("-", namespace, labels, config, templates, false, true);
                     }
                     case "--explain" -> explain = true;
-                    case "-f", "--filename" -> file = value.get();
-                    case "-n", "--namespace" -> namespace = value.get();
-                    case "--namespace-labels" -> labels = labels(value.get());
-                    case "--config" -> config = Optional.of(Path.of(value.get()));
-                    case "--templates" -> templates = Optional.of(Path.of(value.get()));
-                    default -> throw new UsageException("unknown flag \"" + arg + "\"");
+                    case "-f", "--filename" -> file = flags.value();
+                    case "-n", "--namespace" -> namespace = flags.value();
+                    case "--namespace-labels" -> labels = labels(flags.value());
+                    case "--config" -> config = Optional.of(Path.of(flags.value()));
+                    case "--templates" -> templates = Optional.of(Path.of(flags.value()));
+                    default -> throw flags.unknown();
                 }
             }
             if (file == null) {
@@ -147,10 +134,4 @@ public final class KubeInjectCommand {
         }
     }
 
-    /** A command line that cannot be run. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
 }

@@ -62,7 +62,7 @@ public final class SelfTestCommand {
         Options options;
         try {
             options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             stderr.println("error: " + e.getMessage() + "\n" + HELP);
             return 2;
         }
@@ -156,38 +156,22 @@ public final class SelfTestCommand {
             var namespace = "default";
             var timeout = 30;
             var image = DEFAULT_IMAGE;
-            for (var i = 0; i < args.length; i++) {
-                switch (args[i]) {
+            var flags = new FlagReader(args);
+            while (flags.next()) {
+                switch (flags.name()) {
                     case "-h", "--help" -> {
                         return new Options(namespace, timeout, image, true);
                     }
-                    case "--namespace", "-n" -> namespace = value(args, ++i);
-                    case "--image" -> image = value(args, ++i);
-                    case "--timeout-seconds" -> {
-                        var text = value(args, ++i);
-                        try {
-                            timeout = Integer.parseInt(text);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--timeout-seconds \"" + text + "\" is not a number");
-                        }
-                        if (timeout < 1 || timeout > 3600) {
-                            throw new IllegalArgumentException("--timeout-seconds " + timeout + " is not between 1 and 3600");
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown flag \"" + args[i] + "\"");
+                    case "--namespace", "-n" -> namespace = flags.value();
+                    case "--image" -> image = flags.value();
+                    case "--timeout-seconds" -> timeout = flags.intValue(1, 3600);
+                    default -> throw flags.unknown();
                 }
             }
             if (namespace.isBlank()) {
-                throw new IllegalArgumentException("--namespace must not be empty");
+                throw new UsageException("--namespace must not be empty");
             }
             return new Options(namespace, timeout, image, false);
-        }
-
-        private static String value(String[] args, int i) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(args[i - 1] + " needs a value");
-            }
-            return args[i];
         }
     }
 }
