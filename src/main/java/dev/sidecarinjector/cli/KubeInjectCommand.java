@@ -20,7 +20,7 @@ import java.util.Optional;
  * core as the webhook, and prints the result. Exit 0 on success, 1 when a document is invalid (nothing is
  * printed then), 2 for a usage error.
  */
-public final class KubeInjectCommand {
+public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Options> {
 
     static final String HELP = """
             usage: sidecar-injector kube-inject -f FILE [options]
@@ -35,27 +35,19 @@ public final class KubeInjectCommand {
             are injected (also inside a List); other documents pass through unchanged.""";
 
     private final InputStream stdin;
-    private final PrintStream stdout;
-    private final PrintStream stderr;
 
     public KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        super(HELP, stdout, stderr);
         this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
-    public int run(String... args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (UsageException e) {
-            stderr.println("error: " + e.getMessage() + "\n" + HELP);
-            return 2;
-        }
-        if (options.help()) {
-            stdout.println(HELP);
-            return 0;
-        }
+    @Override
+    Options parse(String... args) {
+        return Options.parse(args);
+    }
+
+    @Override
+    int execute(Options options) {
         InjectionSettings settings;
         SidecarTemplates templates;
         String input;
@@ -88,7 +80,7 @@ public final class KubeInjectCommand {
 
     /** The parsed command line. */
     record Options(String file, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
-                   Optional<Path> templates, boolean explain, boolean help) {
+                   Optional<Path> templates, boolean explain, boolean help) implements Flags {
 
         static Options parse(String... args) {
             String file = null;

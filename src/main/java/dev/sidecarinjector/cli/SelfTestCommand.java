@@ -22,7 +22,7 @@ import java.util.function.Function;
  * every admission webhook on it and persists nothing, and checks that the Pod it returns carries the proxy.
  * Needs only {@code create pods} in the namespace. Exit 0 when injected, 1 when not, 2 for a usage error.
  */
-public final class SelfTestCommand {
+public final class SelfTestCommand extends Subcommand<SelfTestCommand.Options> {
 
     static final String HELP = """
             usage: sidecar-injector selftest [--namespace NS] [--timeout-seconds N] [--image IMAGE]
@@ -34,13 +34,10 @@ public final class SelfTestCommand {
             .formatted(Options.DEFAULT_IMAGE);
 
     private final Function<Options, KubernetesClient> clients;
-    private final PrintStream stdout;
-    private final PrintStream stderr;
 
     SelfTestCommand(Function<Options, KubernetesClient> clients, PrintStream stdout, PrintStream stderr) {
+        super(HELP, stdout, stderr);
         this.clients = clients;
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
     /** The command as the image runs it: the client configures itself from the pod's service account. */
@@ -58,18 +55,13 @@ public final class SelfTestCommand {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    public int run(String... args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (UsageException e) {
-            stderr.println("error: " + e.getMessage() + "\n" + HELP);
-            return 2;
-        }
-        if (options.help()) {
-            stdout.println(HELP);
-            return 0;
-        }
+    @Override
+    Options parse(String... args) {
+        return Options.parse(args);
+    }
+
+    @Override
+    int execute(Options options) {
         Pod returned;
         try (var client = clients.apply(options)) {
             stdout.printf("selftest: creating a Pod with dryRun=All in namespace %s on %s%n", options.namespace(), client.getMasterUrl());
@@ -148,7 +140,7 @@ public final class SelfTestCommand {
     }
 
     /** The command's flags. */
-    record Options(String namespace, int timeoutSeconds, String image, boolean help) {
+    record Options(String namespace, int timeoutSeconds, String image, boolean help) implements Flags {
 
         static final String DEFAULT_IMAGE = "registry.k8s.io/pause:3.10";
 
