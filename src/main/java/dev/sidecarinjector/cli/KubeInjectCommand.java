@@ -37,13 +37,8 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
     private final InputStream stdin;
 
     public KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr) {
-        super(HELP, stdout, stderr);
+        super(HELP, Options::parse, stdout, stderr);
         this.stdin = stdin;
-    }
-
-    @Override
-    Options parse(String... args) {
-        return Options.parse(args);
     }
 
     @Override

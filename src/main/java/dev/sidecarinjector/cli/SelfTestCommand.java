@@ -36,7 +36,7 @@ public final class SelfTestCommand extends Subcommand<SelfTestCommand.Options> {
     private final Function<Options, KubernetesClient> clients;
 
     SelfTestCommand(Function<Options, KubernetesClient> clients, PrintStream stdout, PrintStream stderr) {
-        super(HELP, stdout, stderr);
+        super(HELP, Options::parse, stdout, stderr);
         this.clients = clients;
     }
 
@@ -53,11 +53,6 @@ public final class SelfTestCommand extends Subcommand<SelfTestCommand.Options> {
                 .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(500)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    @Override
-    Options parse(String... args) {
-        return Options.parse(args);
     }
 
     @Override

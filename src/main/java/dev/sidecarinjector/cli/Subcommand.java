@@ -1,6 +1,7 @@
 package dev.sidecarinjector.cli;
 
 import java.io.PrintStream;
+import java.util.function.Function;
 
 /**
  * What every subcommand does before its own work: parse the flags, answer {@code --help}, or print the
@@ -18,9 +19,12 @@ abstract class Subcommand<O extends Subcommand.Flags> {
     protected final PrintStream stdout;
     protected final PrintStream stderr;
     private final String help;
+    private final Function<String[], O> parser;
 
-    Subcommand(String help, PrintStream stdout, PrintStream stderr) {
+    /** {@code parser} gives the flags, or throws a {@link UsageException} naming the flag and the value. */
+    Subcommand(String help, Function<String[], O> parser, PrintStream stdout, PrintStream stderr) {
         this.help = help;
+        this.parser = parser;
         this.stdout = stdout;
         this.stderr = stderr;
     }
@@ -28,7 +32,7 @@ abstract class Subcommand<O extends Subcommand.Flags> {
     public final int run(String... args) {
         O options;
         try {
-            options = parse(args);
+            options = parser.apply(args);
         } catch (UsageException e) {
             stderr.println("error: " + e.getMessage() + "\n" + help);
             return 2;
@@ -39,9 +43,6 @@ abstract class Subcommand<O extends Subcommand.Flags> {
         }
         return execute(options);
     }
-
-    /** The flags, or a {@link UsageException} naming the flag and the value. */
-    abstract O parse(String... args);
 
     /** The command's work; its exit code. */
     abstract int execute(O options);
