@@ -52,13 +52,24 @@ dev_certs "${certs}"
   "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
 info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
 
-step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs, JVM on CPU ${SERVER_CPU}"
+step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
+aot_cache="${WORK}/aot/app.aot"
+if [[ -s "${aot_cache}" && "${aot_cache}" -nt "${ROOT}/target/quarkus-app/quarkus-run.jar" ]]; then
+  info "${aot_cache#"${ROOT}/"} is up to date"
+else
+  mkdir -p "${WORK}/aot"
+  AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
+fi
+
+step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs each without and with the AOT cache, JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
 startup_busy0="$(busy_ticks)" startup_t0="$(date +%s%N)"
-hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
+hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" \
+  -n plain "${BENCH_DIR}/startup-once.sh" -n aot-cache "STARTUP_JAVA_OPTS=-XX:AOTCache=${aot_cache} ${BENCH_DIR}/startup-once.sh"
 # Other work during the starts: machine busy time less the starts' own CPU (hyperfine's user + system per run).
 startup_other="$(awk -F, -v busy=$(( $(busy_ticks) - startup_busy0 )) -v ns=$(( $(date +%s%N) - startup_t0 )) -v hz="${CLK_TCK}" \
-  -v n=$(( startup_runs + startup_warmup )) 'NR == 2 {other = busy - n * ($5 + $6) * hz; if (other < 0) other = 0; printf "%.0f", other * 100 / (hz * ns / 1e9)}' "${startup_csv}")"
+  -v n=$(( startup_runs + startup_warmup )) 'NR > 1 {own += n * ($5 + $6) * hz}
+  END {other = busy - own; if (other < 0) other = 0; printf "%.0f", other * 100 / (hz * ns / 1e9)}' "${startup_csv}")"
 info "other work during the starts: ${startup_other}% of a core"
 
 # The webhook starts on both CPUs so that its JIT compiler threads can use the one the load generator leaves idle
@@ -262,7 +273,8 @@ step "webhook: report"
     }' "${csv}"
   echo
   awk -F, -v runs="${startup_runs}" -v other="${startup_other}" '
-    NR == 2 { printf "- start to ready (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f); other work %s%% of a core\n", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000, other }
+    NR > 1 { printf "- start to ready, %s (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", $1 == "aot-cache" ? "with the AOT cache of hack/aot-train.sh" : "plain", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000 }
+    END { printf "- other work during the starts: %s%% of a core\n", other }
   ' "${startup_csv}"
   echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections, webhook on both CPUs (reviews/s per 5 s window: ${warm_rps[*]})"
   echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (-Xmx256m); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
