@@ -1,5 +1,6 @@
 package dev.sidecarinjector.hardening;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.testing.DevCertificates;
@@ -10,14 +11,18 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
  * What bounds a slow client: {@code quarkus.http.idle-timeout} closes a connection whose request headers are not
- * complete in time, even while the client keeps dripping header bytes, and a keep-alive connection left idle.
- * Production sets the timeout in application.properties; here it is shortened so the test takes seconds.
+ * complete in time, even while the client keeps dripping header bytes, and a keep-alive connection left idle;
+ * {@code injector.http.body-timeout} answers 408 and closes a request whose body is still dripping in after it.
+ * Production sets both in application.properties; here they are shortened so the test takes seconds.
  */
 @QuarkusTest
 @QuarkusTestResource(DevCertificates.class)
@@ -25,8 +30,10 @@ import org.junit.jupiter.api.Test;
 class IncompleteRequestsIT {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
-    /** The idle timeout plus room for a loaded machine. */
-    private static final Duration BOUND = IDLE_TIMEOUT.plusSeconds(8);
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(3);
+    /** The longer timeout plus room for a loaded machine. */
+    private static final Duration BOUND = BODY_TIMEOUT.plusSeconds(8);
+    private static final int BODY_DRIPPERS = 20;
 
     /**
      * The production settings with a short idle timeout, and without DevCertificates' one-second certificate
@@ -36,7 +43,9 @@ class IncompleteRequestsIT {
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s", "injector.tls.reload-period", "1h");
+            return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s",
+                    "injector.http.body-timeout", BODY_TIMEOUT.toSeconds() + "s",
+                    "injector.tls.reload-period", "1h");
         }
     }
 
@@ -67,6 +76,52 @@ class IncompleteRequestsIT {
             // Reads the answer, then waits for the server to close the now idle connection.
             assertTrue(RawClients.closedByServer(socket, BOUND), "an idle keep-alive connection was still open after " + BOUND);
         }
+    }
+
+    @Test
+    void bodyDrippedByteByByteIsAnswered408WhileOthersAreAdmitted() throws Exception {
+        var dripping = new ArrayList<SSLSocket>();
+        var received = new HashMap<SSLSocket, StringBuilder>();
+        var admitted = 0;
+        try {
+            for (var i = 0; i < BODY_DRIPPERS; i++) {
+                var socket = clients.tlsHandshaken();
+                socket.getOutputStream().write(RawClients.ascii("POST /inject HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"));
+                dripping.add(socket);
+                received.put(socket, new StringBuilder());
+            }
+            // Each round reads what came back, then drips one more body byte into every connection still open
+            // (a body byte resets the idle timer) and admits one pod on a fresh connection.
+            var open = new ArrayList<>(dripping);
+            var deadline = System.nanoTime() + BOUND.toNanos();
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                for (var socket : List.copyOf(open)) {
+                    var ending = RawClients.awaitClose(socket, Duration.ofMillis(10));
+                    received.get(socket).append(ending.received());
+                    if (ending.closed()) {
+                        open.remove(socket);
+                        continue;
+                    }
+                    try {
+                        socket.getOutputStream().write(' ');
+                        socket.getOutputStream().flush();
+                    } catch (IOException e) {
+                        open.remove(socket);
+                    }
+                }
+                clients.admitOnePod();
+                admitted++;
+            }
+            assertEquals(0, open.size(), open.size() + " of " + BODY_DRIPPERS + " connections dripping a body were still open after " + BOUND);
+        } finally {
+            RawClients.closeAll(dripping);
+        }
+        for (var socket : dripping) {
+            assertTrue(received.get(socket).toString().startsWith("HTTP/1.1 408 "), "a dripped body was answered: " + received.get(socket));
+        }
+        assertTrue(admitted >= 5, "only " + admitted + " admissions while the bodies dripped");
+        clients.admitOnePod();
     }
 
     /** Writes one header byte every 200 ms until the server closes the connection or {@code within} passes. */

@@ -77,22 +77,35 @@ final class RawClients {
 
     /** Whether the server closed (or reset) the connection within {@code within}; reads and discards what it sends. */
     static boolean closedByServer(Socket socket, Duration within) throws IOException {
+        return awaitClose(socket, within).closed();
+    }
+
+    /** What a connection ended with: whether the server closed it in time, and the text it sent before. */
+    record Ending(boolean closed, String received) {
+    }
+
+    /** Reads what the server sends until it closes (or resets) the connection, or {@code within} passes. */
+    static Ending awaitClose(Socket socket, Duration within) throws IOException {
         var deadline = System.nanoTime() + within.toNanos();
         InputStream in = socket.getInputStream();
+        var received = new java.io.ByteArrayOutputStream();
         var buffer = new byte[4096];
         while (System.nanoTime() < deadline) {
             socket.setSoTimeout((int) Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
             try {
-                if (in.read(buffer) < 0) {
-                    return true;
+                var read = in.read(buffer);
+                if (read < 0) {
+                    return new Ending(true, received.toString(StandardCharsets.ISO_8859_1));
                 }
+                received.write(buffer, 0, read);
             } catch (SocketTimeoutException e) {
                 // still open; keep waiting until the deadline
             } catch (IOException e) {
-                return true; // reset, or a TLS alert and close: either way the server let go
+                // reset, or a TLS alert and close: either way the server let go
+                return new Ending(true, received.toString(StandardCharsets.ISO_8859_1));
             }
         }
-        return false;
+        return new Ending(false, received.toString(StandardCharsets.ISO_8859_1));
     }
 
     static byte[] ascii(String text) {
