@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(DevCertificates.class)
-@TestProfile(IncompleteRequestsIT.ShortIdleTimeout.class)
+@TestProfile(IncompleteRequestsIT.ShortTimeouts.class)
 class IncompleteRequestsIT {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
@@ -35,17 +35,12 @@ class IncompleteRequestsIT {
     private static final Duration BOUND = BODY_TIMEOUT.plusSeconds(8);
     private static final int BODY_DRIPPERS = 20;
 
-    /**
-     * The production settings with a short idle timeout, and without DevCertificates' one-second certificate
-     * reload: each reload swaps the SSL context, and Vert.x drops connections accepted during a swap
-     * (docs/benchmarks.md), which has nothing to do with what this class tests.
-     */
-    public static class ShortIdleTimeout implements QuarkusTestProfile {
+    /** The production settings with short idle and body timeouts. */
+    public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.http.idle-timeout", IDLE_TIMEOUT.toSeconds() + "s",
-                    "injector.http.body-timeout", BODY_TIMEOUT.toSeconds() + "s",
-                    "injector.tls.reload-period", "1h");
+                    "injector.http.body-timeout", BODY_TIMEOUT.toSeconds() + "s");
         }
     }
 
