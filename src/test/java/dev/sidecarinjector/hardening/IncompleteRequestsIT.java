@@ -50,7 +50,10 @@ class IncompleteRequestsIT {
     void partialRequestThenSilenceIsClosed() throws Exception {
         try (var socket = clients.tlsHandshaken()) {
             socket.getOutputStream().write(RawClients.ascii("POST /inject HTTP/1.1\r\nHost: localhost\r\nContent-Type: app"));
+            var started = System.nanoTime();
             assertTrue(RawClients.closedByServer(socket, BOUND), "a silent, incomplete request was still open after " + BOUND);
+            record("partialRequestThenSilenceIsClosed", "half a request line and headers, then silence",
+                    "closed by the idle timeout", started);
         }
         clients.admitOnePod();
     }
@@ -59,7 +62,10 @@ class IncompleteRequestsIT {
     void headersDrippedByteByByteAreCutOff() throws Exception {
         try (var socket = clients.tlsHandshaken()) {
             socket.getOutputStream().write(RawClients.ascii("POST /inject HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
+            var started = System.nanoTime();
             assertTrue(dripUntilClosed(socket, BOUND), "headers dripped every 200 ms kept the connection open for " + BOUND);
+            record("headersDrippedByteByByteAreCutOff", "a header dripped one byte every 200 ms",
+                    "closed by the idle timeout: header bytes do not reset it", started);
         }
         clients.admitOnePod();
     }
@@ -69,7 +75,10 @@ class IncompleteRequestsIT {
         try (var socket = clients.tlsHandshaken()) {
             socket.getOutputStream().write(RawClients.ascii("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"));
             // Reads the answer, then waits for the server to close the now idle connection.
+            var started = System.nanoTime();
             assertTrue(RawClients.closedByServer(socket, BOUND), "an idle keep-alive connection was still open after " + BOUND);
+            record("idleKeepAliveConnectionIsClosed", "a keep-alive connection left idle after one request",
+                    "closed by the idle timeout", started);
         }
     }
 
@@ -78,6 +87,9 @@ class IncompleteRequestsIT {
         var dripping = new ArrayList<SSLSocket>();
         var received = new HashMap<SSLSocket, StringBuilder>();
         var admitted = 0;
+        var slowest = 0L;
+        var started = System.nanoTime();
+        var lastClosed = 0L;
         try {
             for (var i = 0; i < BODY_DRIPPERS; i++) {
                 var socket = clients.tlsHandshaken();
@@ -96,6 +108,7 @@ class IncompleteRequestsIT {
                     received.get(socket).append(ending.received());
                     if (ending.closed()) {
                         open.remove(socket);
+                        lastClosed = RawClients.millisSince(started);
                         continue;
                     }
                     try {
@@ -103,9 +116,10 @@ class IncompleteRequestsIT {
                         socket.getOutputStream().flush();
                     } catch (IOException e) {
                         open.remove(socket);
+                        lastClosed = RawClients.millisSince(started);
                     }
                 }
-                clients.admitOnePod();
+                slowest = Math.max(slowest, clients.admitOnePod());
                 admitted++;
             }
             assertEquals(0, open.size(), open.size() + " of " + BODY_DRIPPERS + " connections dripping a body were still open after " + BOUND);
@@ -117,6 +131,16 @@ class IncompleteRequestsIT {
         }
         assertTrue(admitted >= 5, "only " + admitted + " admissions while the bodies dripped");
         clients.admitOnePod();
+        ReliabilityLog.record("IncompleteRequestsIT.bodyDrippedByteByByteIsAnswered408WhileOthersAreAdmitted",
+                BODY_DRIPPERS + " TLS clients sending headers, then a body byte every ~200 ms (body timeout " + BODY_TIMEOUT.toSeconds() + " s)",
+                "every one answered 408 and closed by injector.http.body-timeout; admissions answered meanwhile",
+                "drippers", BODY_DRIPPERS, "answered 408 and closed", BODY_DRIPPERS, "last closed, ms after the first opened", lastClosed,
+                "admissions meanwhile", admitted, "slowest admission ms", slowest);
+    }
+
+    private static void record(String test, String tried, String held, long startedNanos) {
+        ReliabilityLog.record("IncompleteRequestsIT." + test, tried + " (idle timeout " + IDLE_TIMEOUT.toSeconds() + " s)", held,
+                "closed after ms", RawClients.millisSince(startedNanos));
     }
 
     /** Writes one header byte every 200 ms until the server closes the connection or {@code within} passes. */

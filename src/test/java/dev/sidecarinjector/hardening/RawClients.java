@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -58,9 +59,11 @@ final class RawClients {
     /**
      * Sends one admission review on a fresh connection, as kube-apiserver would, and checks the answer is a
      * 200 that echoes the uid within {@link #API_SERVER_TIMEOUT}. A fresh client each time, so the request
-     * cannot ride on a connection that an earlier phase of the test left in a strange state.
+     * cannot ride on a connection that an earlier phase of the test left in a strange state. Returns the
+     * milliseconds it took, connection included.
      */
-    void admitOnePod() throws IOException, InterruptedException {
+    long admitOnePod() throws IOException, InterruptedException {
+        var started = System.nanoTime();
         try (var client = HttpClient.newBuilder().sslContext(tls).connectTimeout(API_SERVER_TIMEOUT).build()) {
             var review = Reviews.podCreate("demo");
             var request = HttpRequest.newBuilder(base.resolve("/inject"))
@@ -73,6 +76,12 @@ final class RawClients {
             var uid = review.at("/request/uid").asText();
             assertEquals(true, response.body().contains("\"uid\":\"" + uid + "\""), "the reply does not echo uid " + uid);
         }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** Milliseconds since {@code startedNanos} (a System.nanoTime reading). */
+    static long millisSince(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
     /** Whether the server closed (or reset) the connection within {@code within}; reads and discards what it sends. */
