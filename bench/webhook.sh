@@ -9,9 +9,9 @@ source "$(dirname "$0")/lib.sh"
 
 # warmup is the most seconds of JIT warm-up; a full run stops earlier once throughput is steady.
 if [[ "${BENCH_QUICK}" == 1 ]]; then
-  duration=3 warmup=5 startup_runs=2 startup_warmup=0 retries=0 rate_seconds=3
+  duration=2 warmup=3 startup_runs=1 startup_warmup=0 retries=0 rate_seconds=2 rate_warmup=1 aot=0
 else
-  duration=10 warmup=120 startup_runs=5 startup_warmup=1 retries=1 rate_seconds=10
+  duration=10 warmup=120 startup_runs=5 startup_warmup=1 retries=1 rate_seconds=10 rate_warmup=2 aot=1
 fi
 duration="${BENCH_DURATION:-${duration}}"
 warmup="${BENCH_WARMUP:-${warmup}}"
@@ -52,20 +52,23 @@ dev_certs "${certs}"
   "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
 info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
 
-step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
-aot_cache="${WORK}/aot/app.aot"
-if [[ -s "${aot_cache}" && "${aot_cache}" -nt "${ROOT}/target/quarkus-app/quarkus-run.jar" ]]; then
-  info "${aot_cache#"${ROOT}/"} is up to date"
-else
-  mkdir -p "${WORK}/aot"
-  AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
+startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh")
+if (( aot )); then
+  step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
+  aot_cache="${WORK}/aot/app.aot"
+  if [[ -s "${aot_cache}" && "${aot_cache}" -nt "${ROOT}/target/quarkus-app/quarkus-run.jar" ]]; then
+    info "${aot_cache#"${ROOT}/"} is up to date"
+  else
+    mkdir -p "${WORK}/aot"
+    AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
+  fi
+  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS=-XX:AOTCache=${aot_cache} ${BENCH_DIR}/startup-once.sh")
 fi
 
-step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs each without and with the AOT cache, JVM on CPU ${SERVER_CPU}"
+step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
 startup_busy0="$(busy_ticks)" startup_t0="$(date +%s%N)"
-hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" \
-  -n plain "${BENCH_DIR}/startup-once.sh" -n aot-cache "STARTUP_JAVA_OPTS=-XX:AOTCache=${aot_cache} ${BENCH_DIR}/startup-once.sh"
+hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${startup_commands[@]}"
 # Other work during the starts: machine busy time less the starts' own CPU (hyperfine's user + system per run).
 startup_other="$(awk -F, -v busy=$(( $(busy_ticks) - startup_busy0 )) -v ns=$(( $(date +%s%N) - startup_t0 )) -v hz="${CLK_TCK}" \
   -v n=$(( startup_runs + startup_warmup )) 'NR > 1 {own += n * ($5 + $6) * hz}
@@ -232,7 +235,7 @@ javac -d "${WORK}/fixed-rate" "${BENCH_DIR}/tools/FixedRate.java"
 for target in webhook nginx; do
   port="$( [[ "${target}" == webhook ]] && echo "${webhook_port}" || echo "${nginx_port}")"
   taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx64m -cp "${WORK}/fixed-rate" FixedRate --tls "${certs}/ca.crt" \
-    --post "${body}" --path /inject 127.0.0.1 "${port}" "${rate}" "${rate_seconds}" "${rate_connections}" 2 >"${WORK}/fixed-rate-${target}.txt" 2>&1 \
+    --post "${body}" --path /inject 127.0.0.1 "${port}" "${rate}" "${rate_seconds}" "${rate_connections}" "${rate_warmup}" >"${WORK}/fixed-rate-${target}.txt" 2>&1 \
     || die "the fixed-rate client failed: $(tail -5 "${WORK}/fixed-rate-${target}.txt")"
   # One line: requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..
   awk -v target="${target}" -v rate="${rate}" '
@@ -280,7 +283,7 @@ step "webhook: report"
   echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (-Xmx256m); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
   awk -F, 'NR > 1 && $1 == "webhook" { e += $11 } END { printf "- failed requests (webhook, all runs): %d\n", e }' "${csv}"
   echo
-  echo "Fixed rate (bench/tools/FixedRate.java: open loop, ${rate} reviews/s over ${rate_connections} keep-alive connections, ${rate_seconds} s after 2 s"
+  echo "Fixed rate (bench/tools/FixedRate.java: open loop, ${rate} reviews/s over ${rate_connections} keep-alive connections, ${rate_seconds} s after ${rate_warmup} s"
   echo "not recorded; latency from each request's intended send time, so a stall counts against every request it delayed):"
   echo
   md_table "${rate_csv}" target rate requests errors p50_ms p90_ms p99_ms p999_ms max_ms
@@ -291,7 +294,7 @@ step "webhook: report"
   echo "taskset -c ${SERVER_CPU} java ${java_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
-  echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} 2"
+  echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} ${rate_warmup}"
   echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh"
   echo '```'
   echo
