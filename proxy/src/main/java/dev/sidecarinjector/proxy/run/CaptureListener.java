@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
 
 /**
@@ -24,8 +22,7 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
         return new ServerBootstrap()
                 .group(loop, loop)
-                // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
-                .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
+                .channelFactory(Ipv4ServerChannelFactory.INSTANCE)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 // A restarted proxy must rebind while old connections sit in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
