@@ -31,6 +31,13 @@ test: ## Run every test: proxy unit and netns end-to-end (root), then webhook un
 	$(PROXY_MVN) verify
 	$(MVN) verify
 
+.PHONY: reliability
+reliability: ## Run the hardening tests (webhook; proxy faults and netns e2e as root) and rewrite docs/reliability.md from their results
+	rm -rf target/reliability proxy/target/reliability
+	$(PROXY_MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='SidecarProxyIT,InterceptionE2E'
+	$(MVN) verify -Dtest='dev/sidecarinjector/hardening/*IT' -Dsurefire.failIfNoSpecifiedTests=false
+	hack/reliability-report.py
+
 .PHONY: demo
 demo: ## Send examples/admission-review.json to the running webhook (make run) and show decision, patch and pod
 	hack/demo.sh

@@ -7,10 +7,10 @@ set -o errexit -o nounset -o pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [[ "${BENCH_QUICK}" == 1 ]]; then
-  jmh_args=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  jmh_args=(-f 1 -wi 0 -i 1 -r 1s)
 else
   # Long warm-up: pinned to one CPU, C2 compiles slowly (iterations kept improving after 8 s in shorter runs).
-  jmh_args=(-f 1 -wi 6 -w 2s -i 5 -r 2s)
+  jmh_args=(-f 1 -wi 4 -w 2s -i 3 -r 2s)
 fi
 read -r -a extra <<<"${BENCH_JMH_ARGS:-}"
 csv="${RESULTS}/jmh.csv"

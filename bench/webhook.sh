@@ -9,15 +9,16 @@ source "$(dirname "$0")/lib.sh"
 
 # warmup is the most seconds of JIT warm-up; a full run stops earlier once throughput is steady.
 if [[ "${BENCH_QUICK}" == 1 ]]; then
-  duration=3 warmup=5 startup_runs=2 startup_warmup=0 retries=0 rate_seconds=3
+  duration=2 warmup=3 startup_runs=1 startup_warmup=0 retries=0 rate_seconds=2 rate_warmup=1 aot=0
 else
-  duration=20 warmup=180 startup_runs=10 startup_warmup=1 retries=1 rate_seconds=20
+  duration=10 warmup=120 startup_runs=5 startup_warmup=1 retries=1 rate_seconds=10 rate_warmup=2 aot=1
 fi
 duration="${BENCH_DURATION:-${duration}}"
 warmup="${BENCH_WARMUP:-${warmup}}"
 retries="${BENCH_RETRIES:-${retries}}"
 read -r -a concurrency <<<"${BENCH_CONCURRENCY:-1 16 64}"
 rate="${BENCH_RATE:-200}"
+rate_connections=4
 webhook_port="${BENCH_WEBHOOK_PORT:-18443}"
 nginx_port="${BENCH_NGINX_PORT:-18444}"
 startup_port="${BENCH_STARTUP_PORT:-18445}"
@@ -43,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "webhook: tools, build, certificates and the request body"
-need_tools wrk:wrk nginx:nginx-light hyperfine:hyperfine h2load:nghttp2-client curl:curl openssl:openssl taskset:util-linux
+need_tools wrk:wrk nginx:nginx-light hyperfine:hyperfine curl:curl openssl:openssl taskset:util-linux
 build_app
 dev_certs "${certs}"
 # kube-apiserver sends compact JSON: the fixture is pretty-printed for people, so compact it.
@@ -51,18 +52,34 @@ dev_certs "${certs}"
   "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
 info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
 
-step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} runs, JVM on CPU ${SERVER_CPU}"
+startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh")
+if (( aot )); then
+  step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
+  aot_cache="${WORK}/aot/app.aot"
+  if [[ -s "${aot_cache}" && "${aot_cache}" -nt "${ROOT}/target/quarkus-app/quarkus-run.jar" ]]; then
+    info "${aot_cache#"${ROOT}/"} is up to date"
+  else
+    mkdir -p "${WORK}/aot"
+    AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
+  fi
+  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS=-XX:AOTCache=${aot_cache} ${BENCH_DIR}/startup-once.sh")
+fi
+
+step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" SERVER_CPU CLIENT_CPU JAVA_HOME
 startup_busy0="$(busy_ticks)" startup_t0="$(date +%s%N)"
-hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${BENCH_DIR}/startup-once.sh"
+hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${startup_commands[@]}"
 # Other work during the starts: machine busy time less the starts' own CPU (hyperfine's user + system per run).
 startup_other="$(awk -F, -v busy=$(( $(busy_ticks) - startup_busy0 )) -v ns=$(( $(date +%s%N) - startup_t0 )) -v hz="${CLK_TCK}" \
-  -v n=$(( startup_runs + startup_warmup )) 'NR == 2 {other = busy - n * ($5 + $6) * hz; if (other < 0) other = 0; printf "%.0f", other * 100 / (hz * ns / 1e9)}' "${startup_csv}")"
+  -v n=$(( startup_runs + startup_warmup )) 'NR > 1 {own += n * ($5 + $6) * hz}
+  END {other = busy - own; if (other < 0) other = 0; printf "%.0f", other * 100 / (hz * ns / 1e9)}' "${startup_csv}")"
 info "other work during the starts: ${startup_other}% of a core"
 
-step "webhook: starting the webhook (CPU ${SERVER_CPU}, ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
+# The webhook starts on both CPUs so that its JIT compiler threads can use the one the load generator leaves idle
+# during the warm-up; every thread is pinned to SERVER_CPU before the first measurement.
+step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  taskset -c "${SERVER_CPU}" java "${java_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+  java "${java_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
 webhook_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
 rss_idle="$(rss_mb "${webhook_pid}")"
@@ -174,10 +191,10 @@ measure() {
 
 echo "target,concurrency,requests,seconds,rps,p50_ms,p99_ms,p999_ms,max_ms,mean_ms,errors,server_cpu_ms_per_req,server_rss_mib,other_cpu_pct,attempts,loadavg" >"${csv}"
 
-# On one CPU the JIT compiler threads compete with the request threads, and the webhook needs minutes of load
-# to reach its steady state (docs/benchmarks.md); throughput also plateaus between compilation waves. Load it in
-# 5 s windows until the JIT compiled for less than 0.1 s in the last window and the last three windows agree
-# within 4 %.
+# Pinned to one CPU, the JIT compiler threads compete with the request threads and the webhook needs minutes of
+# load to reach its steady state (docs/benchmarks.md), so the warm-up runs with the webhook on both CPUs. Load it
+# in 5 s windows until the JIT compiled for less than 0.1 s in the last window and the last three windows agree
+# within 4 %; then pin every thread of the webhook to SERVER_CPU.
 step "webhook: JIT warm-up at 16 connections until the JIT is quiet and throughput steady (at most ${warmup} s; not recorded)"
 jit_seconds() {
   jstat -compiler "${webhook_pid}" | awk 'NR == 2 {print $4}'
@@ -199,7 +216,9 @@ while (( warmed < warmup )); do
     break
   fi
 done
-info "warm after ${warmed} s"
+info "warm after ${warmed} s; pinning every webhook thread to CPU ${SERVER_CPU}"
+taskset -a -p -c "${SERVER_CPU}" "${webhook_pid}" >/dev/null
+run_wrk webhook 16 3 "${WORK}/wrk-warmup-pinned.txt"
 run_wrk nginx 16 2 "${WORK}/wrk-warmup-nginx.txt"
 
 for c in "${concurrency[@]}"; do
@@ -208,22 +227,24 @@ for c in "${concurrency[@]}"; do
   measure nginx "${c}"
 done
 
-step "webhook: fixed rate, ${rate} reviews/s over 4 connections for ${rate_seconds} s (h2load, latency per request)"
+step "webhook: fixed rate, ${rate} reviews/s over ${rate_connections} connections for ${rate_seconds} s (open loop, latency from each intended send time)"
 rate_csv="${RESULTS}/webhook-rate.csv"
-echo "target,rate,requests,succeeded,p50_ms,p99_ms,p999_ms,max_ms" >"${rate_csv}"
+echo "target,rate,requests,errors,p50_ms,p90_ms,p99_ms,p999_ms,max_ms" >"${rate_csv}"
+mkdir -p "${WORK}/fixed-rate"
+javac -d "${WORK}/fixed-rate" "${BENCH_DIR}/tools/FixedRate.java"
 for target in webhook nginx; do
-  rm -f "${WORK}/h2load-${target}.log"
-  taskset -c "${CLIENT_CPU}" h2load --h1 -c 4 --rps "$(( rate / 4 ))" -D "${rate_seconds}" -d "${body}" \
-    -H 'Content-Type: application/json' --log-file "${WORK}/h2load-${target}.log" "$(url_of "${target}")" >"${WORK}/h2load-${target}.txt" 2>&1 \
-    || die "h2load failed: $(tail -5 "${WORK}/h2load-${target}.txt")"
-  # The log has one line per request: start (us since epoch), status, duration (us).
-  sort -t$'\t' -k3,3n "${WORK}/h2load-${target}.log" | awk -F'\t' -v target="${target}" -v rate="${rate}" '
-    { d[NR] = $3; if ($2 >= 200 && $2 < 300) ok++ }
-    END {
-      n = NR
-      printf "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f\n", target, rate, n, ok, d[int(n * 0.50 + 0.5)] / 1000, d[int(n * 0.99 + 0.5)] / 1000,
-        d[int(n * 0.999 + 0.5)] / 1000, d[n] / 1000
-    }' | tee -a "${rate_csv}" | awk -F, '{printf "    %-7s %s/s: %s requests, %s succeeded, p50 %s ms  p99 %s ms  p99.9 %s ms  max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+  port="$( [[ "${target}" == webhook ]] && echo "${webhook_port}" || echo "${nginx_port}")"
+  taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx64m -cp "${WORK}/fixed-rate" FixedRate --tls "${certs}/ca.crt" \
+    --post "${body}" --path /inject 127.0.0.1 "${port}" "${rate}" "${rate_seconds}" "${rate_connections}" "${rate_warmup}" >"${WORK}/fixed-rate-${target}.txt" 2>&1 \
+    || die "the fixed-rate client failed: $(tail -5 "${WORK}/fixed-rate-${target}.txt")"
+  # One line: requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..
+  awk -v target="${target}" -v rate="${rate}" '
+    /^requests=/ {
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f\n", target, rate, v["requests"], v["errors"], v["p50_us"] / 1000, v["p90_us"] / 1000,
+        v["p99_us"] / 1000, v["p999_us"] / 1000, v["max_us"] / 1000
+    }' "${WORK}/fixed-rate-${target}.txt" | tee -a "${rate_csv}" \
+    | awk -F, '{printf "    %-7s %s/s: %s requests, %s errors, p50 %s ms  p90 %s ms  p99 %s ms  p99.9 %s ms  max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
 done
 
 rss_load="$(awk -F, '$1 == "webhook" && $13 > max {max = $13} END {print max}' "${csv}")"
@@ -255,15 +276,17 @@ step "webhook: report"
     }' "${csv}"
   echo
   awk -F, -v runs="${startup_runs}" -v other="${startup_other}" '
-    NR == 2 { printf "- start to ready (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f); other work %s%% of a core\n", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000, other }
+    NR > 1 { printf "- start to ready, %s (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", $1 == "aot-cache" ? "with the AOT cache of hack/aot-train.sh" : "plain", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000 }
+    END { printf "- other work during the starts: %s%% of a core\n", other }
   ' "${startup_csv}"
-  echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections (reviews/s per 5 s window: ${warm_rps[*]})"
+  echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections, webhook on both CPUs (reviews/s per 5 s window: ${warm_rps[*]})"
   echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (-Xmx256m); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
   awk -F, 'NR > 1 && $1 == "webhook" { e += $11 } END { printf "- failed requests (webhook, all runs): %d\n", e }' "${csv}"
   echo
-  echo "Fixed rate (h2load --h1, ${rate} reviews/s over 4 connections, ${rate_seconds} s; latency per request from its log):"
+  echo "Fixed rate (bench/tools/FixedRate.java: open loop, ${rate} reviews/s over ${rate_connections} keep-alive connections, ${rate_seconds} s after ${rate_warmup} s"
+  echo "not recorded; latency from each request's intended send time, so a stall counts against every request it delayed):"
   echo
-  md_table "${rate_csv}" target rate requests succeeded p50_ms p99_ms p999_ms max_ms
+  md_table "${rate_csv}" target rate requests errors p50_ms p90_ms p99_ms p999_ms max_ms
   echo
   echo "Commands (client on CPU ${CLIENT_CPU}, servers on CPU ${SERVER_CPU}):"
   echo
@@ -271,7 +294,7 @@ step "webhook: report"
   echo "taskset -c ${SERVER_CPU} java ${java_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
-  echo "taskset -c ${CLIENT_CPU} h2load --h1 -c 4 --rps $(( rate / 4 )) -D ${rate_seconds} -d bench/work/review.json --log-file LOG https://127.0.0.1:PORT/inject"
+  echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} ${rate_warmup}"
   echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh"
   echo '```'
   echo

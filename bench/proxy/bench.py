@@ -31,12 +31,12 @@ JAVA_HOME = os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
 JAR = os.environ.get("SIDECAR_PROXY_JAR", os.path.join(REPO, "proxy/target/sidecar-proxy.jar"))
 ALL_PEERS = ["direct", "ours", "haproxy-tcp", "haproxy-http", "nginx-stream"]
 PEERS = os.environ.get("BENCH_PEERS", "direct,ours,haproxy-tcp" if QUICK else ",".join(ALL_PEERS)).split(",")
-PATHS = os.environ.get("BENCH_PATHS", "inbound,outbound").split(",")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "2" if QUICK else "8"))
-FIXED_SECONDS = 2 if QUICK else 10
+PATHS = os.environ.get("BENCH_PATHS", "inbound" if QUICK else "inbound,outbound").split(",")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "1" if QUICK else "5"))
+FIXED_SECONDS = 1 if QUICK else 6
 FIXED_RATE = 1000
 RETRIES = 0 if QUICK else 2
-BUDGET_SECONDS = 90 if QUICK else 540  # no retries once the run is this old
+BUDGET_SECONDS = 90 if QUICK else 330  # no retries once the run is this old
 QUIET_WAIT = 20 if QUICK else 300  # before the first measurement; before each one: 10 s quick, 60 s full
 DISTURBED = 0.10  # CPU-seconds per second used by processes outside the run
 APP_UID, PROXY_UID = 1000, 1337
@@ -155,7 +155,7 @@ class Lab:
         shutil.copy(os.path.join(REPO, "proxy/bin/sidecar-proxy"), os.path.join(self.work, "sidecar-proxy"))
         if not os.path.exists(CLIENT_CLASS):
             os.makedirs(os.path.dirname(CLIENT_CLASS), exist_ok=True)
-            sh(f"{JAVA_HOME}/bin/javac", "-d", os.path.dirname(CLIENT_CLASS), os.path.join(HERE, "FixedRate.java"))
+            sh(f"{JAVA_HOME}/bin/javac", "-d", os.path.dirname(CLIENT_CLASS), os.path.join(HERE, "..", "tools", "FixedRate.java"))
         shutil.copy(CLIENT_CLASS, self.work)
         for root, dirs, files in os.walk(self.work):
             for d in dirs:
@@ -612,7 +612,7 @@ def markdown(rows, info, quiet, command):
             f"- inbound load: `ip netns exec CLIENT taskset -c 0 wrk -t1 -cN -d{SECONDS:g}s --latency http://POD_IP:8080/`",
             f"- outbound load: `ip netns exec POD taskset -c 0 setpriv --reuid=1000 ... wrk ... http://CLIENT_IP:8080/`",
             "- new connections: the same with `-c50 -H 'Connection: close'`",
-            f"- fixed rate: `java FixedRate HOST 8080 {FIXED_RATE} {FIXED_SECONDS} 16 1` (bench/proxy/FixedRate.java)",
+            f"- fixed rate: `java FixedRate HOST 8080 {FIXED_RATE} {FIXED_SECONDS} 16 1` (bench/tools/FixedRate.java)",
             "- peers: `taskset -c 1 setpriv --reuid=1337 --regid=1337 --clear-groups` + `sidecar-proxy run`, "
             "`haproxy -db -f CONF`, `nginx -c CONF`; configurations in `bench/proxy/bench.py` (`peer_argv`)",
             "- app: nginx 1 worker on CPU 0 as uid 1000, static 128-byte body; rules: `sidecar-proxy init` "

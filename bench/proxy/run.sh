@@ -3,7 +3,7 @@
 # and nginx stream, all behind the real `sidecar-proxy init` rules in network namespaces.
 # Needs root. Prints progress step by step and a summary table; results go to bench/results/proxy.*
 #
-#   bench/proxy/run.sh                 # full run, under 10 minutes
+#   bench/proxy/run.sh                 # full run, about 6 minutes on a quiet machine
 #   BENCH_QUICK=1 bench/proxy/run.sh   # one-minute smoke run (results in a temp folder)
 #
 # More knobs (BENCH_PEERS, BENCH_PATHS, BENCH_SECONDS, BENCH_OUT, BENCH_PROXY_JAVA_OPTS) are

@@ -14,14 +14,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@code sidecar-injector kube-inject}: reads Kubernetes YAML, injects every pod template with the same pure
  * core as the webhook, and prints the result. Exit 0 on success, 1 when a document is invalid (nothing is
  * printed then), 2 for a usage error.
  */
-public final class KubeInjectCommand {
+public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Options> {
 
     static final String HELP = """
             usage: sidecar-injector kube-inject -f FILE [options]
@@ -36,27 +35,14 @@ public final class KubeInjectCommand {
             are injected (also inside a List); other documents pass through unchanged.""";
 
     private final InputStream stdin;
-    private final PrintStream stdout;
-    private final PrintStream stderr;
 
     public KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        super(HELP, Options::parse, stdout, stderr);
         this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
-    public int run(String... args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (UsageException e) {
-            stderr.println("error: " + e.getMessage() + "\n" + HELP);
-            return 2;
-        }
-        if (options.help()) {
-            stdout.println(HELP);
-            return 0;
-        }
+    @Override
+    int execute(Options options) {
         InjectionSettings settings;
         SidecarTemplates templates;
         String input;
@@ -89,7 +75,7 @@ public final class KubeInjectCommand {
 
     /** The parsed command line. */
     record Options(String file, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
-                   Optional<Path> templates, boolean explain, boolean help) {
+                   Optional<Path> templates, boolean explain, boolean help) implements Flags {
 
         static Options parse(String... args) {
             String file = null;
@@ -98,31 +84,19 @@ public final class KubeInjectCommand {
             Optional<Path> config = Optional.empty();
             Optional<Path> templates = Optional.empty();
             var explain = false;
-            var arguments = new java.util.ArrayDeque<>(java.util.List.of(args));
-            while (!arguments.isEmpty()) {
-                var arg = arguments.removeFirst();
-                var eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
-                var name = eq > 0 ? arg.substring(0, eq) : arg;
-                Supplier<String> value = () -> {
-                    if (eq > 0) {
-                        return arg.substring(eq + 1);
-                    }
-                    if (arguments.isEmpty()) {
-                        throw new UsageException(name + " needs a value");
-                    }
-                    return arguments.removeFirst();
-                };
-                switch (name) {
+            var flags = new FlagReader(args);
+            while (flags.next()) {
+                switch (flags.name()) {
                     case "-h", "--help" -> {
                         return new Options("-", namespace, labels, config, templates, false, true);
                     }
                     case "--explain" -> explain = true;
-                    case "-f", "--filename" -> file = value.get();
-                    case "-n", "--namespace" -> namespace = value.get();
-                    case "--namespace-labels" -> labels = labels(value.get());
-                    case "--config" -> config = Optional.of(Path.of(value.get()));
-                    case "--templates" -> templates = Optional.of(Path.of(value.get()));
-                    default -> throw new UsageException("unknown flag \"" + arg + "\"");
+                    case "-f", "--filename" -> file = flags.value();
+                    case "-n", "--namespace" -> namespace = flags.value();
+                    case "--namespace-labels" -> labels = labels(flags.value());
+                    case "--config" -> config = Optional.of(Path.of(flags.value()));
+                    case "--templates" -> templates = Optional.of(Path.of(flags.value()));
+                    default -> throw flags.unknown();
                 }
             }
             if (file == null) {
@@ -147,10 +121,4 @@ public final class KubeInjectCommand {
         }
     }
 
-    /** A command line that cannot be run. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
 }

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * every admission webhook on it and persists nothing, and checks that the Pod it returns carries the proxy.
  * Needs only {@code create pods} in the namespace. Exit 0 when injected, 1 when not, 2 for a usage error.
  */
-public final class SelfTestCommand {
+public final class SelfTestCommand extends Subcommand<SelfTestCommand.Options> {
 
     static final String HELP = """
             usage: sidecar-injector selftest [--namespace NS] [--timeout-seconds N] [--image IMAGE]
@@ -34,13 +34,10 @@ public final class SelfTestCommand {
             .formatted(Options.DEFAULT_IMAGE);
 
     private final Function<Options, KubernetesClient> clients;
-    private final PrintStream stdout;
-    private final PrintStream stderr;
 
     SelfTestCommand(Function<Options, KubernetesClient> clients, PrintStream stdout, PrintStream stderr) {
+        super(HELP, Options::parse, stdout, stderr);
         this.clients = clients;
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
     /** The command as the image runs it: the client configures itself from the pod's service account. */
@@ -58,18 +55,8 @@ public final class SelfTestCommand {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    public int run(String... args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            stderr.println("error: " + e.getMessage() + "\n" + HELP);
-            return 2;
-        }
-        if (options.help()) {
-            stdout.println(HELP);
-            return 0;
-        }
+    @Override
+    int execute(Options options) {
         Pod returned;
         try (var client = clients.apply(options)) {
             stdout.printf("selftest: creating a Pod with dryRun=All in namespace %s on %s%n", options.namespace(), client.getMasterUrl());
@@ -148,7 +135,7 @@ public final class SelfTestCommand {
     }
 
     /** The command's flags. */
-    record Options(String namespace, int timeoutSeconds, String image, boolean help) {
+    record Options(String namespace, int timeoutSeconds, String image, boolean help) implements Flags {
 
         static final String DEFAULT_IMAGE = "registry.k8s.io/pause:3.10";
 
@@ -156,38 +143,22 @@ public final class SelfTestCommand {
             var namespace = "default";
             var timeout = 30;
             var image = DEFAULT_IMAGE;
-            for (var i = 0; i < args.length; i++) {
-                switch (args[i]) {
+            var flags = new FlagReader(args);
+            while (flags.next()) {
+                switch (flags.name()) {
                     case "-h", "--help" -> {
                         return new Options(namespace, timeout, image, true);
                     }
-                    case "--namespace", "-n" -> namespace = value(args, ++i);
-                    case "--image" -> image = value(args, ++i);
-                    case "--timeout-seconds" -> {
-                        var text = value(args, ++i);
-                        try {
-                            timeout = Integer.parseInt(text);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--timeout-seconds \"" + text + "\" is not a number");
-                        }
-                        if (timeout < 1 || timeout > 3600) {
-                            throw new IllegalArgumentException("--timeout-seconds " + timeout + " is not between 1 and 3600");
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown flag \"" + args[i] + "\"");
+                    case "--namespace", "-n" -> namespace = flags.value();
+                    case "--image" -> image = flags.value();
+                    case "--timeout-seconds" -> timeout = flags.intValue(1, 3600);
+                    default -> throw flags.unknown();
                 }
             }
             if (namespace.isBlank()) {
-                throw new IllegalArgumentException("--namespace must not be empty");
+                throw new UsageException("--namespace must not be empty");
             }
             return new Options(namespace, timeout, image, false);
-        }
-
-        private static String value(String[] args, int i) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(args[i - 1] + " needs a value");
-            }
-            return args[i];
         }
     }
 }

@@ -2,12 +2,10 @@ package dev.sidecarinjector.tls;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.tls.CertificateUpdatedEvent;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,19 +24,19 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Re-reads the serving certificate when its PEM files change, and only then: Quarkus's own periodic reload
- * updates the server on its first period even when nothing changed, and Vert.x refuses a few handshakes while
- * it swaps options. A new pair takes effect only once the key matches the certificate, so a rotation caught
- * between writing the key and the certificate waits a period instead of breaking handshakes.
+ * Re-reads the serving certificate when its PEM files change, and hands a new pair to {@link ServingKeyManager}
+ * for the next handshakes. The server's SSL options stay as they are: Vert.x 4.5 refuses the connections accepted
+ * while it swaps them, which is what Quarkus's own reload (a {@code CertificateUpdatedEvent}) does. A new pair
+ * takes effect only once the key matches the certificate, so a rotation caught between writing the key and the
+ * certificate waits a period instead of breaking handshakes.
  */
 @ApplicationScoped
 public class CertificateReloader {
 
     private static final Logger LOG = Logger.getLogger(CertificateReloader.class);
-    private static final String DEFAULT_NAME = "<default>";
 
     private final TlsConfigurationRegistry registry;
-    private final Event<CertificateUpdatedEvent> updated;
+    private final ServingKeyManager serving;
     private final TlsConfig config;
     private final List<Path> files;
     private final Vertx vertx;
@@ -46,10 +44,10 @@ public class CertificateReloader {
             Thread.ofPlatform().daemon().name("certificate-reload").factory());
     private byte[] loaded = new byte[0];
 
-    public CertificateReloader(TlsConfigurationRegistry registry, Event<CertificateUpdatedEvent> updated, TlsConfig config, Config all, Vertx vertx) {
+    public CertificateReloader(TlsConfigurationRegistry registry, ServingKeyManager serving, TlsConfig config, Config all, Vertx vertx) {
         this.vertx = vertx;
         this.registry = registry;
-        this.updated = updated;
+        this.serving = serving;
         this.config = config;
         // The registry keeps the PEM contents, not their paths, so the paths come from the key pair that
         // application.properties declares (quarkus.tls.key-store.pem.0.*).
@@ -84,13 +82,14 @@ public class CertificateReloader {
                 LOG.warnf("serving certificate files changed but could not be loaded; keeping the current certificate");
                 return false;
             }
-            var mismatch = KeyPairCheck.mismatch(tls.getKeyStore(), keyManager(tls));
+            var keys = keyManager(tls);
+            var mismatch = KeyPairCheck.mismatch(tls.getKeyStore(), keys);
             if (mismatch.isPresent()) {
                 LOG.warnf("serving certificate files changed but are not a pair yet (%s); checking again in %s", mismatch.get(), config.reloadPeriod());
                 return false;
             }
             loaded = now;
-            updated.fire(new CertificateUpdatedEvent(tls.getName() == null ? DEFAULT_NAME : tls.getName(), tls));
+            serving.use(keys);
             LOG.infof("serving certificate reloaded from %s", files);
             return true;
         } catch (RuntimeException e) {
@@ -101,9 +100,7 @@ public class CertificateReloader {
 
     private X509KeyManager keyManager(TlsConfiguration tls) {
         try {
-            var managers = tls.getKeyStoreOptions().getKeyManagerFactory(vertx).getKeyManagers();
-            return Arrays.stream(managers).filter(X509KeyManager.class::isInstance).map(X509KeyManager.class::cast)
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no X.509 key manager"));
+            return ServingKeyManager.x509(tls.getKeyStoreOptions().getKeyManagerFactory(vertx));
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the reloaded key pair: " + e.getMessage(), e);
         }

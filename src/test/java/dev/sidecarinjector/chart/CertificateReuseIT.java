@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,20 +16,11 @@ import org.junit.jupiter.api.Test;
  * finds the Secret of the earlier install. Helm renders against the fabric8 mock API server, which holds
  * that Secret, with {@code helm template --dry-run=server} (the way lookup reaches a cluster).
  */
+@EnableKubernetesMockClient(https = false)
 class CertificateReuseIT {
 
-    private KubernetesMockServer server;
-
-    @BeforeEach
-    void start() {
-        server = new KubernetesMockServer(false);
-        server.init();
-    }
-
-    @AfterEach
-    void stop() {
-        server.destroy();
-    }
+    /** Started before each test and stopped after it, plain HTTP, by the extension. */
+    KubernetesMockServer server;
 
     /** Legacy discovery for the kinds the chart renders: Helm maps each document to a resource before it prints. */
     private void discovery() {

@@ -10,38 +10,28 @@ import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The helm test command against the fabric8 mock API server: it must send a dry-run create (never a real one),
  * pass only when the returned Pod carries the proxy, and say why when it does not.
  */
+@EnableKubernetesMockClient(https = false)
 class SelfTestCommandTest {
 
     private static final String DRY_RUN_CREATE = "/api/v1/namespaces/demo/pods?dryRun=All";
 
-    private KubernetesMockServer server;
+    /** Started before each test and stopped after it, plain HTTP, by the extension. */
+    KubernetesMockServer server;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void start() {
-        server = new KubernetesMockServer(false);
-        server.init();
-    }
-
-    @AfterEach
-    void stop() {
-        server.destroy();
-    }
 
     @Test
     void passesWhenTheApiServerReturnsTheInjectedPod() throws Exception {
@@ -99,7 +89,7 @@ class SelfTestCommandTest {
     @Test
     void rejectsBadFlags() {
         assertEquals(2, run("--timeout-seconds", "soon"));
-        assertTrue(err().contains("--timeout-seconds \"soon\" is not a number"), err());
+        assertTrue(err().contains("--timeout-seconds \"soon\" is not a whole number"), err());
         assertEquals(2, run("--frobnicate"));
         assertEquals(0, server.getRequestCount());
     }

@@ -36,6 +36,8 @@ class AbusiveClientsIT {
     private static final int FLOOD_CONNECTIONS = 500;
     private static final int GARBAGE_CONNECTIONS = 200;
     private static final int SILENT_CONNECTIONS = 20;
+    /** Admissions sent while the slow clients drip. */
+    private static final int ADMISSIONS = 20;
     /** quarkus.tls.handshake-timeout, 10 s by default, plus room for a loaded machine. */
     private static final Duration HANDSHAKE_TIMEOUT_BOUND = Duration.ofSeconds(20);
 
@@ -45,6 +47,7 @@ class AbusiveClientsIT {
     @Test
     void slowlorisHeadersDoNotStarveOthers() throws Exception {
         var slow = new ArrayList<SSLSocket>();
+        var slowest = 0L;
         var stop = new AtomicBoolean();
         var dripped = new AtomicInteger();
         try (var dripper = Executors.newSingleThreadExecutor()) {
@@ -74,8 +77,8 @@ class AbusiveClientsIT {
                 }
             });
             sleep(300);
-            for (var i = 0; i < 20; i++) {
-                clients.admitOnePod();
+            for (var i = 0; i < ADMISSIONS; i++) {
+                slowest = Math.max(slowest, clients.admitOnePod());
             }
             stop.set(true);
             drip.get(10, TimeUnit.SECONDS);
@@ -84,6 +87,11 @@ class AbusiveClientsIT {
         }
         assertTrue(dripped.get() >= slow.size(), "the slow clients sent only " + dripped.get() + " bytes");
         assertServerRecovered();
+        ReliabilityLog.record("AbusiveClientsIT.slowlorisHeadersDoNotStarveOthers",
+                SLOW_CLIENTS + " TLS clients dripping header bytes every 100 ms for up to 8 s",
+                "every admission meanwhile answered within kube-apiserver's 10 s timeout; ready afterwards",
+                "slow clients", SLOW_CLIENTS, "header bytes dripped", dripped.get(), "admissions meanwhile", ADMISSIONS,
+                "slowest admission ms", slowest);
     }
 
     @Test
@@ -106,10 +114,12 @@ class AbusiveClientsIT {
                 task.get(60, TimeUnit.SECONDS);
             }
         }
+        var during = RawClients.openFileDescriptors();
+        var slowest = 0L;
         try {
             assertEquals(0, failures.get(), failures.get() + " of " + FLOOD_CONNECTIONS + " TLS connections failed");
             for (var i = 0; i < 10; i++) {
-                clients.admitOnePod();
+                slowest = Math.max(slowest, clients.admitOnePod());
             }
         } finally {
             RawClients.closeAll(List.copyOf(open));
@@ -123,6 +133,11 @@ class AbusiveClientsIT {
         }
         assertTrue(after <= before + 20, "file descriptors: " + before + " before the flood, " + after + " after it was closed");
         assertServerRecovered();
+        ReliabilityLog.record("AbusiveClientsIT.connectionFloodDoesNotStarveOthersAndIsReleased",
+                FLOOD_CONNECTIONS + " TLS connections opened (16 at a time) and held",
+                "every connection accepted; admissions meanwhile answered within 10 s; once closed, the file descriptors come back (at most 20 over)",
+                "connections", FLOOD_CONNECTIONS, "failed", failures.get(), "admissions meanwhile", 10, "slowest admission ms", slowest,
+                "fds before", before, "fds while held (both ends)", during, "fds after", after);
     }
 
     @Test
@@ -139,6 +154,7 @@ class AbusiveClientsIT {
                 silent.add(socket);
             }
             var refused = 0;
+            var longestWait = 0L;
             for (var i = 0; i < GARBAGE_CONNECTIONS; i++) {
                 try (var socket = clients.tcp()) {
                     byte[] garbage;
@@ -155,9 +171,11 @@ class AbusiveClientsIT {
                     }
                     // Mostly at once; random bytes that happen to look like the start of a long TLS record wait
                     // for the rest until the handshake timeout.
+                    var waiting = System.nanoTime();
                     if (RawClients.closedByServer(socket, HANDSHAKE_TIMEOUT_BOUND)) {
                         refused++;
                     }
+                    longestWait = Math.max(longestWait, RawClients.millisSince(waiting));
                 }
                 if (i % 50 == 0) {
                     clients.admitOnePod();
@@ -172,10 +190,16 @@ class AbusiveClientsIT {
                 }
             }
             assertEquals(SILENT_CONNECTIONS, dropped, "connections without a TLS handshake closed by the handshake timeout");
+            assertServerRecovered();
+            ReliabilityLog.record("AbusiveClientsIT.tlsHandshakeGarbageIsRefusedAndSilentConnectionsAreDropped",
+                    GARBAGE_CONNECTIONS + " connections of random bytes (1 to 16 KB) or plain HTTP; " + SILENT_CONNECTIONS
+                            + " that send nothing or half a TLS record",
+                    "every garbage connection closed by the server; the silent ones dropped by the 10 s handshake timeout; admissions answered throughout",
+                    "garbage connections", GARBAGE_CONNECTIONS, "closed by the server", refused, "longest wait for the close ms", longestWait,
+                    "silent connections", SILENT_CONNECTIONS, "dropped", dropped);
         } finally {
             RawClients.closeAll(silent);
         }
-        assertServerRecovered();
     }
 
     @Test
@@ -184,6 +208,9 @@ class AbusiveClientsIT {
         var idle = ConfigProvider.getConfig().getValue("quarkus.http.idle-timeout", Duration.class);
         assertTrue(idle.compareTo(Duration.ofSeconds(90)) > 0 && idle.compareTo(Duration.ofMinutes(5)) <= 0,
                 "quarkus.http.idle-timeout is " + idle + ": keep it above kube-apiserver's 90 s and at most 5 min");
+        ReliabilityLog.record("AbusiveClientsIT.idleTimeoutDropsSlowClientsButOutlivesTheApiServersIdleConnections",
+                "the shipped quarkus.http.idle-timeout", "above kube-apiserver's 90 s idle-connection timeout, at most 5 minutes",
+                "idle timeout s", idle.toSeconds());
     }
 
     private void assertServerRecovered() throws Exception {

@@ -26,9 +26,11 @@ class BadInputIT {
         var corpus = BadInputCorpus.all();
         assertTrue(corpus.size() >= 200, "corpus has only " + corpus.size() + " cases");
         var problems = new ArrayList<String>();
+        var statuses = new java.util.TreeMap<Integer, Integer>();
         for (var input : corpus) {
             var reply = webhook.post("/inject", input.body(), input.body().length > 1_000_000);
             var body = reply.body();
+            statuses.merge(reply.status(), 1, Integer::sum);
             if (reply.status() >= 400 && reply.status() < 500) {
                 if (reply.status() == 400 && body.path("error").asText().isBlank()) {
                     problems.add(input.name() + ": 400 without an error message");
@@ -46,6 +48,10 @@ class BadInputIT {
         }
         assertEquals("", String.join("\n", problems), problems.size() + " of " + corpus.size() + " cases misbehaved");
         assertEquals(200, webhook.get("/q/health/ready").status());
+        ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
+                corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, deeply nested, invalid UTF-8",
+                "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a 5xx; ready afterwards",
+                "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
     @Test

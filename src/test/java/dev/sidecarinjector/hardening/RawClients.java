@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -58,9 +59,11 @@ final class RawClients {
     /**
      * Sends one admission review on a fresh connection, as kube-apiserver would, and checks the answer is a
      * 200 that echoes the uid within {@link #API_SERVER_TIMEOUT}. A fresh client each time, so the request
-     * cannot ride on a connection that an earlier phase of the test left in a strange state.
+     * cannot ride on a connection that an earlier phase of the test left in a strange state. Returns the
+     * milliseconds it took, connection included.
      */
-    void admitOnePod() throws IOException, InterruptedException {
+    long admitOnePod() throws IOException, InterruptedException {
+        var started = System.nanoTime();
         try (var client = HttpClient.newBuilder().sslContext(tls).connectTimeout(API_SERVER_TIMEOUT).build()) {
             var review = Reviews.podCreate("demo");
             var request = HttpRequest.newBuilder(base.resolve("/inject"))
@@ -73,26 +76,45 @@ final class RawClients {
             var uid = review.at("/request/uid").asText();
             assertEquals(true, response.body().contains("\"uid\":\"" + uid + "\""), "the reply does not echo uid " + uid);
         }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** Milliseconds since {@code startedNanos} (a System.nanoTime reading). */
+    static long millisSince(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
     /** Whether the server closed (or reset) the connection within {@code within}; reads and discards what it sends. */
     static boolean closedByServer(Socket socket, Duration within) throws IOException {
+        return awaitClose(socket, within).closed();
+    }
+
+    /** What a connection ended with: whether the server closed it in time, and the text it sent before. */
+    record Ending(boolean closed, String received) {
+    }
+
+    /** Reads what the server sends until it closes (or resets) the connection, or {@code within} passes. */
+    static Ending awaitClose(Socket socket, Duration within) throws IOException {
         var deadline = System.nanoTime() + within.toNanos();
         InputStream in = socket.getInputStream();
+        var received = new java.io.ByteArrayOutputStream();
         var buffer = new byte[4096];
         while (System.nanoTime() < deadline) {
             socket.setSoTimeout((int) Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
             try {
-                if (in.read(buffer) < 0) {
-                    return true;
+                var read = in.read(buffer);
+                if (read < 0) {
+                    return new Ending(true, received.toString(StandardCharsets.ISO_8859_1));
                 }
+                received.write(buffer, 0, read);
             } catch (SocketTimeoutException e) {
                 // still open; keep waiting until the deadline
             } catch (IOException e) {
-                return true; // reset, or a TLS alert and close: either way the server let go
+                // reset, or a TLS alert and close: either way the server let go
+                return new Ending(true, received.toString(StandardCharsets.ISO_8859_1));
             }
         }
-        return false;
+        return new Ending(false, received.toString(StandardCharsets.ISO_8859_1));
     }
 
     static byte[] ascii(String text) {

@@ -7,12 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.sidecarinjector.proxy.run.Ipv4ServerChannelFactory;
 
 /**
  * Health ({@code :15021/healthz/ready}) and Prometheus ({@code :15090/stats/prometheus}) on the proxy's
@@ -27,20 +26,34 @@ public final class AdminServer {
     }
 
     public Channel bindHealth(int port, Readiness readiness) throws InterruptedException {
-        return bind(port, Map.of("/healthz/ready", () -> readiness.isReady()
-                ? Page.text(200, "OK", "ready\n")
-                : Page.text(503, "Service Unavailable", readiness.describe() + "\n")));
+        return bind(port, Map.of("/healthz/ready", new HealthPage(readiness)));
     }
 
     public Channel bindMetrics(int port, Metrics metrics) throws InterruptedException {
-        return bind(port, Map.of("/stats/prometheus",
-                () -> new Page(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText())));
+        return bind(port, Map.of("/stats/prometheus", new MetricsPage(metrics)));
+    }
+
+    // Named classes rather than lambdas: each lambda costs a generated class for the life of the proxy.
+    private record HealthPage(Readiness readiness) implements Supplier<Page> {
+        @Override
+        public Page get() {
+            return readiness.isReady()
+                    ? Page.text(200, "OK", "ready\n")
+                    : Page.text(503, "Service Unavailable", readiness.describe() + "\n");
+        }
+    }
+
+    private record MetricsPage(Metrics metrics) implements Supplier<Page> {
+        @Override
+        public Page get() {
+            return new Page(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());
+        }
     }
 
     private Channel bind(int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
         return new ServerBootstrap()
                 .group(loops)
-                .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
+                .channelFactory(Ipv4ServerChannelFactory.INSTANCE)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
-import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
 
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
-        // IPv4 sockets: SO_ORIGINAL_DST is asked at SOL_IP, and the rules are iptables (not ip6tables).
-        var listener = new EpollServerSocketChannel(SocketProtocolFamily.INET);
+        var listener = Ipv4ServerChannelFactory.INSTANCE.newChannel();
         listener.config().setOption(ChannelOption.SO_BACKLOG, 1024);
         // A restarted proxy must rebind while old connections sit in TIME_WAIT.
         listener.config().setOption(ChannelOption.SO_REUSEADDR, true);

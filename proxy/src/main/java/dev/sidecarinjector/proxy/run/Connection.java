@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.run;
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -73,24 +74,42 @@ final class Connection {
             close();
             return;
         }
-        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(new PassFin(duplex, side == upstream));
+    }
+
+    /** The data before a FIN has been written to {@code peer}: pass the FIN on (a named class, not a lambda). */
+    private final class PassFin implements ChannelFutureListener, Runnable {
+        private final DuplexChannel peer;
+        private final boolean fromServer;
+
+        PassFin(DuplexChannel peer, boolean fromServer) {
+            this.peer = peer;
+            this.fromServer = fromServer;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture written) {
             if (!written.isSuccess()) {
                 close();
-            } else if (side == upstream) {
+            } else if (fromServer) {
                 // The server closed after its last bytes. A client that closes once it has a complete
                 // answer (HTTP with Connection: close) does so within microseconds; giving it that
                 // moment to close first leaves the TIME_WAIT with the client, whose kernel then avoids
                 // the port. Passed on at once, the FIN made the proxy's accepted socket hold it, and
                 // the client's next connection from that port met it (see docs/proxy.md).
-                peer.eventLoop().schedule(() -> {
-                    if (peer.isActive() && !duplex.isOutputShutdown()) {
-                        duplex.shutdownOutput();
-                    }
-                }, FIN_GRACE_MICROS, TimeUnit.MICROSECONDS);
+                peer.eventLoop().schedule(this, FIN_GRACE_MICROS, TimeUnit.MICROSECONDS);
             } else {
-                duplex.shutdownOutput();
+                peer.shutdownOutput();
             }
-        });
+        }
+
+        /** The grace is over and the client has not closed: pass the server's FIN on. */
+        @Override
+        public void run() {
+            if (peer.isActive() && !peer.isOutputShutdown()) {
+                peer.shutdownOutput();
+            }
+        }
     }
 
     /**

@@ -19,7 +19,7 @@ import java.time.Duration;
  * First handler of an accepted connection: finds where it was going, refuses loops, connects
  * upstream, then hands over to a {@link Relay}. Nothing is read from the client until upstream is up.
  */
-final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+final class DownstreamHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
     private final Direction direction;
     private final DestinationResolver resolver;
     private final LoopGuard loopGuard;
@@ -27,6 +27,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private final DirectionMetrics metrics;
     private final Duration idleTimeout;
     private Connection connection;
+    private ChannelHandlerContext ctx;
+    private InetSocketAddress destination;
+    private long connectStarted;
     /** What epoll delivered before upstream was up (see {@link #channelRead}). */
     private final List<Object> early = new ArrayList<>();
     private boolean earlyFin;
@@ -43,8 +46,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         Channel downstream = ctx.channel();
-        InetSocketAddress destination;
         try {
             destination = resolver.resolve(downstream);
         } catch (IOException e) {
@@ -58,24 +61,27 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
         // The SYN goes out first; the bookkeeping below overlaps with the handshake.
         connection = new Connection(downstream, metrics);
-        long started = System.nanoTime();
+        connectStarted = System.nanoTime();
         ChannelFuture connecting = connector.connect(connection, destination);
         connection.attach(connecting.channel());
         metrics.opened();
-        downstream.closeFuture().addListener(closed -> metrics.closed());
-        connecting.addListener((ChannelFutureListener) connected -> {
-            if (connected.isSuccess()) {
-                metrics.connected(System.nanoTime() - started);
-                handOver(ctx, connected.channel());
-            } else {
-                metrics.connectFailed();
-                EventLog.info("%s connection from %s to %s failed: %s".formatted(
-                        direction.label(), downstream.remoteAddress(), destination, connected.cause()));
-                early.forEach(ReferenceCountUtil::release);
-                early.clear();
-                connection.reset();
-            }
-        });
+        downstream.closeFuture().addListener(new CountClosed(metrics));
+        connecting.addListener(this);
+    }
+
+    /** The upstream connect finished. */
+    @Override
+    public void operationComplete(ChannelFuture connected) {
+        if (connected.isSuccess()) {
+            metrics.connected(System.nanoTime() - connectStarted);
+            handOver(ctx, connected.channel());
+        } else {
+            metrics.connectFailed();
+            EventLog.info(direction.label() + " connection from " + ctx.channel().remoteAddress() + " to " + destination
+                    + " failed: " + connected.cause());
+            releaseEarly();
+            connection.reset();
+        }
     }
 
     /** The relay takes over; what arrived early is replayed through it, in order, FIN last. */
@@ -84,16 +90,19 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "relay", new Relay(connection));
         IdleTimeout.watch(connection, idleTimeout);
         if (!early.isEmpty()) {
-            early.forEach(downstream.pipeline()::fireChannelRead);
+            for (Object msg : early) {
+                downstream.pipeline().fireChannelRead(msg);
+            }
             early.clear();
+            // The relay asks for the next read once these are written.
             downstream.pipeline().fireChannelReadComplete();
+        } else if (!earlyFin) {
+            Relay.readNext(downstream);
         }
         if (earlyFin) {
             downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        } else if (upstream.isWritable()) {
-            Relay.resumeReading(downstream);
         }
-        Relay.resumeReading(upstream);
+        Relay.readNext(upstream);
     }
 
     /**
@@ -117,8 +126,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        releaseEarly();
         // The client gave up while upstream was still connecting.
         if (connection != null) {
             connection.close();
@@ -132,7 +140,22 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(Channel downstream, String reason) {
         metrics.refused();
-        EventLog.info("refused %s connection from %s: %s".formatted(direction.label(), downstream.remoteAddress(), reason));
+        EventLog.info("refused " + direction.label() + " connection from " + downstream.remoteAddress() + ": " + reason);
         downstream.close();
+    }
+
+    private void releaseEarly() {
+        for (Object msg : early) {
+            ReferenceCountUtil.release(msg);
+        }
+        early.clear();
+    }
+
+    /** Counts the connection as closed (a named class: a lambda would cost a generated class). */
+    private record CountClosed(DirectionMetrics metrics) implements ChannelFutureListener {
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            metrics.closed();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * but turns every write into a promise with a listener to watch the write side, which the relay does
  * not need: every byte it writes was read just before.
  */
-final class IdleTimeout implements Runnable {
+final class IdleTimeout implements Runnable, ChannelFutureListener {
     private final Connection connection;
     private final long timeoutNanos;
     private ScheduledFuture<?> pending;
@@ -26,7 +28,13 @@ final class IdleTimeout implements Runnable {
         var idle = new IdleTimeout(connection, timeout.toNanos());
         connection.touch();
         idle.arm(idle.timeoutNanos);
-        connection.downstream().closeFuture().addListener(closed -> idle.pending.cancel(false));
+        connection.downstream().closeFuture().addListener(idle);
+    }
+
+    /** The connection closed: no more timer. */
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+        pending.cancel(false);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,8 +18,11 @@ public record LoopGuard(Set<Integer> proxyPorts, Set<InetAddress> localAddresses
     public static LoopGuard forThisHost(Set<Integer> proxyPorts) {
         var addresses = new HashSet<InetAddress>();
         try {
-            NetworkInterface.networkInterfaces()
-                    .forEach(nic -> nic.getInetAddresses().asIterator().forEachRemaining(addresses::add));
+            for (Enumeration<NetworkInterface> nics = NetworkInterface.getNetworkInterfaces(); nics.hasMoreElements(); ) {
+                for (Enumeration<InetAddress> own = nics.nextElement().getInetAddresses(); own.hasMoreElements(); ) {
+                    addresses.add(own.nextElement());
+                }
+            }
         } catch (SocketException e) {
             // Loopback and the accepted socket's own address are still checked.
         }

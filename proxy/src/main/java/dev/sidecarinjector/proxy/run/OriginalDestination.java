@@ -1,18 +1,9 @@
 package dev.sidecarinjector.proxy.run;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.unix.RawUnixChannelOption;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -21,61 +12,51 @@ import java.nio.ByteOrder;
 
 /**
  * The destination a client dialled before iptables REDIRECT sent it to the proxy:
- * {@code getsockopt(fd, SOL_IP, SO_ORIGINAL_DST)} called through the FFM API, as neither the JDK nor
- * Netty expose it. The call is one non-blocking syscall, safe on an event loop.
+ * {@code getsockopt(fd, SOL_IP, SO_ORIGINAL_DST)} on the accepted epoll channel, through Netty's raw
+ * socket option (its JNI code makes the call). The FFM API did the same, and kept its linker, layouts
+ * and generated method handles loaded for the life of the proxy. The call is one non-blocking
+ * syscall, safe on an event loop.
  */
-public final class OriginalDestination {
+public final class OriginalDestination implements DestinationResolver {
+    static final OriginalDestination RESOLVER = new OriginalDestination();
     private static final int SOL_IP = 0;
     private static final int SO_ORIGINAL_DST = 80;
     private static final int AF_INET = 2;
     private static final int SOCKADDR_IN_SIZE = 16;
-    private static final int ENOENT = 2;
-
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle GETSOCKOPT;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        GETSOCKOPT = linker.downcallHandle(
-                linker.defaultLookup().find("getsockopt").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
-                Linker.Option.captureCallState("errno"));
-    }
+    /** strerror(ENOENT): the kernel has no NAT entry for the socket. */
+    private static final String ENOENT_TEXT = "No such file or directory";
+    private static final RawUnixChannelOption OPTION =
+            new RawUnixChannelOption("SO_ORIGINAL_DST", SOL_IP, SO_ORIGINAL_DST, SOCKADDR_IN_SIZE);
 
     private OriginalDestination() {
     }
 
-    /**
-     * The native memory one call needs, allocated once per thread (event loops live as long as the
-     * proxy): a confined arena per call cost more than the system call itself.
-     */
-    private record Scratch(MemorySegment state, MemorySegment sockaddr, MemorySegment length) {
-        static Scratch allocate() {
-            Arena arena = Arena.ofAuto();
-            return new Scratch(arena.allocate(CALL_STATE), arena.allocate(SOCKADDR_IN_SIZE), arena.allocate(JAVA_INT));
-        }
+    @Override
+    public InetSocketAddress resolve(Channel accepted) throws IOException {
+        return of(accepted);
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::allocate);
-
-    /** @throws IOException when the socket was not redirected (no NAT entry) or the call failed */
-    public static InetSocketAddress of(int fd) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        scratch.length().set(JAVA_INT, 0, SOCKADDR_IN_SIZE);
-        int rc;
+    /**
+     * @param accepted an epoll socket channel (others do not know raw options)
+     * @throws IOException when the socket was not redirected (no NAT entry) or the call failed
+     */
+    public static InetSocketAddress of(Channel accepted) throws IOException {
+        ByteBuffer sockaddr;
         try {
-            rc = (int) GETSOCKOPT.invokeExact(scratch.state(), fd, SOL_IP, SO_ORIGINAL_DST, scratch.sockaddr(), scratch.length());
-        } catch (Throwable t) {
-            throw new IOException("getsockopt(SO_ORIGINAL_DST) could not be called", t);
-        }
-        if (rc != 0) {
-            int errno = (int) ERRNO.get(scratch.state(), 0L);
-            throw new IOException(errno == ENOENT
+            sockaddr = accepted.config().getOption(OPTION);
+        } catch (ChannelException e) {
+            // Netty's JNI code reports the failure as "getsockopt() failed: " + strerror(errno), no number.
+            String reason = String.valueOf(e.getMessage());
+            throw new IOException(reason.endsWith(ENOENT_TEXT)
                     ? "no original destination (connection was not redirected)"
-                    : "getsockopt(SO_ORIGINAL_DST) failed with errno " + errno);
+                    : "SO_ORIGINAL_DST: " + reason, e);
         }
-        return parse(scratch.sockaddr().toArray(JAVA_BYTE));
+        if (sockaddr == null) {
+            throw new IOException("getsockopt(SO_ORIGINAL_DST) is not supported by " + accepted.getClass().getName());
+        }
+        byte[] bytes = new byte[sockaddr.remaining()];
+        sockaddr.get(bytes);
+        return parse(bytes);
     }
 
     /** Reads a {@code struct sockaddr_in}: family in host order, then port and address in network order. */

@@ -2,71 +2,86 @@ package dev.sidecarinjector.proxy.run;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * Pipes what its channel reads to the peer channel. Backpressure follows the peer's writability: when
- * more than the peer's high-water mark (64 KB) waits to be written, this side stops reading until the
- * peer drained below the low-water mark, so a slow reader slows the writer down instead of filling the
- * proxy's memory. Unlike HexDumpProxy's "read the next chunk once the last write completed", reading
- * stays on while the peer keeps up: asking for each read costs two epoll_ctl calls per chunk, which
- * was a third of the proxy's system calls on small requests (see docs/proxy.md, "Relay cost").
+ * Pipes what its channel reads to the peer channel, HexDumpProxy's way: AUTO_READ is off, and the next
+ * chunk is read only once the previous one has been written, so a slow reader slows the writer down
+ * instead of filling the proxy's memory. When the peer's socket takes the chunk at once (the common
+ * case), the write completes inside the flush and the next read is asked for while Netty's epoll read
+ * loop is still running: the read stays pending and EPOLLIN is never switched off and on again, which
+ * cost two epoll_ctl calls per chunk when the read was asked for later (see docs/proxy.md, "Relay cost").
+ * Only a write that waits for the peer's socket drops EPOLLIN until it completes.
  */
-final class Relay extends ChannelInboundHandlerAdapter {
+final class Relay extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
     private final Connection connection;
+    private Channel self;
+    /** The last write of the current batch; its completion asks for the next read. */
+    private ChannelFuture lastWrite;
 
     Relay(Connection connection) {
         this.connection = connection;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        self = ctx.channel();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel self = ctx.channel();
         if (msg instanceof ByteBuf buf) {
             connection.countRead(self, buf.readableBytes());
         }
-        Channel peer = connection.peerOf(self);
-        // A failed write fires exceptionCaught on the peer, whose relay closes the connection.
-        peer.write(msg, peer.voidPromise());
-        if (!peer.isWritable()) {
-            // Stops the read loop at once (it checks auto-read), not only after this batch.
-            self.config().setAutoRead(false);
-            peer.flush();
-        }
+        lastWrite = connection.peerOf(self).write(msg);
     }
 
-    /** One flush per batch of reads: a single writev for what one epoll wake-up delivered. */
+    /** One flush per batch of reads (one chunk per read request with AUTO_READ off, more in a replay). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         connection.touch();
-        connection.peerOf(ctx.channel()).flush();
+        ChannelFuture written = lastWrite;
+        if (written == null) {
+            return; // nothing read (EOF only): no write to wait for, and no read to ask for
+        }
+        lastWrite = null;
+        connection.peerOf(self).flush();
+        if (written.isDone()) {
+            operationComplete(written);
+        } else {
+            written.addListener(this);
+        }
     }
 
-    /** This side drained below its low-water mark: the peer may read again. */
+    /** The batch has been written (or failed): read the next chunk, or pass the failure on. */
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            resumeReading(connection.peerOf(ctx.channel()));
+    public void operationComplete(ChannelFuture written) {
+        if (written.isSuccess()) {
+            readNext(self);
+        } else {
+            connection.abort(written.channel());
         }
     }
 
     /**
-     * Turns reading on unless this side already sent FIN: Netty's epoll fails a read on a shut-down
-     * input, and there is nothing left to read anyway.
+     * Asks for the next chunk unless this side already sent FIN: Netty's epoll fails a read on a
+     * shut-down input, and there is nothing left to read anyway.
      */
-    static void resumeReading(Channel channel) {
+    static void readNext(Channel channel) {
         if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
-            channel.config().setAutoRead(true);
+            channel.read();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
-            connection.inputClosed(ctx.channel());
+            connection.inputClosed(self);
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -80,6 +95,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are how TCP connections end: passed on as a reset, nothing to log.
-        connection.abort(ctx.channel());
+        connection.abort(self);
     }
 }

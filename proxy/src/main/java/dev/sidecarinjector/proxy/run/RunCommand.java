@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code sidecar-proxy run}: starts the sidecar and drains it on SIGTERM (exit 0), as the kubelet expects. */
 public final class RunCommand {
@@ -15,11 +16,12 @@ public final class RunCommand {
     public static int run(List<String> args) throws UsageException {
         var flags = Flags.parse(args, ProxySettings.FLAGS, Set.of("--dry-run"));
         ProxySettings settings = ProxySettings.from(flags);
-        if (flags.find("--dry-run").filter("true"::equals).isPresent()) {
+        if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);
             return 0;
         }
+        NettyLog.install();
         SidecarProxy proxy;
         try {
             proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
@@ -36,9 +38,9 @@ public final class RunCommand {
         }
         var stopped = new CountDownLatch(1);
         // A signal handler rather than a shutdown hook: a hook cannot choose exit code 0.
-        Runnable drainOnce = new DrainOnce(proxy, stopped);
-        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("drain").start(drainOnce));
-        Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().name("drain").start(drainOnce));
+        var drainOnce = new DrainOnce(proxy, stopped);
+        Signal.handle(new Signal("TERM"), drainOnce);
+        Signal.handle(new Signal("INT"), drainOnce);
         while (true) {
             try {
                 stopped.await();
@@ -50,7 +52,13 @@ public final class RunCommand {
     }
 
     /** Drains and stops the proxy once, however many signals arrive. */
-    private record DrainOnce(SidecarProxy proxy, CountDownLatch stopped) implements Runnable {
+    private record DrainOnce(SidecarProxy proxy, CountDownLatch stopped) implements Runnable, SignalHandler {
+        /** On the signal thread, which must not block: the drain runs on a thread of its own. */
+        @Override
+        public void handle(Signal signal) {
+            Thread.ofPlatform().name("drain").start(this);
+        }
+
         @Override
         public void run() {
             synchronized (this) {

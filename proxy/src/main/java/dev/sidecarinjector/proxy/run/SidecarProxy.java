@@ -5,6 +5,8 @@ import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -61,10 +63,14 @@ public final class SidecarProxy implements AutoCloseable {
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), null));
         readiness.inboundBound(true);
         readiness.outboundBound(true);
-        inbound.forEach(channel -> channel.closeFuture().addListener(closed -> readiness.inboundBound(false)));
-        outbound.forEach(channel -> channel.closeFuture().addListener(closed -> readiness.outboundBound(false)));
-        EventLog.info("proxy ready: inbound :%d, outbound :%d, health :%d, metrics :%d, %d io threads".formatted(
-                inboundPort(), outboundPort(), port(health), port(prometheus), loopCount));
+        for (Channel channel : inbound) {
+            channel.closeFuture().addListener(new ListenerClosed(readiness, true));
+        }
+        for (Channel channel : outbound) {
+            channel.closeFuture().addListener(new ListenerClosed(readiness, false));
+        }
+        EventLog.info("proxy ready: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
+                + port(health) + ", metrics :" + port(prometheus) + ", " + loopCount + " io threads");
         return this;
     }
 
@@ -75,17 +81,21 @@ public final class SidecarProxy implements AutoCloseable {
     public void drain() throws InterruptedException {
         readiness.startDraining();
         var closing = new ArrayList<io.netty.channel.ChannelFuture>();
-        inbound.forEach(listener -> closing.add(listener.close()));
-        outbound.forEach(listener -> closing.add(listener.close()));
+        for (Channel listener : inbound) {
+            closing.add(listener.close());
+        }
+        for (Channel listener : outbound) {
+            closing.add(listener.close());
+        }
         for (var closed : closing) {
             closed.sync();
         }
         long deadline = System.nanoTime() + settings.drain().toNanos();
-        EventLog.info("draining %d connections for up to %ds".formatted(metrics.activeConnections(), settings.drain().toSeconds()));
+        EventLog.info("draining " + metrics.activeConnections() + " connections for up to " + settings.drain().toSeconds() + "s");
         while (metrics.activeConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        EventLog.info("drained, %d connections left open".formatted(metrics.activeConnections()));
+        EventLog.info("drained, " + metrics.activeConnections() + " connections left open");
     }
 
     @Override
@@ -131,6 +141,18 @@ public final class SidecarProxy implements AutoCloseable {
             channels.add(bound);
         }
         return List.copyOf(channels);
+    }
+
+    /** A capture listener closed (draining, or it failed): the proxy is no longer ready. */
+    private record ListenerClosed(Readiness readiness, boolean inbound) implements ChannelFutureListener {
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            if (inbound) {
+                readiness.inboundBound(false);
+            } else {
+                readiness.outboundBound(false);
+            }
+        }
     }
 
     private static int port(Channel channel) {

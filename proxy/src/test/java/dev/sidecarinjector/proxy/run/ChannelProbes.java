@@ -44,6 +44,14 @@ final class ChannelProbes {
             done.forEach(ChannelPromise::setSuccess);
         }
 
+        void failAll(Throwable cause) {
+            var done = List.copyOf(promises);
+            promises.clear();
+            for (ChannelPromise promise : done) {
+                promise.setFailure(cause);
+            }
+        }
+
         void releaseMessages() {
             messages.forEach(ReferenceCountUtil::release);
         }

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -49,9 +51,21 @@ class OriginalDestinationTest {
     }
 
     @Test
-    void badFileDescriptorIsAnErrorNotACrash() {
-        var error = assertThrows(IOException.class, () -> OriginalDestination.of(-1));
-        assertTrue(error.getMessage().contains("errno 9"), error.getMessage());
+    void unconnectedSocketHasNoOriginalDestination() throws Exception {
+        Epoll.ensureAvailability();
+        var channel = new EpollSocketChannel();
+        try {
+            var error = assertThrows(IOException.class, () -> OriginalDestination.of(channel));
+            assertTrue(error.getMessage().contains("not redirected"), error.getMessage());
+        } finally {
+            channel.unsafe().closeForcibly();
+        }
+    }
+
+    @Test
+    void channelWithoutRawSocketOptionsIsAnErrorNotACrash() {
+        var error = assertThrows(IOException.class, () -> OriginalDestination.of(new EmbeddedChannel()));
+        assertTrue(error.getMessage().contains("not supported"), error.getMessage());
     }
 
     /** Without REDIRECT there is no NAT entry (ENOENT); with conntrack on, the "original" is the address dialled. */
@@ -65,7 +79,7 @@ class OriginalDestinationTest {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
                             try {
-                                answer.complete(OriginalDestination.of(((EpollSocketChannel) ctx.channel()).fd().intValue()));
+                                answer.complete(OriginalDestination.of(ctx.channel()));
                             } catch (IOException e) {
                                 answer.complete(e);
                             }

@@ -29,7 +29,6 @@ class RelayTest {
         var connection = new Connection(downstream, metrics);
         connection.attach(upstream);
         downstream.pipeline().addLast(downstreamReads, new Relay(connection));
-        downstream.config().setAutoRead(true); // as DownstreamHandler leaves it after the hand-over
         upstream.pipeline().addLast(upstreamWrites, new Relay(connection));
     }
 
@@ -41,26 +40,54 @@ class RelayTest {
     }
 
     @Test
-    void relaysWhatItReadsAndFlushesOncePerBatch() {
+    void relaysWhatItReadsAndCountsIt() {
         downstream.writeInbound(bytes("hello"));
 
         assertEquals(1, upstreamWrites.pending(), "the chunk is written upstream");
         assertEquals("hello", ((ByteBuf) upstreamWrites.messages.getFirst()).toString(StandardCharsets.US_ASCII));
         assertEquals(5, metrics.receivedBytes(), "bytes from downstream are counted");
-        assertTrue(downstream.config().isAutoRead(), "the peer keeps up: reading stays on");
+        assertFalse(downstream.config().isAutoRead(), "AUTO_READ stays off: every read is asked for");
+    }
+
+    /** Backpressure: a peer that cannot take a chunk (its socket is full) stops reading on this side. */
+    @Test
+    void readsTheNextChunkOnlyOnceThePreviousOneIsWritten() {
+        int before = downstreamReads.reads;
+        downstream.writeInbound(bytes("hello"));
+        assertEquals(before, downstreamReads.reads, "no read is asked for while the write is pending");
+        downstream.runPendingTasks();
+        assertEquals(before, downstreamReads.reads, "nor later, until the write completes");
+
+        upstreamWrites.completeAll();
+        assertEquals(before + 1, downstreamReads.reads, "the next chunk is asked for once it is written");
+    }
+
+    /** The common case: the peer's socket takes the chunk in the flush, and the next read is asked for at once. */
+    @Test
+    void aChunkWrittenInTheFlushAsksForTheNextReadInTheSameReadLoop() {
+        var client = new DuplexEmbeddedChannel();
+        var server = new DuplexEmbeddedChannel();
+        var connection = new Connection(client, metrics);
+        connection.attach(server);
+        var clientReads = new ReadCounter();
+        client.pipeline().addLast(clientReads, new Relay(connection));
+        server.pipeline().addLast(new Relay(connection));
+
+        client.writeInbound(bytes("ping"));
+        assertEquals(1, clientReads.reads, "asked for within channelReadComplete, before the read loop ends");
+        ByteBuf written = server.readOutbound();
+        assertEquals("ping", written.toString(StandardCharsets.US_ASCII));
+        written.release();
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
     }
 
     @Test
-    void stopsReadingWhileThePeerIsFullAndResumesWhenItDrains() {
-        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // above the high-water mark
+    void aFailedWriteResetsTheOtherSide() {
         downstream.writeInbound(bytes("hello"));
-        assertFalse(downstream.config().isAutoRead(), "no more reads while upstream cannot take them");
-        int readsWhileFull = downstreamReads.reads;
-
-        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, true); // drained below the low-water mark
-        upstream.runPendingTasks(); // the writability event is fired later, on the event loop
-        assertTrue(downstream.config().isAutoRead(), "reading resumes once upstream drained");
-        assertEquals(readsWhileFull + 1, downstreamReads.reads, "and a read is asked for at once");
+        upstreamWrites.failAll(new java.io.IOException("Broken pipe"));
+        assertFalse(upstream.isOpen(), "the side that failed is closed");
+        assertFalse(downstream.isOpen(), "and the other side is reset");
     }
 
     @Test
@@ -81,17 +108,13 @@ class RelayTest {
 
     @Test
     void aSideThatAlreadySentFinIsNotSwitchedBackToReading() {
-        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
         downstream.writeInbound(bytes("tail"));
         downstream.shutdownInput();
         downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        upstreamWrites.completeAll();
         int reads = downstreamReads.reads;
 
-        upstream.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
-        upstream.runPendingTasks();
+        upstreamWrites.completeAll();
         assertEquals(reads, downstreamReads.reads, "epoll fails a read on a shut-down input");
-        assertFalse(downstream.config().isAutoRead());
         assertTrue(upstream.isOutputShutdown());
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.proxy.ReliabilityLog;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,6 +99,10 @@ class SidecarProxyIT {
             Thread.sleep(500);
             assertEquals(stalledAt, written.get(), "the sender is blocked");
             assertTrue(stalledAt < 48L << 20, "only socket buffers hold data: " + (stalledAt >> 20) + " MB written");
+            ReliabilityLog.record("SidecarProxyIT.aReceiverThatDoesNotReadStallsTheSenderInsteadOfFillingTheProxy",
+                    "a client writing 100 MB to an app that accepts and never reads",
+                    "the sender is blocked once the socket buffers are full (under 48 MB); the proxy buffers nothing more",
+                    "written before the sender blocked, MB", stalledAt >> 20);
         } finally {
             stalled.countDown();
         }
@@ -113,9 +118,12 @@ class SidecarProxyIT {
             client.setSoTimeout(3000);
             long started = System.nanoTime();
             assertClosedOrReset(client.getInputStream());
-            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "closed promptly");
+            long closedAfter = System.nanoTime() - started;
+            assertTrue(closedAfter < TimeUnit.SECONDS.toNanos(2), "closed promptly");
+            assertEquals(1, proxy.metrics().of(Direction.OUTBOUND).connectFailures());
+            ReliabilityLog.record("SidecarProxyIT.upstreamThatRefusesClosesTheClientPromptly", "an upstream that refuses the connection",
+                    "the client is closed within 2 s and the failure counted", "closed after ms", TimeUnit.NANOSECONDS.toMillis(closedAfter));
         }
-        assertEquals(1, proxy.metrics().of(Direction.OUTBOUND).connectFailures());
     }
 
     /** The app takes the request and never answers: the idle timeout ends both sides, nothing stays open. */
@@ -134,6 +142,8 @@ class SidecarProxyIT {
         }
         assertEquals("closed by the proxy", stalled.get(5, TimeUnit.SECONDS));
         waitFor(() -> proxy.metrics().of(Direction.OUTBOUND).active() == 0);
+        ReliabilityLog.record("SidecarProxyIT.upstreamThatStallsIsClosedByTheIdleTimeout", "an app that takes the request and never answers",
+                "the 1 s idle timeout closes both sides; no connection stays open", "idle timeout s", 1);
     }
 
     /**
@@ -161,6 +171,9 @@ class SidecarProxyIT {
         }
         waitFor(() -> proxy.metrics().of(Direction.INBOUND).active() == 0);
         assertEquals("still serving", echoOnce(proxy.inboundPort(), "still serving"), "the proxy goes on");
+        ReliabilityLog.record("SidecarProxyIT.upstreamThatResetsMidStreamResetsTheClientAfterTheBytesItSent",
+                "an app that sends part of its answer, then resets the connection",
+                "the client gets those bytes, then a reset (never a clean end); nothing stays open; the proxy goes on", "bytes before the reset", 7);
     }
 
     @Test
@@ -191,6 +204,8 @@ class SidecarProxyIT {
             drained.get(3, TimeUnit.SECONDS);
         }
         assertEquals("done", served.get(1, TimeUnit.SECONDS));
+        ReliabilityLog.record("SidecarProxyIT.drainingFailsReadinessClosesListenersAndLetsOpenConnectionsFinish",
+                "drain with a connection open", "readiness fails (503), the listeners close, the open connection finishes, then the drain ends");
     }
 
     @Test

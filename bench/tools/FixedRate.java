@@ -5,26 +5,59 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Open-loop HTTP/1.1 load at a fixed rate, with latency measured from each request's intended start
  * (as wrk2 does), so a stall is charged to every request that should have been sent during it
  * (no coordinated omission). Keep-alive connections; a request waits for a free one, and that wait
- * is part of its latency. Every latency is kept and sorted, so percentiles are exact.
+ * is part of its latency. Every latency is kept and sorted, so percentiles are exact. A response that
+ * is not 2xx counts as an error, as does a failed connection.
  *
- *   java FixedRate.java HOST PORT RATE SECONDS [CONNECTIONS=16] [WARMUP_SECONDS=1]
+ *   java FixedRate.java [--tls CA_PEM] [--post BODY_FILE] [--path PATH] HOST PORT RATE SECONDS [CONNECTIONS=16] [WARMUP_SECONDS=1]
  *
+ * Plain HTTP GET of / by default; {@code --tls} speaks HTTPS trusting only that CA (with hostname
+ * verification against HOST), {@code --post} sends the file as an {@code application/json} POST body.
  * Prints one line: {@code requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}
  */
 public final class FixedRate {
     private static final long STOP = Long.MIN_VALUE;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] argv) throws Exception {
+        String caFile = null;
+        String bodyFile = null;
+        String path = "/";
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--tls" -> caFile = argv[++i];
+                case "--post" -> bodyFile = argv[++i];
+                case "--path" -> path = argv[++i];
+                default -> positional.add(argv[i]);
+            }
+        }
+        String[] args = positional.toArray(String[]::new);
+        if (args.length < 4) {
+            System.err.println("usage: FixedRate [--tls CA_PEM] [--post BODY_FILE] [--path PATH] HOST PORT RATE SECONDS"
+                    + " [CONNECTIONS] [WARMUP_SECONDS]");
+            System.exit(2);
+        }
         String host = args[0];
         int port = Integer.parseInt(args[1]);
         int rate = Integer.parseInt(args[2]);
@@ -37,7 +70,8 @@ public final class FixedRate {
         long[] latencies = new long[total];
         var intended = new LinkedBlockingQueue<long[]>();
         var errors = new AtomicInteger();
-        byte[] request = ("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = request(host, path, bodyFile == null ? null : Files.readAllBytes(Path.of(bodyFile)));
+        SSLContext tls = caFile == null ? null : trusting(Path.of(caFile));
 
         Thread[] workers = new Thread[connections];
         for (int w = 0; w < connections; w++) {
@@ -52,7 +86,7 @@ public final class FixedRate {
                         }
                         try {
                             if (socket == null) {
-                                socket = open(host, port);
+                                socket = open(host, port, tls);
                                 in = new BufferedInputStream(socket.getInputStream(), 16 << 10);
                             }
                             exchange(socket.getOutputStream(), in, request);
@@ -104,19 +138,59 @@ public final class FixedRate {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e3;
     }
 
-    private static Socket open(String host, int port) throws IOException {
+    private static byte[] request(String host, String path, byte[] body) {
+        if (body == null) {
+            return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        return request;
+    }
+
+    /** A TLS context that trusts only the certificate(s) in CA_PEM. */
+    private static SSLContext trusting(Path caFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int n = 0;
+            for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, (X509Certificate) certificate);
+            }
+        }
+        var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private static Socket open(String host, int port, SSLContext tls) throws IOException {
         var socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress(host, port), 10_000);
-        return socket;
+        if (tls == null) {
+            return socket;
+        }
+        var secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!Character.isDigit(host.charAt(0))) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        secure.setSSLParameters(parameters);
+        secure.startHandshake();
+        return secure;
     }
 
-    /** Sends one GET and reads the whole response (headers, then Content-Length bytes). */
+    /** Sends one request and reads the whole response (headers, then Content-Length bytes); not 2xx fails. */
     private static void exchange(OutputStream out, InputStream in, byte[] request) throws IOException {
         out.write(request);
         out.flush();
         int contentLength = -1;
+        String status = null;
         var line = new StringBuilder();
         while (true) {
             int c = in.read();
@@ -127,6 +201,9 @@ public final class FixedRate {
                 String header = line.toString().strip();
                 if (header.isEmpty()) {
                     break;
+                }
+                if (status == null) {
+                    status = header;
                 }
                 int colon = header.indexOf(':');
                 if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("content-length")) {
@@ -142,6 +219,9 @@ public final class FixedRate {
         }
         if (in.readNBytes(contentLength).length != contentLength) {
             throw new IOException("short body");
+        }
+        if (status == null || !status.matches("HTTP/1\\.1 2\\d\\d.*")) {
+            throw new IOException("not 2xx: " + status);
         }
     }
 

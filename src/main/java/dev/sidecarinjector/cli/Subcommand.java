@@ -1,0 +1,49 @@
+package dev.sidecarinjector.cli;
+
+import java.io.PrintStream;
+import java.util.function.Function;
+
+/**
+ * What every subcommand does before its own work: parse the flags, answer {@code --help}, or print the
+ * mistake with the usage and exit 2.
+ *
+ * @param <O> the parsed flags
+ */
+abstract class Subcommand<O extends Subcommand.Flags> {
+
+    /** Parsed flags that know whether help was asked for. */
+    interface Flags {
+        boolean help();
+    }
+
+    protected final PrintStream stdout;
+    protected final PrintStream stderr;
+    private final String help;
+    private final Function<String[], O> parser;
+
+    /** {@code parser} gives the flags, or throws a {@link UsageException} naming the flag and the value. */
+    Subcommand(String help, Function<String[], O> parser, PrintStream stdout, PrintStream stderr) {
+        this.help = help;
+        this.parser = parser;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public final int run(String... args) {
+        O options;
+        try {
+            options = parser.apply(args);
+        } catch (UsageException e) {
+            stderr.println("error: " + e.getMessage() + "\n" + help);
+            return 2;
+        }
+        if (options.help()) {
+            stdout.println(help);
+            return 0;
+        }
+        return execute(options);
+    }
+
+    /** The command's work; its exit code. */
+    abstract int execute(O options);
+}

@@ -1,0 +1,71 @@
+package dev.sidecarinjector.http;
+
+import dev.sidecarinjector.admission.AdmissionReviewCodec;
+import dev.sidecarinjector.inject.InvalidValueException;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers 408 and closes the connection when a request's body is not complete {@code injector.http.body-timeout}
+ * after its headers: a client dripping the body byte by byte would otherwise hold a connection, a request thread
+ * and up to max-body-size of buffer for as long as it likes.
+ */
+@ApplicationScoped
+public class BodyDeadline {
+
+    private static final Logger LOG = Logger.getLogger(BodyDeadline.class);
+    /** Ahead of every other filter, so the deadline starts when the headers arrive. */
+    private static final int PRIORITY = 10_000;
+
+    private final long timeoutMillis;
+    private final String message;
+
+    public BodyDeadline(HttpConfig config) {
+        var timeout = config.bodyTimeout();
+        // Duration prints as PT10S; people write 10s.
+        var written = timeout.toString().substring(2).toLowerCase();
+        if (timeout.isNegative() || timeout.toMillis() == 0) {
+            throw new InvalidValueException("injector.http.body-timeout", written, "must be at least 1ms");
+        }
+        this.timeoutMillis = timeout.toMillis();
+        this.message = AdmissionReviewCodec.error("request body not complete " + written
+                + " after the headers (injector.http.body-timeout)").toString();
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::arm, PRIORITY);
+    }
+
+    private void arm(RoutingContext context) {
+        if (!context.request().isEnded()) {
+            // Set on the request's event loop, so the timer runs there too and sees the request's state safely.
+            var vertx = context.vertx();
+            var timer = vertx.setTimer(timeoutMillis, fired -> expire(context));
+            context.addEndHandler(ended -> vertx.cancelTimer(timer));
+        }
+        context.next();
+    }
+
+    private void expire(RoutingContext context) {
+        var request = context.request();
+        var response = context.response();
+        if (request.isEnded() || response.ended() || response.closed()) {
+            return;
+        }
+        LOG.debugf("closing %s: %s %s body not complete after %d ms", request.remoteAddress(), request.method(), request.path(), timeoutMillis);
+        var connection = request.connection();
+        if (response.headWritten()) {
+            connection.close();
+            return;
+        }
+        response.setStatusCode(408)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(message)
+                .onComplete(written -> connection.close());
+    }
+}
