@@ -37,7 +37,7 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
      * into it and listened to its registration: pipeline work and objects per connection, for settings
      * that are the same every time.
      */
-    private static final class Acceptor extends ChannelInboundHandlerAdapter {
+    static final class Acceptor extends ChannelInboundHandlerAdapter {
         private final CaptureListener listener;
         private final Direction direction;
         private final UpstreamConnector connector;
