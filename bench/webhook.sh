@@ -29,6 +29,9 @@ csv="${RESULTS}/webhook.csv"
 startup_csv="${RESULTS}/webhook-startup.csv"
 report="${RESULTS}/webhook.md"
 java_opts=(-Xmx256m)
+# The measured webhook runs on both CPUs during its warm-up (below), but must size itself as a one-CPU pod does
+# (SerialGC, one CPU's thread pools), as it would if it had been started pinned.
+server_opts=(-XX:ActiveProcessorCount=1)
 [[ "${BENCH_JFR:-0}" == 1 ]] && java_opts+=("-XX:StartFlightRecording=filename=${WORK}/webhook.jfr,settings=profile")
 
 webhook_pid=""
@@ -77,9 +80,9 @@ info "other work during the starts: ${startup_other}% of a core"
 
 # The webhook starts on both CPUs so that its JIT compiler threads can use the one the load generator leaves idle
 # during the warm-up; every thread is pinned to SERVER_CPU before the first measurement.
-step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
+step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]} ${server_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  java "${java_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+  java "${java_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
 webhook_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
 rss_idle="$(rss_mb "${webhook_pid}")"
@@ -291,7 +294,8 @@ step "webhook: report"
   echo "Commands (client on CPU ${CLIENT_CPU}, servers on CPU ${SERVER_CPU}):"
   echo
   echo '```'
-  echo "taskset -c ${SERVER_CPU} java ${java_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
+  echo "java ${java_opts[*]} ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
+  echo "taskset -a -p -c ${SERVER_CPU} WEBHOOK_PID   # after the warm-up, before the first measurement"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
   echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} ${rate_warmup}"
