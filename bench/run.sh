@@ -39,7 +39,8 @@ for section in "${sections[@]+"${sections[@]}"}"; do
     info "no bench/${section}.sh or bench/${section}/run.sh: section ${section} skipped"
     continue
   fi
-  wait_for_quiet "${BENCH_QUIET_WAIT:-$( [[ "${BENCH_QUICK}" == 1 ]] && echo 0 || echo 300)}"
+  quiet_wait="${BENCH_QUIET_WAIT:-$( [[ "${BENCH_QUICK}" == 1 ]] && echo 0 || echo 300)}"
+  if (( quiet_wait > 0 )); then wait_for_quiet "${quiet_wait}"; fi
   "${script}"
   for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md" ""; do
     [[ -z "${report}" || -f "${report}" ]] && break

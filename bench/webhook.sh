@@ -9,9 +9,9 @@ source "$(dirname "$0")/lib.sh"
 
 # warmup is the most seconds of JIT warm-up; a full run stops earlier once throughput is steady.
 if [[ "${BENCH_QUICK}" == 1 ]]; then
-  duration=2 warmup=3 startup_runs=1 startup_warmup=0 retries=0 rate_seconds=2 rate_warmup=1 aot=0
+  duration=2 warmup=3 startup_runs=1 startup_warmup=0 retries=0 rate_seconds=2 rate_warmup=1 pinned_warmup=1 aot=0
 else
-  duration=10 warmup=120 startup_runs=5 startup_warmup=1 retries=1 rate_seconds=10 rate_warmup=2 aot=1
+  duration=10 warmup=120 startup_runs=5 startup_warmup=1 retries=1 rate_seconds=10 rate_warmup=2 pinned_warmup=3 aot=1
 fi
 duration="${BENCH_DURATION:-${duration}}"
 warmup="${BENCH_WARMUP:-${warmup}}"
@@ -221,8 +221,8 @@ while (( warmed < warmup )); do
 done
 info "warm after ${warmed} s; pinning every webhook thread to CPU ${SERVER_CPU}"
 taskset -a -p -c "${SERVER_CPU}" "${webhook_pid}" >/dev/null
-run_wrk webhook 16 3 "${WORK}/wrk-warmup-pinned.txt"
-run_wrk nginx 16 2 "${WORK}/wrk-warmup-nginx.txt"
+run_wrk webhook 16 "${pinned_warmup}" "${WORK}/wrk-warmup-pinned.txt"
+run_wrk nginx 16 "${pinned_warmup}" "${WORK}/wrk-warmup-nginx.txt"
 
 for c in "${concurrency[@]}"; do
   step "webhook: ${c} connection(s), ${duration} s each: webhook, then the nginx ceiling"

@@ -37,7 +37,7 @@ FIXED_SECONDS = 1 if QUICK else 6
 FIXED_RATE = 1000
 RETRIES = 0 if QUICK else 2
 BUDGET_SECONDS = 90 if QUICK else 330  # no retries once the run is this old
-QUIET_WAIT = 20 if QUICK else 300  # before the first measurement; before each one: 10 s quick, 60 s full
+QUIET_WAIT = 0 if QUICK else 300  # before the first measurement; before each one: 10 s quick, 60 s full
 DISTURBED = 0.10  # CPU-seconds per second used by processes outside the run
 APP_UID, PROXY_UID = 1000, 1337
 APP_CPU, PROXY_CPU = "0", "1"
@@ -107,13 +107,25 @@ def foreign_load():
     return None
 
 
+def busy_share(seconds=2.0):
+    """Share of one CPU the whole machine kept busy (user, nice, system) over the next few seconds."""
+    def busy():
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[1]) + int(fields[2]) + int(fields[3])
+    before = busy()
+    time.sleep(seconds)
+    return (busy() - before) / HZ / seconds
+
+
 def wait_for_quiet():
+    # Busy time, not the load average: the load average still remembers a section that ended a minute ago.
     deadline = time.monotonic() + QUIET_WAIT
     while True:
-        load1 = float(open("/proc/loadavg").read().split()[0])
-        reason = foreign_load() or (f"load average {load1:.2f} >= 0.7" if load1 >= 0.7 else None)
+        share = busy_share()
+        reason = foreign_load() or (f"{share:.0%} of a core busy" if share > DISTURBED else None)
         if reason is None:
-            log(f"machine quiet (load average {load1:.2f})")
+            log(f"machine quiet ({share:.0%} of a core busy over 2 s)")
             return None
         if time.monotonic() > deadline:
             log(f"still busy after {QUIET_WAIT}s ({reason}); going on, results will show the disturbance")
@@ -366,6 +378,16 @@ def fixed_rate_result(process, seconds):
     return {k: float(v) for k, v in fields.items()}
 
 
+def launcher_flags():
+    """The JVM flags of proxy/bin/sidecar-proxy: every flag on its flag lines (those starting with -), comments cut."""
+    flags = []
+    with open(os.path.join(REPO, "proxy/bin/sidecar-proxy")) as f:
+        for line in f:
+            if line.lstrip().startswith("-"):
+                flags += [t for t in line.split("#", 1)[0].split() if t.startswith("-")]
+    return flags
+
+
 def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         stat = f.read()
@@ -511,7 +533,7 @@ def versions():
         "nginx": first("nginx", "-v"),
         "wrk": first("wrk", "--version"),
         "iptables": first("iptables", "--version"),
-        "proxy launcher JVM flags": " ".join(re.findall(r"^\s+(-\S+)", open(os.path.join(REPO, "proxy/bin/sidecar-proxy")).read(), re.M))
+        "proxy launcher JVM flags": " ".join(launcher_flags())
         + (" " + os.environ.get("BENCH_PROXY_JAVA_OPTS", "")).rstrip(),
     }
 
