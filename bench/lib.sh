@@ -148,7 +148,7 @@ machine_facts() {
     echo "- CPU: $(nproc) x $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) memory"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- JDK: ${java_version}"
-    echo "- tools: wrk ${wrk_version}, $(nginx -v 2>&1 | sed 's/.*version: //'), $(hyperfine --version 2>/dev/null), $(h2load --version 2>/dev/null | head -1), $(openssl version | cut -d' ' -f1-2)"
+    echo "- tools: wrk ${wrk_version}, $(nginx -v 2>&1 | sed 's/.*version: //'), $(hyperfine --version 2>/dev/null), $(openssl version | cut -d' ' -f1-2)"
     echo "- pinning: load generator on CPU ${CLIENT_CPU}, system under test on CPU ${SERVER_CPU} (taskset)"
   } >"$1"
 }

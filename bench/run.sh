@@ -4,7 +4,7 @@
 # CSV files into RESULTS (also passed as BENCH_OUT); a missing section is skipped, so the proxy section
 # (bench/proxy/run.sh) joins by being there.
 #   bench/run.sh [SECTION ...]     default: webhook jmh proxy
-#   BENCH_QUICK=1 bench/run.sh     about one minute, results under bench/results/quick/
+#   BENCH_QUICK=1 bench/run.sh     about 80 s, results under bench/results/quick/
 #   bench/run.sh --report          only rebuild README.md from the sections' latest reports
 set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh

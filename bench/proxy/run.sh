@@ -23,7 +23,7 @@ if [[ ! -x "${JAVA_HOME}/bin/java" ]]; then
 fi
 
 missing=()
-for tool in wrk:wrk haproxy:haproxy nginx:nginx h2load:nghttp2-client nft:nftables taskset:util-linux; do
+for tool in wrk:wrk haproxy:haproxy nginx:nginx nft:nftables taskset:util-linux; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 [[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
