@@ -1,6 +1,5 @@
 package dev.sidecarinjector.proxy.run;
 
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -20,14 +19,14 @@ record EpollUpstreamConnector(int connectTimeoutMillis, InetAddress sourceAddres
     @Override
     public ChannelFuture connect(Connection connection, InetSocketAddress destination) {
         var upstream = new EpollSocketChannel(SocketProtocolFamily.INET);
-        ChannelConfig config = upstream.config();
+        var config = upstream.config();
         config.setAutoRead(false);
         config.setConnectTimeoutMillis(connectTimeoutMillis);
-        upstream.config().setAllowHalfClosure(true);
+        config.setAllowHalfClosure(true);
         if (sourceAddress != null) {
             // The source port is picked at connect time, per destination, instead of at bind time from the
             // ports free on 127.0.0.6 for every destination: many short connections do not run out (HAProxy does the same).
-            upstream.config().setIpBindAddressNoPort(true);
+            config.setIpBindAddressNoPort(true);
         }
         upstream.pipeline().addLast(new Relay(connection));
         ChannelFuture registered = connection.downstream().eventLoop().register(upstream);

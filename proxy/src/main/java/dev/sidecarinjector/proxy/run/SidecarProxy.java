@@ -80,12 +80,11 @@ public final class SidecarProxy implements AutoCloseable {
      */
     public void drain() throws InterruptedException {
         readiness.startDraining();
-        var closing = new ArrayList<io.netty.channel.ChannelFuture>();
-        for (Channel listener : inbound) {
-            closing.add(listener.close());
-        }
-        for (Channel listener : outbound) {
-            closing.add(listener.close());
+        var closing = new ArrayList<ChannelFuture>();
+        for (List<Channel> listeners : List.of(inbound, outbound)) {
+            for (Channel listener : listeners) {
+                closing.add(listener.close());
+            }
         }
         for (var closed : closing) {
             closed.sync();
