@@ -27,11 +27,14 @@ import java.util.concurrent.TimeUnit;
 public final class SidecarProxy implements AutoCloseable {
     /** Istio's inbound passthrough source; the init rules let it reach the app unredirected. */
     static final String INBOUND_SOURCE = "127.0.0.6";
+    /** How often exit-on-zero looks at the open connections: once a second, as Istio's agent does. */
+    private static final long ZERO_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ProxySettings settings;
     private final DestinationResolver resolver;
     private final Metrics metrics = new Metrics();
-    private final Readiness readiness = new Readiness();
+    private final DrainState drainState = new DrainState();
+    private final Readiness readiness = new Readiness(drainState);
     private final EventLoopGroup loops;
     private final int loopCount;
     private List<Channel> inbound = List.of();
@@ -56,7 +59,7 @@ public final class SidecarProxy implements AutoCloseable {
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
-        var listener = new CaptureListener(resolver, loopGuard, metrics, settings);
+        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState);
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), InetAddress.getByName(INBOUND_SOURCE)));
         outbound = bindOnEveryLoop(listener, Direction.OUTBOUND, settings.outboundPort(),
@@ -75,11 +78,31 @@ public final class SidecarProxy implements AutoCloseable {
     }
 
     /**
-     * Readiness fails first (endpoints stop sending new traffic), the capture listeners close, and open
-     * connections get up to the drain period to finish. Blocks: call it from a signal thread, never an event loop.
+     * Envoy's graceful drain: readiness fails at once, so the endpoints are removed, while the capture
+     * listeners go on accepting and relaying what the cluster still sends until the drain period ends (or,
+     * with exit-on-zero, until no connection is open); then the listeners close. Closing them at once reset
+     * the connections in the kernel's accept queue and refused those sent before every node had removed the
+     * endpoint. Blocks: call it from a signal thread, never an event loop. Whatever is still open afterwards
+     * is closed by {@link #close()}.
      */
     public void drain() throws InterruptedException {
-        readiness.startDraining();
+        drainState.start();
+        long started = System.nanoTime();
+        long deadline = started + settings.drain().toNanos();
+        EventLog.info("draining: not ready, still accepting for up to " + settings.drain().toSeconds() + "s"
+                + (settings.exitOnZeroActiveConnections() ? " or until no connection is open" : "") + "; "
+                + metrics.activeConnections() + " connections open");
+        long nextCheck = started + ZERO_CHECK_NANOS;
+        while (System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            if (settings.exitOnZeroActiveConnections() && now >= nextCheck) {
+                if (metrics.activeConnections() == 0) {
+                    break;
+                }
+                nextCheck = now + ZERO_CHECK_NANOS;
+            }
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
+        }
         var closing = new ArrayList<ChannelFuture>();
         for (List<Channel> listeners : List.of(inbound, outbound)) {
             for (Channel listener : listeners) {
@@ -89,12 +112,9 @@ public final class SidecarProxy implements AutoCloseable {
         for (var closed : closing) {
             closed.sync();
         }
-        long deadline = System.nanoTime() + settings.drain().toNanos();
-        EventLog.info("draining " + metrics.activeConnections() + " connections for up to " + settings.drain().toSeconds() + "s");
-        while (metrics.activeConnections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        EventLog.info("drained, " + metrics.activeConnections() + " connections left open");
+        EventLog.info("drained after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: listeners closed, "
+                + drainState.acceptedWhileDraining() + " connections accepted while draining, "
+                + metrics.activeConnections() + " left open");
     }
 
     @Override
@@ -129,6 +149,10 @@ public final class SidecarProxy implements AutoCloseable {
 
     public Duration drainPeriod() {
         return settings.drain();
+    }
+
+    public DrainState drainState() {
+        return drainState;
     }
 
     /** One listener per loop on one port; the first fixes the port when the flag asked for any (0). */
