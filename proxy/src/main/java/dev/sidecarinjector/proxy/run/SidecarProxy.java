@@ -5,6 +5,7 @@ import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -29,6 +30,8 @@ public final class SidecarProxy implements AutoCloseable {
     static final String INBOUND_SOURCE = "127.0.0.6";
     /** How often exit-on-zero looks at the open connections: once a second, as Istio's agent does. */
     private static final long ZERO_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the end of the drain waits for the accept queues to empty: they hold what came in the last moment. */
+    private static final long QUEUE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ProxySettings settings;
     private final DestinationResolver resolver;
@@ -103,18 +106,60 @@ public final class SidecarProxy implements AutoCloseable {
             }
             Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
         }
-        var closing = new ArrayList<ChannelFuture>();
-        for (List<Channel> listeners : List.of(inbound, outbound)) {
-            for (Channel listener : listeners) {
-                closing.add(listener.close());
+        int queued = closeListeners();
+        EventLog.info("drained after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: listeners closed, "
+                + drainState.acceptedWhileDraining() + " connections accepted while draining, "
+                + metrics.activeConnections() + " left open" + (queued > 0 ? ", " + queued + " still queued were reset" : ""));
+    }
+
+    /**
+     * Closes the capture listeners without resetting what the kernel has queued: first no new handshake
+     * completes, then what is queued is accepted (for at most {@link #QUEUE_WAIT_NANOS}), then they close.
+     * Returns how many connections were still queued, and were reset, when they closed.
+     */
+    private int closeListeners() throws InterruptedException {
+        List<Channel> listeners = captureListeners();
+        ChannelException refused = null;
+        for (Channel listener : listeners) {
+            try {
+                AcceptQueue.closeToNewConnections(listener);
+            } catch (ChannelException e) {
+                refused = e;
             }
+            // Accepting may be paused after a failed accept (out of file descriptors): resume it for the queue.
+            listener.config().setAutoRead(true);
+        }
+        if (refused != null) {
+            // Some kernels refuse a socket filter without CAP_NET_ADMIN, which the proxy does not have.
+            EventLog.info("cannot stop new handshakes before closing the listeners (" + refused.getMessage()
+                    + "): a connection that arrives as they close is reset");
+        }
+        long deadline = System.nanoTime() + QUEUE_WAIT_NANOS;
+        int queued = queued(listeners);
+        while (queued > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            queued = queued(listeners);
+        }
+        var closing = new ArrayList<ChannelFuture>();
+        for (Channel listener : listeners) {
+            closing.add(listener.close());
         }
         for (var closed : closing) {
             closed.sync();
         }
-        EventLog.info("drained after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: listeners closed, "
-                + drainState.acceptedWhileDraining() + " connections accepted while draining, "
-                + metrics.activeConnections() + " left open");
+        return queued;
+    }
+
+    private static int queued(List<Channel> listeners) {
+        int queued = 0;
+        for (Channel listener : listeners) {
+            try {
+                queued += AcceptQueue.length(listener);
+            } catch (ChannelException e) {
+                // the listener failed and closed: nothing queued on it any more
+            }
+        }
+        return queued;
     }
 
     @Override
@@ -153,6 +198,13 @@ public final class SidecarProxy implements AutoCloseable {
 
     public DrainState drainState() {
         return drainState;
+    }
+
+    /** The capture listeners, inbound then outbound (tests pause accepting on them). */
+    List<Channel> captureListeners() {
+        var listeners = new ArrayList<Channel>(inbound);
+        listeners.addAll(outbound);
+        return listeners;
     }
 
     /** One listener per loop on one port; the first fixes the port when the flag asked for any (0). */

@@ -223,6 +223,43 @@ class SidecarProxyIT {
         }
     }
 
+    /**
+     * Closing a listener resets every connection the kernel queued and the proxy had not accepted yet. With
+     * accepting paused, 20 connections (most of them in the queue) have their request sent when the drain
+     * (0 s) closes the listeners: every one must be accepted and answered, none reset.
+     */
+    @Test
+    void connectionsQueuedWhenTheListenersCloseAreServedNotReset() throws Exception {
+        settings = drainSettings(Duration.ZERO, false);
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        echoEveryConnection();
+        for (var listener : proxy.captureListeners()) {
+            listener.config().setAutoRead(false);
+            listener.eventLoop().submit(() -> { }).sync(); // the pause is in force once the loop ran it
+        }
+        int total = 20;
+        var answers = new ArrayList<CompletableFuture<String>>();
+        for (int i = 0; i < total; i++) {
+            String text = "queued " + i;
+            answers.add(CompletableFuture.supplyAsync(() -> exchangeOnce(proxy.outboundPort(), text), OWN_THREAD));
+        }
+        var outbound = proxy.metrics().of(Direction.OUTBOUND);
+        // Epoll may still accept one per listener after the pause; every other one waits in the queue.
+        waitFor(() -> queuedConnections() + outbound.openedTotal() == total);
+        int queued = queuedConnections();
+        assertTrue(queued >= total / 2, "queued " + queued + " of " + total);
+
+        proxy.drain();
+        for (int i = 0; i < total; i++) {
+            assertEquals("queued " + i, answers.get(i).get(10, TimeUnit.SECONDS), "queued when the listeners closed");
+        }
+        assertTrue(refused(proxy.outboundPort()), "the listeners are closed");
+        ReliabilityLog.record("SidecarProxyIT.connectionsQueuedWhenTheListenersCloseAreServedNotReset",
+                "20 connections with their request sent, waiting in the kernel's accept queue when the drain closes the listeners",
+                "no new handshake completes, the queue is accepted, then the listeners close: every one answered, none reset",
+                "connections", total, "of them in the accept queue when the listeners closed", queued);
+    }
+
     /** Istio's EXIT_ON_ZERO_ACTIVE_CONNECTIONS: the drain ends once no connection is open, long before the period. */
     @Test
     void exitOnZeroActiveConnectionsEndsTheDrainWhenTheLastConnectionCloses() throws Exception {
@@ -266,6 +303,14 @@ class SidecarProxyIT {
 
     private static ProxySettings drainSettings(Duration drain, boolean exitOnZero) {
         return new ProxySettings(0, 0, 0, 0, drain, exitOnZero, 2000, Duration.ofSeconds(30));
+    }
+
+    private int queuedConnections() {
+        int queued = 0;
+        for (var listener : proxy.captureListeners()) {
+            queued += AcceptQueue.length(listener);
+        }
+        return queued;
     }
 
     private void drain() {
