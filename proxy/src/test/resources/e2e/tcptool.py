@@ -17,7 +17,8 @@ Protocol: the client's first line picks the mode.
                                       other, and one thread opens a new connection every 20 ms, until the
                                       file MARKER exists (the test creates it when it stops the proxy);
                                       prints "running" once every connection answered, then
-                                      "ok N lost L refused R": lost = sent on an open connection, no answer
+                                      "ok N lost L refused R after A": lost = sent on a connection, no answer
+                                      (reset or closed); A = new connections answered after MARKER appeared
   tcptool.py get URL                  print the body of an HTTP GET
 """
 import hashlib
@@ -123,7 +124,7 @@ def down(host, port, n):
 
 def drain(host, port, conns, marker):
     """Requests in flight when the proxy is told to stop must all be answered."""
-    counts = {"ok": 0, "lost": 0, "refused": 0}
+    counts = {"ok": 0, "lost": 0, "refused": 0, "after": 0}
     lock = threading.Lock()
     answered_once = threading.Barrier(conns + 1)
 
@@ -159,9 +160,12 @@ def drain(host, port, conns, marker):
                 sock = connect(host, port)
             except ConnectionRefusedError:
                 count("refused")
+            except OSError:
+                count("lost")
             else:
                 with sock, sock.makefile("rb") as rfile:
-                    ask(sock, rfile, 10)
+                    if ask(sock, rfile, 10) and deadline is not None:
+                        count("after")
             time.sleep(0.02)
 
     threads = [threading.Thread(target=keep_alive) for _ in range(conns)]
@@ -173,7 +177,7 @@ def drain(host, port, conns, marker):
     threads[-1].start()
     for thread in threads:
         thread.join()
-    print(f"ok {counts['ok']} lost {counts['lost']} refused {counts['refused']}", flush=True)
+    print(f"ok {counts['ok']} lost {counts['lost']} refused {counts['refused']} after {counts['after']}", flush=True)
 
 
 def main(argv):

@@ -64,7 +64,7 @@ public interface ProxyConfig {
     @WithDefault("15090")
     int metricsPort();
 
-    /** Seconds the proxy lets open connections finish after SIGTERM. */
+    /** Drain period: seconds the proxy goes on accepting and serving after SIGTERM (readiness fails at once), then it closes its listeners; keep it below the pod's terminationGracePeriodSeconds (30 s by default). */
     @WithDefault("5")
     int drainSeconds();
 }

@@ -15,8 +15,8 @@ public final class Main {
                                       [--exclude-outbound-cidrs CIDR,..] [--proxy-uid 1337] [--proxy-gid 1337]
                                       [--inbound-port 15006] [--outbound-port 15001] [--dry-run] [--cleanup]
                    sidecar-proxy run  [--inbound-port 15006] [--outbound-port 15001] [--health-port 15021]
-                                      [--metrics-port 15090] [--drain-seconds 5] [--connect-timeout-ms 10000]
-                                      [--idle-timeout-seconds 3600] [--dry-run]
+                                      [--metrics-port 15090] [--drain-seconds 5] [--exit-on-zero-active-connections]
+                                      [--connect-timeout-ms 10000] [--idle-timeout-seconds 3600] [--dry-run]
                    sidecar-proxy wait [--health-port 15021] [--timeout-seconds 60]""";
 
     private Main() {

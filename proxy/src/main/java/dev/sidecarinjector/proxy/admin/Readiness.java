@@ -1,10 +1,16 @@
 package dev.sidecarinjector.proxy.admin;
 
+import dev.sidecarinjector.proxy.run.DrainState;
+
 /** Ready means both capture listeners are bound and the proxy is not draining. */
 public final class Readiness {
+    private final DrainState drain;
     private volatile boolean inboundBound;
     private volatile boolean outboundBound;
-    private volatile boolean draining;
+
+    public Readiness(DrainState drain) {
+        this.drain = drain;
+    }
 
     public void inboundBound(boolean bound) {
         inboundBound = bound;
@@ -14,16 +20,12 @@ public final class Readiness {
         outboundBound = bound;
     }
 
-    public void startDraining() {
-        draining = true;
-    }
-
     public boolean isReady() {
-        return inboundBound && outboundBound && !draining;
+        return inboundBound && outboundBound && !drain.isDraining();
     }
 
     public String describe() {
-        if (draining) {
+        if (drain.isDraining()) {
             return "draining";
         }
         return isReady() ? "ready" : "listeners not bound";

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
  * Binds a listener that iptables REDIRECTs to (15006 inbound, 15001 outbound), one per event loop on
  * the same port ({@code SO_REUSEPORT}): the kernel spreads connections over the loops, and each
  * connection is accepted, relayed and closed on the loop that accepted it, with no hand-off between
- * an accept thread and an I/O thread (a wake-up and two context switches per connection).
+ * an accept thread and an I/O thread (a wake-up and two context switches per connection). It goes on
+ * accepting while the proxy drains, until {@link SidecarProxy#drain()} closes it at the end of the period.
  */
-record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings) {
+record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings,
+                       DrainState drain) {
 
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
         var listener = Ipv4ServerChannelFactory.INSTANCE.newChannel();
@@ -51,6 +53,7 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             var accepted = (Channel) msg;
+            listener.drain().accepted();
             // Set before registering, so neither costs a system call: nothing is read until upstream is up.
             accepted.config().setAutoRead(false);
             ((SocketChannelConfig) accepted.config()).setAllowHalfClosure(true);

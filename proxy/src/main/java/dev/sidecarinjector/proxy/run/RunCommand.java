@@ -3,7 +3,6 @@ package dev.sidecarinjector.proxy.run;
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -14,8 +13,8 @@ public final class RunCommand {
     }
 
     public static int run(List<String> args) throws UsageException {
-        var flags = Flags.parse(args, ProxySettings.FLAGS, Set.of("--dry-run"));
-        ProxySettings settings = ProxySettings.from(flags);
+        var flags = Flags.parse(args, ProxySettings.FLAGS, ProxySettings.SWITCHES);
+        ProxySettings settings = ProxySettings.from(flags, System.getenv());
         if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);

@@ -5,6 +5,7 @@ import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -27,11 +28,16 @@ import java.util.concurrent.TimeUnit;
 public final class SidecarProxy implements AutoCloseable {
     /** Istio's inbound passthrough source; the init rules let it reach the app unredirected. */
     static final String INBOUND_SOURCE = "127.0.0.6";
+    /** How often exit-on-zero looks at the open connections: once a second, as Istio's agent does. */
+    private static final long ZERO_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the end of the drain waits for the accept queues to empty: they hold what came in the last moment. */
+    private static final long QUEUE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ProxySettings settings;
     private final DestinationResolver resolver;
     private final Metrics metrics = new Metrics();
-    private final Readiness readiness = new Readiness();
+    private final DrainState drainState = new DrainState();
+    private final Readiness readiness = new Readiness(drainState);
     private final EventLoopGroup loops;
     private final int loopCount;
     private List<Channel> inbound = List.of();
@@ -56,7 +62,7 @@ public final class SidecarProxy implements AutoCloseable {
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
-        var listener = new CaptureListener(resolver, loopGuard, metrics, settings);
+        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState);
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), InetAddress.getByName(INBOUND_SOURCE)));
         outbound = bindOnEveryLoop(listener, Direction.OUTBOUND, settings.outboundPort(),
@@ -75,26 +81,85 @@ public final class SidecarProxy implements AutoCloseable {
     }
 
     /**
-     * Readiness fails first (endpoints stop sending new traffic), the capture listeners close, and open
-     * connections get up to the drain period to finish. Blocks: call it from a signal thread, never an event loop.
+     * Envoy's graceful drain: readiness fails at once, so the endpoints are removed, while the capture
+     * listeners go on accepting and relaying what the cluster still sends until the drain period ends (or,
+     * with exit-on-zero, until no connection is open); then the listeners close. Closing them at once reset
+     * the connections in the kernel's accept queue and refused those sent before every node had removed the
+     * endpoint. Blocks: call it from a signal thread, never an event loop. Whatever is still open afterwards
+     * is closed by {@link #close()}.
      */
     public void drain() throws InterruptedException {
-        readiness.startDraining();
-        var closing = new ArrayList<ChannelFuture>();
-        for (List<Channel> listeners : List.of(inbound, outbound)) {
-            for (Channel listener : listeners) {
-                closing.add(listener.close());
+        drainState.start();
+        long started = System.nanoTime();
+        long deadline = started + settings.drain().toNanos();
+        EventLog.info("draining: not ready, still accepting for up to " + settings.drain().toSeconds() + "s"
+                + (settings.exitOnZeroActiveConnections() ? " or until no connection is open" : "") + "; "
+                + metrics.activeConnections() + " connections open");
+        long nextCheck = started + ZERO_CHECK_NANOS;
+        while (System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            if (settings.exitOnZeroActiveConnections() && now >= nextCheck) {
+                if (metrics.activeConnections() == 0) {
+                    break;
+                }
+                nextCheck = now + ZERO_CHECK_NANOS;
             }
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
+        }
+        int queued = closeListeners();
+        EventLog.info("drained after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: listeners closed, "
+                + drainState.acceptedWhileDraining() + " connections accepted while draining, "
+                + metrics.activeConnections() + " left open" + (queued > 0 ? ", " + queued + " still queued were reset" : ""));
+    }
+
+    /**
+     * Closes the capture listeners without resetting what the kernel has queued: first no new handshake
+     * completes, then what is queued is accepted (for at most {@link #QUEUE_WAIT_NANOS}), then they close.
+     * Returns how many connections were still queued, and were reset, when they closed.
+     */
+    private int closeListeners() throws InterruptedException {
+        List<Channel> listeners = captureListeners();
+        ChannelException refused = null;
+        for (Channel listener : listeners) {
+            try {
+                AcceptQueue.closeToNewConnections(listener);
+            } catch (ChannelException e) {
+                refused = e;
+            }
+            // Accepting may be paused after a failed accept (out of file descriptors): resume it for the queue.
+            listener.config().setAutoRead(true);
+        }
+        if (refused != null) {
+            // Some kernels refuse a socket filter without CAP_NET_ADMIN, which the proxy does not have.
+            EventLog.info("cannot stop new handshakes before closing the listeners (" + refused.getMessage()
+                    + "): a connection that arrives as they close is reset");
+        }
+        long deadline = System.nanoTime() + QUEUE_WAIT_NANOS;
+        int queued = queued(listeners);
+        while (queued > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            queued = queued(listeners);
+        }
+        var closing = new ArrayList<ChannelFuture>();
+        for (Channel listener : listeners) {
+            closing.add(listener.close());
         }
         for (var closed : closing) {
             closed.sync();
         }
-        long deadline = System.nanoTime() + settings.drain().toNanos();
-        EventLog.info("draining " + metrics.activeConnections() + " connections for up to " + settings.drain().toSeconds() + "s");
-        while (metrics.activeConnections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        return queued;
+    }
+
+    private static int queued(List<Channel> listeners) {
+        int queued = 0;
+        for (Channel listener : listeners) {
+            try {
+                queued += AcceptQueue.length(listener);
+            } catch (ChannelException e) {
+                // the listener failed and closed: nothing queued on it any more
+            }
         }
-        EventLog.info("drained, " + metrics.activeConnections() + " connections left open");
+        return queued;
     }
 
     @Override
@@ -129,6 +194,17 @@ public final class SidecarProxy implements AutoCloseable {
 
     public Duration drainPeriod() {
         return settings.drain();
+    }
+
+    public DrainState drainState() {
+        return drainState;
+    }
+
+    /** The capture listeners, inbound then outbound (tests pause accepting on them). */
+    List<Channel> captureListeners() {
+        var listeners = new ArrayList<Channel>(inbound);
+        listeners.addAll(outbound);
+        return listeners;
     }
 
     /** One listener per loop on one port; the first fixes the port when the flag asked for any (0). */

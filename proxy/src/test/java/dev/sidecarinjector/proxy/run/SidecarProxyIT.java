@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -176,36 +178,112 @@ class SidecarProxyIT {
                 "the client gets those bytes, then a reset (never a clean end); nothing stays open; the proxy goes on", "bytes before the reset", 7);
     }
 
+    /**
+     * Envoy's graceful drain: readiness fails at once, but the listeners go on accepting and relaying until
+     * the drain period ends, because the cluster keeps sending until every node has removed the endpoint.
+     * A burst of connections sent as the drain starts (in the accept queue when the listeners used to close
+     * at once, and reset) and new connections during the period are all served; then the listeners close.
+     */
     @Test
-    void drainingFailsReadinessClosesListenersAndLetsOpenConnectionsFinish() throws Exception {
+    void drainingFailsReadinessButKeepsAcceptingAndServingUntilThePeriodEnds() throws Exception {
+        settings = drainSettings(Duration.ofSeconds(5), false);
         proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        echoEveryConnection();
         assertEquals(200, status(proxy.healthPort()));
-        CompletableFuture<String> served = serveOnce(socket -> {
-            int first = socket.getInputStream().read();
-            socket.getOutputStream().write(first);
-            socket.getInputStream().readAllBytes();
-            return "done";
-        });
-        try (Socket client = connect(proxy.outboundPort())) {
-            client.getOutputStream().write('x');
-            assertEquals('x', client.getInputStream().read());
-
-            var drained = CompletableFuture.runAsync(() -> {
-                try {
-                    proxy.drain();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, OWN_THREAD);
+        try (Socket held = connect(proxy.outboundPort())) {
+            held.setSoTimeout(10_000);
+            assertEquals("held", exchange(held, "held"));
+            int burst = 40;
+            var answers = new ArrayList<CompletableFuture<String>>();
+            for (int i = 0; i < burst; i++) {
+                String text = "burst " + i;
+                answers.add(CompletableFuture.supplyAsync(() -> exchangeOnce(proxy.outboundPort(), text), OWN_THREAD));
+            }
+            var drained = CompletableFuture.runAsync(this::drain, OWN_THREAD);
             waitFor(() -> status(proxy.healthPort()) == 503);
-            waitFor(() -> refused(proxy.outboundPort())); // the listeners close right after readiness fails
-            assertTrue(!drained.isDone(), "an open connection holds the drain");
-            client.shutdownOutput();
-            drained.get(3, TimeUnit.SECONDS);
+            int later = 10;
+            for (int i = 0; i < later; i++) {
+                assertEquals("during the drain " + i, exchangeOnce(proxy.outboundPort(), "during the drain " + i),
+                        "a new connection during the drain period is accepted and served");
+            }
+            for (int i = 0; i < burst; i++) {
+                assertEquals("burst " + i, answers.get(i).get(10, TimeUnit.SECONDS), "sent as the drain started");
+            }
+            assertEquals("still open", exchange(held, "still open"), "an open connection goes on during the drain");
+            drained.get(30, TimeUnit.SECONDS); // the period ends although a connection is still open
+            assertTrue(refused(proxy.outboundPort()) && refused(proxy.inboundPort()), "the listeners close at the end of the period");
+            long acceptedWhileDraining = proxy.drainState().acceptedWhileDraining();
+            assertTrue(acceptedWhileDraining >= later, "accepted while draining: " + acceptedWhileDraining);
+            ReliabilityLog.record("SidecarProxyIT.drainingFailsReadinessButKeepsAcceptingAndServingUntilThePeriodEnds",
+                    "drain (5 s) with a connection open, a burst of new connections sent as it starts, and more during the period",
+                    "readiness fails (503) at once; every connection of the burst and every later one is accepted and answered; "
+                            + "the open connection goes on; the listeners close when the period ends",
+                    "burst connections answered", burst, "connections during the period answered", later,
+                    "accepted while draining", acceptedWhileDraining);
         }
-        assertEquals("done", served.get(1, TimeUnit.SECONDS));
-        ReliabilityLog.record("SidecarProxyIT.drainingFailsReadinessClosesListenersAndLetsOpenConnectionsFinish",
-                "drain with a connection open", "readiness fails (503), the listeners close, the open connection finishes, then the drain ends");
+    }
+
+    /**
+     * Closing a listener resets every connection the kernel queued and the proxy had not accepted yet. With
+     * accepting paused, 20 connections (most of them in the queue) have their request sent when the drain
+     * (0 s) closes the listeners: every one must be accepted and answered, none reset.
+     */
+    @Test
+    void connectionsQueuedWhenTheListenersCloseAreServedNotReset() throws Exception {
+        settings = drainSettings(Duration.ZERO, false);
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        echoEveryConnection();
+        for (var listener : proxy.captureListeners()) {
+            listener.config().setAutoRead(false);
+            listener.eventLoop().submit(() -> { }).sync(); // the pause is in force once the loop ran it
+        }
+        int total = 20;
+        var answers = new ArrayList<CompletableFuture<String>>();
+        for (int i = 0; i < total; i++) {
+            String text = "queued " + i;
+            answers.add(CompletableFuture.supplyAsync(() -> exchangeOnce(proxy.outboundPort(), text), OWN_THREAD));
+        }
+        var outbound = proxy.metrics().of(Direction.OUTBOUND);
+        // Epoll may still accept one per listener after the pause; every other one waits in the queue.
+        waitFor(() -> queuedConnections() + outbound.openedTotal() == total);
+        int queued = queuedConnections();
+        assertTrue(queued >= total / 2, "queued " + queued + " of " + total);
+
+        proxy.drain();
+        for (int i = 0; i < total; i++) {
+            assertEquals("queued " + i, answers.get(i).get(10, TimeUnit.SECONDS), "queued when the listeners closed");
+        }
+        assertTrue(refused(proxy.outboundPort()), "the listeners are closed");
+        ReliabilityLog.record("SidecarProxyIT.connectionsQueuedWhenTheListenersCloseAreServedNotReset",
+                "20 connections with their request sent, waiting in the kernel's accept queue when the drain closes the listeners",
+                "no new handshake completes, the queue is accepted, then the listeners close: every one answered, none reset",
+                "connections", total, "of them in the accept queue when the listeners closed", queued);
+    }
+
+    /** Istio's EXIT_ON_ZERO_ACTIVE_CONNECTIONS: the drain ends once no connection is open, long before the period. */
+    @Test
+    void exitOnZeroActiveConnectionsEndsTheDrainWhenTheLastConnectionCloses() throws Exception {
+        settings = drainSettings(Duration.ofSeconds(600), true);
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        echoEveryConnection();
+        CompletableFuture<Void> drained;
+        try (Socket held = connect(proxy.outboundPort())) {
+            held.setSoTimeout(10_000);
+            assertEquals("held", exchange(held, "held"));
+            drained = CompletableFuture.runAsync(this::drain, OWN_THREAD);
+            waitFor(() -> status(proxy.healthPort()) == 503);
+            assertEquals("during the drain", exchangeOnce(proxy.outboundPort(), "during the drain"), "still accepting");
+            Thread.sleep(2500); // more than two checks of the open connections
+            assertFalse(drained.isDone(), "an open connection holds the drain");
+            assertEquals("still open", exchange(held, "still open"));
+        }
+        drained.get(30, TimeUnit.SECONDS); // far less than the 600 s period
+        assertTrue(refused(proxy.outboundPort()), "the listeners are closed");
+        assertEquals(0, proxy.metrics().activeConnections());
+        ReliabilityLog.record("SidecarProxyIT.exitOnZeroActiveConnectionsEndsTheDrainWhenTheLastConnectionCloses",
+                "drain (600 s) with exit-on-zero-active-connections and a connection open",
+                "new connections are still served; the open connection holds the drain; once it closes the listeners close "
+                        + "and the drain ends (within 30 s, not 600 s)", "drain period s", 600);
     }
 
     @Test
@@ -220,7 +298,60 @@ class SidecarProxyIT {
 
     /** Ephemeral ports (0) so tests never collide with a real proxy on this host. */
     private static ProxySettings withIdleTimeout(Duration idle) {
-        return new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(3), 2000, idle);
+        return new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(3), false, 2000, idle);
+    }
+
+    private static ProxySettings drainSettings(Duration drain, boolean exitOnZero) {
+        return new ProxySettings(0, 0, 0, 0, drain, exitOnZero, 2000, Duration.ofSeconds(30));
+    }
+
+    private int queuedConnections() {
+        int queued = 0;
+        for (var listener : proxy.captureListeners()) {
+            queued += AcceptQueue.length(listener);
+        }
+        return queued;
+    }
+
+    private void drain() {
+        try {
+            proxy.drain();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The app echoes each connection until its FIN, every connection on a thread of its own. */
+    private void echoEveryConnection() {
+        OWN_THREAD.execute(() -> {
+            while (!app.isClosed()) {
+                try {
+                    Socket socket = app.accept();
+                    OWN_THREAD.execute(() -> {
+                        try (socket) {
+                            socket.getInputStream().transferTo(socket.getOutputStream());
+                        } catch (IOException e) {
+                            // the client went away
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** A line written and its echo read back on an open connection. */
+    private static String exchange(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+        var line = new StringBuilder();
+        for (int b = socket.getInputStream().read(); b != '\n'; b = socket.getInputStream().read()) {
+            if (b < 0) {
+                throw new IOException("closed after \"" + line + "\"");
+            }
+            line.append((char) b);
+        }
+        return line.toString();
     }
 
     private SidecarProxy start(InetSocketAddress destination) throws Exception {
@@ -233,11 +364,18 @@ class SidecarProxyIT {
             socket.getOutputStream().write(socket.getInputStream().readAllBytes());
             return "";
         });
+        return exchangeOnce(port, text);
+    }
+
+    /** A connection that sends {@code text}, half-closes and reads the answer to the end. */
+    private static String exchangeOnce(int port, String text) {
         try (Socket client = connect(port)) {
             client.setSoTimeout(5_000);
             client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
             return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "failed: " + e; // the assertion shows what the client saw
         }
     }
 
