@@ -153,7 +153,7 @@ class AdmissionIT {
         var reply = webhook.get("/q/health/ready");
         assertEquals(200, reply.status());
         var names = reply.body().get("checks").findValuesAsText("name");
-        assertTrue(names.containsAll(List.of("tls", "templates", "namespace-labels")), names.toString());
+        assertTrue(names.containsAll(List.of("tls", "templates", "namespace-labels", "memory")), names.toString());
     }
 
     @Test
