@@ -1,6 +1,7 @@
 package dev.sidecarinjector.config;
 
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.RenderCacheLimits;
 import dev.sidecarinjector.templates.TemplateStore;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,9 @@ public class InjectorBeans {
     @Singleton
     @Startup
     TemplateStore templates(TemplateConfig config, InjectionSettings settings, TemplateReloader reloader) {
-        var store = new TemplateStore(config.directory(), settings);
+        var cache = config.renderCache();
+        var store = new TemplateStore(config.directory(), settings,
+                new RenderCacheLimits(cache.maxBytes().asLongValue(), cache.maxEntryBytes().asLongValue()));
         if (config.directory().isPresent()) {
             var period = config.reloadPeriod().toMillis();
             reloader.executor().scheduleWithFixedDelay(store::reload, period, period, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -16,4 +17,19 @@ public interface TemplateConfig {
     /** How often the directory is checked for changed templates. */
     @WithDefault("5s")
     Duration reloadPeriod();
+
+    /** The cache of rendered sidecar containers, one entry per distinct template data (settings and overrides). */
+    RenderCache renderCache();
+
+    /** Bounds of the render cache, in estimated heap bytes: template data carries annotation values of any size. */
+    interface RenderCache {
+
+        /** The most the cache holds in all; the least recently used entries go first. */
+        @WithDefault("8M")
+        MemorySize maxBytes();
+
+        /** The most one entry (its template data and rendered container) may weigh; a heavier one is rendered every time, never kept. */
+        @WithDefault("64K")
+        MemorySize maxEntryBytes();
+    }
 }

@@ -30,6 +30,7 @@ public final class SidecarRenderer {
 
     /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
     public static Pod render(JsonNode original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
+        checkHasContainers(original);
         var pod = JSON.convertValue(original, Pod.class);
         if (pod.getMetadata() == null) {
             pod.setMetadata(new ObjectMeta());
@@ -81,6 +82,21 @@ public final class SidecarRenderer {
 
     private static <T> List<T> nonNull(List<T> list) {
         return list == null ? List.of() : list;
+    }
+
+    /**
+     * Refuses a pod with no container of its own rather than skipping it: injected, the proxy would be its only
+     * container, which Kubernetes' validation (run after mutating webhooks) then accepts. Istio's kube-inject
+     * fails on a workload without a pod template too; Kubernetes itself requires at least one container.
+     */
+    private static void checkHasContainers(JsonNode pod) {
+        // The tree leaves an empty list out, so a spec without containers and containers: [] both read as missing.
+        var spec = pod.path("spec");
+        var containers = spec.path("containers");
+        if (containers.isMissingNode() || containers.isNull() || containers.isArray() && containers.isEmpty()) {
+            throw new InvalidValueException("spec.containers", spec.isObject() ? "[]" : "null",
+                    "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
+        }
     }
 
     private static void checkReserved(List<Container> containers, String field) {

@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +43,24 @@ public final class SidecarTemplates {
      * Every pod with the same settings and overrides renders the same containers, so each distinct template
      * data is rendered, parsed and checked once; callers get a fresh Container bound from the kept tree.
      */
-    private final Map<List<Object>, JsonNode> rendered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Object>, JsonNode> eldest) {
-            return size() > RENDER_CACHE_SIZE;
-        }
-    });
-    private static final int RENDER_CACHE_SIZE = 256;
+    private final RenderCache rendered;
 
-    private SidecarTemplates(Template proxy, Template init) {
+    private SidecarTemplates(Template proxy, Template init, RenderCacheLimits cacheLimits) {
         this.proxy = proxy;
         this.init = init;
+        this.rendered = new RenderCache(cacheLimits);
     }
 
-    /** Compiles a template set; a syntax error is a {@link TemplateException} naming the file. */
+    /** Compiles a template set with the default render cache limits. */
     public static SidecarTemplates compile(Map<String, String> sources) {
+        return compile(sources, RenderCacheLimits.DEFAULT);
+    }
+
+    /**
+     * Compiles a template set whose render cache holds at most {@code cacheLimits}; a syntax error is a
+     * {@link TemplateException} naming the file.
+     */
+    public static SidecarTemplates compile(Map<String, String> sources, RenderCacheLimits cacheLimits) {
         for (var file : FILES) {
             if (!sources.containsKey(file)) {
                 throw new TemplateException("template " + file + " is missing");
@@ -82,7 +84,7 @@ public final class SidecarTemplates {
                             }
                         }))
                 .build();
-        return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT));
+        return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT), cacheLimits);
     }
 
     /** The templates shipped in the application, {@code src/main/resources/templates/}. */
@@ -113,13 +115,13 @@ public final class SidecarTemplates {
         return cached(init, INIT, data);
     }
 
+    /** The estimated bytes the render cache holds now. */
+    public long renderCacheBytes() {
+        return rendered.bytes();
+    }
+
     private Container cached(Template template, String file, Map<String, Object> data) {
-        var key = List.<Object>of(file, data);
-        var tree = rendered.get(key);
-        if (tree == null) {
-            tree = JSON.valueToTree(render(template, file, data));
-            rendered.put(key, tree);
-        }
+        var tree = rendered.get(List.of(file, data), () -> JSON.valueToTree(render(template, file, data)));
         try {
             return JSON.treeToValue(tree, Container.class);
         } catch (IOException e) {

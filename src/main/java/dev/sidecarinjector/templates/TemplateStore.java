@@ -1,6 +1,7 @@
 package dev.sidecarinjector.templates;
 
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.RenderCacheLimits;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.inject.TemplateException;
 import java.io.IOException;
@@ -24,13 +25,19 @@ public final class TemplateStore {
 
     private final Optional<Path> directory;
     private final InjectionSettings settings;
+    private final RenderCacheLimits cacheLimits;
     private final AtomicReference<SidecarTemplates> current = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Map<String, String> loadedSources = Map.of();
 
     public TemplateStore(Optional<Path> directory, InjectionSettings settings) {
+        this(directory, settings, RenderCacheLimits.DEFAULT);
+    }
+
+    public TemplateStore(Optional<Path> directory, InjectionSettings settings, RenderCacheLimits cacheLimits) {
         this.directory = directory;
         this.settings = settings;
+        this.cacheLimits = cacheLimits;
         reload();
     }
 
@@ -63,7 +70,7 @@ public final class TemplateStore {
         }
         loadedSources = sources;
         try {
-            var templates = SidecarTemplates.compile(sources);
+            var templates = SidecarTemplates.compile(sources, cacheLimits);
             TemplateCheck.renderSample(templates, settings);
             current.set(templates);
             lastError.set(null);

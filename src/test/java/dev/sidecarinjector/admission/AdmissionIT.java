@@ -88,6 +88,25 @@ class AdmissionIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"[]", "none", "no spec"})
+    void podWithoutContainersIsRefusedNotLeftWithTheProxyAlone(String shape) throws Exception {
+        var review = Reviews.podCreate("demo");
+        var pod = (com.fasterxml.jackson.databind.node.ObjectNode) review.at("/request/object");
+        switch (shape) {
+            case "[]" -> ((com.fasterxml.jackson.databind.node.ObjectNode) pod.get("spec")).putArray("containers");
+            case "none" -> ((com.fasterxml.jackson.databind.node.ObjectNode) pod.get("spec")).remove("containers");
+            default -> pod.remove("spec");
+        }
+        var reply = webhook.post("/inject", Reviews.bytes(review));
+        assertEquals(200, reply.status());
+        var response = reply.body().get("response");
+        assertFalse(response.get("allowed").asBoolean(), () -> shape + ": " + reply.body());
+        assertNull(response.get("patch"), "a refused pod carries no patch");
+        var message = response.at("/status/message").asText();
+        assertTrue(message.contains("spec.containers: \"" + (shape.equals("no spec") ? "null" : "[]") + "\""), message);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "{not json",
         "[]",
@@ -134,7 +153,7 @@ class AdmissionIT {
         var reply = webhook.get("/q/health/ready");
         assertEquals(200, reply.status());
         var names = reply.body().get("checks").findValuesAsText("name");
-        assertTrue(names.containsAll(List.of("tls", "templates", "namespace-labels")), names.toString());
+        assertTrue(names.containsAll(List.of("tls", "templates", "namespace-labels", "memory")), names.toString());
     }
 
     @Test

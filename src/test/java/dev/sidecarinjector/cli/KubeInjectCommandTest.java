@@ -110,6 +110,19 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void podTemplateWithoutContainersIsRefusedNotLeftWithTheProxyAlone() {
+        for (var input : List.of(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n")) {
+            var result = run(input, "-f", "-");
+            assertEquals(1, result.exit(), input + result.out());
+            assertEquals("", result.out(), "nothing is printed");
+            assertTrue(result.err().contains("document 1 (") && result.err().contains("spec.containers: \""), result.err());
+        }
+    }
+
+    @Test
     void invalidYamlIsAnError() {
         var result = run("kind: Pod\n  metadata: [\n", "-f", "-");
         assertEquals(1, result.exit());

@@ -55,6 +55,10 @@ final class BadInputCorpus {
         cases.add(new Case("trailing garbage", (text + "}{").getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("null body", "null".getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("container list with null", text.replace("\"containers\":[", "\"containers\":[null,").getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("no containers", text.replace("\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\"}]", "\"containers\":[]").getBytes(StandardCharsets.UTF_8)));
+        var noSpec = valid.deepCopy();
+        ((ObjectNode) noSpec.at("/request/object")).remove("spec");
+        cases.add(new Case("no spec", bytes(noSpec)));
         cases.add(new Case("10k containers", bytes(manyContainers(valid, 10_000))));
         cases.add(new Case("binary garbage", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0x7b}));
         return cases;

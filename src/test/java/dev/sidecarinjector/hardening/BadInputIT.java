@@ -66,6 +66,26 @@ class BadInputIT {
         }
     }
 
+    @Test
+    void podsWithoutContainersAreRefusedNotInjected() throws Exception {
+        var refused = 0;
+        for (var input : BadInputCorpus.all()) {
+            if (!input.name().equals("no containers") && !input.name().equals("no spec")) {
+                continue;
+            }
+            var response = webhook.post("/inject", input.body()).body().get("response");
+            assertFalse(response.get("allowed").asBoolean(), input.name());
+            assertTrue(response.path("patch").isMissingNode(), input.name() + ": a refused pod carries no patch");
+            assertTrue(response.at("/status/message").asText().contains("spec.containers: \""), response.toString());
+            refused++;
+        }
+        assertEquals(2, refused);
+        ReliabilityLog.record("BadInputIT.podsWithoutContainersAreRefusedNotInjected",
+                "a Pod CREATE in an injected namespace with containers: [] and with no spec at all",
+                "refused with a message naming spec.containers and its value, no patch: never a pod whose only container is the proxy",
+                "cases", refused);
+    }
+
     private static String abbreviate(String text) {
         return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
