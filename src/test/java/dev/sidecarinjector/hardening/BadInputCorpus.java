@@ -17,7 +17,31 @@ final class BadInputCorpus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Case(String name, byte[] body) {
+    /** The headers kube-apiserver sends with every AdmissionReview. */
+    static final List<String> JSON_HEADERS = List.of("Content-Type", "application/json");
+
+    /**
+     * One request: a body POSTed as JSON to {@code /inject} unless the case says otherwise, and what it must get
+     * besides a clean answer: a status ({@code 0}: any clean answer) and for a 200, whether it is allowed.
+     */
+    record Case(String name, byte[] body, String method, String path, List<String> headers, int status, Boolean allowed) {
+
+        Case(String name, byte[] body) {
+            this(name, body, "POST", "/inject", JSON_HEADERS, 0, null);
+        }
+
+        Case expect(int expectedStatus) {
+            return new Case(name, body, method, path, headers, expectedStatus, allowed);
+        }
+
+        /** Allowed with no patch: what a review the webhook does not act on gets. */
+        Case expectAllowedUnchanged() {
+            return new Case(name, body, method, path, headers, 200, true);
+        }
+
+        Case sent(String httpMethod, String httpPath, List<String> httpHeaders) {
+            return new Case(name, body, httpMethod, httpPath, httpHeaders, status, allowed);
+        }
     }
 
     private BadInputCorpus() {

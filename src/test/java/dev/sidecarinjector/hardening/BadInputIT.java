@@ -9,6 +9,7 @@ import dev.sidecarinjector.testing.WebhookClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +29,17 @@ class BadInputIT {
         var problems = new ArrayList<String>();
         var statuses = new java.util.TreeMap<Integer, Integer>();
         for (var input : corpus) {
-            var reply = webhook.post("/inject", input.body(), input.body().length > 1_000_000);
+            var reply = send(input);
             var body = reply.body();
             statuses.merge(reply.status(), 1, Integer::sum);
-            if (reply.status() >= 400 && reply.status() < 500) {
-                if (reply.status() == 400 && body.path("error").asText().isBlank()) {
-                    problems.add(input.name() + ": 400 without an error message");
+            if (input.status() != 0 && reply.status() != input.status()) {
+                problems.add(input.name() + ": HTTP " + reply.status() + ", expected " + input.status() + ": " + abbreviate(body.toString()));
+            } else if (reply.status() >= 400 && reply.status() < 500) {
+                if (List.of(400, 405, 415).contains(reply.status()) && !input.method().equals("HEAD") && body.path("error").asText().isBlank()) {
+                    problems.add(input.name() + ": " + reply.status() + " without an error message");
+                }
+                if (reply.status() == 405 && !reply.headers().allValues("Allow").equals(List.of("POST"))) {
+                    problems.add(input.name() + ": 405 with Allow " + reply.headers().allValues("Allow") + ", expected POST");
                 }
             } else if (reply.status() == 200) {
                 var response = body.path("response");
@@ -41,6 +47,8 @@ class BadInputIT {
                     problems.add(input.name() + ": 200 without a well-formed response: " + abbreviate(body.toString()));
                 } else if (!response.path("allowed").asBoolean() && response.at("/status/message").asText().isBlank()) {
                     problems.add(input.name() + ": refused without a message");
+                } else if (input.allowed() != null && (response.path("allowed").asBoolean() != input.allowed() || response.has("patch"))) {
+                    problems.add(input.name() + ": expected allowed=" + input.allowed() + " with no patch: " + abbreviate(response.toString()));
                 }
             } else {
                 problems.add(input.name() + ": HTTP " + reply.status() + " " + abbreviate(body.toString()));
@@ -49,8 +57,10 @@ class BadInputIT {
         assertEquals("", String.join("\n", problems), problems.size() + " of " + corpus.size() + " cases misbehaved");
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
-                corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, deeply nested, invalid UTF-8",
-                "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a 5xx; ready afterwards",
+                corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, "
+                        + "deeply nested, invalid UTF-8",
+                "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a "
+                        + "5xx; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
@@ -64,6 +74,13 @@ class BadInputIT {
             assertFalse(response.get("allowed").asBoolean());
             assertTrue(response.at("/status/message").asText().contains("traffic.sidecar.istio.io/excludeOutboundPorts: \"80x\""));
         }
+    }
+
+    private WebhookClient.Reply send(BadInputCorpus.Case input) throws Exception {
+        if (input.method().equals("POST") && input.path().equals("/inject") && input.headers().equals(BadInputCorpus.JSON_HEADERS)) {
+            return webhook.post("/inject", input.body(), input.body().length > 1_000_000);
+        }
+        return webhook.send(input.method(), input.path(), input.body(), input.headers().toArray(String[]::new));
     }
 
     private static String abbreviate(String text) {
