@@ -14,7 +14,8 @@ import java.util.Base64;
 
 /**
  * Decodes an AdmissionReview and encodes the reply. Every malformed input becomes a {@link BadReviewException}
- * naming the field; the parser rejects duplicate keys and limits nesting so a hostile body cannot exhaust the stack.
+ * naming the field; the parser rejects duplicate keys, content after the review, and limits nesting so a hostile
+ * body cannot exhaust the stack.
  */
 public final class AdmissionReviewCodec {
 
@@ -35,14 +36,7 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionRequest decode(byte[] body) {
-        JsonNode review;
-        try {
-            review = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadReviewException("body cannot be read: " + e.getMessage());
-        }
+        var review = readOneValue(body);
         if (review == null || !review.isObject()) {
             throw new BadReviewException("body is not a JSON object");
         }
@@ -101,6 +95,32 @@ public final class AdmissionReviewCodec {
         var error = JSON.createObjectNode();
         error.put("error", message);
         return error;
+    }
+
+    /** The one JSON value of the body, or null for an empty body; content after it is refused, not ignored. */
+    private static JsonNode readOneValue(byte[] body) {
+        try (var parser = JSON.createParser(body)) {
+            JsonNode value = JSON.readTree(parser);
+            var end = parser.currentLocation().getByteOffset();
+            if (value != null && hasMoreContent(parser)) {
+                throw new BadReviewException("body: content after the JSON value that ends at byte " + end
+                        + "; a body is exactly one AdmissionReview");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadReviewException("body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean hasMoreContent(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            // Not even a token ("xyz", a stray "}"): content all the same.
+            return true;
+        }
     }
 
     public static ObjectMapper mapper() {

@@ -106,6 +106,17 @@ class AdmissionIT {
     }
 
     @Test
+    void contentAfterTheReviewGets400NamingIt() throws Exception {
+        var review = Reviews.podCreate("demo").toString();
+        for (var body : List.of(review + "xyz", review + review, review + "\n{}")) {
+            var reply = webhook.post("/inject", body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, reply.status(), () -> "answered " + reply.body());
+            assertTrue(reply.body().path("error").asText().contains("after the JSON value"), reply.body()::toString);
+        }
+        assertEquals(200, webhook.post("/inject", (review + "\n").getBytes(StandardCharsets.UTF_8)).status(), "a trailing newline is no content");
+    }
+
+    @Test
     void oversizedBodyGets413() throws Exception {
         var huge = new byte[5 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');

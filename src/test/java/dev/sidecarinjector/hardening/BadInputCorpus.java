@@ -76,7 +76,13 @@ final class BadInputCorpus {
         cases.add(new Case("missing operation", bytes(without(valid, "request", "operation"))));
         cases.add(new Case("invalid UTF-8", invalidUtf8(text)));
         cases.add(new Case("NaN number", text.replace("\"dryRun\":false", "\"dryRun\":NaN").getBytes(StandardCharsets.UTF_8)));
-        cases.add(new Case("trailing garbage", (text + "}{").getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("trailing garbage", (text + "}{").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing word", (text + "xyz").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("two reviews", (text + text).getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("two reviews on two lines", (text + "\n" + text + "\n").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing close brace", (text + "}").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing number", (text + " 1").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing whitespace", (text + " \r\n\t\n").getBytes(StandardCharsets.UTF_8)).expect(200));
         cases.add(new Case("null body", "null".getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("container list with null", text.replace("\"containers\":[", "\"containers\":[null,").getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("10k containers", bytes(manyContainers(valid, 10_000))));

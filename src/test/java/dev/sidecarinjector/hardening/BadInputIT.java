@@ -58,9 +58,9 @@ class BadInputIT {
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
                 corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, "
-                        + "deeply nested, invalid UTF-8",
-                "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a "
-                        + "5xx; ready afterwards",
+                        + "deeply nested, invalid UTF-8, content after the review",
+                "a 4xx with a JSON error (400 for trailing content) or an AdmissionResponse that echoes the uid (with a "
+                        + "message when refused); never a 5xx; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
