@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Decodes an AdmissionReview and encodes the reply. Every malformed input becomes a {@link BadReviewException}
@@ -22,6 +23,8 @@ public final class AdmissionReviewCodec {
     public static final String API_VERSION = "admission.k8s.io/v1";
     public static final String KIND = "AdmissionReview";
     private static final int MAX_NESTING = 200;
+    /** The operations of admission.k8s.io/v1; only CREATE is acted on. */
+    private static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -50,19 +53,22 @@ public final class AdmissionReviewCodec {
         if (kind == null || !kind.isObject()) {
             throw new BadReviewException("request.kind: missing, or not an object");
         }
-        var object = request.get("object");
-        if (object != null && !object.isObject() && !object.isNull()) {
-            throw new BadReviewException("request.object: not an object");
+        var uid = requiredText(request, "uid", "request.uid");
+        var operation = requiredText(request, "operation", "request.operation");
+        if (!OPERATIONS.contains(operation)) {
+            throw new BadReviewException("request.operation: " + request.get("operation") + " is not one of " + String.join(", ", OPERATIONS));
         }
+        // Only a Pod CREATE needs the object, and the handler checks it there: whatever else comes is allowed unread.
+        var object = request.get("object");
         var dryRun = request.get("dryRun");
         if (dryRun != null && !dryRun.isBoolean() && !dryRun.isNull()) {
             throw new BadReviewException("request.dryRun: " + dryRun + " is not a boolean");
         }
         return new AdmissionRequest(
-                requiredText(request, "uid", "request.uid"),
+                uid,
                 optionalText(kind, "group", "request.kind.group"),
                 requiredText(kind, "kind", "request.kind.kind"),
-                requiredText(request, "operation", "request.operation"),
+                operation,
                 optionalText(request, "namespace", "request.namespace"),
                 optionalText(request, "name", "request.name"),
                 dryRun != null && dryRun.asBoolean(),

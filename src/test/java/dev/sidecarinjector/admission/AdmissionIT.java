@@ -116,6 +116,29 @@ class AdmissionIT {
         assertEquals(200, webhook.post("/inject", (review + "\n").getBytes(StandardCharsets.UTF_8)).status(), "a trailing newline is no content");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"UPDATE", "DELETE", "CONNECT"})
+    void operationsOtherThanCreateAreAllowedUnchangedWhateverTheObject(String operation) throws Exception {
+        var before = metrics();
+        for (JsonNode object : java.util.Arrays.<JsonNode>asList(null, JSON.nullNode(), JSON.createObjectNode().put("kind", "ConfigMap"))) {
+            var review = Reviews.podCreate("demo");
+            var request = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+            request.put("operation", operation).put("name", "web-1");
+            if (object == null) {
+                request.remove("object");
+            } else {
+                request.set("object", object);
+            }
+            var reply = webhook.post("/inject", Reviews.bytes(review));
+            assertEquals(200, reply.status(), reply.body()::toString);
+            var response = reply.body().get("response");
+            assertEquals(review.at("/request/uid").asText(), response.get("uid").asText());
+            assertTrue(response.get("allowed").asBoolean(), response::toString);
+            assertNull(response.get("patch"));
+        }
+        assertEquals(3.0, delta(before, metrics(), "sidecar_injection_skip_total{reason=\"not_create\"}"));
+    }
+
     @Test
     void oversizedBodyGets413() throws Exception {
         var huge = new byte[5 * 1024 * 1024];

@@ -87,7 +87,37 @@ final class BadInputCorpus {
         cases.add(new Case("container list with null", text.replace("\"containers\":[", "\"containers\":[null,").getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("10k containers", bytes(manyContainers(valid, 10_000))));
         cases.add(new Case("binary garbage", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0x7b}));
+        operations(valid, cases);
         return cases;
+    }
+
+    /** Operations the webhook does not act on are allowed unchanged, whatever the object; an unknown one is a 400. */
+    private static void operations(ObjectNode valid, List<Case> cases) {
+        for (var operation : List.of("UPDATE", "DELETE", "CONNECT")) {
+            var objects = new java.util.LinkedHashMap<String, JsonNode>();
+            objects.put("a pod", valid.at("/request/object"));
+            objects.put("null", JSON.nullNode());
+            objects.put("missing", null);
+            objects.put("a ConfigMap", JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap").set("data", JSON.createObjectNode().put("a", "b")));
+            objects.put("not a pod", JSON.createObjectNode().set("spec", JSON.getNodeFactory().textNode("x")));
+            objects.put("a string", JSON.getNodeFactory().textNode("x"));
+            for (var object : objects.entrySet()) {
+                var review = valid.deepCopy();
+                var request = (ObjectNode) review.get("request");
+                request.put("operation", operation);
+                if (object.getValue() == null) {
+                    request.remove("object");
+                } else {
+                    request.set("object", object.getValue());
+                }
+                cases.add(new Case(operation + " with object " + object.getKey(), bytes(review)).expectAllowedUnchanged());
+            }
+        }
+        for (var operation : List.of("create", "PATCH", "CREATE ", "")) {
+            var review = valid.deepCopy();
+            ((ObjectNode) review.get("request")).put("operation", operation);
+            cases.add(new Case("operation \"" + operation + "\"", bytes(review)).expect(400));
+        }
     }
 
     /** For every field of the valid review, the same review with that field's value of each wrong JSON type. */

@@ -58,9 +58,9 @@ class BadInputIT {
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
                 corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, "
-                        + "deeply nested, invalid UTF-8, content after the review",
+                        + "deeply nested, invalid UTF-8, content after the review, operations other than CREATE with any object",
                 "a 4xx with a JSON error (400 for trailing content) or an AdmissionResponse that echoes the uid (with a "
-                        + "message when refused); never a 5xx; ready afterwards",
+                        + "message when refused; UPDATE, DELETE and CONNECT allowed unchanged); never a 5xx; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
