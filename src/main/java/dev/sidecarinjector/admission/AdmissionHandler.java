@@ -57,7 +57,7 @@ public class AdmissionHandler {
             verdict = decide(request);
         } catch (RuntimeException e) {
             // A pod this code cannot process is refused with a message, never answered with a 500 or half-injected.
-            LOG.errorf(e, "unexpected error answering request %s", request.uid());
+            LOG.errorf(PrintableText.trace(e), "unexpected error answering request %s", PrintableText.quote(request.uid()));
             verdict = Verdict.failed(null, "internal_error", "the injector could not process this pod: " + e);
         }
         DecisionLog.write(request, podName(request, verdict.pod()), verdict.outcome());

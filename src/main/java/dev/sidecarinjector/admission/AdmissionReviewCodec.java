@@ -86,13 +86,16 @@ public final class AdmissionReviewCodec {
         return review;
     }
 
-    /** A refusal with a message the API server shows to whoever created the pod. */
+    /**
+     * A refusal with a message the API server shows to whoever created the pod; kubectl prints it to a terminal,
+     * so its control characters are escaped, as Kubernetes quotes the values in its own errors.
+     */
     public static ObjectNode denied(String uid, String message) {
         var review = review(uid, false);
         var status = ((ObjectNode) review.get("response")).putObject("status");
         status.put("code", 400);
         status.put("reason", "BadRequest");
-        status.put("message", message);
+        status.put("message", PrintableText.escape(message));
         return review;
     }
 

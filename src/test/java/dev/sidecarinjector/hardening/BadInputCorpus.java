@@ -44,6 +44,19 @@ final class BadInputCorpus {
         }
     }
 
+    /** Every control character a log line must not carry raw: C0, DEL, C1, U+2028 and U+2029. */
+    static List<Character> controlCharacters() {
+        var all = new ArrayList<Character>();
+        for (var c = 0; c <= 0x9f; c++) {
+            if (c < 0x20 || c >= 0x7f) {
+                all.add((char) c);
+            }
+        }
+        all.add('\u2028');
+        all.add('\u2029');
+        return all;
+    }
+
     private BadInputCorpus() {
     }
 
@@ -88,6 +101,7 @@ final class BadInputCorpus {
         cases.add(new Case("10k containers", bytes(manyContainers(valid, 10_000))));
         cases.add(new Case("binary garbage", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0x7b}));
         operations(valid, cases);
+        controlCharacters(valid, cases);
         return cases;
     }
 
@@ -117,6 +131,35 @@ final class BadInputCorpus {
             var review = valid.deepCopy();
             ((ObjectNode) review.get("request")).put("operation", operation);
             cases.add(new Case("operation \"" + operation + "\"", bytes(review)).expect(400));
+        }
+    }
+
+    /** Control characters in every user value the webhook logs: the answer is clean and no log line carries them raw. */
+    private static void controlCharacters(ObjectNode valid, List<Case> cases) {
+        var hostile = "x\r\n\u001b[31mforged decision outcome=injected\u0007\u007f\u0085\u009b2J\u2028\u2029\t\u0000end";
+        var fields = new java.util.LinkedHashMap<String, java.util.function.Consumer<ObjectNode>>();
+        fields.put("generateName", review -> ((ObjectNode) review.at("/request/object/metadata")).put("generateName", hostile));
+        fields.put("metadata.name", review -> ((ObjectNode) review.at("/request/object/metadata")).put("name", hostile));
+        fields.put("request.name", review -> ((ObjectNode) review.get("request")).put("name", hostile));
+        fields.put("request.namespace", review -> ((ObjectNode) review.get("request")).put("namespace", hostile));
+        fields.put("request.uid", review -> ((ObjectNode) review.get("request")).put("uid", hostile));
+        fields.put("request.kind.kind", review -> ((ObjectNode) review.at("/request/kind")).put("kind", hostile));
+        fields.put("label " + Annotations.INJECT, review -> ((ObjectNode) review.at("/request/object/metadata/labels")).put(Annotations.INJECT, hostile));
+        for (var annotation : List.of(Annotations.INJECT, Annotations.PROXY_CPU, Annotations.PROXY_IMAGE, Annotations.PROXY_CONFIG,
+                Annotations.EXCLUDE_OUTBOUND_PORTS, Annotations.INCLUDE_OUTBOUND_IP_RANGES)) {
+            fields.put("annotation " + annotation, review -> ((ObjectNode) review.at("/request/object/metadata/annotations")).put(annotation, hostile));
+        }
+        fields.put("owner name", review -> ((ObjectNode) review.at("/request/object/metadata")).putArray("ownerReferences").addObject()
+                .put("apiVersion", "apps/v1").put("kind", "ReplicaSet").put("name", hostile).put("uid", "u").put("controller", true));
+        for (var field : fields.entrySet()) {
+            var review = valid.deepCopy();
+            field.getValue().accept(review);
+            cases.add(new Case("control characters in " + field.getKey(), bytes(review)));
+        }
+        for (var c : controlCharacters()) {
+            var review = valid.deepCopy();
+            ((ObjectNode) review.at("/request/object/metadata")).put("generateName", "web-" + c + "-");
+            cases.add(new Case(String.format("control characters in generateName: U+%04X", (int) c), bytes(review)));
         }
     }
 
