@@ -140,6 +140,32 @@ class AdmissionIT {
     }
 
     @Test
+    void methodsOtherThanPostGet405WithAllowPost() throws Exception {
+        for (var method : List.of("OPTIONS", "GET", "PUT")) {
+            var reply = webhook.send(method, "/inject", new byte[0], "Content-Type", "application/json");
+            assertEquals(405, reply.status(), method);
+            assertEquals(List.of("POST"), reply.headers().allValues("Allow"), method);
+            assertTrue(reply.body().path("error").asText().contains(method), reply.body()::toString);
+        }
+    }
+
+    @Test
+    void bodiesThatAreNotPlainJsonGet415NamingTheHeader() throws Exception {
+        var review = Reviews.bytes(Reviews.podCreate("demo"));
+        var text = webhook.send("POST", "/inject", review, "Content-Type", "text/plain");
+        assertEquals(415, text.status());
+        assertTrue(text.body().path("error").asText().contains("Content-Type: \"text/plain\""), text.body()::toString);
+        var gzip = webhook.send("POST", "/mutate", review, "Content-Type", "application/json", "Content-Encoding", "gzip");
+        assertEquals(415, gzip.status());
+        assertTrue(gzip.body().path("error").asText().contains("Content-Encoding: \"gzip\""), gzip.body()::toString);
+        var none = webhook.send("POST", "/inject", review);
+        assertEquals(415, none.status());
+        assertTrue(none.body().path("error").asText().contains("Content-Type: missing"), none.body()::toString);
+        var charset = webhook.send("POST", "/inject", review, "Content-Type", "Application/JSON; charset=UTF-8");
+        assertEquals(200, charset.status(), charset.body()::toString);
+    }
+
+    @Test
     void oversizedBodyGets413() throws Exception {
         var huge = new byte[5 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');

@@ -102,6 +102,7 @@ final class BadInputCorpus {
         cases.add(new Case("binary garbage", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0x7b}));
         operations(valid, cases);
         controlCharacters(valid, cases);
+        transport(bytes(valid), cases);
         return cases;
     }
 
@@ -161,6 +162,43 @@ final class BadInputCorpus {
             ((ObjectNode) review.at("/request/object/metadata")).put("generateName", "web-" + c + "-");
             cases.add(new Case(String.format("control characters in generateName: U+%04X", (int) c), bytes(review)));
         }
+    }
+
+    /** What kube-apiserver never sends: another method (405), another Content-Type or a compressed body (415). */
+    private static void transport(byte[] review, List<Case> cases) {
+        for (var path : List.of("/inject", "/mutate")) {
+            for (var method : List.of("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "PURGE")) {
+                cases.add(new Case("method " + method + " " + path, new byte[0]).expect(405).sent(method, path, JSON_HEADERS));
+            }
+        }
+        for (var type : List.of("text/plain", "application/x-www-form-urlencoded", "application/yaml", "application/jsonx",
+                "application/json-patch+json", "application/json; charset=iso-8859-1", "application/json; charset=utf-16",
+                "application/json, text/plain", "*/*", "multipart/form-data; boundary=x")) {
+            cases.add(new Case("Content-Type " + type, review).expect(415).sent("POST", "/inject", List.of("Content-Type", type)));
+        }
+        cases.add(new Case("no Content-Type", review).expect(415).sent("POST", "/inject", List.of()));
+        for (var type : List.of("application/json", "Application/JSON", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                "application/json; charset=\"utf-8\"", "application/json ; charset=utf-8")) {
+            cases.add(new Case("Content-Type " + type, review).expect(200).sent("POST", "/inject", List.of("Content-Type", type)));
+        }
+        var gzipped = gzip(review);
+        for (var encoding : List.of("gzip", "deflate", "br", "zstd", "gzip, identity", "x-unknown")) {
+            var body = encoding.startsWith("gzip") ? gzipped : review;
+            cases.add(new Case("Content-Encoding " + encoding, body).expect(415)
+                    .sent("POST", "/inject", List.of("Content-Type", "application/json", "Content-Encoding", encoding)));
+        }
+        cases.add(new Case("Content-Encoding identity", review).expect(200)
+                .sent("POST", "/mutate", List.of("Content-Type", "application/json", "Content-Encoding", "identity")));
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** For every field of the valid review, the same review with that field's value of each wrong JSON type. */

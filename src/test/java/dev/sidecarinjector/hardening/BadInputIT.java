@@ -61,11 +61,12 @@ class BadInputIT {
         assertEquals("", String.join("\n", problems), problems.size() + " of " + corpus.size() + " cases misbehaved");
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
-                corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, "
-                        + "deeply nested, invalid UTF-8, content after the review, operations other than CREATE with any object, "
-                        + "control characters",
-                "a 4xx with a JSON error (400 for trailing content) or an AdmissionResponse that echoes the uid (with a "
-                        + "message when refused; UPDATE, DELETE and CONNECT allowed unchanged); never a 5xx; ready afterwards",
+                corpus.size() + " bad requests: truncated, every field of the wrong JSON type, bad annotation values, huge, deeply nested, "
+                        + "invalid UTF-8, content after the review, operations other than CREATE with any object, control "
+                        + "characters, other methods, Content-Types and Content-Encodings",
+                "a 4xx with a JSON error (405 with Allow: POST; 415 for a body that is not plain JSON; 400 for trailing "
+                        + "content) or an AdmissionResponse that echoes the uid (with a message when refused; UPDATE, DELETE and "
+                        + "CONNECT allowed unchanged); never a 5xx; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
