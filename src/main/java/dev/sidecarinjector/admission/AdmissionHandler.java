@@ -57,7 +57,7 @@ public class AdmissionHandler {
             verdict = decide(request);
         } catch (RuntimeException e) {
             // A pod this code cannot process is refused with a message, never answered with a 500 or half-injected.
-            LOG.errorf(e, "unexpected error answering request %s", request.uid());
+            LOG.errorf(PrintableText.trace(e), "unexpected error answering request %s", PrintableText.quote(request.uid()));
             verdict = Verdict.failed(null, "internal_error", "the injector could not process this pod: " + e);
         }
         DecisionLog.write(request, podName(request, verdict.pod()), verdict.outcome());
@@ -89,10 +89,17 @@ public class AdmissionHandler {
 
     private Verdict decide(AdmissionRequest request) {
         if (!request.isPod()) {
-            return Verdict.of(null, new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.NOT_A_POD, "kind " + request.kind())));
+            return skipped(SkipReason.NOT_A_POD, "kind " + request.kind());
+        }
+        // Like Istio's injector: an operation it does not act on is allowed before the object is read, whatever it is.
+        if (!"CREATE".equals(request.operation())) {
+            return skipped(SkipReason.NOT_CREATE, "operation " + request.operation());
         }
         if (request.object() == null) {
-            return Verdict.failed(null, "invalid_input", "request.object: missing for a Pod " + request.operation());
+            return Verdict.failed(null, "invalid_input", "request.object: missing for a Pod CREATE");
+        }
+        if (!request.object().isObject()) {
+            return Verdict.failed(null, "invalid_input", "request.object: " + abbreviate(request.object().toString()) + " is not an object");
         }
         Pod pod;
         try {
@@ -113,6 +120,14 @@ public class AdmissionHandler {
         } catch (NamespaceLabelsUnavailable e) {
             return Verdict.failed(pod, "namespace_unavailable", e.getMessage());
         }
+    }
+
+    private static Verdict skipped(SkipReason reason, String detail) {
+        return Verdict.of(null, new InjectionResult.Skipped(new InjectionDecision.Skip(reason, detail)));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 100 ? text.substring(0, 100) + "..." : text;
     }
 
     private static String podName(AdmissionRequest request, Pod pod) {

@@ -2,7 +2,10 @@ package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The fields of an {@code admission.k8s.io/v1} AdmissionRequest that the injector uses. */
+/**
+ * The fields of an {@code admission.k8s.io/v1} AdmissionRequest that the injector uses. {@code object} is the
+ * object as sent, of any JSON type, or null when missing or null (as for a DELETE).
+ */
 public record AdmissionRequest(
         String uid,
         String group,

@@ -7,7 +7,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Adapts HTTP to {@link AdmissionHandler}: {@code POST /inject} and its alias {@code POST /mutate}. Nothing else lives here. */
+/**
+ * Adapts HTTP to {@link AdmissionHandler}: {@code POST /inject} and its alias {@code POST /mutate}. Nothing else
+ * lives here; {@code JsonPostOnly} has already refused other methods, media types and encodings.
+ */
 @Path("/")
 public class AdmissionResource {
 

@@ -11,16 +11,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Decodes an AdmissionReview and encodes the reply. Every malformed input becomes a {@link BadReviewException}
- * naming the field; the parser rejects duplicate keys and limits nesting so a hostile body cannot exhaust the stack.
+ * naming the field; the parser rejects duplicate keys, content after the review, and limits nesting so a hostile
+ * body cannot exhaust the stack.
  */
 public final class AdmissionReviewCodec {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
     public static final String KIND = "AdmissionReview";
     private static final int MAX_NESTING = 200;
+    /** The operations of admission.k8s.io/v1; only CREATE is acted on. */
+    private static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -35,14 +39,7 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionRequest decode(byte[] body) {
-        JsonNode review;
-        try {
-            review = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadReviewException("body cannot be read: " + e.getMessage());
-        }
+        var review = readOneValue(body);
         if (review == null || !review.isObject()) {
             throw new BadReviewException("body is not a JSON object");
         }
@@ -56,19 +53,22 @@ public final class AdmissionReviewCodec {
         if (kind == null || !kind.isObject()) {
             throw new BadReviewException("request.kind: missing, or not an object");
         }
-        var object = request.get("object");
-        if (object != null && !object.isObject() && !object.isNull()) {
-            throw new BadReviewException("request.object: not an object");
+        var uid = requiredText(request, "uid", "request.uid");
+        var operation = requiredText(request, "operation", "request.operation");
+        if (!OPERATIONS.contains(operation)) {
+            throw new BadReviewException("request.operation: " + request.get("operation") + " is not one of " + String.join(", ", OPERATIONS));
         }
+        // Only a Pod CREATE needs the object, and the handler checks it there: whatever else comes is allowed unread.
+        var object = request.get("object");
         var dryRun = request.get("dryRun");
         if (dryRun != null && !dryRun.isBoolean() && !dryRun.isNull()) {
             throw new BadReviewException("request.dryRun: " + dryRun + " is not a boolean");
         }
         return new AdmissionRequest(
-                requiredText(request, "uid", "request.uid"),
+                uid,
                 optionalText(kind, "group", "request.kind.group"),
                 requiredText(kind, "kind", "request.kind.kind"),
-                requiredText(request, "operation", "request.operation"),
+                operation,
                 optionalText(request, "namespace", "request.namespace"),
                 optionalText(request, "name", "request.name"),
                 dryRun != null && dryRun.asBoolean(),
@@ -86,13 +86,16 @@ public final class AdmissionReviewCodec {
         return review;
     }
 
-    /** A refusal with a message the API server shows to whoever created the pod. */
+    /**
+     * A refusal with a message the API server shows to whoever created the pod; kubectl prints it to a terminal,
+     * so its control characters are escaped, as Kubernetes quotes the values in its own errors.
+     */
     public static ObjectNode denied(String uid, String message) {
         var review = review(uid, false);
         var status = ((ObjectNode) review.get("response")).putObject("status");
         status.put("code", 400);
         status.put("reason", "BadRequest");
-        status.put("message", message);
+        status.put("message", PrintableText.escape(message));
         return review;
     }
 
@@ -101,6 +104,32 @@ public final class AdmissionReviewCodec {
         var error = JSON.createObjectNode();
         error.put("error", message);
         return error;
+    }
+
+    /** The one JSON value of the body, or null for an empty body; content after it is refused, not ignored. */
+    private static JsonNode readOneValue(byte[] body) {
+        try (var parser = JSON.createParser(body)) {
+            JsonNode value = JSON.readTree(parser);
+            var end = parser.currentLocation().getByteOffset();
+            if (value != null && hasMoreContent(parser)) {
+                throw new BadReviewException("body: content after the JSON value that ends at byte " + end
+                        + "; a body is exactly one AdmissionReview");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadReviewException("body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean hasMoreContent(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            // Not even a token ("xyz", a stray "}"): content all the same.
+            return true;
+        }
     }
 
     public static ObjectMapper mapper() {

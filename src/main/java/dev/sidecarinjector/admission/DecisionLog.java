@@ -1,8 +1,10 @@
 package dev.sidecarinjector.admission;
 
+import static dev.sidecarinjector.admission.PrintableText.quote;
+
 import org.jboss.logging.Logger;
 
-/** One structured (logfmt) line per admission decision. */
+/** One structured (logfmt) line per admission decision; every value is quoted by {@link PrintableText#quote}. */
 public final class DecisionLog {
 
     private static final Logger LOG = Logger.getLogger("dev.sidecarinjector.decision");
@@ -19,15 +21,5 @@ public final class DecisionLog {
         } else {
             LOG.info(line);
         }
-    }
-
-    static String quote(String value) {
-        if (value == null || value.isEmpty()) {
-            return "\"\"";
-        }
-        if (value.chars().allMatch(c -> c > ' ' && c != '"' && c != '=' && c != '\\' && c < 127)) {
-            return value;
-        }
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }

@@ -1,8 +1,11 @@
 package dev.sidecarinjector.admission;
 
+import static dev.sidecarinjector.admission.PrintableText.escape;
+
 import dev.sidecarinjector.config.EventConfig;
 import dev.sidecarinjector.config.NamespaceConfig;
 import dev.sidecarinjector.namespace.NamespaceLabelsProducer;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -65,29 +68,34 @@ public class InjectionEvents {
             sender.execute(() -> send(request.namespace(), owner.get(), reason, outcome.message()));
         } catch (RejectedExecutionException e) {
             failures.increment();
-            LOG.debugf("event queue full, dropped %s for %s/%s", reason, owner.get().getKind(), owner.get().getName());
+            LOG.debugf("event queue full, dropped %s for %s/%s", reason, escape(owner.get().getKind()), escape(owner.get().getName()));
         }
     }
 
     private void send(String namespace, OwnerReference owner, String reason, String message) {
+        var event = event(namespace, owner, reason, message);
+        try {
+            client.orElseThrow().v1().events().inNamespace(namespace).resource(event).create();
+        } catch (RuntimeException e) {
+            failures.increment();
+            LOG.warnf("could not record event %s on %s/%s: %s", reason, escape(owner.getKind()), escape(owner.getName()), escape(e.getMessage()));
+        }
+    }
+
+    /** The Event; its message may quote the pod, and {@code kubectl describe} prints it to a terminal: escaped. */
+    static Event event(String namespace, OwnerReference owner, String reason, String message) {
         var now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        var event = new EventBuilder()
+        return new EventBuilder()
                 .withNewMetadata().withGenerateName(owner.getName() + ".").withNamespace(namespace).endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(owner.getApiVersion()).withKind(owner.getKind()).withName(owner.getName())
                 .withNamespace(namespace).withUid(owner.getUid())
                 .endInvolvedObject()
-                .withType("Normal").withReason(reason).withMessage(message)
+                .withType("Normal").withReason(reason).withMessage(escape(message))
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
-        try {
-            client.orElseThrow().v1().events().inNamespace(namespace).resource(event).create();
-        } catch (RuntimeException e) {
-            failures.increment();
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, owner.getKind(), owner.getName(), e.getMessage());
-        }
     }
 
     private static Optional<OwnerReference> controller(Pod pod) {

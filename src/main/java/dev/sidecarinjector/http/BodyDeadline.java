@@ -1,6 +1,7 @@
 package dev.sidecarinjector.http;
 
 import dev.sidecarinjector.admission.AdmissionReviewCodec;
+import dev.sidecarinjector.admission.PrintableText;
 import dev.sidecarinjector.inject.InvalidValueException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
@@ -56,7 +57,8 @@ public class BodyDeadline {
         if (request.isEnded() || response.ended() || response.closed()) {
             return;
         }
-        LOG.debugf("closing %s: %s %s body not complete after %d ms", request.remoteAddress(), request.method(), request.path(), timeoutMillis);
+        LOG.debugf("closing %s: %s %s body not complete after %d ms", request.remoteAddress(), request.method(),
+                PrintableText.escape(request.path()), timeoutMillis);
         var connection = request.connection();
         if (response.headWritten()) {
             connection.close();

@@ -125,6 +125,66 @@ class AdmissionIT {
     }
 
     @Test
+    void contentAfterTheReviewGets400NamingIt() throws Exception {
+        var review = Reviews.podCreate("demo").toString();
+        for (var body : List.of(review + "xyz", review + review, review + "\n{}")) {
+            var reply = webhook.post("/inject", body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, reply.status(), () -> "answered " + reply.body());
+            assertTrue(reply.body().path("error").asText().contains("after the JSON value"), reply.body()::toString);
+        }
+        assertEquals(200, webhook.post("/inject", (review + "\n").getBytes(StandardCharsets.UTF_8)).status(), "a trailing newline is no content");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UPDATE", "DELETE", "CONNECT"})
+    void operationsOtherThanCreateAreAllowedUnchangedWhateverTheObject(String operation) throws Exception {
+        var before = metrics();
+        for (JsonNode object : java.util.Arrays.<JsonNode>asList(null, JSON.nullNode(), JSON.createObjectNode().put("kind", "ConfigMap"))) {
+            var review = Reviews.podCreate("demo");
+            var request = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+            request.put("operation", operation).put("name", "web-1");
+            if (object == null) {
+                request.remove("object");
+            } else {
+                request.set("object", object);
+            }
+            var reply = webhook.post("/inject", Reviews.bytes(review));
+            assertEquals(200, reply.status(), reply.body()::toString);
+            var response = reply.body().get("response");
+            assertEquals(review.at("/request/uid").asText(), response.get("uid").asText());
+            assertTrue(response.get("allowed").asBoolean(), response::toString);
+            assertNull(response.get("patch"));
+        }
+        assertEquals(3.0, delta(before, metrics(), "sidecar_injection_skip_total{reason=\"not_create\"}"));
+    }
+
+    @Test
+    void methodsOtherThanPostGet405WithAllowPost() throws Exception {
+        for (var method : List.of("OPTIONS", "GET", "PUT")) {
+            var reply = webhook.send(method, "/inject", new byte[0], "Content-Type", "application/json");
+            assertEquals(405, reply.status(), method);
+            assertEquals(List.of("POST"), reply.headers().allValues("Allow"), method);
+            assertTrue(reply.body().path("error").asText().contains(method), reply.body()::toString);
+        }
+    }
+
+    @Test
+    void bodiesThatAreNotPlainJsonGet415NamingTheHeader() throws Exception {
+        var review = Reviews.bytes(Reviews.podCreate("demo"));
+        var text = webhook.send("POST", "/inject", review, "Content-Type", "text/plain");
+        assertEquals(415, text.status());
+        assertTrue(text.body().path("error").asText().contains("Content-Type: \"text/plain\""), text.body()::toString);
+        var gzip = webhook.send("POST", "/mutate", review, "Content-Type", "application/json", "Content-Encoding", "gzip");
+        assertEquals(415, gzip.status());
+        assertTrue(gzip.body().path("error").asText().contains("Content-Encoding: \"gzip\""), gzip.body()::toString);
+        var none = webhook.send("POST", "/inject", review);
+        assertEquals(415, none.status());
+        assertTrue(none.body().path("error").asText().contains("Content-Type: missing"), none.body()::toString);
+        var charset = webhook.send("POST", "/inject", review, "Content-Type", "Application/JSON; charset=UTF-8");
+        assertEquals(200, charset.status(), charset.body()::toString);
+    }
+
+    @Test
     void oversizedBodyGets413() throws Exception {
         var huge = new byte[5 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');

@@ -16,6 +16,14 @@ import org.junit.jupiter.api.Test;
 class InjectionEventsTest {
 
     @Test
+    void theEventMessageCarriesNoRawControlCharacter() {
+        var owner = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+                .withName("web-rs").withUid("u").withController(true).build();
+        var event = InjectionEvents.event("shop", owner, "InjectionSkipped", "sidecar.istio.io/inject: \u001b[2Jx\r\nforged");
+        assertEquals("sidecar.istio.io/inject: \\x1b[2Jx\\r\\nforged", event.getMessage());
+    }
+
+    @Test
     void failedEventNeverBlocksOrFailsTheAdmission() throws Exception {
         int closedPort;
         try (var socket = new ServerSocket(0)) {

@@ -17,7 +17,44 @@ final class BadInputCorpus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Case(String name, byte[] body) {
+    /** The headers kube-apiserver sends with every AdmissionReview. */
+    static final List<String> JSON_HEADERS = List.of("Content-Type", "application/json");
+
+    /**
+     * One request: a body POSTed as JSON to {@code /inject} unless the case says otherwise, and what it must get
+     * besides a clean answer: a status ({@code 0}: any clean answer) and for a 200, whether it is allowed.
+     */
+    record Case(String name, byte[] body, String method, String path, List<String> headers, int status, Boolean allowed) {
+
+        Case(String name, byte[] body) {
+            this(name, body, "POST", "/inject", JSON_HEADERS, 0, null);
+        }
+
+        Case expect(int expectedStatus) {
+            return new Case(name, body, method, path, headers, expectedStatus, allowed);
+        }
+
+        /** Allowed with no patch: what a review the webhook does not act on gets. */
+        Case expectAllowedUnchanged() {
+            return new Case(name, body, method, path, headers, 200, true);
+        }
+
+        Case sent(String httpMethod, String httpPath, List<String> httpHeaders) {
+            return new Case(name, body, httpMethod, httpPath, httpHeaders, status, allowed);
+        }
+    }
+
+    /** Every control character a log line must not carry raw: C0, DEL, C1, U+2028 and U+2029. */
+    static List<Character> controlCharacters() {
+        var all = new ArrayList<Character>();
+        for (var c = 0; c <= 0x9f; c++) {
+            if (c < 0x20 || c >= 0x7f) {
+                all.add((char) c);
+            }
+        }
+        all.add('\u2028');
+        all.add('\u2029');
+        return all;
     }
 
     private BadInputCorpus() {
@@ -52,7 +89,13 @@ final class BadInputCorpus {
         cases.add(new Case("missing operation", bytes(without(valid, "request", "operation"))));
         cases.add(new Case("invalid UTF-8", invalidUtf8(text)));
         cases.add(new Case("NaN number", text.replace("\"dryRun\":false", "\"dryRun\":NaN").getBytes(StandardCharsets.UTF_8)));
-        cases.add(new Case("trailing garbage", (text + "}{").getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("trailing garbage", (text + "}{").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing word", (text + "xyz").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("two reviews", (text + text).getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("two reviews on two lines", (text + "\n" + text + "\n").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing close brace", (text + "}").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing number", (text + " 1").getBytes(StandardCharsets.UTF_8)).expect(400));
+        cases.add(new Case("trailing whitespace", (text + " \r\n\t\n").getBytes(StandardCharsets.UTF_8)).expect(200));
         cases.add(new Case("null body", "null".getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("container list with null", text.replace("\"containers\":[", "\"containers\":[null,").getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("no containers", text.replace("\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\"}]", "\"containers\":[]").getBytes(StandardCharsets.UTF_8)));
@@ -61,7 +104,105 @@ final class BadInputCorpus {
         cases.add(new Case("no spec", bytes(noSpec)));
         cases.add(new Case("10k containers", bytes(manyContainers(valid, 10_000))));
         cases.add(new Case("binary garbage", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0x7b}));
+        operations(valid, cases);
+        controlCharacters(valid, cases);
+        transport(bytes(valid), cases);
         return cases;
+    }
+
+    /** Operations the webhook does not act on are allowed unchanged, whatever the object; an unknown one is a 400. */
+    private static void operations(ObjectNode valid, List<Case> cases) {
+        for (var operation : List.of("UPDATE", "DELETE", "CONNECT")) {
+            var objects = new java.util.LinkedHashMap<String, JsonNode>();
+            objects.put("a pod", valid.at("/request/object"));
+            objects.put("null", JSON.nullNode());
+            objects.put("missing", null);
+            objects.put("a ConfigMap", JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap").set("data", JSON.createObjectNode().put("a", "b")));
+            objects.put("not a pod", JSON.createObjectNode().set("spec", JSON.getNodeFactory().textNode("x")));
+            objects.put("a string", JSON.getNodeFactory().textNode("x"));
+            for (var object : objects.entrySet()) {
+                var review = valid.deepCopy();
+                var request = (ObjectNode) review.get("request");
+                request.put("operation", operation);
+                if (object.getValue() == null) {
+                    request.remove("object");
+                } else {
+                    request.set("object", object.getValue());
+                }
+                cases.add(new Case(operation + " with object " + object.getKey(), bytes(review)).expectAllowedUnchanged());
+            }
+        }
+        for (var operation : List.of("create", "PATCH", "CREATE ", "")) {
+            var review = valid.deepCopy();
+            ((ObjectNode) review.get("request")).put("operation", operation);
+            cases.add(new Case("operation \"" + operation + "\"", bytes(review)).expect(400));
+        }
+    }
+
+    /** Control characters in every user value the webhook logs: the answer is clean and no log line carries them raw. */
+    private static void controlCharacters(ObjectNode valid, List<Case> cases) {
+        var hostile = "x\r\n\u001b[31mforged decision outcome=injected\u0007\u007f\u0085\u009b2J\u2028\u2029\t\u0000end";
+        var fields = new java.util.LinkedHashMap<String, java.util.function.Consumer<ObjectNode>>();
+        fields.put("generateName", review -> ((ObjectNode) review.at("/request/object/metadata")).put("generateName", hostile));
+        fields.put("metadata.name", review -> ((ObjectNode) review.at("/request/object/metadata")).put("name", hostile));
+        fields.put("request.name", review -> ((ObjectNode) review.get("request")).put("name", hostile));
+        fields.put("request.namespace", review -> ((ObjectNode) review.get("request")).put("namespace", hostile));
+        fields.put("request.uid", review -> ((ObjectNode) review.get("request")).put("uid", hostile));
+        fields.put("request.kind.kind", review -> ((ObjectNode) review.at("/request/kind")).put("kind", hostile));
+        fields.put("label " + Annotations.INJECT, review -> ((ObjectNode) review.at("/request/object/metadata/labels")).put(Annotations.INJECT, hostile));
+        for (var annotation : List.of(Annotations.INJECT, Annotations.PROXY_CPU, Annotations.PROXY_IMAGE, Annotations.PROXY_CONFIG,
+                Annotations.EXCLUDE_OUTBOUND_PORTS, Annotations.INCLUDE_OUTBOUND_IP_RANGES)) {
+            fields.put("annotation " + annotation, review -> ((ObjectNode) review.at("/request/object/metadata/annotations")).put(annotation, hostile));
+        }
+        fields.put("owner name", review -> ((ObjectNode) review.at("/request/object/metadata")).putArray("ownerReferences").addObject()
+                .put("apiVersion", "apps/v1").put("kind", "ReplicaSet").put("name", hostile).put("uid", "u").put("controller", true));
+        for (var field : fields.entrySet()) {
+            var review = valid.deepCopy();
+            field.getValue().accept(review);
+            cases.add(new Case("control characters in " + field.getKey(), bytes(review)));
+        }
+        for (var c : controlCharacters()) {
+            var review = valid.deepCopy();
+            ((ObjectNode) review.at("/request/object/metadata")).put("generateName", "web-" + c + "-");
+            cases.add(new Case(String.format("control characters in generateName: U+%04X", (int) c), bytes(review)));
+        }
+    }
+
+    /** What kube-apiserver never sends: another method (405), another Content-Type or a compressed body (415). */
+    private static void transport(byte[] review, List<Case> cases) {
+        for (var path : List.of("/inject", "/mutate")) {
+            for (var method : List.of("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "PURGE")) {
+                cases.add(new Case("method " + method + " " + path, new byte[0]).expect(405).sent(method, path, JSON_HEADERS));
+            }
+        }
+        for (var type : List.of("text/plain", "application/x-www-form-urlencoded", "application/yaml", "application/jsonx",
+                "application/json-patch+json", "application/json; charset=iso-8859-1", "application/json; charset=utf-16",
+                "application/json, text/plain", "*/*", "multipart/form-data; boundary=x")) {
+            cases.add(new Case("Content-Type " + type, review).expect(415).sent("POST", "/inject", List.of("Content-Type", type)));
+        }
+        cases.add(new Case("no Content-Type", review).expect(415).sent("POST", "/inject", List.of()));
+        for (var type : List.of("application/json", "Application/JSON", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                "application/json; charset=\"utf-8\"", "application/json ; charset=utf-8")) {
+            cases.add(new Case("Content-Type " + type, review).expect(200).sent("POST", "/inject", List.of("Content-Type", type)));
+        }
+        var gzipped = gzip(review);
+        for (var encoding : List.of("gzip", "deflate", "br", "zstd", "gzip, identity", "x-unknown")) {
+            var body = encoding.startsWith("gzip") ? gzipped : review;
+            cases.add(new Case("Content-Encoding " + encoding, body).expect(415)
+                    .sent("POST", "/inject", List.of("Content-Type", "application/json", "Content-Encoding", encoding)));
+        }
+        cases.add(new Case("Content-Encoding identity", review).expect(200)
+                .sent("POST", "/mutate", List.of("Content-Type", "application/json", "Content-Encoding", "identity")));
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** For every field of the valid review, the same review with that field's value of each wrong JSON type. */

@@ -9,6 +9,11 @@ import dev.sidecarinjector.testing.WebhookClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +33,17 @@ class BadInputIT {
         var problems = new ArrayList<String>();
         var statuses = new java.util.TreeMap<Integer, Integer>();
         for (var input : corpus) {
-            var reply = webhook.post("/inject", input.body(), input.body().length > 1_000_000);
+            var reply = send(input);
             var body = reply.body();
             statuses.merge(reply.status(), 1, Integer::sum);
-            if (reply.status() >= 400 && reply.status() < 500) {
-                if (reply.status() == 400 && body.path("error").asText().isBlank()) {
-                    problems.add(input.name() + ": 400 without an error message");
+            if (input.status() != 0 && reply.status() != input.status()) {
+                problems.add(input.name() + ": HTTP " + reply.status() + ", expected " + input.status() + ": " + abbreviate(body.toString()));
+            } else if (reply.status() >= 400 && reply.status() < 500) {
+                if (List.of(400, 405, 415).contains(reply.status()) && !input.method().equals("HEAD") && body.path("error").asText().isBlank()) {
+                    problems.add(input.name() + ": " + reply.status() + " without an error message");
+                }
+                if (reply.status() == 405 && !reply.headers().allValues("Allow").equals(List.of("POST"))) {
+                    problems.add(input.name() + ": 405 with Allow " + reply.headers().allValues("Allow") + ", expected POST");
                 }
             } else if (reply.status() == 200) {
                 var response = body.path("response");
@@ -41,6 +51,8 @@ class BadInputIT {
                     problems.add(input.name() + ": 200 without a well-formed response: " + abbreviate(body.toString()));
                 } else if (!response.path("allowed").asBoolean() && response.at("/status/message").asText().isBlank()) {
                     problems.add(input.name() + ": refused without a message");
+                } else if (input.allowed() != null && (response.path("allowed").asBoolean() != input.allowed() || response.has("patch"))) {
+                    problems.add(input.name() + ": expected allowed=" + input.allowed() + " with no patch: " + abbreviate(response.toString()));
                 }
             } else {
                 problems.add(input.name() + ": HTTP " + reply.status() + " " + abbreviate(body.toString()));
@@ -49,8 +61,12 @@ class BadInputIT {
         assertEquals("", String.join("\n", problems), problems.size() + " of " + corpus.size() + " cases misbehaved");
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
-                corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values, huge, deeply nested, invalid UTF-8",
-                "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a 5xx; ready afterwards",
+                corpus.size() + " bad requests: truncated, every field of the wrong JSON type, bad annotation values, huge, deeply nested, "
+                        + "invalid UTF-8, content after the review, operations other than CREATE with any object, control "
+                        + "characters, other methods, Content-Types and Content-Encodings",
+                "a 4xx with a JSON error (405 with Allow: POST; 415 for a body that is not plain JSON; 400 for trailing "
+                        + "content) or an AdmissionResponse that echoes the uid (with a message when refused; UPDATE, DELETE and "
+                        + "CONNECT allowed unchanged); never a 5xx; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());
     }
 
@@ -84,6 +100,73 @@ class BadInputIT {
                 "a Pod CREATE in an injected namespace with containers: [] and with no spec at all",
                 "refused with a message naming spec.containers and its value, no patch: never a pod whose only container is the proxy",
                 "cases", refused);
+    }
+
+    @Test
+    void noLogLineOrDenialCarriesARawControlCharacter() throws Exception {
+        var cases = BadInputCorpus.all().stream().filter(input -> input.name().startsWith("control characters")).toList();
+        var lines = new ArrayList<String>();
+        var capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (lines) {
+                    lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+                    // A trace prints each throwable's toString on a line of its own, then its stack frames.
+                    for (var error = record.getThrown(); error != null; error = error.getCause()) {
+                        lines.add(error.toString());
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var logger = Logger.getLogger("dev.sidecarinjector");
+        logger.addHandler(capture);
+        var answered = 0;
+        var denials = new ArrayList<String>();
+        try {
+            for (var input : cases) {
+                var reply = send(input);
+                answered += reply.status() == 200 ? 1 : 0;
+                denials.add(reply.body().at("/response/status/message").asText());
+            }
+        } finally {
+            logger.removeHandler(capture);
+        }
+        List<String> raw;
+        long decisions;
+        int checked;
+        synchronized (lines) {
+            checked = lines.size();
+            decisions = lines.stream().filter(line -> line.startsWith("decision ")).count();
+            raw = lines.stream().filter(BadInputIT::hasControlCharacter).toList();
+        }
+        assertEquals(List.of(), raw.stream().limit(10).map(BadInputIT::abbreviate).toList(), raw.size() + " log lines with a raw control character");
+        assertTrue(decisions >= answered, "only " + decisions + " decision lines for " + answered + " answered reviews");
+        assertEquals(List.of(), denials.stream().filter(BadInputIT::hasControlCharacter).toList(), "denials with a raw control character");
+        assertTrue(denials.stream().filter(message -> !message.isEmpty()).count() >= 5, "the hostile annotations are denied: " + denials);
+        ReliabilityLog.record("BadInputIT.noLogLineOrDenialCarriesARawControlCharacter",
+                cases.size() + " reviews with control characters (C0, DEL, C1, U+2028, U+2029) in every value the webhook logs: "
+                        + "generateName, names, namespace, uid, kind, labels, annotations, owner",
+                "every log line written meanwhile, and every denial, carries them escaped (\\r, \\x1b, \\u0085), none raw",
+                "reviews", cases.size(), "log lines checked", checked, "decision lines", decisions);
+    }
+
+    private WebhookClient.Reply send(BadInputCorpus.Case input) throws Exception {
+        if (input.method().equals("POST") && input.path().equals("/inject") && input.headers().equals(BadInputCorpus.JSON_HEADERS)) {
+            return webhook.post("/inject", input.body(), input.body().length > 1_000_000);
+        }
+        return webhook.send(input.method(), input.path(), input.body(), input.headers().toArray(String[]::new));
+    }
+
+    private static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029);
     }
 
     private static String abbreviate(String text) {

@@ -41,8 +41,8 @@ public final class WebhookClient {
         return base;
     }
 
-    /** A reply: status and body as JSON (or a text node when it is not JSON). */
-    public record Reply(int status, JsonNode body) {
+    /** A reply: status, headers and body as JSON (or a text node when it is not JSON). */
+    public record Reply(int status, java.net.http.HttpHeaders headers, JsonNode body) {
     }
 
     public Reply post(String path, byte[] body) throws IOException, InterruptedException {
@@ -61,6 +61,17 @@ public final class WebhookClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return toReply(client.send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Any method with the given headers (name, value, name, value...) instead of {@code Content-Type: application/json}. */
+    public Reply send(String method, String path, byte[] body, String... headers) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return toReply(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     public Reply get(String path) throws IOException, InterruptedException {
@@ -94,7 +105,7 @@ public final class WebhookClient {
         } catch (IOException e) {
             body = JSON.getNodeFactory().textNode(response.body());
         }
-        return new Reply(response.statusCode(), body);
+        return new Reply(response.statusCode(), response.headers(), body);
     }
 
     public static SSLContext trustOnly(java.nio.file.Path caFile) {
