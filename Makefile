@@ -35,7 +35,7 @@ test: ## Run every test: proxy unit and netns end-to-end (root), then webhook un
 reliability: ## Run the hardening tests (webhook; proxy faults and netns e2e as root) and rewrite docs/reliability.md from their results
 	rm -rf target/reliability proxy/target/reliability
 	$(PROXY_MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='SidecarProxyIT,InterceptionE2E'
-	$(MVN) verify -Dtest='dev/sidecarinjector/hardening/*IT' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) verify -Dtest='dev/sidecarinjector/hardening/*IT,dev/sidecarinjector/hardening/*Test' -Dsurefire.failIfNoSpecifiedTests=false
 	hack/reliability-report.py
 
 .PHONY: demo

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,18 +32,39 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
               --config FILE            properties file with injector.* settings (as in application.properties)
               --templates DIR          directory whose sidecar-*.yaml files replace the built-in templates
               --explain                print each object's decision and reason to standard error
+              --max-input-mib N        refuse input larger than N MiB (default: 32; a larger input may need more heap)
             Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs
-            are injected (also inside a List); other documents pass through unchanged.""";
+            are injected (also inside a List); other documents pass through unchanged. Input is UTF-8, or UTF-16
+            with a byte order mark; YAML aliases and merge keys (<<) are resolved as kubectl resolves them.""";
+
+    /** Past this much output the first pass only checks, and a second pass prints as it goes: memory stays flat. */
+    static final int OUTPUT_BUFFER_CHARS = 16 * 1024 * 1024;
 
     private final InputStream stdin;
+    private final int outputBufferChars;
 
     public KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this(stdin, stdout, stderr, OUTPUT_BUFFER_CHARS);
+    }
+
+    KubeInjectCommand(InputStream stdin, PrintStream stdout, PrintStream stderr, int outputBufferChars) {
         super(HELP, Options::parse, stdout, stderr);
         this.stdin = stdin;
+        this.outputBufferChars = outputBufferChars;
     }
 
     @Override
     int execute(Options options) {
+        try {
+            return inject(options);
+        } catch (OutOfMemoryError e) {
+            stderr.println("error: out of memory: the input needs more than the Java heap holds (-Xmx); split it, "
+                    + "or lower --max-input-mib");
+            return 1;
+        }
+    }
+
+    private int inject(Options options) {
         InjectionSettings settings;
         SidecarTemplates templates;
         String input;
@@ -50,17 +72,20 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(options.config()));
             var store = new TemplateStore(options.templates(), settings);
             templates = store.current().orElseThrow(() -> new TemplateException(store.lastError().orElse("no templates")));
-            input = options.file().equals("-") ? new String(stdin.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    : Files.readString(Path.of(options.file()));
+            input = read(options);
         } catch (InvalidValueException | TemplateException | IllegalArgumentException e) {
             stderr.println("error: " + e.getMessage());
             return 2;
+        } catch (InvalidManifestException e) {
+            stderr.println("error: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
-            stderr.println("error: cannot read " + e.getMessage());
+            stderr.println("error: cannot read " + options.file() + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
             return 2;
         }
         var injector = new ManifestInjector(settings, templates, options.namespace(), options.namespaceLabels());
-        var result = injector.inject(input);
+        var buffer = new OutputBuffer(outputBufferChars);
+        var result = injector.inject(input, buffer);
         if (options.explain()) {
             result.explanations().forEach(stderr::println);
         }
@@ -68,14 +93,35 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             result.errors().forEach(error -> stderr.println("error: " + error));
             return 1;
         }
-        stdout.print(result.yaml());
+        if (buffer.overflowed()) {
+            // Every document injected cleanly once; the same pure functions on the same input give the same output.
+            injector.inject(input, stdout);
+        } else {
+            stdout.print(buffer.text());
+        }
         stdout.flush();
         return 0;
     }
 
+    private String read(Options options) throws IOException {
+        var maxBytes = options.maxInputMib() * 1024 * 1024;
+        if (options.file().equals("-")) {
+            return ManifestText.read(stdin, maxBytes);
+        }
+        var path = Path.of(options.file());
+        if (Files.isRegularFile(path) && Files.size(path) > maxBytes) {
+            throw ManifestText.tooLarge(maxBytes);
+        }
+        try (var in = Files.newInputStream(path)) {
+            return ManifestText.read(in, maxBytes);
+        }
+    }
+
     /** The parsed command line. */
     record Options(String file, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
-                   Optional<Path> templates, boolean explain, boolean help) implements Flags {
+                   Optional<Path> templates, boolean explain, int maxInputMib, boolean help) implements Flags {
+
+        static final int DEFAULT_MAX_INPUT_MIB = 32;
 
         static Options parse(String... args) {
             String file = null;
@@ -84,11 +130,12 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             Optional<Path> config = Optional.empty();
             Optional<Path> templates = Optional.empty();
             var explain = false;
+            var maxInputMib = DEFAULT_MAX_INPUT_MIB;
             var flags = new FlagReader(args);
             while (flags.next()) {
                 switch (flags.name()) {
                     case "-h", "--help" -> {
-                        return new Options("-", namespace, labels, config, templates, false, true);
+                        return new Options("-", namespace, labels, config, templates, false, maxInputMib, true);
                     }
                     case "--explain" -> explain = true;
                     case "-f", "--filename" -> file = flags.value();
@@ -96,13 +143,14 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
                     case "--namespace-labels" -> labels = labels(flags.value());
                     case "--config" -> config = Optional.of(Path.of(flags.value()));
                     case "--templates" -> templates = Optional.of(Path.of(flags.value()));
+                    case "--max-input-mib" -> maxInputMib = flags.intValue(1, 1024);
                     default -> throw flags.unknown();
                 }
             }
             if (file == null) {
                 throw new UsageException("-f FILE is required (\"-\" reads standard input)");
             }
-            return new Options(file, namespace, labels, config, templates, explain, false);
+            return new Options(file, namespace, labels, config, templates, explain, maxInputMib, false);
         }
 
         private static Map<String, String> labels(String text) {

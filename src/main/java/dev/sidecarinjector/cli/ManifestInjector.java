@@ -13,8 +13,10 @@ import dev.sidecarinjector.inject.SidecarTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,38 +49,46 @@ final class ManifestInjector {
         this.namespaceLabels = namespaceLabels;
     }
 
-    /** The injected YAML, one line of explanation per object, and the errors (none printed output when there are errors). */
-    record Result(String yaml, List<String> explanations, List<String> errors) {
+    /** One line of explanation per object, and the errors (no output is to be printed when there are errors). */
+    record Result(List<String> explanations, List<String> errors) {
     }
 
-    Result inject(String input) {
+    /**
+     * Injects every document of {@code input} and appends the result to {@code output}, one document after the other,
+     * until the first error; then goes on only to name the errors of the documents after it.
+     */
+    Result inject(String input, Appendable output) {
         var explanations = new ArrayList<String>();
         var errors = new ArrayList<String>();
-        var output = new StringBuilder();
-        List<JsonNode> documents;
-        try (var parser = YAML.getFactory().createParser(input)) {
-            documents = YAML.readValues(parser, JsonNode.class).readAll();
+        var written = 0;
+        try (var documents = new YamlDocuments(input)) {
+            for (var document = documents.next(); document != null; document = documents.next()) {
+                if (document.isNull() || document.isMissingNode() || (document.isTextual() && document.textValue().isEmpty())) {
+                    continue; // an empty document, as a trailing "---" makes: kubectl skips it too
+                }
+                var label = "document " + documents.index();
+                var injected = injectObject(document, label, explanations, errors);
+                if (errors.isEmpty()) {
+                    write(injected, label, written++ > 0, output, errors);
+                }
+            }
+        } catch (InvalidManifestException e) {
+            errors.add(e.getMessage());
         } catch (IOException e) {
-            return new Result("", explanations, List.of("input is not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new UncheckedIOException(e);
         }
-        var index = 0;
-        for (var document : documents) {
-            index++;
-            if (document == null || document.isNull() || document.isMissingNode()) {
-                continue;
-            }
-            var label = "document " + index;
-            var injected = injectObject(document, label, explanations, errors);
-            if (!output.isEmpty()) {
-                output.append("---\n");
-            }
-            try {
-                output.append(YAML.writeValueAsString(injected));
-            } catch (JsonProcessingException e) {
-                errors.add(label + ": cannot be written as YAML: " + e.getOriginalMessage());
-            }
+        return new Result(explanations, errors);
+    }
+
+    private static void write(JsonNode document, String label, boolean separate, Appendable output, List<String> errors) throws IOException {
+        String yaml;
+        try {
+            yaml = YAML.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            errors.add(label + ": cannot be written as YAML: " + e.getOriginalMessage());
+            return;
         }
-        return new Result(errors.isEmpty() ? output.toString() : "", explanations, errors);
+        output.append(separate ? "---\n" : "").append(yaml);
     }
 
     private JsonNode injectObject(JsonNode object, String label, List<String> explanations, List<String> errors) {
@@ -91,6 +101,11 @@ final class ManifestInjector {
         var name = copy.path("metadata").path("name").asText(copy.path("metadata").path("generateName").asText(""));
         var namespace = copy.path("metadata").path("namespace").asText(defaultNamespace);
         var where = label + " (" + (kind.isEmpty() ? "no kind" : kind) + " " + namespace + "/" + name + ")";
+        if (kind.equals("List") && !copy.path("items").isArray() && copy.hasNonNull("items")) {
+            errors.add(where + ": items is not a list but " + copy.get("items").getNodeType().name().toLowerCase(Locale.ROOT)
+                    + " (a List holds its objects in items: [...])");
+            return copy;
+        }
         if (kind.equals("List") && copy.path("items").isArray()) {
             var items = copy.withArray("items");
             for (var i = 0; i < items.size(); i++) {

@@ -30,11 +30,188 @@ class KubeInjectCommandTest {
     }
 
     static Run run(String stdin, String... args) {
+        return run(stdin.getBytes(StandardCharsets.UTF_8), KubeInjectCommand.OUTPUT_BUFFER_CHARS, args);
+    }
+
+    static Run run(byte[] stdin, int outputBufferChars, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        var exit = new KubeInjectCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        var exit = new KubeInjectCommand(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), outputBufferChars).run(args);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Exit 1, nothing printed, and every expected piece in the message. */
+    private static void refused(Run result, String... expected) {
+        assertEquals(1, result.exit(), result.err());
+        assertEquals("", result.out(), "nothing is half-printed");
+        for (var piece : expected) {
+            assertTrue(result.err().contains(piece), "\"" + piece + "\" not in: " + result.err());
+        }
+    }
+
+    private static final String POD_WITH_ALIASES = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - &app
+                name: a
+                image: &img registry.example.com/app:1.0
+                env: &env [{name: MODE, value: fast}]
+              - name: b
+                image: *img
+                env: *env
+              - <<: *app
+                name: c
+              - <<: [{name: ignored, image: first}, {image: second, workingDir: /w}]
+                name: d
+            """;
+
+    @Test
+    void aliasesAndMergeKeysAreResolvedAsKubectlResolvesThem() throws Exception {
+        var result = run(POD_WITH_ALIASES, "-f", "-");
+        assertEquals(0, result.exit(), result.err());
+        var pod = Golden.YAML.readTree(result.out());
+        var containers = pod.at("/spec/containers");
+        assertEquals("registry.example.com/app:1.0", containers.at("/1/image").asText(), "*img is the anchored value, not \"img\"");
+        assertEquals("fast", containers.at("/1/env/0/value").asText());
+        assertEquals("c", containers.at("/2/name").asText(), "the mapping's own key beats the merged one");
+        assertEquals("registry.example.com/app:1.0", containers.at("/2/image").asText(), "merged from the anchored container");
+        assertEquals("first", containers.at("/3/image").asText(), "the first merged mapping wins");
+        assertEquals("/w", containers.at("/3/workingDir").asText());
+        assertEquals("d", containers.at("/3/name").asText());
+        for (var leftover : List.of("<<", "*img", "&img", "*env", "&app", "*app")) {
+            assertTrue(!result.out().contains(leftover), leftover + " left in " + result.out());
+        }
+        assertEquals(List.of(), ModelStrictness.unknownFields(Golden.YAML.treeToValue(pod, Pod.class), "pod"));
+    }
+
+    @Test
+    void emptyDocumentsAreSkipped() {
+        var result = run("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\n", "-f", "-");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", result.out());
+    }
+
+    @Test
+    void quotedMergeKeyIsAnOrdinaryKey() {
+        var result = run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"<<\": kept}\n", "-f", "-");
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.out().contains("<<"), result.out());
+    }
+
+    @Test
+    void undefinedAliasIsNamed() {
+        refused(run("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: *nope}\n", "-f", "-"),
+                "document 1: line 6: alias *nope has no anchor &nope");
+    }
+
+    @Test
+    void anchorsDoNotReachIntoTheNextDocument() {
+        refused(run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n c}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: *n}\n",
+                "-f", "-"), "document 2: line 7: alias *n has no anchor");
+    }
+
+    @Test
+    void aliasInsideItsOwnAnchorIsRefused() {
+        refused(run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &d {a: *d}\n", "-f", "-"),
+                "document 1: line 4: alias *d is inside the node its anchor &d names");
+    }
+
+    @Test
+    void billionLaughsIsRefused() {
+        var yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var level = 1; level < 10; level++) {
+            yaml.append("  l").append(level).append(": &l").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (level - 1)))).append("]\n");
+        }
+        refused(run(yaml.toString(), "-f", "-"), "document 1: line ", "excessive aliasing");
+    }
+
+    @Test
+    void mergeKeyNeedsMappings() {
+        refused(run("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - <<: oops\n    name: a\n", "-f", "-"),
+                "document 1: spec.containers[0]: the merge key << needs a mapping or a list of mappings, not the string \"oops\"");
+    }
+
+    @Test
+    void listWhoseItemsIsNotAListIsNamed() {
+        refused(run("apiVersion: v1\nkind: List\nitems: {kind: Pod}\n", "-f", "-"), "document 1 (List default/): items is not a list but object");
+        refused(run("apiVersion: v1\nkind: List\nitems: nope\n", "-f", "-"), "items is not a list but string");
+        assertEquals(0, run("apiVersion: v1\nkind: List\nitems: []\n", "-f", "-").exit());
+    }
+
+    @Test
+    void invalidUtf8IsNamedWithItsOffset(@TempDir Path dir) throws Exception {
+        var bytes = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: caf\u00e9}\n".getBytes(StandardCharsets.UTF_8);
+        bytes[bytes.length - 4] = (byte) 0xc0;
+        var file = dir.resolve("bad.yaml");
+        Files.write(file, bytes);
+        refused(run("", "-f", file.toString()), "input is not valid UTF-8: byte 0xC0 at offset 64 (line 4)");
+        refused(run(bytes, KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"), "input is not valid UTF-8: byte 0xC0 at offset 64 (line 4)");
+    }
+
+    @Test
+    void utf16WithByteOrderMarkIsReadAndBrokenUtf16IsNamed() {
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: caf\u00e9}\n";
+        var expected = run(text, "-f", "-");
+        assertEquals(0, expected.exit(), expected.err());
+        for (var charset : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE)) {
+            var bom = charset == StandardCharsets.UTF_16LE ? "\ufeff" : "";
+            var result = run((bom + text).getBytes(charset), KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-");
+            assertEquals(expected, result, charset.name());
+        }
+        var valid = ("\ufeff" + text).getBytes(StandardCharsets.UTF_16BE);
+        var broken = java.util.Arrays.copyOf(valid, valid.length + 4);
+        broken[valid.length] = (byte) 0xd8;
+        broken[valid.length + 3] = 'x';
+        refused(run(broken, KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"), "input is not valid UTF-16BE (it starts with a UTF-16 byte order mark): byte sequence 0xD8 0x00 0x00 0x78 at offset "
+                + valid.length + " (line 5)");
+        refused(run(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0, 'a', 0, 0, 0}, KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"), "UTF-32");
+    }
+
+    @Test
+    void inputOverTheLimitIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        var big = "# padding\n".repeat(110_000);
+        refused(run(big, "-f", "-", "--max-input-mib", "1"), "input is larger than 1 MiB (--max-input-mib)");
+        var file = dir.resolve("big.yaml");
+        Files.writeString(file, big);
+        refused(run("", "-f", file.toString(), "--max-input-mib=1"), "input is larger than 1 MiB");
+        assertEquals(0, run(big, "-f", "-", "--max-input-mib", "2").exit());
+        assertEquals(2, run("", "-f", "-", "--max-input-mib", "0").exit());
+    }
+
+    @Test
+    void documentLargerThanTheApiServerTakesIsRefused() {
+        var entry = "  k%d: |\n" + ("    " + "x".repeat(1000) + "\n").repeat(500);
+        var data = new StringBuilder();
+        for (var i = 0; i < 7; i++) {
+            data.append(entry.formatted(i));
+        }
+        var result = run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\n"
+                + "data:\n" + data + "\n", "-f", "-");
+        refused(result, "document 2: larger than 3 MiB");
+    }
+
+    @Test
+    void valueLargerThanEtcdStoresIsRefused() {
+        var result = run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  big: " + "x".repeat(2 * 1024 * 1024) + "\n", "-f", "-");
+        refused(result, "document 1: line 5: the value starting here is larger than 1.5 MiB");
+    }
+
+    @Test
+    void outputLargerThanTheBufferIsPrintedByASecondPassWithTheSameResult() throws Exception {
+        var input = Files.readString(ROOT.resolve("job/input.yaml"));
+        input = input + "\n---\n" + input;
+        var once = run(input, "-f", "-");
+        assertEquals(0, once.exit(), once.err());
+        var twice = run(input.getBytes(StandardCharsets.UTF_8), 100, "-f", "-");
+        assertEquals(once, twice);
+        var invalid = run((input + "\n---\nkind: Deployment\nmetadata: {name: x}\n").getBytes(StandardCharsets.UTF_8), 100, "-f", "-");
+        assertEquals(1, invalid.exit());
+        assertEquals("", invalid.out());
     }
 
     @TestFactory

@@ -1,0 +1,100 @@
+package dev.sidecarinjector.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * kube-inject's input as text, read as go-yaml (and so kubectl) reads it: UTF-8, or UTF-16 when a byte order mark
+ * says so. A byte that is not valid in that encoding is an error naming its offset and line, never a silent U+FFFD;
+ * more than the limit is an error before anything is parsed.
+ */
+final class ManifestText {
+
+    private ManifestText() {
+    }
+
+    /** At most {@code maxBytes} from {@code in}, decoded; an {@link InvalidManifestException} when larger or not text. */
+    static String read(InputStream in, int maxBytes) throws IOException {
+        var bytes = in.readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        return decode(bytes);
+    }
+
+    static InvalidManifestException tooLarge(int maxBytes) {
+        return new InvalidManifestException("input is larger than " + maxBytes / (1024 * 1024) + " MiB (--max-input-mib): "
+                + "split it, or raise the limit (a larger input may need a larger Java heap)");
+    }
+
+    static String decode(byte[] bytes) {
+        if (startsWith(bytes, 0x00, 0x00, 0xfe, 0xff) || startsWith(bytes, 0xff, 0xfe, 0x00, 0x00)) {
+            throw new InvalidManifestException("input is UTF-32 (it starts with a UTF-32 byte order mark): "
+                    + "only UTF-8 and UTF-16 are read, as kubectl reads them");
+        }
+        Charset charset = StandardCharsets.UTF_8;
+        var start = 0;
+        if (startsWith(bytes, 0xef, 0xbb, 0xbf)) {
+            start = 3;
+        } else if (startsWith(bytes, 0xfe, 0xff)) {
+            charset = StandardCharsets.UTF_16BE;
+            start = 2;
+        } else if (startsWith(bytes, 0xff, 0xfe)) {
+            charset = StandardCharsets.UTF_16LE;
+            start = 2;
+        }
+        check(bytes, start, charset);
+        return new String(bytes, start, bytes.length - start, charset);
+    }
+
+    /** Decodes into a small window, only to find the first byte that is not valid: the String is made once, afterwards. */
+    private static void check(byte[] bytes, int start, Charset charset) {
+        var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        var in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        var window = CharBuffer.allocate(8192);
+        while (true) {
+            var result = decoder.decode(in, window, true);
+            if (result.isError()) {
+                throw notValid(bytes, start, in.position(), result.length(), charset);
+            }
+            window.clear();
+            if (result.isUnderflow()) {
+                break;
+            }
+        }
+        try {
+            decoder.flush(window);
+        } catch (RuntimeException e) {
+            throw new InvalidManifestException("input is not valid " + charset.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static InvalidManifestException notValid(byte[] bytes, int start, int offset, int length, Charset charset) {
+        var shown = new StringBuilder();
+        for (var i = offset; i < Math.min(offset + length, bytes.length); i++) {
+            shown.append(shown.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "0x%02X", bytes[i] & 0xff));
+        }
+        var line = 1 + new String(bytes, start, offset - start, charset).chars().filter(c -> c == '\n').count();
+        var bom = start > 0 && charset != StandardCharsets.UTF_8 ? " (it starts with a UTF-16 byte order mark)" : "";
+        return new InvalidManifestException("input is not valid " + charset.name() + bom + ": byte " + (length > 1 ? "sequence " : "")
+                + shown + " at offset " + offset + " (line " + line + ")");
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (var i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
