@@ -58,7 +58,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         try {
             return inject(options);
         } catch (OutOfMemoryError e) {
-            stderr.println("error: out of memory: the input needs more than the Java heap holds (-Xmx); split it, "
+            error("out of memory: the input needs more than the Java heap holds (-Xmx); split it, "
                     + "or lower --max-input-mib");
             return 1;
         }
@@ -74,23 +74,23 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             templates = store.current().orElseThrow(() -> new TemplateException(store.lastError().orElse("no templates")));
             input = read(options);
         } catch (InvalidValueException | TemplateException | IllegalArgumentException e) {
-            stderr.println("error: " + e.getMessage());
+            error(e.getMessage());
             return 2;
         } catch (InvalidManifestException e) {
-            stderr.println("error: " + e.getMessage());
+            error(e.getMessage());
             return 1;
         } catch (IOException e) {
-            stderr.println("error: cannot read " + options.file() + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+            error("cannot read " + options.file() + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
             return 2;
         }
         var injector = new ManifestInjector(settings, templates, options.namespace(), options.namespaceLabels());
         var buffer = new OutputBuffer(outputBufferChars);
         var result = injector.inject(input, buffer);
         if (options.explain()) {
-            result.explanations().forEach(stderr::println);
+            result.explanations().forEach(this::note);
         }
         if (!result.errors().isEmpty()) {
-            result.errors().forEach(error -> stderr.println("error: " + error));
+            result.errors().forEach(this::error);
             return 1;
         }
         if (buffer.overflowed()) {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.cli;
 
+import dev.sidecarinjector.admission.PrintableText;
 import java.io.PrintStream;
 import java.util.function.Function;
 
@@ -34,7 +35,8 @@ abstract class Subcommand<O extends Subcommand.Flags> {
         try {
             options = parser.apply(args);
         } catch (UsageException e) {
-            stderr.println("error: " + e.getMessage() + "\n" + help);
+            error(e.getMessage());
+            stderr.println(help);
             return 2;
         }
         if (options.help()) {
@@ -46,4 +48,17 @@ abstract class Subcommand<O extends Subcommand.Flags> {
 
     /** The command's work; its exit code. */
     abstract int execute(O options);
+
+    /**
+     * One {@code error:} line on stderr. Messages quote manifest values, so every control character in them is
+     * escaped: a manifest cannot forge lines or send terminal escapes to whoever reads the output.
+     */
+    protected final void error(String message) {
+        stderr.println("error: " + PrintableText.escape(message));
+    }
+
+    /** A line of explanation on stderr, escaped as {@link #error} is. */
+    protected final void note(String line) {
+        stderr.println(PrintableText.escape(line));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +135,15 @@ class KubeInjectCommandTest {
     void mergeKeyNeedsMappings() {
         refused(run("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - <<: oops\n    name: a\n", "-f", "-"),
                 "document 1: spec.containers[0]: the merge key << needs a mapping or a list of mappings, not the string \"oops\"");
+    }
+
+    @Test
+    void controlCharactersFromTheManifestAreEscapedInErrorsAndExplanations() {
+        var pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"p\\e[2J\\r\"\n  annotations: {sidecar.istio.io/proxyCPU: \"1\\e[31m\\rforged\"}\n"
+                + "spec:\n  containers:\n  - {name: a, image: nginx}\n";
+        var result = run(pod, "-f", "-", "--explain");
+        refused(result, "\\x1b[31m\\rforged");
+        assertFalse(result.err().chars().anyMatch(c -> c == 0x1b || c == '\r'), result.err());
     }
 
     @Test
