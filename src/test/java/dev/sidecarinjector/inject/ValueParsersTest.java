@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +68,36 @@ class ValueParsersTest {
     void badQuantities(String input) {
         var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse("sidecar.istio.io/proxyMemory", input));
         assertTrue(error.getMessage().contains("is not a resource quantity"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"+1,1", "1.,1", ".5,0.5", "1E3,1000", "1e-3,0.001", "1e+2,100", "0.000000001,0.000000001"})
+    void kubernetesSpellingsOfAQuantity(String text, String amount) {
+        assertEquals(0, ResourceQuantity.parse("f", text).amount().compareTo(new java.math.BigDecimal(amount)));
+    }
+
+    @Test
+    void aQuantityOfHalfAMillionDigitsIsRefusedShortenedWithoutParsingIt() {
+        var digits = "1".repeat(500_000);
+        var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse(Annotations.PROXY_CPU, digits));
+        assertTrue(error.getMessage().startsWith(Annotations.PROXY_CPU + ": \"" + "1".repeat(40) + "...\" (500000 characters) is not a resource quantity: longer than 64 characters"),
+                error.getMessage());
+        assertTrue(error.getMessage().length() < 200, error.getMessage());
+        assertEquals(digits, error.value());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e99999999999", "1e999999", "1E-1000", "5e101", "1e-101", "1e99999999999999999999999"})
+    void anExponentOutOfRangeIsRefusedNamingTheValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse(Annotations.PROXY_MEMORY, input));
+        assertEquals(Annotations.PROXY_MEMORY + ": \"" + input + "\" is not a resource quantity: the exponent must be between -100 and 100",
+                error.getMessage());
+    }
+
+    @Test
+    void theLargestExponentsStillParse() {
+        assertEquals(0, ResourceQuantity.parse("f", "1e100").compareTo(ResourceQuantity.parse("f", "10e99")));
+        assertTrue(ResourceQuantity.parse("f", "1e-100").compareTo(ResourceQuantity.parse("f", "1n")) < 0);
     }
 
     @ParameterizedTest
