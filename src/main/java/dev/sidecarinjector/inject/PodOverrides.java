@@ -35,7 +35,7 @@ public final class PodOverrides {
                 read(annotations, Annotations.EXCLUDE_OUTBOUND_PORTS, v -> PortList.parse(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)).orElse(global.excludeOutboundPorts()),
                 read(annotations, Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)).orElse(global.includeOutboundCidrs()),
                 read(annotations, Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)).orElse(global.excludeOutboundCidrs()));
-        var image = read(annotations, Annotations.PROXY_IMAGE, PodOverrides::image).orElse(settings.proxyImage());
+        var image = read(annotations, Annotations.PROXY_IMAGE, v -> ImageReference.parse(Annotations.PROXY_IMAGE, v)).orElse(settings.proxyImage());
         var placement = read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
                 .orElse(settings.placement());
         var hold = read(annotations, Annotations.PROXY_CONFIG, PodOverrides::holdFromProxyConfig)
@@ -60,14 +60,6 @@ public final class PodOverrides {
 
     private static Optional<ResourceQuantity> quantity(Map<String, String> annotations, String name) {
         return read(annotations, name, v -> ResourceQuantity.parse(name, v));
-    }
-
-    private static String image(String value) {
-        var image = value.strip();
-        if (image.isEmpty() || image.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidValueException(Annotations.PROXY_IMAGE, value, "is not a container image reference");
-        }
-        return image;
     }
 
     private static Optional<Boolean> holdFromProxyConfig(String value) {

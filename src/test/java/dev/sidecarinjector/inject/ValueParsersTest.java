@@ -101,6 +101,62 @@ class ValueParsersTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+        "sidecar-proxy:0.1.0",
+        "nginx",
+        "registry.example.com/team/sidecar-proxy:0.2",
+        "localhost:5000/proxy",
+        "Registry.Example.com:443/a/b_c/d__e/f-g--h:v1.2-RC_3",
+        "ghcr.io/org/proxy@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ghcr.io/org/proxy:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "[fd00::1]:5000/proxy:1",
+        "10.0.0.1:5000/proxy:1",
+        " sidecar-proxy:0.1.0 "
+    })
+    void imageReferencesOfTheDistributionGrammar(String input) {
+        assertEquals(input.strip(), ImageReference.parse(Annotations.PROXY_IMAGE, input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", " ", "proxy:1\"", "proxy\\1", "proxy:$(id)", "proxy:`id`", "proxy|sh", "proxy\u00a0:1", "proxy:1\uffff",
+        "Proxy:1", "proxy:", "proxy:-1", "/proxy", "proxy/", "a//b", "a..b", "a-", "-a", "proxy@sha256:abc",
+        "proxy@sha256", "proxy:1:2", "proxy:1 2", "proxy\n:1", "proxy@@sha256:0123456789abcdef0123456789abcdef"
+    })
+    void badImageReferencesNameTheAnnotationAndValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> ImageReference.parse(Annotations.PROXY_IMAGE, input));
+        assertTrue(error.getMessage().startsWith(Annotations.PROXY_IMAGE + ": \"" + input + "\" is not a container image reference"), error.getMessage());
+    }
+
+    @Test
+    void imageReferenceBoundsOfTheDistributionGrammar() {
+        var tag128 = "t".repeat(128);
+        assertEquals("proxy:" + tag128, ImageReference.parse("f", "proxy:" + tag128));
+        assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", "proxy:" + tag128 + "t"));
+        var name255 = "a/".repeat(127) + "a";
+        assertEquals(name255, ImageReference.parse("f", name255));
+        var tooLong = assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", name255 + "b:1"));
+        assertTrue(tooLong.getMessage().endsWith("is not a container image reference: its name is longer than 255 characters"), tooLong.getMessage());
+    }
+
+    @Test
+    void aMegabyteImageIsRefusedQuicklyAndShortened() {
+        var huge = "a".repeat(1_000_000);
+        var error = assertThrows(InvalidValueException.class, () -> ImageReference.parse(Annotations.PROXY_IMAGE, huge + "!"));
+        assertTrue(error.getMessage().length() < 250, error.getMessage());
+        assertTrue(error.getMessage().contains("(1000001 characters)"), error.getMessage());
+        // Nested quantifiers that can match the same text two ways backtrack exponentially on a near miss.
+        var error2 = assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", "a-".repeat(100) + "!"));
+        assertTrue(error2.getMessage().contains("is not a container image reference"), error2.getMessage());
+    }
+
+    @Test
+    void aBadDefaultImageStopsStartupNamingTheProperty() {
+        var error = assertThrows(InvalidValueException.class, () -> TestSettings.with(java.util.Map.of("injector.proxy.image", "proxy:$(id)")));
+        assertTrue(error.getMessage().startsWith("injector.proxy.image: \"proxy:$(id)\" is not a container image reference"), error.getMessage());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"true", "TRUE", "yes", "y", "on"})
     void istioYesWords(String input) {
         assertTrue(PodOverrides.flag("f", input));
