@@ -18,6 +18,11 @@ public final class InvalidValueException extends RuntimeException {
         this(field, value, quoted(value), problem);
     }
 
+    /** For a value already written in its own notation ({@code [1]}, {@code "maybe"}, {@code 2}), shown unquoted. */
+    static InvalidValueException written(String field, String written, String problem) {
+        return new InvalidValueException(field, written, shortened(written, ""), problem);
+    }
+
     private InvalidValueException(String field, String value, String shown, String problem) {
         super(field + ": " + shown + " " + problem);
         this.field = field;

@@ -106,7 +106,7 @@ class KubeInjectCommandTest {
     @Test
     void hostileOverridesAreNamedInOneShortLine() {
         for (var annotation : List.of("sidecar.istio.io/proxyCPU: \"1e99999999999\"", "sidecar.istio.io/proxyMemory: \"" + "9".repeat(500_000) + "\"",
-                "sidecar.istio.io/proxyImage: \"proxy:$(id)\"")) {
+                "sidecar.istio.io/proxyImage: \"proxy:$(id)\"", "proxy.istio.io/config: \"{a: 1, a: 2}\"")) {
             var input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {" + annotation + "}\nspec: {containers: [{name: a, image: a}]}\n";
             var result = run(input, "-f", "-");
             var name = annotation.substring(0, annotation.indexOf(':'));

@@ -48,6 +48,10 @@ final class BadInputCorpus {
                 "proxy:1\ud800", "Proxy:1", "proxy:" + "t".repeat(129), "a/".repeat(128) + "a", "a-".repeat(5_000) + "!", "x".repeat(1_000_000))) {
             cases.add(new Case(Annotations.PROXY_IMAGE + "=" + abbreviate(bad), bytes(Reviews.podCreate("demo", Map.of(), Map.of(Annotations.PROXY_IMAGE, bad)))));
         }
+        for (var bad : List.of("{holdApplicationUntilProxyStarts: true, holdApplicationUntilProxyStarts: false}",
+                "holdApplicationUntilProxyStarts: [1]", "holdApplicationUntilProxyStarts: {a: 1}", "{a: {b: 1, b: 2}}")) {
+            cases.add(new Case(Annotations.PROXY_CONFIG + "=" + bad, bytes(Reviews.podCreate("demo", Map.of(), Map.of(Annotations.PROXY_CONFIG, bad)))));
+        }
         cases.add(new Case("huge annotation value", bytes(Reviews.podCreate("demo", Map.of(), Map.of("big", "x".repeat(1_000_000))))));
         cases.add(new Case("huge string uid", text.replace("\"uid\":\"", "\"uid\":\"" + "u".repeat(500_000)).getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("deep nesting", ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"

@@ -62,8 +62,8 @@ class BadInputIT {
         assertEquals(200, webhook.get("/q/health/ready").status());
         ReliabilityLog.record("BadInputIT.everyBadInputGetsACleanAnswer",
                 corpus.size() + " bad AdmissionReview bodies: truncated, every field of the wrong JSON type, bad annotation values (quantities of"
-                        + " 500,000 digits or exponent 1e99999999999; image references with quotes, $(...), U+FFFF or 1 MB), huge, deeply"
-                        + " nested, invalid UTF-8",
+                        + " 500,000 digits or exponent 1e99999999999; image references with quotes, $(...), U+FFFF or 1 MB; proxy.istio.io/config"
+                        + " with a repeated key or a list for a boolean), huge, deeply nested, invalid UTF-8",
                 "a 4xx with a message or an AdmissionResponse that echoes the uid (with a message when refused); never a 5xx; bad input never"
                         + " refused as an internal or template error, nor with a message over " + MAX_MESSAGE + " characters; ready afterwards",
                 "cases", corpus.size(), "answers by HTTP status", statuses.toString());

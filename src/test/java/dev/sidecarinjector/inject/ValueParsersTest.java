@@ -157,6 +157,34 @@ class ValueParsersTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'{holdApplicationUntilProxyStarts: [1]}'|proxy.istio.io/config: holdApplicationUntilProxyStarts: [1] is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: {a: 1}'|proxy.istio.io/config: holdApplicationUntilProxyStarts: {\"a\":1} is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: maybe'|proxy.istio.io/config: holdApplicationUntilProxyStarts: \"maybe\" is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: 1'|proxy.istio.io/config: holdApplicationUntilProxyStarts: 1 is not a boolean (expected true or false)",
+        "'{holdApplicationUntilProxyStarts: true, holdApplicationUntilProxyStarts: false}'|proxy.istio.io/config: \"{holdApplicationUntilProxyStarts: true, ...\" (79 characters) has the key holdApplicationUntilProxyStarts twice",
+        "'{proxyMetadata: {A: 1, A: 2}}'|proxy.istio.io/config: \"{proxyMetadata: {A: 1, A: 2}}\" has the key proxyMetadata.A twice"
+    })
+    void proxyConfigNamesTheKeyTheActualValueAndTheExpectedType(String config, String message) {
+        var error = assertThrows(InvalidValueException.class,
+                () -> PodOverrides.read(java.util.Map.of(Annotations.PROXY_CONFIG, config), TestSettings.defaults()));
+        assertEquals(message, error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "holdApplicationUntilProxyStarts: true|true",
+        "'holdApplicationUntilProxyStarts: \"yes\"'|true",
+        "'{holdApplicationUntilProxyStarts: false, concurrency: 2}'|false",
+        "'holdApplicationUntilProxyStarts: null'|false",
+        "'holdApplicationUntilProxyStarts:'|false",
+        "''|false"
+    })
+    void proxyConfigHold(String config, boolean hold) {
+        assertEquals(hold, PodOverrides.read(java.util.Map.of(Annotations.PROXY_CONFIG, config), TestSettings.defaults()).holdApplicationUntilProxyStarts());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"true", "TRUE", "yes", "y", "on"})
     void istioYesWords(String input) {
         assertTrue(PodOverrides.flag("f", input));
