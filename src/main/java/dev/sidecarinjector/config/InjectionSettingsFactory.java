@@ -1,6 +1,7 @@
 package dev.sidecarinjector.config;
 
 import dev.sidecarinjector.inject.CidrList;
+import dev.sidecarinjector.inject.ImageReference;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
 import dev.sidecarinjector.inject.NamespaceLabel;
@@ -57,7 +58,7 @@ public final class InjectionSettingsFactory {
         return new InjectionSettings(
                 new NamespaceLabel(namespaces.labelKey(), namespaces.enabledValue(), namespaces.disabledValue()),
                 new HashSet<>(namespaces.ignored().orElse(List.of())),
-                proxy.image(),
+                ImageReference.parse(PROXY + "image", proxy.image()),
                 proxy.imagePullPolicy(),
                 proxy.placement(),
                 proxy.holdApplicationUntilProxyStarts(),

@@ -1,11 +1,15 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,6 +19,7 @@ import java.util.function.Function;
 public final class PodOverrides {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String HOLD = "holdApplicationUntilProxyStarts";
 
     private PodOverrides() {
     }
@@ -35,7 +40,7 @@ public final class PodOverrides {
                 read(annotations, Annotations.EXCLUDE_OUTBOUND_PORTS, v -> PortList.parse(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)).orElse(global.excludeOutboundPorts()),
                 read(annotations, Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)).orElse(global.includeOutboundCidrs()),
                 read(annotations, Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)).orElse(global.excludeOutboundCidrs()));
-        var image = read(annotations, Annotations.PROXY_IMAGE, PodOverrides::image).orElse(settings.proxyImage());
+        var image = read(annotations, Annotations.PROXY_IMAGE, v -> ImageReference.parse(Annotations.PROXY_IMAGE, v)).orElse(settings.proxyImage());
         var placement = read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
                 .orElse(settings.placement());
         var hold = read(annotations, Annotations.PROXY_CONFIG, PodOverrides::holdFromProxyConfig)
@@ -46,10 +51,14 @@ public final class PodOverrides {
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */
     public static boolean flag(String field, String value) {
+        return yesOrNo(value).orElseThrow(() -> new InvalidValueException(field, value, "is not a boolean (expected \"true\" or \"false\")"));
+    }
+
+    private static Optional<Boolean> yesOrNo(String value) {
         return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "y", "on" -> true;
-            case "false", "no", "n", "off" -> false;
-            default -> throw new InvalidValueException(field, value, "is not a boolean (expected \"true\" or \"false\")");
+            case "true", "yes", "y", "on" -> Optional.of(true);
+            case "false", "no", "n", "off" -> Optional.of(false);
+            default -> Optional.empty();
         };
     }
 
@@ -62,17 +71,10 @@ public final class PodOverrides {
         return read(annotations, name, v -> ResourceQuantity.parse(name, v));
     }
 
-    private static String image(String value) {
-        var image = value.strip();
-        if (image.isEmpty() || image.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidValueException(Annotations.PROXY_IMAGE, value, "is not a container image reference");
-        }
-        return image;
-    }
-
     private static Optional<Boolean> holdFromProxyConfig(String value) {
         JsonNode config;
         try {
+            refuseRepeatedKeys(value);
             config = YAML.readTree(value);
         } catch (IOException e) {
             throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "is not valid YAML or JSON");
@@ -83,13 +85,51 @@ public final class PodOverrides {
         if (!config.isObject()) {
             throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "is not a mapping of proxy settings");
         }
-        var hold = config.get("holdApplicationUntilProxyStarts");
-        if (hold == null) {
+        var hold = config.get(HOLD);
+        // As in Istio's ProxyConfig (protobuf JSON), an explicit null leaves the setting unset.
+        if (hold == null || hold.isNull()) {
             return Optional.empty();
         }
         if (hold.isBoolean()) {
             return Optional.of(hold.booleanValue());
         }
-        return Optional.of(flag(Annotations.PROXY_CONFIG + " holdApplicationUntilProxyStarts", hold.asText()));
+        var word = hold.isTextual() ? yesOrNo(hold.textValue()) : Optional.<Boolean>empty();
+        if (word.isEmpty()) {
+            throw InvalidValueException.written(Annotations.PROXY_CONFIG + ": " + HOLD, hold.toString(), "is not a boolean (expected true or false)");
+        }
+        return word;
+    }
+
+    /**
+     * Istio (sigs.k8s.io/yaml) refuses a mapping that repeats a key; Jackson would silently keep the last one,
+     * so the pod would get a setting its author may not have meant. Checked at every level, naming the key.
+     */
+    private static void refuseRepeatedKeys(String value) throws IOException {
+        try (var parser = YAML.getFactory().createParser(value)) {
+            var seen = new ArrayDeque<Set<String>>();
+            for (var token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                switch (token) {
+                    case START_OBJECT -> seen.push(new HashSet<>());
+                    case END_OBJECT -> seen.pop();
+                    case FIELD_NAME -> {
+                        if (!seen.element().add(parser.currentName())) {
+                            throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "has the key " + path(parser.getParsingContext()) + " twice");
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code a.b[2].c}: where a key is, for a person reading the YAML. */
+    private static String path(JsonStreamContext context) {
+        var path = "";
+        for (var level = context; level != null && !level.inRoot(); level = level.getParent()) {
+            var step = level.inObject() ? level.getCurrentName() : "[" + level.getCurrentIndex() + "]";
+            path = step + (path.isEmpty() || path.startsWith("[") ? "" : ".") + path;
+        }
+        return path;
     }
 }

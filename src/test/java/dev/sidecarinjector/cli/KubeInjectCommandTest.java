@@ -289,6 +289,29 @@ class KubeInjectCommandTest {
         assertTrue(result.err().contains("traffic.sidecar.istio.io/excludeOutboundPorts: \"80x\" is not a port"), result.err());
     }
 
+    /** These escaped as exceptions: a 30 KB stack trace for the exponent; the digits took seconds of CPU each. */
+    @Test
+    void hostileOverridesAreNamedInOneShortLine() {
+        for (var annotation : List.of("sidecar.istio.io/proxyCPU: \"1e99999999999\"", "sidecar.istio.io/proxyMemory: \"" + "9".repeat(500_000) + "\"",
+                "sidecar.istio.io/proxyImage: \"proxy:$(id)\"", "proxy.istio.io/config: \"{a: 1, a: 2}\"")) {
+            var input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {" + annotation + "}\nspec: {containers: [{name: a, image: a}]}\n";
+            var result = run(input, "-f", "-");
+            var name = annotation.substring(0, annotation.indexOf(':'));
+            assertEquals(1, result.exit(), result.err());
+            assertTrue(result.err().startsWith("error: document 1 (Pod default/p): " + name + ": "), result.err());
+            assertTrue(result.err().length() < 400 && result.err().lines().count() == 1, result.err());
+        }
+    }
+
+    @Test
+    void badDefaultImageIsNamed(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("injector.properties");
+        Files.writeString(config, "injector.proxy.image=registry.example.com/Proxy:1\n");
+        var result = run("", "-f", "-", "--config", config.toString());
+        assertEquals(2, result.exit());
+        assertTrue(result.err().contains("injector.proxy.image: \"registry.example.com/Proxy:1\" is not a container image reference"), result.err());
+    }
+
     @Test
     void workloadWithoutTemplateIsNamed() {
         var result = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1}\n", "-f", "-");

@@ -76,6 +76,19 @@ final class BadInputCorpus {
                 cases.add(new Case(annotation + "=" + bad, bytes(Reviews.podCreate("demo", Map.of(), Map.of(annotation, bad)))));
             }
         }
+        for (var annotation : List.of(Annotations.PROXY_CPU, Annotations.PROXY_MEMORY_LIMIT)) {
+            for (var bad : List.of("1e99999999999", "1E-99999999999", "1e99999999999999999999999", "5e101", "1".repeat(500_000), "9".repeat(65) + "Mi")) {
+                cases.add(new Case(annotation + "=" + abbreviate(bad), bytes(Reviews.podCreate("demo", Map.of(), Map.of(annotation, bad)))));
+            }
+        }
+        for (var bad : List.of("proxy:1\"", "proxy\\1", "proxy:$(id)", "proxy:`id`", "proxy|sh", "proxy\u00a0:1", "proxy:1\uffff",
+                "proxy:1\ud800", "Proxy:1", "proxy:" + "t".repeat(129), "a/".repeat(128) + "a", "a-".repeat(5_000) + "!", "x".repeat(1_000_000))) {
+            cases.add(new Case(Annotations.PROXY_IMAGE + "=" + abbreviate(bad), bytes(Reviews.podCreate("demo", Map.of(), Map.of(Annotations.PROXY_IMAGE, bad)))));
+        }
+        for (var bad : List.of("{holdApplicationUntilProxyStarts: true, holdApplicationUntilProxyStarts: false}",
+                "holdApplicationUntilProxyStarts: [1]", "holdApplicationUntilProxyStarts: {a: 1}", "{a: {b: 1, b: 2}}")) {
+            cases.add(new Case(Annotations.PROXY_CONFIG + "=" + bad, bytes(Reviews.podCreate("demo", Map.of(), Map.of(Annotations.PROXY_CONFIG, bad)))));
+        }
         cases.add(new Case("huge annotation value", bytes(Reviews.podCreate("demo", Map.of(), Map.of("big", "x".repeat(1_000_000))))));
         cases.add(new Case("huge string uid", text.replace("\"uid\":\"", "\"uid\":\"" + "u".repeat(500_000)).getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("deep nesting", ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
@@ -262,6 +275,15 @@ final class BadInputCorpus {
             }
         }
         return bytes;
+    }
+
+    /** A value of {@code digits} digits for {@code annotation}: the body stays under the 4 MB limit, the parse must not. */
+    static byte[] hugeQuantity(String annotation, int digits) {
+        return bytes(Reviews.podCreate("demo", Map.of(), Map.of(annotation, "1".repeat(digits))));
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 40 ? value.substring(0, 20) + "... (" + value.length() + " characters)" : value;
     }
 
     private static byte[] bytes(JsonNode node) {

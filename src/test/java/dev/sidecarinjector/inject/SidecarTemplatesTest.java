@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,5 +58,19 @@ class SidecarTemplatesTest {
         sources.put(SidecarTemplates.PROXY, "name: {proxy.name}\n  image: [\n");
         var error = assertThrows(TemplateException.class, () -> render(sources));
         assertTrue(error.getMessage().contains("invalid YAML"), error.getMessage());
+    }
+
+    /**
+     * Annotations are validated before they reach a template (golden 48 is now refused), so this renders a hostile
+     * string directly: the templates' quoting is the second fence and must hold on its own.
+     */
+    @Test
+    void aValueWithYamlSyntaxStaysOneScalar() {
+        var hostile = "proxy:1\"}],privileged:true,x:[{\"#&*!|>'%@`\n- {a: b}";
+        var settings = TestSettings.defaults();
+        var spec = new SidecarSpec(hostile, settings.resources(), Placement.CONTAINER, false, settings.traffic());
+        var proxy = SidecarTemplates.builtIn().renderProxy(SidecarRenderer.TemplateData.of(spec, settings));
+        assertEquals(hostile, proxy.getImage());
+        assertEquals(false, proxy.getSecurityContext().getPrivileged());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +68,120 @@ class ValueParsersTest {
     void badQuantities(String input) {
         var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse("sidecar.istio.io/proxyMemory", input));
         assertTrue(error.getMessage().contains("is not a resource quantity"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"+1,1", "1.,1", ".5,0.5", "1E3,1000", "1e-3,0.001", "1e+2,100", "0.000000001,0.000000001"})
+    void kubernetesSpellingsOfAQuantity(String text, String amount) {
+        assertEquals(0, ResourceQuantity.parse("f", text).amount().compareTo(new java.math.BigDecimal(amount)));
+    }
+
+    @Test
+    void aQuantityOfHalfAMillionDigitsIsRefusedShortenedWithoutParsingIt() {
+        var digits = "1".repeat(500_000);
+        var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse(Annotations.PROXY_CPU, digits));
+        assertTrue(error.getMessage().startsWith(Annotations.PROXY_CPU + ": \"" + "1".repeat(40) + "...\" (500000 characters) is not a resource quantity: longer than 64 characters"),
+                error.getMessage());
+        assertTrue(error.getMessage().length() < 200, error.getMessage());
+        assertEquals(digits, error.value());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e99999999999", "1e999999", "1E-1000", "5e101", "1e-101", "1e99999999999999999999999"})
+    void anExponentOutOfRangeIsRefusedNamingTheValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse(Annotations.PROXY_MEMORY, input));
+        assertEquals(Annotations.PROXY_MEMORY + ": \"" + input + "\" is not a resource quantity: the exponent must be between -100 and 100",
+                error.getMessage());
+    }
+
+    @Test
+    void theLargestExponentsStillParse() {
+        assertEquals(0, ResourceQuantity.parse("f", "1e100").compareTo(ResourceQuantity.parse("f", "10e99")));
+        assertTrue(ResourceQuantity.parse("f", "1e-100").compareTo(ResourceQuantity.parse("f", "1n")) < 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "sidecar-proxy:0.1.0",
+        "nginx",
+        "registry.example.com/team/sidecar-proxy:0.2",
+        "localhost:5000/proxy",
+        "Registry.Example.com:443/a/b_c/d__e/f-g--h:v1.2-RC_3",
+        "ghcr.io/org/proxy@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ghcr.io/org/proxy:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "[fd00::1]:5000/proxy:1",
+        "10.0.0.1:5000/proxy:1",
+        " sidecar-proxy:0.1.0 "
+    })
+    void imageReferencesOfTheDistributionGrammar(String input) {
+        assertEquals(input.strip(), ImageReference.parse(Annotations.PROXY_IMAGE, input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", " ", "proxy:1\"", "proxy\\1", "proxy:$(id)", "proxy:`id`", "proxy|sh", "proxy\u00a0:1", "proxy:1\uffff",
+        "Proxy:1", "proxy:", "proxy:-1", "/proxy", "proxy/", "a//b", "a..b", "a-", "-a", "proxy@sha256:abc",
+        "proxy@sha256", "proxy:1:2", "proxy:1 2", "proxy\n:1", "proxy@@sha256:0123456789abcdef0123456789abcdef"
+    })
+    void badImageReferencesNameTheAnnotationAndValue(String input) {
+        var error = assertThrows(InvalidValueException.class, () -> ImageReference.parse(Annotations.PROXY_IMAGE, input));
+        assertTrue(error.getMessage().startsWith(Annotations.PROXY_IMAGE + ": \"" + input + "\" is not a container image reference"), error.getMessage());
+    }
+
+    @Test
+    void imageReferenceBoundsOfTheDistributionGrammar() {
+        var tag128 = "t".repeat(128);
+        assertEquals("proxy:" + tag128, ImageReference.parse("f", "proxy:" + tag128));
+        assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", "proxy:" + tag128 + "t"));
+        var name255 = "a/".repeat(127) + "a";
+        assertEquals(name255, ImageReference.parse("f", name255));
+        var tooLong = assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", name255 + "b:1"));
+        assertTrue(tooLong.getMessage().endsWith("is not a container image reference: its name is longer than 255 characters"), tooLong.getMessage());
+    }
+
+    @Test
+    void aMegabyteImageIsRefusedQuicklyAndShortened() {
+        var huge = "a".repeat(1_000_000);
+        var error = assertThrows(InvalidValueException.class, () -> ImageReference.parse(Annotations.PROXY_IMAGE, huge + "!"));
+        assertTrue(error.getMessage().length() < 250, error.getMessage());
+        assertTrue(error.getMessage().contains("(1000001 characters)"), error.getMessage());
+        // Nested quantifiers that can match the same text two ways backtrack exponentially on a near miss.
+        var error2 = assertThrows(InvalidValueException.class, () -> ImageReference.parse("f", "a-".repeat(100) + "!"));
+        assertTrue(error2.getMessage().contains("is not a container image reference"), error2.getMessage());
+    }
+
+    @Test
+    void aBadDefaultImageStopsStartupNamingTheProperty() {
+        var error = assertThrows(InvalidValueException.class, () -> TestSettings.with(java.util.Map.of("injector.proxy.image", "proxy:$(id)")));
+        assertTrue(error.getMessage().startsWith("injector.proxy.image: \"proxy:$(id)\" is not a container image reference"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'{holdApplicationUntilProxyStarts: [1]}'|proxy.istio.io/config: holdApplicationUntilProxyStarts: [1] is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: {a: 1}'|proxy.istio.io/config: holdApplicationUntilProxyStarts: {\"a\":1} is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: maybe'|proxy.istio.io/config: holdApplicationUntilProxyStarts: \"maybe\" is not a boolean (expected true or false)",
+        "'holdApplicationUntilProxyStarts: 1'|proxy.istio.io/config: holdApplicationUntilProxyStarts: 1 is not a boolean (expected true or false)",
+        "'{holdApplicationUntilProxyStarts: true, holdApplicationUntilProxyStarts: false}'|proxy.istio.io/config: \"{holdApplicationUntilProxyStarts: true, ...\" (79 characters) has the key holdApplicationUntilProxyStarts twice",
+        "'{proxyMetadata: {A: 1, A: 2}}'|proxy.istio.io/config: \"{proxyMetadata: {A: 1, A: 2}}\" has the key proxyMetadata.A twice"
+    })
+    void proxyConfigNamesTheKeyTheActualValueAndTheExpectedType(String config, String message) {
+        var error = assertThrows(InvalidValueException.class,
+                () -> PodOverrides.read(java.util.Map.of(Annotations.PROXY_CONFIG, config), TestSettings.defaults()));
+        assertEquals(message, error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "holdApplicationUntilProxyStarts: true|true",
+        "'holdApplicationUntilProxyStarts: \"yes\"'|true",
+        "'{holdApplicationUntilProxyStarts: false, concurrency: 2}'|false",
+        "'holdApplicationUntilProxyStarts: null'|false",
+        "'holdApplicationUntilProxyStarts:'|false",
+        "''|false"
+    })
+    void proxyConfigHold(String config, boolean hold) {
+        assertEquals(hold, PodOverrides.read(java.util.Map.of(Annotations.PROXY_CONFIG, config), TestSettings.defaults()).holdApplicationUntilProxyStarts());
     }
 
     @ParameterizedTest
