@@ -15,7 +15,9 @@ else
   ca="the CA that signed ${TLS_CERT_FILE}"
 fi
 
-if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml mesh-api/src mesh-api/pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+  # mesh-api (the snapshot schema shared with the proxy) first: the webhook depends on it.
+  ./mvnw -B -ntp -q -f mesh-api/pom.xml -DskipTests install
   ./mvnw -B -ntp -q -DskipTests package
 fi
 
