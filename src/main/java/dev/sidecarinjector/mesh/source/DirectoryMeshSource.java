@@ -41,6 +41,8 @@ public final class DirectoryMeshSource implements MeshSource {
     private volatile List<Problem> problems = List.of();
     private volatile boolean ready;
     private volatile boolean missingLogged;
+    /** Only a polling source logs: a one-off read (the CLI) reports through {@link #fileErrors()}. */
+    private volatile boolean logging;
     private Thread poller;
 
     public DirectoryMeshSource(Path directory, Duration interval) {
@@ -48,10 +50,17 @@ public final class DirectoryMeshSource implements MeshSource {
         this.interval = interval;
     }
 
-    /** Reads the directory once, then polls it on a daemon thread. */
-    public DirectoryMeshSource start() {
+    /** Reads the directory once, with no polling (the CLI's way). */
+    public DirectoryMeshSource load() {
         scan();
         ready = true;
+        return this;
+    }
+
+    /** Reads the directory once, then polls it on a daemon thread. */
+    public DirectoryMeshSource start() {
+        logging = true;
+        load();
         poller = Thread.ofPlatform().daemon().name("mesh-directory").start(this::poll);
         return this;
     }
@@ -105,7 +114,7 @@ public final class DirectoryMeshSource implements MeshSource {
             return new FileState(modified, size, parsed.resources(), parsed.problems(), null);
         } catch (MeshDocumentException | IOException e) {
             var message = e instanceof MeshDocumentException ? e.getMessage() : file + ": " + e;
-            if (old == null || !message.equals(old.error)) {
+            if (logging && (old == null || !message.equals(old.error))) {
                 LOG.warnf("mesh directory: %s; %s", message, old == null ? "the file is skipped" : "its last good content stays");
             }
             return old == null ? new FileState(modified, size, List.of(), List.of(), message)
@@ -129,7 +138,7 @@ public final class DirectoryMeshSource implements MeshSource {
 
     private List<Path> list() {
         if (!Files.isDirectory(directory)) {
-            if (!missingLogged) {
+            if (logging && !missingLogged) {
                 LOG.warnf("mesh directory %s does not exist: the mesh is empty until it does", directory);
                 missingLogged = true;
             }
@@ -163,6 +172,17 @@ public final class DirectoryMeshSource implements MeshSource {
     @Override
     public List<Problem> readProblems() {
         return problems;
+    }
+
+    /** The files that are not YAML or JSON now (each keeps its last good content, if it had one), with the error. */
+    public synchronized List<String> fileErrors() {
+        var errors = new ArrayList<String>();
+        for (var state : files.values()) {
+            if (state.error != null) {
+                errors.add(state.error);
+            }
+        }
+        return errors;
     }
 
     @Override
