@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.source;
 
+import dev.sidecarinjector.config.EventConfig;
 import dev.sidecarinjector.config.MeshConfig;
 import dev.sidecarinjector.mesh.compile.MeshCompiler;
 import dev.sidecarinjector.mesh.compile.Problem;
@@ -40,13 +41,20 @@ public class MeshSourceProducer {
     @Produces
     @Singleton
     @Startup
-    MeshSource meshSource(MeshConfig config, MeshCompiler compiler, Instance<KubernetesClient> client) {
+    MeshSource meshSource(MeshConfig config, EventConfig eventConfig, MeshCompiler compiler, Instance<KubernetesClient> client) {
         var problems = new ProblemLog();
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
             case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), POLL);
         };
-        source.addListener(index -> problems.report(allProblems(source, compiler, index), MeshSourceProducer::log));
+        // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
+        var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;
+        source.addListener(index -> problems.report(allProblems(source, compiler, index), problem -> {
+            log(problem);
+            if (events != null) {
+                events.record(problem, index);
+            }
+        }));
         switch (source) {
             case DirectoryMeshSource directory -> directory.start();
             case KubernetesMeshSource kubernetes -> kubernetes.start();

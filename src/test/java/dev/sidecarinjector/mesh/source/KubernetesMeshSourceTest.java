@@ -59,6 +59,29 @@ class KubernetesMeshSourceTest {
     }
 
     @Test
+    void aProblemBecomesAWarningEventOnTheResource() throws Exception {
+        var parsed = MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/invalid/input.yaml")), "input.yaml");
+        var index = MeshIndex.of(1, parsed.resources());
+        var problem = new dev.sidecarinjector.mesh.compile.MeshCompiler("cluster.local", "istio-system").problems(index).stream()
+                .filter(p -> p.name().equals("bad-duration")).findFirst().orElseThrow();
+        try (var events = new MeshProblemEvents(client)) {
+            events.record(problem, index);
+            io.fabric8.kubernetes.api.model.Event event = null;
+            for (var i = 0; i < 200 && event == null; i++) {
+                var list = client.v1().events().inNamespace("default").list().getItems();
+                event = list.isEmpty() ? null : list.getFirst();
+                Thread.sleep(50);
+            }
+            assertTrue(event != null, "no Event was recorded");
+            assertEquals("Warning", event.getType());
+            assertEquals("MeshConfigInvalid", event.getReason());
+            assertEquals("VirtualService", event.getInvolvedObject().getKind());
+            assertEquals("bad-duration", event.getInvolvedObject().getName());
+            assertTrue(event.getMessage().contains("spec.http[0].timeout: \"10x\""), event.getMessage());
+        }
+    }
+
+    @Test
     void notReadyWhileTheApiIsUnreachable() throws Exception {
         int closedPort;
         try (var socket = new ServerSocket(0)) {
