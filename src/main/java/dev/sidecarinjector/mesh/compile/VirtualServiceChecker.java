@@ -1,29 +1,14 @@
 package dev.sidecarinjector.mesh.compile;
 
-import dev.sidecarinjector.api.snapshot.Fault;
-import dev.sidecarinjector.api.snapshot.HeaderEdit;
-import dev.sidecarinjector.api.snapshot.Headers;
-import dev.sidecarinjector.api.snapshot.Redirect;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
-import dev.sidecarinjector.api.snapshot.Rewrite;
 import dev.sidecarinjector.api.snapshot.RouteMatch;
 import dev.sidecarinjector.mesh.index.MeshIndex;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjection;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionAbortHttpStatus;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixedDelay;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirect;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectPort;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRetry;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
-import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
-import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Checks a VirtualService field by field, as Istio's validation does, and turns its {@code http} routes into
@@ -132,11 +117,11 @@ final class VirtualServiceChecker {
         }
         var destinations = hasRoute ? destinations(route, field, namespace) : List.<RouteSpec.DestinationSpec>of();
         var routeName = namespace + "/" + name + "." + (route.getName() == null || route.getName().isEmpty() ? String.valueOf(index) : route.getName());
-        var spec = new RouteSpec(routeName, matches, destinations, redirect(route.getRedirect(), field + ".redirect"),
+        var spec = new RouteSpec(routeName, matches, destinations, RouteActions.redirect(route.getRedirect(), field + ".redirect"),
                 route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
                 hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
-                fault(route.getFault(), field + ".fault"), rewrite(route.getRewrite(), field + ".rewrite"),
-                headers(route.getHeaders()));
+                RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
+                RouteActions.headers(route.getHeaders()));
         return given > 0 && matches.isEmpty() ? null : spec;
     }
 
@@ -168,7 +153,7 @@ final class VirtualServiceChecker {
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
             list.add(new RouteSpec.DestinationSpec(Hosts.fqdn(destination.getHost(), namespace, domain), subset, (int) port,
-                    weight, headers(entry.getHeaders()), at + ".destination"));
+                    weight, RouteActions.headers(entry.getHeaders()), at + ".destination"));
         }
         if (total <= 0) {
             throw new InvalidField(field + ".route", null, "weights add up to 0");
@@ -223,113 +208,4 @@ final class VirtualServiceChecker {
         return new RetryPolicy(attempts, perTry, retryOn, codes);
     }
 
-    private static Fault fault(HTTPFaultInjection fault, String field) {
-        if (fault == null || fault.getDelay() == null && fault.getAbort() == null) {
-            return null;
-        }
-        long delayMs = 0;
-        double delayPercent = 0;
-        if (fault.getDelay() != null) {
-            var delay = fault.getDelay();
-            if (!(delay.getHttpDelayType() instanceof HTTPFaultInjectionDelayFixedDelay fixed) || fixed.getFixedDelay() == null) {
-                throw new InvalidField(field + ".delay.fixedDelay", null, "is missing (exponentialDelay is not supported)");
-            }
-            delayMs = Durations.millis(field + ".delay.fixedDelay", fixed.getFixedDelay(), 1);
-            delayPercent = percent(delay.getPercentage(), delay.getPercent(), field + ".delay");
-        }
-        var abortStatus = 0;
-        double abortPercent = 0;
-        if (fault.getAbort() != null) {
-            var abort = fault.getAbort();
-            if (!(abort.getErrorType() instanceof HTTPFaultInjectionAbortHttpStatus status) || status.getHttpStatus() == null) {
-                throw new InvalidField(field + ".abort.httpStatus", null, "is missing (grpcStatus and http2Error are not supported)");
-            }
-            abortStatus = status.getHttpStatus();
-            if (abortStatus < 200 || abortStatus > 599) {
-                throw new InvalidField(field + ".abort.httpStatus", abortStatus, "is not an HTTP status from 200 to 599");
-            }
-            abortPercent = percent(abort.getPercentage(), null, field + ".abort");
-        }
-        return new Fault(delayMs, delayPercent, abortStatus, abortPercent);
-    }
-
-    /** {@code percentage.value}, else the deprecated integer {@code percent}; neither: 0 (Istio: no request is affected). */
-    private static double percent(Percent percentage, Integer percent, String field) {
-        if (percentage != null) {
-            var value = percentage.getValue() == null ? 0 : percentage.getValue();
-            if (!(value >= 0 && value <= 100)) {
-                throw new InvalidField(field + ".percentage.value", value, "is not between 0 and 100");
-            }
-            return value;
-        }
-        if (percent != null) {
-            if (percent < 0 || percent > 100) {
-                throw new InvalidField(field + ".percent", percent, "is not between 0 and 100");
-            }
-            return percent;
-        }
-        return 0;
-    }
-
-    private static Rewrite rewrite(io.fabric8.istio.api.api.networking.v1alpha3.HTTPRewrite rewrite, String field) {
-        if (rewrite == null) {
-            return null;
-        }
-        if (rewrite.getUriRegexRewrite() != null) {
-            throw new InvalidField(field + ".uriRegexRewrite", null, "is not supported yet");
-        }
-        if (rewrite.getUri() == null && rewrite.getAuthority() == null) {
-            return null;
-        }
-        return new Rewrite(rewrite.getUri(), rewrite.getAuthority());
-    }
-
-    private static Redirect redirect(HTTPRedirect redirect, String field) {
-        if (redirect == null) {
-            return null;
-        }
-        var port = 0L;
-        if (redirect.getRedirectPort() instanceof HTTPRedirectPort explicit && explicit.getPort() != null) {
-            port = explicit.getPort();
-            if (port < 1 || port > 65535) {
-                throw new InvalidField(field + ".port", port, "is not a port");
-            }
-        } else if (redirect.getRedirectPort() != null) {
-            throw new InvalidField(field + ".derivePort", null, "is not supported yet");
-        }
-        var code = redirect.getRedirectCode() == null || redirect.getRedirectCode() == 0 ? 301L : redirect.getRedirectCode();
-        if (code < 300 || code > 399) {
-            throw new InvalidField(field + ".redirectCode", code, "is not a redirect status from 300 to 399");
-        }
-        return new Redirect(redirect.getUri(), redirect.getAuthority(), redirect.getScheme(), (int) port, (int) code);
-    }
-
-    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers) {
-        if (headers == null) {
-            return Headers.NONE;
-        }
-        return new Headers(edit(headers.getRequest()), edit(headers.getResponse()));
-    }
-
-    private static HeaderEdit edit(HeadersHeaderOperations operations) {
-        if (operations == null) {
-            return HeaderEdit.NONE;
-        }
-        var remove = new ArrayList<String>();
-        if (operations.getRemove() != null) {
-            for (var name : operations.getRemove()) {
-                remove.add(name.toLowerCase(Locale.ROOT));
-            }
-        }
-        return new HeaderEdit(lower(operations.getSet()), lower(operations.getAdd()), remove);
-    }
-
-    private static Map<String, String> lower(Map<String, String> byName) {
-        if (byName == null) {
-            return Map.of();
-        }
-        var lower = new HashMap<String, String>();
-        byName.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value == null ? "" : value));
-        return lower;
-    }
 }
