@@ -18,6 +18,9 @@ final class CheckedMesh {
     final ServiceRegistry registry;
     final List<CheckedVirtualService> virtualServices = new ArrayList<>();
     final Map<String, List<CheckedDestinationRule>> rulesByNamespace = new HashMap<>();
+    /** Per namespace: the rules for each exact host (oldest first), and the wildcard rules, so a lookup is a map hit. */
+    private final Map<String, Map<String, List<CheckedDestinationRule>>> exactRules = new HashMap<>();
+    private final Map<String, List<CheckedDestinationRule>> wildcardRules = new HashMap<>();
     final List<Problem> problems = new ArrayList<>();
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
@@ -47,6 +50,11 @@ final class CheckedMesh {
             rules.sort(CheckedDestinationRule::olderFirst);
             var seen = new HashMap<String, CheckedDestinationRule>();
             for (var rule : rules) {
+                if (Hosts.isWildcard(rule.host())) {
+                    wildcardRules.computeIfAbsent(rule.namespace(), k -> new ArrayList<>()).add(rule);
+                } else {
+                    exactRules.computeIfAbsent(rule.namespace(), k -> new HashMap<>()).computeIfAbsent(rule.host(), k -> new ArrayList<>()).add(rule);
+                }
                 var older = seen.putIfAbsent(rule.host(), rule);
                 if (older != null) {
                     problems.add(Problem.ignored(DestinationRuleChecker.KIND, rule.namespace(), rule.name(), "spec.host", rule.host(),
@@ -72,15 +80,15 @@ final class CheckedMesh {
     }
 
     private CheckedDestinationRule bestIn(String namespace, String clientNamespace, String host) {
-        CheckedDestinationRule wildcard = null;
-        for (var rule : rulesByNamespace.getOrDefault(namespace, List.of())) {
-            if (!ExportTo.visible(rule.exportTo(), rule.namespace(), clientNamespace)) {
-                continue;
-            }
-            if (rule.host().equals(host)) {
+        var exact = exactRules.getOrDefault(namespace, Map.of()).getOrDefault(host, List.of());
+        for (var rule : exact) {
+            if (ExportTo.visible(rule.exportTo(), rule.namespace(), clientNamespace)) {
                 return rule;
             }
-            if (Hosts.isWildcard(rule.host()) && Hosts.covers(rule.host(), host)
+        }
+        CheckedDestinationRule wildcard = null;
+        for (var rule : wildcardRules.getOrDefault(namespace, List.of())) {
+            if (ExportTo.visible(rule.exportTo(), rule.namespace(), clientNamespace) && Hosts.covers(rule.host(), host)
                     && (wildcard == null || Hosts.specificity(rule.host()) > Hosts.specificity(wildcard.host()))) {
                 wildcard = rule;
             }

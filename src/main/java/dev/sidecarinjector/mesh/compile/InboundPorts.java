@@ -22,9 +22,9 @@ final class InboundPorts {
     static List<InboundPort> of(ServiceRegistry registry, Pod pod, String namespace, Map<String, String> labels, List<Problem> problems) {
         var protocols = new TreeMap<Integer, Protocol>();
         var services = new TreeMap<Integer, List<ServiceRef>>();
-        for (var service : registry.byHost.values()) {
+        for (var service : registry.byNamespace.getOrDefault(namespace, List.of())) {
             var ref = service.ref();
-            if (!ref.namespace().equals(namespace) || service.selector().isEmpty()
+            if (service.selector().isEmpty()
                     || !labels.entrySet().containsAll(service.selector().entrySet())) {
                 continue;
             }

@@ -49,6 +49,8 @@ final class ServiceRegistry {
     final MeshIndex index;
     final String domain;
     final TreeMap<String, ServiceEntry> byHost = new TreeMap<>();
+    /** The Services of each namespace, in host order: a proxy's inbound ports look only at its own namespace's. */
+    final Map<String, List<ServiceEntry>> byNamespace = new HashMap<>();
     final Map<String, Workload> workloads = new ConcurrentHashMap<>();
 
     ServiceRegistry(MeshIndex index, String domain) {
@@ -86,6 +88,9 @@ final class ServiceRegistry {
             }
             byHost.put(host, new ServiceEntry(new ServiceRef(host, name, namespace), clusterIp,
                     spec.getSelector() == null ? Map.of() : spec.getSelector(), List.copyOf(ports)));
+        }
+        for (var entry : byHost.values()) {
+            byNamespace.computeIfAbsent(entry.ref().namespace(), k -> new ArrayList<>()).add(entry);
         }
     }
 
