@@ -12,6 +12,8 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 
 MVN := ./mvnw -B -ntp
 PROXY_MVN := $(MVN) -f proxy/pom.xml
+# mesh-api is the contract both sides build on: installed into the local Maven repository before either builds.
+MESH_API_MVN := $(MVN) -f mesh-api/pom.xml
 
 .PHONY: help
 help: ## Show this help
@@ -19,6 +21,7 @@ help: ## Show this help
 
 .PHONY: build
 build: ## Build the webhook (target/quarkus-app) and the proxy (proxy/target/sidecar-proxy.jar)
+	$(MESH_API_MVN) -DskipTests install
 	$(PROXY_MVN) -DskipTests package
 	$(MVN) -DskipTests package
 
@@ -27,7 +30,8 @@ run: ## Run the webhook on https://localhost:8443 with built-in defaults (no clu
 	hack/run-local.sh
 
 .PHONY: test
-test: ## Run every test: proxy unit and netns end-to-end (root), then webhook unit, golden, HTTPS and contract tests
+test: ## Run every test: the shared mesh-api, proxy unit and netns end-to-end (root), then webhook unit, golden, HTTPS and contract tests
+	$(MESH_API_MVN) install
 	$(PROXY_MVN) verify
 	$(MVN) verify
 

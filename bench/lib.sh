@@ -57,14 +57,15 @@ need_tools() {
 # build_app: packages the webhook when target/quarkus-app is missing or older than the sources.
 build_app() {
   local jar="${ROOT}/target/quarkus-app/quarkus-run.jar"
-  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" "${ROOT}/mesh-api/src/main" "${ROOT}/mesh-api/pom.xml" -newer "${jar}" -print -quit)" ]]; then
     info "target/quarkus-app is up to date"
     return 0
   fi
   local flags
   read -r -a flags <<<"${MVN_FLAGS:-}"
-  info "building the webhook: ./mvnw -B -ntp -q ${flags[*]} -DskipTests package"
-  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -DskipTests package)
+  info "building the webhook: ./mvnw -B -ntp -q ${flags[*]} -DskipTests package (mesh-api installed first)"
+  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -f mesh-api/pom.xml -DskipTests install \
+    && ./mvnw -B -ntp -q "${flags[@]}" -DskipTests package)
 }
 
 # dev_certs DIR: a CA and a serving certificate for localhost (hack/dev-certs.sh), created once per DIR.

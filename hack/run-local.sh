@@ -15,14 +15,21 @@ else
   ca="the CA that signed ${TLS_CERT_FILE}"
 fi
 
-if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml mesh-api/src mesh-api/pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+  # mesh-api (the snapshot schema shared with the proxy) first: the webhook depends on it.
+  ./mvnw -B -ntp -q -f mesh-api/pom.xml -DskipTests install
   ./mvnw -B -ntp -q -DskipTests package
 fi
+
+# The control plane reads the mesh example (docs/mesh.md) unless told otherwise.
+export INJECTOR_MESH_DIRECTORY="${INJECTOR_MESH_DIRECTORY:-${PWD}/examples/mesh}"
 
 cat <<MSG
 sidecar-injector: serving https://localhost:8443 (no cluster: the built-in policy opts in namespace "default")
   CA certificate: ${ca}
   try it:   curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admission-review.json https://localhost:8443/inject
   or:       make demo
+  mesh:     control plane on the directory source ${INJECTOR_MESH_DIRECTORY} (edit its files: re-read within 2 s)
+            bin/sidecar-injector mesh config default/productpage-v1-7b9c6d5f4a-p8r6t --directory examples/mesh
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve

@@ -20,6 +20,7 @@ public final class Main {
         switch (command) {
             case "serve" -> Quarkus.run(rest);
             case "kube-inject" -> System.exit(new KubeInjectCommand(System.in, System.out, System.err).run(rest));
+            case "mesh" -> System.exit(mesh(rest, System.out, System.err));
             case "selftest" -> System.exit(SelfTestCommand.inCluster(System.out, System.err).run(rest));
             case "help", "--help", "-h" -> System.out.println(usage());
             default -> {
@@ -29,12 +30,34 @@ public final class Main {
         }
     }
 
+    /** {@code mesh config NS/POD}; {@code mesh status} comes with the control plane's stream server. */
+    static int mesh(String[] args, java.io.PrintStream stdout, java.io.PrintStream stderr) {
+        var sub = args.length == 0 ? "" : args[0];
+        return switch (sub) {
+            case "config" -> new MeshConfigCommand(stdout, stderr).run(Arrays.copyOfRange(args, 1, args.length));
+            case "-h", "--help", "help" -> {
+                stdout.println(MESH_USAGE);
+                yield 0;
+            }
+            default -> {
+                stderr.println((sub.isEmpty() ? "error: mesh needs a command" : "error: unknown mesh command \"" + sub + "\"") + "\n" + MESH_USAGE);
+                yield 2;
+            }
+        };
+    }
+
+    static final String MESH_USAGE = """
+            usage: sidecar-injector mesh config NAMESPACE/POD [--directory DIR]
+              config        print the snapshot a pod's proxy gets from the control plane, like istioctl proxy-config
+                            (run "sidecar-injector mesh config --help" for its options)""";
+
     static String usage() {
         return """
-                usage: sidecar-injector [serve | kube-inject -f FILE [options] | selftest [options] | help]
+                usage: sidecar-injector [serve | kube-inject -f FILE [options] | mesh config NS/POD | selftest [options] | help]
                   serve         run the admission webhook (HTTPS on 8443); the default
                   kube-inject   inject sidecars into Kubernetes YAML and print it, like istioctl kube-inject
                                 (run "sidecar-injector kube-inject --help" for its options)
+                  mesh config   print the snapshot a pod's proxy gets (run "sidecar-injector mesh --help")
                   selftest      create a dry-run Pod in the cluster and check the webhook injected it (helm test)""";
     }
 }

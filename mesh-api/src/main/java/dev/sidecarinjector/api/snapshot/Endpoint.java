@@ -1,0 +1,22 @@
+package dev.sidecarinjector.api.snapshot;
+
+import dev.sidecarinjector.api.json.JsonObject;
+import dev.sidecarinjector.api.json.JsonWriter;
+
+/**
+ * A ready endpoint of a cluster: where to connect, and the workload behind it for the destination labels of the
+ * metrics ({@code destination_workload}, {@code destination_version}, ...). {@code workload} is null when the
+ * endpoint's pod is not known (an EndpointSlice with no targetRef).
+ */
+public record Endpoint(String address, int port, Workload workload) implements JsonWriter.Writable {
+
+    public static Endpoint read(JsonObject json) {
+        return new Endpoint(Addresses.ipv4(json, "address"), (int) json.number("port", 1, 65535),
+                json.object("workload", Workload::read));
+    }
+
+    @Override
+    public void writeTo(JsonWriter json) {
+        json.beginObject().field("address", address).field("port", port).field("workload", workload).endObject();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sidecarinjector.api.snapshot;
+
+import dev.sidecarinjector.api.json.JsonObject;
+import dev.sidecarinjector.api.json.JsonWriter;
+import java.util.List;
+
+/**
+ * A port of the proxy's own pod that Services target: how inbound connections to it are handled, and the
+ * Services it serves (the first one names {@code destination_service} in the metrics, as Istio does).
+ */
+public record InboundPort(int port, Protocol protocol, List<ServiceRef> services) implements JsonWriter.Writable {
+
+    public InboundPort {
+        services = List.copyOf(services);
+    }
+
+    public static InboundPort read(JsonObject json) {
+        return new InboundPort((int) json.number("port", 1, 65535), json.choice("protocol", Protocol.class, Protocol.TCP),
+                json.list("services", ServiceRef::read));
+    }
+
+    @Override
+    public void writeTo(JsonWriter json) {
+        json.beginObject().field("port", port).field("protocol", protocol).field("services", services).endObject();
+    }
+}

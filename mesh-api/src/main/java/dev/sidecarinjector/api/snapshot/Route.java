@@ -1,0 +1,48 @@
+package dev.sidecarinjector.api.snapshot;
+
+import dev.sidecarinjector.api.json.JsonObject;
+import dev.sidecarinjector.api.json.JsonWriter;
+import java.util.List;
+
+/**
+ * One VirtualService {@code http} route: it applies when any of {@code matches} holds (none: always), then either
+ * redirects or sends to one of {@code destinations} by weight. {@code name} says where it came from
+ * ({@code namespace/virtualservice[.route name or index]}) for logs and metrics. {@code timeoutMs} 0: no timeout.
+ */
+public record Route(String name, List<RouteMatch> matches, List<WeightedCluster> destinations, Redirect redirect,
+                    long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers)
+        implements JsonWriter.Writable {
+
+    public Route {
+        matches = List.copyOf(matches);
+        destinations = List.copyOf(destinations);
+    }
+
+    public static Route read(JsonObject json) {
+        var retries = json.object("retries", RetryPolicy::read);
+        var headers = json.object("headers", Headers::read);
+        var route = new Route(json.string("name"), json.list("matches", RouteMatch::read),
+                json.list("destinations", WeightedCluster::read), json.object("redirect", Redirect::read),
+                json.number("timeoutMs", 0, 0, Long.MAX_VALUE), retries == null ? RetryPolicy.NONE : retries,
+                json.object("fault", Fault::read), json.object("rewrite", Rewrite::read), headers == null ? Headers.NONE : headers);
+        if ((route.redirect == null) == route.destinations.isEmpty()) {
+            throw json.error("destinations", "a route needs destinations or a redirect, not both");
+        }
+        var total = 0;
+        for (var destination : route.destinations) {
+            total += destination.weight();
+        }
+        if (!route.destinations.isEmpty() && total == 0) {
+            throw json.error("destinations", "the weights add up to 0");
+        }
+        return route;
+    }
+
+    @Override
+    public void writeTo(JsonWriter json) {
+        json.beginObject().field("name", name).field("matches", matches).field("destinations", destinations)
+                .field("redirect", redirect).nonZero("timeoutMs", timeoutMs)
+                .field("retries", retries.attempts() == 0 ? null : retries).field("fault", fault).field("rewrite", rewrite)
+                .field("headers", headers.isEmpty() ? null : headers).endObject();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sidecarinjector.api.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.api.json.JsonException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnapshotTest {
+
+    static final ServiceRef REVIEWS = new ServiceRef("reviews.default.svc.cluster.local", "reviews", "default");
+
+    static Snapshot reviews() {
+        var client = new Workload("default", "productpage-1", "productpage", "bookinfo-productpage", "productpage", "v1",
+                "10.0.0.9", Map.of("app", "productpage", "version", "v1"));
+        var v1 = new Workload("default", "reviews-v1-1", "reviews-v1", "default", "reviews", "v1", "10.0.0.11", Map.of());
+        var match = new RouteMatch(StringMatch.prefix("/api"), false, StringMatch.exact("GET"), null, null,
+                Map.of("x-canary", StringMatch.regex("yes|true")), Map.of(), Map.of("debug", StringMatch.exact("1")), 0,
+                Map.of("app", "productpage"), null);
+        var canary = new Route("default/reviews.0", List.of(match),
+                List.of(new WeightedCluster("outbound|9080|v1|reviews.default.svc.cluster.local", 90, Headers.NONE),
+                        new WeightedCluster("outbound|9080|v2|reviews.default.svc.cluster.local", 10,
+                                new Headers(new HeaderEdit(Map.of("x-version", "v2"), Map.of(), List.of()), HeaderEdit.NONE))),
+                null, 10_000, new RetryPolicy(3, 2_000, List.of("5xx", "reset"), List.of(503)), new Fault(0, 0, 503, 0.5),
+                new Rewrite("/v2/api", null), new Headers(HeaderEdit.NONE, new HeaderEdit(Map.of(), Map.of("x-served-by", "mesh"), List.of("server"))));
+        var moved = new Route("default/reviews.1", List.of(), List.of(), new Redirect("/new", null, "https", 0, 308), 0,
+                RetryPolicy.NONE, null, null, Headers.NONE);
+        var pool = new ConnectionPool(100, 10_000, 100, 1000, 0, 3, 3_600_000);
+        var outlier = new OutlierDetection(5, 0, 30_000, 30_000, 50, 0);
+        return new Snapshot("7", client,
+                List.of(new Listener("10.96.0.50", 9080, Protocol.HTTP, REVIEWS, "reviews.default.svc.cluster.local:9080", null),
+                        new Listener("10.96.0.60", 5432, Protocol.TCP, null, null, "outbound|5432||db.default.svc.cluster.local")),
+                List.of(new RouteTable("reviews.default.svc.cluster.local:9080", "default/reviews", List.of(canary, moved))),
+                List.of(new Cluster("outbound|9080|v1|reviews.default.svc.cluster.local", REVIEWS, 9080, "v1", Protocol.HTTP,
+                                LoadBalancer.ROUND_ROBIN, pool, outlier, List.of(new Endpoint("10.0.0.11", 9080, v1))),
+                        new Cluster("outbound|9080|v2|reviews.default.svc.cluster.local", REVIEWS, 9080, "v2", Protocol.HTTP,
+                                LoadBalancer.LEAST_REQUEST, ConnectionPool.DEFAULT, null, List.of()),
+                        new Cluster("outbound|5432||db.default.svc.cluster.local", null, 5432, null, Protocol.TCP,
+                                LoadBalancer.LEAST_REQUEST, ConnectionPool.DEFAULT, null, List.of(new Endpoint("10.0.0.20", 5432, null)))),
+                List.of(new InboundPort(9080, Protocol.HTTP, List.of(REVIEWS))));
+    }
+
+    @Test
+    void everyFieldSurvivesTheJsonRoundTrip() {
+        var snapshot = reviews();
+        var pretty = snapshot.toJson(true);
+        assertEquals(snapshot, Snapshot.fromJson(pretty));
+        assertEquals(snapshot, Snapshot.fromJson(snapshot.toJson(false)));
+        assertEquals(pretty, Snapshot.fromJson(pretty).toJson(true));
+    }
+
+    @Test
+    void stringMatchesMatchAsIstioSays() {
+        assertTrue(StringMatch.prefix("/api").matches("/api/v1", false));
+        assertFalse(StringMatch.prefix("/api").matches("/API/v1", false));
+        assertTrue(StringMatch.prefix("/api").matches("/API/v1", true));
+        assertTrue(StringMatch.exact("GET").matches("GET", false));
+        assertTrue(StringMatch.regex("v[0-9]+").matches("v12", false));
+        assertFalse(StringMatch.regex("v[0-9]+").matches("xv12", false), "a regex matches the whole value");
+    }
+
+    @Test
+    void aBadFieldIsNamedWithItsPathAndValue() {
+        var good = reviews().toJson(false);
+        assertRejected(good.replace("\"port\":9080,\"protocol\":\"HTTP\"", "\"port\":90800,\"protocol\":\"HTTP\""),
+                "listeners[0].port: 90800 is not a whole number in 1..65535");
+        assertRejected(good.replace("\"regex\":\"yes|true\"", "\"regex\":\"(yes\""),
+                "routeTables[0].routes[0].matches[0].headers.x-canary.regex: \"(yes\" is not a regular expression: Unclosed group");
+        assertRejected(good.replace("\"retryOn\":[\"5xx\"", "\"retryOn\":[\"sometimes\""),
+                "routeTables[0].routes[0].retries.retryOn[0]: \"sometimes\" is not one of 5xx, gateway-error, reset, connect-failure, "
+                        + "refused-stream, retriable-status-codes, unavailable, cancelled, deadline-exceeded, internal, resource-exhausted, retriable-4xx");
+        assertRejected(good.replace("\"loadBalancer\":\"ROUND_ROBIN\"", "\"loadBalancer\":\"MAGLEV\""),
+                "clusters[0].loadBalancer: \"MAGLEV\" is not one of LEAST_REQUEST, ROUND_ROBIN, RANDOM, PASSTHROUGH");
+        assertRejected(good.replace("\"address\":\"10.0.0.11\"", "\"address\":\"10.0.0.256\""),
+                "clusters[0].endpoints[0].address: \"10.0.0.256\" is not an IPv4 address");
+    }
+
+    @Test
+    void everyReferenceMustResolve() {
+        var good = reviews().toJson(false);
+        assertRejected(good.replace("\"cluster\":\"outbound|9080|v2|", "\"cluster\":\"outbound|9080|v3|"),
+                "routeTables[0].routes[0].destinations[1].cluster: \"outbound|9080|v3|reviews.default.svc.cluster.local\" is not a cluster of this snapshot");
+        assertRejected(good.replace("\"routeTable\":\"reviews.default.svc.cluster.local:9080\"", "\"routeTable\":\"nope\""),
+                "listeners[0].routeTable: \"nope\" is not a route table of this snapshot");
+        assertRejected(good.replace("\"address\":\"10.96.0.60\",\"port\":5432", "\"address\":\"10.96.0.50\",\"port\":9080"),
+                "listeners[1]: 10.96.0.50:9080 is a duplicate");
+    }
+
+    @Test
+    void aRouteNeedsDestinationsOrARedirect() {
+        var good = reviews().toJson(false);
+        assertRejected(good.replace(",\"redirect\":{\"uri\":\"/new\",\"scheme\":\"https\",\"status\":308}", ""),
+                "routeTables[0].routes[1].destinations: a route needs destinations or a redirect, not both");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoOlderProxiesReadNewerSnapshots() {
+        var json = reviews().toJson(false).replaceFirst("\\{", "{\"addedLater\":{\"x\":1},");
+        assertEquals(reviews(), Snapshot.fromJson(json));
+    }
+
+    private static void assertRejected(String json, String message) {
+        assertEquals(message, assertThrows(JsonException.class, () -> Snapshot.fromJson(json)).getMessage());
+    }
+}

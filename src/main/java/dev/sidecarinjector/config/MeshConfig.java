@@ -1,0 +1,36 @@
+package dev.sidecarinjector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The control plane: where the mesh's resources come from, and the names Istio's rules need. */
+@ConfigMapping(prefix = "injector.mesh")
+public interface MeshConfig {
+
+    /**
+     * Where Services, EndpointSlices, Pods, VirtualServices and DestinationRules come from: {@code kubernetes}
+     * (informers over the API, all namespaces), {@code directory} (the YAML and JSON files of {@link #directory()}),
+     * or {@code auto}: kubernetes inside a pod, directory elsewhere (the same rule as injector.namespaces.source).
+     */
+    @WithDefault("auto")
+    Source source();
+
+    /** With the directory source: the directory whose *.yaml, *.yml and *.json files are read, and re-read on change. */
+    @WithDefault("/etc/sidecar-injector/mesh")
+    String directory();
+
+    /** The cluster's DNS domain: Service hosts are NAME.NAMESPACE.svc.DOMAIN. */
+    @WithDefault("cluster.local")
+    String domain();
+
+    /** Istio's root namespace: its DestinationRules apply to every namespace that has none of its own for a host. */
+    @WithDefault("istio-system")
+    String rootNamespace();
+
+    /** Where the mesh's resources come from. */
+    enum Source {
+        AUTO,
+        KUBERNETES,
+        DIRECTORY
+    }
+}

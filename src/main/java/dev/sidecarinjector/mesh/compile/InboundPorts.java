@@ -1,0 +1,71 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.snapshot.InboundPort;
+import dev.sidecarinjector.api.snapshot.Protocol;
+import dev.sidecarinjector.api.snapshot.ServiceRef;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The ports of a proxy's own pod that Services target: every port of every Service of the pod's namespace whose
+ * selector matches the pod, at its targetPort (a number, or a container port's name), with the protocol of the
+ * first such Service (by FQDN) and all of them.
+ */
+final class InboundPorts {
+
+    private InboundPorts() {
+    }
+
+    static List<InboundPort> of(ServiceRegistry registry, Pod pod, String namespace, Map<String, String> labels, List<Problem> problems) {
+        var protocols = new TreeMap<Integer, Protocol>();
+        var services = new TreeMap<Integer, List<ServiceRef>>();
+        for (var service : registry.byNamespace.getOrDefault(namespace, List.of())) {
+            var ref = service.ref();
+            if (service.selector().isEmpty()
+                    || !labels.entrySet().containsAll(service.selector().entrySet())) {
+                continue;
+            }
+            for (var port : service.ports()) {
+                var target = targetPort(pod, port);
+                if (target <= 0) {
+                    problems.add(Problem.ignored("Service", ref.namespace(), ref.name(), "spec.ports[" + port.port() + "].targetPort",
+                            port.targetPort().getStrVal(), "is not a container port of pod " + namespace + "/" + pod.getMetadata().getName()));
+                    continue;
+                }
+                protocols.putIfAbsent(target, port.protocol());
+                var refs = services.computeIfAbsent(target, k -> new ArrayList<>());
+                if (!refs.contains(ref)) {
+                    refs.add(ref);
+                }
+            }
+        }
+        var inbound = new ArrayList<InboundPort>();
+        for (var entry : services.entrySet()) {
+            inbound.add(new InboundPort(entry.getKey(), protocols.get(entry.getKey()), entry.getValue()));
+        }
+        return List.copyOf(inbound);
+    }
+
+    private static int targetPort(Pod pod, ServiceRegistry.Port port) {
+        var target = port.targetPort();
+        if (target == null || target.getIntVal() == null && target.getStrVal() == null) {
+            return port.port();
+        }
+        if (target.getIntVal() != null) {
+            return target.getIntVal();
+        }
+        if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+            for (var container : pod.getSpec().getContainers()) {
+                for (var containerPort : container.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ContainerPort>of() : container.getPorts()) {
+                    if (target.getStrVal().equals(containerPort.getName()) && containerPort.getContainerPort() != null) {
+                        return containerPort.getContainerPort();
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+}

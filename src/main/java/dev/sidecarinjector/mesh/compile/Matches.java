@@ -1,0 +1,107 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.snapshot.RouteMatch;
+import dev.sidecarinjector.api.snapshot.StringMatch;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest;
+import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchExact;
+import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchPrefix;
+import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchRegex;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.PatternSyntaxException;
+
+/** VirtualService {@code match} entries as the proxy evaluates them; regexes are checked against what RE2 accepts. */
+final class Matches {
+
+    private Matches() {
+    }
+
+    static RouteMatch of(HTTPMatchRequest match, String field) {
+        var port = match.getPort() == null ? 0L : match.getPort();
+        if (port < 0 || port > 65535) {
+            throw new InvalidField(field + ".port", port, "is not a port");
+        }
+        return new RouteMatch(string(match.getUri(), field + ".uri"), Boolean.TRUE.equals(match.getIgnoreUriCase()),
+                string(match.getMethod(), field + ".method"), string(match.getAuthority(), field + ".authority"),
+                string(match.getScheme(), field + ".scheme"), byName(match.getHeaders(), field + ".headers", true),
+                byName(match.getWithoutHeaders(), field + ".withoutHeaders", true),
+                byName(match.getQueryParams(), field + ".queryParams", false), (int) port,
+                match.getSourceLabels() == null ? Map.of() : match.getSourceLabels(),
+                match.getSourceNamespace() == null || match.getSourceNamespace().isEmpty() ? null : match.getSourceNamespace());
+    }
+
+    private static Map<String, StringMatch> byName(Map<String, io.fabric8.istio.api.api.networking.v1alpha3.StringMatch> matches,
+                                                   String field, boolean lowerCase) {
+        if (matches == null) {
+            return Map.of();
+        }
+        var result = new HashMap<String, StringMatch>();
+        for (var entry : matches.entrySet()) {
+            var name = lowerCase ? entry.getKey().toLowerCase(Locale.ROOT) : entry.getKey();
+            var match = string(entry.getValue(), field + "." + entry.getKey());
+            // Istio: a header or query parameter given with an empty match only has to be present.
+            result.put(name, match == null ? StringMatch.regex(".*") : match);
+        }
+        return result;
+    }
+
+    static StringMatch string(io.fabric8.istio.api.api.networking.v1alpha3.StringMatch match, String field) {
+        if (match == null || match.getMatchType() == null) {
+            return null;
+        }
+        return switch (match.getMatchType()) {
+            case StringMatchExact exact -> StringMatch.exact(exact.getExact() == null ? "" : exact.getExact());
+            case StringMatchPrefix prefix -> StringMatch.prefix(prefix.getPrefix() == null ? "" : prefix.getPrefix());
+            case StringMatchRegex regex -> regex(regex.getRegex() == null ? "" : regex.getRegex(), field + ".regex");
+            default -> throw new InvalidField(field, null, "is not exact, prefix or regex");
+        };
+    }
+
+    /** A regex Envoy (RE2) and the proxy (java.util.regex) both run the same way, or an {@link InvalidField}. */
+    static StringMatch regex(String regex, String field) {
+        var unsupported = re2Lacks(regex);
+        if (unsupported != null) {
+            throw new InvalidField(field, regex, "uses " + unsupported + ", which RE2 (Istio's regex engine) does not support");
+        }
+        try {
+            return StringMatch.regex(regex);
+        } catch (PatternSyntaxException e) {
+            throw new InvalidField(field, regex, "is not a regular expression: " + e.getDescription());
+        }
+    }
+
+    /** What {@code regex} uses that RE2 lacks: backreferences, lookaround, atomic groups, possessive quantifiers; or null. */
+    static String re2Lacks(String regex) {
+        var inClass = false;
+        for (var i = 0; i < regex.length(); i++) {
+            var c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                var next = regex.charAt(i + 1);
+                if (!inClass && (next >= '1' && next <= '9' || next == 'k' && i + 2 < regex.length() && regex.charAt(i + 2) == '<')) {
+                    return "a backreference";
+                }
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+                if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
+                    i++;
+                }
+            } else if (c == '(' && regex.startsWith("(?", i)) {
+                var rest = regex.substring(i + 2);
+                if (rest.startsWith("=") || rest.startsWith("!") || rest.startsWith("<=") || rest.startsWith("<!")) {
+                    return "a lookaround";
+                }
+                if (rest.startsWith(">")) {
+                    return "an atomic group";
+                }
+            } else if (c == '+' && i > 0 && (regex.charAt(i - 1) == '*' || regex.charAt(i - 1) == '+' || regex.charAt(i - 1) == '?'
+                    || regex.charAt(i - 1) == '}') && (i < 2 || regex.charAt(i - 2) != '\\')) {
+                return "a possessive quantifier";
+            }
+        }
+        return null;
+    }
+}

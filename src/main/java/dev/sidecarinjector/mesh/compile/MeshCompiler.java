@@ -1,0 +1,68 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Compiles a proxy's {@link Snapshot} from a {@link MeshIndex}, as istiod does for Envoy: pure (no I/O, no
+ * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices and DestinationRules. The
+ * resources are checked once per index and the outbound part once per (index, client namespace), then reused by
+ * every proxy of that namespace; only the workload and inbound ports are per proxy. Safe to call from several
+ * threads.
+ */
+public final class MeshCompiler {
+
+    private final String domain;
+    private final String rootNamespace;
+    private volatile Cache cache;
+
+    /** {@code domain}: the cluster's DNS domain ({@code cluster.local}); {@code rootNamespace}: Istio's ({@code istio-system}). */
+    public MeshCompiler(String domain, String rootNamespace) {
+        this.domain = domain;
+        this.rootNamespace = rootNamespace;
+    }
+
+    private record Cache(MeshIndex index, CheckedMesh mesh, ConcurrentHashMap<String, Outbound> outbound) {
+    }
+
+    /** The snapshot of pod {@code namespace/pod}, labelled {@code version}; an {@link UnknownPodException} when the index has no such pod. */
+    public CompileResult compile(MeshIndex index, String namespace, String pod, String version) throws UnknownPodException {
+        var resource = index.pods().get(namespace + "/" + pod);
+        if (resource == null) {
+            throw new UnknownPodException(namespace, pod);
+        }
+        var current = cacheFor(index);
+        var outbound = current.outbound.computeIfAbsent(namespace, ns -> new OutboundCompiler(current.mesh, ns).compile());
+        var workload = current.mesh.registry.workload(namespace, pod);
+        var problems = new TreeSet<Problem>(current.mesh.problems);
+        problems.addAll(outbound.problems());
+        var inboundProblems = new ArrayList<Problem>();
+        var inbound = InboundPorts.of(current.mesh.registry, resource, namespace, workload.labels(), inboundProblems);
+        problems.addAll(inboundProblems);
+        var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound);
+        return new CompileResult(snapshot, List.copyOf(problems));
+    }
+
+    /** The problems of an index that do not depend on a client: the resources left out, and the warnings. */
+    public List<Problem> problems(MeshIndex index) {
+        return List.copyOf(new TreeSet<>(cacheFor(index).mesh.problems));
+    }
+
+    private Cache cacheFor(MeshIndex index) {
+        var current = cache;
+        if (current == null || current.index != index) {
+            synchronized (this) {
+                current = cache;
+                if (current == null || current.index != index) {
+                    current = new Cache(index, new CheckedMesh(index, domain, rootNamespace), new ConcurrentHashMap<>());
+                    cache = current;
+                }
+            }
+        }
+        return current;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sidecarinjector.mesh.compile;
+
+/**
+ * Something wrong with one resource, found while reading or compiling the mesh: the resource, the field and its
+ * value, and what is wrong. {@code leftOut} says whether the resource was left out of the configuration (an error)
+ * or applied with the message's consequence (a warning: a part ignored, a destination with no endpoint).
+ */
+public record Problem(String kind, String namespace, String name, String field, String value, String message,
+                      boolean leftOut) implements Comparable<Problem> {
+
+    /** An error: the resource is left out of every snapshot. */
+    public static Problem invalid(String kind, String namespace, String name, String field, String value, String message) {
+        return new Problem(kind, namespace, name, field, value, message, true);
+    }
+
+    /** A warning: the resource is applied, the named part is not. */
+    public static Problem ignored(String kind, String namespace, String name, String field, String value, String message) {
+        return new Problem(kind, namespace, name, field, value, message, false);
+    }
+
+    /** One line for logs, events and {@code mesh config}: {@code VirtualService default/reviews: spec.http[0].timeout: "10x" is not a duration; left out}. */
+    public String describe() {
+        var text = new StringBuilder(kind).append(' ').append(namespace).append('/').append(name).append(": ").append(field);
+        if (value != null) {
+            text.append(": \"").append(value).append('"');
+        }
+        text.append(' ').append(message);
+        if (leftOut) {
+            text.append("; the ").append(kind).append(" is left out");
+        }
+        return text.toString();
+    }
+
+    @Override
+    public int compareTo(Problem other) {
+        return describe().compareTo(other.describe());
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

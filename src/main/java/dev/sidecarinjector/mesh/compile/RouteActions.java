@@ -1,0 +1,138 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.snapshot.Fault;
+import dev.sidecarinjector.api.snapshot.HeaderEdit;
+import dev.sidecarinjector.api.snapshot.Headers;
+import dev.sidecarinjector.api.snapshot.Redirect;
+import dev.sidecarinjector.api.snapshot.Rewrite;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjection;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionAbortHttpStatus;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixedDelay;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirect;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectPort;
+import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
+import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a VirtualService route does besides choosing destinations, checked as Istio checks it: {@code fault},
+ * {@code redirect}, {@code rewrite} and {@code headers}. Each bad field is an {@link InvalidField}.
+ */
+final class RouteActions {
+
+    private RouteActions() {
+    }
+
+    static Fault fault(HTTPFaultInjection fault, String field) {
+        if (fault == null || fault.getDelay() == null && fault.getAbort() == null) {
+            return null;
+        }
+        long delayMs = 0;
+        double delayPercent = 0;
+        if (fault.getDelay() != null) {
+            var delay = fault.getDelay();
+            if (!(delay.getHttpDelayType() instanceof HTTPFaultInjectionDelayFixedDelay fixed) || fixed.getFixedDelay() == null) {
+                throw new InvalidField(field + ".delay.fixedDelay", null, "is missing (exponentialDelay is not supported)");
+            }
+            delayMs = Durations.millis(field + ".delay.fixedDelay", fixed.getFixedDelay(), 1);
+            delayPercent = percent(delay.getPercentage(), delay.getPercent(), field + ".delay");
+        }
+        var abortStatus = 0;
+        double abortPercent = 0;
+        if (fault.getAbort() != null) {
+            var abort = fault.getAbort();
+            if (!(abort.getErrorType() instanceof HTTPFaultInjectionAbortHttpStatus status) || status.getHttpStatus() == null) {
+                throw new InvalidField(field + ".abort.httpStatus", null, "is missing (grpcStatus and http2Error are not supported)");
+            }
+            abortStatus = status.getHttpStatus();
+            if (abortStatus < 200 || abortStatus > 599) {
+                throw new InvalidField(field + ".abort.httpStatus", abortStatus, "is not an HTTP status from 200 to 599");
+            }
+            abortPercent = percent(abort.getPercentage(), null, field + ".abort");
+        }
+        return new Fault(delayMs, delayPercent, abortStatus, abortPercent);
+    }
+
+    /** {@code percentage.value}, else the deprecated integer {@code percent}; neither: 0 (Istio: no request is affected). */
+    static double percent(Percent percentage, Integer percent, String field) {
+        if (percentage != null) {
+            var value = percentage.getValue() == null ? 0 : percentage.getValue();
+            if (!(value >= 0 && value <= 100)) {
+                throw new InvalidField(field + ".percentage.value", value, "is not between 0 and 100");
+            }
+            return value;
+        }
+        if (percent != null) {
+            if (percent < 0 || percent > 100) {
+                throw new InvalidField(field + ".percent", percent, "is not between 0 and 100");
+            }
+            return percent;
+        }
+        return 0;
+    }
+
+    static Rewrite rewrite(io.fabric8.istio.api.api.networking.v1alpha3.HTTPRewrite rewrite, String field) {
+        if (rewrite == null) {
+            return null;
+        }
+        if (rewrite.getUriRegexRewrite() != null) {
+            throw new InvalidField(field + ".uriRegexRewrite", null, "is not supported yet");
+        }
+        if (rewrite.getUri() == null && rewrite.getAuthority() == null) {
+            return null;
+        }
+        return new Rewrite(rewrite.getUri(), rewrite.getAuthority());
+    }
+
+    static Redirect redirect(HTTPRedirect redirect, String field) {
+        if (redirect == null) {
+            return null;
+        }
+        var port = 0L;
+        if (redirect.getRedirectPort() instanceof HTTPRedirectPort explicit && explicit.getPort() != null) {
+            port = explicit.getPort();
+            if (port < 1 || port > 65535) {
+                throw new InvalidField(field + ".port", port, "is not a port");
+            }
+        } else if (redirect.getRedirectPort() != null) {
+            throw new InvalidField(field + ".derivePort", null, "is not supported yet");
+        }
+        var code = redirect.getRedirectCode() == null || redirect.getRedirectCode() == 0 ? 301L : redirect.getRedirectCode();
+        if (code < 300 || code > 399) {
+            throw new InvalidField(field + ".redirectCode", code, "is not a redirect status from 300 to 399");
+        }
+        return new Redirect(redirect.getUri(), redirect.getAuthority(), redirect.getScheme(), (int) port, (int) code);
+    }
+
+    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers) {
+        if (headers == null) {
+            return Headers.NONE;
+        }
+        return new Headers(edit(headers.getRequest()), edit(headers.getResponse()));
+    }
+
+    static HeaderEdit edit(HeadersHeaderOperations operations) {
+        if (operations == null) {
+            return HeaderEdit.NONE;
+        }
+        var remove = new ArrayList<String>();
+        if (operations.getRemove() != null) {
+            for (var name : operations.getRemove()) {
+                remove.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return new HeaderEdit(lower(operations.getSet()), lower(operations.getAdd()), remove);
+    }
+
+    static Map<String, String> lower(Map<String, String> byName) {
+        if (byName == null) {
+            return Map.of();
+        }
+        var lower = new HashMap<String, String>();
+        byName.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value == null ? "" : value));
+        return lower;
+    }
+}

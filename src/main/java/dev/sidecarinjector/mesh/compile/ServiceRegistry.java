@@ -1,0 +1,165 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.net.Ipv4;
+import dev.sidecarinjector.api.snapshot.Endpoint;
+import dev.sidecarinjector.api.snapshot.Protocol;
+import dev.sidecarinjector.api.snapshot.ServiceRef;
+import dev.sidecarinjector.api.snapshot.Workload;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Services of one index by FQDN, each port with its protocol and its ready endpoints (from the Service's
+ * EndpointSlices, with the labels of the endpoint's pod for subsets). Built once per index and shared by every
+ * namespace's compile.
+ */
+final class ServiceRegistry {
+
+    /** A Service port: its number, protocol and ready endpoints (sorted by address). */
+    record Port(String name, int port, Protocol protocol, IntOrString targetPort, List<LabelledEndpoint> endpoints) {
+    }
+
+    /** An endpoint with its pod's labels, for DestinationRule subsets. */
+    record LabelledEndpoint(Endpoint endpoint, Map<String, String> labels) {
+    }
+
+    /** A Service: its metrics name, ClusterIP (null when headless or none), selector and ports. */
+    record ServiceEntry(ServiceRef ref, String clusterIp, Map<String, String> selector, List<Port> ports) {
+        Port port(int number) {
+            for (var port : ports) {
+                if (port.port == number) {
+                    return port;
+                }
+            }
+            return null;
+        }
+    }
+
+    final MeshIndex index;
+    final String domain;
+    final TreeMap<String, ServiceEntry> byHost = new TreeMap<>();
+    /** The Services of each namespace, in host order: a proxy's inbound ports look only at its own namespace's. */
+    final Map<String, List<ServiceEntry>> byNamespace = new HashMap<>();
+    final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+
+    ServiceRegistry(MeshIndex index, String domain) {
+        this.index = index;
+        this.domain = domain;
+        var slicesByService = new HashMap<String, List<EndpointSlice>>();
+        for (var slice : index.endpointSlices().values()) {
+            var labels = slice.getMetadata().getLabels();
+            var service = labels == null ? null : labels.get("kubernetes.io/service-name");
+            if (service != null) {
+                slicesByService.computeIfAbsent(MeshIndex.namespace(slice) + "/" + service, k -> new ArrayList<>()).add(slice);
+            }
+        }
+        for (var entry : index.services().entrySet()) {
+            var service = entry.getValue();
+            var namespace = MeshIndex.namespace(service);
+            var name = service.getMetadata().getName();
+            var host = name + "." + namespace + ".svc." + domain;
+            var spec = service.getSpec();
+            if (spec == null || "ExternalName".equals(spec.getType())) {
+                continue;
+            }
+            var clusterIp = spec.getClusterIP();
+            if (clusterIp == null || clusterIp.equals("None") || Ipv4.parse(clusterIp) < 0) {
+                clusterIp = null;
+            }
+            var ports = new ArrayList<Port>();
+            var slices = slicesByService.getOrDefault(entry.getKey(), List.of());
+            for (var port : spec.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ServicePort>of() : spec.getPorts()) {
+                if (port.getPort() == null || port.getProtocol() != null && !port.getProtocol().equals("TCP")) {
+                    continue;
+                }
+                ports.add(new Port(port.getName(), port.getPort(), protocol(port.getName(), port.getAppProtocol()),
+                        port.getTargetPort(), endpoints(port.getName(), slices)));
+            }
+            byHost.put(host, new ServiceEntry(new ServiceRef(host, name, namespace), clusterIp,
+                    spec.getSelector() == null ? Map.of() : spec.getSelector(), List.copyOf(ports)));
+        }
+        for (var entry : byHost.values()) {
+            byNamespace.computeIfAbsent(entry.ref().namespace(), k -> new ArrayList<>()).add(entry);
+        }
+    }
+
+    /** Istio's rule for a Service port: name {@code http} or {@code http-*}, or appProtocol {@code http}, is HTTP; the rest TCP for now. */
+    static Protocol protocol(String name, String appProtocol) {
+        if (appProtocol != null && !appProtocol.isEmpty()) {
+            return appProtocol.toLowerCase(Locale.ROOT).equals("http") ? Protocol.HTTP : Protocol.TCP;
+        }
+        if (name == null) {
+            return Protocol.TCP;
+        }
+        var lower = name.toLowerCase(Locale.ROOT);
+        return lower.equals("http") || lower.startsWith("http-") ? Protocol.HTTP : Protocol.TCP;
+    }
+
+    private List<LabelledEndpoint> endpoints(String portName, List<EndpointSlice> slices) {
+        var wanted = portName == null ? "" : portName;
+        var byAddress = new LinkedHashMap<String, LabelledEndpoint>();
+        for (var slice : slices) {
+            if (slice.getAddressType() != null && !slice.getAddressType().equals("IPv4") || slice.getPorts() == null
+                    || slice.getEndpoints() == null) {
+                continue;
+            }
+            Integer number = null;
+            for (var port : slice.getPorts()) {
+                var name = port.getName() == null ? "" : port.getName();
+                if (name.equals(wanted) && port.getPort() != null) {
+                    number = port.getPort();
+                }
+            }
+            if (number == null) {
+                continue;
+            }
+            for (var endpoint : slice.getEndpoints()) {
+                var conditions = endpoint.getConditions();
+                if (conditions != null && Boolean.FALSE.equals(conditions.getReady()) || endpoint.getAddresses() == null) {
+                    continue;
+                }
+                var ref = endpoint.getTargetRef();
+                var pod = ref != null && "Pod".equals(ref.getKind())
+                        ? index.pods().get((ref.getNamespace() == null ? MeshIndex.namespace(slice) : ref.getNamespace()) + "/" + ref.getName())
+                        : null;
+                var workload = pod == null ? null : workloads.computeIfAbsent(MeshIndex.key(pod), k -> Workloads.of(pod));
+                for (var address : endpoint.getAddresses()) {
+                    if (Ipv4.parse(address) >= 0) {
+                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, workload),
+                                workload == null ? Map.of() : workload.labels()));
+                    }
+                }
+            }
+        }
+        var list = new ArrayList<>(byAddress.values());
+        list.sort(Comparator.comparingLong((LabelledEndpoint e) -> Ipv4.parse(e.endpoint().address()))
+                .thenComparingInt(e -> e.endpoint().port()));
+        return List.copyOf(list);
+    }
+
+    /** The Service an FQDN names, or null. */
+    ServiceEntry service(String host) {
+        return byHost.get(host);
+    }
+
+    /** The Workload of a pod of the index, or null. */
+    Workload workload(String namespace, String pod) {
+        var resource = index.pods().get(namespace + "/" + pod);
+        return resource == null ? null : workloads.computeIfAbsent(namespace + "/" + pod, k -> Workloads.of(resource));
+    }
+
+    Service resource(ServiceEntry entry) {
+        return index.services().get(entry.ref().namespace() + "/" + entry.ref().name());
+    }
+}

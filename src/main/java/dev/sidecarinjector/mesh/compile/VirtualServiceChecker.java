@@ -1,0 +1,211 @@
+package dev.sidecarinjector.mesh.compile;
+
+import dev.sidecarinjector.api.snapshot.RetryPolicy;
+import dev.sidecarinjector.api.snapshot.RouteMatch;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRetry;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a VirtualService field by field, as Istio's validation does, and turns its {@code http} routes into
+ * {@link RouteSpec}s. The first bad field leaves the whole resource out with a {@link Problem}; parts that are
+ * valid Istio but not supported yet, and that do not change where traffic goes (mirror, CORS, tcp/tls routes),
+ * are ignored with a warning.
+ */
+final class VirtualServiceChecker {
+
+    static final String KIND = "VirtualService";
+    /** Istio's retry policy when a route sets none. */
+    static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(2, 0,
+            List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"), List.of(503));
+
+    private final String domain;
+
+    VirtualServiceChecker(String domain) {
+        this.domain = domain;
+    }
+
+    /** The checked resource, or null when it is left out; problems (errors and warnings) go to {@code problems}. */
+    CheckedVirtualService check(VirtualService resource, List<Problem> problems) {
+        var namespace = MeshIndex.namespace(resource);
+        var name = resource.getMetadata().getName();
+        var warnings = new ArrayList<Problem>();
+        try {
+            var checked = check(resource, namespace, name, warnings);
+            problems.addAll(warnings);
+            return checked;
+        } catch (InvalidField e) {
+            problems.add(Problem.invalid(KIND, namespace, name, e.field, e.value, e.getMessage()));
+            return null;
+        }
+    }
+
+    private CheckedVirtualService check(VirtualService resource, String namespace, String name, List<Problem> warnings) {
+        var spec = resource.getSpec();
+        if (spec == null) {
+            throw new InvalidField("spec", null, "is missing");
+        }
+        if (spec.getHosts() == null || spec.getHosts().isEmpty()) {
+            throw new InvalidField("spec.hosts", null, "is empty (a VirtualService needs at least one host)");
+        }
+        var hosts = new ArrayList<String>();
+        for (var i = 0; i < spec.getHosts().size(); i++) {
+            var host = spec.getHosts().get(i);
+            if (host == null || host.isBlank() || host.indexOf('*') > 0 || host.indexOf('/') >= 0) {
+                throw new InvalidField("spec.hosts[" + i + "]", host, "is not a host name (a name or a *. wildcard)");
+            }
+            hosts.add(Hosts.fqdn(host, namespace, domain));
+        }
+        if (spec.getTcp() != null && !spec.getTcp().isEmpty()) {
+            warnings.add(Problem.ignored(KIND, namespace, name, "spec.tcp", null, "is not supported yet; ignored"));
+        }
+        if (spec.getTls() != null && !spec.getTls().isEmpty()) {
+            warnings.add(Problem.ignored(KIND, namespace, name, "spec.tls", null, "is not supported yet; ignored"));
+        }
+        var routes = new ArrayList<RouteSpec>();
+        var http = spec.getHttp() == null ? List.<HTTPRoute>of() : spec.getHttp();
+        for (var i = 0; i < http.size(); i++) {
+            var route = route(http.get(i), "spec.http[" + i + "]", namespace, name, i, warnings);
+            if (route != null) {
+                routes.add(route);
+            }
+        }
+        var created = resource.getMetadata().getCreationTimestamp();
+        Instant createdAt;
+        try {
+            createdAt = created == null ? Instant.EPOCH : Instant.parse(created);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidField("metadata.creationTimestamp", created, "is not an RFC 3339 time");
+        }
+        return new CheckedVirtualService(namespace, name, createdAt, List.copyOf(hosts),
+                spec.getExportTo() == null ? List.of() : List.copyOf(spec.getExportTo()), List.copyOf(routes));
+    }
+
+    /** One route, or null when none of its matches applies to sidecars (they all name gateways without mesh). */
+    private RouteSpec route(HTTPRoute route, String field, String namespace, String name, int index, List<Problem> warnings) {
+        if (route.getDelegate() != null) {
+            throw new InvalidField(field + ".delegate", null, "is not supported yet");
+        }
+        if (route.getDirectResponse() != null) {
+            throw new InvalidField(field + ".directResponse", null, "is not supported yet");
+        }
+        if (route.getMirror() != null || route.getMirrors() != null && !route.getMirrors().isEmpty()) {
+            warnings.add(Problem.ignored(KIND, namespace, name, field + ".mirror", null, "is not supported yet; ignored"));
+        }
+        if (route.getCorsPolicy() != null) {
+            warnings.add(Problem.ignored(KIND, namespace, name, field + ".corsPolicy", null, "is not supported yet; ignored"));
+        }
+        var matches = new ArrayList<RouteMatch>();
+        var given = route.getMatch() == null ? 0 : route.getMatch().size();
+        for (var j = 0; j < given; j++) {
+            var match = route.getMatch().get(j);
+            if (match.getGateways() != null && !match.getGateways().isEmpty() && !match.getGateways().contains("mesh")) {
+                continue;
+            }
+            matches.add(Matches.of(match, field + ".match[" + j + "]"));
+        }
+        var hasRoute = route.getRoute() != null && !route.getRoute().isEmpty();
+        if (hasRoute && route.getRedirect() != null) {
+            throw new InvalidField(field + ".redirect", null, "cannot be set together with route");
+        }
+        if (!hasRoute && route.getRedirect() == null) {
+            throw new InvalidField(field + ".route", null, "is empty (a route needs route destinations or a redirect)");
+        }
+        var destinations = hasRoute ? destinations(route, field, namespace) : List.<RouteSpec.DestinationSpec>of();
+        var routeName = namespace + "/" + name + "." + (route.getName() == null || route.getName().isEmpty() ? String.valueOf(index) : route.getName());
+        var spec = new RouteSpec(routeName, matches, destinations, RouteActions.redirect(route.getRedirect(), field + ".redirect"),
+                route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
+                hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
+                RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
+                RouteActions.headers(route.getHeaders()));
+        return given > 0 && matches.isEmpty() ? null : spec;
+    }
+
+    private List<RouteSpec.DestinationSpec> destinations(HTTPRoute route, String field, String namespace) {
+        var list = new ArrayList<RouteSpec.DestinationSpec>();
+        var total = 0L;
+        var single = route.getRoute().size() == 1;
+        for (var k = 0; k < route.getRoute().size(); k++) {
+            var entry = route.getRoute().get(k);
+            var at = field + ".route[" + k + "]";
+            var destination = entry.getDestination();
+            if (destination == null || destination.getHost() == null || destination.getHost().isBlank()) {
+                throw new InvalidField(at + ".destination.host", null, "is missing");
+            }
+            if (Hosts.isWildcard(destination.getHost())) {
+                throw new InvalidField(at + ".destination.host", destination.getHost(), "is a wildcard (a destination names one host)");
+            }
+            var weight = entry.getWeight() == null ? 0 : entry.getWeight();
+            if (weight < 0 || weight > 100) {
+                throw new InvalidField(at + ".weight", weight, "is not between 0 and 100");
+            }
+            if (single) {
+                weight = 100;
+            }
+            total += weight;
+            var port = destination.getPort() == null || destination.getPort().getNumber() == null ? 0L : destination.getPort().getNumber();
+            if (port < 0 || port > 65535) {
+                throw new InvalidField(at + ".destination.port.number", port, "is not a port");
+            }
+            var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
+            list.add(new RouteSpec.DestinationSpec(Hosts.fqdn(destination.getHost(), namespace, domain), subset, (int) port,
+                    weight, RouteActions.headers(entry.getHeaders()), at + ".destination"));
+        }
+        if (total <= 0) {
+            throw new InvalidField(field + ".route", null, "weights add up to 0");
+        }
+        return List.copyOf(list);
+    }
+
+    /** Istio's conversion: no retries field: the default policy; attempts 0: none; numbers in retryOn are status codes. */
+    private static RetryPolicy retries(HTTPRetry retries, String field, String namespace, String name, List<Problem> warnings) {
+        if (retries == null) {
+            return DEFAULT_RETRIES;
+        }
+        var attempts = retries.getAttempts() == null ? 0 : retries.getAttempts();
+        if (attempts < 0) {
+            throw new InvalidField(field + ".attempts", attempts, "is negative");
+        }
+        var perTry = retries.getPerTryTimeout() == null ? 0 : Durations.millis(field + ".perTryTimeout", retries.getPerTryTimeout(), 1);
+        if (attempts == 0) {
+            return RetryPolicy.NONE;
+        }
+        var retryOn = DEFAULT_RETRIES.retryOn();
+        var codes = DEFAULT_RETRIES.retriableStatusCodes();
+        if (retries.getRetryOn() != null && !retries.getRetryOn().isBlank()) {
+            var on = new ArrayList<String>();
+            var statuses = new ArrayList<Integer>();
+            for (var token : retries.getRetryOn().split(",")) {
+                var condition = token.strip();
+                if (condition.isEmpty()) {
+                    continue;
+                }
+                if (condition.chars().allMatch(Character::isDigit)) {
+                    var code = condition.length() > 3 ? -1 : Integer.parseInt(condition);
+                    if (code < 100 || code > 599) {
+                        throw new InvalidField(field + ".retryOn", retries.getRetryOn(), "names \"" + condition + "\", which is not an HTTP status");
+                    }
+                    statuses.add(code);
+                } else if (RetryPolicy.CONDITIONS.contains(condition)) {
+                    if (!on.contains(condition)) {
+                        on.add(condition);
+                    }
+                } else {
+                    warnings.add(Problem.ignored(KIND, namespace, name, field + ".retryOn", condition,
+                            "is not a retry condition the proxy knows (" + String.join(", ", RetryPolicy.CONDITIONS) + "); ignored"));
+                }
+            }
+            if (!statuses.isEmpty() && !on.contains("retriable-status-codes")) {
+                on.add("retriable-status-codes");
+            }
+            retryOn = on;
+            codes = statuses;
+        }
+        return new RetryPolicy(attempts, perTry, retryOn, codes);
+    }
+
+}

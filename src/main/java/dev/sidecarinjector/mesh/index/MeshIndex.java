@@ -1,0 +1,75 @@
+package dev.sidecarinjector.mesh.index;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices
+ * and DestinationRules, each by {@code namespace/name} in name order. A new index replaces the old one whole on
+ * every change; nobody modifies the objects of an index once it is built. {@code version} grows with every index
+ * a source publishes, so compiled results can be cached by it.
+ */
+public record MeshIndex(long version, SortedMap<String, Service> services, SortedMap<String, EndpointSlice> endpointSlices,
+                        SortedMap<String, Pod> pods, SortedMap<String, VirtualService> virtualServices,
+                        SortedMap<String, DestinationRule> destinationRules) {
+
+    public static final MeshIndex EMPTY = of(0, java.util.List.of());
+
+    public MeshIndex {
+        services = Collections.unmodifiableSortedMap(services);
+        endpointSlices = Collections.unmodifiableSortedMap(endpointSlices);
+        pods = Collections.unmodifiableSortedMap(pods);
+        virtualServices = Collections.unmodifiableSortedMap(virtualServices);
+        destinationRules = Collections.unmodifiableSortedMap(destinationRules);
+    }
+
+    /** An index of {@code resources}; kinds other than the five are ignored, a later duplicate replaces an earlier one. */
+    public static MeshIndex of(long version, Collection<? extends HasMetadata> resources) {
+        var services = new TreeMap<String, Service>();
+        var slices = new TreeMap<String, EndpointSlice>();
+        var pods = new TreeMap<String, Pod>();
+        var virtualServices = new TreeMap<String, VirtualService>();
+        var destinationRules = new TreeMap<String, DestinationRule>();
+        for (var resource : resources) {
+            var key = key(resource);
+            switch (resource) {
+                case Service s -> services.put(key, s);
+                case EndpointSlice s -> slices.put(key, s);
+                case Pod p -> pods.put(key, p);
+                case VirtualService v -> virtualServices.put(key, v);
+                case DestinationRule d -> destinationRules.put(key, d);
+                default -> {
+                }
+            }
+        }
+        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules);
+    }
+
+    /** The same objects under another version. */
+    public MeshIndex withVersion(long newVersion) {
+        return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules);
+    }
+
+    /** {@code namespace/name} of a resource; a resource with no namespace is in {@code default}, as kubectl applies it. */
+    public static String key(HasMetadata resource) {
+        return namespace(resource) + "/" + resource.getMetadata().getName();
+    }
+
+    public static String namespace(HasMetadata resource) {
+        var namespace = resource.getMetadata().getNamespace();
+        return namespace == null || namespace.isEmpty() ? "default" : namespace;
+    }
+
+    /** How many objects the index holds, for logs. */
+    public int size() {
+        return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.sidecarinjector.mesh.source;
+
+import dev.sidecarinjector.mesh.compile.Problem;
+import dev.sidecarinjector.mesh.index.MeshDocumentException;
+import dev.sidecarinjector.mesh.index.MeshDocuments;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The mesh from a directory: every {@code *.yaml}, {@code *.yml} and {@code *.json} file in it (not below it),
+ * polled for changes (a changed size or modification time) and re-read. A file that is not YAML (half written,
+ * say) keeps its last good content and is named in the log with the error, once per error; a missing directory
+ * is an empty mesh until it appears. Polling works the same on every filesystem, ConfigMap volumes included,
+ * where a WatchService can miss the symlink swap.
+ */
+public final class DirectoryMeshSource implements MeshSource {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryMeshSource.class);
+
+    private record FileState(FileTime modified, long size, List<HasMetadata> resources, List<Problem> problems, String error) {
+    }
+
+    private final Path directory;
+    private final Duration interval;
+    private final List<MeshIndexListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Path, FileState> files = new TreeMap<>();
+    private volatile MeshIndex current = MeshIndex.EMPTY;
+    private volatile List<Problem> problems = List.of();
+    private volatile boolean ready;
+    private volatile boolean missingLogged;
+    /** Only a polling source logs: a one-off read (the CLI) reports through {@link #fileErrors()}. */
+    private volatile boolean logging;
+    private Thread poller;
+
+    public DirectoryMeshSource(Path directory, Duration interval) {
+        this.directory = directory;
+        this.interval = interval;
+    }
+
+    /** Reads the directory once, with no polling (the CLI's way). */
+    public DirectoryMeshSource load() {
+        scan();
+        ready = true;
+        return this;
+    }
+
+    /** Reads the directory once, then polls it on a daemon thread. */
+    public DirectoryMeshSource start() {
+        logging = true;
+        load();
+        poller = Thread.ofPlatform().daemon().name("mesh-directory").start(this::poll);
+        return this;
+    }
+
+    private void poll() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                scan();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "mesh directory %s: reading failed; the last good view stays", directory);
+            }
+        }
+    }
+
+    /** Re-reads what changed; publishes a new index when anything did. Returns whether it did. */
+    synchronized boolean scan() {
+        var seen = new HashMap<Path, Boolean>();
+        var changed = false;
+        for (var file : list()) {
+            seen.put(file, Boolean.TRUE);
+            FileTime modified;
+            long size;
+            try {
+                modified = Files.getLastModifiedTime(file);
+                size = Files.size(file);
+            } catch (IOException e) {
+                continue;
+            }
+            var old = files.get(file);
+            if (old != null && old.modified.equals(modified) && old.size == size) {
+                continue;
+            }
+            files.put(file, read(file, modified, size, old));
+            changed = true;
+        }
+        changed |= files.keySet().removeIf(file -> !seen.containsKey(file));
+        if (changed || current == MeshIndex.EMPTY && current.version() == 0) {
+            publish();
+        }
+        return changed;
+    }
+
+    private FileState read(Path file, FileTime modified, long size, FileState old) {
+        try {
+            var parsed = MeshDocuments.read(Files.readString(file), file.getFileName().toString());
+            return new FileState(modified, size, parsed.resources(), parsed.problems(), null);
+        } catch (MeshDocumentException | IOException e) {
+            var message = e instanceof MeshDocumentException ? e.getMessage() : file + ": " + e;
+            if (logging && (old == null || !message.equals(old.error))) {
+                LOG.warnf("mesh directory: %s; %s", message, old == null ? "the file is skipped" : "its last good content stays");
+            }
+            return old == null ? new FileState(modified, size, List.of(), List.of(), message)
+                    : new FileState(modified, size, old.resources, old.problems, message);
+        }
+    }
+
+    private void publish() {
+        var resources = new ArrayList<HasMetadata>();
+        var found = new ArrayList<Problem>();
+        for (var state : files.values()) {
+            resources.addAll(state.resources);
+            found.addAll(state.problems);
+        }
+        problems = List.copyOf(found);
+        current = MeshIndex.of(current.version() + 1, resources);
+        for (var listener : listeners) {
+            listener.changed(current);
+        }
+    }
+
+    private List<Path> list() {
+        if (!Files.isDirectory(directory)) {
+            if (logging && !missingLogged) {
+                LOG.warnf("mesh directory %s does not exist: the mesh is empty until it does", directory);
+                missingLogged = true;
+            }
+            return List.of();
+        }
+        missingLogged = false;
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(DirectoryMeshSource::isManifest).sorted().toList();
+        } catch (IOException e) {
+            LOG.warnf("mesh directory %s cannot be listed: %s", directory, e.getMessage());
+            return new ArrayList<>(files.keySet());
+        }
+    }
+
+    private static boolean isManifest(Path file) {
+        var name = file.getFileName().toString();
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))
+                && Files.isRegularFile(file);
+    }
+
+    @Override
+    public MeshIndex current() {
+        return current;
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public List<Problem> readProblems() {
+        return problems;
+    }
+
+    /** The files that are not YAML or JSON now (each keeps its last good content, if it had one), with the error. */
+    public synchronized List<String> fileErrors() {
+        var errors = new ArrayList<String>();
+        for (var state : files.values()) {
+            if (state.error != null) {
+                errors.add(state.error);
+            }
+        }
+        return errors;
+    }
+
+    @Override
+    public void addListener(MeshIndexListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public String describe() {
+        return "directory " + directory + " (" + current.size() + " objects, re-read every " + interval.toMillis() + " ms)";
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.interrupt();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sidecarinjector.mesh.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.mesh.index.MeshDocuments;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The small rules the goldens rest on: durations, host forms, what RE2 lacks, the per-namespace cache. */
+class CompileRulesTest {
+
+    @Test
+    void durationsAreGoSyntaxInWholeMilliseconds() {
+        assertEquals(10_000, Durations.parse("10s"));
+        assertEquals(1_500, Durations.parse("1.5s"));
+        assertEquals(90_000, Durations.parse("1m30s"));
+        assertEquals(250, Durations.parse("250ms"));
+        assertEquals(3_600_000, Durations.parse("1h"));
+        assertEquals(-1, Durations.parse("10x"));
+        assertEquals(-1, Durations.parse("10"));
+        assertEquals(-1, Durations.parse("1.5ms"));
+        assertEquals(-1, Durations.parse("s"));
+        var error = assertThrows(InvalidField.class, () -> Durations.millis("spec.http[0].timeout", "10x", 0));
+        assertEquals("spec.http[0].timeout", error.field);
+        assertEquals("10x", error.value);
+    }
+
+    @Test
+    void hostsResolveRelativeToTheResourceNamespace() {
+        assertEquals("reviews.bookinfo.svc.cluster.local", Hosts.fqdn("reviews", "bookinfo", "cluster.local"));
+        assertEquals("reviews.other.svc.cluster.local", Hosts.fqdn("reviews.other", "bookinfo", "cluster.local"));
+        assertEquals("reviews.other.svc.cluster.local", Hosts.fqdn("reviews.other.svc", "bookinfo", "cluster.local"));
+        assertEquals("reviews.other.svc.cluster.local", Hosts.fqdn("reviews.other.svc.cluster.local", "bookinfo", "cluster.local"));
+        assertEquals("*.other.svc.cluster.local", Hosts.fqdn("*.other.svc.cluster.local", "bookinfo", "cluster.local"));
+        assertTrue(Hosts.covers("*.svc.cluster.local", "reviews.other.svc.cluster.local"));
+        assertTrue(Hosts.covers("*", "reviews.other.svc.cluster.local"));
+    }
+
+    @Test
+    void regexesRe2CannotRunAreNamed() {
+        assertEquals("a backreference", Matches.re2Lacks("(a)\\1"));
+        assertEquals("a backreference", Matches.re2Lacks("(?<x>a)\\k<x>"));
+        assertEquals("a lookaround", Matches.re2Lacks("a(?!b)"));
+        assertEquals("a lookaround", Matches.re2Lacks("(?<=a)b"));
+        assertEquals("an atomic group", Matches.re2Lacks("(?>a)"));
+        assertEquals("a possessive quantifier", Matches.re2Lacks("a*+"));
+        assertNull(Matches.re2Lacks("/api/v[0-9]+/(users|items)\\.json"));
+        assertNull(Matches.re2Lacks("[\\1]"));
+        assertNull(Matches.re2Lacks("\\++"));
+    }
+
+    @Test
+    void theOutboundPartIsSharedByTheProxiesOfANamespace() throws Exception {
+        var parsed = MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/headless/input.yaml")), "input.yaml");
+        var index = MeshIndex.of(7, parsed.resources());
+        var compiler = new MeshCompiler("cluster.local", "istio-system");
+        var productpage = compiler.compile(index, "default", "productpage-v1-7b9c6d5f4a-p8r6t", "7").snapshot();
+        var cassandra = compiler.compile(index, "default", "cassandra-0", "7").snapshot();
+        assertTrue(productpage.listeners() == cassandra.listeners(), "the listeners were compiled twice for one namespace");
+        assertTrue(productpage.clusters() == cassandra.clusters(), "the clusters were compiled twice for one namespace");
+        var error = assertThrows(UnknownPodException.class, () -> compiler.compile(index, "default", "nobody", "7"));
+        assertEquals("pod default/nobody is not known (no Pod of that name in the mesh's sources)", error.getMessage());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.sidecarinjector.mesh.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The directory source: what it reads, what it skips, and that a change is published without a restart. */
+class DirectoryMeshSourceTest {
+
+    static final String SERVICE = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: default}
+            spec:
+              clusterIP: 10.96.0.20
+              ports: [{name: http, port: 9080}]
+            """;
+    static final String VIRTUAL_SERVICE = """
+            apiVersion: networking.istio.io/v1alpha3
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews}
+                timeout: %s
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsEveryManifestKindAndSkipsTheRest() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), SERVICE + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+        Files.writeString(dir.resolve("b.yml"), VIRTUAL_SERVICE.formatted("1s"));
+        Files.writeString(dir.resolve("c.json"), """
+                {"apiVersion": "v1", "kind": "List", "items": [
+                  {"apiVersion": "networking.istio.io/v1beta1", "kind": "DestinationRule", "metadata": {"name": "reviews"},
+                   "spec": {"host": "reviews"}}]}
+                """);
+        Files.writeString(dir.resolve("notes.txt"), "not read");
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).start()) {
+            var index = source.current();
+            assertTrue(source.ready());
+            assertEquals(1, index.services().size());
+            assertEquals("default/reviews", index.virtualServices().firstKey());
+            assertEquals("default/reviews", index.destinationRules().firstKey());
+            assertEquals(3, index.size());
+        }
+    }
+
+    @Test
+    void aChangedFileIsPublishedAndAHalfWrittenOneKeepsItsLastGoodContent() throws Exception {
+        var file = dir.resolve("reviews.yaml");
+        Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        Files.writeString(dir.resolve("broken.yaml"), "kind: [unclosed");
+        var published = new LinkedBlockingQueue<MeshIndex>();
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50))) {
+            source.addListener(published::add);
+            source.start();
+            assertEquals(2, published.take().size(), "the broken file must not hide the good one");
+
+            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            var changed = published.poll(10, TimeUnit.SECONDS);
+            assertEquals("2s", changed.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
+
+            Files.writeString(file, SERVICE + "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: [");
+            var halfWritten = published.poll(10, TimeUnit.SECONDS);
+            assertEquals("2s", halfWritten.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout(),
+                    "a file that does not parse keeps its last good content");
+            assertTrue(halfWritten.version() > changed.version());
+
+            Files.delete(file);
+            assertEquals(0, published.poll(10, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
+    void aDocumentOfTheWrongShapeIsNamedAndTheOthersApply() throws Exception {
+        Files.writeString(dir.resolve("mixed.yaml"), SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("[1, 2]"));
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).start()) {
+            assertEquals(1, source.current().services().size());
+            assertEquals(0, source.current().virtualServices().size());
+            var problem = source.readProblems().getFirst().describe();
+            assertTrue(problem.startsWith("VirtualService default/reviews: spec.http[0].timeout has the wrong type"), problem);
+            assertTrue(problem.contains("mixed.yaml"), problem);
+        }
+    }
+
+    @Test
+    void aMissingDirectoryIsAnEmptyMesh() {
+        try (var source = new DirectoryMeshSource(dir.resolve("absent"), Duration.ofMillis(50)).start()) {
+            assertTrue(source.ready());
+            assertEquals(0, source.current().size());
+        }
+    }
+}
