@@ -118,6 +118,37 @@ class KindFlowIT {
         assertTrue(dockerfile.stream().anyMatch(l -> l.contains("/opt/sidecar-injector/quarkus-run.jar")), "ENTRYPOINT must run the fast-jar");
     }
 
+    @Test
+    void proxyImageBuildsFromTheRootWithMeshApiFirst() throws Exception {
+        // The proxy shades mesh-api: its image must be built with the repository root as context, install mesh-api
+        // before the proxy's build resolves its dependencies, and find every file it copies in that context.
+        assertTrue(Files.readString(Path.of("hack/kind.sh")).contains("--file proxy/Dockerfile ."),
+                "hack/kind.sh must build the proxy image with --file proxy/Dockerfile and the root as context");
+        var dockerfile = Files.readAllLines(Path.of("proxy/Dockerfile"));
+        var meshApiInstall = indexOf(dockerfile, "-f mesh-api/pom.xml -DskipTests install");
+        var proxyResolve = indexOf(dockerfile, "-f proxy/pom.xml dependency:go-offline");
+        assertTrue(meshApiInstall >= 0 && proxyResolve > meshApiInstall, "proxy/Dockerfile installs mesh-api before the proxy resolves it");
+        var ignored = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.replace("**/", "")).toList();
+        for (var line : dockerfile) {
+            if (line.startsWith("COPY ") && !line.contains("--from=")) {
+                var source = line.split("\\s+")[1];
+                assertTrue(Files.exists(Path.of(source)), "proxy/Dockerfile copies " + source + ", which the root context lacks");
+                assertTrue(ignored.stream().noneMatch(pattern -> (source + "/").startsWith(pattern)),
+                        "proxy/Dockerfile copies " + source + ", which .dockerignore leaves out of the context");
+            }
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (var i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean onPath(String tool) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));

@@ -1,0 +1,88 @@
+package dev.sidecarinjector.proxy.mesh;
+
+import dev.sidecarinjector.api.net.Ipv4;
+import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.route.CompiledRouteTable;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@link Snapshot} compiled once, when it is swapped in, into what requests look up: listeners by original
+ * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload.
+ * Immutable apart from the clusters' runtime state (active requests, ejections, breaker counters), which carries
+ * over from the snapshot it replaces for the clusters and endpoints that are still there.
+ */
+public final class CompiledSnapshot {
+
+    /** Before the first snapshot: no listener, no route; the proxy relays at L4 as without a control plane. */
+    public static final CompiledSnapshot EMPTY = compile(null, null);
+
+    private final Snapshot snapshot;
+    private final ListenerIndex listeners;
+    private final Map<String, CompiledRouteTable> routeTables;
+    private final Map<String, ClusterState> clusters;
+
+    private CompiledSnapshot(Snapshot snapshot, ListenerIndex listeners, Map<String, CompiledRouteTable> routeTables,
+                             Map<String, ClusterState> clusters) {
+        this.snapshot = snapshot;
+        this.listeners = listeners;
+        this.routeTables = routeTables;
+        this.clusters = clusters;
+    }
+
+    /** Compiles {@code snapshot}; {@code previous} (may be null) lends its clusters' runtime state. */
+    public static CompiledSnapshot compile(Snapshot snapshot, CompiledSnapshot previous) {
+        if (snapshot == null) {
+            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of());
+        }
+        var clusters = new LinkedHashMap<String, ClusterState>();
+        for (var cluster : snapshot.clusters()) {
+            clusters.put(cluster.name(), ClusterState.compile(cluster, previous == null ? null : previous.clusters.get(cluster.name())));
+        }
+        var tables = new HashMap<String, CompiledRouteTable>();
+        for (var table : snapshot.routeTables()) {
+            tables.put(table.name(), CompiledRouteTable.compile(table, snapshot.workload(), clusters));
+        }
+        var listeners = new CompiledListener[snapshot.listeners().size()];
+        for (var i = 0; i < listeners.length; i++) {
+            var listener = snapshot.listeners().get(i);
+            listeners[i] = new CompiledListener(listener, Ipv4.parse(listener.address()),
+                    listener.routeTable() == null ? null : tables.get(listener.routeTable()),
+                    listener.cluster() == null ? null : clusters.get(listener.cluster()));
+        }
+        return new CompiledSnapshot(snapshot, new ListenerIndex(listeners), Collections.unmodifiableMap(tables),
+                Collections.unmodifiableMap(clusters));
+    }
+
+    /** Null for {@link #EMPTY}. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The version the control plane gave, or "" before the first snapshot. */
+    public String version() {
+        return snapshot == null ? "" : snapshot.version();
+    }
+
+    /** The listener for a connection's original destination (IPv4 as an int, as Netty's SO_ORIGINAL_DST gives it). */
+    public CompiledListener listener(int address, int port) {
+        return listeners.get(address, port);
+    }
+
+    public CompiledRouteTable routeTable(String name) {
+        return routeTables.get(name);
+    }
+
+    public ClusterState cluster(String name) {
+        return clusters.get(name);
+    }
+
+    /** Every cluster, in the snapshot's order (for {@code /clusters} and the outlier timers). */
+    public Collection<ClusterState> clusters() {
+        return clusters.values();
+    }
+}

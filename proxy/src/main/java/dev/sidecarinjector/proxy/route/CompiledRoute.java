@@ -1,0 +1,60 @@
+package dev.sidecarinjector.proxy.route;
+
+import dev.sidecarinjector.api.snapshot.Headers;
+import dev.sidecarinjector.api.snapshot.Route;
+import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.mesh.RandomSource;
+
+/**
+ * A route of a compiled snapshot: the api {@link Route} with its destinations resolved to the snapshot's
+ * {@link ClusterState}s and their weights as a cumulative table, so a weighted pick is one random number and a
+ * short scan. A redirect route has no destinations.
+ */
+public final class CompiledRoute {
+
+    private final Route route;
+    private final ClusterState[] destinations;
+    private final int[] cumulativeWeights;
+
+    public CompiledRoute(Route route, ClusterState[] destinations) {
+        this.route = route;
+        this.destinations = destinations;
+        this.cumulativeWeights = new int[destinations.length];
+        var total = 0;
+        for (var i = 0; i < destinations.length; i++) {
+            total += route.destinations().get(i).weight();
+            cumulativeWeights[i] = total;
+        }
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    /** Which destination this request goes to, by weight (a weight of 0 is never chosen). */
+    public int pickDestination(RandomSource random) {
+        var last = cumulativeWeights.length - 1;
+        if (last <= 0) {
+            return last;
+        }
+        var point = random.nextInt(cumulativeWeights[last]);
+        var i = 0;
+        while (point >= cumulativeWeights[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    public int destinationCount() {
+        return destinations.length;
+    }
+
+    public ClusterState destination(int index) {
+        return destinations[index];
+    }
+
+    /** The destination's own header edits (applied before the route's: {@link HeaderEdits}). */
+    public Headers destinationHeaders(int index) {
+        return route.destinations().get(index).headers();
+    }
+}

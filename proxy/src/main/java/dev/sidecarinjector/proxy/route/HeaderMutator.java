@@ -1,0 +1,13 @@
+package dev.sidecarinjector.proxy.route;
+
+/** Writes to a request's or response's headers, so the engine adapts Netty's {@code HttpHeaders} without copying. */
+public interface HeaderMutator {
+
+    /** Replaces every value of the header with this one. */
+    void set(String name, String value);
+
+    /** Appends a value, keeping those there. */
+    void add(String name, String value);
+
+    void remove(String name);
+}
