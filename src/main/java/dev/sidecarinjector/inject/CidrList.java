@@ -1,6 +1,6 @@
 package dev.sidecarinjector.inject;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -30,14 +30,12 @@ public record CidrList(boolean all, List<String> cidrs) {
             }
             return ALL;
         }
-        var cidrs = new ArrayList<String>();
+        // A set keeps the first occurrence and the order in linear time (see PortList).
+        var cidrs = new LinkedHashSet<String>();
         for (var item : text.split(",", -1)) {
-            var cidr = normalise(field, value, item.strip());
-            if (!cidrs.contains(cidr)) {
-                cidrs.add(cidr);
-            }
+            cidrs.add(normalise(field, value, item.strip()));
         }
-        return new CidrList(false, cidrs);
+        return new CidrList(false, List.copyOf(cidrs));
     }
 
     private static String normalise(String field, String value, String cidr) {

@@ -77,6 +77,24 @@ class ValueParsersTest {
     }
 
     @Test
+    void longListsKeepTheFirstOfEachItemInOrder() {
+        // Annotations hold up to 256 KiB: a list of tens of thousands of repeated items, deduplicated in one pass.
+        var ports = new StringBuilder();
+        var cidrs = new StringBuilder();
+        for (var i = 0; i < 60_000; i++) {
+            ports.append(i == 0 ? "" : ",").append(65535 - i % 30_000);
+            var j = i % 20_000;
+            cidrs.append(i == 0 ? "" : ",").append("10.").append(j / 256).append('.').append(j % 256).append(".0/24");
+        }
+        var portList = PortList.parse("p", ports.toString(), false);
+        assertEquals(30_000, portList.ports().size());
+        assertEquals(List.of(65535, 65534), portList.ports().subList(0, 2));
+        var cidrList = CidrList.parse("c", cidrs.toString(), false);
+        assertEquals(20_000, cidrList.cidrs().size());
+        assertEquals(List.of("10.0.0.0/24", "10.0.1.0/24"), cidrList.cidrs().subList(0, 2));
+    }
+
+    @Test
     void aQuantityOfHalfAMillionDigitsIsRefusedShortenedWithoutParsingIt() {
         var digits = "1".repeat(500_000);
         var error = assertThrows(InvalidValueException.class, () -> ResourceQuantity.parse(Annotations.PROXY_CPU, digits));

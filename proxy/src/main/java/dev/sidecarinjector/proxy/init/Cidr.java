@@ -1,7 +1,7 @@
 package dev.sidecarinjector.proxy.init;
 
 import dev.sidecarinjector.proxy.cli.UsageException;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /** An IPv4 network in CIDR form, normalised to its network address so the rules read as iptables-save prints them. */
@@ -29,13 +29,11 @@ public record Cidr(int address, int prefix) {
     }
 
     public static List<Cidr> parseList(String flag, String value) throws UsageException {
-        var cidrs = new ArrayList<Cidr>();
+        // A set keeps the first occurrence and the order in linear time; contains() on a list was quadratic.
+        var cidrs = new LinkedHashSet<Cidr>();
         for (String item : value.split(",")) {
             if (!item.isBlank()) {
-                Cidr cidr = parse(flag, item);
-                if (!cidrs.contains(cidr)) {
-                    cidrs.add(cidr);
-                }
+                cidrs.add(parse(flag, item));
             }
         }
         return List.copyOf(cidrs);
