@@ -52,6 +52,8 @@ final class ServiceRegistry {
     /** The Services of each namespace, in host order: a proxy's inbound ports look only at its own namespace's. */
     final Map<String, List<ServiceEntry>> byNamespace = new HashMap<>();
     final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+    /** Each pod's workload as an endpoint carries it ({@link Workload#asPeer}), one instance a pod. */
+    private final Map<String, Workload> peers = new ConcurrentHashMap<>();
 
     ServiceRegistry(MeshIndex index, String domain) {
         this.index = index;
@@ -134,9 +136,10 @@ final class ServiceRegistry {
                         ? index.pods().get((ref.getNamespace() == null ? MeshIndex.namespace(slice) : ref.getNamespace()) + "/" + ref.getName())
                         : null;
                 var workload = pod == null ? null : workloads.computeIfAbsent(MeshIndex.key(pod), k -> Workloads.of(pod));
+                var peer = workload == null ? null : peers.computeIfAbsent(MeshIndex.key(pod), k -> workload.asPeer());
                 for (var address : endpoint.getAddresses()) {
                     if (Ipv4.parse(address) >= 0) {
-                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, workload),
+                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer),
                                 workload == null ? Map.of() : workload.labels()));
                     }
                 }

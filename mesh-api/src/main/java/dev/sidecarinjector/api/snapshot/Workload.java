@@ -16,6 +16,14 @@ public record Workload(String namespace, String pod, String name, String service
         labels = Map.copyOf(labels);
     }
 
+    /**
+     * This workload as its peers' metrics label it, without the pod, its address or its labels: what an
+     * {@link Endpoint} carries, so a snapshot with thousands of endpoints does not repeat every pod's labels.
+     */
+    public Workload asPeer() {
+        return new Workload(namespace, "", name, serviceAccount, canonicalService, canonicalRevision, "", Map.of());
+    }
+
     public static Workload read(JsonObject json) {
         return new Workload(json.string("namespace"), json.string("pod", ""), json.string("name"),
                 json.string("serviceAccount", "default"), json.string("canonicalService", ""),
@@ -24,9 +32,9 @@ public record Workload(String namespace, String pod, String name, String service
 
     @Override
     public void writeTo(JsonWriter json) {
-        json.beginObject().field("namespace", namespace).field("pod", pod).field("name", name)
+        json.beginObject().field("namespace", namespace).field("pod", pod.isEmpty() ? null : pod).field("name", name)
                 .field("serviceAccount", serviceAccount).field("canonicalService", canonicalService)
-                .field("canonicalRevision", canonicalRevision).field("ip", ip).field("labels", new java.util.TreeMap<>(labels))
+                .field("canonicalRevision", canonicalRevision).field("ip", ip.isEmpty() ? null : ip).field("labels", new java.util.TreeMap<>(labels))
                 .endObject();
     }
 }
