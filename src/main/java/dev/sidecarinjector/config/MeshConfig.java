@@ -1,0 +1,18 @@
+package dev.sidecarinjector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** The mesh as the injected proxy sees it: where its control plane is. */
+@ConfigMapping(prefix = "injector.mesh")
+public interface MeshConfig {
+
+    /**
+     * {@code HOST:PORT} of the control plane the injected proxy connects to ({@code run --control-plane}), with
+     * the root certificate and ServiceAccount token volumes it needs. Empty (the default outside the chart): no
+     * control plane, the proxy is the plain L4 relay. The chart sets its own Service, {@code <fullname>.<ns>.svc:15012}.
+     */
+    @WithDefault("")
+    Optional<String> controlPlaneAddress();
+}
