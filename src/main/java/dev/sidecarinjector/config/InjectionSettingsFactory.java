@@ -31,6 +31,7 @@ public final class InjectionSettingsFactory {
     private static final String PROXY = "injector.proxy.";
     private static final String INTERCEPTION = "injector.interception.";
     private static final String MESH = "injector.mesh.";
+    private static final List<String> MESH_SOURCES = List.of("auto", "kubernetes", "directory");
 
     private InjectionSettingsFactory() {
     }
@@ -54,6 +55,9 @@ public final class InjectionSettingsFactory {
                 PortList.parse(INTERCEPTION + "exclude-outbound-ports", interception.excludeOutboundPorts().orElse(""), false),
                 CidrList.parse(INTERCEPTION + "include-outbound-cidrs", interception.includeOutboundCidrs(), true),
                 CidrList.parse(INTERCEPTION + "exclude-outbound-cidrs", interception.excludeOutboundCidrs().orElse(""), false));
+        if (!MESH_SOURCES.contains(mesh.source())) {
+            throw new InvalidValueException(MESH + "source", mesh.source(), "is not one of " + String.join(", ", MESH_SOURCES));
+        }
         if (proxy.drainSeconds() < 0) {
             throw new InvalidValueException(PROXY + "drain-seconds", Integer.toString(proxy.drainSeconds()), "must not be negative");
         }

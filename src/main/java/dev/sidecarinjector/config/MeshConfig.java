@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** The mesh as the injected proxy sees it: where its control plane is. */
+/** The mesh: where injected proxies find the control plane, and where the control plane reads its resources. */
 @ConfigMapping(prefix = "injector.mesh")
 public interface MeshConfig {
 
@@ -15,4 +15,12 @@ public interface MeshConfig {
      */
     @WithDefault("")
     Optional<String> controlPlaneAddress();
+
+    /**
+     * Where the control plane reads Services, EndpointSlices, Pods and Istio's resources: {@code kubernetes}
+     * (informers), {@code directory} (files), or {@code auto} (kubernetes inside a pod, directory elsewhere).
+     * Validated here; read by the control plane, which arrives separately. The chart sets {@code kubernetes}.
+     */
+    @WithDefault("auto")
+    String source();
 }
