@@ -90,6 +90,15 @@ demo() {
   log "opting namespace ${demo_namespace} in"
   kubectl create namespace "${demo_namespace}" --dry-run=client -o yaml | kubectl apply -f -
   kubectl label namespace "${demo_namespace}" istio-injection=enabled --overwrite
+  # Injected proxies mount the namespace's istio-ca-root-cert (as Istio's do) and the pod waits until it
+  # exists. istiod publishes it; so will this project's control plane, which arrives separately. Until then
+  # the demo publishes the CA that signs the serving certificate on 15012 (certificates.mode helm).
+  log "publishing the control plane's root certificate as ConfigMap istio-ca-root-cert in ${demo_namespace}"
+  local root_cert
+  root_cert="$(kubectl --namespace "${release_namespace}" get secret "${release}-tls" -o jsonpath='{.data.ca\.crt}' | base64 --decode)" \
+    || die "could not read ca.crt from Secret ${release}-tls in ${release_namespace}"
+  kubectl --namespace "${demo_namespace}" create configmap istio-ca-root-cert --from-literal=root-cert.pem="${root_cert}" \
+    --dry-run=client -o yaml | kubectl apply -f -
   log "deploying a server and a client (examples/kind)"
   kubectl --namespace "${demo_namespace}" apply -f examples/kind/
   kubectl --namespace "${demo_namespace}" rollout status deployment/server --timeout 180s

@@ -65,6 +65,11 @@ app.kubernetes.io/component: webhook
 {{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns .Values.clusterDomain) | toJson }}
 {{- end }}
 
+{{/* HOST:PORT of the control plane for injected proxies: by default this release's Service, by the name the serving certificate has. */}}
+{{- define "sidecar-injector.controlPlaneAddress" -}}
+{{- .Values.mesh.controlPlaneAddress | default (printf "%s.%s.svc:%d" (include "sidecar-injector.fullname" .) .Release.Namespace (int .Values.mesh.port)) }}
+{{- end }}
+
 {{/* Namespaces the webhook never sees: its own (so it never blocks its own pods) and the system ones. */}}
 {{- define "sidecar-injector.excludedNamespaces" -}}
 {{- $all := list .Release.Namespace "kube-system" "kube-public" "kube-node-lease" }}
@@ -129,6 +134,10 @@ injector.interception.exclude-outbound-ports={{ . }}
 injector.interception.include-outbound-cidrs={{ $v.interception.includeOutboundCidrs }}
 {{- with $v.interception.excludeOutboundCidrs }}
 injector.interception.exclude-outbound-cidrs={{ . }}
+{{- end }}
+injector.mesh.source=kubernetes
+{{- if $v.mesh.enabled }}
+injector.mesh.control-plane-address={{ include "sidecar-injector.controlPlaneAddress" . }}
 {{- end }}
 injector.templates.directory={{ include "sidecar-injector.configDir" . }}/templates
 injector.templates.reload-period={{ $v.templates.reloadPeriod }}

@@ -114,7 +114,7 @@ final class ManifestInjector {
             return copy;
         }
         if (kind.equals("Pod")) {
-            return injectPod(copy, namespace, where, "", explanations, errors);
+            return injectPod(copy, AdmissionFacts.manual(namespace, namespaceLabels), where, "", explanations, errors);
         }
         var path = TEMPLATE_PATHS.get(kind);
         if (path == null) {
@@ -137,7 +137,9 @@ final class ManifestInjector {
         var pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
         pod.set("metadata", template.has("metadata") ? template.get("metadata") : JSON.createObjectNode());
         pod.set("spec", template.get("spec"));
-        var injected = injectPod(pod, namespace, where, String.join(".", path) + ".", explanations, errors);
+        // As istioctl kube-inject: the pods' canonical name falls back to the workload's own name.
+        var facts = AdmissionFacts.manual(namespace, namespaceLabels, copy.path("metadata").path("name").asText(""));
+        var injected = injectPod(pod, facts, where, String.join(".", path) + ".", explanations, errors);
         var result = JSON.createObjectNode();
         result.set("metadata", injected.get("metadata"));
         result.set("spec", injected.get("spec"));
@@ -145,7 +147,7 @@ final class ManifestInjector {
         return copy;
     }
 
-    private JsonNode injectPod(ObjectNode podJson, String namespace, String where, String fieldPrefix,
+    private JsonNode injectPod(ObjectNode podJson, AdmissionFacts facts, String where, String fieldPrefix,
                                List<String> explanations, List<String> errors) {
         Pod pod;
         try {
@@ -154,7 +156,7 @@ final class ManifestInjector {
             errors.add(where + ": " + fieldPrefix + "is not a valid pod: " + e.getOriginalMessage());
             return podJson;
         }
-        var result = SidecarInjector.inject(pod, AdmissionFacts.manual(namespace, namespaceLabels), settings, templates);
+        var result = SidecarInjector.inject(pod, facts, settings, templates);
         return switch (result) {
             case InjectionResult.Injected injected -> {
                 explanations.add(where + ": " + injected.decision().explanation());

@@ -1,9 +1,11 @@
 package dev.sidecarinjector.config;
 
 import dev.sidecarinjector.inject.CidrList;
+import dev.sidecarinjector.inject.ControlPlaneAddress;
 import dev.sidecarinjector.inject.ImageReference;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
+import dev.sidecarinjector.inject.MeshSettings;
 import dev.sidecarinjector.inject.NamespaceLabel;
 import dev.sidecarinjector.inject.PortList;
 import dev.sidecarinjector.inject.ProxyPorts;
@@ -29,11 +31,12 @@ public final class InjectionSettingsFactory {
 
     private static final String PROXY = "injector.proxy.";
     private static final String INTERCEPTION = "injector.interception.";
+    private static final String MESH = "injector.mesh.";
 
     private InjectionSettingsFactory() {
     }
 
-    public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception) {
+    public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh) {
         var ports = new ProxyPorts(
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
@@ -68,7 +71,9 @@ public final class InjectionSettingsFactory {
                 ports,
                 interception.mode(),
                 traffic,
-                proxy.drainSeconds());
+                proxy.drainSeconds(),
+                new MeshSettings(mesh.controlPlaneAddress().map(String::strip).filter(address -> !address.isEmpty())
+                        .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))));
     }
 
     /**
@@ -86,7 +91,8 @@ public final class InjectionSettingsFactory {
                 .addDefaultSources()
                 .withMapping(NamespaceConfig.class)
                 .withMapping(ProxyConfig.class)
-                .withMapping(InterceptionConfig.class);
+                .withMapping(InterceptionConfig.class)
+                .withMapping(MeshConfig.class);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
@@ -96,7 +102,7 @@ public final class InjectionSettingsFactory {
 
     public static InjectionSettings from(SmallRyeConfig config) {
         return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
-                config.getConfigMapping(InterceptionConfig.class));
+                config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class));
     }
 
     private static int port(String field, int value) {

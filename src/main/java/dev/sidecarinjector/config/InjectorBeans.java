@@ -17,8 +17,8 @@ public class InjectorBeans {
 
     @Produces
     @Singleton
-    InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception) {
-        return InjectionSettingsFactory.from(namespaces, proxy, interception);
+    InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh) {
+        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh);
     }
 
     @Produces

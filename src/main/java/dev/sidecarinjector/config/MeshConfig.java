@@ -2,10 +2,22 @@ package dev.sidecarinjector.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
-/** The control plane: where the mesh's resources come from, and the names Istio's rules need. */
+/**
+ * The mesh: where injected proxies find the control plane, where the control plane reads its resources, and the
+ * names Istio's rules need.
+ */
 @ConfigMapping(prefix = "injector.mesh")
 public interface MeshConfig {
+
+    /**
+     * {@code HOST:PORT} of the control plane the injected proxy connects to ({@code run --control-plane}), with
+     * the root certificate and ServiceAccount token volumes it needs. Empty (the default outside the chart): no
+     * control plane, the proxy is the plain L4 relay. The chart sets its own Service, {@code <fullname>.<ns>.svc:15012}.
+     */
+    @WithDefault("")
+    Optional<String> controlPlaneAddress();
 
     /**
      * Where Services, EndpointSlices, Pods, VirtualServices and DestinationRules come from: {@code kubernetes}

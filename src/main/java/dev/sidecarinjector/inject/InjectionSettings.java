@@ -19,7 +19,8 @@ public record InjectionSettings(
         ProxyPorts ports,
         Interception interception,
         TrafficRules traffic,
-        int drainSeconds) {
+        int drainSeconds,
+        MeshSettings mesh) {
 
     /** Namespaces that are never injected, whatever the configuration says. */
     public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");

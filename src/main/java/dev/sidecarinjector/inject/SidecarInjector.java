@@ -19,7 +19,7 @@ public final class SidecarInjector {
                 case InjectionDecision.Inject inject -> {
                     var spec = PodOverrides.read(PodFields.annotations(pod), settings);
                     var original = PodPatch.tree(pod);
-                    var mutated = SidecarRenderer.render(original, spec, settings, templates);
+                    var mutated = SidecarRenderer.render(original, spec, settings, templates, facts.workloadName());
                     yield new InjectionResult.Injected(inject, spec, mutated, PodPatch.between(original, mutated));
                 }
             };

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders the sidecar into a copy of the pod: the proxy (as a container or a native sidecar), the iptables
- * init container, the proxy's scratch volume and the annotations that describe the injection. Pure.
+ * init container, the proxy's volumes (scratch, and with a control plane the root certificate and token), Istio's
+ * workload labels and the annotations that describe the injection. Pure.
  */
 public final class SidecarRenderer {
 
@@ -28,8 +30,12 @@ public final class SidecarRenderer {
     private SidecarRenderer() {
     }
 
-    /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
-    public static Pod render(JsonNode original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
+    /**
+     * Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree});
+     * {@code workloadName} as in {@link AdmissionFacts}.
+     */
+    public static Pod render(JsonNode original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates,
+                             Optional<String> workloadName) {
         checkHasContainers(original);
         var pod = JSON.convertValue(original, Pod.class);
         if (pod.getMetadata() == null) {
@@ -44,7 +50,8 @@ public final class SidecarRenderer {
         var volumes = new ArrayList<>(nonNull(podSpec.getVolumes()));
         checkReserved(containers, "spec.containers");
         checkReserved(initContainers, "spec.initContainers");
-        checkVolumeReserved(volumes);
+        var injectedVolumes = volumes(settings.mesh());
+        checkVolumeReserved(volumes, injectedVolumes);
         var appContainer = containers.isEmpty() ? null : containers.getFirst().getName();
 
         var data = TemplateData.of(spec, settings);
@@ -61,13 +68,13 @@ public final class SidecarRenderer {
             containers.add(proxy);
         }
         initContainers.addAll(0, injectedInit);
-        volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withEmptyDir(new EmptyDirVolumeSource("Memory", null)).build());
+        volumes.addAll(injectedVolumes);
         podSpec.setContainers(containers);
         podSpec.setInitContainers(initContainers);
         podSpec.setVolumes(volumes);
 
         var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
-        annotations.put(Annotations.STATUS, InjectionStatus.of(spec, injectedInit).json());
+        annotations.put(Annotations.STATUS, InjectionStatus.of(spec, injectedInit, injectedVolumes).json());
         if (appContainer != null) {
             annotations.putIfAbsent(Annotations.DEFAULT_CONTAINER, appContainer);
         }
@@ -77,6 +84,7 @@ public final class SidecarRenderer {
             annotations.put(Annotations.PROMETHEUS_PATH, "/stats/prometheus");
         }
         pod.getMetadata().setAnnotations(annotations);
+        pod.getMetadata().setLabels(WorkloadLabels.of(pod.getMetadata(), workloadName));
         return pod;
     }
 
@@ -111,13 +119,36 @@ public final class SidecarRenderer {
         }
     }
 
-    private static void checkVolumeReserved(List<Volume> volumes) {
+    /**
+     * The volumes the sidecar brings: its scratch {@code /tmp}, and with a control plane Istio's two, the mesh's
+     * root certificate from the namespace's {@code istio-ca-root-cert} ConfigMap and a projected ServiceAccount
+     * token for the CA (audience {@code istio-ca}, 12 h), under Istio's names so tooling that knows them works.
+     */
+    private static List<Volume> volumes(MeshSettings mesh) {
+        var volumes = new ArrayList<Volume>();
+        volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withEmptyDir(new EmptyDirVolumeSource("Memory", null)).build());
+        if (mesh.enabled()) {
+            volumes.add(new VolumeBuilder().withName(MeshSettings.TOKEN_VOLUME)
+                    .withNewProjected().addNewSource().withNewServiceAccountToken()
+                    .withAudience(MeshSettings.TOKEN_AUDIENCE)
+                    .withExpirationSeconds(MeshSettings.TOKEN_EXPIRATION_SECONDS)
+                    .withPath(MeshSettings.TOKEN_PATH)
+                    .endServiceAccountToken().endSource().endProjected().build());
+            volumes.add(new VolumeBuilder().withName(MeshSettings.ROOT_CERT_VOLUME)
+                    .withNewConfigMap().withName(MeshSettings.ROOT_CERT_CONFIG_MAP).endConfigMap().build());
+        }
+        return volumes;
+    }
+
+    private static void checkVolumeReserved(List<Volume> volumes, List<Volume> injected) {
+        var reserved = injected.stream().map(Volume::getName).toList();
         for (var i = 0; i < volumes.size(); i++) {
             if (volumes.get(i) == null) {
                 throw new InvalidValueException("spec.volumes[" + i + "]", "null", "is not a volume");
             }
-            if (TMP_VOLUME.equals(volumes.get(i).getName())) {
-                throw new InvalidValueException("spec.volumes[" + i + "].name", TMP_VOLUME, "is reserved for the injected sidecar");
+            var name = volumes.get(i).getName();
+            if (reserved.contains(name)) {
+                throw new InvalidValueException("spec.volumes[" + i + "].name", name, "is reserved for the injected sidecar");
             }
         }
     }
@@ -150,7 +181,17 @@ public final class SidecarRenderer {
             proxy.put("hasResources", hasRequests || hasLimits);
             var ports = settings.ports();
             var traffic = spec.traffic();
+            var mesh = new LinkedHashMap<String, Object>();
+            mesh.put("enabled", settings.mesh().enabled());
+            mesh.put("controlPlane", settings.mesh().controlPlane().map(ControlPlaneAddress::text).orElse(""));
+            mesh.put("rootCertFile", MeshSettings.ROOT_CERT_FILE);
+            mesh.put("rootCertDir", MeshSettings.ROOT_CERT_DIR);
+            mesh.put("rootCertVolume", MeshSettings.ROOT_CERT_VOLUME);
+            mesh.put("tokenFile", MeshSettings.TOKEN_FILE);
+            mesh.put("tokenDir", MeshSettings.TOKEN_DIR);
+            mesh.put("tokenVolume", MeshSettings.TOKEN_VOLUME);
             return Map.of(
+                    "mesh", mesh,
                     "proxy", proxy,
                     "init", Map.of("name", INIT_NAME),
                     "ports", Map.of("inbound", ports.inbound(), "outbound", ports.outbound(), "health", ports.health(), "metrics", ports.metrics()),

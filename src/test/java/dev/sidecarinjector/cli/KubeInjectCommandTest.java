@@ -359,6 +359,22 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void controlPlaneFromTheConfigFileIsInjectedAsByTheWebhook(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("injector.properties");
+        Files.writeString(config, "injector.mesh.control-plane-address=sidecar-injector.sidecar-injector-system.svc:15012\n");
+        var result = run(Files.readString(ROOT.resolve("job/input.yaml")), "-f", "-", "--config", config.toString());
+        assertEquals(0, result.exit(), result.err());
+        for (var expected : List.of("- --control-plane\n", "- sidecar-injector.sidecar-injector-system.svc:15012\n",
+                "- --root-cert\n", "- --token-file\n", "audience: istio-ca\n", "name: istio-ca-root-cert\n")) {
+            assertTrue(result.out().contains(expected), "no " + expected.strip() + " in:\n" + result.out());
+        }
+        Files.writeString(config, "injector.mesh.control-plane-address=sidecar-injector:fifteen\n");
+        result = run("", "-f", "-", "--config", config.toString());
+        assertEquals(2, result.exit());
+        assertTrue(result.err().contains("injector.mesh.control-plane-address: \"sidecar-injector:fifteen\""), result.err());
+    }
+
+    @Test
     void badConfigPropertyIsNamed(@TempDir Path dir) throws Exception {
         var config = dir.resolve("injector.properties");
         Files.writeString(config, "injector.interception.exclude-outbound-ports=80x\n");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.inject.ControlPlaneAddress;
 import dev.sidecarinjector.inject.InvalidValueException;
 import dev.sidecarinjector.inject.Placement;
 import dev.sidecarinjector.inject.ProxyPorts;
@@ -24,6 +25,19 @@ class InjectionSettingsFactoryTest {
         assertEquals(Placement.CONTAINER, settings.placement());
         assertEquals("istio-injection", settings.namespaceLabel().key());
         assertTrue(settings.ignores("kube-system") && settings.ignores("kube-public") && settings.ignores("kube-node-lease"));
+        assertTrue(settings.mesh().controlPlane().isEmpty(), "no control plane unless configured: the proxy stays the L4 relay");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sidecar-injector.sidecar-injector.svc:15012|sidecar-injector.sidecar-injector.svc|15012",
+        "10.96.0.12:15012|10.96.0.12|15012",
+        "[fd00::12]:15012|[fd00::12]|15012",
+        " istiod.istio-system.svc:15012 |istiod.istio-system.svc|15012"
+    })
+    void controlPlaneAddressIsHostAndPort(String value, String host, int port) {
+        var settings = TestSettings.with(Map.of("injector.mesh.control-plane-address", value));
+        assertEquals(java.util.Optional.of(new ControlPlaneAddress(host, port)), settings.mesh().controlPlane());
     }
 
     @ParameterizedTest
@@ -32,7 +46,13 @@ class InjectionSettingsFactoryTest {
         "injector.interception.include-outbound-cidrs|10.0.0.0/33",
         "injector.proxy.memory-request|lots",
         "injector.proxy.inbound-port|70000",
-        "injector.proxy.memory-request|256Mi"
+        "injector.proxy.memory-request|256Mi",
+        "injector.mesh.control-plane-address|istiod",
+        "injector.mesh.control-plane-address|istiod:0",
+        "injector.mesh.control-plane-address|istiod:15012x",
+        "injector.mesh.control-plane-address|https://istiod:15012",
+        "injector.mesh.control-plane-address|fd00::12:15012",
+        "injector.mesh.control-plane-address|bad_host:15012"
     })
     void badPropertiesAreNamed(String property, String value) {
         var error = assertThrows(InvalidValueException.class, () -> TestSettings.with(Map.of(property, value)));

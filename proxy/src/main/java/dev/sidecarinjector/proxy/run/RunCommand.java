@@ -2,6 +2,7 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -13,14 +14,20 @@ public final class RunCommand {
     }
 
     public static int run(List<String> args) throws UsageException {
-        var flags = Flags.parse(args, ProxySettings.FLAGS, ProxySettings.SWITCHES);
+        var valued = new HashSet<>(ProxySettings.FLAGS);
+        valued.addAll(MeshFlags.FLAGS);
+        var flags = Flags.parse(args, valued, ProxySettings.SWITCHES);
         ProxySettings settings = ProxySettings.from(flags, System.getenv());
+        MeshFlags mesh = MeshFlags.from(flags);
         if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);
+            System.out.println(mesh);
             return 0;
         }
         NettyLog.install();
+        mesh.controlPlane().ifPresent(address -> EventLog.info("control plane " + address + " (root cert " + mesh.rootCert()
+                + ", token " + mesh.tokenFile() + ") is not used yet: this proxy has no config client and relays at L4 only"));
         SidecarProxy proxy;
         try {
             proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
