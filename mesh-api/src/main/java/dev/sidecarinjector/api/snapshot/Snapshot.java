@@ -28,7 +28,11 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
      * version with that reason and keep its last good one.
      */
     public static Snapshot fromJson(String text) {
-        var json = JsonObject.parse(text, "");
+        return read(JsonObject.parse(text, ""));
+    }
+
+    /** Reads and checks a snapshot held in a larger document (the stream's snapshot message), as {@link #fromJson}. */
+    public static Snapshot read(JsonObject json) {
         var snapshot = new Snapshot(json.string("version"), json.object("workload", Workload::read),
                 json.list("listeners", Listener::read), json.list("routeTables", RouteTable::read),
                 json.list("clusters", Cluster::read), json.list("inbound", InboundPort::read));
