@@ -46,6 +46,10 @@ class StreamMessageTest {
         var other = assertThrows(StreamMessage.InvalidSnapshot.class, () -> StreamMessage.parse(
                 new StreamMessage.SnapshotPush("10", empty("9")).toJson()));
         assertEquals("snapshot.version: \"9\" is not the message's version \"10\"", other.getMessage());
+        var dangling = new dev.sidecarinjector.api.snapshot.Snapshot("11", empty("11").workload(), List.of(new dev.sidecarinjector.api.snapshot.Listener(
+                "10.96.0.60", 5432, dev.sidecarinjector.api.snapshot.Protocol.TCP, null, null, "nowhere")), List.of(), List.of(), List.of());
+        assertEquals("snapshot.listeners[0].cluster: \"nowhere\" is not a cluster of this snapshot", assertThrows(
+                StreamMessage.InvalidSnapshot.class, () -> StreamMessage.parse(new StreamMessage.SnapshotPush("11", dangling).toJson())).getMessage());
         assertEquals("snapshot: missing", assertThrows(StreamMessage.InvalidSnapshot.class,
                 () -> StreamMessage.parse("{\"type\":\"snapshot\",\"version\":\"1\"}")).getMessage());
     }
