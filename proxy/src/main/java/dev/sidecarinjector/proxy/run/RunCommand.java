@@ -2,6 +2,10 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
+import dev.sidecarinjector.proxy.config.MeshRuntime;
+import dev.sidecarinjector.proxy.config.MeshSettings;
+import dev.sidecarinjector.proxy.config.SnapshotHolder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -14,11 +18,17 @@ public final class RunCommand {
     }
 
     public static int run(List<String> args) throws UsageException {
-        var flags = Flags.parse(args, ProxySettings.FLAGS, Set.of("--dry-run"));
+        var valued = new HashSet<String>(ProxySettings.FLAGS);
+        valued.addAll(MeshSettings.FLAGS);
+        var flags = Flags.parse(args, valued, Set.of("--dry-run"));
         ProxySettings settings = ProxySettings.from(flags);
+        MeshSettings mesh = MeshSettings.from(flags, System.getenv());
         if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);
+            if (mesh.meshEnabled()) {
+                System.out.println(mesh);
+            }
             return 0;
         }
         NettyLog.install();
@@ -29,8 +39,13 @@ public final class RunCommand {
             EventLog.info("proxy cannot use native epoll: " + e);
             return 1;
         }
+        // Without --control-plane the proxy is the L4 relay it always was: no gate, no config client, no admin port.
+        MeshRuntime meshRuntime = mesh.meshEnabled() ? MeshRuntime.prepare(mesh, new SnapshotHolder.Atomic(), proxy.readiness()) : null;
         try {
             proxy.start();
+            if (meshRuntime != null) {
+                meshRuntime.start(proxy.loops());
+            }
         } catch (Exception e) {
             EventLog.info("proxy failed to start: " + e);
             proxy.close();

@@ -1,0 +1,83 @@
+package dev.sidecarinjector.proxy.config;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLException;
+
+/**
+ * The end of the config connection's pipeline, on the event loop: hands whole text messages to the
+ * {@link ConfigClient} (which handles them on its own thread) and reports why the connection ended, once.
+ */
+final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private final ConfigClient client;
+    private String reason;
+
+    StreamHandler(ConfigClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            client.opened(ctx.channel());
+        } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            remember("WebSocket handshake timed out");
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            // Decoded here (a copy), parsed and checked on the config thread.
+            client.received(ctx.channel(), text.content().toString(StandardCharsets.UTF_8));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            remember("closed by the control plane: " + close.statusCode() + " " + close.reasonText());
+            ctx.close();
+        } else if (!(frame instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame)
+                && !(frame instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame)) {
+            remember("unexpected " + frame.getClass().getSimpleName() + " from the control plane");
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        remember(reason(cause));
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        client.failed(reason == null ? "connection closed" : reason);
+        super.channelInactive(ctx);
+    }
+
+    private void remember(String why) {
+        if (reason == null) {
+            reason = why;
+        }
+    }
+
+    /** The root cause's message, prefixed with TLS when the handshake failed (an untrusted or misnamed certificate). */
+    static String reason(Throwable cause) {
+        var tls = false;
+        var root = cause;
+        while (true) {
+            tls |= root instanceof SSLException;
+            if (root.getCause() == null || root.getCause() == root) {
+                break;
+            }
+            root = root.getCause();
+        }
+        var message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return tls ? "TLS handshake failed, the control plane's certificate is not trusted by --root-cert or not for this host: " + message
+                : message;
+    }
+}
