@@ -70,16 +70,31 @@ public class StreamServer {
                 serving.use(ServingKeyManager.x509(tls.getKeyStoreOptions().getKeyManagerFactory(vertx)));
             }
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
-            var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(serving))
-                    .setHost(config.host()).setPort(config.port()).setUseAlpn(false)
-                    .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
-            server = vertx.createHttpServer(options).requestHandler(this::request).listen()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            failure = null;
-            LOG.infof("mesh stream on https://%s:%d%s (proxies), %s (status)", config.host(), server.actualPort(), StreamMessage.PATH, SYNCZ);
+            listen(config.port());
         } catch (Exception e) {
             failure = "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e);
             LOG.errorf("mesh stream not started: %s", failure);
+        }
+    }
+
+    /** Binds the TLS server; every connection is handed to the (long-lived) pusher. */
+    void listen(int port) throws Exception {
+        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(serving))
+                .setHost(config.host()).setPort(port).setUseAlpn(false)
+                .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
+        server = vertx.createHttpServer(options).requestHandler(this::request).listen()
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        failure = null;
+        LOG.infof("mesh stream on https://%s:%d%s (proxies), %s (status)", config.host(), server.actualPort(), StreamMessage.PATH, SYNCZ);
+    }
+
+    /** Closes the server and with it every proxy's connection (tests use it to play a control-plane outage). */
+    void closeServer() throws Exception {
+        var s = server;
+        server = null;
+        failure = "closed";
+        if (s != null) {
+            s.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -43,6 +43,8 @@ public final class MeshRuntime implements AutoCloseable {
         client = new ConfigClient(settings, session, loops, EpollSocketChannel.class, new ThreadScheduler(thread), new Backoff(new Jitter()));
         admin = new AdminServer(loops).bindConfigAdmin(settings.adminPort(), new Pages(new ConfigDump(client)));
         client.start();
+        dev.sidecarinjector.proxy.run.EventLog.info("config: control plane " + settings.controlPlane() + ", admin on 127.0.0.1:" + adminPort()
+                + ", readiness waits up to " + settings.configGrace().toSeconds() + "s for the first configuration");
     }
 
     public SnapshotHolder holder() {
