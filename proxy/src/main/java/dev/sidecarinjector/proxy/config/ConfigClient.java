@@ -30,7 +30,7 @@ import javax.net.ssl.SSLException;
  * failure it reconnects after a {@link Backoff} delay, keeping the last good snapshot; it logs once when an outage
  * starts and once when it ends. The socket lives on the proxy's event loops; messages are handled on the config thread.
  */
-public final class ConfigClient implements AutoCloseable {
+public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
 
     /** Runs a task after a delay: the config thread in production, a recording fake in tests. */
     public interface Scheduler extends Executor {
@@ -109,6 +109,7 @@ public final class ConfigClient implements AutoCloseable {
                 .build();
         var bootstrap = new Bootstrap().group(loops).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(new Pipeline(this, config, handler));
         bootstrap.connect(host, port).addListener(new Connected(this));
     }
@@ -129,7 +130,7 @@ public final class ConfigClient implements AutoCloseable {
         protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast(client.tls.newHandler(ch.alloc(), client.host, client.port), new HttpClientCodec(),
                     new HttpObjectAggregator(65_536), new WebSocketClientProtocolHandler(config),
-                    new WebSocketFrameAggregator(StreamMessage.MAX_MESSAGE_BYTES), handler);
+                    new WebSocketFrameAggregator(StreamMessage.MAX_MESSAGE_BYTES), StreamHandler.keepalive(), handler);
         }
     }
 
@@ -145,7 +146,8 @@ public final class ConfigClient implements AutoCloseable {
     }
 
     /** The WebSocket handshake completed: say hello (on the config thread, which owns the session). */
-    void opened(Channel ch) {
+    @Override
+    public void opened(Channel ch) {
         scheduler.execute(new Hello(this, ch));
     }
 
@@ -165,7 +167,8 @@ public final class ConfigClient implements AutoCloseable {
     }
 
     /** A whole text message arrived; handled on the config thread. */
-    void received(Channel ch, String text) {
+    @Override
+    public void received(Channel ch, String text) {
         scheduler.execute(new Receive(this, ch, text));
     }
 
@@ -185,7 +188,8 @@ public final class ConfigClient implements AutoCloseable {
     }
 
     /** The connection ended or never started; {@code reason} says why. Reconnects after the next backoff delay. */
-    void failed(String reason) {
+    @Override
+    public void failed(String reason) {
         scheduler.execute(new Failed(this, reason));
     }
 

@@ -3,6 +3,10 @@ package dev.sidecarinjector.proxy.config;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -15,11 +19,30 @@ import javax.net.ssl.SSLException;
  */
 final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
-    private final ConfigClient client;
+    /** What the connection tells its owner (the {@link ConfigClient}). */
+    interface Events {
+        void opened(io.netty.channel.Channel ch);
+
+        void received(io.netty.channel.Channel ch, String text);
+
+        void failed(String reason);
+    }
+
+    /** A ping after this long without sending; the control plane answers each with a pong. */
+    static final int PING_SECONDS = 30;
+    /** Nothing at all from the control plane for this long (not even a pong): it is gone without a FIN. */
+    static final int SILENCE_SECONDS = 90;
+
+    private final Events client;
     private String reason;
 
-    StreamHandler(ConfigClient client) {
+    StreamHandler(Events client) {
         this.client = client;
+    }
+
+    /** Pings and the silence check, placed before this handler in the pipeline. */
+    static IdleStateHandler keepalive() {
+        return new IdleStateHandler(SILENCE_SECONDS, PING_SECONDS, 0);
     }
 
     @Override
@@ -28,6 +51,11 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             client.opened(ctx.channel());
         } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             remember("WebSocket handshake timed out");
+        } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
+            ctx.writeAndFlush(new PingWebSocketFrame());
+        } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            remember("nothing from the control plane for " + SILENCE_SECONDS + "s (not even a pong)");
+            ctx.close();
         }
         super.userEventTriggered(ctx, event);
     }
@@ -41,7 +69,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             remember("closed by the control plane: " + close.statusCode() + " " + close.reasonText());
             ctx.close();
         } else if (!(frame instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame)
-                && !(frame instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame)) {
+                && !(frame instanceof PingWebSocketFrame)) {
             remember("unexpected " + frame.getClass().getSimpleName() + " from the control plane");
             ctx.close();
         }
