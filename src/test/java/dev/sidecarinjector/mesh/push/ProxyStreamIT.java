@@ -128,18 +128,30 @@ class ProxyStreamIT {
         assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.matches("app-1\\.default\\s+" + Pattern.quote(third)
                 + "\\s+" + Pattern.quote(third) + "\\s+SYNCED\\s+\\d+s")), out.toString(StandardCharsets.UTF_8));
 
+        // A snapshot of megabytes: many WebSocket frames from the control plane, aggregated by the proxy.
+        source.endpoints = 20_000;
+        source.change(7432, false);
+        var big = line(l -> APPLIED.matcher(l).matches());
+        assertTrue(big.contains(" 20000 endpoints)"), big);
+        var bigVersion = big.replaceAll(".*applied version (\\S+) .*", "$1");
+        awaitSyncz(p -> p.path("acked").asText().equals(bigVersion));
+        source.endpoints = 1;
+        source.change(7432, false);
+        var fourth = applied();
+        awaitSyncz(p -> p.path("acked").asText().equals(fourth) && p.path("state").asText().equals("SYNCED"));
+
         // The control plane goes away: the proxy says so once, keeps its snapshot and stays ready.
         server.closeServer();
-        line(l -> l.contains("config: disconnected from control plane") && l.contains("keeping version " + third));
+        line(l -> l.contains("config: disconnected from control plane") && l.contains("keeping version " + fourth));
         var during = JSON.readTree(get("http://127.0.0.1:" + admin + "/config_dump").body());
-        assertEquals(third, during.path("version").asText());
+        assertEquals(fourth, during.path("version").asText());
         assertEquals(7432, during.at("/snapshot/clusters/0/endpoints/0/port").asInt());
         assertEquals(200, get("http://127.0.0.1:" + health + "/healthz/ready").statusCode());
 
         // It comes back: the proxy reconnects with the version it holds and is SYNCED again.
         server.listen(lastPort);
-        line(l -> l.contains("config: connected to control plane") && l.contains("holding version " + third));
-        awaitSyncz(p -> p.path("acked").asText().equals(third) && p.path("state").asText().equals("SYNCED"));
+        line(l -> l.contains("config: connected to control plane") && l.contains("holding version " + fourth));
+        awaitSyncz(p -> p.path("acked").asText().equals(fourth) && p.path("state").asText().equals("SYNCED"));
         assertTrue(log.stream().noneMatch(l -> l.contains("Exception")), String.join("\n", log));
     }
 

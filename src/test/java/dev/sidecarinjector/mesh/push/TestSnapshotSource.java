@@ -26,6 +26,8 @@ public class TestSnapshotSource implements SnapshotSource {
     public volatile boolean ready = true;
     public volatile int endpointPort = 8080;
     public volatile boolean broken;
+    /** Endpoints of the cluster: many make a snapshot of megabytes, sent in many WebSocket frames. */
+    public volatile int endpoints = 1;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     @Override
@@ -44,7 +46,17 @@ public class TestSnapshotSource implements SnapshotSource {
                 node.ip(), Map.of()),
                 List.of(new Listener("10.96.0.60", 5432, Protocol.TCP, service, null, broken ? "outbound|5432||nowhere" : cluster)),
                 List.of(), List.of(new Cluster(cluster, service, 5432, null, Protocol.TCP, LoadBalancer.ROUND_ROBIN, ConnectionPool.DEFAULT,
-                        null, List.of(new Endpoint("10.0.0.7", endpointPort, null)))), List.of());
+                        null, endpoints(endpointPort))), List.of());
+    }
+
+    private List<Endpoint> endpoints(int port) {
+        var out = new java.util.ArrayList<Endpoint>();
+        out.add(new Endpoint("10.0.0.7", port, null));
+        for (var i = 1; i < endpoints; i++) {
+            out.add(new Endpoint("10." + (1 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), port,
+                    new Workload("default", "db-" + i, "db", "db", "db", "v1", "", Map.of("app", "db", "version", "v1"))));
+        }
+        return out;
     }
 
     @Override

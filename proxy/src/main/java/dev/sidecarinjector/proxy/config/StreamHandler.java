@@ -66,7 +66,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             // Decoded here (a copy), parsed and checked on the config thread.
             client.received(ctx.channel(), text.content().toString(StandardCharsets.UTF_8));
         } else if (frame instanceof CloseWebSocketFrame close) {
-            remember("closed by the control plane: " + close.statusCode() + " " + close.reasonText());
+            remember("closed by the control plane: " + close.statusCode() + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()));
             ctx.close();
         } else if (!(frame instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame)
                 && !(frame instanceof PingWebSocketFrame)) {
