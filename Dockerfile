@@ -10,9 +10,12 @@ FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+COPY mesh-api mesh-api
 COPY src src
-# The BuildKit cache keeps ~/.m2 (Maven itself and the dependencies) across builds.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests package \
+# The BuildKit cache keeps ~/.m2 (Maven itself and the dependencies) across builds. mesh-api, the contract shared
+# with the proxy, is installed into it first.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests -f mesh-api/pom.xml install \
+ && ./mvnw -B -ntp -DskipTests package \
  && test -f target/quarkus-app/quarkus-run.jar
 
 # A JDK 25 AOT cache (classes loaded and linked, method profiles) from a training run of the packaged webhook on

@@ -51,8 +51,8 @@ images() {
   [[ -f proxy/Dockerfile ]] || die "proxy/Dockerfile not found: the proxy image ${proxy_image} is built from it"
   log "building ${webhook_image} (Dockerfile, context the repository root)"
   docker build --tag "${webhook_image}" --file Dockerfile .
-  log "building ${proxy_image} (proxy/Dockerfile, context proxy/)"
-  docker build --tag "${proxy_image}" proxy
+  log "building ${proxy_image} (proxy/Dockerfile, context the repository: it builds on mesh-api/)"
+  docker build --tag "${proxy_image}" --file proxy/Dockerfile .
 }
 
 up() {

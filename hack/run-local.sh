@@ -15,7 +15,8 @@ else
   ca="the CA that signed ${TLS_CERT_FILE}"
 fi
 
-if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+if [[ ! -f target/quarkus-app/quarkus-run.jar ]] || [[ -n "$(find src pom.xml mesh-api/src mesh-api/pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+  ./mvnw -B -ntp -q -DskipTests -f mesh-api/pom.xml install
   ./mvnw -B -ntp -q -DskipTests package
 fi
 
