@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -74,6 +75,27 @@ class StreamServerIT {
         var other = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/v2")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, other.statusCode());
+    }
+
+    @Test
+    void metricsAndReadinessAreOnTheWebhooksPort() throws Exception {
+        var webhook = "https://localhost:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.test-ssl-port", Integer.class);
+        var metrics = client().send(HttpRequest.newBuilder(URI.create(webhook + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (var name : List.of("mesh_stream_connected_proxies ", "mesh_stream_pushes_total ", "mesh_stream_acks_total ",
+                "mesh_stream_nacks_total ", "mesh_stream_rejected_connections_total ", "mesh_stream_push_duration_seconds_count ")) {
+            assertTrue(metrics.contains("\n" + name), name + " in /q/metrics");
+        }
+        var ready = new ObjectMapper().readTree(client().send(HttpRequest.newBuilder(URI.create(webhook + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        for (var check : ready.path("checks")) {
+            if (check.path("name").asText().equals("mesh-stream")) {
+                assertEquals("UP", check.path("status").asText());
+                assertEquals(server.port(), check.at("/data/port").asInt());
+                return;
+            }
+        }
+        throw new AssertionError("no mesh-stream readiness check: " + ready);
     }
 
     private String awaitSyncz(String expected) throws Exception {
