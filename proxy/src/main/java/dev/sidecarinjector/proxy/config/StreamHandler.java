@@ -51,6 +51,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             client.opened(ctx.channel());
         } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             remember("WebSocket handshake timed out");
+            ctx.close();
         } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
             ctx.writeAndFlush(new PingWebSocketFrame());
         } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {

@@ -55,6 +55,13 @@ class StreamHandlerTest {
     }
 
     @Test
+    void aHandshakeThatTimesOutClosesTheConnection() {
+        channel.pipeline().fireUserEventTriggered(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT);
+        assertFalse(channel.isActive());
+        assertEquals(List.of("failed WebSocket handshake timed out"), events);
+    }
+
+    @Test
     void aCloseFromTheControlPlaneIsTheReasonGiven() {
         channel.writeInbound(new CloseWebSocketFrame(1013, "unknown proxy app-1.default: no pod"));
         assertFalse(channel.isActive());
