@@ -25,5 +25,6 @@ sidecar-injector: serving https://localhost:8443 (no cluster: the built-in polic
   CA certificate: ${ca}
   try it:   curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admission-review.json https://localhost:8443/inject
   or:       make demo
+  mesh:     the proxies' configuration stream on https://localhost:15012 (bin/sidecar-injector mesh status)
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve
