@@ -77,7 +77,7 @@ deploy() {
   log "installing the chart as ${release} in ${release_namespace}"
   "${helm}" upgrade --install "${release}" charts/sidecar-injector \
     --namespace "${release_namespace}" --create-namespace \
-    --set image.tag="${tag}" --set proxy.image.tag="${tag}" \
+    --set image.tag="${tag}" --set proxy.image.tag="${tag}" --set mesh.enabled=true \
     --wait --timeout 5m
   kubectl --namespace "${release_namespace}" get pods -o wide
   log "helm test: a dry-run Pod must come back with the proxy"
@@ -91,8 +91,8 @@ demo() {
   kubectl create namespace "${demo_namespace}" --dry-run=client -o yaml | kubectl apply -f -
   kubectl label namespace "${demo_namespace}" istio-injection=enabled --overwrite
   # Injected proxies mount the namespace's istio-ca-root-cert (as Istio's do) and the pod waits until it
-  # exists. istiod publishes it; so will this project's control plane, which arrives separately. Until then
-  # the demo publishes the CA that signs the serving certificate on 15012 (certificates.mode helm).
+  # exists. istiod publishes it; this project's control plane does not yet, so the demo publishes the CA that
+  # signs the serving certificate on 15012 (certificates.mode helm).
   log "publishing the control plane's root certificate as ConfigMap istio-ca-root-cert in ${demo_namespace}"
   local root_cert
   root_cert="$(kubectl --namespace "${release_namespace}" get secret "${release}-tls" -o jsonpath='{.data.ca\.crt}' | base64 --decode)" \

@@ -31,5 +31,6 @@ sidecar-injector: serving https://localhost:8443 (no cluster: the built-in polic
   or:       make demo
   mesh:     control plane on the directory source ${INJECTOR_MESH_DIRECTORY} (edit its files: re-read within 2 s)
             bin/sidecar-injector mesh config default/productpage-v1-7b9c6d5f4a-p8r6t --directory examples/mesh
+            the proxies' configuration stream on https://localhost:15012 (bin/sidecar-injector mesh status)
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve

@@ -30,11 +30,12 @@ public final class Main {
         }
     }
 
-    /** {@code mesh config NS/POD}; {@code mesh status} comes with the control plane's stream server. */
+    /** {@code mesh config NS/POD} (the snapshot a pod gets) and {@code mesh status} (the connected proxies). */
     static int mesh(String[] args, java.io.PrintStream stdout, java.io.PrintStream stderr) {
         var sub = args.length == 0 ? "" : args[0];
         return switch (sub) {
             case "config" -> new MeshConfigCommand(stdout, stderr).run(Arrays.copyOfRange(args, 1, args.length));
+            case "status" -> new MeshStatusCommand(stdout, stderr).run(Arrays.copyOfRange(args, 1, args.length));
             case "-h", "--help", "help" -> {
                 stdout.println(MESH_USAGE);
                 yield 0;
@@ -48,16 +49,19 @@ public final class Main {
 
     static final String MESH_USAGE = """
             usage: sidecar-injector mesh config NAMESPACE/POD [--directory DIR]
+                   sidecar-injector mesh status [--control-plane URL] [--cacert FILE]
               config        print the snapshot a pod's proxy gets from the control plane, like istioctl proxy-config
-                            (run "sidecar-injector mesh config --help" for its options)""";
+                            (run "sidecar-injector mesh config --help" for its options)
+              status        list the proxies connected to the control plane, SYNCED or STALE, like istioctl proxy-status""";
 
     static String usage() {
         return """
-                usage: sidecar-injector [serve | kube-inject -f FILE [options] | mesh config NS/POD | selftest [options] | help]
+                usage: sidecar-injector [serve | kube-inject -f FILE [options] | mesh config NS/POD | mesh status | selftest [options] | help]
                   serve         run the admission webhook (HTTPS on 8443); the default
                   kube-inject   inject sidecars into Kubernetes YAML and print it, like istioctl kube-inject
                                 (run "sidecar-injector kube-inject --help" for its options)
                   mesh config   print the snapshot a pod's proxy gets (run "sidecar-injector mesh --help")
+                  mesh status   list the connected proxies, SYNCED or STALE
                   selftest      create a dry-run Pod in the cluster and check the webhook injected it (helm test)""";
     }
 }

@@ -12,7 +12,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 
 /**
- * The key manager the HTTPS server is built with, once: each handshake asks it for the key pair in force, so a
+ * The key manager the HTTPS servers (the webhook's 8443 and the mesh stream's 15012) are built with, once: each handshake asks it for the key pair in force, so a
  * rotation swaps what it returns instead of the server's SSL context (Vert.x 4.5 refuses connections accepted
  * while it swaps one). Aliases carry a generation, so a handshake that chose its alias before a swap still gets
  * that generation's key and certificate, never one of each.
@@ -36,8 +36,13 @@ public class ServingKeyManager extends X509ExtendedKeyManager {
         current = new Generation(current == null ? 1 : current.id() + 1, keys);
     }
 
+    /** True once a key pair is in force (the HTTPS server or the mesh stream's server loaded one). */
+    public boolean loaded() {
+        return current != null;
+    }
+
     /** The X.509 key manager of an initialised factory, such as the one Vert.x builds from PEM files. */
-    static X509KeyManager x509(KeyManagerFactory factory) {
+    public static X509KeyManager x509(KeyManagerFactory factory) {
         return Arrays.stream(factory.getKeyManagers()).filter(X509KeyManager.class::isInstance).map(X509KeyManager.class::cast)
                 .findFirst().orElseThrow(() -> new IllegalStateException("no X.509 key manager"));
     }

@@ -46,7 +46,7 @@ class ChartMeshIT {
 
     @Test
     void proxiesGetThisReleasesServiceByANameTheCertificateHas() throws Exception {
-        var chart = ChartRenderIT.render("defaults.yaml");
+        var chart = ChartRenderIT.render("mesh-on.yaml");
         var properties = ChartRenderIT.properties(chart);
         assertEquals("kubernetes", properties.getProperty("injector.mesh.source"));
         var service = chart.one("Service").path("metadata").path("name").asText();
@@ -76,7 +76,7 @@ class ChartMeshIT {
     void addressIsOverridableAndTheMeshCanBeSwitchedOff() throws Exception {
         var file = Files.createTempFile("values", ".yaml");
         try {
-            Files.writeString(file, "mesh: {controlPlaneAddress: \"istiod.istio-system.svc:15012\", port: 15443}\n");
+            Files.writeString(file, "mesh: {enabled: true, controlPlaneAddress: \"istiod.istio-system.svc:15012\", port: 15443}\n");
             var result = Helm.template(file);
             assertEquals(0, result.exitCode(), result.describe());
             var chart = RenderedChart.parse(result.stdout());
@@ -85,9 +85,11 @@ class ChartMeshIT {
         } finally {
             Files.delete(file);
         }
-        var off = ChartRenderIT.render("mesh-off.yaml");
-        assertEquals(null, ChartRenderIT.properties(off).getProperty("injector.mesh.control-plane-address"));
-        assertTrue(ChartRenderIT.appSettings(off).mesh().controlPlane().isEmpty(), "mesh.enabled=false: the proxies stay plain relays");
+        for (var valueSet : List.of("defaults.yaml", "mesh-off.yaml")) {
+            var off = ChartRenderIT.render(valueSet);
+            assertEquals(null, ChartRenderIT.properties(off).getProperty("injector.mesh.control-plane-address"), valueSet);
+            assertTrue(ChartRenderIT.appSettings(off).mesh().controlPlane().isEmpty(), valueSet + ": mesh.enabled=false: the proxies stay plain relays");
+        }
     }
 
     @Test

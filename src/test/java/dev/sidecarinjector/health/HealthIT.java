@@ -39,7 +39,7 @@ class HealthIT {
                 .when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", is("UP"))
-                .body("checks.name", hasItems("tls", "templates", "namespace-labels", "memory"))
+                .body("checks.name", hasItems("tls", "templates", "namespace-labels", "memory", "mesh-stream"))
                 .body("checks.find { it.name == 'tls' }.data.subject", is("CN=sidecar-injector"));
     }
 

@@ -17,6 +17,9 @@ public final class Main {
                    sidecar-proxy run  [--inbound-port 15006] [--outbound-port 15001] [--health-port 15021]
                                       [--metrics-port 15090] [--drain-seconds 5] [--exit-on-zero-active-connections]
                                       [--connect-timeout-ms 10000] [--idle-timeout-seconds 3600] [--dry-run]
+                                      [--control-plane HOST:PORT] [--root-cert /var/run/secrets/istio/root-cert.pem]
+                                      [--token-file /var/run/secrets/tokens/istio-token] [--config-grace-seconds 30]
+                                      [--admin-port 15000]
                    sidecar-proxy wait [--health-port 15021] [--timeout-seconds 60]""";
 
     private Main() {

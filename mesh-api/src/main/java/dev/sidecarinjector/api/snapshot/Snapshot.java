@@ -28,32 +28,37 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
      * version with that reason and keep its last good one.
      */
     public static Snapshot fromJson(String text) {
-        var json = JsonObject.parse(text, "");
+        return read(JsonObject.parse(text, ""));
+    }
+
+    /** Reads and checks a snapshot held in a larger document (the stream's snapshot message), as {@link #fromJson}. */
+    public static Snapshot read(JsonObject json) {
         var snapshot = new Snapshot(json.string("version"), json.object("workload", Workload::read),
                 json.list("listeners", Listener::read), json.list("routeTables", RouteTable::read),
                 json.list("clusters", Cluster::read), json.list("inbound", InboundPort::read));
-        snapshot.checkReferences();
+        snapshot.checkReferences(json.path().isEmpty() ? "" : json.path() + ".");
         return snapshot;
     }
 
-    private void checkReferences() {
+    /** {@code at} prefixes the names in errors, as the field errors are prefixed with the snapshot's path. */
+    private void checkReferences(String at) {
         var clusterNames = new HashSet<String>();
         for (var i = 0; i < clusters.size(); i++) {
             if (!clusterNames.add(clusters.get(i).name())) {
-                throw new JsonException("clusters[" + i + "].name: \"" + clusters.get(i).name() + "\" is a duplicate");
+                throw new JsonException(at + "clusters[" + i + "].name: \"" + clusters.get(i).name() + "\" is a duplicate");
             }
         }
         var tableNames = new HashSet<String>();
         for (var t = 0; t < routeTables.size(); t++) {
             var table = routeTables.get(t);
             if (!tableNames.add(table.name())) {
-                throw new JsonException("routeTables[" + t + "].name: \"" + table.name() + "\" is a duplicate");
+                throw new JsonException(at + "routeTables[" + t + "].name: \"" + table.name() + "\" is a duplicate");
             }
             for (var r = 0; r < table.routes().size(); r++) {
                 var destinations = table.routes().get(r).destinations();
                 for (var d = 0; d < destinations.size(); d++) {
                     if (!clusterNames.contains(destinations.get(d).cluster())) {
-                        throw new JsonException("routeTables[" + t + "].routes[" + r + "].destinations[" + d + "].cluster: \""
+                        throw new JsonException(at + "routeTables[" + t + "].routes[" + r + "].destinations[" + d + "].cluster: \""
                                 + destinations.get(d).cluster() + "\" is not a cluster of this snapshot");
                     }
                 }
@@ -63,13 +68,13 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
         for (var i = 0; i < listeners.size(); i++) {
             var listener = listeners.get(i);
             if (!keys.add(listener.key())) {
-                throw new JsonException("listeners[" + i + "]: " + listener.key() + " is a duplicate");
+                throw new JsonException(at + "listeners[" + i + "]: " + listener.key() + " is a duplicate");
             }
             if (listener.routeTable() != null && !tableNames.contains(listener.routeTable())) {
-                throw new JsonException("listeners[" + i + "].routeTable: \"" + listener.routeTable() + "\" is not a route table of this snapshot");
+                throw new JsonException(at + "listeners[" + i + "].routeTable: \"" + listener.routeTable() + "\" is not a route table of this snapshot");
             }
             if (listener.cluster() != null && !clusterNames.contains(listener.cluster())) {
-                throw new JsonException("listeners[" + i + "].cluster: \"" + listener.cluster() + "\" is not a cluster of this snapshot");
+                throw new JsonException(at + "listeners[" + i + "].cluster: \"" + listener.cluster() + "\" is not a cluster of this snapshot");
             }
         }
     }

@@ -14,11 +14,14 @@ import java.util.function.Supplier;
 import dev.sidecarinjector.proxy.run.Ipv4ServerChannelFactory;
 
 /**
- * Health ({@code :15021/healthz/ready}) and Prometheus ({@code :15090/stats/prometheus}) on the proxy's
+ * Health ({@code :15021/healthz/ready}), Prometheus ({@code :15090/stats/prometheus}) and, with a control plane, the
+ * configuration ({@code 127.0.0.1:15000/config_dump}, {@code /clusters}) on the proxy's
  * own event loops: no extra threads, and no jdk.httpserver module in the image.
  */
 public final class AdminServer {
     private static final String ANY_IPV4 = "0.0.0.0";
+    /** Envoy's admin port is loopback only: it shows the whole configuration. */
+    private static final String LOOPBACK = "127.0.0.1";
     private final EventLoopGroup loops;
 
     public AdminServer(EventLoopGroup loops) {
@@ -26,11 +29,36 @@ public final class AdminServer {
     }
 
     public Channel bindHealth(int port, Readiness readiness) throws InterruptedException {
-        return bind(port, Map.of("/healthz/ready", new HealthPage(readiness)));
+        return bind(ANY_IPV4, port, Map.of("/healthz/ready", new HealthPage(readiness)));
+    }
+
+    /** The configuration pages of a proxy with a control plane, on 127.0.0.1 only. */
+    public interface ConfigPages {
+        String configDump();
+
+        String clusters();
+    }
+
+    public Channel bindConfigAdmin(int port, ConfigPages pages) throws InterruptedException {
+        return bind(LOOPBACK, port, Map.of("/config_dump", new ConfigDumpPage(pages), "/clusters", new ClustersPage(pages)));
+    }
+
+    private record ConfigDumpPage(ConfigPages pages) implements Supplier<Page> {
+        @Override
+        public Page get() {
+            return new Page(200, "OK", "application/json", pages.configDump());
+        }
+    }
+
+    private record ClustersPage(ConfigPages pages) implements Supplier<Page> {
+        @Override
+        public Page get() {
+            return Page.text(200, "OK", pages.clusters());
+        }
     }
 
     public Channel bindMetrics(int port, Metrics metrics) throws InterruptedException {
-        return bind(port, Map.of("/stats/prometheus", new MetricsPage(metrics)));
+        return bind(ANY_IPV4, port, Map.of("/stats/prometheus", new MetricsPage(metrics)));
     }
 
     // Named classes rather than lambdas: each lambda costs a generated class for the life of the proxy.
@@ -50,7 +78,7 @@ public final class AdminServer {
         }
     }
 
-    private Channel bind(int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
+    private Channel bind(String host, int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
         return new ServerBootstrap()
                 .group(loops)
                 .channelFactory(Ipv4ServerChannelFactory.INSTANCE)
@@ -61,7 +89,7 @@ public final class AdminServer {
                         ch.pipeline().addLast(new AdminHandler(routes));
                     }
                 })
-                .bind(new InetSocketAddress(ANY_IPV4, port))
+                .bind(new InetSocketAddress(host, port))
                 .sync()
                 .channel();
     }

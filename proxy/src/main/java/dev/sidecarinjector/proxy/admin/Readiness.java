@@ -2,9 +2,20 @@ package dev.sidecarinjector.proxy.admin;
 
 import dev.sidecarinjector.proxy.run.DrainState;
 
-/** Ready means both capture listeners are bound and the proxy is not draining. */
+/**
+ * Ready means both capture listeners are bound, the proxy is not draining, and, with a control plane, the
+ * configuration gate is open (first snapshot or grace over; see {@code config.ConfigReadiness}).
+ */
 public final class Readiness {
+    /** A further condition, such as "has its first configuration". */
+    public interface Gate {
+        boolean ready();
+
+        String describe();
+    }
+
     private final DrainState drain;
+    private volatile Gate gate;
     private volatile boolean inboundBound;
     private volatile boolean outboundBound;
 
@@ -20,14 +31,24 @@ public final class Readiness {
         outboundBound = bound;
     }
 
+    /** Adds {@code gate} to readiness; set before the listeners are bound, so the proxy is never ready without it. */
+    public void gate(Gate gate) {
+        this.gate = gate;
+    }
+
     public boolean isReady() {
-        return inboundBound && outboundBound && !drain.isDraining();
+        Gate g = gate;
+        return inboundBound && outboundBound && !drain.isDraining() && (g == null || g.ready());
     }
 
     public String describe() {
         if (drain.isDraining()) {
             return "draining";
         }
-        return isReady() ? "ready" : "listeners not bound";
+        if (!inboundBound || !outboundBound) {
+            return "listeners not bound";
+        }
+        Gate g = gate;
+        return g == null || g.ready() ? "ready" : g.describe();
     }
 }

@@ -2,6 +2,9 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
+import dev.sidecarinjector.proxy.config.MeshRuntime;
+import dev.sidecarinjector.proxy.config.MeshSettings;
+import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -15,19 +18,19 @@ public final class RunCommand {
 
     public static int run(List<String> args) throws UsageException {
         var valued = new HashSet<>(ProxySettings.FLAGS);
-        valued.addAll(MeshFlags.FLAGS);
+        valued.addAll(MeshSettings.FLAGS);
         var flags = Flags.parse(args, valued, ProxySettings.SWITCHES);
         ProxySettings settings = ProxySettings.from(flags, System.getenv());
-        MeshFlags mesh = MeshFlags.from(flags);
+        MeshSettings mesh = MeshSettings.from(flags, System.getenv());
         if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);
-            System.out.println(mesh);
+            if (mesh.meshEnabled()) {
+                System.out.println(mesh);
+            }
             return 0;
         }
         NettyLog.install();
-        mesh.controlPlane().ifPresent(address -> EventLog.info("control plane " + address + " (root cert " + mesh.rootCert()
-                + ", token " + mesh.tokenFile() + ") is not used yet: this proxy has no config client and relays at L4 only"));
         SidecarProxy proxy;
         try {
             proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
@@ -35,8 +38,13 @@ public final class RunCommand {
             EventLog.info("proxy cannot use native epoll: " + e);
             return 1;
         }
+        // Without --control-plane the proxy is the L4 relay it always was: no gate, no config client, no admin port.
+        MeshRuntime meshRuntime = mesh.meshEnabled() ? MeshRuntime.prepare(mesh, new SnapshotHolder(), proxy.readiness()) : null;
         try {
             proxy.start();
+            if (meshRuntime != null) {
+                meshRuntime.start(proxy.loops());
+            }
         } catch (Exception e) {
             EventLog.info("proxy failed to start: " + e);
             proxy.close();

@@ -176,6 +176,11 @@ public final class SidecarProxy implements AutoCloseable {
         return readiness;
     }
 
+    /** The proxy's event loops, which the config client's connection and the admin port share. */
+    public EventLoopGroup loops() {
+        return loops;
+    }
+
     public int inboundPort() {
         return port(inbound.getFirst());
     }

@@ -1,0 +1,108 @@
+package dev.sidecarinjector.proxy.config;
+
+import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
+import dev.sidecarinjector.api.json.JsonException;
+import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.stream.ProxyNode;
+import dev.sidecarinjector.api.stream.StreamMessage;
+import dev.sidecarinjector.proxy.run.EventLog;
+
+/**
+ * The proxy's side of the stream protocol, without the network: the hello to send, and for each message from the
+ * control plane the answer (an ack after a snapshot is applied, a nack with the reason when it is rejected; the
+ * last good snapshot stays in force). Runs on the config thread, never on an event loop: a snapshot of 1,000
+ * Services takes tens of milliseconds to parse and check.
+ */
+public final class StreamSession {
+
+    /** The control plane sent something that is not a snapshot message: the connection is closed with this reason. */
+    public static final class ProtocolError extends Exception {
+        ProtocolError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final ProxyNode node;
+    private final SnapshotHolder holder;
+    private volatile String acked = "";
+    private volatile String rejected = "";
+    private volatile String rejectReason = "";
+
+    public StreamSession(ProxyNode node, SnapshotHolder holder) {
+        this.node = node;
+        this.holder = holder;
+    }
+
+    /** The first message on every connection, with the version held so the control plane can tell a reconnect. */
+    public String hello() {
+        return new StreamMessage.Hello(node, acked).toJson();
+    }
+
+    /** The answer to one message from the control plane. */
+    public String onMessage(String text) throws ProtocolError {
+        StreamMessage message;
+        try {
+            message = StreamMessage.parse(text);
+        } catch (StreamMessage.InvalidSnapshot e) {
+            return reject(e.version(), e.getMessage());
+        } catch (JsonException e) {
+            throw new ProtocolError("not a stream message: " + e.getMessage());
+        }
+        if (!(message instanceof StreamMessage.SnapshotPush push)) {
+            throw new ProtocolError("unexpected message type from the control plane: " + text.substring(0, Math.min(text.length(), 60)));
+        }
+        var snapshot = push.snapshot();
+        try {
+            holder.swap(snapshot);
+        } catch (RuntimeException e) {
+            // Checked by the reader, so this is a defect of ours; the proxy still keeps its last good snapshot.
+            return reject(push.version(), "cannot compile the snapshot: " + e);
+        }
+        acked = push.version();
+        EventLog.info("config: applied version " + push.version() + " (" + snapshot.listeners().size() + " listeners, "
+                + snapshot.routeTables().size() + " route tables, " + snapshot.clusters().size() + " clusters, "
+                + endpoints(snapshot) + " endpoints)");
+        return new StreamMessage.Ack(push.version()).toJson();
+    }
+
+    private String reject(String version, String reason) {
+        rejected = version;
+        rejectReason = reason;
+        EventLog.info("config: rejected version " + version + ": " + reason + "; keeping version " + show(acked));
+        return new StreamMessage.Nack(version, reason).toJson();
+    }
+
+    private static int endpoints(Snapshot snapshot) {
+        var count = 0;
+        for (var cluster : snapshot.clusters()) {
+            count += cluster.endpoints().size();
+        }
+        return count;
+    }
+
+    public ProxyNode node() {
+        return node;
+    }
+
+    /** The version in force, empty before the first. */
+    public String acked() {
+        return acked;
+    }
+
+    /** The last version rejected and why, empty when none was. */
+    public String rejected() {
+        return rejected;
+    }
+
+    public String rejectReason() {
+        return rejectReason;
+    }
+
+    public SnapshotHolder holder() {
+        return holder;
+    }
+
+    static String show(String version) {
+        return version.isEmpty() ? "none" : version;
+    }
+}

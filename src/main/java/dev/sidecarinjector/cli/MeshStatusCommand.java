@@ -1,0 +1,209 @@
+package dev.sidecarinjector.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * {@code sidecar-injector mesh status}: the proxies connected to the control plane's configuration stream, as
+ * {@code istioctl proxy-status} lists them, read from {@code GET /debug/syncz} on the stream's port. Exit 0 with
+ * the table, 1 when the control plane cannot be reached or answers something else, 2 for a usage error.
+ */
+public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Options> {
+
+    static final String DEV_CA = "target/dev-certs/ca.crt";
+    static final String HELP = """
+            usage: sidecar-injector mesh status [--control-plane URL] [--cacert FILE]
+              --control-plane URL      the control plane's stream port (default: https://localhost:15012)
+              --cacert FILE            CA certificate to verify it with (default: make run's target/dev-certs/ca.crt
+                                       when it exists, else the system's trusted CAs)
+            Lists every connected proxy: NAME (pod.namespace), VERSION acknowledged, SENT, STATE (SYNCED when it
+            acknowledged the version sent, else STALE) and how long it has been CONNECTED.""";
+
+    public MeshStatusCommand(PrintStream stdout, PrintStream stderr) {
+        super(HELP, Options::parse, stdout, stderr);
+    }
+
+    @Override
+    int execute(Options options) {
+        var url = options.controlPlane().resolve("/debug/syncz");
+        String body;
+        try {
+            var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls(options.cacert())).build();
+            var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                stderr.println("error: " + url + " answered HTTP " + response.statusCode() + ": " + response.body().strip());
+                return 1;
+            }
+            body = response.body();
+        } catch (ConnectException e) {
+            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": connection refused"
+                    + " (is it running? `make run` serves https://localhost:15012)");
+            return 1;
+        } catch (IOException e) {
+            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + message(e));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (IllegalArgumentException e) {
+            stderr.println("error: " + e.getMessage());
+            return 1;
+        }
+        List<Row> rows;
+        try {
+            rows = rows(new ObjectMapper().readTree(body));
+        } catch (IOException | IllegalArgumentException e) {
+            stderr.println("error: " + url + " did not answer a proxy list: " + e.getMessage());
+            return 1;
+        }
+        stdout.print(table(rows, Instant.now()));
+        stdout.flush();
+        return 0;
+    }
+
+    /** One proxy as {@code /debug/syncz} describes it. */
+    record Row(String name, String acked, String sent, String state, Instant connectedSince) {
+    }
+
+    static List<Row> rows(JsonNode list) {
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("not a JSON list");
+        }
+        var rows = new ArrayList<Row>();
+        for (var proxy : list) {
+            var name = proxy.path("name").asText("");
+            rows.add(new Row(name.isEmpty() ? "(before hello)" : name, proxy.path("acked").asText(""), proxy.path("sent").asText(""),
+                    proxy.path("state").asText(""), Instant.parse(proxy.path("connectedSince").asText())));
+        }
+        return rows;
+    }
+
+    /** The table, columns as wide as their widest cell, like istioctl's. */
+    static String table(List<Row> rows, Instant now) {
+        var cells = new ArrayList<String[]>();
+        cells.add(new String[] {"NAME", "VERSION", "SENT", "STATE", "CONNECTED"});
+        for (var row : rows) {
+            cells.add(new String[] {row.name(), dash(row.acked()), dash(row.sent()), row.state(), age(Duration.between(row.connectedSince(), now))});
+        }
+        var widths = new int[5];
+        for (var line : cells) {
+            for (var i = 0; i < 5; i++) {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        var out = new StringBuilder();
+        for (var line : cells) {
+            for (var i = 0; i < 5; i++) {
+                out.append(i == 4 ? line[i] : line[i] + " ".repeat(widths[i] - line[i].length() + 3));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String dash(String version) {
+        return version.isEmpty() ? "-" : version;
+    }
+
+    /** {@code 45s}, {@code 3m12s}, {@code 2h5m}, {@code 3d4h}, as kubectl prints ages. */
+    static String age(Duration d) {
+        var s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + s % 60 + "s";
+        }
+        if (s < 86_400) {
+            return s / 3600 + "h" + s % 3600 / 60 + "m";
+        }
+        return s / 86_400 + "d" + s % 86_400 / 3600 + "h";
+    }
+
+    private static SSLContext tls(Optional<Path> cacert) throws IOException {
+        try {
+            if (cacert.isEmpty()) {
+                return SSLContext.getDefault();
+            }
+            var store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            try (InputStream in = Files.newInputStream(cacert.get())) {
+                var i = 0;
+                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("ca" + i++, cert);
+                }
+                if (i == 0) {
+                    throw new IllegalArgumentException("--cacert " + cacert.get() + ": no PEM certificate in it");
+                }
+            }
+            var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            var context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("--cacert " + cacert.orElse(null) + ": not a PEM certificate: " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--cacert " + cacert.get() + ": no such file");
+        }
+    }
+
+    private static String message(Throwable e) {
+        var text = e.getMessage();
+        while (e.getCause() != null) {
+            e = e.getCause();
+            text = e.getMessage();
+        }
+        return text == null ? e.getClass().getSimpleName() : text;
+    }
+
+    /** The parsed command line. */
+    record Options(URI controlPlane, Optional<Path> cacert, boolean help) implements Flags {
+
+        static Options parse(String... args) {
+            var controlPlane = "https://localhost:15012";
+            Optional<Path> cacert = Files.exists(Path.of(DEV_CA)) ? Optional.of(Path.of(DEV_CA)) : Optional.empty();
+            var flags = new FlagReader(args);
+            while (flags.next()) {
+                switch (flags.name()) {
+                    case "-h", "--help" -> {
+                        return new Options(URI.create(controlPlane), cacert, true);
+                    }
+                    case "--control-plane" -> controlPlane = flags.value();
+                    case "--cacert" -> cacert = Optional.of(Path.of(flags.value()));
+                    default -> throw flags.unknown();
+                }
+            }
+            URI uri;
+            try {
+                uri = URI.create(controlPlane);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--control-plane \"" + controlPlane + "\" is not a URL");
+            }
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new UsageException("--control-plane \"" + controlPlane + "\" is not an https://HOST:PORT URL");
+            }
+            return new Options(uri, cacert, false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sidecarinjector.mesh.push;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** The stream's figures at {@code /q/metrics}: connected proxies, snapshots sent, acks, nacks, push time. */
+final class PushMetrics {
+
+    private final Counter pushes;
+    private final Counter acks;
+    private final Counter nacks;
+    private final Counter rejected;
+    private final Timer pushTime;
+
+    PushMetrics(MeterRegistry registry, Supplier<Number> connected) {
+        Gauge.builder("mesh.stream.connected.proxies", connected, s -> s.get().doubleValue())
+                .description("Proxies connected to the stream").strongReference(true).register(registry);
+        pushes = Counter.builder("mesh.stream.pushes").description("Snapshots sent to proxies").register(registry);
+        acks = Counter.builder("mesh.stream.acks").description("Snapshot versions proxies applied").register(registry);
+        nacks = Counter.builder("mesh.stream.nacks").description("Snapshot versions proxies rejected").register(registry);
+        rejected = Counter.builder("mesh.stream.rejected.connections")
+                .description("Connections closed for bad input, an unknown proxy or no hello").register(registry);
+        pushTime = Timer.builder("mesh.stream.push.duration")
+                .description("From a debounced change to every changed snapshot written: compile, encode, send")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void pushed() {
+        pushes.increment();
+    }
+
+    void acked() {
+        acks.increment();
+    }
+
+    void nacked() {
+        nacks.increment();
+    }
+
+    void rejected() {
+        rejected.increment();
+    }
+
+    void pushTook(Duration duration) {
+        pushTime.record(duration);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sidecarinjector.mesh.push;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The configuration stream to the proxies (istiod's port 15012), served with the webhook's certificate. */
+@ConfigMapping(prefix = "injector.mesh.stream")
+public interface StreamConfig {
+
+    /** Serve the stream at all; off, no proxy can get configuration and they relay at L4. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** TLS port of the stream ({@code /v1/stream}) and of {@code GET /debug/syncz}; 0 picks a free one. */
+    @WithDefault("15012")
+    int port();
+
+    /** Address to bind. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** A change is pushed once nothing else changed for this long... */
+    @WithDefault("100ms")
+    Duration debounceQuiet();
+
+    /** ...or at the latest this long after the first change of a burst. */
+    @WithDefault("1s")
+    Duration debounceMax();
+
+    /** A connection that has not said hello within this long is closed. */
+    @WithDefault("10s")
+    Duration helloTimeout();
+
+    /** A proxy waiting for the caches to sync is closed after this long (it reconnects with backoff). */
+    @WithDefault("5m")
+    Duration syncTimeout();
+}

@@ -1,0 +1,165 @@
+package dev.sidecarinjector.mesh.push;
+
+import dev.sidecarinjector.api.json.JsonWriter;
+import dev.sidecarinjector.api.stream.StreamMessage;
+import dev.sidecarinjector.tls.ServingKeyManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.KeyCertOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The control plane's second TLS server, on 15012 like istiod: the WebSocket configuration stream at
+ * {@code /v1/stream} and {@code GET /debug/syncz}. It uses the webhook's {@link ServingKeyManager}, so a
+ * certificate rotation applies to both ports at once. Handlers only hand frames to the {@link Pusher}.
+ */
+@ApplicationScoped
+public class StreamServer {
+
+    public static final String SYNCZ = "/debug/syncz";
+    private static final Logger LOG = Logger.getLogger(StreamServer.class);
+
+    private final StreamConfig config;
+    private final SnapshotSource source;
+    private final ServingKeyManager serving;
+    private final TlsConfigurationRegistry registry;
+    private final Vertx vertx;
+    private final MeterRegistry meters;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("mesh-push").factory());
+    private volatile Pusher pusher;
+    private volatile HttpServer server;
+    private volatile String failure = "not started";
+
+    public StreamServer(StreamConfig config, SnapshotSource source, ServingKeyManager serving, TlsConfigurationRegistry registry,
+                        Vertx vertx, MeterRegistry meters) {
+        this.config = config;
+        this.source = source;
+        this.serving = serving;
+        this.registry = registry;
+        this.vertx = vertx;
+        this.meters = meters;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!config.enabled()) {
+            failure = "disabled (injector.mesh.stream.enabled=false)";
+            return;
+        }
+        var tls = registry.getDefault().orElse(null);
+        if (tls == null || tls.getKeyStoreOptions() == null) {
+            failure = "no serving certificate configured";
+            LOG.errorf("mesh stream not started: %s", failure);
+            return;
+        }
+        try {
+            if (!serving.loaded()) {
+                serving.use(ServingKeyManager.x509(tls.getKeyStoreOptions().getKeyManagerFactory(vertx)));
+            }
+            pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
+            listen(config.port());
+            if (source instanceof UnwiredSnapshotSource) {
+                LOG.warnf("mesh stream: no mesh configuration source in this build; proxies connect and wait (closed after %s)",
+                        config.syncTimeout());
+            }
+        } catch (Exception e) {
+            failure = "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e);
+            LOG.errorf("mesh stream not started: %s", failure);
+        }
+    }
+
+    /** Binds the TLS server; every connection is handed to the (long-lived) pusher. */
+    void listen(int port) throws Exception {
+        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(serving))
+                .setHost(config.host()).setPort(port).setUseAlpn(false)
+                .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
+        server = vertx.createHttpServer(options).requestHandler(this::request).listen()
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        failure = null;
+        LOG.infof("mesh stream on https://%s:%d%s (proxies), %s (status)", config.host(), server.actualPort(), StreamMessage.PATH, SYNCZ);
+    }
+
+    /** Closes the server and with it every proxy's connection (tests use it to play a control-plane outage). */
+    void closeServer() throws Exception {
+        var s = server;
+        server = null;
+        failure = "closed";
+        if (s != null) {
+            s.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        var s = server;
+        if (s != null) {
+            s.close();
+        }
+        executor.shutdownNow();
+    }
+
+    /** The bound port, or -1 when the server is not listening. */
+    public int port() {
+        var s = server;
+        return s == null ? -1 : s.actualPort();
+    }
+
+    /** Null while listening, else why not (for readiness). */
+    public String failure() {
+        return failure;
+    }
+
+    private void request(HttpServerRequest request) {
+        if (StreamMessage.PATH.equals(request.path())) {
+            request.toWebSocket().onSuccess(this::attach).onFailure(e -> {
+                if (!request.response().ended()) {
+                    request.response().setStatusCode(400).end(StreamMessage.PATH + " is a WebSocket endpoint: " + e.getMessage() + "\n");
+                }
+            });
+        } else if (SYNCZ.equals(request.path()) && request.method() == HttpMethod.GET) {
+            var json = JsonWriter.pretty();
+            json.value(pusher.status());
+            request.response().putHeader("content-type", "application/json").end(json + "\n");
+        } else {
+            request.response().setStatusCode(404).end("not found: " + request.path() + " (the mesh stream serves "
+                    + StreamMessage.PATH + " and " + SYNCZ + ")\n");
+        }
+    }
+
+    private void attach(ServerWebSocket socket) {
+        var stream = pusher.connected(new ProxyChannel() {
+            @Override
+            public void send(String text) {
+                socket.writeTextMessage(text);
+            }
+
+            @Override
+            public void close(short status, String reason) {
+                socket.close(status, reason);
+            }
+        });
+        socket.textMessageHandler(text -> pusher.received(stream, text));
+        socket.binaryMessageHandler(data -> pusher.received(stream, "binary frame of " + data.length() + " bytes"));
+        socket.exceptionHandler(e -> LOG.debugf("mesh stream connection error: %s", e.getMessage()));
+        socket.closeHandler(v -> pusher.disconnected(stream));
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+}
