@@ -71,10 +71,6 @@ public class StreamServer {
             }
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
             listen(config.port());
-            if (source instanceof UnwiredSnapshotSource) {
-                LOG.warnf("mesh stream: no mesh configuration source in this build; proxies connect and wait (closed after %s)",
-                        config.syncTimeout());
-            }
         } catch (Exception e) {
             failure = "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e);
             LOG.errorf("mesh stream not started: %s", failure);

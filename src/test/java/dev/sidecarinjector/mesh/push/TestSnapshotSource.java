@@ -10,6 +10,8 @@ import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.ProxyNode;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The tests' stand-in for the mesh compiler: ready, knows every pod except {@code ghost}, and gives each a snapshot
  * with one TCP cluster whose endpoint port the test sets ({@link #endpointPort}); {@link #broken} makes the
- * listener refer to a cluster that does not exist, which the proxy must reject.
+ * listener refer to a cluster that does not exist, which the proxy must reject. An alternative: it stands in for
+ * the real {@link CompiledSnapshotSource} in every {@code @QuarkusTest}.
  */
+@Alternative
+@Priority(1)
 @Singleton
 public class TestSnapshotSource implements SnapshotSource {
 

@@ -1,0 +1,53 @@
+package dev.sidecarinjector.mesh.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.api.stream.ProxyNode;
+import dev.sidecarinjector.mesh.compile.MeshCompiler;
+import dev.sidecarinjector.mesh.source.DirectoryMeshSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The push layer's source over the real compiler and the directory source: what `make run` serves. */
+class CompiledSnapshotSourceTest {
+
+    private static final ProxyNode PRODUCTPAGE = new ProxyNode("default", "productpage-v1-7b9c6d5f4a-p8r6t", "10.244.1.9", "bookinfo-productpage");
+
+    @Test
+    void servesTheCompiledSnapshotOfTheExampleAndSignalsChanges(@TempDir Path dir) throws Exception {
+        for (var file : new String[] {"productpage.yaml", "reviews.yaml", "reviews-routing.yaml"}) {
+            Files.copy(Path.of("examples/mesh", file), dir.resolve(file));
+        }
+        try (var mesh = new DirectoryMeshSource(dir, Duration.ofMillis(100))) {
+            var source = new CompiledSnapshotSource(mesh, new MeshCompiler("cluster.local", "istio-system"));
+            assertFalse(source.ready(), "not ready before the directory was read once");
+            mesh.start();
+            assertTrue(source.ready());
+            var changed = new CountDownLatch(1);
+            source.onChange(changed::countDown);
+
+            var snapshot = source.snapshotFor(PRODUCTPAGE);
+            assertEquals("productpage-v1", snapshot.workload().name());
+            var reviews = snapshot.routeTables().stream().filter(t -> t.name().equals("reviews.default.svc.cluster.local:9080")).findFirst().orElseThrow();
+            assertEquals("default/reviews", reviews.virtualService());
+            assertEquals(90, reviews.routes().getFirst().destinations().getFirst().weight());
+
+            assertThrows(SnapshotSource.UnknownProxy.class, () -> source.snapshotFor(new ProxyNode("default", "ghost", "", "default")));
+
+            Files.writeString(dir.resolve("reviews-routing.yaml"), Files.readString(dir.resolve("reviews-routing.yaml"))
+                    .replace("weight: 90", "weight: 50").replace("weight: 10", "weight: 50"));
+            assertTrue(changed.await(10, TimeUnit.SECONDS), "a changed file is a change for the push layer");
+            var after = source.snapshotFor(PRODUCTPAGE).routeTables().stream()
+                    .filter(t -> t.name().equals("reviews.default.svc.cluster.local:9080")).findFirst().orElseThrow();
+            assertEquals(50, after.routes().getFirst().destinations().getFirst().weight());
+        }
+    }
+}
