@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.proxy.admin.Readiness;
+import dev.sidecarinjector.proxy.run.DrainState;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ConfigReadinessTest {
 
     @Test
     void theProxyIsReadyOnlyWhenTheGateIsOpenToo() {
-        var readiness = new Readiness();
+        var readiness = new Readiness(new DrainState());
         readiness.gate(new Readiness.Gate() {
             public boolean ready() {
                 return gate.ready();
