@@ -156,7 +156,7 @@ class ConfigClientIT {
         send(StreamSessionTest.push("7-2", 6432, true));
         var nack = (StreamMessage.Nack) StreamMessage.parse(next());
         assertEquals("7-2", nack.version());
-        assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current());
+        assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current().snapshot());
         var dump = new ConfigDump(client).configDump();
         assertTrue(dump.contains("\"version\": \"7-1\"") && dump.contains("\"rejectedVersion\": \"7-2\"") && dump.contains("\"connection\": \"connected\""), dump);
         assertEquals("outbound|5432||db.default.svc.cluster.local::observability_name::outbound|5432||db.default.svc.cluster.local\n"
@@ -173,7 +173,7 @@ class ConfigClientIT {
         speaker.writeAndFlush(new CloseWebSocketFrame(1013, "try again later"));
         assertEquals(new StreamMessage.Hello(NODE, "7-1"), StreamMessage.parse(next()), "a new connection says hello with the version held");
         assertEquals(List.of(50L), delays, "one reconnect after the first backoff step");
-        assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current());
+        assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current().snapshot());
 
         // Without a snapshot in between, the next failure waits one step longer.
         speaker.close();
