@@ -45,9 +45,10 @@ public record CidrList(boolean all, List<Cidr> cidrs) {
             throw new InvalidListException(field, value, "holds an empty item, which is not an IPv4 address or CIDR");
         }
         var slash = cidr.indexOf('/');
-        var address = Ipv4.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+        var host = slash < 0 ? cidr : cidr.substring(0, slash);
+        var address = Ipv4.parse(host);
         if (address < 0) {
-            throw new InvalidListException(field, value, "is not an IPv4 address or CIDR" + where);
+            throw new InvalidListException(field, value, whyNot(host) + where);
         }
         var bits = slash < 0 ? "32" : cidr.substring(slash + 1);
         var digits = !bits.isEmpty() && bits.length() <= 2;
@@ -62,6 +63,29 @@ public record CidrList(boolean all, List<Cidr> cidrs) {
             throw new InvalidListException(field, value, "has a prefix length over 32" + where);
         }
         return new Cidr(address, prefix);
+    }
+
+    /** The problem with a host that is not a dotted quad, as precisely as a person needs it to fix it. */
+    private static String whyNot(String host) {
+        var octets = host.split("\\.", -1);
+        if (octets.length != 4) {
+            return "is not an IPv4 address or CIDR";
+        }
+        var leadingZero = false;
+        var over255 = false;
+        for (var octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3) {
+                return "is not an IPv4 address or CIDR";
+            }
+            for (var i = 0; i < octet.length(); i++) {
+                if (octet.charAt(i) < '0' || octet.charAt(i) > '9') {
+                    return "is not an IPv4 address or CIDR";
+                }
+            }
+            leadingZero |= octet.length() > 1 && octet.charAt(0) == '0';
+            over255 |= Integer.parseInt(octet) > 255;
+        }
+        return over255 ? "has an octet over 255" : leadingZero ? "has an octet with a leading zero (some tools read it as octal)" : "is not an IPv4 address or CIDR";
     }
 
     /** The canonical text: {@code *}, empty, or networks joined by commas. */

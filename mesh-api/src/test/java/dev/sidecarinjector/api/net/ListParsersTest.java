@@ -91,9 +91,12 @@ class ListParsersTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "10.0.0.0/33|has a prefix length over 32",
-        "10.0.0.256/8|is not an IPv4 address or CIDR",
+        "10.0.0.256/8|has an octet over 255",
+        "10.0.0.1/8,10.0.0.256/8|has an octet over 255 (in \"10.0.0.256/8\")",
         "10.0.0/8|is not an IPv4 address or CIDR",
-        "010.0.0.0/8|is not an IPv4 address or CIDR",
+        "010.0.0.0/8|has an octet with a leading zero (some tools read it as octal)",
+        "10.0.0.1x|is not an IPv4 address or CIDR",
+        "10.0.0.1.1|is not an IPv4 address or CIDR",
         "10.0.0.0/|is not an IPv4 address or CIDR",
         "10.0.0.0/-1|is not an IPv4 address or CIDR",
         "10.0.0.0/100|is not an IPv4 address or CIDR",
