@@ -18,7 +18,7 @@ public final class ConfigDump {
 
     public String configDump() {
         var session = client.session();
-        var snapshot = session.holder().current();
+        var snapshot = session.holder().current().snapshot();
         var json = JsonWriter.pretty();
         json.beginObject()
                 .field("controlPlane", client.address())
@@ -34,7 +34,7 @@ public final class ConfigDump {
     }
 
     public String clusters() {
-        return clusters(client.session().holder().current());
+        return clusters(client.session().holder().current().snapshot());
     }
 
     static String clusters(Snapshot snapshot) {

@@ -36,7 +36,7 @@ class ConfigReadinessTest {
 
     @Test
     void theProxyIsReadyOnlyWhenTheGateIsOpenToo() {
-        var readiness = new Readiness();
+        var readiness = new Readiness(new dev.sidecarinjector.proxy.run.DrainState());
         readiness.gate(new Readiness.Gate() {
             public boolean ready() {
                 return gate.ready();
