@@ -181,7 +181,7 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
     record Options(URI controlPlane, Optional<Path> cacert, boolean help) implements Flags {
 
         static Options parse(String... args) {
-            var controlPlane = "https://localhost:15012";
+            var controlPlane = "https://localhost:" + dev.sidecarinjector.api.net.MeshPorts.CONTROL_PLANE;
             Optional<Path> cacert = Files.exists(Path.of(DEV_CA)) ? Optional.of(Path.of(DEV_CA)) : Optional.empty();
             var flags = new FlagReader(args);
             while (flags.next()) {

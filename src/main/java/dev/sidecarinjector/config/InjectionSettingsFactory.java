@@ -1,17 +1,16 @@
 package dev.sidecarinjector.config;
 
-import dev.sidecarinjector.inject.CidrList;
 import dev.sidecarinjector.inject.ControlPlaneAddress;
 import dev.sidecarinjector.inject.ImageReference;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
 import dev.sidecarinjector.inject.MeshSettings;
 import dev.sidecarinjector.inject.NamespaceLabel;
-import dev.sidecarinjector.inject.PortList;
 import dev.sidecarinjector.inject.ProxyPorts;
 import dev.sidecarinjector.inject.ProxyResources;
 import dev.sidecarinjector.inject.ResourceQuantity;
 import dev.sidecarinjector.inject.TrafficRules;
+import dev.sidecarinjector.inject.TrafficValues;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -50,11 +49,11 @@ public final class InjectionSettingsFactory {
                 .checked(PROXY + "cpu-request", PROXY + "cpu-limit", "cpu")
                 .checked(PROXY + "memory-request", PROXY + "memory-limit", "memory");
         var traffic = new TrafficRules(
-                PortList.parse(INTERCEPTION + "include-inbound-ports", interception.includeInboundPorts(), true),
-                PortList.parse(INTERCEPTION + "exclude-inbound-ports", interception.excludeInboundPorts().orElse(""), false),
-                PortList.parse(INTERCEPTION + "exclude-outbound-ports", interception.excludeOutboundPorts().orElse(""), false),
-                CidrList.parse(INTERCEPTION + "include-outbound-cidrs", interception.includeOutboundCidrs(), true),
-                CidrList.parse(INTERCEPTION + "exclude-outbound-cidrs", interception.excludeOutboundCidrs().orElse(""), false));
+                TrafficValues.ports(INTERCEPTION + "include-inbound-ports", interception.includeInboundPorts(), true),
+                TrafficValues.ports(INTERCEPTION + "exclude-inbound-ports", interception.excludeInboundPorts().orElse(""), false),
+                TrafficValues.ports(INTERCEPTION + "exclude-outbound-ports", interception.excludeOutboundPorts().orElse(""), false),
+                TrafficValues.cidrs(INTERCEPTION + "include-outbound-cidrs", interception.includeOutboundCidrs(), true),
+                TrafficValues.cidrs(INTERCEPTION + "exclude-outbound-cidrs", interception.excludeOutboundCidrs().orElse(""), false));
         if (proxy.drainSeconds() < 0) {
             throw new InvalidValueException(PROXY + "drain-seconds", Integer.toString(proxy.drainSeconds()), "must not be negative");
         }
@@ -106,7 +105,7 @@ public final class InjectionSettingsFactory {
     }
 
     private static int port(String field, int value) {
-        return PortList.parse(field, Integer.toString(value), false).ports().getFirst();
+        return TrafficValues.port(field, Integer.toString(value));
     }
 
     private static long id(String field, long value) {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.config;
 
+import dev.sidecarinjector.api.net.MeshPorts;
 import dev.sidecarinjector.inject.Placement;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -41,27 +42,27 @@ public interface ProxyConfig {
     Optional<String> memoryLimit();
 
     /** User id the proxy runs as; iptables returns this uid's traffic untouched. */
-    @WithDefault("1337")
+    @WithDefault("" + MeshPorts.PROXY_UID)
     long uid();
 
     /** Group id the proxy runs as. */
-    @WithDefault("1337")
+    @WithDefault("" + MeshPorts.PROXY_GID)
     long gid();
 
     /** Port the proxy accepts redirected inbound connections on. */
-    @WithDefault("15006")
+    @WithDefault("" + MeshPorts.INBOUND)
     int inboundPort();
 
     /** Port the proxy accepts redirected outbound connections on. */
-    @WithDefault("15001")
+    @WithDefault("" + MeshPorts.OUTBOUND)
     int outboundPort();
 
     /** Port of the proxy's /healthz/ready, never intercepted. */
-    @WithDefault("15021")
+    @WithDefault("" + MeshPorts.HEALTH)
     int healthPort();
 
     /** Port of the proxy's /stats/prometheus, never intercepted. */
-    @WithDefault("15090")
+    @WithDefault("" + MeshPorts.METRICS)
     int metricsPort();
 
     /** Drain period: seconds the proxy goes on accepting and serving after SIGTERM (readiness fails at once), then it closes its listeners; keep it below the pod's terminationGracePeriodSeconds (30 s by default). */

@@ -35,11 +35,11 @@ public final class PodOverrides {
                 .checked(Annotations.PROXY_MEMORY, Annotations.PROXY_MEMORY_LIMIT, "memory");
         var global = settings.traffic();
         var traffic = new TrafficRules(
-                read(annotations, Annotations.INCLUDE_INBOUND_PORTS, v -> PortList.parse(Annotations.INCLUDE_INBOUND_PORTS, v, true)).orElse(global.includeInboundPorts()),
-                read(annotations, Annotations.EXCLUDE_INBOUND_PORTS, v -> PortList.parse(Annotations.EXCLUDE_INBOUND_PORTS, v, false)).orElse(global.excludeInboundPorts()),
-                read(annotations, Annotations.EXCLUDE_OUTBOUND_PORTS, v -> PortList.parse(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)).orElse(global.excludeOutboundPorts()),
-                read(annotations, Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)).orElse(global.includeOutboundCidrs()),
-                read(annotations, Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> CidrList.parse(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)).orElse(global.excludeOutboundCidrs()));
+                read(annotations, Annotations.INCLUDE_INBOUND_PORTS, v -> TrafficValues.ports(Annotations.INCLUDE_INBOUND_PORTS, v, true)).orElse(global.includeInboundPorts()),
+                read(annotations, Annotations.EXCLUDE_INBOUND_PORTS, v -> TrafficValues.ports(Annotations.EXCLUDE_INBOUND_PORTS, v, false)).orElse(global.excludeInboundPorts()),
+                read(annotations, Annotations.EXCLUDE_OUTBOUND_PORTS, v -> TrafficValues.ports(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)).orElse(global.excludeOutboundPorts()),
+                read(annotations, Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> TrafficValues.cidrs(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)).orElse(global.includeOutboundCidrs()),
+                read(annotations, Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> TrafficValues.cidrs(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)).orElse(global.excludeOutboundCidrs()));
         var image = read(annotations, Annotations.PROXY_IMAGE, v -> ImageReference.parse(Annotations.PROXY_IMAGE, v)).orElse(settings.proxyImage());
         var placement = read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
                 .orElse(settings.placement());

@@ -1,7 +1,9 @@
 package dev.sidecarinjector.inject;
 
-/** The proxy's well-known ports (Istio's layout by default). */
+import dev.sidecarinjector.api.net.MeshPorts;
+
+/** The proxy's ports as configured; Istio's layout ({@link MeshPorts}) by default. */
 public record ProxyPorts(int inbound, int outbound, int health, int metrics) {
 
-    public static final ProxyPorts ISTIO = new ProxyPorts(15006, 15001, 15021, 15090);
+    public static final ProxyPorts ISTIO = new ProxyPorts(MeshPorts.INBOUND, MeshPorts.OUTBOUND, MeshPorts.HEALTH, MeshPorts.METRICS);
 }

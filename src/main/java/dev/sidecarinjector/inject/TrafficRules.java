@@ -1,5 +1,8 @@
 package dev.sidecarinjector.inject;
 
+import dev.sidecarinjector.api.net.CidrList;
+import dev.sidecarinjector.api.net.PortList;
+
 /** What the init container intercepts: the arguments of the proxy's {@code init} command. */
 public record TrafficRules(
         PortList includeInboundPorts,

@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sidecarinjector.api.net.CidrList;
+import dev.sidecarinjector.api.net.MeshPorts;
+import dev.sidecarinjector.api.net.PortList;
 import dev.sidecarinjector.inject.Golden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -21,11 +27,18 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The webhook's templates and the proxy's commands agree: every distinct command line the golden pods carry
  * (init, run and the postStart wait) is accepted by the real proxy jar. The proxy rejects unknown flags, so
- * a renamed flag on either side fails here, not in a user's pod.
+ * a renamed flag on either side fails here, not in a user's pod. For {@code init}, the rules the proxy prints
+ * capture exactly the ports and ranges the webhook meant: both parse with mesh-api's lists, and this proves they
+ * still read the rendered text the same way.
  */
 class ProxyCommandContractIT {
 
     private static final Path JAR = Path.of("proxy/target/sidecar-proxy.jar");
+    private static final Pattern INBOUND_RETURN = Pattern.compile("(?m)^-A ISTIO_INBOUND -p tcp --dport (\\d+) -j RETURN$");
+    private static final Pattern INBOUND_CAPTURE = Pattern.compile("(?m)^-A ISTIO_INBOUND -p tcp --dport (\\d+) -j ISTIO_IN_REDIRECT$");
+    private static final Pattern OUTBOUND_PORT_RETURN = Pattern.compile("(?m)^-A ISTIO_OUTPUT -p tcp --dport (\\d+) -j RETURN$");
+    private static final Pattern OUTBOUND_RANGE_RETURN = Pattern.compile("(?m)^-A ISTIO_OUTPUT -d (\\S+) -j RETURN$");
+    private static final Pattern OUTBOUND_RANGE_CAPTURE = Pattern.compile("(?m)^-A ISTIO_OUTPUT -d (\\S+) -j ISTIO_REDIRECT$");
 
     @TestFactory
     Stream<DynamicTest> renderedCommandsAreAcceptedByTheProxy() throws IOException {
@@ -86,5 +99,46 @@ class ProxyCommandContractIT {
         // Exit 2 is the proxy's answer to a flag or value it does not take; wait may time out (1), never 2.
         var expected = command.getFirst().equals("wait") ? Set.of(0, 1) : Set.of(0);
         assertTrue(expected.contains(exit), "exit " + exit + " for " + command + ":\n" + output);
+        if (command.getFirst().equals("init")) {
+            capturesWhatTheWebhookMeant(command, output);
+        }
+    }
+
+    /** The lists in the proxy's rules are the webhook's lists of the same flags, item for item and in order. */
+    private static void capturesWhatTheWebhookMeant(List<String> command, String rules) {
+        var flags = new HashMap<String, String>();
+        for (var i = 1; i + 1 < command.size(); i += 2) {
+            assertTrue(command.get(i).startsWith("--"), "init takes --flag value pairs: " + command);
+            flags.put(command.get(i), command.get(i + 1));
+        }
+        var includeInbound = PortList.parse("f", flags.getOrDefault("--include-inbound-ports", "*"), true);
+        var excludeInbound = PortList.parse("f", flags.getOrDefault("--exclude-inbound-ports", ""), false);
+        var excludeOutbound = PortList.parse("f", flags.getOrDefault("--exclude-outbound-ports", ""), false);
+        var includeRanges = CidrList.parse("f", flags.getOrDefault("--include-outbound-cidrs", "*"), true);
+        var excludeRanges = CidrList.parse("f", flags.getOrDefault("--exclude-outbound-cidrs", ""), false);
+        var inboundReturns = new ArrayList<String>();
+        if (includeInbound.all() || !includeInbound.ports().isEmpty()) {
+            inboundReturns.addAll(List.of(Integer.toString(MeshPorts.METRICS), Integer.toString(MeshPorts.HEALTH)));
+            excludeInbound.ports().forEach(port -> inboundReturns.add(port.toString()));
+        }
+        var rangeReturns = new ArrayList<>(List.of("127.0.0.1/32"));
+        excludeRanges.cidrs().forEach(cidr -> rangeReturns.add(cidr.toString()));
+        var expected = Map.of(
+                "inbound returns", inboundReturns,
+                "inbound captures", includeInbound.ports().stream().map(String::valueOf).toList(),
+                "outbound port returns", excludeOutbound.ports().stream().map(String::valueOf).toList(),
+                "outbound range returns", rangeReturns,
+                "outbound range captures", includeRanges.cidrs().stream().map(String::valueOf).toList());
+        var actual = Map.of(
+                "inbound returns", all(INBOUND_RETURN, rules),
+                "inbound captures", all(INBOUND_CAPTURE, rules),
+                "outbound port returns", all(OUTBOUND_PORT_RETURN, rules),
+                "outbound range returns", all(OUTBOUND_RANGE_RETURN, rules),
+                "outbound range captures", all(OUTBOUND_RANGE_CAPTURE, rules));
+        assertEquals(expected, actual, "the rules of " + command + ":\n" + rules);
+    }
+
+    private static List<String> all(Pattern pattern, String text) {
+        return pattern.matcher(text).results().map(match -> match.group(1)).toList();
     }
 }

@@ -72,7 +72,8 @@ final class BadInputCorpus {
                 Annotations.PROXY_MEMORY_LIMIT, Annotations.NATIVE_SIDECAR, Annotations.INCLUDE_INBOUND_PORTS,
                 Annotations.EXCLUDE_INBOUND_PORTS, Annotations.EXCLUDE_OUTBOUND_PORTS, Annotations.INCLUDE_OUTBOUND_IP_RANGES,
                 Annotations.EXCLUDE_OUTBOUND_IP_RANGES, Annotations.PROXY_IMAGE, Annotations.PROXY_CONFIG, Annotations.INJECT)) {
-            for (var bad : List.of("80x", "70000", "10.0.0.0/33", "lots", "", " ", "-1", "\u0000", "*,*", "1e999999", "[", "{a: [}")) {
+            for (var bad : List.of("80x", "70000", "10.0.0.0/33", "lots", "", " ", "-1", "\u0000", "*,*", "1e999999", "[", "{a: [}",
+                    "80,,443", "10.0.0.0/8,", "010.0.0.1", "\u0668\u0660", "10.1.2.3/8", "1.2.3.4/08")) {
                 cases.add(new Case(annotation + "=" + bad, bytes(Reviews.podCreate("demo", Map.of(), Map.of(annotation, bad)))));
             }
         }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.api.net.MeshPorts;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -13,7 +14,7 @@ public interface StreamConfig {
     boolean enabled();
 
     /** TLS port of the stream ({@code /v1/stream}) and of {@code GET /debug/syncz}; 0 picks a free one. */
-    @WithDefault("15012")
+    @WithDefault("" + MeshPorts.CONTROL_PLANE)
     int port();
 
     /** Address to bind. */

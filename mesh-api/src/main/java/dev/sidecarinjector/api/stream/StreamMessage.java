@@ -13,7 +13,7 @@ import dev.sidecarinjector.api.snapshot.Snapshot;
 public sealed interface StreamMessage extends JsonWriter.Writable {
 
     /** istiod's port. */
-    int PORT = 15012;
+    int PORT = dev.sidecarinjector.api.net.MeshPorts.CONTROL_PLANE;
     String PATH = "/v1/stream";
     /** A whole message, continuation frames aggregated: a snapshot for 1,000 Services fits with room to spare. */
     int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;

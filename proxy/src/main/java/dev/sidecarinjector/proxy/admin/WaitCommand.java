@@ -20,7 +20,7 @@ public final class WaitCommand {
 
     public static int run(List<String> args) throws UsageException {
         Flags flags = Flags.parse(args, Set.of("--health-port", "--timeout-seconds"), Set.of());
-        int port = flags.port("--health-port", 15021);
+        int port = flags.port("--health-port", dev.sidecarinjector.api.net.MeshPorts.HEALTH);
         int timeoutSeconds = flags.number("--timeout-seconds", 60, 0, 86_400, "a number of seconds (0-86400)");
         URI ready = URI.create("http://127.0.0.1:%d/healthz/ready".formatted(port));
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;

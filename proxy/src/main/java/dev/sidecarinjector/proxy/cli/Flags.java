@@ -65,7 +65,7 @@ public final class Flags {
 
     /** A TCP port, 1 to 65535. */
     public int port(String name, int fallback) throws UsageException {
-        return find(name).isPresent() ? Port.parse(name, values.get(name)) : fallback;
+        return find(name).isPresent() ? NetValues.port(name, values.get(name)) : fallback;
     }
 
     /** A whole number in [min, max]; {@code what} completes "is not ..." in the error. */

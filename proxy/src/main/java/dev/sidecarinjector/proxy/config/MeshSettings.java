@@ -34,13 +34,13 @@ public record MeshSettings(String controlPlaneHost, int controlPlanePort, Path r
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            port = dev.sidecarinjector.proxy.cli.Port.parse("--control-plane", address.substring(colon + 1));
+            port = dev.sidecarinjector.proxy.cli.NetValues.port("--control-plane", address.substring(colon + 1));
         }
         var node = new ProxyNode(env.getOrDefault("POD_NAMESPACE", "default"), env.getOrDefault("POD_NAME", hostname(env)),
                 env.getOrDefault("INSTANCE_IP", ""), env.getOrDefault("SERVICE_ACCOUNT", "default"));
         return new MeshSettings(host, port, Path.of(flags.get("--root-cert", ROOT_CERT)), Path.of(flags.get("--token-file", TOKEN_FILE)),
                 Duration.ofSeconds(flags.number("--config-grace-seconds", 30, 0, 86_400, "a number of seconds (0-86400)")),
-                flags.number("--admin-port", 15000, 0, 65535, "a port (0-65535)"), node);
+                flags.number("--admin-port", dev.sidecarinjector.api.net.MeshPorts.ADMIN, 0, 65535, "a port (0-65535)"), node);
     }
 
     private static String hostname(Map<String, String> env) {

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.proxy.init;
 
+import dev.sidecarinjector.api.net.Cidr;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,11 @@
 package dev.sidecarinjector.proxy.init;
 
+import dev.sidecarinjector.api.net.Cidr;
+import dev.sidecarinjector.api.net.CidrList;
+import dev.sidecarinjector.api.net.MeshPorts;
+import dev.sidecarinjector.api.net.PortList;
 import dev.sidecarinjector.proxy.cli.Flags;
-import dev.sidecarinjector.proxy.cli.Port;
+import dev.sidecarinjector.proxy.cli.NetValues;
 import dev.sidecarinjector.proxy.cli.UsageException;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +23,7 @@ public record InterceptionSpec(
         int outboundPort) {
 
     /** The proxy's health and Prometheus ports: never captured, or probes would hit the inbound listener. */
-    public static final List<Integer> PROXY_OWN_PORTS = List.of(15090, 15021);
+    public static final List<Integer> PROXY_OWN_PORTS = List.of(MeshPorts.METRICS, MeshPorts.HEALTH);
 
     public static final Set<String> FLAGS = Set.of(
             "--include-inbound-ports", "--exclude-inbound-ports", "--exclude-outbound-ports",
@@ -27,21 +31,23 @@ public record InterceptionSpec(
             "--inbound-port", "--outbound-port");
 
     public static InterceptionSpec from(Flags flags) throws UsageException {
-        String includeInbound = flags.get("--include-inbound-ports", "*").trim();
-        String includeCidrs = flags.get("--include-outbound-cidrs", "*").trim();
         return new InterceptionSpec(
-                includeInbound.equals("*")
-                        ? Selection.everything()
-                        : Selection.only(Port.parseList("--include-inbound-ports", includeInbound)),
-                Port.parseList("--exclude-inbound-ports", flags.get("--exclude-inbound-ports", "")),
-                Port.parseList("--exclude-outbound-ports", flags.get("--exclude-outbound-ports", "")),
-                includeCidrs.equals("*")
-                        ? Selection.everything()
-                        : Selection.only(Cidr.parseList("--include-outbound-cidrs", includeCidrs)),
-                Cidr.parseList("--exclude-outbound-cidrs", flags.get("--exclude-outbound-cidrs", "")),
-                flags.number("--proxy-uid", 1337, 0, Integer.MAX_VALUE, "a uid"),
-                flags.number("--proxy-gid", 1337, 0, Integer.MAX_VALUE, "a gid"),
-                flags.port("--inbound-port", 15006),
-                flags.port("--outbound-port", 15001));
+                selection(NetValues.ports("--include-inbound-ports", flags.get("--include-inbound-ports", "*"), true)),
+                NetValues.ports("--exclude-inbound-ports", flags.get("--exclude-inbound-ports", ""), false).ports(),
+                NetValues.ports("--exclude-outbound-ports", flags.get("--exclude-outbound-ports", ""), false).ports(),
+                selection(NetValues.cidrs("--include-outbound-cidrs", flags.get("--include-outbound-cidrs", "*"), true)),
+                NetValues.cidrs("--exclude-outbound-cidrs", flags.get("--exclude-outbound-cidrs", ""), false).cidrs(),
+                flags.number("--proxy-uid", MeshPorts.PROXY_UID, 0, Integer.MAX_VALUE, "a uid"),
+                flags.number("--proxy-gid", MeshPorts.PROXY_GID, 0, Integer.MAX_VALUE, "a gid"),
+                flags.port("--inbound-port", MeshPorts.INBOUND),
+                flags.port("--outbound-port", MeshPorts.OUTBOUND));
+    }
+
+    private static Selection<Integer> selection(PortList ports) {
+        return ports.all() ? Selection.everything() : Selection.only(ports.ports());
+    }
+
+    private static Selection<Cidr> selection(CidrList cidrs) {
+        return cidrs.all() ? Selection.everything() : Selection.only(cidrs.cidrs());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
+import dev.sidecarinjector.api.net.MeshPorts;
+
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
 import java.time.Duration;
@@ -31,7 +33,7 @@ public record ProxySettings(
     private static final String SECONDS = "a number of seconds (0-3600)";
 
     public static ProxySettings defaults() {
-        return new ProxySettings(15006, 15001, 15021, 15090, Duration.ofSeconds(5), false, 10_000, Duration.ofHours(1));
+        return new ProxySettings(MeshPorts.INBOUND, MeshPorts.OUTBOUND, MeshPorts.HEALTH, MeshPorts.METRICS, Duration.ofSeconds(5), false, 10_000, Duration.ofHours(1));
     }
 
     public static ProxySettings from(Flags flags, Map<String, String> env) throws UsageException {

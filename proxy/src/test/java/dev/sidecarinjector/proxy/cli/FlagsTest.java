@@ -27,7 +27,9 @@ class FlagsTest {
     }
 
     @Test
-    void portListsSkipBlanksAndDuplicates() throws Exception {
-        assertEquals(List.of(80, 443), Port.parseList("--p", " 80, 443,,80 "));
+    void portListsDropDuplicatesAndRefuseBlankItemsAsTheWebhookDoes() throws Exception {
+        assertEquals(List.of(80, 443), NetValues.ports("--p", " 80, 443,80 ", false).ports());
+        var error = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> NetValues.ports("--p", " 80, 443,,80 ", false));
+        assertEquals("--p: \" 80, 443,,80 \" holds an empty item, which is not a port", error.getMessage());
     }
 }

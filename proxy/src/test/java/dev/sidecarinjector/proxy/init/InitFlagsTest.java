@@ -20,12 +20,18 @@ class InitFlagsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             --exclude-outbound-ports 80x          | --exclude-outbound-ports: "80x" is not a port
-            --exclude-outbound-ports=80,70000     | --exclude-outbound-ports: "70000" is not a port
-            --include-inbound-ports 0             | --include-inbound-ports: "0" is not a port
+            --exclude-outbound-ports=80,70000     | --exclude-outbound-ports: "80,70000" holds 70000, which is not a port (1-65535)
+            --exclude-outbound-ports=80,,443      | --exclude-outbound-ports: "80,,443" holds an empty item, which is not a port
+            --exclude-inbound-ports=80,           | --exclude-inbound-ports: "80," holds an empty item, which is not a port
+            --exclude-inbound-ports=*             | --exclude-inbound-ports: "*" must list ports; "*" is not allowed here
+            --include-inbound-ports 0             | --include-inbound-ports: "0" is not a port (1-65535)
             --exclude-inbound-ports -1            | --exclude-inbound-ports: "-1" is not a port
-            --include-outbound-cidrs 10.0.0.0/33  | --include-outbound-cidrs: "10.0.0.0/33" is not an IPv4 CIDR
-            --exclude-outbound-cidrs=10.0.0.256/8 | --exclude-outbound-cidrs: "10.0.0.256/8" is not an IPv4 CIDR
-            --exclude-outbound-cidrs fd00::/8     | --exclude-outbound-cidrs: "fd00::/8" is not an IPv4 CIDR
+            --include-outbound-cidrs 10.0.0.0/33  | --include-outbound-cidrs: "10.0.0.0/33" has a prefix length over 32
+            --exclude-outbound-cidrs=10.0.0.256/8 | --exclude-outbound-cidrs: "10.0.0.256/8" has an octet over 255
+            --exclude-outbound-cidrs=010.0.0.0/8  | --exclude-outbound-cidrs: "010.0.0.0/8" has an octet with a leading zero (some tools read it as octal)
+            --exclude-outbound-cidrs=10.0.0.0/8,  | --exclude-outbound-cidrs: "10.0.0.0/8," holds an empty item, which is not an IPv4 address or CIDR
+            --exclude-outbound-cidrs fd00::/8     | --exclude-outbound-cidrs: "fd00::/8" is not an IPv4 address or CIDR
+            --outbound-port 0                     | --outbound-port: "0" is not a port (1-65535)
             --proxy-uid abc                       | --proxy-uid: "abc" is not a uid
             --inbound-port 15006x                 | --inbound-port: "15006x" is not a port
             --exclude-outbound-ports              | --exclude-outbound-ports: missing value
