@@ -156,7 +156,8 @@ public final class RootCertPublisher implements AutoCloseable {
 
     public String describe() {
         return "ConfigMap " + NAME + " in every namespace but " + ignored.stream().sorted().toList() + ", from " + root.file()
-                + " (checked every " + filePeriod.toMillis() + " ms)";
+                + " (checked every " + filePeriod.toMillis() + " ms; namespaces from "
+                + (ownsNamespaces ? "an informer of its own" : "the label cache's informer") + ")";
     }
 
     @Override
