@@ -77,7 +77,7 @@ deploy() {
   log "installing the chart as ${release} in ${release_namespace}"
   "${helm}" upgrade --install "${release}" charts/sidecar-injector \
     --namespace "${release_namespace}" --create-namespace \
-    --set image.tag="${tag}" --set proxy.image.tag="${tag}" --set mesh.enabled=true \
+    --set image.tag="${tag}" --set proxy.image.tag="${tag}" \
     --wait --timeout 5m
   kubectl --namespace "${release_namespace}" get pods -o wide
   log "helm test: a dry-run Pod must come back with the proxy"
@@ -90,15 +90,8 @@ demo() {
   log "opting namespace ${demo_namespace} in"
   kubectl create namespace "${demo_namespace}" --dry-run=client -o yaml | kubectl apply -f -
   kubectl label namespace "${demo_namespace}" istio-injection=enabled --overwrite
-  # Injected proxies mount the namespace's istio-ca-root-cert (as Istio's do) and the pod waits until it
-  # exists. istiod publishes it; this project's control plane does not yet, so the demo publishes the CA that
-  # signs the serving certificate on 15012 (certificates.mode helm).
-  log "publishing the control plane's root certificate as ConfigMap istio-ca-root-cert in ${demo_namespace}"
-  local root_cert
-  root_cert="$(kubectl --namespace "${release_namespace}" get secret "${release}-tls" -o jsonpath='{.data.ca\.crt}' | base64 --decode)" \
-    || die "could not read ca.crt from Secret ${release}-tls in ${release_namespace}"
-  kubectl --namespace "${demo_namespace}" create configmap istio-ca-root-cert --from-literal=root-cert.pem="${root_cert}" \
-    --dry-run=client -o yaml | kubectl apply -f -
+  # Injected proxies mount the namespace's istio-ca-root-cert (as Istio's do); the control plane publishes it
+  # in every namespace as it appears, so the pods below wait for it at most a moment.
   log "deploying a server and a client (examples/kind)"
   kubectl --namespace "${demo_namespace}" apply -f examples/kind/
   kubectl --namespace "${demo_namespace}" rollout status deployment/server --timeout 180s

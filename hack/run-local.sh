@@ -11,6 +11,8 @@ if [[ -z "${TLS_CERT_FILE:-}" || -z "${TLS_KEY_FILE:-}" ]]; then
   fi
   export TLS_CERT_FILE="${PWD}/${certs}/tls.crt" TLS_KEY_FILE="${PWD}/${certs}/tls.key"
   ca="${PWD}/${certs}/ca.crt"
+  # The root a cluster would publish as istio-ca-root-cert; with no cluster nothing is published, it is only named.
+  export INJECTOR_MESH_ROOT_CERT_FILE="${INJECTOR_MESH_ROOT_CERT_FILE:-${ca}}"
 else
   ca="the CA that signed ${TLS_CERT_FILE}"
 fi
@@ -32,5 +34,6 @@ sidecar-injector: serving https://localhost:8443 (no cluster: the built-in polic
   mesh:     control plane on the directory source ${INJECTOR_MESH_DIRECTORY} (edit its files: re-read within 2 s)
             bin/sidecar-injector mesh config default/productpage-v1-7b9c6d5f4a-p8r6t --directory examples/mesh
             the proxies' configuration stream on https://localhost:15012 (bin/sidecar-injector mesh status)
+            proxies run by hand verify it with --root-cert ${ca} (in a cluster: the ConfigMap istio-ca-root-cert)
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve

@@ -136,6 +136,7 @@ injector.interception.include-outbound-cidrs={{ $v.interception.includeOutboundC
 injector.interception.exclude-outbound-cidrs={{ . }}
 {{- end }}
 injector.mesh.source=kubernetes
+injector.mesh.root-cert-file={{ include "sidecar-injector.tlsDir" . }}/ca.crt
 {{- if $v.mesh.enabled }}
 injector.mesh.control-plane-address={{ include "sidecar-injector.controlPlaneAddress" . }}
 {{- end }}

@@ -39,6 +39,14 @@ public interface MeshConfig {
     @WithDefault("istio-system")
     String rootNamespace();
 
+    /**
+     * The PEM root certificate injected proxies verify the control plane with (until the mesh has its own CA: the CA
+     * of the serving certificate). With the kubernetes source it is published as the ConfigMap
+     * {@code istio-ca-root-cert} in every namespace, as istiod does, and re-published when the file changes.
+     */
+    @WithDefault("/etc/sidecar-injector/tls/ca.crt")
+    String rootCertFile();
+
     /** Where the mesh's resources come from. */
     enum Source {
         AUTO,

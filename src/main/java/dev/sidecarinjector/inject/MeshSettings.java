@@ -11,7 +11,7 @@ public record MeshSettings(Optional<ControlPlaneAddress> controlPlane) {
     /** Where the proxy reads the root certificate that signs the control plane's, as Istio mounts it. */
     public static final String ROOT_CERT_DIR = "/var/run/secrets/istio";
     public static final String ROOT_CERT_FILE = ROOT_CERT_DIR + "/root-cert.pem";
-    /** Istio's ConfigMap of the mesh's root certificate, published by the control plane in every injected namespace. */
+    /** Istio's ConfigMap of the mesh's root certificate, published by the control plane in every namespace (mesh.rootcert). */
     public static final String ROOT_CERT_CONFIG_MAP = "istio-ca-root-cert";
     public static final String ROOT_CERT_KEY = "root-cert.pem";
     public static final String ROOT_CERT_VOLUME = "istiod-ca-cert";

@@ -42,6 +42,11 @@ public final class InformerNamespaceLabels implements NamespaceLabels, AutoClose
         return found.getMetadata().getLabels();
     }
 
+    /** The namespace informer, for others that follow namespaces (the root certificate publisher): one watch, not two. */
+    public SharedIndexInformer<Namespace> informer() {
+        return informer;
+    }
+
     @Override
     public boolean ready() {
         return informer.hasSynced();

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ class ChartMeshIT {
 
     @Test
     void proxiesGetThisReleasesServiceByANameTheCertificateHas() throws Exception {
-        var chart = ChartRenderIT.render("mesh-on.yaml");
+        var chart = ChartRenderIT.render("defaults.yaml");
         var properties = ChartRenderIT.properties(chart);
         assertEquals("kubernetes", properties.getProperty("injector.mesh.source"));
         var service = chart.one("Service").path("metadata").path("name").asText();
@@ -85,10 +86,56 @@ class ChartMeshIT {
         } finally {
             Files.delete(file);
         }
-        for (var valueSet : List.of("defaults.yaml", "mesh-off.yaml")) {
-            var off = ChartRenderIT.render(valueSet);
-            assertEquals(null, ChartRenderIT.properties(off).getProperty("injector.mesh.control-plane-address"), valueSet);
-            assertTrue(ChartRenderIT.appSettings(off).mesh().controlPlane().isEmpty(), valueSet + ": mesh.enabled=false: the proxies stay plain relays");
+        var off = ChartRenderIT.render("mesh-off.yaml");
+        assertEquals(null, ChartRenderIT.properties(off).getProperty("injector.mesh.control-plane-address"));
+        assertTrue(ChartRenderIT.appSettings(off).mesh().controlPlane().isEmpty(), "mesh.enabled=false: the proxies stay plain relays");
+    }
+
+    @Test
+    void theRootCertificateIsMountedWhereTheControlPlaneReadsItInEveryCertificateMode() throws Exception {
+        for (var valueSet : List.of("defaults.yaml", "cert-manager.yaml", "cert-manager-issuer.yaml", "secret.yaml")) {
+            var chart = ChartRenderIT.render(valueSet);
+            var pod = chart.one("Deployment").path("spec").path("template").path("spec");
+            var mountPath = "";
+            for (var mount : pod.path("containers").get(0).path("volumeMounts")) {
+                if (mount.path("name").asText().equals("tls")) {
+                    mountPath = mount.path("mountPath").asText();
+                }
+            }
+            assertEquals(mountPath + "/ca.crt", ChartRenderIT.properties(chart).getProperty("injector.mesh.root-cert-file"), valueSet);
+            JsonNode caSource = null;
+            for (var volume : pod.path("volumes")) {
+                if (volume.path("name").asText().equals("tls")) {
+                    for (var source : volume.path("projected").path("sources")) {
+                        var kind = source.has("secret") ? source.path("secret") : source.path("configMap");
+                        for (var item : kind.path("items")) {
+                            if (item.path("path").asText().equals("ca.crt")) {
+                                caSource = source;
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(caSource != null, valueSet + ": no ca.crt in the tls volume");
+            switch (valueSet) {
+                case "defaults.yaml" -> {
+                    // The Secret the chart generates, whose ca.crt signed the certificate served on 15012.
+                    assertEquals(chart.one("Secret").path("metadata").path("name").asText(), caSource.path("secret").path("name").asText());
+                    assertTrue(chart.one("Secret").path("data").has("ca.crt"));
+                    assertFalse(caSource.path("secret").path("optional").asBoolean(), "a generated Secret always has ca.crt");
+                }
+                case "secret.yaml" -> {
+                    var name = caSource.path("configMap").path("name").asText();
+                    var configMap = chart.all("ConfigMap").stream()
+                            .filter(c -> c.path("metadata").path("name").asText().equals(name))
+                            .findFirst().orElseThrow(() -> new AssertionError("the root-cert ConfigMap is not rendered"));
+                    var caBundle = new String(Base64.getDecoder().decode(
+                            ChartRenderIT.values(valueSet).path("certificates").path("secret").path("caBundle").asText()));
+                    assertEquals(caBundle.strip(), configMap.path("data").path("ca.crt").asText().strip(), "the CA the API server trusts is the one published");
+                }
+                default -> assertTrue(caSource.path("secret").path("optional").asBoolean(),
+                        valueSet + ": an issuer without a CA must not keep the webhook pods from starting");
+            }
         }
     }
 

@@ -171,7 +171,7 @@ class ChartRenderIT {
         volume(pod, "config").path("configMap").path("items").forEach(i -> items.add(i.path("key").asText() + "->" + i.path("path").asText()));
         assertEquals(Set.of("injector.properties->injector.properties", "sidecar-proxy.yaml->templates/sidecar-proxy.yaml",
                 "sidecar-init.yaml->templates/sidecar-init.yaml", "sidecar-resources.yaml->templates/sidecar-resources.yaml"), items);
-        assertEquals(chart.one("ConfigMap").path("metadata").path("name").asText(), volume(pod, "config").path("configMap").path("name").asText());
+        assertEquals(chart.appConfigMap().path("metadata").path("name").asText(), volume(pod, "config").path("configMap").path("name").asText());
 
         var tlsDir = mounts.get("tls").path("mountPath").asText();
         assertEquals(tlsDir + "/tls.crt", env.get("TLS_CERT_FILE"));
@@ -213,7 +213,7 @@ class ChartRenderIT {
         var secret = chart.one("Secret");
         var secretName = secret.path("metadata").path("name").asText();
         assertEquals("kubernetes.io/tls", secret.path("type").asText());
-        assertEquals(secretName, volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+        assertEquals(secretName, tlsSecretName(chart));
 
         var ca = certificate(secret.path("data").path("ca.crt").asText());
         var serving = certificate(secret.path("data").path("tls.crt").asText());
@@ -248,7 +248,7 @@ class ChartRenderIT {
             assertTrue(dnsNames.contains(webhookHost(chart)), dnsNames.toString());
             assertTrue(dnsNames.contains(webhookHost(chart) + ".cluster.local"), dnsNames.toString());
             assertEquals(certificate.path("spec").path("secretName").asText(),
-                    volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+                    tlsSecretName(chart));
             var configuration = chart.one("MutatingWebhookConfiguration");
             assertEquals(NS + "/" + certificate.path("metadata").path("name").asText(),
                     configuration.path("metadata").path("annotations").path("cert-manager.io/inject-ca-from").asText());
@@ -269,7 +269,7 @@ class ChartRenderIT {
         var chart = render("secret.yaml");
         assertEquals(List.of(), chart.all("Secret"));
         assertEquals(List.of(), chart.all("Certificate"));
-        assertEquals("my-webhook-tls", volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("secret").path("secretName").asText());
+        assertEquals("my-webhook-tls", tlsSecretName(chart));
         var caBundle = values("secret.yaml").path("certificates").path("secret").path("caBundle").asText();
         chart.one("MutatingWebhookConfiguration").path("webhooks").forEach(w -> assertEquals(caBundle, w.path("clientConfig").path("caBundle").asText()));
     }
@@ -283,7 +283,8 @@ class ChartRenderIT {
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"services\",\"pods\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"networking.istio.io\"],\"resources\":[\"virtualservices\",\"destinationrules\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
-                        + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\",\"list\",\"watch\",\"create\",\"update\"]}]",
+                        // An informer (list, watch; no get) and the writes of istio-ca-root-cert.
+                        + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]}]",
                 chart.one("ClusterRole").path("rules").toString());
         var binding = chart.one("ClusterRoleBinding");
         assertEquals(chart.one("ClusterRole").path("metadata").path("name").asText(), binding.path("roleRef").path("name").asText());
@@ -362,7 +363,7 @@ class ChartRenderIT {
 
     static Properties properties(RenderedChart chart) throws Exception {
         var properties = new Properties();
-        properties.load(new java.io.StringReader(chart.one("ConfigMap").path("data").path("injector.properties").asText()));
+        properties.load(new java.io.StringReader(chart.appConfigMap().path("data").path("injector.properties").asText()));
         return properties;
     }
 
@@ -370,7 +371,7 @@ class ChartRenderIT {
     static InjectionSettings appSettings(RenderedChart chart) throws Exception {
         var file = Files.createTempFile("injector", ".properties");
         try {
-            Files.writeString(file, chart.one("ConfigMap").path("data").path("injector.properties").asText());
+            Files.writeString(file, chart.appConfigMap().path("data").path("injector.properties").asText());
             return InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.of(file)));
         } finally {
             Files.delete(file);
@@ -400,6 +401,15 @@ class ChartRenderIT {
     private static String webhookHost(RenderedChart chart) {
         var service = chart.one("MutatingWebhookConfiguration").path("webhooks").get(0).path("clientConfig").path("service");
         return service.path("name").asText() + "." + service.path("namespace").asText() + ".svc";
+    }
+
+    /** The Secret the serving key pair is mounted from: the first source of the projected tls volume. */
+    private static String tlsSecretName(RenderedChart chart) {
+        var sources = volume(chart.one("Deployment").path("spec").path("template").path("spec"), "tls").path("projected").path("sources");
+        var keys = new ArrayList<String>();
+        sources.get(0).path("secret").path("items").forEach(i -> keys.add(i.path("key").asText()));
+        assertEquals(List.of("tls.crt", "tls.key"), keys);
+        return sources.get(0).path("secret").path("name").asText();
     }
 
     private static JsonNode volume(JsonNode podSpec, String name) {

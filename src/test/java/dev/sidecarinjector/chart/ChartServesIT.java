@@ -60,7 +60,7 @@ class ChartServesIT {
                 var chart = ChartRenderIT.render("native.yaml");
                 dir = Files.createTempDirectory("chart-serves");
                 var templates = Files.createDirectories(dir.resolve("templates"));
-                chart.one("ConfigMap").path("data").fields().forEachRemaining(entry -> {
+                chart.appConfigMap().path("data").fields().forEachRemaining(entry -> {
                     try {
                         var target = entry.getKey().equals("injector.properties") ? dir : templates;
                         Files.writeString(target.resolve(entry.getKey()), entry.getValue().asText(), StandardCharsets.UTF_8);

@@ -112,7 +112,7 @@ class ChartTemplatesIT {
     }
 
     private static JsonNode configMapData(RenderedChart chart) {
-        return chart.one("ConfigMap").path("data");
+        return chart.appConfigMap().path("data");
     }
 
     private static Map<String, String> templatesOf(JsonNode data) {

@@ -39,6 +39,15 @@ record RenderedChart(List<JsonNode> documents) {
         return found.getFirst();
     }
 
+    /** The webhook's own ConfigMap (injector.properties and the templates); secret mode renders a second, the root certificate. */
+    JsonNode appConfigMap() {
+        var found = all("ConfigMap").stream().filter(d -> !isTestHook(d) && d.path("data").has("injector.properties")).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one ConfigMap with injector.properties, found " + found.size());
+        }
+        return found.getFirst();
+    }
+
     List<JsonNode> testHooks() {
         return documents.stream().filter(RenderedChart::isTestHook).toList();
     }

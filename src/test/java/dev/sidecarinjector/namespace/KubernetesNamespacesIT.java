@@ -17,6 +17,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** Namespace labels from the informer over the fabric8 mock API server, and Events recorded on the owner. */
+/**
+ * Namespace labels from the informer over the fabric8 mock API server, Events recorded on the owner, and the
+ * control plane's root certificate published in the namespaces that informer sees (it shares it).
+ */
 @QuarkusTest
 @TestProfile(KubernetesNamespacesIT.KubernetesSource.class)
 @QuarkusTestResource(DevCertificates.class)
@@ -40,7 +44,10 @@ class KubernetesNamespacesIT {
     public static class KubernetesSource implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("injector.namespaces.source", "kubernetes");
+            return Map.of("injector.namespaces.source", "kubernetes",
+                    "injector.namespaces.ignored", "ignored-ns",
+                    "injector.mesh.source", "kubernetes",
+                    "injector.mesh.root-cert-file", DevCertificates.DIR.resolve("ca.crt").toString());
         }
     }
 
@@ -51,6 +58,8 @@ class KubernetesNamespacesIT {
             namespace(server, "shop", "enabled");
             namespace(server, "billing", "enabled");
             namespace(server, "legacy", null);
+            namespace(server, "kube-system", null);
+            namespace(server, "ignored-ns", null);
         }
     }
 
@@ -87,6 +96,22 @@ class KubernetesNamespacesIT {
         assertEquals("InjectionSkipped", events("batch-rs").getFirst().getReason());
         // Events go out in order from one queue: once the later ones exist, a dry-run one would too.
         assertEquals(List.of(), events("dry-run-rs"));
+    }
+
+    @Test
+    void theRootCertificateIsPublishedInEveryNamespaceButTheIgnored() throws Exception {
+        var ca = Files.readString(DevCertificates.DIR.resolve("ca.crt"));
+        eventually("istio-ca-root-cert in shop and legacy (labelled or not)", () -> ca.equals(rootCert("shop")) && ca.equals(rootCert("legacy")));
+        namespace(server, "later", null);
+        eventually("istio-ca-root-cert in a new namespace", () -> ca.equals(rootCert("later")));
+        assertEquals(null, rootCert("kube-system"));
+        assertEquals(null, rootCert("ignored-ns"));
+        assertTrue(injected("shop"), "the webhook still injects");
+    }
+
+    private String rootCert(String namespace) {
+        var cm = server.getClient().configMaps().inNamespace(namespace).withName("istio-ca-root-cert").get();
+        return cm == null ? null : cm.getData().get("root-cert.pem");
     }
 
     private boolean injected(String namespace) {
