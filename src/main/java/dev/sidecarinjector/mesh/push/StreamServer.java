@@ -7,15 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.TlsConfigurationRegistry;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -138,10 +135,11 @@ public class StreamServer {
     }
 
     private void attach(ServerWebSocket socket) {
+        var writer = new FrameWriter(socket, vertx.getOrCreateContext());
         var stream = pusher.connected(new ProxyChannel() {
             @Override
             public void send(SnapshotMessage message) {
-                write(socket, message);
+                writer.send(message);
             }
 
             @Override
@@ -153,23 +151,6 @@ public class StreamServer {
         socket.binaryMessageHandler(data -> pusher.received(stream, "binary frame of " + data.length() + " bytes"));
         socket.exceptionHandler(e -> LOG.debugf("mesh stream connection error: %s", e.getMessage()));
         socket.closeHandler(v -> pusher.disconnected(stream));
-    }
-
-    /**
-     * One text message in frames: the head, the shared outbound part's frames (views of the same bytes for every
-     * proxy, no copy), the tail. Frames of one message are never interleaved with another's: only the push
-     * executor writes messages, and Vert.x keeps the order of one thread's writes.
-     */
-    static void write(ServerWebSocket socket, SnapshotMessage message) {
-        socket.writeFrame(WebSocketFrame.textFrame(message.head(), false));
-        var outbound = message.outbound();
-        if (outbound.length() > 0) {
-            var bytes = Buffer.buffer(Unpooled.wrappedBuffer(outbound.utf8()));
-            for (var i = 0; i < outbound.frames(); i++) {
-                socket.writeFrame(WebSocketFrame.continuationFrame(bytes.slice(outbound.start(i), outbound.start(i + 1)), false));
-            }
-        }
-        socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(message.tail()), true));
     }
 
     private static String rootMessage(Throwable e) {
