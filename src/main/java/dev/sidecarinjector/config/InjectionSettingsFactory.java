@@ -11,12 +11,14 @@ import dev.sidecarinjector.inject.ProxyResources;
 import dev.sidecarinjector.inject.ResourceQuantity;
 import dev.sidecarinjector.inject.TrafficRules;
 import dev.sidecarinjector.inject.TrafficValues;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,8 @@ public final class InjectionSettingsFactory {
         var builder = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
                 .addDefaultSources()
+                // Durations read as the webhook reads them ("500ms", not only ISO-8601 "PT0.5S").
+                .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(NamespaceConfig.class)
                 .withMapping(ProxyConfig.class)
                 .withMapping(InterceptionConfig.class)

@@ -2,6 +2,7 @@ package dev.sidecarinjector.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,13 @@ public interface MeshConfig {
     /** With the directory source: the directory whose *.yaml, *.yml and *.json files are read, and re-read on change. */
     @WithDefault("/etc/sidecar-injector/mesh")
     String directory();
+
+    /**
+     * With the directory source: how often it looks for changed files (size or modification time). The default keeps
+     * a change well inside the 2 s it may take; the control-plane benchmark polls faster to measure the push itself.
+     */
+    @WithDefault("500ms")
+    Duration directoryPollInterval();
 
     /** The cluster's DNS domain: Service hosts are NAME.NAMESPACE.svc.DOMAIN. */
     @WithDefault("cluster.local")

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.inject;
 
+import dev.sidecarinjector.api.text.ShownValue;
+
 /**
  * A user-supplied value (annotation, label, flag, configuration property) that cannot be used.
  * The message always names the field and the value, so the person who wrote it can find it; a long value is
@@ -8,19 +10,18 @@ package dev.sidecarinjector.inject;
  */
 public final class InvalidValueException extends RuntimeException {
     /** Values up to this many characters appear whole in the message. */
-    static final int SHOWN = 64;
-    private static final int HEAD = 40;
+    static final int SHOWN = ShownValue.WHOLE;
 
     private final String field;
     private final String value;
 
     public InvalidValueException(String field, String value, String problem) {
-        this(field, value, quoted(value), problem);
+        this(field, value, ShownValue.of(value, "\""), problem);
     }
 
     /** For a value already written in its own notation ({@code [1]}, {@code "maybe"}, {@code 2}), shown unquoted. */
     static InvalidValueException written(String field, String written, String problem) {
-        return new InvalidValueException(field, written, shortened(written, ""), problem);
+        return new InvalidValueException(field, written, ShownValue.of(written, ""), problem);
     }
 
     private InvalidValueException(String field, String value, String shown, String problem) {
@@ -35,18 +36,5 @@ public final class InvalidValueException extends RuntimeException {
 
     public String value() {
         return value;
-    }
-
-    private static String quoted(String value) {
-        return shortened(value, "\"");
-    }
-
-    /** The value between quotes when short; else its first characters, "...", the quote, and its length. */
-    private static String shortened(String value, String quote) {
-        if (value.length() <= SHOWN) {
-            return quote + value + quote;
-        }
-        var end = Character.isHighSurrogate(value.charAt(HEAD - 1)) ? HEAD - 1 : HEAD;
-        return quote + value.substring(0, end) + "..." + quote + " (" + value.length() + " characters)";
     }
 }

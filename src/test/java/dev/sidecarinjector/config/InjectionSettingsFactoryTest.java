@@ -58,4 +58,14 @@ class InjectionSettingsFactoryTest {
         var error = assertThrows(InvalidValueException.class, () -> TestSettings.with(Map.of(property, value)));
         assertTrue(error.getMessage().startsWith(property + ": \"" + value + "\""), error.getMessage());
     }
+
+    @Test
+    void durationsReadOutsideQuarkusAsInsideIt() throws Exception {
+        // kube-inject reads MeshConfig too: its "500ms" default, and a user's "2s", must not need Quarkus to convert.
+        var mesh = InjectionSettingsFactory.standaloneConfig(java.util.Optional.empty()).getConfigMapping(MeshConfig.class);
+        assertEquals(java.time.Duration.ofMillis(500), mesh.directoryPollInterval());
+        var set = InjectionSettingsFactory.standaloneConfig(java.util.Optional.empty(), Map.of("injector.mesh.directory-poll-interval", "2s"))
+                .getConfigMapping(MeshConfig.class);
+        assertEquals(java.time.Duration.ofSeconds(2), set.directoryPollInterval());
+    }
 }

@@ -1,8 +1,10 @@
 package dev.sidecarinjector.mesh.push;
 
-import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.InboundPort;
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.ProxyNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One connected proxy's state. Written only by the push executor; read by status requests on other threads,
@@ -17,8 +19,10 @@ final class ProxyStream {
     volatile String sent = "";
     volatile String acked = "";
     volatile String nackReason;
-    /** What was last sent, with an empty version: a change that leaves it equal is not re-sent. */
-    Snapshot sentContent;
+    /** What was last sent, but its version: a change that leaves all three equal is not re-sent. */
+    OutboundPart sentOutbound;
+    Workload sentWorkload;
+    List<InboundPort> sentInbound;
     boolean closed;
 
     ProxyStream(ProxyChannel channel, Instant connectedSince, long connectedNanos) {

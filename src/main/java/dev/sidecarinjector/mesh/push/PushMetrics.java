@@ -7,10 +7,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** The stream's figures at {@code /q/metrics}: connected proxies, snapshots sent, acks, nacks, push time. */
+/** The stream's figures at {@code /q/metrics}: connected proxies, snapshots and bytes sent, acks, nacks, push time. */
 final class PushMetrics {
 
     private final Counter pushes;
+    private final Counter pushedBytes;
     private final Counter acks;
     private final Counter nacks;
     private final Counter rejected;
@@ -20,17 +21,20 @@ final class PushMetrics {
         Gauge.builder("mesh.stream.connected.proxies", connected, s -> s.get().doubleValue())
                 .description("Proxies connected to the stream").strongReference(true).register(registry);
         pushes = Counter.builder("mesh.stream.pushes").description("Snapshots sent to proxies").register(registry);
+        pushedBytes = Counter.builder("mesh.stream.pushed.bytes").description("Bytes of the snapshot messages sent to proxies")
+                .baseUnit("bytes").register(registry);
         acks = Counter.builder("mesh.stream.acks").description("Snapshot versions proxies applied").register(registry);
         nacks = Counter.builder("mesh.stream.nacks").description("Snapshot versions proxies rejected").register(registry);
         rejected = Counter.builder("mesh.stream.rejected.connections")
                 .description("Connections closed for bad input, an unknown proxy or no hello").register(registry);
         pushTime = Timer.builder("mesh.stream.push.duration")
-                .description("From a debounced change to every changed snapshot written: compile, encode, send")
+                .description("From a debounced change to every changed snapshot handed to its connection: compile, encode, queue")
                 .publishPercentileHistogram().register(registry);
     }
 
-    void pushed() {
+    void pushed(long bytes) {
         pushes.increment();
+        pushedBytes.increment(bytes);
     }
 
     void acked() {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,7 @@ final class Pusher {
     private final Debouncer debouncer;
     private final String epoch;
     private final Set<ProxyStream> streams = ConcurrentHashMap.newKeySet();
+    private final SnapshotEncoder encoder = new SnapshotEncoder();
     private long round;
     private String version;
 
@@ -114,11 +117,14 @@ final class Pusher {
         }
         var started = System.nanoTime();
         version = null;
+        var namespaces = new HashSet<String>();
         for (var stream : streams) {
             if (stream.node != null && !stream.closed) {
+                namespaces.add(stream.node.namespace());
                 push(stream);
             }
         }
+        encoder.retain(namespaces);
         metrics.pushTook(Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -193,15 +199,20 @@ final class Pusher {
             LOG.errorf(e, "cannot compile the snapshot of proxy %s; it keeps version %s", stream.node.name(), show(stream.acked));
             return;
         }
-        var content = stamped(snapshot, "");
-        if (content.equals(stream.sentContent)) {
+        var outbound = encoder.outbound(stream.node.namespace(), snapshot);
+        // The encoder gives the same part for the same content, so this compares megabytes by one reference.
+        if (outbound == stream.sentOutbound && Objects.equals(snapshot.workload(), stream.sentWorkload)
+                && snapshot.inbound().equals(stream.sentInbound)) {
             return;
         }
         var stampedVersion = currentVersion();
-        stream.channel.send(new StreamMessage.SnapshotPush(stampedVersion, stamped(snapshot, stampedVersion)).toJson());
-        stream.sentContent = content;
+        var message = encoder.message(stampedVersion, snapshot, outbound);
+        stream.channel.send(message);
+        stream.sentOutbound = outbound;
+        stream.sentWorkload = snapshot.workload();
+        stream.sentInbound = snapshot.inbound();
         stream.sent = stampedVersion;
-        metrics.pushed();
+        metrics.pushed(message.bytes());
     }
 
     /** One version per push round: every proxy changed by the same change gets the same version. */
@@ -210,10 +221,6 @@ final class Pusher {
             version = epoch + "-" + ++round;
         }
         return version;
-    }
-
-    private static Snapshot stamped(Snapshot s, String version) {
-        return new Snapshot(version, s.workload(), s.listeners(), s.routeTables(), s.clusters(), s.inbound());
     }
 
     private void reject(ProxyStream stream, String reason) {

@@ -135,10 +135,11 @@ public class StreamServer {
     }
 
     private void attach(ServerWebSocket socket) {
+        var writer = new FrameWriter(socket, vertx.getOrCreateContext());
         var stream = pusher.connected(new ProxyChannel() {
             @Override
-            public void send(String text) {
-                socket.writeTextMessage(text);
+            public void send(SnapshotMessage message) {
+                writer.send(message);
             }
 
             @Override

@@ -15,7 +15,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.TreeSet;
@@ -29,8 +28,6 @@ import org.jboss.logging.Logger;
 public class MeshSourceProducer {
 
     private static final Logger LOG = Logger.getLogger(MeshSourceProducer.class);
-    /** How often the directory source looks for changed files: well inside the 2 s a change must take. */
-    static final Duration POLL = Duration.ofMillis(500);
 
     @Produces
     @Singleton
@@ -45,7 +42,7 @@ public class MeshSourceProducer {
         var problems = new ProblemLog();
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
-            case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), POLL);
+            case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), config.directoryPollInterval());
         };
         // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
         var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;

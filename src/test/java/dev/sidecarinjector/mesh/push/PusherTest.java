@@ -212,8 +212,8 @@ class PusherTest {
         volatile String closed;
 
         @Override
-        public void send(String text) {
-            sent.add(text);
+        public void send(SnapshotMessage message) {
+            sent.add(message.text());
         }
 
         @Override

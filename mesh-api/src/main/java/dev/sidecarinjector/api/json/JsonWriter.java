@@ -146,7 +146,13 @@ public final class JsonWriter {
 
     private void string(String s) {
         out.append('"');
-        for (var i = 0; i < s.length(); i++) {
+        // Nearly every string of a snapshot (names, addresses, hosts) needs no escaping: one append, not one per char.
+        var plain = 0;
+        while (plain < s.length() && !needsEscape(s.charAt(plain))) {
+            plain++;
+        }
+        out.append(s, 0, plain);
+        for (var i = plain; i < s.length(); i++) {
             var c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -165,6 +171,10 @@ public final class JsonWriter {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029;
     }
 
     @Override

@@ -1,20 +1,20 @@
 package dev.sidecarinjector.api.net;
 
+import dev.sidecarinjector.api.text.ShownValue;
+
 /**
  * A port, port list or CIDR list that cannot be used. The message names the field (annotation, property or flag)
  * and the value, then the problem; each side turns it into its own error type in one place. A long value is
  * shortened in the message (its start and its length) so a megabyte annotation cannot become a megabyte message.
  */
 public final class InvalidListException extends IllegalArgumentException {
-    private static final int SHOWN = 64;
-    private static final int HEAD = 40;
 
     private final String field;
     private final String value;
     private final String problem;
 
     public InvalidListException(String field, String value, String problem) {
-        super(field + ": " + shown(value) + " " + problem, null);
+        super(field + ": " + ShownValue.of(value, "\"") + " " + problem, null);
         this.field = field;
         this.value = value;
         this.problem = problem;
@@ -32,13 +32,5 @@ public final class InvalidListException extends IllegalArgumentException {
     /** What is wrong, as the message says it after the value: {@code holds 70000, which is not a port (1-65535)}. */
     public String problem() {
         return problem;
-    }
-
-    private static String shown(String value) {
-        if (value.length() <= SHOWN) {
-            return "\"" + value + "\"";
-        }
-        var end = Character.isHighSurrogate(value.charAt(HEAD - 1)) ? HEAD - 1 : HEAD;
-        return "\"" + value.substring(0, end) + "...\" (" + value.length() + " characters)";
     }
 }
