@@ -29,13 +29,7 @@ csv="${RESULTS}/controlplane${suffix}.csv"
 report="${RESULTS}/controlplane${suffix}.md"
 
 server_pid=""
-cleanup() {
-  if [[ -n "${server_pid}" ]]; then
-    kill "${server_pid}" 2>/dev/null || true
-    wait "${server_pid}" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
+trap stop_server EXIT
 
 step "controlplane: build, certificates, a mesh of ${services} Services x ${endpoints} endpoints, ${proxies} proxies"
 need_tools curl:curl openssl:openssl taskset:util-linux

@@ -173,3 +173,11 @@ md_table() {
       print line
     }' "${csv}"
 }
+
+# Stops the webhook a bench script started (its pid in server_pid), for `trap stop_server EXIT`.
+stop_server() {
+  if [[ -n "${server_pid:-}" ]]; then
+    kill "${server_pid}" 2>/dev/null || true
+    wait "${server_pid}" 2>/dev/null || true
+  fi
+}

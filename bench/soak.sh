@@ -27,13 +27,7 @@ fd_slack="${SOAK_FD_SLACK:-4}"
 report="${RESULTS}/soak.md"
 
 server_pid=""
-cleanup() {
-  if [[ -n "${server_pid}" ]]; then
-    kill "${server_pid}" 2>/dev/null || true
-    wait "${server_pid}" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
+trap stop_server EXIT
 
 # heap_used_kib: used heap after a full GC (jstat: survivor + eden + old), in KiB.
 heap_used_kib() {
