@@ -1,5 +1,6 @@
 package dev.sidecarinjector.config;
 
+import dev.sidecarinjector.api.net.DrainPeriod;
 import dev.sidecarinjector.inject.ControlPlaneAddress;
 import dev.sidecarinjector.inject.ImageReference;
 import dev.sidecarinjector.inject.InjectionSettings;
@@ -56,8 +57,9 @@ public final class InjectionSettingsFactory {
                 TrafficValues.ports(INTERCEPTION + "exclude-outbound-ports", interception.excludeOutboundPorts().orElse(""), false),
                 TrafficValues.cidrs(INTERCEPTION + "include-outbound-cidrs", interception.includeOutboundCidrs(), true),
                 TrafficValues.cidrs(INTERCEPTION + "exclude-outbound-cidrs", interception.excludeOutboundCidrs().orElse(""), false));
-        if (proxy.drainSeconds() < 0) {
-            throw new InvalidValueException(PROXY + "drain-seconds", Integer.toString(proxy.drainSeconds()), "must not be negative");
+        if (proxy.drainSeconds() < 0 || proxy.drainSeconds() > DrainPeriod.MAX_SECONDS) {
+            throw new InvalidValueException(PROXY + "drain-seconds", Integer.toString(proxy.drainSeconds()),
+                    "is not a number of seconds from 0 to " + DrainPeriod.MAX_SECONDS + " (the proxy's bound)");
         }
         return new InjectionSettings(
                 new NamespaceLabel(namespaces.labelKey(), namespaces.enabledValue(), namespaces.disabledValue()),

@@ -46,6 +46,8 @@ class InjectionSettingsFactoryTest {
         "injector.interception.include-outbound-cidrs|10.0.0.0/33",
         "injector.proxy.memory-request|lots",
         "injector.proxy.inbound-port|70000",
+        "injector.proxy.drain-seconds|3601",
+        "injector.proxy.drain-seconds|-1",
         "injector.proxy.memory-request|256Mi",
         "injector.mesh.control-plane-address|istiod",
         "injector.mesh.control-plane-address|istiod:0",

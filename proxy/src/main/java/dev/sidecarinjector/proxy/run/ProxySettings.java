@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.run;
 
+import dev.sidecarinjector.api.net.DrainPeriod;
 import dev.sidecarinjector.api.net.MeshPorts;
 
 import dev.sidecarinjector.proxy.cli.Flags;
@@ -30,7 +31,7 @@ public record ProxySettings(
     static final String EXIT_ON_ZERO_ENV = "EXIT_ON_ZERO_ACTIVE_CONNECTIONS";
     private static final String DRAIN_FLAG = "--drain-seconds";
     private static final String EXIT_ON_ZERO_FLAG = "--exit-on-zero-active-connections";
-    private static final String SECONDS = "a number of seconds (0-3600)";
+    private static final String SECONDS = "a number of seconds (0-" + DrainPeriod.MAX_SECONDS + ")";
 
     public static ProxySettings defaults() {
         return new ProxySettings(MeshPorts.INBOUND, MeshPorts.OUTBOUND, MeshPorts.HEALTH, MeshPorts.METRICS, Duration.ofSeconds(5), false, 10_000, Duration.ofHours(1));
@@ -55,7 +56,7 @@ public record ProxySettings(
                 flags.port("--outbound-port", d.outboundPort()),
                 flags.port("--health-port", d.healthPort()),
                 flags.port("--metrics-port", d.metricsPort()),
-                Duration.ofSeconds(flags.number(DRAIN_FLAG, drainSeconds, 0, 3600, SECONDS)),
+                Duration.ofSeconds(flags.number(DRAIN_FLAG, drainSeconds, 0, DrainPeriod.MAX_SECONDS, SECONDS)),
                 exitOnZero,
                 flags.number("--connect-timeout-ms", d.connectTimeoutMillis(), 1, 600_000,
                         "a number of milliseconds (1-600000)"),
@@ -66,7 +67,7 @@ public record ProxySettings(
     private static int seconds(String name, String raw) throws UsageException {
         try {
             int value = Integer.parseInt(raw.trim());
-            if (value >= 0 && value <= 3600) {
+            if (value >= 0 && value <= DrainPeriod.MAX_SECONDS) {
                 return value;
             }
         } catch (NumberFormatException e) {
