@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -35,9 +34,8 @@ public final class DirectoryMeshSource implements MeshSource {
 
     private final Path directory;
     private final Duration interval;
-    private final List<MeshIndexListener> listeners = new CopyOnWriteArrayList<>();
+    private final IndexPublication publication = new IndexPublication();
     private final Map<Path, FileState> files = new TreeMap<>();
-    private volatile MeshIndex current = MeshIndex.EMPTY;
     private volatile List<Problem> problems = List.of();
     private volatile boolean ready;
     private volatile boolean missingLogged;
@@ -102,7 +100,7 @@ public final class DirectoryMeshSource implements MeshSource {
             changed = true;
         }
         changed |= files.keySet().removeIf(file -> !seen.containsKey(file));
-        if (changed || current == MeshIndex.EMPTY && current.version() == 0) {
+        if (changed || publication.current() == MeshIndex.EMPTY) {
             publish();
         }
         return changed;
@@ -130,10 +128,7 @@ public final class DirectoryMeshSource implements MeshSource {
             found.addAll(state.problems);
         }
         problems = List.copyOf(found);
-        current = MeshIndex.of(current.version() + 1, resources);
-        for (var listener : listeners) {
-            listener.changed(current);
-        }
+        publication.publish(resources);
     }
 
     private List<Path> list() {
@@ -161,7 +156,7 @@ public final class DirectoryMeshSource implements MeshSource {
 
     @Override
     public MeshIndex current() {
-        return current;
+        return publication.current();
     }
 
     @Override
@@ -187,12 +182,12 @@ public final class DirectoryMeshSource implements MeshSource {
 
     @Override
     public void addListener(MeshIndexListener listener) {
-        listeners.add(listener);
+        publication.addListener(listener);
     }
 
     @Override
     public String describe() {
-        return "directory " + directory + " (" + current.size() + " objects, re-read every " + interval.toMillis() + " ms)";
+        return "directory " + directory + " (" + publication.current().size() + " objects, re-read every " + interval.toMillis() + " ms)";
     }
 
     @Override

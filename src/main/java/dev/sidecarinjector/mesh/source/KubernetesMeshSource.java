@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +29,10 @@ public final class KubernetesMeshSource implements MeshSource {
 
     private final KubernetesClient client;
     private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
-    private final List<MeshIndexListener> listeners = new CopyOnWriteArrayList<>();
+    private final IndexPublication publication = new IndexPublication();
     private final AtomicBoolean pending = new AtomicBoolean();
     private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-index").factory());
-    private volatile MeshIndex current = MeshIndex.EMPTY;
     private volatile boolean ready;
 
     public KubernetesMeshSource(KubernetesClient client) {
@@ -101,23 +99,18 @@ public final class KubernetesMeshSource implements MeshSource {
         for (var informer : informers) {
             resources.addAll(informer.getStore().list());
         }
-        current = MeshIndex.of(current.version() + 1, resources);
-        if (!ready) {
-            ready = true;
-            LOG.infof("mesh source: all informers synced (%d objects)", current.size());
-        }
-        for (var listener : listeners) {
-            try {
-                listener.changed(current);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "mesh index listener failed");
-            }
+        var wasReady = ready;
+        // Ready before the listeners hear of the first index: they may ask the source.
+        ready = true;
+        var index = publication.publish(resources);
+        if (!wasReady) {
+            LOG.infof("mesh source: all informers synced (%d objects)", index.size());
         }
     }
 
     @Override
     public MeshIndex current() {
-        return current;
+        return publication.current();
     }
 
     @Override
@@ -132,7 +125,7 @@ public final class KubernetesMeshSource implements MeshSource {
 
     @Override
     public void addListener(MeshIndexListener listener) {
-        listeners.add(listener);
+        publication.addListener(listener);
     }
 
     @Override
