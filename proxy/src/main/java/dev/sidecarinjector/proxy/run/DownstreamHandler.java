@@ -26,6 +26,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     private final UpstreamConnector connector;
     private final DirectionMetrics metrics;
     private final Duration idleTimeout;
+    /** Null without a control plane: every connection is relayed to its original destination. */
+    private final MeshTraffic mesh;
     private Connection connection;
     private ChannelHandlerContext ctx;
     private InetSocketAddress destination;
@@ -35,7 +37,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     private boolean earlyFin;
 
     DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
-                      UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout) {
+                      UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout, MeshTraffic mesh) {
+        this.mesh = mesh;
         this.direction = direction;
         this.resolver = resolver;
         this.loopGuard = loopGuard;
@@ -58,6 +61,28 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
         if (loopGuard.isProxyItself(destination, acceptedOn)) {
             refuse(downstream, "original destination " + destination + " is the proxy itself");
             return;
+        }
+        if (mesh != null) {
+            var decision = mesh.route(downstream, direction, destination);
+            if (decision.http()) {
+                // The HTTP engine took the connection over (its handlers follow this one).
+                metrics.opened();
+                downstream.closeFuture().addListener(new CountClosed(metrics));
+                ctx.pipeline().remove(this);
+                return;
+            }
+            if (decision == MeshTraffic.NO_ENDPOINT) {
+                metrics.opened();
+                downstream.closeFuture().addListener(new CountClosed(metrics));
+                EventLog.info(direction.label() + " connection from " + downstream.remoteAddress() + " to " + destination
+                        + ": no healthy endpoint (UH), reset");
+                downstream.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                downstream.close();
+                return;
+            }
+            if (decision.destination() != null) {
+                destination = decision.destination();
+            }
         }
         // The SYN goes out first; the bookkeeping below overlaps with the handshake.
         connection = new Connection(downstream, metrics);
