@@ -29,8 +29,10 @@ public final class HttpSeries {
     }
 
     /**
-     * Counts one finished request. {@code status} 0 means no response was sent (Istio writes 0 too); a null flag is
-     * {@link ResponseFlag#NONE}. Negative durations and sizes count as 0.
+     * Counts one finished request: its duration from the first byte received to the last byte of the response sent,
+     * and the bytes received from and sent to the client, headers included (Istio counts wire bytes). {@code status}
+     * 0 means no response was sent (Istio writes 0 too); a null flag is {@link ResponseFlag#NONE}. Negative durations
+     * and sizes count as 0.
      */
     public void record(int status, ResponseFlag flag, long durationNanos, long requestBytes, long responseBytes) {
         record(status, NO_GRPC_STATUS, flag, durationNanos, requestBytes, responseBytes);
