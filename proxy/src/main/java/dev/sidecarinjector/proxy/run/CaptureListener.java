@@ -58,7 +58,8 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
             accepted.config().setAutoRead(false);
             ((SocketChannelConfig) accepted.config()).setAllowHalfClosure(true);
             accepted.pipeline().addLast(new DownstreamHandler(direction, listener.resolver(), listener.loopGuard(),
-                    connector, listener.metrics().of(direction), listener.settings().idleTimeout(), listener.mesh()));
+                    connector, listener.metrics().of(direction), listener.settings().idleTimeout(), listener.mesh(),
+                    listener.metrics().istio()));
             // Registering on the listener's own loop completes at once.
             if (ctx.channel().eventLoop().register(accepted).cause() != null) {
                 accepted.unsafe().closeForcibly();

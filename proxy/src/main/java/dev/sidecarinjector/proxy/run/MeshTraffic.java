@@ -1,6 +1,8 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.api.snapshot.Protocol;
+import dev.sidecarinjector.api.snapshot.ServiceRef;
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
 import dev.sidecarinjector.proxy.http.HttpEngine;
@@ -22,13 +24,13 @@ import java.net.InetSocketAddress;
 record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inbound) {
 
     /** The decision for one connection; {@link #RELAY} keeps the original destination. */
-    record Decision(boolean http, InetSocketAddress destination, EndpointState endpoint) {
+    record Decision(boolean http, InetSocketAddress destination, ServiceRef service, Workload peer) {
     }
 
-    static final Decision RELAY = new Decision(false, null, null);
-    static final Decision HTTP = new Decision(true, null, null);
+    static final Decision RELAY = new Decision(false, null, null, null);
+    static final Decision HTTP = new Decision(true, null, null, null);
     /** A TCP Service with no endpoint that can take the connection (Envoy's UH): reset. */
-    static final Decision NO_ENDPOINT = new Decision(false, null, null);
+    static final Decision NO_ENDPOINT = new Decision(false, null, null, null);
 
     /** Decides, and for HTTP installs the engine on {@code accepted} (whose first handler the caller removed). */
     Decision route(Channel accepted, Direction direction, InetSocketAddress destination) {
@@ -38,11 +40,14 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
         var snapshot = holder.current();
         if (direction == Direction.INBOUND) {
             var port = snapshot.inboundPort(destination.getPort());
-            if (port != null && port.protocol() == Protocol.HTTP) {
+            if (port == null) {
+                return RELAY;
+            }
+            if (port.protocol() == Protocol.HTTP) {
                 inbound.serveInbound(accepted, port, destination);
                 return HTTP;
             }
-            return RELAY;
+            return new Decision(false, null, port.services().isEmpty() ? null : port.services().getFirst(), null);
         }
         var address = packed(v4);
         var listener = snapshot.listener(address, destination.getPort());
@@ -55,7 +60,7 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
         }
         var cluster = listener.cluster();
         if (cluster == null || cluster.passthrough()) {
-            return RELAY;
+            return new Decision(false, null, listener.listener().service(), null);
         }
         var picked = cluster.pick(null, RandomSource.THREAD_LOCAL);
         if (picked == EndpointPicker.NONE) {
@@ -64,7 +69,7 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
         var state = cluster.state(picked);
         state.requestStarted();
         accepted.closeFuture().addListener(new EndpointDone(state));
-        return new Decision(false, cluster.address(picked), state);
+        return new Decision(false, cluster.address(picked), listener.listener().service(), cluster.endpoint(picked).workload());
     }
 
     static int packed(Inet4Address address) {

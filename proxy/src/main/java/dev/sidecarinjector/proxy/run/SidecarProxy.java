@@ -3,7 +3,9 @@ package dev.sidecarinjector.proxy.run;
 import dev.sidecarinjector.proxy.admin.AdminServer;
 import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.http.HttpEngine;
-import dev.sidecarinjector.proxy.http.HttpObserver;
+import dev.sidecarinjector.proxy.http.IstioHttpObserver;
+import dev.sidecarinjector.proxy.mesh.CompiledSnapshot;
+import dev.sidecarinjector.proxy.metrics.IstioMetrics;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.Direction;
@@ -46,7 +48,6 @@ public final class SidecarProxy implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final DrainState drainState = new DrainState();
     private final Readiness readiness = new Readiness(drainState);
-    private HttpObserver httpObserver = HttpObserver.NONE;
     private final EventLoopGroup loops;
     private final int loopCount;
     private List<Channel> inbound = List.of();
@@ -101,12 +102,22 @@ public final class SidecarProxy implements AutoCloseable {
         if (holder == null) {
             return null;
         }
+        holder.onSwap(new LabelWithWorkload(metrics.istio()));
+        var httpObserver = new IstioHttpObserver(metrics.istio());
         var outboundHttp = new HttpEngine(holder, false, null, settings.connectTimeoutMillis(), settings.idleTimeout(),
                 settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL);
         var inboundHttp = new HttpEngine(holder, true, inboundSource, settings.connectTimeoutMillis(), settings.idleTimeout(),
                 settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL);
         loops.next().scheduleAtFixedRate(new OutlierTicks(holder), OUTLIER_TICK_MS, OUTLIER_TICK_MS, TimeUnit.MILLISECONDS);
         return new MeshTraffic(holder, outboundHttp, inboundHttp);
+    }
+
+    /** Istio's metrics name this proxy's workload as the snapshot does. */
+    private record LabelWithWorkload(IstioMetrics istio) implements SnapshotHolder.SwapListener {
+        @Override
+        public void swapped(CompiledSnapshot snapshot) {
+            istio.self(snapshot.snapshot() == null ? null : snapshot.snapshot().workload());
+        }
     }
 
     /** Lets each cluster's outlier detector run its interval: ejections end, multipliers decay. */

@@ -119,6 +119,23 @@ class HttpEngineIT {
     }
 
     @Test
+    void everyRequestIsCountedInIstiosMetricsWithItsDestinationAndFlag() throws Exception {
+        configure(route(to("v1", 100), "\"timeoutMs\": 300"), "");
+        try (var client = client()) {
+            for (var i = 0; i < 5; i++) {
+                assertEquals(200, client.get("/").status());
+            }
+            assertEquals(504, client.get("/slow?ms=3000").status());
+        }
+        var text = proxy.metrics().prometheusText();
+        var ok = java.util.regex.Pattern.compile("istio_requests_total\\{reporter=\"source\",source_workload=\"client\",.*"
+                + "destination_workload=\"reviews-v1\",.*destination_version=\"v1\",destination_service=\"reviews.default.svc.cluster.local\",.*"
+                + "request_protocol=\"http\",response_code=\"200\",.*response_flags=\"-\".*} 5\n");
+        assertTrue(ok.matcher(text).find(), text);
+        assertTrue(text.matches("(?s).*istio_requests_total\\{[^}]*response_code=\"504\"[^}]*response_flags=\"UT\"[^}]*} 1\n.*"), text);
+    }
+
+    @Test
     void aNewWeightAppliesToTheNextRequestOfAnOpenConnection() throws Exception {
         configure(route(to("v1", 100), ""), "");
         try (var client = client()) {
