@@ -58,6 +58,7 @@ final class Exchange {
     private final EventLoop loop;
     private final long started = System.nanoTime();
     private final boolean clientKeepAlive;
+    private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
     private boolean upgrade;
     private boolean idempotent;
 
@@ -171,6 +172,14 @@ final class Exchange {
             fixedAddress = target.originalDestination();
         } else if (!route()) {
             return;
+        }
+        if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            // Upstream always speaks HTTP/1.1 (as Envoy), so its connection can be pooled; 1.1 needs a Host.
+            clientVersion = HttpVersion.HTTP_1_0;
+            if (!headers.contains(HttpHeaderNames.HOST)) {
+                headers.set(HttpHeaderNames.HOST, authority());
+            }
+            request.setProtocolVersion(HttpVersion.HTTP_1_1);
         }
         if (expectContinue) {
             down.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -508,7 +517,20 @@ final class Exchange {
         if (!keepAlive && !switching) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (clientVersion == HttpVersion.HTTP_1_0) {
+            // An HTTP/1.0 client knows no chunks: the body is sent as it comes and ended by the close.
+            if (HttpUtil.isTransferEncodingChunked(response)) {
+                headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                keepAlive = false;
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+            if (keepAlive) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
         if (switching) {
             cancelTimers();
         }

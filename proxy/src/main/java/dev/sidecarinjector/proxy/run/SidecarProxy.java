@@ -92,7 +92,7 @@ public final class SidecarProxy implements AutoCloseable {
         for (Channel channel : outbound) {
             channel.closeFuture().addListener(new ListenerClosed(readiness, false));
         }
-        EventLog.info("proxy ready: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
+        EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
                 + port(health) + ", metrics :" + port(prometheus) + ", " + loopCount + " io threads");
         return this;
     }

@@ -308,6 +308,20 @@ class HttpEngineIT {
     }
 
     @Test
+    void anHttp10ClientIsAnsweredInHttp10AndItsKeepAliveHonoured() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            client.send("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+            var response = client.read();
+            assertEquals("v1", response.body());
+            assertEquals("keep-alive", response.header("connection"));
+            client.send("GET / HTTP/1.0\r\n\r\n");
+            assertEquals("v1", client.read().body());
+            assertTrue(client.closedByPeer(), "without keep-alive an HTTP/1.0 connection ends after the response");
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         configure(route(to("v1", 50) + "," + to("v2", 50), ""), "");
         try (var client = client()) {
