@@ -44,7 +44,7 @@ class HttpEngineIT {
     void start() throws Exception {
         v1 = new TestUpstream("v1");
         v2 = new TestUpstream("v2");
-        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(30), 100_000);
+        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000);
         destination = new InetSocketAddress(InetAddress.getByName(SERVICE_IP), 9080);
         DestinationResolver toService = accepted -> destination;
         proxy = new SidecarProxy(settings, toService, holder).start();
@@ -318,6 +318,15 @@ class HttpEngineIT {
             client.send("GET / HTTP/1.0\r\n\r\n");
             assertEquals("v1", client.read().body());
             assertTrue(client.closedByPeer(), "without keep-alive an HTTP/1.0 connection ends after the response");
+        }
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeoutButARequestInFlightIsNot() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            assertEquals("v1", client.get("/slow?ms=3000").body(), "a request longer than the idle timeout is served");
+            assertTrue(client.closedByPeer(), "then, idle for 2 s, the connection is closed");
         }
     }
 
