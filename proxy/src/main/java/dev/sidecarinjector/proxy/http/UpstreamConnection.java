@@ -79,9 +79,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
             if (exchange != null) {
                 exchange.upstreamReady(this);
             }
-        } else if (exchange != null) {
+        } else {
+            // Closed first, so its connection slot is free again before the exchange retries or answers.
             owner = null;
-            exchange.upstreamFailed(this, true);
+            channel.close();
+            if (exchange != null) {
+                exchange.upstreamFailed(this, true);
+            }
         }
     }
 
