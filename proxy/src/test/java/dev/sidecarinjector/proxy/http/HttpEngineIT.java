@@ -423,6 +423,25 @@ class HttpEngineIT {
     }
 
     @Test
+    void inboundRequestsReachTheAppThroughTheEngineAndAreReportedByTheDestination() throws Exception {
+        holder.swap(Snapshot.fromJson("""
+                {"version": "in", "workload": {"namespace": "default", "name": "reviews-v1", "canonicalRevision": "v1"},
+                 "listeners": [], "routeTables": [], "clusters": [],
+                 "inbound": [{"port": %d, "protocol": "HTTP",
+                   "services": [{"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"}]}]}"""
+                .formatted(v1.port())));
+        destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
+        try (var client = new RawHttp(proxy.inboundPort())) {
+            var seen = client.get("/headers").body();
+            assertTrue(seen.contains("x-request-id: "), seen);
+            assertEquals("v1", client.get("/").body());
+        }
+        var text = proxy.metrics().prometheusText();
+        assertTrue(text.matches("(?s).*istio_requests_total\\{reporter=\"destination\",[^}]*destination_workload=\"reviews-v1\""
+                + "[^}]*destination_service=\"reviews.default.svc.cluster.local\"[^}]*response_code=\"200\"[^}]*} 2\n.*"), text);
+    }
+
+    @Test
     void withoutASnapshotTheProxyRelaysAtL4() throws Exception {
         destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
         try (var client = client()) {
