@@ -103,13 +103,14 @@ class CertificateIssuerTest {
     }
 
     @Test
-    void theSelfSignedRootIsIstiosShapeOnP256() throws Exception {
+    void theSelfSignedRootIsIstiosShape() throws Exception {
         var root = SelfSignedRoot.make("example.org", Duration.ofDays(3650), NOW, "test").bundle().root();
         assertEquals("O=example.org", root.getSubjectX500Principal().getName());
         assertEquals(root.getSubjectX500Principal(), root.getIssuerX500Principal());
         assertEquals(Integer.MAX_VALUE, root.getBasicConstraints());
         assertArrayEquals(new boolean[] {false, false, false, false, false, true, true, false, false}, root.getKeyUsage());
-        assertEquals("SHA256withECDSA", root.getSigAlgName());
+        assertEquals("SHA256withRSA", root.getSigAlgName());
+        assertEquals(2048, ((java.security.interfaces.RSAPublicKey) root.getPublicKey()).getModulus().bitLength());
         assertEquals(NOW.plus(Duration.ofDays(3650)), root.getNotAfter().toInstant());
         root.verify(root.getPublicKey());
     }
