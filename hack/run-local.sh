@@ -11,7 +11,7 @@ if [[ -z "${TLS_CERT_FILE:-}" || -z "${TLS_KEY_FILE:-}" ]]; then
   fi
   export TLS_CERT_FILE="${PWD}/${certs}/tls.crt" TLS_KEY_FILE="${PWD}/${certs}/tls.key"
   ca="${PWD}/${certs}/ca.crt"
-  # The root a cluster would publish as istio-ca-root-cert; with no cluster nothing is published, it is only named.
+  # With the mesh CA off (INJECTOR_CA_ENABLED=false): the root proxies verify 15012 with.
   export INJECTOR_MESH_ROOT_CERT_FILE="${INJECTOR_MESH_ROOT_CERT_FILE:-${ca}}"
 else
   ca="the CA that signed ${TLS_CERT_FILE}"
@@ -25,6 +25,12 @@ fi
 
 # The control plane reads the mesh example (docs/mesh.md) unless told otherwise.
 export INJECTOR_MESH_DIRECTORY="${INJECTOR_MESH_DIRECTORY:-${PWD}/examples/mesh}"
+# The mesh CA keeps its self-signed root here (made on the first run, reused after; docs/ca.md). It certifies 15012.
+export INJECTOR_CA_DIRECTORY="${INJECTOR_CA_DIRECTORY:-${PWD}/target/mesh-ca}"
+mesh_root="${INJECTOR_CA_DIRECTORY}/root-cert.pem"
+if [[ "${INJECTOR_CA_ENABLED:-true}" == "false" ]]; then
+  mesh_root="${INJECTOR_MESH_ROOT_CERT_FILE:-${ca}}"
+fi
 
 cat <<MSG
 sidecar-injector: serving https://localhost:8443 (no cluster: the built-in policy opts in namespace "default")
@@ -34,6 +40,8 @@ sidecar-injector: serving https://localhost:8443 (no cluster: the built-in polic
   mesh:     control plane on the directory source ${INJECTOR_MESH_DIRECTORY} (edit its files: re-read within 2 s)
             bin/sidecar-injector mesh config default/productpage-v1-7b9c6d5f4a-p8r6t --directory examples/mesh
             the proxies' configuration stream on https://localhost:15012 (bin/sidecar-injector mesh status)
-            proxies run by hand verify it with --root-cert ${ca} (in a cluster: the ConfigMap istio-ca-root-cert)
+            proxies run by hand verify it with --root-cert ${mesh_root} (in a cluster: the ConfigMap istio-ca-root-cert)
+  mesh CA:  POST https://localhost:15012/v1/certificate, root ${mesh_root} (made on the first run)
+            tokens are checked against a JWKS file once INJECTOR_CA_JWT_ISSUER and INJECTOR_CA_JWT_JWKS_FILE are set (docs/ca.md)
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve

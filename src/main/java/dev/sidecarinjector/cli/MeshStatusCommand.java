@@ -29,12 +29,14 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Options> {
 
-    static final String DEV_CA = "target/dev-certs/ca.crt";
+    /** make run's roots, in order: the mesh CA's (it certifies 15012), else the development CA (the mesh CA off). */
+    static final java.util.List<String> DEV_ROOTS = java.util.List.of("target/mesh-ca/root-cert.pem", "target/dev-certs/ca.crt");
     static final String HELP = """
             usage: sidecar-injector mesh status [--control-plane URL] [--cacert FILE]
               --control-plane URL      the control plane's stream port (default: https://localhost:15012)
-              --cacert FILE            CA certificate to verify it with (default: make run's target/dev-certs/ca.crt
-                                       when it exists, else the system's trusted CAs)
+              --cacert FILE            CA certificate to verify it with (default: make run's mesh CA root
+                                       target/mesh-ca/root-cert.pem, else target/dev-certs/ca.crt, when one
+                                       exists, else the system's trusted CAs)
             Lists every connected proxy: NAME (pod.namespace), VERSION acknowledged, SENT, STATE (SYNCED when it
             acknowledged the version sent, else STALE) and how long it has been CONNECTED.""";
 
@@ -182,7 +184,7 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
 
         static Options parse(String... args) {
             var controlPlane = "https://localhost:" + dev.sidecarinjector.api.net.MeshPorts.CONTROL_PLANE;
-            Optional<Path> cacert = Files.exists(Path.of(DEV_CA)) ? Optional.of(Path.of(DEV_CA)) : Optional.empty();
+            Optional<Path> cacert = DEV_ROOTS.stream().map(Path::of).filter(Files::exists).findFirst();
             var flags = new FlagReader(args);
             while (flags.next()) {
                 switch (flags.name()) {

@@ -48,9 +48,10 @@ public interface MeshConfig {
     String rootNamespace();
 
     /**
-     * The PEM root certificate injected proxies verify the control plane with (until the mesh has its own CA: the CA
-     * of the serving certificate). With the kubernetes source it is published as the ConfigMap
-     * {@code istio-ca-root-cert} in every namespace, as istiod does, and re-published when the file changes.
+     * With the mesh CA off (injector.ca.enabled=false): the PEM root certificate injected proxies verify the control
+     * plane with (the CA of the serving certificate). With the kubernetes source it is published as the ConfigMap
+     * {@code istio-ca-root-cert} in every namespace, as istiod does, and re-published when the file changes. With the
+     * mesh CA on, the CA's root is published instead.
      */
     @WithDefault("/etc/sidecar-injector/tls/ca.crt")
     String rootCertFile();

@@ -46,7 +46,7 @@ public class JsonPostOnly {
     }
 
     /** Why a Content-Type is not plain JSON: kube-apiserver sends {@code application/json}, perhaps with a UTF-8 charset. */
-    static Optional<String> mediaTypeProblem(String contentType) {
+    public static Optional<String> mediaTypeProblem(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return Optional.of("Content-Type: missing, expected application/json");
         }
@@ -67,7 +67,7 @@ public class JsonPostOnly {
     }
 
     /** Why a Content-Encoding cannot be read: only an uncompressed body ({@code identity}) is parsed. */
-    static Optional<String> encodingProblem(String contentEncoding) {
+    public static Optional<String> encodingProblem(String contentEncoding) {
         if (contentEncoding == null) {
             return Optional.empty();
         }

@@ -1,7 +1,10 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.api.ca.CertificateRequest;
 import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.stream.StreamMessage;
+import dev.sidecarinjector.ca.CertificateEndpoint;
+import dev.sidecarinjector.ca.ControlPlaneCa;
 import dev.sidecarinjector.tls.ServingKeyManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The control plane's second TLS server, on 15012 like istiod: the WebSocket configuration stream at
- * {@code /v1/stream} and {@code GET /debug/syncz}. It uses the webhook's {@link ServingKeyManager}, so a
+ * {@code /v1/stream}, {@code GET /debug/syncz} and the CA's {@code POST /v1/certificate}. With the mesh CA on it
+ * serves the control plane's own certificate from that CA; off, the webhook's {@link ServingKeyManager}, so a
  * certificate rotation applies to both ports at once. Handlers only hand frames to the {@link Pusher}.
  */
 @ApplicationScoped
@@ -38,6 +42,8 @@ public class StreamServer {
     private final TlsConfigurationRegistry registry;
     private final Vertx vertx;
     private final MeterRegistry meters;
+    private final ControlPlaneCa ca;
+    private final CertificateEndpoint certificates;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-push").factory());
     private volatile Pusher pusher;
@@ -45,13 +51,15 @@ public class StreamServer {
     private volatile String failure = "not started";
 
     public StreamServer(StreamConfig config, SnapshotSource source, ServingKeyManager serving, TlsConfigurationRegistry registry,
-                        Vertx vertx, MeterRegistry meters) {
+                        Vertx vertx, MeterRegistry meters, ControlPlaneCa ca, CertificateEndpoint certificates) {
         this.config = config;
         this.source = source;
         this.serving = serving;
         this.registry = registry;
         this.vertx = vertx;
         this.meters = meters;
+        this.ca = ca;
+        this.certificates = certificates;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -60,13 +68,13 @@ public class StreamServer {
             return;
         }
         var tls = registry.getDefault().orElse(null);
-        if (tls == null || tls.getKeyStoreOptions() == null) {
+        if (ca.serverKeys().isEmpty() && (tls == null || tls.getKeyStoreOptions() == null)) {
             failure = "no serving certificate configured";
             LOG.errorf("mesh stream not started: %s", failure);
             return;
         }
         try {
-            if (!serving.loaded()) {
+            if (ca.serverKeys().isEmpty() && !serving.loaded()) {
                 serving.use(ServingKeyManager.x509(tls.getKeyStoreOptions().getKeyManagerFactory(vertx)));
             }
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
@@ -79,7 +87,7 @@ public class StreamServer {
 
     /** Binds the TLS server; every connection is handed to the (long-lived) pusher. */
     void listen(int port) throws Exception {
-        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(serving))
+        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(ca.serverKeys().orElse(serving)))
                 .setHost(config.host()).setPort(port).setUseAlpn(false)
                 .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
         server = vertx.createHttpServer(options).requestHandler(this::request).listen()
@@ -128,6 +136,8 @@ public class StreamServer {
             var json = JsonWriter.pretty();
             json.value(pusher.status());
             request.response().putHeader("content-type", "application/json").end(json + "\n");
+        } else if (CertificateRequest.PATH.equals(request.path())) {
+            certificates.handle(request);
         } else {
             request.response().setStatusCode(404).end("not found: " + request.path() + " (the mesh stream serves "
                     + StreamMessage.PATH + " and " + SYNCZ + ")\n");

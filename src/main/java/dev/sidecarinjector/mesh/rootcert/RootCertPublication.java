@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.rootcert;
 
+import dev.sidecarinjector.ca.ControlPlaneCa;
 import dev.sidecarinjector.config.MeshConfig;
 import dev.sidecarinjector.config.NamespaceConfig;
 import dev.sidecarinjector.inject.InjectionSettings;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the {@link RootCertPublisher} when the mesh is read from the cluster (the rule of injector.mesh.source);
- * with the directory source there is no cluster to publish to, and proxies run by hand read the file itself.
+ * with the directory source there is no cluster to publish to, and proxies run by hand read the file itself. The
+ * root is the mesh CA's when it is on, else injector.mesh.root-cert-file.
  */
 @ApplicationScoped
 public class RootCertPublication {
@@ -35,28 +37,33 @@ public class RootCertPublication {
     private final TlsConfig tls;
     private final Instance<KubernetesClient> client;
     private final NamespaceLabels labels;
+    private final ControlPlaneCa ca;
     private RootCertPublisher publisher;
 
     public RootCertPublication(MeshConfig mesh, NamespaceConfig namespaceConfig, TlsConfig tls, Instance<KubernetesClient> client,
-            NamespaceLabels labels) {
+            NamespaceLabels labels, ControlPlaneCa ca) {
         this.mesh = mesh;
         this.namespaceConfig = namespaceConfig;
         this.tls = tls;
         this.client = client;
         this.labels = labels;
+        this.ca = ca;
     }
 
     void start(@Observes StartupEvent startup) {
         var file = Path.of(mesh.rootCertFile());
+        var caRoot = ca.rootPem();
         if (MeshSourceProducer.effectiveSource(mesh.source()) != MeshConfig.Source.KUBERNETES) {
-            LOG.infof("root certificate: not published (no cluster: the mesh source is a directory); proxies read %s", file);
+            LOG.infof("root certificate: not published (no cluster: the mesh source is a directory); proxies read %s",
+                    caRoot.isPresent() ? ca.rootOrigin() : file);
             return;
         }
+        var root = caRoot.map(pem -> RootCertificate.fixed(pem, "the mesh CA (" + ca.rootOrigin() + ")")).orElseGet(() -> new RootCertificate(file));
         var ignored = new HashSet<>(InjectionSettings.SYSTEM_NAMESPACES);
         ignored.addAll(namespaceConfig.ignored().orElse(List.of()));
         var shared = labels instanceof InformerNamespaceLabels informer ? informer.informer() : null;
         try {
-            publisher = new RootCertPublisher(client.get(), shared, new RootCertificate(file), ignored, tls.reloadPeriod(),
+            publisher = new RootCertPublisher(client.get(), shared, root, ignored, tls.reloadPeriod(),
                     FIRST_RETRY, MAX_RETRY).start();
             LOG.infof("root certificate: publishing %s", publisher.describe());
         } catch (RuntimeException e) {

@@ -128,7 +128,7 @@ public final class RootCertPublisher implements AutoCloseable {
         var namespace = existing.getMetadata().getNamespace();
         // The cached resourceVersion makes this a compare-and-swap: a ConfigMap changed meanwhile answers 409.
         client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder(existing).addToData(KEY, pem).build()).update();
-        LOG.infof("%s in namespace %s updated to the root certificate of %s", NAME, namespace, root.file());
+        LOG.infof("%s in namespace %s updated to the root certificate of %s", NAME, namespace, root.origin());
     }
 
     /**
@@ -155,7 +155,7 @@ public final class RootCertPublisher implements AutoCloseable {
     }
 
     public String describe() {
-        return "ConfigMap " + NAME + " in every namespace but " + ignored.stream().sorted().toList() + ", from " + root.file()
+        return "ConfigMap " + NAME + " in every namespace but " + ignored.stream().sorted().toList() + ", from " + root.origin()
                 + " (checked every " + filePeriod.toMillis() + " ms; namespaces from "
                 + (ownsNamespaces ? "an informer of its own" : "the label cache's informer") + ")";
     }

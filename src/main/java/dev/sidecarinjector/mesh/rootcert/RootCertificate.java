@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The root certificate the control plane publishes: the PEM file, re-read on demand. Only whole PEM X.509
- * certificates are taken; a file that is missing, half written or not a certificate keeps the last good content
- * (or nothing, before the first), and each distinct problem is logged once.
+ * The root certificate the control plane publishes: the mesh CA's root, or (the CA off) the PEM file, re-read on
+ * demand. Only whole PEM X.509 certificates are taken; a file that is missing, half written or not a certificate
+ * keeps the last good content (or nothing, before the first), and each distinct problem is logged once.
  */
 public final class RootCertificate {
 
@@ -23,11 +23,24 @@ public final class RootCertificate {
     private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
 
     private final Path file;
+    private final String origin;
     private volatile String pem;
     private String problem;
 
     public RootCertificate(Path file) {
         this.file = file;
+        this.origin = file.toString();
+    }
+
+    private RootCertificate(String pem, String origin) {
+        this.file = null;
+        this.origin = origin;
+        this.pem = pem;
+    }
+
+    /** A root that stays as it is while the process runs (the mesh CA's), published as given. */
+    public static RootCertificate fixed(String pem, String origin) {
+        return new RootCertificate(pem, origin);
     }
 
     /** The PEM to publish; empty until the file has held a certificate. */
@@ -35,12 +48,16 @@ public final class RootCertificate {
         return Optional.ofNullable(pem);
     }
 
-    public Path file() {
-        return file;
+    /** Where the root comes from, for log lines: the file, or the CA's Secret or directory. */
+    public String origin() {
+        return origin;
     }
 
-    /** Re-reads the file; true when the content to publish changed. */
+    /** Re-reads the file; true when the content to publish changed (never for a fixed root). */
     public synchronized boolean reload() {
+        if (file == null) {
+            return false;
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

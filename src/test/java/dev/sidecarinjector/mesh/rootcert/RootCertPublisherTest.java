@@ -150,6 +150,17 @@ class RootCertPublisherTest {
         eventually("published once the file exists", () -> ca.equals(pem("shop")) && ca.equals(pem("marker")));
     }
 
+    @Test
+    void theMeshCasRootIsPublishedAsGiven() throws Exception {
+        var caRoot = dev.sidecarinjector.ca.SelfSignedRoot.make("cluster.local", Duration.ofDays(10), java.time.Instant.now(), "test").certificatePem();
+        namespace("shop");
+        publishers.add(new RootCertPublisher(client, null, RootCertificate.fixed(caRoot, "the mesh CA"), Set.of(), Duration.ofMillis(100),
+                Duration.ofMillis(50), Duration.ofMillis(400)).start());
+        eventually("the CA's root published", () -> caRoot.equals(pem("shop")));
+        namespace("fresh");
+        eventually("and in a new namespace", () -> caRoot.equals(pem("fresh")));
+    }
+
     private void start(Set<String> ignored) {
         var extra = new java.util.HashSet<>(Set.of("kube-system", "kube-public", "kube-node-lease"));
         extra.addAll(ignored);
