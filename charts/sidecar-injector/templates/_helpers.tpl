@@ -140,6 +140,15 @@ injector.mesh.root-cert-file={{ include "sidecar-injector.tlsDir" . }}/ca.crt
 {{- if $v.mesh.enabled }}
 injector.mesh.control-plane-address={{ include "sidecar-injector.controlPlaneAddress" . }}
 {{- end }}
+injector.ca.enabled={{ $v.ca.enabled }}
+{{- if $v.ca.enabled }}
+injector.ca.trust-domain={{ $v.ca.trustDomain }}
+injector.ca.workload-cert-ttl={{ $v.ca.workloadCertTTL }}
+injector.ca.max-workload-cert-ttl={{ $v.ca.maxWorkloadCertTTL }}
+injector.ca.secret-namespace={{ .Release.Namespace }}
+{{- /* The names proxies and tools dial 15012 by: the Service's, and localhost for kubectl port-forward. */}}
+injector.ca.server-names={{ include "sidecar-injector.dnsNames" . | fromJsonArray | join "," }},localhost,127.0.0.1
+{{- end }}
 injector.templates.directory={{ include "sidecar-injector.configDir" . }}/templates
 injector.templates.reload-period={{ $v.templates.reloadPeriod }}
 {{- range $key, $value := $v.extraConfig }}

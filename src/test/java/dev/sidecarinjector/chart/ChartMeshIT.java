@@ -74,6 +74,25 @@ class ChartMeshIT {
     }
 
     @Test
+    void theCaKeepsItsRootInTheReleaseNamespaceAndCertifiesTheNameProxiesDial() throws Exception {
+        var chart = ChartRenderIT.render("defaults.yaml");
+        var properties = ChartRenderIT.properties(chart);
+        assertEquals("true", properties.getProperty("injector.ca.enabled"));
+        assertEquals(NS, properties.getProperty("injector.ca.secret-namespace"));
+        assertEquals("cluster.local", properties.getProperty("injector.ca.trust-domain"));
+        assertEquals("24h", properties.getProperty("injector.ca.workload-cert-ttl"));
+        assertEquals("90d", properties.getProperty("injector.ca.max-workload-cert-ttl"));
+        var names = List.of(properties.getProperty("injector.ca.server-names").split(","));
+        var host = ChartRenderIT.appSettings(chart).mesh().controlPlane().orElseThrow().host();
+        assertTrue(names.contains(host), host + " in the names of the control plane's certificate " + names);
+        assertTrue(names.containsAll(List.of("localhost", "127.0.0.1")), names.toString());
+
+        var off = ChartRenderIT.properties(ChartRenderIT.render("ca-off.yaml"));
+        assertEquals("false", off.getProperty("injector.ca.enabled"));
+        assertEquals(null, off.getProperty("injector.ca.secret-namespace"));
+    }
+
+    @Test
     void addressIsOverridableAndTheMeshCanBeSwitchedOff() throws Exception {
         var file = Files.createTempFile("values", ".yaml");
         try {

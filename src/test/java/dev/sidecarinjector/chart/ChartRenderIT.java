@@ -284,14 +284,29 @@ class ChartRenderIT {
                         + "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"networking.istio.io\"],\"resources\":[\"virtualservices\",\"destinationrules\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         // An informer (list, watch; no get) and the writes of istio-ca-root-cert.
-                        + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]}]",
+                        + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]},"
+                        // The mesh CA: who holds a proxy's token.
+                        + "{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]}]",
                 chart.one("ClusterRole").path("rules").toString());
         var binding = chart.one("ClusterRoleBinding");
         assertEquals(chart.one("ClusterRole").path("metadata").path("name").asText(), binding.path("roleRef").path("name").asText());
         assertEquals(chart.one("ServiceAccount").path("metadata").path("name").asText(), binding.path("subjects").get(0).path("name").asText());
         assertEquals(chart.one("ServiceAccount").path("metadata").path("name").asText(),
                 chart.one("Deployment").path("spec").path("template").path("spec").path("serviceAccountName").asText());
-        assertTrue(chart.all("Role").stream().allMatch(RenderedChart::isTestHook), "no Role besides the test's: every rule is cluster-wide");
+        // The one namespaced Role: the mesh CA's Secrets in the release namespace, read by name, created once, never changed.
+        var roles = chart.all("Role").stream().filter(role -> !RenderedChart.isTestHook(role)).toList();
+        assertEquals(1, roles.size(), "besides the test's, only the CA's Role: every other rule is cluster-wide");
+        var ca = roles.getFirst();
+        assertEquals(NS, ca.path("metadata").path("namespace").asText());
+        assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"secrets\"],\"resourceNames\":[\"cacerts\",\"istio-ca-secret\"],\"verbs\":[\"get\"]},"
+                + "{\"apiGroups\":[\"\"],\"resources\":[\"secrets\"],\"verbs\":[\"create\"]}]", ca.path("rules").toString());
+        var caBinding = chart.all("RoleBinding").stream().filter(b -> !RenderedChart.isTestHook(b)).findFirst().orElseThrow();
+        assertEquals(ca.path("metadata").path("name").asText(), caBinding.path("roleRef").path("name").asText());
+        assertEquals(chart.one("ServiceAccount").path("metadata").path("name").asText(), caBinding.path("subjects").get(0).path("name").asText());
+
+        var off = render("ca-off.yaml");
+        assertTrue(off.all("Role").stream().allMatch(RenderedChart::isTestHook), "no CA, no Secrets");
+        assertFalse(off.one("ClusterRole").path("rules").toString().contains("tokenreviews"));
     }
 
     @Test

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * injector.properties loaded through quarkus.config.locations (as QUARKUS_CONFIG_LOCATIONS does in the pod),
  * and the templates directory from the ConfigMap. A client that trusts only the chart's caBundle and checks
  * the name the API server uses (<service>.<namespace>.svc) gets a pod injected with the chart's settings.
- * Two lines of the properties are changed for a run without a cluster: the namespace source is static and
- * the templates directory is the temporary copy.
+ * Three lines of the properties are changed for a run without a cluster: the namespace source is static, the
+ * templates directory is the temporary copy, and the mesh CA (whose root lives in a Secret) is off.
  */
 @QuarkusTest
 @TestProfile(ChartServesIT.RenderedChartProfile.class)
@@ -71,6 +71,7 @@ class ChartServesIT {
                 var properties = dir.resolve("injector.properties");
                 var text = Files.readString(properties)
                         .replace("injector.namespaces.source=kubernetes", "injector.namespaces.source=static")
+                        .replace("injector.ca.enabled=true", "injector.ca.enabled=false")
                         .replaceAll("(?m)^injector\\.templates\\.directory=.*$", "injector.templates.directory=" + templates);
                 Files.writeString(properties, text);
                 var secret = chart.one("Secret").path("data");
