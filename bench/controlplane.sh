@@ -2,7 +2,7 @@
 # The control plane's push at Istio's scale: time from one changed file to the last of N connected proxies acking
 # the new snapshot, with the mesh of issue 10 (1,000 Services, 10,000 endpoints, 100 proxies; target <= 1 s end to
 # end), and the control plane's memory meanwhile. The control plane is the packaged webhook (`serve`, directory
-# source, dev certificates, loopback ports) on SERVER_CPU; the proxies are bench/tools/MeshPushClients.java on
+# source, dev certificates for 8443 and the mesh CA for 15012, loopback ports) on SERVER_CPU; the proxies are bench/tools/MeshPushClients.java on
 # CLIENT_CPU (they read each snapshot's version and ack it once its last byte arrived).
 # Writes RESULTS/controlplane.csv and RESULTS/controlplane.md (controlplane-quick.md with BENCH_QUICK=1: 200
 # Services, 2,000 endpoints, 20 proxies). BENCH_CP_APP runs another build (a quarkus-app directory) for a comparison.
@@ -44,15 +44,17 @@ javac -d "${cp_work}/classes" "${BENCH_DIR}/tools/MeshPushClients.java"
 step "controlplane: starting the control plane (CPU ${SERVER_CPU}; ${java_opts[*]}; directory polled every ${poll})"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
   INJECTOR_MESH_SOURCE=directory INJECTOR_MESH_DIRECTORY="${cp_work}/mesh" INJECTOR_MESH_DIRECTORY_POLL_INTERVAL="${poll}" \
-  INJECTOR_MESH_STREAM_PORT="${stream_port}" INJECTOR_MESH_STREAM_HOST=127.0.0.1 \
+  INJECTOR_MESH_STREAM_PORT="${stream_port}" INJECTOR_MESH_STREAM_HOST=127.0.0.1 INJECTOR_CA_DIRECTORY="${cp_work}/mesh-ca" \
   taskset -c "${SERVER_CPU}" java "${java_opts[@]}" "-Xlog:gc:file=${cp_work}/gc.log" -jar "${app}/quarkus-run.jar" serve >"${cp_work}/server.log" 2>&1 &
 server_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 120 || die "the control plane did not get ready; see ${cp_work}/server.log"
 info "ready, pid ${server_pid}, RSS $(rss_mb "${server_pid}") MiB"
+# The proxies trust the mesh CA's root (15012); the metrics are read from the webhook's port (the dev CA).
+cat "${cp_work}/mesh-ca/root-cert.pem" "${certs}/ca.crt" >"${cp_work}/trust.pem"
 
 step "controlplane: ${proxies} proxies connect; ${warmup} warm-up and ${rounds} measured changes"
 busy0="$(busy_ticks)" own0="$(proc_ticks "${server_pid}")" t0="$(date +%s%N)"
-taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx256m -cp "${cp_work}/classes" MeshPushClients --ca "${certs}/ca.crt" \
+taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx256m -cp "${cp_work}/classes" MeshPushClients --ca "${cp_work}/trust.pem" \
   --port "${stream_port}" --metrics "https://localhost:${webhook_port}/q/metrics" --pid "${server_pid}" --gc-log "${cp_work}/gc.log" \
   --proxies "${cp_work}/proxies.txt" --change "${cp_work}/mesh/change.yaml" --variants change-a.yaml,change-b.yaml \
   --rounds "${rounds}" --warmup "${warmup}" >"${csv}"

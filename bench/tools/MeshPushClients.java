@@ -36,7 +36,7 @@ import javax.net.ssl.TrustManagerFactory;
  * VirtualService every proxy sees) and measures from the file's rename to the last client's ack; meanwhile it
  * samples the control plane's RSS, and reads its push metrics and GC log before and after.
  *
- *   java MeshPushClients.java --ca CA --port STREAM_PORT --metrics URL --pid PID --gc-log FILE \
+ *   java MeshPushClients.java --ca CA_BUNDLE --port STREAM_PORT --metrics URL --pid PID --gc-log FILE \
  *       --proxies proxies.txt --change DIR/change.yaml --variants change-a.yaml,change-b.yaml --rounds N --warmup W
  *
  * Prints a CSV (round,e2e_ms,first_byte_ms,push_ms,pushes,pushed_mb,rss_max_mb,heap_after_gc_max_mb) to stdout;
@@ -321,8 +321,12 @@ public final class MeshPushClients {
     private static SSLContext sslContext(Path ca) throws Exception {
         var store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
+        // Every certificate of the file: the mesh CA's root (port 15012) and the webhook's CA (/q/metrics on 8443).
         try (InputStream in = Files.newInputStream(ca)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            var index = 0;
+            for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca" + index++, certificate);
+            }
         }
         var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
