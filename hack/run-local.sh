@@ -28,6 +28,11 @@ export INJECTOR_MESH_DIRECTORY="${INJECTOR_MESH_DIRECTORY:-${PWD}/examples/mesh}
 # The mesh CA keeps its self-signed root here (made on the first run, reused after; docs/ca.md). It certifies 15012.
 export INJECTOR_CA_DIRECTORY="${INJECTOR_CA_DIRECTORY:-${PWD}/target/mesh-ca}"
 mesh_root="${INJECTOR_CA_DIRECTORY}/root-cert.pem"
+# With no cluster the CA checks tokens against a JWKS file: a development key, made once; hack/dev-token.sh signs with it.
+if [[ -z "${INJECTOR_CA_JWT_JWKS_FILE:-}" ]]; then
+  DEV_JWT_DIR="${INJECTOR_CA_DIRECTORY}/dev-jwt" hack/dev-token.sh --init
+  export INJECTOR_CA_JWT_JWKS_FILE="${INJECTOR_CA_DIRECTORY}/dev-jwt/jwks.json" INJECTOR_CA_JWT_ISSUER="sidecar-injector-dev"
+fi
 if [[ "${INJECTOR_CA_ENABLED:-true}" == "false" ]]; then
   mesh_root="${INJECTOR_MESH_ROOT_CERT_FILE:-${ca}}"
 fi
@@ -42,6 +47,6 @@ sidecar-injector: serving https://localhost:8443 (no cluster: the built-in polic
             the proxies' configuration stream on https://localhost:15012 (bin/sidecar-injector mesh status)
             proxies run by hand verify it with --root-cert ${mesh_root} (in a cluster: the ConfigMap istio-ca-root-cert)
   mesh CA:  POST https://localhost:15012/v1/certificate, root ${mesh_root} (made on the first run)
-            tokens are checked against a JWKS file once INJECTOR_CA_JWT_ISSUER and INJECTOR_CA_JWT_JWKS_FILE are set (docs/ca.md)
+            tokens checked against ${INJECTOR_CA_JWT_JWKS_FILE}; sign one with hack/dev-token.sh default productpage (docs/ca.md)
 MSG
 exec "${JAVA_HOME:-/usr}/bin/java" -Xmx256m -jar target/quarkus-app/quarkus-run.jar serve
