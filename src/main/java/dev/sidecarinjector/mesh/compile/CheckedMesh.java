@@ -3,8 +3,10 @@ package dev.sidecarinjector.mesh.compile;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one index compiles to before any client namespace is known: the Service registry, every VirtualService for
@@ -46,22 +48,62 @@ final class CheckedMesh {
                 rulesByNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
             }
         }
-        for (var rules : rulesByNamespace.values()) {
+        for (var entry : rulesByNamespace.entrySet()) {
+            var rules = entry.getValue();
             rules.sort(CheckedDestinationRule::olderFirst);
-            var seen = new HashMap<String, CheckedDestinationRule>();
-            for (var rule : rules) {
+            var merged = mergeSameHost(rules, problems);
+            rules.clear();
+            rules.addAll(merged);
+            for (var rule : merged) {
                 if (Hosts.isWildcard(rule.host())) {
                     wildcardRules.computeIfAbsent(rule.namespace(), k -> new ArrayList<>()).add(rule);
                 } else {
                     exactRules.computeIfAbsent(rule.namespace(), k -> new HashMap<>()).computeIfAbsent(rule.host(), k -> new ArrayList<>()).add(rule);
                 }
-                var older = seen.putIfAbsent(rule.host(), rule);
-                if (older != null) {
-                    problems.add(Problem.ignored(DestinationRuleChecker.KIND, rule.namespace(), rule.name(), "spec.host", rule.host(),
-                            "is also the host of the older DestinationRule " + older.key() + ", which is used instead"));
-                }
             }
         }
+    }
+
+    /**
+     * Istio's merge of the DestinationRules of one namespace for one host (oldest first): a rule exported to the same
+     * namespaces as an older one is folded into it: its subsets are added unless the older rule has a subset of that
+     * name (reported, the older one's is kept), and its top-level traffic policy is used only when the older rule has
+     * none. Rules exported differently stay apart, so each keeps its own visibility.
+     */
+    static List<CheckedDestinationRule> mergeSameHost(List<CheckedDestinationRule> oldestFirst, List<Problem> problems) {
+        var byHost = new LinkedHashMap<String, List<CheckedDestinationRule>>();
+        for (var rule : oldestFirst) {
+            var sameHost = byHost.computeIfAbsent(rule.host(), k -> new ArrayList<>());
+            var into = -1;
+            for (var i = 0; i < sameHost.size() && into < 0; i++) {
+                if (Set.copyOf(sameHost.get(i).exportTo()).equals(Set.copyOf(rule.exportTo()))) {
+                    into = i;
+                }
+            }
+            if (into < 0) {
+                sameHost.add(rule);
+            } else {
+                sameHost.set(into, merge(sameHost.get(into), rule, problems));
+            }
+        }
+        var merged = new ArrayList<CheckedDestinationRule>();
+        for (var rules : byHost.values()) {
+            merged.addAll(rules);
+        }
+        return merged;
+    }
+
+    private static CheckedDestinationRule merge(CheckedDestinationRule older, CheckedDestinationRule newer, List<Problem> problems) {
+        var subsets = new HashMap<>(older.subsets());
+        for (var subset : new java.util.TreeMap<>(newer.subsets()).entrySet()) {
+            if (subsets.putIfAbsent(subset.getKey(), subset.getValue()) != null) {
+                problems.add(Problem.ignored(DestinationRuleChecker.KIND, newer.namespace(), newer.name(), "spec.subsets", subset.getKey(),
+                        "is also a subset of the older DestinationRule " + older.key() + " for " + older.host() + ", whose subset is used"));
+            }
+        }
+        var policy = older.policy().equals(TrafficPolicySpec.NONE) ? newer.policy() : older.policy();
+        return new CheckedDestinationRule(older.namespace(), older.name(), older.created(), older.host(), older.exportTo(), policy,
+                Map.copyOf(subsets));
     }
 
     /**

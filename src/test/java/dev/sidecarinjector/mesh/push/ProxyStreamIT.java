@@ -86,7 +86,7 @@ class ProxyStreamIT {
         source.change(8080, false);
         lastPort = server.port();
         startProxy();
-        var health = Integer.parseInt(line(l -> l.contains("proxy ready: inbound")).replaceAll(".*health :(\\d+),.*", "$1"));
+        var health = Integer.parseInt(line(l -> l.contains("proxy listening: inbound")).replaceAll(".*health :(\\d+),.*", "$1"));
         var admin = Integer.parseInt(line(l -> l.contains("admin on 127.0.0.1:")).replaceAll(".*admin on 127.0.0.1:(\\d+),.*", "$1"));
 
         // Caches not synced: the proxy is connected, waits, and is not ready.

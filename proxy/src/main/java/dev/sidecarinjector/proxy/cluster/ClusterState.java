@@ -1,9 +1,13 @@
 package dev.sidecarinjector.proxy.cluster;
 
+import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.Cluster;
 import dev.sidecarinjector.api.snapshot.Endpoint;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +26,8 @@ public final class ClusterState {
     private final Cluster cluster;
     private final Endpoint[] endpoints;
     private final EndpointState[] states;
+    /** Each endpoint's socket address, made once per snapshot rather than per connection. */
+    private final InetSocketAddress[] addresses;
     private final EndpointPicker picker;
     private final CircuitBreaker breaker;
     private final OutlierDetector outlierDetector;
@@ -31,6 +37,10 @@ public final class ClusterState {
         this.endpoints = endpoints;
         this.states = states;
         this.breaker = breaker;
+        this.addresses = new InetSocketAddress[endpoints.length];
+        for (var i = 0; i < endpoints.length; i++) {
+            addresses[i] = socketAddress(endpoints[i]);
+        }
         var outlier = cluster.outlierDetection();
         // Istio sets Envoy's panic threshold to minHealthPercent when a DestinationRule has outlierDetection.
         this.picker = new EndpointPicker(cluster.loadBalancer(),
@@ -85,6 +95,22 @@ public final class ClusterState {
 
     public Endpoint endpoint(int index) {
         return endpoints[index];
+    }
+
+    /** The endpoint's address to connect to. */
+    public InetSocketAddress address(int index) {
+        return addresses[index];
+    }
+
+    /** The snapshot checked the address is dotted IPv4: no name lookup happens here. */
+    private static InetSocketAddress socketAddress(Endpoint endpoint) {
+        var packed = Ipv4.parse(endpoint.address());
+        var bytes = new byte[] {(byte) (packed >>> 24), (byte) (packed >>> 16), (byte) (packed >>> 8), (byte) packed};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), endpoint.port());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
+        }
     }
 
     public EndpointState state(int index) {

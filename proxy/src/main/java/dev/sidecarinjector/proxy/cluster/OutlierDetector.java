@@ -93,6 +93,18 @@ public final class OutlierDetector {
         state.ejected = true;
     }
 
+    private long lastTickMs = Long.MIN_VALUE;
+
+    /** Called often (every 100 ms): runs {@link #tick} once per {@code interval}. */
+    public void maybeTick(long nowMs) {
+        if (lastTickMs == Long.MIN_VALUE) {
+            lastTickMs = nowMs;
+        } else if (nowMs - lastTickMs >= config.intervalMs()) {
+            lastTickMs = nowMs;
+            tick(nowMs);
+        }
+    }
+
     /** The interval timer: returns the endpoints whose ejection time passed; healthy ones lower their multiplier. */
     public synchronized void tick(long nowMs) {
         for (var state : states) {

@@ -1,7 +1,7 @@
 package dev.sidecarinjector.proxy.config;
 
 import dev.sidecarinjector.api.json.JsonWriter;
-import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.mesh.CompiledSnapshot;
 
 /**
  * The admin pages of the configuration (127.0.0.1:15000), as Envoy's: {@code /config_dump} is the snapshot in
@@ -34,19 +34,27 @@ public final class ConfigDump {
     }
 
     public String clusters() {
-        return clusters(client.session().holder().current().snapshot());
+        return clusters(client.session().holder().current());
     }
 
-    static String clusters(Snapshot snapshot) {
+    /**
+     * Envoy's {@code /clusters} text: per cluster its circuit-breaker counts, per endpoint its active requests, its
+     * health ({@code healthy}, or {@code /failed_outlier_check} while ejected) and how often it was ejected.
+     */
+    static String clusters(CompiledSnapshot snapshot) {
         var out = new StringBuilder(1024);
-        if (snapshot == null) {
-            return "";
-        }
         for (var cluster : snapshot.clusters()) {
-            out.append(cluster.name()).append("::observability_name::").append(cluster.name()).append('\n');
-            for (var endpoint : cluster.endpoints()) {
-                out.append(cluster.name()).append("::").append(endpoint.address()).append(':').append(endpoint.port())
-                        .append("::health_flags::healthy\n");
+            var name = cluster.name();
+            var breaker = cluster.breaker();
+            out.append(name).append("::observability_name::").append(name).append('\n');
+            out.append(name).append("::cx_active::").append(breaker.activeConnections()).append('\n');
+            out.append(name).append("::rq_pending_active::").append(breaker.pendingRequests()).append('\n');
+            out.append(name).append("::rq_active::").append(breaker.activeRequests()).append('\n');
+            for (var endpoint : cluster.view()) {
+                var host = name + "::" + endpoint.address() + ':' + endpoint.port();
+                out.append(host).append("::rq_active::").append(endpoint.activeRequests()).append('\n');
+                out.append(host).append("::health_flags::").append(endpoint.ejected() ? "/failed_outlier_check" : "healthy").append('\n');
+                out.append(host).append("::outlier_ejections::").append(endpoint.timesEjected()).append('\n');
             }
         }
         return out.toString();

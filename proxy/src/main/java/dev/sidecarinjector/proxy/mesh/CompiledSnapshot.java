@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.mesh;
 
 import dev.sidecarinjector.api.net.Ipv4;
+import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.route.CompiledRouteTable;
@@ -25,19 +26,22 @@ public final class CompiledSnapshot {
     private final ListenerIndex listeners;
     private final Map<String, CompiledRouteTable> routeTables;
     private final Map<String, ClusterState> clusters;
+    /** The workload's inbound ports by number (index = port): an array lookup per accepted connection. */
+    private final InboundPort[] inbound;
 
     private CompiledSnapshot(Snapshot snapshot, ListenerIndex listeners, Map<String, CompiledRouteTable> routeTables,
-                             Map<String, ClusterState> clusters) {
+                             Map<String, ClusterState> clusters, InboundPort[] inbound) {
         this.snapshot = snapshot;
         this.listeners = listeners;
         this.routeTables = routeTables;
         this.clusters = clusters;
+        this.inbound = inbound;
     }
 
     /** Compiles {@code snapshot}; {@code previous} (may be null) lends its clusters' runtime state. */
     public static CompiledSnapshot compile(Snapshot snapshot, CompiledSnapshot previous) {
         if (snapshot == null) {
-            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of());
+            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of(), new InboundPort[0]);
         }
         var clusters = new LinkedHashMap<String, ClusterState>();
         for (var cluster : snapshot.clusters()) {
@@ -54,8 +58,16 @@ public final class CompiledSnapshot {
                     listener.routeTable() == null ? null : tables.get(listener.routeTable()),
                     listener.cluster() == null ? null : clusters.get(listener.cluster()));
         }
+        var highest = 0;
+        for (var port : snapshot.inbound()) {
+            highest = Math.max(highest, port.port());
+        }
+        var inbound = new InboundPort[snapshot.inbound().isEmpty() ? 0 : highest + 1];
+        for (var port : snapshot.inbound()) {
+            inbound[port.port()] = port;
+        }
         return new CompiledSnapshot(snapshot, new ListenerIndex(listeners), Collections.unmodifiableMap(tables),
-                Collections.unmodifiableMap(clusters));
+                Collections.unmodifiableMap(clusters), inbound);
     }
 
     /** Null for {@link #EMPTY}. */
@@ -71,6 +83,11 @@ public final class CompiledSnapshot {
     /** The listener for a connection's original destination (IPv4 as an int, as Netty's SO_ORIGINAL_DST gives it). */
     public CompiledListener listener(int address, int port) {
         return listeners.get(address, port);
+    }
+
+    /** The workload's inbound port {@code port}, or null: not a port of its Services (relayed at L4). */
+    public InboundPort inboundPort(int port) {
+        return port >= 0 && port < inbound.length ? inbound[port] : null;
     }
 
     public CompiledRouteTable routeTable(String name) {

@@ -11,6 +11,17 @@ import dev.sidecarinjector.api.snapshot.Snapshot;
 public final class SnapshotHolder {
 
     private volatile CompiledSnapshot current = CompiledSnapshot.EMPTY;
+    private volatile SwapListener listener;
+
+    /** Told of each snapshot once requests read it (on the config client's thread). */
+    public interface SwapListener {
+        void swapped(CompiledSnapshot snapshot);
+    }
+
+    /** The one listener (the proxy's metrics, which label with the workload the snapshot names). */
+    public void onSwap(SwapListener listener) {
+        this.listener = listener;
+    }
 
     public CompiledSnapshot current() {
         return current;
@@ -20,6 +31,10 @@ public final class SnapshotHolder {
     public synchronized CompiledSnapshot swap(Snapshot snapshot) {
         var compiled = CompiledSnapshot.compile(snapshot, current);
         current = compiled;
+        var told = listener;
+        if (told != null) {
+            told.swapped(compiled);
+        }
         return compiled;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 public final class Metrics {
     private static final String PREFIX = "sidecar_proxy_";
     private final Map<Direction, DirectionMetrics> byDirection = new EnumMap<>(Direction.class);
+    private final IstioMetrics istio = new IstioMetrics();
 
     public Metrics() {
         for (Direction d : Direction.values()) {
@@ -19,6 +20,11 @@ public final class Metrics {
 
     public DirectionMetrics of(Direction direction) {
         return byDirection.get(direction);
+    }
+
+    /** Istio's standard metrics, scraped after the proxy's own. */
+    public IstioMetrics istio() {
+        return istio;
     }
 
     public long activeConnections() {
@@ -44,6 +50,7 @@ public final class Metrics {
         for (Map.Entry<Direction, DirectionMetrics> e : byDirection.entrySet()) {
             e.getValue().connectLatency.render(out, latency, label(e.getKey()));
         }
+        istio.render(out);
         return out.toString();
     }
 

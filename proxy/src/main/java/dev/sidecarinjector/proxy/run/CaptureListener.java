@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * accepting while the proxy drains, until {@link SidecarProxy#drain()} closes it at the end of the period.
  */
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings,
-                       DrainState drain) {
+                       DrainState drain, MeshTraffic mesh) {
 
     Channel bind(EventLoop loop, Direction direction, int port, UpstreamConnector connector) throws InterruptedException {
         var listener = Ipv4ServerChannelFactory.INSTANCE.newChannel();
@@ -58,7 +58,8 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
             accepted.config().setAutoRead(false);
             ((SocketChannelConfig) accepted.config()).setAllowHalfClosure(true);
             accepted.pipeline().addLast(new DownstreamHandler(direction, listener.resolver(), listener.loopGuard(),
-                    connector, listener.metrics().of(direction), listener.settings().idleTimeout()));
+                    connector, listener.metrics().of(direction), listener.settings().idleTimeout(), listener.mesh(),
+                    listener.metrics().istio()));
             // Registering on the listener's own loop completes at once.
             if (ctx.channel().eventLoop().register(accepted).cause() != null) {
                 accepted.unsafe().closeForcibly();

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import dev.sidecarinjector.proxy.metrics.TcpSeries;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -19,6 +20,8 @@ final class Connection {
     static final long FIN_GRACE_MICROS = 1000;
     private final Channel downstream;
     private final DirectionMetrics metrics;
+    /** Istio's TCP counters of this connection's series; null for an HTTP tunnel (its request was counted). */
+    private TcpSeries tcp;
     private Channel upstream;
     private boolean downstreamFinished;
     private boolean upstreamFinished;
@@ -28,6 +31,11 @@ final class Connection {
     Connection(Channel downstream, DirectionMetrics metrics) {
         this.downstream = downstream;
         this.metrics = metrics;
+    }
+
+    /** Counts the bytes in Istio's TCP series too. */
+    void countIn(TcpSeries series) {
+        this.tcp = series;
     }
 
     Channel downstream() {
@@ -54,8 +62,14 @@ final class Connection {
     void countRead(Channel side, int bytes) {
         if (side == downstream) {
             metrics.receivedFromDownstream(bytes);
+            if (tcp != null) {
+                tcp.received(bytes);
+            }
         } else {
             metrics.sentToDownstream(bytes);
+            if (tcp != null) {
+                tcp.sent(bytes);
+            }
         }
     }
 

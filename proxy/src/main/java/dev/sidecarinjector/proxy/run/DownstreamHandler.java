@@ -1,11 +1,15 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.metrics.Direction;
+import dev.sidecarinjector.proxy.mesh.ResponseFlag;
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import dev.sidecarinjector.proxy.metrics.IstioMetrics;
+import dev.sidecarinjector.proxy.metrics.TcpSeries;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -26,6 +30,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     private final UpstreamConnector connector;
     private final DirectionMetrics metrics;
     private final Duration idleTimeout;
+    /** Null without a control plane: every connection is relayed to its original destination. */
+    private final MeshTraffic mesh;
+    private final IstioMetrics istio;
     private Connection connection;
     private ChannelHandlerContext ctx;
     private InetSocketAddress destination;
@@ -35,7 +42,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     private boolean earlyFin;
 
     DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
-                      UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout) {
+                      UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout, MeshTraffic mesh,
+                      IstioMetrics istio) {
+        this.mesh = mesh;
+        this.istio = istio;
         this.direction = direction;
         this.resolver = resolver;
         this.loopGuard = loopGuard;
@@ -59,14 +69,45 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
             refuse(downstream, "original destination " + destination + " is the proxy itself");
             return;
         }
+        var decision = mesh == null ? MeshTraffic.RELAY : mesh.route(downstream, direction, destination);
+        if (decision.http()) {
+            // The HTTP engine took the connection over (its handlers follow this one); it counts the requests.
+            metrics.opened();
+            downstream.closeFuture().addListener(new CountClosed(metrics, null, ResponseFlag.NONE));
+            ctx.pipeline().remove(this);
+            return;
+        }
+        if (decision == MeshTraffic.NO_ENDPOINT) {
+            var tcp = tcpSeries(decision);
+            metrics.opened();
+            tcp.opened();
+            downstream.closeFuture().addListener(new CountClosed(metrics, tcp, ResponseFlag.NO_HEALTHY_UPSTREAM));
+            EventLog.info(direction.label() + " connection from " + downstream.remoteAddress() + " to " + destination
+                    + ": no healthy endpoint (UH), reset");
+            downstream.config().setOption(ChannelOption.SO_LINGER, 0);
+            downstream.close();
+            return;
+        }
+        if (decision.destination() != null) {
+            destination = decision.destination();
+        }
         // The SYN goes out first; the bookkeeping below overlaps with the handshake.
         connection = new Connection(downstream, metrics);
         connectStarted = System.nanoTime();
         ChannelFuture connecting = connector.connect(connection, destination);
         connection.attach(connecting.channel());
+        var tcp = tcpSeries(decision);
+        connection.countIn(tcp);
         metrics.opened();
-        downstream.closeFuture().addListener(new CountClosed(metrics));
+        tcp.opened();
+        downstream.closeFuture().addListener(new CountClosed(metrics, tcp, ResponseFlag.NONE));
         connecting.addListener(this);
+    }
+
+    /** Istio's TCP series of this connection: the Service and endpoint the mesh chose, or unknown. */
+    private TcpSeries tcpSeries(MeshTraffic.Decision decision) {
+        return direction == Direction.OUTBOUND ? istio.outboundTcp(decision.peer(), decision.service())
+                : istio.inboundTcp(decision.service());
     }
 
     /** The upstream connect finished. */
@@ -152,10 +193,13 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     }
 
     /** Counts the connection as closed (a named class: a lambda would cost a generated class). */
-    private record CountClosed(DirectionMetrics metrics) implements ChannelFutureListener {
+    private record CountClosed(DirectionMetrics metrics, TcpSeries tcp, ResponseFlag flag) implements ChannelFutureListener {
         @Override
         public void operationComplete(ChannelFuture closed) {
             metrics.closed();
+            if (tcp != null) {
+                tcp.closed(flag);
+            }
         }
     }
 }

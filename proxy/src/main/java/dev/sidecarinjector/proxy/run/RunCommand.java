@@ -32,14 +32,15 @@ public final class RunCommand {
         }
         NettyLog.install();
         SidecarProxy proxy;
+        // Without --control-plane the proxy is the L4 relay it always was: no gate, no config client, no admin port.
+        var holder = mesh.meshEnabled() ? new SnapshotHolder() : null;
         try {
-            proxy = new SidecarProxy(settings, DestinationResolver.originalDestination());
+            proxy = new SidecarProxy(settings, DestinationResolver.originalDestination(), holder);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             EventLog.info("proxy cannot use native epoll: " + e);
             return 1;
         }
-        // Without --control-plane the proxy is the L4 relay it always was: no gate, no config client, no admin port.
-        MeshRuntime meshRuntime = mesh.meshEnabled() ? MeshRuntime.prepare(mesh, new SnapshotHolder(), proxy.readiness()) : null;
+        MeshRuntime meshRuntime = holder != null ? MeshRuntime.prepare(mesh, holder, proxy.readiness()) : null;
         try {
             proxy.start();
             if (meshRuntime != null) {

@@ -2,6 +2,12 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.admin.AdminServer;
 import dev.sidecarinjector.proxy.admin.Readiness;
+import dev.sidecarinjector.proxy.http.HttpEngine;
+import dev.sidecarinjector.proxy.http.IstioHttpObserver;
+import dev.sidecarinjector.proxy.mesh.CompiledSnapshot;
+import dev.sidecarinjector.proxy.metrics.IstioMetrics;
+import dev.sidecarinjector.proxy.mesh.RandomSource;
+import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
 import io.netty.channel.Channel;
@@ -32,9 +38,13 @@ public final class SidecarProxy implements AutoCloseable {
     private static final long ZERO_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long the end of the drain waits for the accept queues to empty: they hold what came in the last moment. */
     private static final long QUEUE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the outlier detectors are looked at; each runs at its own {@code interval}. */
+    private static final long OUTLIER_TICK_MS = 100;
 
     private final ProxySettings settings;
     private final DestinationResolver resolver;
+    /** The control plane's configuration; null without one (every connection is relayed at L4). */
+    private final SnapshotHolder holder;
     private final Metrics metrics = new Metrics();
     private final DrainState drainState = new DrainState();
     private final Readiness readiness = new Readiness(drainState);
@@ -46,10 +56,16 @@ public final class SidecarProxy implements AutoCloseable {
     private Channel prometheus;
 
     public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
+        this(settings, resolver, null);
+    }
+
+    /** {@code holder}: the snapshot the config client keeps current, or null for a proxy with no control plane. */
+    public SidecarProxy(ProxySettings settings, DestinationResolver resolver, SnapshotHolder holder) {
         // Fail with Netty's reason (missing library, noexec /tmp) before any event loop is made.
         Epoll.ensureAvailability();
         this.settings = settings;
         this.resolver = resolver;
+        this.holder = holder;
         // One loop per CPU the cgroup grants; each accepts and relays its own connections.
         this.loopCount = Runtime.getRuntime().availableProcessors();
         this.loops = new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory("proxy-io"), EpollIoHandler.newFactory());
@@ -62,9 +78,10 @@ public final class SidecarProxy implements AutoCloseable {
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
-        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState);
+        var inboundSource = InetAddress.getByName(INBOUND_SOURCE);
+        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic(inboundSource));
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
-                new EpollUpstreamConnector(settings.connectTimeoutMillis(), InetAddress.getByName(INBOUND_SOURCE)));
+                new EpollUpstreamConnector(settings.connectTimeoutMillis(), inboundSource));
         outbound = bindOnEveryLoop(listener, Direction.OUTBOUND, settings.outboundPort(),
                 new EpollUpstreamConnector(settings.connectTimeoutMillis(), null));
         readiness.inboundBound(true);
@@ -75,9 +92,46 @@ public final class SidecarProxy implements AutoCloseable {
         for (Channel channel : outbound) {
             channel.closeFuture().addListener(new ListenerClosed(readiness, false));
         }
-        EventLog.info("proxy ready: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
+        EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
                 + port(health) + ", metrics :" + port(prometheus) + ", " + loopCount + " io threads");
         return this;
+    }
+
+    /** The HTTP engines and the outlier-detection timer, when there is a control plane. */
+    private MeshTraffic meshTraffic(InetAddress inboundSource) {
+        if (holder == null) {
+            return null;
+        }
+        holder.onSwap(new LabelWithWorkload(metrics.istio()));
+        var httpObserver = new IstioHttpObserver(metrics.istio());
+        var outboundHttp = new HttpEngine(holder, false, null, settings.connectTimeoutMillis(), settings.idleTimeout(),
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+        var inboundHttp = new HttpEngine(holder, true, inboundSource, settings.connectTimeoutMillis(), settings.idleTimeout(),
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+        loops.next().scheduleAtFixedRate(new OutlierTicks(holder), OUTLIER_TICK_MS, OUTLIER_TICK_MS, TimeUnit.MILLISECONDS);
+        return new MeshTraffic(holder, outboundHttp, inboundHttp);
+    }
+
+    /** Istio's metrics name this proxy's workload as the snapshot does. */
+    private record LabelWithWorkload(IstioMetrics istio) implements SnapshotHolder.SwapListener {
+        @Override
+        public void swapped(CompiledSnapshot snapshot) {
+            istio.self(snapshot.snapshot() == null ? null : snapshot.snapshot().workload());
+        }
+    }
+
+    /** Lets each cluster's outlier detector run its interval: ejections end, multipliers decay. */
+    private record OutlierTicks(SnapshotHolder holder) implements Runnable {
+        @Override
+        public void run() {
+            var now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+            for (var cluster : holder.current().clusters()) {
+                var detector = cluster.outlierDetector();
+                if (detector != null) {
+                    detector.maybeTick(now);
+                }
+            }
+        }
     }
 
     /**

@@ -159,8 +159,10 @@ class ConfigClientIT {
         assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current().snapshot());
         var dump = new ConfigDump(client).configDump();
         assertTrue(dump.contains("\"version\": \"7-1\"") && dump.contains("\"rejectedVersion\": \"7-2\"") && dump.contains("\"connection\": \"connected\""), dump);
-        assertEquals("outbound|5432||db.default.svc.cluster.local::observability_name::outbound|5432||db.default.svc.cluster.local\n"
-                + "outbound|5432||db.default.svc.cluster.local::10.0.0.7:5432::health_flags::healthy\n", new ConfigDump(client).clusters());
+        var db = "outbound|5432||db.default.svc.cluster.local";
+        assertEquals(db + "::observability_name::" + db + "\n" + db + "::cx_active::0\n" + db + "::rq_pending_active::0\n"
+                + db + "::rq_active::0\n" + db + "::10.0.0.7:5432::rq_active::0\n" + db + "::10.0.0.7:5432::health_flags::healthy\n"
+                + db + "::10.0.0.7:5432::outlier_ejections::0\n", new ConfigDump(client).clusters());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,18 @@ class MetricsTest {
         assertTrue(text.contains("# TYPE sidecar_proxy_connections_active gauge\n"), text);
         assertTrue(text.contains("sidecar_proxy_upstream_connect_duration_seconds_sum{direction=\"inbound\"} 0.003\n"), text);
         assertTrue(text.contains("le=\"0.00025\"} 0\n") && text.contains("le=\"+Inf\"} 1\n"), text);
+    }
+
+    @Test
+    void istioFamiliesComeAfterTheProxysOwnOnceTheyHaveASeries() {
+        var metrics = new Metrics();
+        assertFalse(metrics.prometheusText().contains("istio_"), "no series, no family");
+        metrics.istio().outboundTcp(null, null).opened();
+        String text = metrics.prometheusText();
+        int own = text.lastIndexOf("sidecar_proxy_upstream_connect_duration_seconds_count{direction=\"outbound\"} 0\n");
+        int istio = text.indexOf("# TYPE istio_tcp_connections_opened_total counter\n");
+        assertTrue(own >= 0 && istio > own, text);
+        assertTrue(text.contains("istio_tcp_connections_opened_total{reporter=\"source\","), text);
     }
 
     @Test

@@ -97,7 +97,7 @@ class DownstreamHandlerTest {
             throw new java.io.IOException("no original destination (connection was not redirected)");
         }, loopGuard, (c, d) -> {
             throw new AssertionError("must not connect");
-        }, metrics, java.time.Duration.ofHours(1));
+        }, metrics, java.time.Duration.ofHours(1), null, new dev.sidecarinjector.proxy.metrics.IstioMetrics());
         var client = new EmbeddedChannel(handler);
         assertFalse(client.isOpen());
         assertTrue(metrics.refusedTotal() == 1);
@@ -113,6 +113,6 @@ class DownstreamHandlerTest {
 
     private DownstreamHandler handler(UpstreamConnector connector, InetSocketAddress destination) {
         return new DownstreamHandler(Direction.OUTBOUND, accepted -> destination, loopGuard, connector, metrics,
-                java.time.Duration.ofHours(1));
+                java.time.Duration.ofHours(1), null, new dev.sidecarinjector.proxy.metrics.IstioMetrics());
     }
 }

@@ -1,0 +1,951 @@
+package dev.sidecarinjector.proxy.http;
+
+import dev.sidecarinjector.api.snapshot.RetryPolicy;
+import dev.sidecarinjector.api.snapshot.Workload;
+import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.cluster.EndpointPicker;
+import dev.sidecarinjector.proxy.cluster.EndpointState;
+import dev.sidecarinjector.proxy.cluster.TriedEndpoints;
+import dev.sidecarinjector.proxy.mesh.ResponseFlag;
+import dev.sidecarinjector.proxy.retry.RetryBackoff;
+import dev.sidecarinjector.proxy.retry.RetryDecision;
+import dev.sidecarinjector.proxy.retry.RetryRules;
+import dev.sidecarinjector.proxy.retry.TryOutcome;
+import dev.sidecarinjector.proxy.route.CompiledRoute;
+import dev.sidecarinjector.proxy.route.FaultDecision;
+import dev.sidecarinjector.proxy.route.HeaderEdits;
+import dev.sidecarinjector.proxy.route.HttpRequestLine;
+import dev.sidecarinjector.proxy.route.MatchedRoute;
+import dev.sidecarinjector.proxy.route.RedirectLocation;
+import dev.sidecarinjector.proxy.route.UriRewrite;
+import dev.sidecarinjector.proxy.run.Tunnel;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP request and its response, as Envoy's router serves it: route (VirtualService match, weighted
+ * destination, rewrite, header edits, fault, redirect), then tries: pick an endpoint (another one on a retry),
+ * take a pooled connection or open one within the cluster's limits, send the request, and either pass the response
+ * on or, while none has been passed on yet, retry by the route's policy. The route timeout (504, UT) covers every
+ * try; the per-try timeout one. Request bodies up to {@link RetryRules#MAX_BUFFERED_BODY} are kept for retries while
+ * they stream to the first try. Lives on its downstream connection's event loop.
+ */
+final class Exchange {
+
+    private static final HttpResponseStatus UPSTREAM_TIMEOUT = HttpResponseStatus.GATEWAY_TIMEOUT;
+
+    private final DownstreamHttp down;
+    private final HttpEngine engine;
+    private final HttpRequest request;
+    private final EventLoop loop;
+    private final long started = System.nanoTime();
+    private final boolean clientKeepAlive;
+    private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
+    private boolean upgrade;
+    private boolean idempotent;
+
+    // What routing decided.
+    private CompiledRoute route;
+    private int destination = -1;
+    private ClusterState cluster;
+    /** The address for a destination outside any cluster (inbound, passthrough); null: pick from the cluster. */
+    private InetSocketAddress fixedAddress;
+    private RetryPolicy retries;
+    private boolean holdsRequest;
+
+    // The request body: kept (for retries) while small enough, queued while no try can take it.
+    private final ArrayList<HttpContent> kept = new ArrayList<>(2);
+    private ArrayList<HttpContent> queued;
+    private long queuedBytes;
+    private boolean keepable = true;
+    private long requestBytes;
+    private boolean requestComplete;
+    private boolean requestFlushPending;
+
+    // The current try.
+    private UpstreamConnection connection;
+    private boolean tryReady;
+    private boolean reusedConnection;
+    private boolean staleRetried;
+    private int retriesDone;
+    private boolean holdsRetry;
+    private TriedEndpoints tried;
+    private int endpoint = EndpointPicker.NONE;
+    private EndpointState endpointState;
+    private InetSocketAddress address;
+    private boolean waiting;
+    private ScheduledFuture<?> routeTimer;
+    private ScheduledFuture<?> tryTimer;
+
+    // The response.
+    private boolean responseStarted;
+    private boolean skippingInformational;
+    private boolean keepAlive;
+    /** The upstream's response lets its connection serve another request. */
+    private boolean upstreamKeepAlive;
+    private int status;
+    private long responseBytes;
+    private ResponseFlag flag = ResponseFlag.NONE;
+    private boolean done;
+    /** Answered with keep-alive before the request's end was read: it is read (and dropped) first. */
+    private boolean awaitingRequestEnd;
+    private boolean wantsUpstreamRead;
+
+    Exchange(DownstreamHttp down, HttpRequest request) {
+        this.down = down;
+        this.engine = down.engine();
+        this.request = request;
+        this.loop = down.channel().eventLoop();
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    // ---- The request head: checks, routing, the first try.
+
+    void start() {
+        var decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            requestComplete = true;
+            keepable = false;
+            if (decoded.cause() instanceof TooLongFrameException) {
+                respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request Header Fields Too Large", ResponseFlag.NONE, true);
+            } else {
+                respondLocally(HttpResponseStatus.BAD_REQUEST, "Bad Request", ResponseFlag.NONE, true);
+            }
+            return;
+        }
+        var headers = request.headers();
+        upgrade = HopByHop.isUpgrade(headers);
+        idempotent = isIdempotent(request.method());
+        var expectContinue = HttpUtil.is100ContinueExpected(request);
+        if (!expectContinue && headers.contains(HttpHeaderNames.EXPECT)) {
+            respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "", ResponseFlag.NONE, true);
+            return;
+        }
+        headers.remove(HttpHeaderNames.EXPECT);
+        var limit = engine.maxRequestBodyBytes();
+        if (limit > 0 && HttpUtil.getContentLength(request, -1L) > limit) {
+            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
+            return;
+        }
+        HopByHop.strip(headers, upgrade);
+        if (!headers.contains("x-request-id")) {
+            headers.set("x-request-id", RequestIds.next());
+        }
+        if (!headers.contains("x-forwarded-proto")) {
+            headers.set("x-forwarded-proto", "http");
+        }
+        var target = down.target();
+        if (upgrade) {
+            keepable = false;
+        }
+        if (target.isInbound()) {
+            fixedAddress = target.originalDestination();
+        } else if (!route()) {
+            return;
+        }
+        if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            // Upstream always speaks HTTP/1.1 (as Envoy), so its connection can be pooled; 1.1 needs a Host.
+            clientVersion = HttpVersion.HTTP_1_0;
+            if (!headers.contains(HttpHeaderNames.HOST)) {
+                headers.set(HttpHeaderNames.HOST, authority());
+            }
+            request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
+        if (expectContinue) {
+            down.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+            down.flush();
+        }
+        var timeout = route == null ? 0 : route.route().timeoutMs();
+        if (timeout > 0) {
+            routeTimer = loop.schedule(new RouteTimeout(this), timeout, TimeUnit.MILLISECONDS);
+        }
+        var delay = route == null ? 0 : FaultDecision.delayMs(route.route().fault(), engine.random());
+        if (delay > 0) {
+            flag = ResponseFlag.DELAY_INJECTED;
+            loop.schedule(new DelayOver(this), delay, TimeUnit.MILLISECONDS);
+        } else {
+            afterDelay();
+        }
+    }
+
+    /** Outbound: selects the route and its destination; false when the request was answered locally. */
+    private boolean route() {
+        var target = down.target();
+        var listener = engine.holder().current().listener(target.address(), target.listener().port());
+        if (listener == null || !listener.http()) {
+            // The Service or its port is gone from the configuration: the request goes where it was sent.
+            fixedAddress = target.originalDestination();
+            return true;
+        }
+        var table = listener.routeTable();
+        var authority = authority();
+        var line = HttpRequestLine.of(request.method().name(), originForm(), authority, "http", listener.port());
+        var headers = new NettyHeaders(request.headers());
+        MatchedRoute matched = table == null ? null : table.select(line, headers);
+        if (matched == null) {
+            respondLocally(HttpResponseStatus.NOT_FOUND, "", ResponseFlag.NO_ROUTE, false);
+            return false;
+        }
+        route = matched.route();
+        var spec = route.route();
+        if (spec.redirect() != null) {
+            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(spec.redirect().status()),
+                    Unpooled.EMPTY_BUFFER);
+            response.headers().set(HttpHeaderNames.LOCATION, RedirectLocation.build(spec.redirect(), line));
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            sendLocal(response, ResponseFlag.NONE, false);
+            return false;
+        }
+        destination = route.pickDestination(engine.random());
+        if (destination < 0) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, false);
+            return false;
+        }
+        cluster = route.destination(destination);
+        if (spec.rewrite() != null) {
+            if (spec.rewrite().uri() != null) {
+                request.setUri(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));
+            }
+            if (spec.rewrite().authority() != null) {
+                request.headers().set(HttpHeaderNames.HOST, spec.rewrite().authority());
+            }
+        } else if (!request.uri().startsWith("/") && !request.uri().equals("*")) {
+            request.setUri(line.target());
+        }
+        HeaderEdits.applyToRequest(route, destination, headers);
+        retries = upgrade ? null : spec.retries();
+        if (cluster.passthrough()) {
+            fixedAddress = down.target().originalDestination();
+        }
+        if (!cluster.breaker().tryAcquireRequest()) {
+            respondOverloaded();
+            return false;
+        }
+        holdsRequest = true;
+        return true;
+    }
+
+    private void afterDelay() {
+        if (done) {
+            return;
+        }
+        if (route != null) {
+            var abort = FaultDecision.abortStatus(route.route().fault(), engine.random());
+            if (abort > 0) {
+                respondLocally(HttpResponseStatus.valueOf(abort), "fault filter abort", ResponseFlag.FAULT_INJECTED, false);
+                return;
+            }
+        }
+        startTry();
+    }
+
+    /** The Host header, or the original destination for a request without one (HTTP/1.0). */
+    private String authority() {
+        var host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null) {
+            return host;
+        }
+        var uri = request.uri();
+        if (uri.startsWith("http://")) {
+            var end = uri.indexOf('/', 7);
+            return end < 0 ? uri.substring(7) : uri.substring(7, end);
+        }
+        var original = down.target().originalDestination();
+        return original.getAddress().getHostAddress() + ":" + original.getPort();
+    }
+
+    /** The request target as a path: an absolute-form target ({@code http://host/p}) loses its scheme and host. */
+    private String originForm() {
+        var uri = request.uri();
+        if (uri.startsWith("http://")) {
+            var slash = uri.indexOf('/', 7);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
+    }
+
+    // ---- Tries.
+
+    private void startTry() {
+        if (done) {
+            return;
+        }
+        if (fixedAddress != null) {
+            address = fixedAddress;
+        } else {
+            endpoint = cluster.pick(tried, engine.random());
+            if (endpoint == EndpointPicker.NONE) {
+                respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, false);
+                return;
+            }
+            address = cluster.address(endpoint);
+            endpointState = cluster.state(endpoint);
+            endpointState.requestStarted();
+        }
+        if (retries != null && retries.perTryTimeoutMs() > 0) {
+            tryTimer = loop.schedule(new TryTimeout(this, retriesDone), retries.perTryTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        acquire();
+    }
+
+    private void acquire() {
+        var poolCluster = fixedAddress != null ? null : cluster;
+        switch (engine.pool().acquire(address, poolCluster, this, loop)) {
+            case CONNECTION -> {
+                if (connection.connected()) {
+                    upstreamReady(connection);
+                }
+            }
+            case PENDING -> waiting = true;
+            case OVERFLOW -> respondOverloaded();
+        }
+    }
+
+    void attach(UpstreamConnection connection, boolean reused) {
+        this.connection = connection;
+        this.reusedConnection = reused;
+    }
+
+    /** A connection slot was freed (on any loop): try to take it. */
+    void wake() {
+        loop.execute(new Wake(this));
+    }
+
+    private void woken() {
+        if (!waiting || done) {
+            return;
+        }
+        waiting = false;
+        cluster.breaker().releasePending();
+        acquire();
+    }
+
+    /** A connection of this loop to this endpoint came free and is handed over directly. */
+    void handOver(UpstreamConnection free) {
+        waiting = false;
+        cluster.breaker().releasePending();
+        free.assign(this);
+        attach(free, true);
+        upstreamReady(free);
+    }
+
+    /** The try's connection is up: send the head and what there is of the body. */
+    void upstreamReady(UpstreamConnection ready) {
+        if (ready != connection || done) {
+            return;
+        }
+        tryReady = true;
+        var channel = ready.channel;
+        channel.write(request, channel.voidPromise());
+        if (keepable) {
+            for (var content : kept) {
+                channel.write(content.retainedDuplicate(), channel.voidPromise());
+            }
+        } else if (queued != null) {
+            for (var content : queued) {
+                channel.write(content, channel.voidPromise());
+            }
+            queued.clear();
+            queuedBytes = 0;
+        }
+        channel.flush();
+        channel.read();
+        down.readIfWanted();
+    }
+
+    void requestContent(HttpContent content) {
+        if (done) {
+            content.release();
+            if (awaitingRequestEnd && content instanceof LastHttpContent) {
+                requestComplete = true;
+                awaitingRequestEnd = false;
+                down.exchangeDone(this, true);
+            }
+            return;
+        }
+        var bytes = content.content().readableBytes();
+        requestBytes += bytes;
+        var last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        var limit = engine.maxRequestBodyBytes();
+        if (limit > 0 && requestBytes > limit) {
+            content.release();
+            if (!responseStarted) {
+                dropTry();
+                respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
+            } else {
+                abortDownstream(ResponseFlag.NONE);
+            }
+            return;
+        }
+        var keptCopy = false;
+        if (keepable) {
+            if (requestBytes <= RetryRules.MAX_BUFFERED_BODY) {
+                kept.add(content.retainedDuplicate());
+                keptCopy = true;
+            } else {
+                // Too large to keep: no retry for this request; what was kept and not yet sent is queued instead.
+                keepable = false;
+                if (!tryReady) {
+                    queue(kept);
+                } else {
+                    release(kept);
+                }
+                kept.clear();
+            }
+        }
+        if (tryReady) {
+            connection.channel.write(content, connection.channel.voidPromise());
+            requestFlushPending = true;
+        } else if (keptCopy) {
+            // the kept copy is what the try will send
+            content.release();
+        } else {
+            queue(content);
+        }
+    }
+
+    private void queue(ArrayList<HttpContent> contents) {
+        for (var content : contents) {
+            queue(content);
+        }
+    }
+
+    private void queue(HttpContent content) {
+        if (queued == null) {
+            queued = new ArrayList<>(4);
+        }
+        queued.add(content);
+        queuedBytes += content.content().readableBytes();
+    }
+
+    /** End of a downstream read batch: what was written upstream goes out in one flush. */
+    void flushUpstream() {
+        if (requestFlushPending && connection != null) {
+            requestFlushPending = false;
+            connection.channel.flush();
+        }
+    }
+
+    boolean wantsRequestBody() {
+        if (awaitingRequestEnd) {
+            return true;
+        }
+        if (requestComplete || done) {
+            return false;
+        }
+        if (tryReady) {
+            return connection.channel.isWritable();
+        }
+        return keepable ? requestBytes <= RetryRules.MAX_BUFFERED_BODY : queuedBytes < RetryRules.MAX_BUFFERED_BODY;
+    }
+
+    void upstreamWritable() {
+        down.readIfWanted();
+    }
+
+    // ---- The response.
+
+    void responseHead(UpstreamConnection from, HttpResponse response) {
+        if (from != connection || done) {
+            return;
+        }
+        var code = response.status().code();
+        if (code < 200 && code != 101) {
+            // 100 Continue and other interim answers: the proxy answered the client's Expect itself.
+            skippingInformational = true;
+            return;
+        }
+        if (!responseStarted) {
+            endTryTimer();
+            feedOutlier(code);
+            if (retries != null) {
+                var decision = decideRetry(TryOutcome.RESPONSE, code);
+                if (decision == RetryDecision.RETRY) {
+                    retry();
+                    return;
+                }
+                if (decision == RetryDecision.EXHAUSTED) {
+                    flag = ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED;
+                }
+            }
+        }
+        responseStarted = true;
+        status = code;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        var headers = response.headers();
+        var switching = code == 101 && upgrade;
+        HopByHop.strip(headers, switching);
+        if (route != null) {
+            HeaderEdits.applyToResponse(route, destination, new NettyHeaders(headers));
+        }
+        var framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
+                || code == 204 || code == 304 || request.method() == HttpMethod.HEAD;
+        keepAlive = clientKeepAlive && requestComplete && framed && !engine.draining() && !switching;
+        if (!keepAlive && !switching) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (clientVersion == HttpVersion.HTTP_1_0) {
+            // An HTTP/1.0 client knows no chunks: the body is sent as it comes and ended by the close.
+            if (HttpUtil.isTransferEncodingChunked(response)) {
+                headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                keepAlive = false;
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+            if (keepAlive) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
+        if (switching) {
+            cancelTimers();
+        }
+        down.write(response);
+    }
+
+    void responseContent(UpstreamConnection from, HttpContent content) {
+        if (from != connection || done) {
+            content.release();
+            return;
+        }
+        if (skippingInformational) {
+            skippingInformational = !(content instanceof LastHttpContent);
+            content.release();
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            return;
+        }
+        responseBytes += content.content().readableBytes();
+        var last = content instanceof LastHttpContent;
+        if (last && status == 101 && upgrade) {
+            content.release();
+            tunnel();
+            return;
+        }
+        down.write(content);
+        if (last) {
+            var reusable = requestComplete && upstreamKeepAlive;
+            finishTry(reusable);
+            complete(keepAlive);
+        }
+    }
+
+    void upstreamReadComplete(UpstreamConnection from) {
+        if (from != connection) {
+            return;
+        }
+        down.flush();
+        if (done || !tryReady) {
+            return;
+        }
+        if (down.writable()) {
+            connection.channel.read();
+        } else {
+            wantsUpstreamRead = true;
+        }
+    }
+
+    void downstreamWritable() {
+        if (wantsUpstreamRead && connection != null && tryReady) {
+            wantsUpstreamRead = false;
+            connection.channel.read();
+        }
+    }
+
+    /** The WebSocket (or other) upgrade was accepted: both connections become one byte tunnel. */
+    private void tunnel() {
+        var upstream = connection;
+        connection = null;
+        releaseEndpoint();
+        done = true;
+        releaseBody();
+        releaseBreaker();
+        record();
+        upstream.tunnelled();
+        Tunnel.join(down.channel(), upstream.channel, engine.connectionMetrics(), engine.idleTimeout());
+    }
+
+    // ---- Failures, retries and timeouts.
+
+    /** The try's connection failed before a response was passed on (connect failure, reset, close), or after. */
+    void upstreamFailed(UpstreamConnection from, boolean connectFailed) {
+        if (from != connection || done) {
+            return;
+        }
+        connection = null;
+        tryReady = false;
+        if (responseStarted) {
+            releaseEndpoint();
+            abortDownstream(ResponseFlag.UPSTREAM_CONNECTION_TERMINATION);
+            return;
+        }
+        if (!connectFailed && reusedConnection && !staleRetried && keepable && idempotent) {
+            // A pooled connection the server had closed as it was reused: try again on a new one, not as a retry.
+            staleRetried = true;
+            releaseEndpoint();
+            endTryTimer();
+            startTry();
+            return;
+        }
+        endTryTimer();
+        feedLocalFailure();
+        var outcome = connectFailed ? TryOutcome.CONNECT_FAILURE : TryOutcome.RESET;
+        var decision = retries == null ? RetryDecision.DONE : decideRetry(outcome, 0);
+        if (decision == RetryDecision.RETRY) {
+            retry();
+            return;
+        }
+        releaseEndpoint();
+        var failure = connectFailed ? ResponseFlag.UPSTREAM_CONNECTION_FAILURE : ResponseFlag.UPSTREAM_CONNECTION_TERMINATION;
+        respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
+                + (connectFailed ? "connection failure" : "connection termination"),
+                decision == RetryDecision.EXHAUSTED ? ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED : failure, false);
+    }
+
+    private RetryDecision decideRetry(TryOutcome outcome, int code) {
+        if (holdsRetry) {
+            holdsRetry = false;
+            cluster.breaker().releaseRetry();
+        }
+        var breaker = cluster == null ? null : cluster.breaker();
+        var decision = RetryRules.decide(retries, outcome, code, retriesDone, keepable, breaker);
+        holdsRetry = decision == RetryDecision.RETRY && breaker != null;
+        return decision;
+    }
+
+    private void retry() {
+        dropTry();
+        retriesDone++;
+        if (endpoint != EndpointPicker.NONE) {
+            if (tried == null) {
+                tried = new TriedEndpoints();
+            }
+            tried.add(endpoint);
+        }
+        releaseEndpoint();
+        loop.schedule(new NextTry(this), Math.max(1, RetryBackoff.delayMs(retriesDone, engine.random())), TimeUnit.MILLISECONDS);
+    }
+
+    void perTryTimeout(int tryNumber) {
+        if (done || responseStarted || tryNumber != retriesDone) {
+            return;
+        }
+        tryTimer = null;
+        dropTry();
+        feedLocalFailure();
+        var decision = decideRetry(TryOutcome.PER_TRY_TIMEOUT, 0);
+        if (decision == RetryDecision.RETRY) {
+            retry();
+            return;
+        }
+        releaseEndpoint();
+        respondLocally(UPSTREAM_TIMEOUT, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, false);
+    }
+
+    void routeTimeout() {
+        routeTimer = null;
+        if (done) {
+            return;
+        }
+        if (responseStarted) {
+            dropTry();
+            releaseEndpoint();
+            abortDownstream(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
+            return;
+        }
+        if (connection != null) {
+            feedLocalFailure();
+        }
+        dropTry();
+        releaseEndpoint();
+        respondLocally(UPSTREAM_TIMEOUT, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, false);
+    }
+
+    /** The client closed the connection before the response was complete (flag DC). */
+    void downstreamClosed() {
+        if (done) {
+            return;
+        }
+        dropTry();
+        releaseEndpoint();
+        flag = ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION;
+        if (!responseStarted) {
+            status = 0;
+        }
+        finish();
+    }
+
+    /** The client sent FIN: an unfinished request body will never complete. */
+    void downstreamInputClosed() {
+        if (!requestComplete && !done) {
+            downstreamClosed();
+            down.abort();
+        }
+    }
+
+    private void feedOutlier(int code) {
+        var detector = cluster == null ? null : cluster.outlierDetector();
+        if (detector != null && endpointState != null) {
+            detector.onResponse(endpointState, code, nowMs());
+        }
+    }
+
+    private void feedLocalFailure() {
+        var detector = cluster == null ? null : cluster.outlierDetector();
+        if (detector != null && endpointState != null) {
+            detector.onLocalFailure(endpointState, nowMs());
+        }
+    }
+
+    private static long nowMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+
+    // ---- Ending.
+
+    private void respondOverloaded() {
+        var response = localResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: overflow");
+        response.headers().set("x-envoy-overloaded", "true");
+        sendLocal(response, ResponseFlag.UPSTREAM_OVERFLOW, false);
+    }
+
+    private void respondLocally(HttpResponseStatus status, String body, ResponseFlag reason, boolean close) {
+        sendLocal(localResponse(status, body), reason, close);
+    }
+
+    private static FullHttpResponse localResponse(HttpResponseStatus status, String body) {
+        var content = body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        if (!body.isEmpty()) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return response;
+    }
+
+    /** Answers in the proxy's name (no upstream response was passed on): the try, if any, is dropped. */
+    private void sendLocal(FullHttpResponse response, ResponseFlag reason, boolean close) {
+        if (done) {
+            response.release();
+            return;
+        }
+        dropTry();
+        releaseEndpoint();
+        if (reason != ResponseFlag.NONE || flag == ResponseFlag.NONE) {
+            flag = reason;
+        }
+        status = response.status().code();
+        responseBytes = response.content().readableBytes();
+        responseStarted = true;
+        // A request still sending a body would have to be read to its end first: only one without a body stays.
+        keepAlive = !close && clientKeepAlive && !engine.draining() && (requestComplete || !hasBody());
+        response.headers().set("x-request-id", request.headers().get("x-request-id", ""));
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        down.write(response);
+        down.flush();
+        complete(keepAlive);
+    }
+
+    /** The response was cut after it started: the client sees the connection end, not a complete answer. */
+    private void abortDownstream(ResponseFlag reason) {
+        flag = reason;
+        finish();
+        down.abort();
+    }
+
+    private void complete(boolean keepDownstream) {
+        finish();
+        if (keepDownstream && !requestComplete) {
+            // The answer went out before the request's (empty) end was read: the connection goes on after it.
+            awaitingRequestEnd = true;
+            return;
+        }
+        down.exchangeDone(this, keepDownstream);
+    }
+
+    private boolean hasBody() {
+        return HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
+    }
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimers();
+        if (waiting) {
+            waiting = false;
+            if (engine.waiting(cluster.name()).remove(this)) {
+                cluster.breaker().releasePending();
+            }
+        }
+        releaseBody();
+        releaseBreaker();
+        record();
+    }
+
+    private void record() {
+        Workload peer = null;
+        if (cluster != null && endpoint != EndpointPicker.NONE) {
+            peer = cluster.endpoint(endpoint).workload();
+        }
+        engine.observer().completed(engine.inbound(), down.target().service(), peer, status, flag,
+                System.nanoTime() - started, requestBytes, responseBytes);
+    }
+
+    /** Ends the current try successfully: its connection goes back to the pool if it can serve another request. */
+    private void finishTry(boolean reusable) {
+        var used = connection;
+        connection = null;
+        tryReady = false;
+        releaseEndpoint();
+        if (used != null) {
+            engine.pool().release(used, reusable);
+        }
+    }
+
+    /** Abandons the current try: its connection is closed (a late answer must not reach the next request). */
+    private void dropTry() {
+        endTryTimer();
+        var used = connection;
+        connection = null;
+        tryReady = false;
+        if (used != null) {
+            used.detach();
+            used.channel.close();
+        }
+        if (waiting) {
+            waiting = false;
+            if (engine.waiting(cluster.name()).remove(this)) {
+                cluster.breaker().releasePending();
+            }
+        }
+    }
+
+    private void releaseEndpoint() {
+        if (endpointState != null) {
+            endpointState.requestEnded();
+            endpointState = null;
+        }
+    }
+
+    private void releaseBreaker() {
+        if (holdsRetry) {
+            holdsRetry = false;
+            cluster.breaker().releaseRetry();
+        }
+        if (holdsRequest) {
+            holdsRequest = false;
+            cluster.breaker().releaseRequest();
+        }
+    }
+
+    private void releaseBody() {
+        release(kept);
+        kept.clear();
+        if (queued != null) {
+            release(queued);
+            queued.clear();
+        }
+    }
+
+    private static void release(ArrayList<HttpContent> contents) {
+        for (var content : contents) {
+            content.release();
+        }
+    }
+
+    private void endTryTimer() {
+        if (tryTimer != null) {
+            tryTimer.cancel(false);
+            tryTimer = null;
+        }
+    }
+
+    private void cancelTimers() {
+        endTryTimer();
+        if (routeTimer != null) {
+            routeTimer.cancel(false);
+            routeTimer = null;
+        }
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+    }
+
+    // Timer and hand-off tasks: named classes, not lambdas (docs/proxy.md).
+    private record RouteTimeout(Exchange exchange) implements Runnable {
+        @Override
+        public void run() {
+            exchange.routeTimeout();
+        }
+    }
+
+    private record TryTimeout(Exchange exchange, int tryNumber) implements Runnable {
+        @Override
+        public void run() {
+            exchange.perTryTimeout(tryNumber);
+        }
+    }
+
+    private record DelayOver(Exchange exchange) implements Runnable {
+        @Override
+        public void run() {
+            exchange.afterDelay();
+        }
+    }
+
+    private record NextTry(Exchange exchange) implements Runnable {
+        @Override
+        public void run() {
+            exchange.startTry();
+        }
+    }
+
+    private record Wake(Exchange exchange) implements Runnable {
+        @Override
+        public void run() {
+            exchange.woken();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sidecarinjector.proxy.http;
+
+import dev.sidecarinjector.api.snapshot.InboundPort;
+import dev.sidecarinjector.proxy.mesh.CompiledListener;
+import dev.sidecarinjector.proxy.mesh.RandomSource;
+import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
+import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import dev.sidecarinjector.proxy.run.DrainState;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The HTTP/1.1 path of one direction (outbound 15001 or inbound 15006): turns an accepted connection into an HTTP
+ * server connection whose requests are routed, retried, timed out and counted, and keeps the upstream connection
+ * pools (one per event loop, so a request and its upstream connection share one thread).
+ */
+public final class HttpEngine {
+
+    /** Envoy's default limit on a request's headers (max_request_headers_kb: 60); beyond it, 431. */
+    public static final int MAX_HEADERS_BYTES = 60 * 1024;
+
+    private final SnapshotHolder holder;
+    private final boolean inbound;
+    private final InetAddress sourceAddress;
+    private final int connectTimeoutMillis;
+    private final Duration idleTimeout;
+    private final long maxRequestBodyBytes;
+    private final DrainState drain;
+    private final DirectionMetrics connectionMetrics;
+    private final HttpObserver observer;
+    private final RandomSource random;
+    private final FastThreadLocal<UpstreamPool> pools = new Pools(this);
+    /** Requests waiting for a connection slot of a cluster (http1MaxPendingRequests), across event loops. */
+    private final Map<String, Queue<Exchange>> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * @param sourceAddress the source of upstream connections (127.0.0.6 inbound, as Istio), or null
+     * @param maxRequestBodyBytes a request body over this is answered 413; 0 for no limit (Envoy's default)
+     */
+    public HttpEngine(SnapshotHolder holder, boolean inbound, InetAddress sourceAddress, int connectTimeoutMillis, Duration idleTimeout,
+                      long maxRequestBodyBytes, DrainState drain, DirectionMetrics connectionMetrics,
+                      HttpObserver observer, RandomSource random) {
+        this.holder = holder;
+        this.inbound = inbound;
+        this.sourceAddress = sourceAddress;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.idleTimeout = idleTimeout;
+        this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.drain = drain;
+        this.connectionMetrics = connectionMetrics;
+        this.observer = observer;
+        this.random = random;
+    }
+
+    /** Serves the requests of an accepted outbound connection to {@code listener}, an HTTP listener. */
+    public void serveOutbound(Channel accepted, CompiledListener listener, InetSocketAddress originalDestination, int address) {
+        serve(accepted, Target.outbound(listener, originalDestination, address));
+    }
+
+    /** Serves the requests of an accepted inbound connection to the application's HTTP port. */
+    public void serveInbound(Channel accepted, InboundPort port, InetSocketAddress originalDestination) {
+        serve(accepted, Target.inbound(port, originalDestination));
+    }
+
+    private void serve(Channel accepted, Target target) {
+        var decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADERS_BYTES).setMaxHeaderSize(MAX_HEADERS_BYTES);
+        accepted.pipeline().addLast("http", new HttpServerCodec(decoder));
+        accepted.pipeline().addLast("exchange", new DownstreamHttp(this, target));
+    }
+
+    SnapshotHolder holder() {
+        return holder;
+    }
+
+    boolean inbound() {
+        return inbound;
+    }
+
+    InetAddress sourceAddress() {
+        return sourceAddress;
+    }
+
+    int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    long maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
+    boolean draining() {
+        return drain.isDraining();
+    }
+
+    DirectionMetrics connectionMetrics() {
+        return connectionMetrics;
+    }
+
+    HttpObserver observer() {
+        return observer;
+    }
+
+    RandomSource random() {
+        return random;
+    }
+
+    /** The calling event loop's pool. */
+    UpstreamPool pool() {
+        return pools.get();
+    }
+
+    Queue<Exchange> waiting(String cluster) {
+        return waiting.computeIfAbsent(cluster, NewQueue.INSTANCE);
+    }
+
+    /** A connection slot of {@code cluster} was freed: the longest-waiting request (on any loop) tries again. */
+    void slotFreed(String cluster) {
+        var queue = waiting.get(cluster);
+        if (queue == null) {
+            return;
+        }
+        var next = queue.poll();
+        if (next != null) {
+            next.wake();
+        }
+    }
+
+    boolean anyWaiting(String cluster) {
+        var queue = waiting.get(cluster);
+        return queue != null && !queue.isEmpty();
+    }
+
+    private static final class Pools extends FastThreadLocal<UpstreamPool> {
+        private final HttpEngine engine;
+
+        Pools(HttpEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        protected UpstreamPool initialValue() {
+            return new UpstreamPool(engine);
+        }
+    }
+
+    private static final class NewQueue implements java.util.function.Function<String, Queue<Exchange>> {
+        static final NewQueue INSTANCE = new NewQueue();
+
+        @Override
+        public Queue<Exchange> apply(String cluster) {
+            return new ConcurrentLinkedQueue<>();
+        }
+    }
+}

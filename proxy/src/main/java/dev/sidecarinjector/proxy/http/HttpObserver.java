@@ -1,0 +1,26 @@
+package dev.sidecarinjector.proxy.http;
+
+import dev.sidecarinjector.api.snapshot.ServiceRef;
+import dev.sidecarinjector.api.snapshot.Workload;
+import dev.sidecarinjector.proxy.mesh.ResponseFlag;
+
+/**
+ * Told of every HTTP request the engine finished, on the event loop that served it: the Istio metrics (and,
+ * later, the access log) hang off this. {@code service} and {@code peer} may be null (unknown); {@code status}
+ * is 0 when no response was sent (the client went away first).
+ */
+public interface HttpObserver {
+
+    void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag, long durationNanos,
+                   long requestBytes, long responseBytes);
+
+    HttpObserver NONE = new Ignore();
+
+    /** A named class, not a lambda: see docs/proxy.md. */
+    final class Ignore implements HttpObserver {
+        @Override
+        public void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag,
+                              long durationNanos, long requestBytes, long responseBytes) {
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sidecarinjector.proxy.http;
+
+import dev.sidecarinjector.proxy.cluster.ClusterState;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+
+/**
+ * One upstream HTTP/1.1 connection of a {@link UpstreamPool}: serves one {@link Exchange} at a time (its
+ * {@link #owner}), and sits idle in the pool between them. The last handler of the upstream channel's pipeline.
+ */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
+
+    final Channel channel;
+    final InetSocketAddress address;
+    /** Null inbound (the application is not a cluster) and for a PASSTHROUGH destination. */
+    final ClusterState cluster;
+    private final UpstreamPool pool;
+    private Exchange owner;
+    private boolean connected;
+    /** Counted against the cluster's {@code maxConnections}; released once, when the channel closes. */
+    boolean holdsSlot;
+    int requests;
+    boolean idle;
+    long idleSince;
+
+    UpstreamConnection(Channel channel, InetSocketAddress address, ClusterState cluster, UpstreamPool pool) {
+        this.channel = channel;
+        this.address = address;
+        this.cluster = cluster;
+        this.pool = pool;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    Exchange owner() {
+        return owner;
+    }
+
+    void assign(Exchange exchange) {
+        owner = exchange;
+        idle = false;
+        requests++;
+    }
+
+    /** The exchange is done with this connection (it goes back to the pool, or is closed). */
+    void detach() {
+        owner = null;
+    }
+
+    /** The connection became a tunnel (an accepted upgrade): its slot is freed when the channel closes. */
+    void tunnelled() {
+        owner = null;
+        channel.closeFuture().addListener(new Closed(this));
+    }
+
+    private record Closed(UpstreamConnection connection) implements ChannelFutureListener {
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            connection.pool.closed(connection);
+        }
+    }
+
+    /** The connect finished. */
+    @Override
+    public void operationComplete(ChannelFuture connecting) {
+        var exchange = owner;
+        if (connecting.isSuccess()) {
+            connected = true;
+            if (exchange != null) {
+                exchange.upstreamReady(this);
+            }
+        } else if (exchange != null) {
+            owner = null;
+            exchange.upstreamFailed(this, true);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        var exchange = owner;
+        if (exchange == null) {
+            // An idle connection has nothing to say; a server that does (or a late answer of a dropped try) is
+            // not to be trusted with the next request.
+            ReferenceCountUtil.release(msg);
+            channel.close();
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            exchange.responseHead(this, response);
+        }
+        if (msg instanceof HttpContent content) {
+            if (owner == exchange) {
+                exchange.responseContent(this, content);
+            } else {
+                content.release();
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        var exchange = owner;
+        if (exchange != null) {
+            exchange.upstreamReadComplete(this);
+        } else if (idle && channel.isActive()) {
+            // Idle: keep a read pending, so a close by the server is seen at once.
+            channel.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        var exchange = owner;
+        if (exchange != null && channel.isWritable()) {
+            exchange.upstreamWritable();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pool.closed(this);
+        var exchange = owner;
+        owner = null;
+        if (exchange != null) {
+            exchange.upstreamFailed(this, !connected);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets end connections; the exchange hears of it in channelInactive.
+        ctx.close();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sidecarinjector.proxy.http;
+
+import dev.sidecarinjector.proxy.cluster.ClusterState;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream connections of one event loop, idle ones by endpoint address, most recently used first (warm
+ * connections, and the cold ones time out). A cluster's {@code maxConnections} counts connections on every loop;
+ * a request that finds none free waits as pending ({@code http1MaxPendingRequests}) or overflows (503, UO).
+ * Used only from its own event loop.
+ */
+final class UpstreamPool {
+
+    /** What {@link #acquire} did. */
+    enum Acquired {
+        /** The exchange has a connection: idle and ready, or being opened. */
+        CONNECTION,
+        /** Every connection slot is taken: the exchange waits for one ({@link Exchange#wake}). */
+        PENDING,
+        /** Slots and the pending queue are full: 503 with {@code x-envoy-overloaded}. */
+        OVERFLOW
+    }
+
+    private final HttpEngine engine;
+    private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+
+    UpstreamPool(HttpEngine engine) {
+        this.engine = engine;
+    }
+
+    /** {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. */
+    Acquired acquire(InetSocketAddress address, ClusterState cluster, Exchange exchange, EventLoop loop) {
+        var connections = idle.get(address);
+        if (connections != null) {
+            UpstreamConnection connection;
+            while ((connection = connections.pollFirst()) != null) {
+                if (connection.channel.isActive()) {
+                    connection.assign(exchange);
+                    exchange.attach(connection, true);
+                    return Acquired.CONNECTION;
+                }
+            }
+        }
+        // An unlimited breaker (maxConnections 0) still counts the connection, for /clusters.
+        if (cluster != null && !cluster.breaker().tryAcquireConnection()) {
+            if (cluster.breaker().tryAcquirePending()) {
+                engine.waiting(cluster.name()).add(exchange);
+                return Acquired.PENDING;
+            }
+            return Acquired.OVERFLOW;
+        }
+        var connection = open(address, cluster, loop);
+        connection.holdsSlot = cluster != null;
+        connection.assign(exchange);
+        exchange.attach(connection, false);
+        return Acquired.CONNECTION;
+    }
+
+    private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop) {
+        var channel = new EpollSocketChannel(SocketProtocolFamily.INET);
+        var config = channel.config();
+        config.setAutoRead(false);
+        var timeout = cluster == null ? engine.connectTimeoutMillis()
+                : (int) Math.min(Integer.MAX_VALUE, cluster.cluster().connectionPool().connectTimeoutMs());
+        config.setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout);
+        var source = engine.sourceAddress();
+        if (source != null) {
+            config.setIpBindAddressNoPort(true);
+        }
+        var connection = new UpstreamConnection(channel, address, cluster, this);
+        channel.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(HttpEngine.MAX_HEADERS_BYTES).setMaxHeaderSize(HttpEngine.MAX_HEADERS_BYTES), false, false));
+        channel.pipeline().addLast("upstream", connection);
+        var registered = loop.register(channel);
+        if (registered.cause() != null) {
+            channel.unsafe().closeForcibly();
+            registered.addListener(connection);
+            return connection;
+        }
+        var connecting = source == null ? channel.connect(address) : channel.connect(address, new InetSocketAddress(source, 0));
+        connecting.addListener(connection);
+        return connection;
+    }
+
+    /**
+     * The exchange is done with {@code connection}. Reusable: back to the idle list, unless a request of the same
+     * cluster is waiting for a slot (this loop's, for this endpoint, takes it at once; another's gets the slot
+     * by this connection closing). Not reusable: closed.
+     */
+    void release(UpstreamConnection connection, boolean reusable) {
+        connection.detach();
+        var cluster = connection.cluster;
+        if (!reusable || !connection.channel.isActive()) {
+            connection.channel.close();
+            return;
+        }
+        var max = cluster == null ? 0 : cluster.cluster().connectionPool().maxRequestsPerConnection();
+        if (max > 0 && connection.requests >= max) {
+            connection.channel.close();
+            return;
+        }
+        if (cluster != null && engine.anyWaiting(cluster.name())) {
+            var queue = engine.waiting(cluster.name());
+            for (var waiter : queue) {
+                if (waiter.loop() == connection.channel.eventLoop() && connection.address.equals(waiter.address()) && queue.remove(waiter)) {
+                    waiter.handOver(connection);
+                    return;
+                }
+            }
+            connection.channel.close();
+            return;
+        }
+        connection.idle = true;
+        connection.idleSince = System.nanoTime();
+        idle.computeIfAbsent(connection.address, NewDeque.INSTANCE).addFirst(connection);
+        connection.channel.read();
+        var timeout = cluster != null && cluster.cluster().connectionPool().idleTimeoutMs() > 0
+                ? TimeUnit.MILLISECONDS.toNanos(cluster.cluster().connectionPool().idleTimeoutMs())
+                : engine.idleTimeout().toNanos();
+        connection.channel.eventLoop().schedule(new IdleCheck(connection, connection.idleSince), timeout, TimeUnit.NANOSECONDS);
+    }
+
+    /** The channel closed: forget it, and free its slot for whoever waits. */
+    void closed(UpstreamConnection connection) {
+        var connections = idle.get(connection.address);
+        if (connections != null) {
+            connections.remove(connection);
+            if (connections.isEmpty()) {
+                idle.remove(connection.address);
+            }
+        }
+        if (connection.holdsSlot) {
+            connection.holdsSlot = false;
+            connection.cluster.breaker().releaseConnection();
+            engine.slotFreed(connection.cluster.name());
+        }
+    }
+
+    /** Closes a connection still idle since the same moment once the idle timeout has passed. */
+    private record IdleCheck(UpstreamConnection connection, long since) implements Runnable {
+        @Override
+        public void run() {
+            if (connection.idle && connection.idleSince == since) {
+                connection.channel.close();
+            }
+        }
+    }
+
+    private static final class NewDeque implements java.util.function.Function<InetSocketAddress, ArrayDeque<UpstreamConnection>> {
+        static final NewDeque INSTANCE = new NewDeque();
+
+        @Override
+        public ArrayDeque<UpstreamConnection> apply(InetSocketAddress address) {
+            return new ArrayDeque<>(4);
+        }
+    }
+}

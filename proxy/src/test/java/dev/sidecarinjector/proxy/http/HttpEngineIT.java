@@ -1,0 +1,397 @@
+package dev.sidecarinjector.proxy.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
+import dev.sidecarinjector.proxy.run.DestinationResolver;
+import dev.sidecarinjector.proxy.run.ProxySettings;
+import dev.sidecarinjector.proxy.run.SidecarProxy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP engine through the real proxy on loopback: connections to the proxy's outbound port are taken as sent to
+ * the Service {@code reviews} (10.96.0.10:9080, an address that exists only in the snapshot), whose clusters v1 and
+ * v2 are two local servers. Interception itself is the netns tests' business.
+ */
+class HttpEngineIT {
+
+    private static final String SERVICE_IP = "10.96.0.10";
+    private static final String ROUTE = """
+            {"name": "r", %s "destinations": [%s]%s}""";
+
+    private final SnapshotHolder holder = new SnapshotHolder();
+    private TestUpstream v1;
+    private TestUpstream v2;
+    private SidecarProxy proxy;
+    /** Every accepted connection's original destination: the Service, unless a test says otherwise. */
+    private volatile InetSocketAddress destination;
+
+    @BeforeEach
+    void start() throws Exception {
+        v1 = new TestUpstream("v1");
+        v2 = new TestUpstream("v2");
+        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(30), 100_000);
+        destination = new InetSocketAddress(InetAddress.getByName(SERVICE_IP), 9080);
+        DestinationResolver toService = accepted -> destination;
+        proxy = new SidecarProxy(settings, toService, holder).start();
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        v1.close();
+        v2.close();
+    }
+
+    /** Installs a snapshot with one route table of {@code routes} (JSON) and the clusters v1, v2 (and more). */
+    private void configure(String routes, String clusterPolicy, String... extraClusters) {
+        var clusters = new ArrayList<String>();
+        clusters.add(cluster("v1", clusterPolicy, v1.port()));
+        clusters.add(cluster("v2", clusterPolicy, v2.port()));
+        clusters.addAll(java.util.List.of(extraClusters));
+        var json = """
+                {"version": "t%d", "workload": {"namespace": "default", "name": "client"},
+                 "listeners": [{"address": "%s", "port": 9080, "protocol": "HTTP",
+                   "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                   "routeTable": "reviews:9080"}],
+                 "routeTables": [{"name": "reviews:9080", "routes": [%s]}],
+                 "clusters": [%s], "inbound": []}""".formatted(System.nanoTime(), SERVICE_IP, routes, String.join(",", clusters));
+        holder.swap(Snapshot.fromJson(json));
+    }
+
+    static String cluster(String subset, String policy, int... ports) {
+        var endpoints = new ArrayList<String>();
+        for (var port : ports) {
+            endpoints.add("""
+                    {"address": "127.0.0.1", "port": %d, "workload": {"namespace": "default", "name": "reviews-%s", "canonicalRevision": "%s"}}"""
+                    .formatted(port, subset, subset));
+        }
+        return """
+                {"name": "%s", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                 "port": 9080, "subset": "%s", "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN" %s, "endpoints": [%s]}"""
+                .formatted(subset, subset, policy.isEmpty() ? "" : ", " + policy, String.join(",", endpoints));
+    }
+
+    private static String route(String destinations, String extra) {
+        return ROUTE.formatted("", destinations, extra.isEmpty() ? "" : ", " + extra);
+    }
+
+    private static String to(String cluster, int weight) {
+        return """
+                {"cluster": "%s", "weight": %d}""".formatted(cluster, weight);
+    }
+
+    private RawHttp client() throws IOException {
+        return new RawHttp(proxy.outboundPort());
+    }
+
+    @Test
+    void weightedDestinationsSplitTheRequestsOverKeptAliveConnections() throws Exception {
+        configure(route(to("v1", 90) + "," + to("v2", 10), ""), "");
+        var v2Count = 0;
+        try (var client = client()) {
+            for (var i = 0; i < 1000; i++) {
+                var response = client.get("/");
+                assertEquals(200, response.status());
+                if (response.body().equals("v2")) {
+                    v2Count++;
+                }
+            }
+        }
+        // Binomial(1000, 0.1): sd 9.5; 4 sd either side.
+        assertTrue(v2Count >= 62 && v2Count <= 138, "v2 got " + v2Count + " of 1000");
+        assertTrue(v1.connections.size() <= 2, "upstream connections are reused: " + v1.connections.size());
+        assertEquals(1000, v1.requests.get() + v2.requests.get());
+    }
+
+    @Test
+    void everyRequestIsCountedInIstiosMetricsWithItsDestinationAndFlag() throws Exception {
+        configure(route(to("v1", 100), "\"timeoutMs\": 300"), "");
+        try (var client = client()) {
+            for (var i = 0; i < 5; i++) {
+                assertEquals(200, client.get("/").status());
+            }
+            assertEquals(504, client.get("/slow?ms=3000").status());
+        }
+        var text = proxy.metrics().prometheusText();
+        var ok = java.util.regex.Pattern.compile("istio_requests_total\\{reporter=\"source\",source_workload=\"client\",.*"
+                + "destination_workload=\"reviews-v1\",.*destination_version=\"v1\",destination_service=\"reviews.default.svc.cluster.local\",.*"
+                + "request_protocol=\"http\",response_code=\"200\",.*response_flags=\"-\".*} 5\n");
+        assertTrue(ok.matcher(text).find(), text);
+        assertTrue(text.matches("(?s).*istio_requests_total\\{[^}]*response_code=\"504\"[^}]*response_flags=\"UT\"[^}]*} 1\n.*"), text);
+    }
+
+    @Test
+    void aNewWeightAppliesToTheNextRequestOfAnOpenConnection() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            assertEquals("v1", client.get("/").body());
+            configure(route(to("v2", 100), ""), "");
+            assertEquals("v2", client.get("/").body());
+        }
+    }
+
+    @Test
+    void failedTriesAreRetriedOnAnotherEndpointUntilOneSucceeds() throws Exception {
+        configure(route(to("v1", 100), "\"retries\": {\"attempts\": 3, \"retryOn\": [\"5xx\"]}"), "");
+        try (var client = client()) {
+            var response = client.get("/fail?n=2&key=a");
+            assertEquals(200, response.status());
+            assertEquals(3, v1.requests.get(), "two failed tries and the successful one");
+            var exhausted = client.get("/fail?n=9&key=b");
+            assertEquals(503, exhausted.status(), "after 1 + 3 tries the last answer is passed on");
+        }
+    }
+
+    @Test
+    void theRouteTimeoutAnswers504AndTheConnectionServesTheNextRequest() throws Exception {
+        configure(route(to("v1", 100), "\"timeoutMs\": 300"), "");
+        try (var client = client()) {
+            var response = client.get("/slow?ms=5000");
+            assertEquals(504, response.status());
+            assertEquals("upstream request timeout", response.body());
+            assertEquals("v1", client.get("/").body());
+        }
+    }
+
+    @Test
+    void thePerTryTimeoutRetries() throws Exception {
+        configure(route(to("v1", 100), "\"retries\": {\"attempts\": 1, \"perTryTimeoutMs\": 200, \"retryOn\": [\"reset\"]}"), "");
+        try (var client = client()) {
+            assertEquals(504, client.get("/slow?ms=3000").status());
+            assertEquals(2, v1.requests.get(), "the first try and one retry, each cut at 200 ms");
+        }
+    }
+
+    @Test
+    void noMatchingRouteIs404AndNoEndpointIs503() throws Exception {
+        configure(ROUTE.formatted("\"matches\": [{\"uri\": {\"prefix\": \"/api\"}}],", to("v1", 100), ""), "",
+                cluster("empty", ""));
+        try (var client = client()) {
+            assertEquals(404, client.get("/other").status());
+            assertEquals(200, client.get("/api").status());
+        }
+        configure(route(to("empty", 100), ""), "", cluster("empty", ""));
+        try (var client = client()) {
+            var response = client.get("/");
+            assertEquals(503, response.status());
+            assertEquals("no healthy upstream", response.body());
+        }
+    }
+
+    @Test
+    void aFullConnectionPoolAnswers503OverloadedAtOnce() throws Exception {
+        configure(route(to("v1", 100), ""), "\"connectionPool\": {\"maxConnections\": 1, \"http1MaxPendingRequests\": 1}");
+        var slow = new ArrayList<CompletableFuture<Integer>>();
+        var clients = new ArrayList<RawHttp>();
+        try {
+            for (var i = 0; i < 2; i++) {
+                var client = client();
+                clients.add(client);
+                client.send("GET /slow?ms=1500 HTTP/1.1\r\nhost: reviews\r\n\r\n");
+                slow.add(CompletableFuture.supplyAsync(() -> status(client)));
+                Thread.sleep(200);
+            }
+            try (var third = client()) {
+                var response = third.get("/");
+                assertEquals(503, response.status());
+                assertEquals("true", response.header("x-envoy-overloaded"));
+            }
+            for (var future : slow) {
+                assertEquals(200, future.get(10, TimeUnit.SECONDS), "the pending request is served once the connection frees");
+            }
+        } finally {
+            for (var client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    private static int status(RawHttp client) {
+        try {
+            return client.read().status();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anEndpointThatKeepsFailingIsEjectedAndTrafficMovesToTheHealthyOne() throws Exception {
+        var outlier = "\"outlierDetection\": {\"consecutive5xxErrors\": 3, \"intervalMs\": 1000, \"baseEjectionTimeMs\": 30000, \"maxEjectionPercent\": 100}";
+        var both = """
+                {"name": "pair", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                 "port": 9080, "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN", %s,
+                 "endpoints": [{"address": "127.0.0.1", "port": %d}, {"address": "127.0.0.1", "port": %d}]}"""
+                .formatted(outlier, v1.port(), v2.port());
+        try (var failing = new TestUpstream("bad", true)) {
+            configure(route(to("pair", 100), ""), "", both.replace(String.valueOf(v2.port()), String.valueOf(failing.port())));
+            try (var client = client()) {
+                // Round robin: the broken endpoint gets every other request until its third 500 ejects it.
+                var failures = 0;
+                for (var i = 0; i < 6; i++) {
+                    failures += client.get("/").status() == 500 ? 1 : 0;
+                }
+                assertEquals(3, failures);
+                var ok = 0;
+                for (var i = 0; i < 20; i++) {
+                    ok += client.get("/").status() == 200 ? 1 : 0;
+                }
+                assertEquals(20, ok, "every request after the ejection goes to the healthy endpoint");
+                assertEquals(3, failing.requests.get(), "the ejected endpoint gets nothing more");
+            }
+        }
+    }
+
+    @Test
+    void hopByHopHeadersStopAtTheProxyAndARequestIdIsAdded() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            var seen = client.get("/headers", "connection: keep-alive, x-secret", "x-secret: 1", "keep-alive: timeout=5",
+                    "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").body();
+            assertFalse(seen.contains("x-secret"), seen);
+            assertFalse(seen.contains("keep-alive"), seen);
+            assertTrue(seen.contains("traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), seen);
+            assertTrue(seen.matches("(?s).*x-request-id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n.*"), seen);
+            var kept = client.get("/headers", "x-request-id: mine").body();
+            assertTrue(kept.contains("x-request-id: mine\n"), kept);
+        }
+    }
+
+    @Test
+    void chunkedAndLargeBodiesGoThroughWhole() throws Exception {
+        configure(route(to("v1", 100), "\"retries\": {\"attempts\": 2, \"retryOn\": [\"5xx\"]}"), "");
+        try (var client = client()) {
+            client.send("POST /echo HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            assertEquals("hello world", client.read().body());
+            var large = "x".repeat(90_000);
+            client.send("POST /echo HTTP/1.1\r\nhost: reviews\r\ncontent-length: " + large.length() + "\r\n\r\n" + large);
+            assertEquals(large.length(), client.read().body().length());
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredAndTheBodyFollows() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            client.send("POST /echo HTTP/1.1\r\nhost: reviews\r\ncontent-length: 4\r\nexpect: 100-continue\r\n\r\n");
+            assertEquals(100, client.read().status());
+            client.send("ping");
+            assertEquals("ping", client.read().body());
+        }
+    }
+
+    @Test
+    void oversizedHeadersAre431AndOversizedBodies413() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            var response = client.get("/", "x-big: " + "a".repeat(70_000));
+            assertEquals(431, response.status());
+        }
+        try (var client = client()) {
+            client.send("POST /echo HTTP/1.1\r\nhost: reviews\r\ncontent-length: 200000\r\n\r\n");
+            assertEquals(413, client.read().status());
+        }
+    }
+
+    @Test
+    void anHttp10ClientIsAnsweredInHttp10AndItsKeepAliveHonoured() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            client.send("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+            var response = client.read();
+            assertEquals("v1", response.body());
+            assertEquals("keep-alive", response.header("connection"));
+            client.send("GET / HTTP/1.0\r\n\r\n");
+            assertEquals("v1", client.read().body());
+            assertTrue(client.closedByPeer(), "without keep-alive an HTTP/1.0 connection ends after the response");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        configure(route(to("v1", 50) + "," + to("v2", 50), ""), "");
+        try (var client = client()) {
+            client.send("GET /slow?ms=200 HTTP/1.1\r\nhost: r\r\n\r\nGET /headers HTTP/1.1\r\nhost: r\r\nx-n: 2\r\n\r\nGET /status?code=201 HTTP/1.1\r\nhost: r\r\n\r\n");
+            assertEquals(200, client.read().status());
+            assertTrue(client.read().body().contains("x-n: 2"));
+            assertEquals(201, client.read().status());
+        }
+    }
+
+    @Test
+    void redirectsFaultsAndHeaderEditsAreAppliedByTheProxy() throws Exception {
+        configure(ROUTE.formatted("\"matches\": [{\"uri\": {\"exact\": \"/old\"}}],", "", ", \"redirect\": {\"uri\": \"/new\", \"status\": 301}")
+                + "," + ROUTE.formatted("\"matches\": [{\"uri\": {\"exact\": \"/teapot\"}}],", to("v1", 100),
+                ", \"fault\": {\"abortStatus\": 418, \"abortPercent\": 100}")
+                + "," + route(to("v1", 100), "\"headers\": {\"request\": {\"set\": {\"x-added\": \"yes\"}}, \"response\": {\"add\": {\"x-reply\": \"1\"}}}"), "");
+        try (var client = client()) {
+            var redirect = client.get("/old?q=1");
+            assertEquals(301, redirect.status());
+            assertEquals("http://reviews:9080/new?q=1", redirect.header("location"));
+            assertEquals(418, client.get("/teapot").status());
+            var edited = client.get("/headers");
+            assertTrue(edited.body().contains("x-added: yes"), edited.body());
+            assertEquals("1", edited.header("x-reply"));
+        }
+    }
+
+    @Test
+    void anAcceptedUpgradeBecomesATunnel() throws Exception {
+        try (var server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            var tunnelCluster = """
+                    {"name": "ws", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                     "port": 9080, "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN", "endpoints": [{"address": "127.0.0.1", "port": %d}]}"""
+                    .formatted(server.getLocalPort());
+            configure(route(to("ws", 100), "\"timeoutMs\": 500"), "", tunnelCluster);
+            var served = CompletableFuture.runAsync(() -> {
+                try (var socket = server.accept()) {
+                    var in = socket.getInputStream();
+                    var head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    assertTrue(head.toString().toLowerCase().contains("upgrade: websocket"), head.toString());
+                    socket.getOutputStream().write("HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nhello"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    var echo = in.readNBytes(4);
+                    socket.getOutputStream().write(echo);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (var client = client()) {
+                var switched = client.get("/ws", "connection: upgrade", "upgrade: websocket");
+                assertEquals(101, switched.status());
+                assertEquals("websocket", switched.header("upgrade"));
+                assertEquals("hello", new String(client.socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+                Thread.sleep(700); // past the route timeout: a tunnel has none
+                client.send("ping");
+                assertEquals("ping", new String(client.socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+            }
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withoutASnapshotTheProxyRelaysAtL4() throws Exception {
+        destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
+        try (var client = client()) {
+            var seen = client.get("/headers").body();
+            assertFalse(seen.contains("x-request-id"), "relayed as bytes, not through the HTTP engine: " + seen);
+        }
+    }
+}
