@@ -277,7 +277,8 @@ class MeshE2E {
         var errors = before.stream().filter(r -> !r.ok()).toList();
         var afterwards = client.send(SERVICE, 50, path);
         var clusters = client.get(ADMIN + "/clusters").body();
-        var ejected = clusters.lines().filter(l -> l.contains(v1b.ip() + ":" + PORT)).findFirst().orElse("(no line for " + v1b.ip() + ")");
+        var ejected = clusters.lines().filter(l -> l.contains("|v1|" + HOST + "::" + v1b.ip() + ":" + PORT + "::health_flags::"))
+                .findFirst().orElse("(no health_flags line for " + v1b.ip() + ")");
 
         System.out.printf("MeshE2E case 5: %s answering 500: %d errors in %d requests before 10 successes in a row, then 50 of 50"
                 + " requests %s; /clusters: %s%n", v1b.name(), errors.size(), before.size(),
@@ -301,6 +302,8 @@ class MeshE2E {
         applyRouting(100, 0, "    retries: {attempts: 0}",
                 "    connectionPool:\n      tcp: {maxConnections: 1}\n      http: {http1MaxPendingRequests: 1}",
                 d -> cluster(d, "v1").path("endpoints").size() == 1 && cluster(d, "v1").at("/connectionPool/maxConnections").asInt() == 1);
+        var before = client.get(ADMIN + "/clusters").body().lines().filter(l -> l.startsWith("outbound|9080|v1|" + HOST + "::cx_active::"))
+                .findFirst().orElse("(no cx_active line)");
         var replies = client.parallel(SERVICE, 5, "/?slow=1500&key=pool");
 
         var served = replies.stream().filter(Reply::ok).toList();
@@ -308,9 +311,9 @@ class MeshE2E {
         int maxInflight = appLog(v1).lines().filter(l -> l.contains(" pool inflight="))
                 .mapToInt(l -> Integer.parseInt(l.replaceAll(".* inflight=(\\d+) .*", "$1"))).max().orElse(0);
         System.out.printf("MeshE2E case 6: 5 requests at once, maxConnections 1, http1MaxPendingRequests 1, server 1.5 s: %d x 200"
-                + " (after %s ms), %d x 503 x-envoy-overloaded (after %s ms); the server had at most %d in flight%n",
+                + " (after %s ms), %d x 503 x-envoy-overloaded (after %s ms); the server had at most %d in flight; before: %s%n",
                 served.size(), served.stream().map(r -> Long.toString(r.elapsedMs())).collect(Collectors.joining(", ")), overflowed.size(),
-                overflowed.stream().map(r -> Long.toString(r.elapsedMs())).collect(Collectors.joining(", ")), maxInflight);
+                overflowed.stream().map(r -> Long.toString(r.elapsedMs())).collect(Collectors.joining(", ")), maxInflight, before);
         assertEquals(5, served.size() + overflowed.size(), "each request is served or overflows: " + replies);
         assertTrue(served.size() >= 1 && served.size() <= 2, "one in flight and one pending at most: " + replies);
         assertFalse(overflowed.isEmpty(), replies.toString());

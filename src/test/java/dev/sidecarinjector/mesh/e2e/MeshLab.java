@@ -205,6 +205,10 @@ final class MeshLab implements AutoCloseable {
                 System.err.println("mesh lab: could not remove " + ns + ": " + e.getMessage());
             }
         }
+        if (Boolean.getBoolean("mesh.e2e.keep")) {
+            System.err.println("mesh lab: kept " + dir + " (logs, certificates, mesh files) for -Dmesh.e2e.keep=true");
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -229,7 +233,7 @@ final class MeshLab implements AutoCloseable {
         if (run(List.of("ip", "-o", "link", "show")).output().contains("h" + suffix)) {
             left.add("a link named h" + suffix + "* in the host namespace");
         }
-        if (Files.exists(dir)) {
+        if (Files.exists(dir) && !Boolean.getBoolean("mesh.e2e.keep")) {
             left.add("folder " + dir);
         }
         return left;

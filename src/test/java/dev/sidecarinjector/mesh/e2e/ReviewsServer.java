@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code failFirst=N&key=K}: the first N requests with key K that reach this pod answer 503;</li>
  * <li>{@code slow=MS}: wait MS milliseconds before answering.</li>
  * </ul>
- * Each request is logged on stdout ({@code request POD KEY inflight=N status=S}) for the test to count tries.
+ * Each request is logged on stdout when answered ({@code request POD KEY inflight=N status=S from=IP arrived=MS}, N
+ * the requests with that key in progress here when it arrived) for the test to count tries and concurrency.
  * Usage: {@code ReviewsServer POD VERSION IP PORT}.
  */
 public final class ReviewsServer {
@@ -30,7 +31,7 @@ public final class ReviewsServer {
     private final String pod;
     private final String version;
     private final Map<String, AtomicInteger> seenByKey = new ConcurrentHashMap<>();
-    private final AtomicInteger inflight = new AtomicInteger();
+    private final Map<String, AtomicInteger> inflightByKey = new ConcurrentHashMap<>();
     private final PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     private ReviewsServer(String pod, String version) {
@@ -48,11 +49,13 @@ public final class ReviewsServer {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        var query = query(exchange.getRequestURI().getRawQuery());
+        var key = query.getOrDefault("key", "-");
+        var inflight = inflightByKey.computeIfAbsent(key, k -> new AtomicInteger());
         int now = inflight.incrementAndGet();
+        long arrived = System.currentTimeMillis();
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            var query = query(exchange.getRequestURI().getRawQuery());
-            var key = query.getOrDefault("key", "-");
             int status = 200;
             if (List.of(query.getOrDefault("fail", "").split(",")).contains(pod)) {
                 status = 500;
@@ -66,7 +69,7 @@ public final class ReviewsServer {
                 Thread.sleep(slow);
             }
             log.println("request " + pod + " " + key + " inflight=" + now + " status=" + status + " from="
-                    + exchange.getRemoteAddress().getAddress().getHostAddress());
+                    + exchange.getRemoteAddress().getAddress().getHostAddress() + " arrived=" + arrived);
             byte[] body = (pod + " " + version + " " + status + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("x-pod", pod);
             exchange.getResponseHeaders().add("x-version", version);
