@@ -9,7 +9,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream HTTP/1.1 connection: its requests are served one at a time, in order ({@link Exchange}); what a
@@ -29,6 +31,9 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     private ArrayDeque<Object> pipelined;
     private boolean inputClosed;
     private boolean closing;
+    /** When the connection last carried a request or finished one: with none in flight, it closes after the idle timeout. */
+    private long lastActivity;
+    private ScheduledFuture<?> idleTimer;
 
     DownstreamHttp(HttpEngine engine, Target target) {
         this.engine = engine;
@@ -39,8 +44,35 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.channel = ctx.channel();
+        lastActivity = System.nanoTime();
+        armIdleTimer(engine.idleTimeout().toNanos());
         if (channel.isActive()) {
             channel.read();
+        }
+    }
+
+    private void armIdleTimer(long delayNanos) {
+        idleTimer = channel.eventLoop().schedule(new IdleCheck(this), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Envoy's connection idle timeout: a connection with no request in flight for that long is closed. */
+    private void idleCheck() {
+        if (closing || !channel.isActive()) {
+            return;
+        }
+        var timeout = engine.idleTimeout().toNanos();
+        var idleFor = System.nanoTime() - lastActivity;
+        if (current == null && idleFor >= timeout) {
+            closeAfterFlush();
+        } else {
+            armIdleTimer(current == null ? timeout - idleFor : timeout);
+        }
+    }
+
+    private record IdleCheck(DownstreamHttp connection) implements Runnable {
+        @Override
+        public void run() {
+            connection.idleCheck();
         }
     }
 
@@ -58,6 +90,7 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActivity = System.nanoTime();
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -139,6 +172,7 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        lastActivity = System.nanoTime();
         if (!keepAlive || inputClosed || !channel.isActive()) {
             closeAfterFlush();
             return;
@@ -182,6 +216,9 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         releasePipelined();
         if (current != null) {
             var gone = current;

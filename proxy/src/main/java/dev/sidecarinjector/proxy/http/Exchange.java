@@ -328,6 +328,10 @@ final class Exchange {
             }
             case PENDING -> waiting = true;
             case OVERFLOW -> respondOverloaded();
+            case FAILED -> {
+                connection = null;
+                upstreamFailed(null, true);
+            }
         }
     }
 
@@ -780,6 +784,8 @@ final class Exchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         down.write(response);
+        // Counted before it leaves: whoever reads the answer and then the metrics finds it there.
+        finish();
         down.flush();
         complete(keepAlive);
     }

@@ -35,6 +35,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
         this.address = address;
         this.cluster = cluster;
         this.pool = pool;
+        // The close future, not channelInactive: a connect that fails never made the channel active.
+        channel.closeFuture().addListener(new Closed(this));
     }
 
     boolean connected() {
@@ -56,10 +58,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
         owner = null;
     }
 
-    /** The connection became a tunnel (an accepted upgrade): its slot is freed when the channel closes. */
+    /** The connection became a tunnel (an accepted upgrade): no exchange owns it; its slot is freed when it closes. */
     void tunnelled() {
         owner = null;
-        channel.closeFuture().addListener(new Closed(this));
     }
 
     private record Closed(UpstreamConnection connection) implements ChannelFutureListener {
@@ -78,9 +79,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
             if (exchange != null) {
                 exchange.upstreamReady(this);
             }
-        } else if (exchange != null) {
+        } else {
+            // Closed first, so its connection slot is free again before the exchange retries or answers.
             owner = null;
-            exchange.upstreamFailed(this, true);
+            channel.close();
+            if (exchange != null) {
+                exchange.upstreamFailed(this, true);
+            }
         }
     }
 
@@ -127,7 +132,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        pool.closed(this);
         var exchange = owner;
         owner = null;
         if (exchange != null) {

@@ -28,7 +28,9 @@ final class UpstreamPool {
         /** Every connection slot is taken: the exchange waits for one ({@link Exchange#wake}). */
         PENDING,
         /** Slots and the pending queue are full: 503 with {@code x-envoy-overloaded}. */
-        OVERFLOW
+        OVERFLOW,
+        /** The new connection could not even be registered (the proxy is stopping): a connect failure. */
+        FAILED
     }
 
     private final HttpEngine engine;
@@ -61,6 +63,10 @@ final class UpstreamPool {
         }
         var connection = open(address, cluster, loop);
         connection.holdsSlot = cluster != null;
+        if (!connection.channel.isRegistered()) {
+            closed(connection);
+            return Acquired.FAILED;
+        }
         connection.assign(exchange);
         exchange.attach(connection, false);
         return Acquired.CONNECTION;
@@ -84,7 +90,6 @@ final class UpstreamPool {
         var registered = loop.register(channel);
         if (registered.cause() != null) {
             channel.unsafe().closeForcibly();
-            registered.addListener(connection);
             return connection;
         }
         var connecting = source == null ? channel.connect(address) : channel.connect(address, new InetSocketAddress(source, 0));

@@ -44,7 +44,7 @@ class HttpEngineIT {
     void start() throws Exception {
         v1 = new TestUpstream("v1");
         v2 = new TestUpstream("v2");
-        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(30), 100_000);
+        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000);
         destination = new InetSocketAddress(InetAddress.getByName(SERVICE_IP), 9080);
         DestinationResolver toService = accepted -> destination;
         proxy = new SidecarProxy(settings, toService, holder).start();
@@ -120,12 +120,12 @@ class HttpEngineIT {
 
     @Test
     void everyRequestIsCountedInIstiosMetricsWithItsDestinationAndFlag() throws Exception {
-        configure(route(to("v1", 100), "\"timeoutMs\": 300"), "");
+        configure(route(to("v1", 100), "\"timeoutMs\": 1000"), "");
         try (var client = client()) {
             for (var i = 0; i < 5; i++) {
                 assertEquals(200, client.get("/").status());
             }
-            assertEquals(504, client.get("/slow?ms=3000").status());
+            assertEquals(504, client.get("/slow?ms=10000").status());
         }
         var text = proxy.metrics().prometheusText();
         var ok = java.util.regex.Pattern.compile("istio_requests_total\\{reporter=\"source\",source_workload=\"client\",.*"
@@ -159,9 +159,9 @@ class HttpEngineIT {
 
     @Test
     void theRouteTimeoutAnswers504AndTheConnectionServesTheNextRequest() throws Exception {
-        configure(route(to("v1", 100), "\"timeoutMs\": 300"), "");
+        configure(route(to("v1", 100), "\"timeoutMs\": 1000"), "");
         try (var client = client()) {
-            var response = client.get("/slow?ms=5000");
+            var response = client.get("/slow?ms=10000");
             assertEquals(504, response.status());
             assertEquals("upstream request timeout", response.body());
             assertEquals("v1", client.get("/").body());
@@ -170,10 +170,10 @@ class HttpEngineIT {
 
     @Test
     void thePerTryTimeoutRetries() throws Exception {
-        configure(route(to("v1", 100), "\"retries\": {\"attempts\": 1, \"perTryTimeoutMs\": 200, \"retryOn\": [\"reset\"]}"), "");
+        configure(route(to("v1", 100), "\"retries\": {\"attempts\": 1, \"perTryTimeoutMs\": 1000, \"retryOn\": [\"reset\"]}"), "");
         try (var client = client()) {
-            assertEquals(504, client.get("/slow?ms=3000").status());
-            assertEquals(2, v1.requests.get(), "the first try and one retry, each cut at 200 ms");
+            assertEquals(504, client.get("/slow?ms=8000").status());
+            assertEquals(2, v1.requests.get(), "the first try and one retry, each cut at 1 s");
         }
     }
 
@@ -204,8 +204,13 @@ class HttpEngineIT {
                 clients.add(client);
                 client.send("GET /slow?ms=1500 HTTP/1.1\r\nhost: reviews\r\n\r\n");
                 slow.add(CompletableFuture.supplyAsync(() -> status(client)));
-                Thread.sleep(200);
+                // The first holds the one connection, the second waits as pending: then the pool is full.
+                var breaker = holder.current().cluster("v1").breaker();
+                for (var wait = 0; wait < 500 && breaker.activeRequests() + breaker.pendingRequests() <= i; wait++) {
+                    Thread.sleep(10);
+                }
             }
+            assertEquals(1, holder.current().cluster("v1").breaker().pendingRequests());
             try (var third = client()) {
                 var response = third.get("/");
                 assertEquals(503, response.status());
@@ -219,6 +224,28 @@ class HttpEngineIT {
                 client.close();
             }
         }
+    }
+
+    @Test
+    void aFailedConnectFreesItsConnectionSlot() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        var refused = """
+                {"name": "refused", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                 "port": 9080, "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN", "connectionPool": {"maxConnections": 1},
+                 "endpoints": [{"address": "127.0.0.1", "port": %d}]}""".formatted(closedPort);
+        configure(route(to("refused", 100), "\"retries\": {\"attempts\": 0}"), "", refused);
+        try (var client = client()) {
+            for (var i = 0; i < 3; i++) {
+                var response = client.get("/");
+                assertEquals(503, response.status());
+                assertTrue(response.body().endsWith("reset reason: connection failure"), response.body());
+            }
+        }
+        assertEquals(0, holder.current().cluster("refused").breaker().activeConnections());
+        assertTrue(proxy.metrics().prometheusText().matches("(?s).*response_code=\"503\"[^}]*response_flags=\"UF\"[^}]*} 3\n.*"));
     }
 
     private static int status(RawHttp client) {
@@ -322,6 +349,15 @@ class HttpEngineIT {
     }
 
     @Test
+    void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeoutButARequestInFlightIsNot() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            assertEquals("v1", client.get("/slow?ms=3000").body(), "a request longer than the idle timeout is served");
+            assertTrue(client.closedByPeer(), "then, idle for 2 s, the connection is closed");
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         configure(route(to("v1", 50) + "," + to("v2", 50), ""), "");
         try (var client = client()) {
@@ -356,7 +392,7 @@ class HttpEngineIT {
                     {"name": "ws", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
                      "port": 9080, "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN", "endpoints": [{"address": "127.0.0.1", "port": %d}]}"""
                     .formatted(server.getLocalPort());
-            configure(route(to("ws", 100), "\"timeoutMs\": 500"), "", tunnelCluster);
+            configure(route(to("ws", 100), "\"timeoutMs\": 1000"), "", tunnelCluster);
             var served = CompletableFuture.runAsync(() -> {
                 try (var socket = server.accept()) {
                     var in = socket.getInputStream();
@@ -378,12 +414,31 @@ class HttpEngineIT {
                 assertEquals(101, switched.status());
                 assertEquals("websocket", switched.header("upgrade"));
                 assertEquals("hello", new String(client.socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
-                Thread.sleep(700); // past the route timeout: a tunnel has none
+                Thread.sleep(1300); // past the route timeout: a tunnel has none
                 client.send("ping");
                 assertEquals("ping", new String(client.socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
             }
             served.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void inboundRequestsReachTheAppThroughTheEngineAndAreReportedByTheDestination() throws Exception {
+        holder.swap(Snapshot.fromJson("""
+                {"version": "in", "workload": {"namespace": "default", "name": "reviews-v1", "canonicalRevision": "v1"},
+                 "listeners": [], "routeTables": [], "clusters": [],
+                 "inbound": [{"port": %d, "protocol": "HTTP",
+                   "services": [{"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"}]}]}"""
+                .formatted(v1.port())));
+        destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
+        try (var client = new RawHttp(proxy.inboundPort())) {
+            var seen = client.get("/headers").body();
+            assertTrue(seen.contains("x-request-id: "), seen);
+            assertEquals("v1", client.get("/").body());
+        }
+        var text = proxy.metrics().prometheusText();
+        assertTrue(text.matches("(?s).*istio_requests_total\\{reporter=\"destination\",[^}]*destination_workload=\"reviews-v1\""
+                + "[^}]*destination_service=\"reviews.default.svc.cluster.local\"[^}]*response_code=\"200\"[^}]*} 2\n.*"), text);
     }
 
     @Test
