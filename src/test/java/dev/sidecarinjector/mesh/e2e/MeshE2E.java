@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.cluster;
+import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.find;
+import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.routeTable;
+import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.weights;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sidecarinjector.mesh.e2e.MeshClient.Reply;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
 import java.io.IOException;
@@ -20,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +54,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MeshE2E {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ADMIN = "http://127.0.0.1:15000";
+    private static final String TABLE = HOST + ":" + PORT;
+    private static final String V1_CLUSTER = "outbound|" + PORT + "|v1|" + HOST;
+    private static final List<String> DESIGN_WEIGHTS = List.of(V1_CLUSTER + "=90", "outbound|" + PORT + "|v2|" + HOST + "=10");
 
     static MeshLab lab;
     static ControlPlaneProcess controlPlane;
@@ -64,6 +68,7 @@ class MeshE2E {
     static Pod v1;
     static Pod v2;
     static Pod v1b;
+    static ProxyAdmin admin;
     static String clientIp;
     private static boolean failed;
 
@@ -85,9 +90,9 @@ class MeshE2E {
         v2 = new Pod("reviews-v2", "v2", lab.ip(12));
         v1b = new Pod("reviews-v1b", "v1", lab.ip(13));
         var clientNs = lab.addPod("client", 10);
-        for (var pod : List.of(v1, v2, v1b)) {
-            startApp(lab.addPod(pod.name().substring("reviews-".length()), Integer.parseInt(pod.ip().substring(lab.subnet.length() + 1))), pod);
-        }
+        startApp(lab.addPod("v1", 11), v1);
+        startApp(lab.addPod("v2", 12), v2);
+        startApp(lab.addPod("v1b", 13), v1b);
 
         controlPlane = ControlPlaneProcess.prepare(lab, jars.get(1));
         mesh = new ReviewsMesh(controlPlane.meshDirectory, clientIp);
@@ -107,6 +112,7 @@ class MeshE2E {
 
         client = MeshClient.start(lab, clientNs, "client");
         node = MeshClient.start(lab, lab.node, "node");
+        admin = new ProxyAdmin(client, node, controlPlane, lab, clientNs);
         System.out.printf("MeshE2E setup: node %s, pods on %s.0/24, control plane listening after %d ms, proxy ready after %d ms,"
                 + " everything up after %d ms%n", lab.node, lab.subnet, controlPlaneMs, proxyMs, (System.nanoTime() - began) / 1_000_000);
     }
@@ -145,28 +151,27 @@ class MeshE2E {
         var rules = proxy.natRules();
         assertTrue(rules.contains("-A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports 15001"), rules);
         assertTrue(rules.contains("-m owner --uid-owner 1337 -j RETURN"), rules);
-        assertEquals(200, client.get("http://127.0.0.1:15021/healthz/ready").status());
+        assertEquals(200, admin.ready());
 
-        var dump = configDump();
+        var dump = admin.configDump();
         var version = dump.path("version").asText();
         assertFalse(version.isEmpty(), dump.toString());
         var listener = find(dump.at("/snapshot/listeners"), l -> l.path("address").asText().equals(CLUSTER_IP));
         assertEquals(PORT, listener.path("port").asInt(), listener.toString());
-        assertEquals(HOST + ":" + PORT, listener.path("routeTable").asText(), listener.toString());
-        var table = find(dump.at("/snapshot/routeTables"), t -> t.path("name").asText().equals(HOST + ":" + PORT));
-        assertEquals(List.of("outbound|9080|v1|" + HOST + "=90", "outbound|9080|v2|" + HOST + "=10"), weights(table));
+        assertEquals(TABLE, listener.path("routeTable").asText(), listener.toString());
+        assertEquals(DESIGN_WEIGHTS, weights(routeTable(dump, TABLE)));
 
-        var synced = awaitSyncz(p -> p.path("acked").asText().equals(version) && p.path("state").asText().equals("SYNCED"));
+        var synced = admin.awaitSyncz(CLIENT_POD, p -> p.path("acked").asText().equals(version) && p.path("state").asText().equals("SYNCED"));
         assertEquals(clientIp, synced.path("ip").asText());
-        var clusters = client.get(ADMIN + "/clusters").body();
-        assertTrue(clusters.contains("outbound|9080|v1|" + HOST + "::" + v1.ip() + ":" + PORT + "::"), clusters);
+        var clusters = admin.clusters();
+        assertTrue(clusters.contains(V1_CLUSTER + "::" + v1.ip() + ":" + PORT + "::"), clusters);
 
-        long before = outboundConnections();
+        long before = admin.outboundConnectionsOpened();
         var direct = client.one(v1.ip() + ":" + PORT, "/?key=direct");
         assertEquals(200, direct.status(), direct.toString());
         assertEquals(v1.name(), direct.pod());
         assertTrue(appLog(v1).contains("request reviews-v1 direct inflight=1 status=200 from=" + clientIp), appLog(v1));
-        assertTrue(outboundConnections() > before, "the request to the pod address went through the proxy");
+        assertTrue(admin.outboundConnectionsOpened() > before, "the request to the pod address went through the proxy");
         System.out.printf("MeshE2E case 0: proxy as uid 1337, snapshot %s acked and SYNCED: listener %s:%d -> %s (v1 90, v2 10);"
                 + " a pod address relayed at L4 (200 from %s in %d ms)%n", version, CLUSTER_IP, PORT, listener.path("routeTable").asText(),
                 direct.pod(), direct.elapsedMs());
@@ -193,12 +198,12 @@ class MeshE2E {
     @Order(2)
     void aWeightEditedInTheFileMovesTheSplitWithinTwoSecondsWithoutAFailedRequest() throws Exception {
         mesh.writeDesignRouting(90, 10);
-        var before = configVersion();
+        var before = admin.awaitConfig(d -> weights(routeTable(d, TABLE)).equals(DESIGN_WEIGHTS)).path("version").asText();
         client.loadStart(SERVICE, "/", 2);
         Thread.sleep(500);
         long written = System.currentTimeMillis();
         mesh.writeDesignRouting(10, 90);
-        awaitConfig(d -> !d.path("version").asText().equals(before));
+        admin.awaitConfig(d -> !d.path("version").asText().equals(before));
         long configMs = System.currentTimeMillis() - written;
         Thread.sleep(Math.max(0, written + 3000 - System.currentTimeMillis()));
         var replies = client.loadStop();
@@ -264,7 +269,7 @@ class MeshE2E {
         mesh.writeWorkloads(List.of(v1, v2, v1b));
         applyRouting(100, 0, "    retries: {attempts: 0}",
                 "    outlierDetection: {consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 100}",
-                d -> cluster(d, "v1").path("endpoints").size() == 2);
+                d -> cluster(d, V1_CLUSTER).path("endpoints").size() == 2);
         var path = "/?fail=" + v1b.name();
         var before = new ArrayList<Reply>();
         int streak = 0;
@@ -276,9 +281,7 @@ class MeshE2E {
         }
         var errors = before.stream().filter(r -> !r.ok()).toList();
         var afterwards = client.send(SERVICE, 50, path);
-        var clusters = client.get(ADMIN + "/clusters").body();
-        var ejected = clusters.lines().filter(l -> l.contains("|v1|" + HOST + "::" + v1b.ip() + ":" + PORT + "::health_flags::"))
-                .findFirst().orElse("(no health_flags line for " + v1b.ip() + ")");
+        var ejected = admin.clustersLine(V1_CLUSTER + "::" + v1b.ip() + ":" + PORT, "health_flags");
 
         System.out.printf("MeshE2E case 5: %s answering 500: %d errors in %d requests before 10 successes in a row, then 50 of 50"
                 + " requests %s; /clusters: %s%n", v1b.name(), errors.size(), before.size(),
@@ -288,7 +291,7 @@ class MeshE2E {
         assertEquals(3, errors.size(), "500s before the ejection (consecutive5xxErrors 3): " + errors);
         assertEquals(List.of(), failures(afterwards));
         assertTrue(afterwards.stream().allMatch(r -> r.pod().equals(v1.name())));
-        assertTrue(ejected.contains("failed_outlier_check"), clusters);
+        assertTrue(ejected.endsWith("::/failed_outlier_check"), admin.clusters());
     }
 
     /**
@@ -301,9 +304,9 @@ class MeshE2E {
         mesh.writeWorkloads(List.of(v1, v2));
         applyRouting(100, 0, "    retries: {attempts: 0}",
                 "    connectionPool:\n      tcp: {maxConnections: 1}\n      http: {http1MaxPendingRequests: 1}",
-                d -> cluster(d, "v1").path("endpoints").size() == 1 && cluster(d, "v1").at("/connectionPool/maxConnections").asInt() == 1);
-        var before = client.get(ADMIN + "/clusters").body().lines().filter(l -> l.startsWith("outbound|9080|v1|" + HOST + "::cx_active::"))
-                .findFirst().orElse("(no cx_active line)");
+                d -> cluster(d, V1_CLUSTER).path("endpoints").size() == 1
+                        && cluster(d, V1_CLUSTER).at("/connectionPool/maxConnections").asInt() == 1);
+        var before = admin.clustersLine(V1_CLUSTER, "cx_active") + ", upstream connections " + admin.upstreamConnections(PORT);
         var replies = client.parallel(SERVICE, 5, "/?slow=1500&key=pool");
 
         var served = replies.stream().filter(Reply::ok).toList();
@@ -330,23 +333,22 @@ class MeshE2E {
     void theControlPlaneRestartedMidLoadFailsNoRequestAndTheProxyResyncs() throws Exception {
         mesh.writeWorkloads(List.of(v1, v2));
         mesh.writeDesignRouting(90, 10);
-        awaitConfig(d -> weights(find(d.at("/snapshot/routeTables"), t -> t.path("name").asText().equals(HOST + ":" + PORT)))
-                .equals(List.of("outbound|9080|v1|" + HOST + "=90", "outbound|9080|v2|" + HOST + "=10")));
-        var held = configVersion();
+        var held = admin.awaitConfig(d -> weights(routeTable(d, TABLE)).equals(DESIGN_WEIGHTS)
+                && cluster(d, V1_CLUSTER).at("/connectionPool/maxConnections").asInt() == 100).path("version").asText();
         client.loadStart(SERVICE, "/", 5);
         Thread.sleep(500);
 
         long stopped = System.currentTimeMillis();
         int exit = controlPlane.stop();
         awaitLog(() -> proxy.log(), "config: disconnected from control plane", 10);
-        assertEquals(held, configVersion(), "the proxy keeps its snapshot while the control plane is away");
-        assertEquals(200, client.get("http://127.0.0.1:15021/healthz/ready").status(), "and stays ready");
+        assertEquals(held, admin.version(), "the proxy keeps its snapshot while the control plane is away");
+        assertEquals(200, admin.ready(), "and stays ready");
         Thread.sleep(2000);
         long restarted = controlPlane.start();
-        var synced = awaitSyncz(p -> p.path("state").asText().equals("SYNCED") && !p.path("acked").asText().equals(held));
+        var synced = admin.awaitSyncz(CLIENT_POD, p -> p.path("state").asText().equals("SYNCED") && !p.path("acked").asText().equals(held));
         long resyncMs = System.currentTimeMillis() - restarted;
         var current = synced.path("acked").asText();
-        assertEquals(current, configVersion(), "the proxy's /config_dump shows the version the control plane sent");
+        assertEquals(current, admin.version(), "the proxy's /config_dump shows the version the control plane sent");
         Thread.sleep(300);
         var replies = client.loadStop();
         var status = controlPlane.meshStatus();
@@ -369,21 +371,7 @@ class MeshE2E {
     @Order(9)
     void theIstioRequestCountersMatchWhatTheClientReceived() throws Exception {
         var sent = client.tally(SERVICE);
-        var page = client.get("http://127.0.0.1:15090/stats/prometheus");
-        assertEquals(200, page.status());
-        var counted = new TreeMap<Integer, Long>();
-        var label = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-        page.body().lines().filter(l -> l.startsWith("istio_requests_total{")).forEach(line -> {
-            var labels = new TreeMap<String, String>();
-            var matcher = label.matcher(line.substring(0, line.lastIndexOf('}')));
-            while (matcher.find()) {
-                labels.put(matcher.group(1), matcher.group(2));
-            }
-            if ("source".equals(labels.get("reporter")) && HOST.equals(labels.get("destination_service"))) {
-                counted.merge(Integer.parseInt(labels.get("response_code")),
-                        (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Long::sum);
-            }
-        });
+        var counted = admin.sourceRequestsByCode(HOST);
         System.out.printf("MeshE2E case 7: istio_requests_total{reporter=\"source\",destination_service=\"%s\"} by response_code %s;"
                 + " the client received %s%n", HOST, counted, sent);
         assertEquals(sent, counted);
@@ -418,100 +406,17 @@ class MeshE2E {
         return tries;
     }
 
-    private static JsonNode configDump() throws Exception {
-        var page = client.get(ADMIN + "/config_dump");
-        assertEquals(200, page.status(), page.body());
-        return JSON.readTree(page.body());
-    }
-
-    private static String configVersion() throws Exception {
-        return configDump().path("version").asText();
-    }
-
-    /** Writes the routing of a case and waits until the proxy holds it. */
+    /** Writes the routing of a case (see {@link ReviewsMesh#writeRouting}) and waits until the proxy holds it. */
     private static void applyRouting(int v1Weight, int v2Weight, String routeFields, String trafficPolicy) throws Exception {
         applyRouting(v1Weight, v2Weight, routeFields, trafficPolicy, d -> true);
     }
 
     private static void applyRouting(int v1Weight, int v2Weight, String routeFields, String trafficPolicy, Predicate<JsonNode> also)
             throws Exception {
-        var before = configVersion();
+        var before = admin.version();
         mesh.writeRouting(v1Weight, v2Weight, routeFields, trafficPolicy);
-        var table = HOST + ":" + PORT;
-        awaitConfig(d -> !d.path("version").asText().equals(before)
-                && weights(find(d.at("/snapshot/routeTables"), t -> t.path("name").asText().equals(table))).size() == (v2Weight > 0 ? 2 : 1)
-                && also.test(d));
-    }
-
-    /** Polls /config_dump until it shows what is wanted (at most 10 s). */
-    private static JsonNode awaitConfig(Predicate<JsonNode> wanted) throws Exception {
-        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonNode dump;
-        do {
-            dump = configDump();
-            if (safely(wanted, dump)) {
-                return dump;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the proxy's /config_dump did not show the change within 10 s; control plane log:\n"
-                + tail(controlPlane.log(), 20) + "\nversion " + dump.path("version").asText());
-    }
-
-    /** Polls the control plane's /debug/syncz (through the node namespace) until the client's proxy matches (30 s). */
-    private static JsonNode awaitSyncz(Predicate<JsonNode> wanted) throws Exception {
-        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                body = node.get("https://" + controlPlane.address() + "/debug/syncz", controlPlane.caCert).body();
-                for (var status : JSON.readTree(body)) {
-                    if (status.path("pod").asText().equals(CLIENT_POD) && safely(wanted, status)) {
-                        return status;
-                    }
-                }
-            } catch (IOException e) {
-                body = e.getMessage();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("/debug/syncz did not show the client's proxy as expected within 30 s: " + body);
-    }
-
-    private static boolean safely(Predicate<JsonNode> wanted, JsonNode node) {
-        try {
-            return wanted.test(node);
-        } catch (RuntimeException | AssertionError e) {
-            return false;
-        }
-    }
-
-    private static JsonNode find(JsonNode array, Predicate<JsonNode> wanted) {
-        for (var item : array) {
-            if (wanted.test(item)) {
-                return item;
-            }
-        }
-        throw new AssertionError("nothing matched in " + array);
-    }
-
-    private static JsonNode cluster(JsonNode dump, String subset) {
-        return find(dump.at("/snapshot/clusters"), c -> c.path("name").asText().equals("outbound|9080|" + subset + "|" + HOST));
-    }
-
-    /** The first route's destinations as {@code cluster=weight}. */
-    private static List<String> weights(JsonNode routeTable) {
-        var weights = new ArrayList<String>();
-        for (var destination : routeTable.at("/routes/0/destinations")) {
-            weights.add(destination.path("cluster").asText() + "=" + destination.path("weight").asInt());
-        }
-        return weights;
-    }
-
-    private static long outboundConnections() throws Exception {
-        return client.get("http://127.0.0.1:15090/stats/prometheus").body().lines()
-                .filter(l -> l.startsWith("sidecar_proxy_connections_opened_total{direction=\"outbound\"}"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        admin.awaitConfig(d -> !d.path("version").asText().equals(before)
+                && weights(routeTable(d, TABLE)).size() == (v1Weight > 0 ? 1 : 0) + (v2Weight > 0 ? 1 : 0) && also.test(d));
     }
 
     private static List<Reply> failures(List<Reply> replies) {
@@ -532,9 +437,17 @@ class MeshE2E {
         }
     }
 
-    private static String tail(String text, int lines) {
+    static String tail(String text, int lines) {
         var all = text.lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    private static boolean works(String... command) throws InterruptedException {
+        try {
+            return MeshLab.run(List.of(command)).exit() == 0;
+        } catch (IOException e) {
+            return false; // not installed
+        }
     }
 
     /** Skips (or, with CI=true, fails) without root, netns and iptables, or without the built jars; returns them. */
@@ -544,13 +457,13 @@ class MeshE2E {
         var controlPlaneJar = Path.of(System.getProperty("control-plane.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!MeshLab.isRoot()) {
             problem = "not root";
-        } else if (MeshLab.run(List.of("ip", "netns", "list")).exit() != 0 || MeshLab.run(List.of("iptables-restore", "--version")).exit() != 0) {
-            problem = "ip netns or iptables-restore unavailable";
+        } else if (!works("ip", "netns", "list") || !works("iptables-restore", "--version") || !works("setpriv", "--version")) {
+            problem = "ip netns, iptables-restore or setpriv unavailable";
         } else if (!Files.exists(proxyJar) || !Files.exists(controlPlaneJar)) {
             problem = proxyJar + " or " + controlPlaneJar + " missing (make test builds the proxy first and runs this after package)";
         }
         if (problem != null) {
-            var message = "the mesh e2e needs root, iproute2, iptables and the built jars: " + problem;
+            var message = "the mesh e2e needs root, iproute2, iptables, setpriv and the built jars: " + problem;
             if ("true".equals(System.getenv("CI"))) {
                 fail(message + " (CI=true: not skipping)");
             }
