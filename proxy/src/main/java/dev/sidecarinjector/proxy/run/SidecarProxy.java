@@ -10,6 +10,7 @@ import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
+import dev.sidecarinjector.proxy.status.StatusPages;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The running sidecar: admin endpoints, the inbound and outbound capture listeners, and draining. */
@@ -54,6 +56,8 @@ public final class SidecarProxy implements AutoCloseable {
     private List<Channel> outbound = List.of();
     private Channel health;
     private Channel prometheus;
+    private Channel status;
+    private StatusPages statusPages;
 
     public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
         this(settings, resolver, null);
@@ -76,8 +80,12 @@ public final class SidecarProxy implements AutoCloseable {
         var admin = new AdminServer(loops);
         health = admin.bindHealth(settings.healthPort(), readiness);
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
+        if (statusPages == null) {
+            statusPages = new StatusPages(Map.of(), InetAddress.getByName(INBOUND_SOURCE), InetAddress.getLoopbackAddress(), new CloseNow(this));
+        }
+        status = admin.bindStatus(settings.statusPort(), readiness, statusPages);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
-                settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
+                settings.healthPort(), settings.metricsPort(), settings.statusPort(), port(health), port(prometheus), port(status))));
         var inboundSource = InetAddress.getByName(INBOUND_SOURCE);
         var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic(inboundSource));
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
@@ -93,8 +101,25 @@ public final class SidecarProxy implements AutoCloseable {
             channel.closeFuture().addListener(new ListenerClosed(readiness, false));
         }
         EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
-                + port(health) + ", metrics :" + port(prometheus) + ", " + loopCount + " io threads");
+                + port(health) + ", metrics :" + port(prometheus) + ", status :" + port(status)
+                + (statusPages.probeCount() > 0 ? " (" + statusPages.probeCount() + " application probes)" : "") + ", " + loopCount + " io threads");
         return this;
+    }
+
+    /** The status port's probes and quit action; set before {@link #start()} (default: no probes, quit closes). */
+    public void statusPages(StatusPages pages) {
+        this.statusPages = pages;
+    }
+
+    public int statusPort() {
+        return port(status);
+    }
+
+    private record CloseNow(SidecarProxy proxy) implements Runnable {
+        @Override
+        public void run() {
+            proxy.close();
+        }
     }
 
     /** The HTTP engines and the outlier-detection timer, when there is a control plane. */

@@ -44,7 +44,7 @@ class HttpEngineIT {
     void start() throws Exception {
         v1 = new TestUpstream("v1");
         v2 = new TestUpstream("v2");
-        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000);
+        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000, 0);
         destination = new InetSocketAddress(InetAddress.getByName(SERVICE_IP), 9080);
         DestinationResolver toService = accepted -> destination;
         proxy = new SidecarProxy(settings, toService, holder).start();
