@@ -16,7 +16,7 @@ import java.util.Base64;
  * Bouncy Castle's several megabytes into the proxy; the CA parses and verifies it with Bouncy Castle, and the tests
  * with {@code openssl req -verify}.
  */
-public final class CertificateRequest {
+public final class Csr {
 
     /** AlgorithmIdentifier ecdsa-with-SHA256 (1.2.840.10045.4.3.2), no parameters. */
     private static final byte[] ECDSA_WITH_SHA256 = {0x30, 0x0A, 0x06, 0x08, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x04, 0x03, 0x02};
@@ -24,7 +24,7 @@ public final class CertificateRequest {
     private static final byte[] EMPTY_NAME = {0x30, 0x00};
     private static final byte[] NO_ATTRIBUTES = {(byte) 0xA0, 0x00};
 
-    private CertificateRequest() {
+    private Csr() {
     }
 
     /** A new ECDSA P-256 key pair (Istio's default for workload keys is ECDSA P-256 too). */

@@ -10,15 +10,15 @@ import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class CertificateRequestTest {
+class CsrTest {
 
     @Test
     void derLengthsUseTheShortAndLongForms() {
-        assertArrayEquals(new byte[] {0x04, 0x02, 1, 2}, CertificateRequest.tagged(0x04, new byte[] {1, 2}));
-        var mid = CertificateRequest.tagged(0x04, new byte[200]);
+        assertArrayEquals(new byte[] {0x04, 0x02, 1, 2}, Csr.tagged(0x04, new byte[] {1, 2}));
+        var mid = Csr.tagged(0x04, new byte[200]);
         assertEquals((byte) 0x81, mid[1]);
         assertEquals((byte) 200, mid[2]);
-        var large = CertificateRequest.tagged(0x04, new byte[300]);
+        var large = Csr.tagged(0x04, new byte[300]);
         assertEquals((byte) 0x82, large[1]);
         assertEquals(1, large[2]);
         assertEquals(44, large[3]);
@@ -31,7 +31,7 @@ class CertificateRequestTest {
         assumeTrue(openssl.waitFor() == 0 || "true".equals(System.getenv("CI")), "openssl is not installed");
         var file = Files.createTempFile("csr", ".pem");
         try {
-            Files.writeString(file, CertificateRequest.pem(CertificateRequest.newKey()));
+            Files.writeString(file, Csr.pem(Csr.newKey()));
             var verify = new ProcessBuilder("openssl", "req", "-in", file.toString(), "-verify", "-noout", "-text")
                     .redirectErrorStream(true).start();
             var out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
