@@ -26,6 +26,9 @@ import java.util.TreeMap;
  */
 final class ServiceRegistry {
 
+    /** Istio's label on a pod whose sidecar accepts the mesh's mutual TLS ({@code istio}); the injector adds it. */
+    static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
     /** A Service port: its number, protocol and ready endpoints (sorted by address). */
     record Port(String name, int port, Protocol protocol, IntOrString targetPort, List<LabelledEndpoint> endpoints) {
     }
@@ -139,7 +142,8 @@ final class ServiceRegistry {
                 var peer = workload == null ? null : peers.computeIfAbsent(MeshIndex.key(pod), k -> workload.asPeer());
                 for (var address : endpoint.getAddresses()) {
                     if (Ipv4.parse(address) >= 0) {
-                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer),
+                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer,
+                                workload == null ? null : workload.labels().get(TLS_MODE_LABEL)),
                                 workload == null ? Map.of() : workload.labels()));
                     }
                 }

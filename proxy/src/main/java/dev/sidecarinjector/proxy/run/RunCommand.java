@@ -51,7 +51,14 @@ public final class RunCommand {
             EventLog.info("proxy cannot use native epoll: " + e);
             return 1;
         }
-        MeshRuntime meshRuntime = holder != null ? MeshRuntime.prepare(mesh, holder, proxy.readiness()) : null;
+        MeshRuntime meshRuntime;
+        try {
+            meshRuntime = holder != null ? MeshRuntime.prepare(mesh, holder, proxy.readiness(), proxy.loops()) : null;
+        } catch (java.io.IOException e) {
+            EventLog.info("proxy failed to start: " + e.getMessage());
+            proxy.close();
+            return 1;
+        }
         var stopped = new CountDownLatch(1);
         try {
             proxy.statusPages(new StatusPages(probes, InetAddress.getByName("127.0.0.6"), applicationAddress(),
