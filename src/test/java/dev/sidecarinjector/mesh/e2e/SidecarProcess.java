@@ -53,10 +53,16 @@ final class SidecarProcess {
         lab.exec(ns, command(0, "init").toArray(String[]::new));
     }
 
-    /** The proxy container, as uid 1337. */
+    /**
+     * The proxy container, as uid 1337. The token stands for the projected service-account token the injector mounts
+     * ({@code --token-file}); the proxy shows it to the control plane's CA when it asks for its workload certificate.
+     */
     void run(Map<String, String> identity, String controlPlane, Path rootCert) throws IOException {
+        var token = lab.dir.resolve("proxy").resolve("istio-token-" + ns);
+        Files.writeString(token, "mesh-e2e-token-of-" + identity.getOrDefault("POD_NAME", "pod") + "\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
         process = lab.start(ns, log, identity, command(PROXY_UID, "run", "--drain-seconds", "1",
-                "--control-plane", controlPlane, "--root-cert", rootCert.toString()));
+                "--control-plane", controlPlane, "--root-cert", rootCert.toString(), "--token-file", token.toString()));
     }
 
     /** Blocks until {@code :15021/healthz/ready} answers 200, with the proxy's own {@code wait} command. */
