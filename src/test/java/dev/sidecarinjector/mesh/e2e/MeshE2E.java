@@ -177,17 +177,22 @@ class MeshE2E {
                 direct.pod(), direct.elapsedMs());
     }
 
-    /** Case 1: the design document's VirtualService sends 90 % to v1 and 10 % to v2. */
+    /**
+     * Case 1: the design document's VirtualService sends 90 % to v1 and 10 % to v2, within 2 points. Over 3,000
+     * requests that is 3.7 standard deviations of a fair 90/10 draw (over 1,000, 2.1: a correct proxy would fail one
+     * run in 28).
+     */
     @Test
     @Order(1)
     void theDesignDocumentsVirtualServiceSplitsNinetyTen() throws Exception {
-        var replies = client.send(SERVICE, 1000, "/");
+        var replies = client.send(SERVICE, 3000, "/");
 
         assertEquals(List.of(), failures(replies));
         double v1Share = share(replies, "v1");
-        System.out.printf("MeshE2E case 1: 1,000 requests to %s with weights 90/10: v1 %.1f %%, v2 %.1f %%, 0 failed%n", SERVICE,
-                v1Share, share(replies, "v2"));
-        assertTrue(Math.abs(v1Share - 90) <= 2, "v1 got " + v1Share + " % of 1,000 requests, not 90 +- 2");
+        System.out.printf("MeshE2E case 1: %,d requests to %s with weights 90/10: v1 %.1f %%, v2 %.1f %%, 0 failed%n", replies.size(),
+                SERVICE, v1Share, share(replies, "v2"));
+        assertEquals(3000, replies.size());
+        assertTrue(Math.abs(v1Share - 90) <= 2, "v1 got " + v1Share + " % of 3,000 requests, not 90 +- 2");
     }
 
     /**
@@ -296,7 +301,9 @@ class MeshE2E {
 
     /**
      * Case 6: connection-pool overflow (maxConnections 1, http1MaxPendingRequests 1) with a slow server: of five
-     * requests at once, those beyond one in flight and one pending get 503 {@code x-envoy-overloaded: true} at once.
+     * requests at once, those beyond the pool and its pending queue get 503 {@code x-envoy-overloaded: true} at once,
+     * and every other one is served. How many are served is not exact, in Envoy either: each worker's pool may open
+     * a connection when it has none (Istio's circuit-breaking task calls it leeway), so it is not asserted.
      */
     @Test
     @Order(6)
@@ -318,10 +325,9 @@ class MeshE2E {
                 served.size(), served.stream().map(r -> Long.toString(r.elapsedMs())).collect(Collectors.joining(", ")), overflowed.size(),
                 overflowed.stream().map(r -> Long.toString(r.elapsedMs())).collect(Collectors.joining(", ")), maxInflight, before);
         assertEquals(5, served.size() + overflowed.size(), "each request is served or overflows: " + replies);
-        assertTrue(served.size() >= 1 && served.size() <= 2, "one in flight and one pending at most: " + replies);
+        assertFalse(served.isEmpty(), replies.toString());
         assertFalse(overflowed.isEmpty(), replies.toString());
         assertTrue(overflowed.stream().allMatch(r -> r.elapsedMs() < 500), "an overflow is answered at once: " + overflowed);
-        assertEquals(1, maxInflight, "the server saw more than one connection at a time");
     }
 
     /**
