@@ -17,6 +17,8 @@ public final class Annotations {
     public static final String EXCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/excludeOutboundIPRanges";
     /** Istio's per-pod proxy configuration; only {@code holdApplicationUntilProxyStarts} is read from it. */
     public static final String PROXY_CONFIG = "proxy.istio.io/config";
+    /** Istio's choice of injection templates: comma-separated names, applied in order; default {@code sidecar}. */
+    public static final String TEMPLATES = "inject.istio.io/templates";
     public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
     public static final String PROMETHEUS_SCRAPE = "prometheus.io/scrape";
     public static final String PROMETHEUS_PORT = "prometheus.io/port";

@@ -169,8 +169,15 @@ class ChartRenderIT {
         assertEquals(configDir + "/templates", properties.getProperty("injector.templates.directory"));
         var items = new HashSet<String>();
         volume(pod, "config").path("configMap").path("items").forEach(i -> items.add(i.path("key").asText() + "->" + i.path("path").asText()));
-        assertEquals(Set.of("injector.properties->injector.properties", "sidecar-proxy.yaml->templates/sidecar-proxy.yaml",
-                "sidecar-init.yaml->templates/sidecar-init.yaml", "sidecar-resources.yaml->templates/sidecar-resources.yaml"), items);
+        var expected = new HashSet<>(Set.of("injector.properties->injector.properties"));
+        dev.sidecarinjector.inject.SidecarTemplates.builtInFiles().forEach(file -> expected.add(file + "->templates/" + file));
+        // A template the values add (templates.overrides) is mounted beside the built-in ones.
+        chart.appConfigMap().path("data").fieldNames().forEachRemaining(key -> {
+            if (!key.equals("injector.properties")) {
+                expected.add(key + "->templates/" + key);
+            }
+        });
+        assertEquals(expected, items);
         assertEquals(chart.appConfigMap().path("metadata").path("name").asText(), volume(pod, "config").path("configMap").path("name").asText());
 
         var tlsDir = mounts.get("tls").path("mountPath").asText();
