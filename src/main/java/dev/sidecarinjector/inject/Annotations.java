@@ -1,6 +1,9 @@
 package dev.sidecarinjector.inject;
 
-/** The annotation and label names users write on pods, Istio's where Istio has one. */
+/**
+ * The annotation and label names users write on pods: Istio's where Istio has one, and this project's own under
+ * {@code sidecarinjector.dev/}.
+ */
 public final class Annotations {
     public static final String INJECT = "sidecar.istio.io/inject";
     public static final String STATUS = "sidecar.istio.io/status";
@@ -19,6 +22,14 @@ public final class Annotations {
     public static final String PROXY_CONFIG = "proxy.istio.io/config";
     /** Istio's choice of injection templates: comma-separated names, applied in order; default {@code sidecar}. */
     public static final String TEMPLATES = "inject.istio.io/templates";
+    /** The log-shipper template's values. */
+    public static final String LOG_DIRECTORY = "sidecarinjector.dev/log-directory";
+    public static final String LOG_SHIPPER_IMAGE = "sidecarinjector.dev/log-shipper-image";
+    public static final String LOG_SHIPPER_OUTPUT = "sidecarinjector.dev/log-shipper-output";
+    public static final String LOG_SHIPPER_CPU = "sidecarinjector.dev/log-shipper-cpu";
+    public static final String LOG_SHIPPER_MEMORY = "sidecarinjector.dev/log-shipper-memory";
+    public static final String LOG_SHIPPER_CPU_LIMIT = "sidecarinjector.dev/log-shipper-cpu-limit";
+    public static final String LOG_SHIPPER_MEMORY_LIMIT = "sidecarinjector.dev/log-shipper-memory-limit";
     public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
     public static final String PROMETHEUS_SCRAPE = "prometheus.io/scrape";
     public static final String PROMETHEUS_PORT = "prometheus.io/port";

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class TemplateNames {
 
     public static final String SIDECAR = "sidecar";
+    public static final String LOG_SHIPPER = "log-shipper";
     /** The templates a pod gets when it names none, as Istio's {@code defaultTemplates}. */
     public static final List<String> DEFAULT = List.of(SIDECAR);
 

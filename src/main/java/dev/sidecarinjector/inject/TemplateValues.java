@@ -4,7 +4,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The variables a named template renders with: {@code pod}, from which a template reads the annotations it needs. */
+/**
+ * The variables a named template renders with: {@code pod} for every template, and for the built-in names their
+ * own values, read and validated from the pod's annotations (a replaced built-in template gets the same values;
+ * a template added by configuration gets {@code pod} only and reads annotations itself).
+ */
 final class TemplateValues {
 
     private TemplateValues() {
@@ -14,6 +18,12 @@ final class TemplateValues {
         var annotations = PodFields.annotations(pod);
         var data = new LinkedHashMap<String, Object>();
         data.put("pod", podData(pod, namespace, annotations));
+        var defaults = settings.templates();
+        switch (template) {
+            case TemplateNames.LOG_SHIPPER -> data.put("logShipper", LogShipperValues.read(annotations, defaults.logShipper()).data());
+            default -> {
+            }
+        }
         return data;
     }
 

@@ -66,10 +66,23 @@ class TemplateStoreTest {
         var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
         assertEquals(Optional.empty(), store.lastError());
         var templates = store.current().orElseThrow();
-        assertEquals(java.util.List.of("debug-shell", "sidecar"), java.util.List.copyOf(templates.names()));
+        assertEquals(java.util.List.of("debug-shell", "log-shipper", "sidecar"), java.util.List.copyOf(templates.names()));
         var pod = pod(Map.of(Annotations.TEMPLATES, "debug-shell", "example.com/debug-image", "nicolaka/netshoot:v0.13"));
         var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), templates);
         assertEquals("nicolaka/netshoot:v0.13", injected.pod().getSpec().getContainers().getLast().getImage());
+    }
+
+    @Test
+    void aFileReplacesABuiltInTemplateByNameWithTheSameValues() throws Exception {
+        var builtIn = SidecarTemplates.builtInSources().get("log-shipper.yaml");
+        Files.writeString(dir.resolve("log-shipper.yaml"), builtIn.replace("- --flush\n  - \"1\"", "- --flush\n  - \"5\""));
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        var pod = pod(Map.of(Annotations.TEMPLATES, "log-shipper", Annotations.LOG_DIRECTORY, "/logs"));
+        var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), store.current().orElseThrow());
+        var shipper = injected.pod().getSpec().getContainers().getLast();
+        assertEquals(java.util.List.of("--flush", "5"), shipper.getArgs().subList(0, 2));
+        assertTrue(shipper.getArgs().contains("path=/logs/*.log"), shipper.getArgs().toString());
     }
 
     @Test
