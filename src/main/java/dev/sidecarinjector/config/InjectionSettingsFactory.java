@@ -15,6 +15,7 @@ import dev.sidecarinjector.inject.ResourceQuantity;
 import dev.sidecarinjector.inject.TemplateSettings;
 import dev.sidecarinjector.inject.TrafficRules;
 import dev.sidecarinjector.inject.TrafficValues;
+import dev.sidecarinjector.inject.VaultAgentValues;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -38,12 +39,13 @@ public final class InjectionSettingsFactory {
     private static final String INTERCEPTION = "injector.interception.";
     private static final String MESH = "injector.mesh.";
     private static final String LOG_SHIPPER = "injector.log-shipper.";
+    private static final String VAULT = "injector.vault.";
 
     private InjectionSettingsFactory() {
     }
 
     public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                                         LogShipperConfig logShipper) {
+                                         LogShipperConfig logShipper, VaultAgentConfig vault) {
         var ports = new ProxyPorts(
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
@@ -76,17 +78,22 @@ public final class InjectionSettingsFactory {
                 proxy.drainSeconds(),
                 new MeshSettings(mesh.controlPlaneAddress().map(String::strip).filter(address -> !address.isEmpty())
                         .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))),
-                templates(logShipper));
+                templates(logShipper, vault));
     }
 
     /** The named templates' defaults, checked with the parsers of the annotations that override them. */
-    private static TemplateSettings templates(LogShipperConfig logShipper) {
+    private static TemplateSettings templates(LogShipperConfig logShipper, VaultAgentConfig vault) {
         var shipper = new TemplateSettings.LogShipper(
                 ImageReference.parse(LOG_SHIPPER + "image", logShipper.image()),
                 LogDirectory.parse(LOG_SHIPPER + "log-directory", logShipper.logDirectory()),
                 KubernetesNames.subdomain(LOG_SHIPPER + "output-config-map", logShipper.outputConfigMap()),
                 resources(LOG_SHIPPER, logShipper.cpuRequest(), logShipper.memoryRequest(), logShipper.cpuLimit(), logShipper.memoryLimit()));
-        return new TemplateSettings(shipper);
+        var agent = new TemplateSettings.VaultAgent(
+                VaultAgentValues.address(VAULT + "address", vault.address()),
+                ImageReference.parse(VAULT + "image", vault.image()),
+                VaultAgentValues.authPath(VAULT + "auth-path", vault.authPath()),
+                resources(VAULT, vault.cpuRequest(), vault.memoryRequest(), vault.cpuLimit(), vault.memoryLimit()));
+        return new TemplateSettings(shipper, agent);
     }
 
     private static ProxyResources resources(String prefix, Optional<String> cpuRequest, Optional<String> memoryRequest,
@@ -119,7 +126,8 @@ public final class InjectionSettingsFactory {
                 .withMapping(ProxyConfig.class)
                 .withMapping(InterceptionConfig.class)
                 .withMapping(MeshConfig.class)
-                .withMapping(LogShipperConfig.class);
+                .withMapping(LogShipperConfig.class)
+                .withMapping(VaultAgentConfig.class);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
@@ -130,7 +138,7 @@ public final class InjectionSettingsFactory {
     public static InjectionSettings from(SmallRyeConfig config) {
         return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
                 config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class),
-                config.getConfigMapping(LogShipperConfig.class));
+                config.getConfigMapping(LogShipperConfig.class), config.getConfigMapping(VaultAgentConfig.class));
     }
 
     private static int port(String field, int value) {

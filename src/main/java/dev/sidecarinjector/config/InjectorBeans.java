@@ -18,8 +18,8 @@ public class InjectorBeans {
     @Produces
     @Singleton
     InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                               LogShipperConfig logShipper) {
-        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper);
+                               LogShipperConfig logShipper, VaultAgentConfig vault) {
+        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault);
     }
 
     @Produces

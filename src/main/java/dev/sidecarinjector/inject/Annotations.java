@@ -1,8 +1,8 @@
 package dev.sidecarinjector.inject;
 
 /**
- * The annotation and label names users write on pods: Istio's where Istio has one, and this project's own under
- * {@code sidecarinjector.dev/}.
+ * The annotation and label names users write on pods: Istio's where Istio has one, vault-k8s's for the
+ * vault-agent template ({@link VaultAnnotations}), and this project's own under {@code sidecarinjector.dev/}.
  */
 public final class Annotations {
     public static final String INJECT = "sidecar.istio.io/inject";

@@ -3,13 +3,17 @@ package dev.sidecarinjector.inject;
 import dev.sidecarinjector.inject.InjectionDecision.Inject;
 import dev.sidecarinjector.inject.InjectionDecision.Skip;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides whether a pod is injected and with which templates ({@code inject.istio.io/templates}, default
- * {@code sidecar}), with Istio's rules and precedence: never-inject rules first, then a disabled namespace, then
- * the pod label, the pod annotation, and last the namespace opt-in. Pure: no I/O, no configuration lookups.
+ * Decides whether a pod is injected and with which templates. The never-inject rules hold for every template.
+ * The mesh's templates ({@code inject.istio.io/templates}, default {@code sidecar}) follow Istio's rules and
+ * precedence: a disabled namespace, then the pod label, the pod annotation, and last the namespace opt-in.
+ * vault-k8s's {@code vault.hashicorp.com/agent-inject: "true"} adds vault-agent on its own, as vault-k8s injects
+ * whatever Istio's labels say. Pure: no I/O, no configuration lookups.
  */
 public final class InjectionPolicy {
 
@@ -21,8 +25,13 @@ public final class InjectionPolicy {
         if (never.isPresent()) {
             return never.get();
         }
+        var annotations = PodFields.annotations(pod);
+        var vault = VaultAnnotations.inject(annotations).filter(on -> !on || !VaultAnnotations.alreadyInjected(annotations));
         return switch (mesh(pod, facts, settings)) {
-            case Inject inject -> new Inject(inject.why(), TemplateNames.requested(PodFields.annotations(pod)));
+            case Inject inject -> new Inject(inject.why(), withVault(TemplateNames.requested(annotations), vault, annotations));
+            case Skip skip when vault.orElse(false) && skip.reason().meshOnly() -> new Inject(
+                    "annotation " + VaultAnnotations.INJECT + ": \"" + annotations.get(VaultAnnotations.INJECT) + "\" (the mesh's templates are not applied: "
+                            + skip.reason().message() + ")", List.of(TemplateNames.VAULT_AGENT));
             case Skip skip -> skip;
         };
     }
@@ -70,6 +79,22 @@ public final class InjectionPolicy {
             return new Inject("injection was requested explicitly (kube-inject)", List.of());
         }
         return new Skip(SkipReason.NAMESPACE_NOT_ENABLED, namespaceDetail(facts, label, podAnnotationOptIn));
+    }
+
+    /**
+     * The mesh's templates with vault-agent added last when {@code agent-inject} asks for it and they do not name
+     * it already; naming it while {@code agent-inject} turns it off is a contradiction, refused rather than guessed.
+     */
+    private static List<String> withVault(List<String> requested, Optional<Boolean> vault, Map<String, String> annotations) {
+        var names = new ArrayList<>(requested);
+        if (vault.isPresent() && !vault.get() && names.contains(TemplateNames.VAULT_AGENT)) {
+            throw new InvalidValueException(Annotations.TEMPLATES, annotations.get(Annotations.TEMPLATES), "names " + TemplateNames.VAULT_AGENT
+                    + ", which " + VaultAnnotations.INJECT + ": \"" + annotations.get(VaultAnnotations.INJECT) + "\" turns off");
+        }
+        if (vault.orElse(false) && !names.contains(TemplateNames.VAULT_AGENT)) {
+            names.add(TemplateNames.VAULT_AGENT);
+        }
+        return names;
     }
 
     private static String namespaceDetail(AdmissionFacts facts, NamespaceLabel label, boolean podAnnotationOptIn) {

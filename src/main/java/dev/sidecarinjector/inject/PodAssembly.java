@@ -118,11 +118,11 @@ final class PodAssembly {
 
         var status = InjectionStatus.of(decision.templates(),
                 names(injected, true), names(injected, false), injectedVolumes.stream().map(Volume::getName).toList(), sidecar);
-        describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), settings, facts);
+        describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings, facts);
         return pod;
     }
 
-    private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar,
+    private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,
                                  InjectionSettings settings, AdmissionFacts facts) {
         var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
         annotations.put(Annotations.STATUS, status.json());
@@ -131,6 +131,10 @@ final class PodAssembly {
             annotations.put(Annotations.PROMETHEUS_SCRAPE, "true");
             annotations.put(Annotations.PROMETHEUS_PORT, Integer.toString(settings.ports().metrics()));
             annotations.put(Annotations.PROMETHEUS_PATH, "/stats/prometheus");
+        }
+        if (templates.contains(TemplateNames.VAULT_AGENT)) {
+            // vault-k8s's own mark: a Vault Agent Injector installed beside this one then leaves the pod alone.
+            annotations.put(VaultAnnotations.STATUS, "injected");
         }
         pod.getMetadata().setAnnotations(annotations);
         if (withSidecar) {

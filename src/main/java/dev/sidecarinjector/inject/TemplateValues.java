@@ -21,6 +21,7 @@ final class TemplateValues {
         var defaults = settings.templates();
         switch (template) {
             case TemplateNames.LOG_SHIPPER -> data.put("logShipper", LogShipperValues.read(annotations, defaults.logShipper()).data());
+            case TemplateNames.VAULT_AGENT -> data.put("vault", VaultAgentValues.read(annotations, defaults.vault()).data());
             default -> {
             }
         }

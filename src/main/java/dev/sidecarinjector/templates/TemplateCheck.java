@@ -9,13 +9,15 @@ import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.inject.TemplateException;
 import dev.sidecarinjector.inject.TemplateNames;
+import dev.sidecarinjector.inject.VaultAnnotations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.Map;
 
 /**
  * Proves a template set before it is used: the sidecar must inject a sample pod in every placement, and every
- * named template must inject it alone.
+ * named template must inject it alone. The sample carries what the built-in templates require (a Vault role and
+ * secret), so a replaced built-in template is rendered with real values.
  */
 final class TemplateCheck {
 
@@ -46,6 +48,8 @@ final class TemplateCheck {
                 .addToAnnotations(Annotations.TEMPLATES, template)
                 .addToAnnotations(Annotations.NATIVE_SIDECAR, Boolean.toString(nativeSidecar))
                 .addToAnnotations(Annotations.PROXY_CONFIG, "holdApplicationUntilProxyStarts: true")
+                .addToAnnotations(VaultAnnotations.ROLE, "template-check")
+                .addToAnnotations(VaultAnnotations.SECRET_PREFIX + "sample", "secret/data/template-check")
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer()
                 .endSpec()

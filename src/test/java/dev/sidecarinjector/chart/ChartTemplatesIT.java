@@ -58,6 +58,7 @@ class ChartTemplatesIT {
         var builtIn = SidecarTemplates.builtInSources();
         assertEquals(builtIn.get(SidecarTemplates.PROXY), data.get(SidecarTemplates.PROXY));
         assertEquals(builtIn.get(SidecarTemplates.INIT), data.get(SidecarTemplates.INIT));
+        assertEquals(builtIn.get("vault-agent.yaml"), data.get("vault-agent.yaml"));
         assertTrue(data.get(SidecarTemplates.RESOURCES).contains("cpu: 10m"), data.get(SidecarTemplates.RESOURCES));
         var added = configMapData(chart).path("debug-shell.yaml").asText();
         assertTrue(added.contains("name: debug-shell"), added);

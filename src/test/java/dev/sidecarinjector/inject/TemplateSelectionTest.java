@@ -12,8 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which templates a pod gets: inject.istio.io/templates, in order, the sidecar by default. */
+/** Which templates a pod gets: inject.istio.io/templates, vault-k8s's agent-inject, and the rules that hold for all. */
 class TemplateSelectionTest {
 
     private static final InjectionSettings SETTINGS = TestSettings.defaults();
@@ -47,6 +48,51 @@ class TemplateSelectionTest {
     void aMalformedListIsRefusedNamingTheAnnotation(String value, String problem) {
         var error = assertThrows(InvalidValueException.class, () -> decide(Map.of(Annotations.TEMPLATES, value), ENABLED));
         assertTrue(error.getMessage().startsWith(Annotations.TEMPLATES + ": \"" + value + "\" " + problem), error.getMessage());
+    }
+
+    @Test
+    void agentInjectAddsVaultAgentAfterTheMeshsTemplatesOnce() {
+        assertEquals(List.of("sidecar", "vault-agent"), templates(Map.of(VaultAnnotations.INJECT, "true"), ENABLED));
+        assertEquals(List.of("vault-agent", "sidecar"), templates(Map.of(VaultAnnotations.INJECT, "true", Annotations.TEMPLATES, "vault-agent,sidecar"), ENABLED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "t", "T", "TRUE", "true", "True"})
+    void agentInjectIsReadAsVaultK8sReadsIt(String yes) {
+        assertEquals(List.of("vault-agent"), templates(Map.of(VaultAnnotations.INJECT, yes), Map.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "on", "", "tRuE"})
+    void anAgentInjectValueVaultK8sWouldRefuseIsRefused(String value) {
+        var error = assertThrows(InvalidValueException.class, () -> decide(Map.of(VaultAnnotations.INJECT, value), ENABLED));
+        assertTrue(error.getMessage().startsWith(VaultAnnotations.INJECT + ": \"" + value + "\" is not a boolean"), error.getMessage());
+    }
+
+    @Test
+    void vaultAgentAppliesWhereTheMeshDoesNot() {
+        var opted = Map.of(VaultAnnotations.INJECT, "true");
+        assertEquals(List.of("vault-agent"), templates(opted, Map.of()), "namespace not opted in");
+        assertEquals(List.of("vault-agent"), templates(opted, Map.of("istio-injection", "disabled")), "namespace opted out");
+        var annotated = new java.util.HashMap<>(opted);
+        annotated.put(Annotations.INJECT, "false");
+        assertEquals(List.of("vault-agent"), templates(annotated, ENABLED), "pod opted out of the mesh");
+    }
+
+    @Test
+    void theNeverInjectRulesHoldForVaultAgentToo() {
+        var opted = Map.of(VaultAnnotations.INJECT, "true");
+        assertEquals(SkipReason.IGNORED_NAMESPACE, assertInstanceOf(InjectionDecision.Skip.class,
+                InjectionPolicy.decide(pod(opted), new AdmissionFacts("CREATE", "kube-system", Map.of(), true), SETTINGS)).reason());
+        assertEquals(SkipReason.NOT_CREATE, assertInstanceOf(InjectionDecision.Skip.class,
+                InjectionPolicy.decide(pod(opted), new AdmissionFacts("UPDATE", "demo", ENABLED, true), SETTINGS)).reason());
+    }
+
+    @Test
+    void aPodVaultK8sAlreadyInjectedDoesNotGetVaultAgentAgain() {
+        var annotations = Map.of(VaultAnnotations.INJECT, "true", VaultAnnotations.STATUS, "injected");
+        assertEquals(List.of("sidecar"), templates(annotations, ENABLED));
+        assertEquals(SkipReason.NAMESPACE_NOT_ENABLED, assertInstanceOf(InjectionDecision.Skip.class, decide(annotations, Map.of())).reason());
     }
 
     @Test
