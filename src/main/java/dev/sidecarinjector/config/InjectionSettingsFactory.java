@@ -45,7 +45,7 @@ public final class InjectionSettingsFactory {
     }
 
     public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                                         LogShipperConfig logShipper, VaultAgentConfig vault) {
+                                         LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
         var ports = new ProxyPorts(
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
@@ -78,11 +78,11 @@ public final class InjectionSettingsFactory {
                 proxy.drainSeconds(),
                 new MeshSettings(mesh.controlPlaneAddress().map(String::strip).filter(address -> !address.isEmpty())
                         .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))),
-                templates(logShipper, vault));
+                templates(logShipper, vault, reloader));
     }
 
     /** The named templates' defaults, checked with the parsers of the annotations that override them. */
-    private static TemplateSettings templates(LogShipperConfig logShipper, VaultAgentConfig vault) {
+    private static TemplateSettings templates(LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
         var shipper = new TemplateSettings.LogShipper(
                 ImageReference.parse(LOG_SHIPPER + "image", logShipper.image()),
                 LogDirectory.parse(LOG_SHIPPER + "log-directory", logShipper.logDirectory()),
@@ -93,7 +93,7 @@ public final class InjectionSettingsFactory {
                 ImageReference.parse(VAULT + "image", vault.image()),
                 VaultAgentValues.authPath(VAULT + "auth-path", vault.authPath()),
                 resources(VAULT, vault.cpuRequest(), vault.memoryRequest(), vault.cpuLimit(), vault.memoryLimit()));
-        return new TemplateSettings(shipper, agent);
+        return new TemplateSettings(shipper, agent, ImageReference.parse("injector.config-reloader.image", reloader.image()));
     }
 
     private static ProxyResources resources(String prefix, Optional<String> cpuRequest, Optional<String> memoryRequest,
@@ -127,7 +127,8 @@ public final class InjectionSettingsFactory {
                 .withMapping(InterceptionConfig.class)
                 .withMapping(MeshConfig.class)
                 .withMapping(LogShipperConfig.class)
-                .withMapping(VaultAgentConfig.class);
+                .withMapping(VaultAgentConfig.class)
+                .withMapping(ConfigReloaderConfig.class);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
@@ -138,7 +139,8 @@ public final class InjectionSettingsFactory {
     public static InjectionSettings from(SmallRyeConfig config) {
         return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
                 config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class),
-                config.getConfigMapping(LogShipperConfig.class), config.getConfigMapping(VaultAgentConfig.class));
+                config.getConfigMapping(LogShipperConfig.class), config.getConfigMapping(VaultAgentConfig.class),
+                config.getConfigMapping(ConfigReloaderConfig.class));
     }
 
     private static int port(String field, int value) {

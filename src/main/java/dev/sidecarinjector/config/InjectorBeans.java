@@ -18,8 +18,8 @@ public class InjectorBeans {
     @Produces
     @Singleton
     InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                               LogShipperConfig logShipper, VaultAgentConfig vault) {
-        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault);
+                               LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
+        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault, reloader);
     }
 
     @Produces

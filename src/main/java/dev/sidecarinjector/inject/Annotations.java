@@ -2,7 +2,7 @@ package dev.sidecarinjector.inject;
 
 /**
  * The annotation and label names users write on pods: Istio's where Istio has one, vault-k8s's for the
- * vault-agent template ({@link VaultAnnotations}), and this project's own under {@code sidecarinjector.dev/}.
+ * vault-agent template, and this project's own under {@code sidecarinjector.dev/}.
  */
 public final class Annotations {
     public static final String INJECT = "sidecar.istio.io/inject";
@@ -30,6 +30,10 @@ public final class Annotations {
     public static final String LOG_SHIPPER_MEMORY = "sidecarinjector.dev/log-shipper-memory";
     public static final String LOG_SHIPPER_CPU_LIMIT = "sidecarinjector.dev/log-shipper-cpu-limit";
     public static final String LOG_SHIPPER_MEMORY_LIMIT = "sidecarinjector.dev/log-shipper-memory-limit";
+    /** The config-reloader template's values. */
+    public static final String CONFIG_RELOADER_VOLUME = "sidecarinjector.dev/config-reloader-volume";
+    public static final String CONFIG_RELOADER_URL = "sidecarinjector.dev/config-reloader-url";
+    public static final String CONFIG_RELOADER_IMAGE = "sidecarinjector.dev/config-reloader-image";
     public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
     public static final String PROMETHEUS_SCRAPE = "prometheus.io/scrape";
     public static final String PROMETHEUS_PORT = "prometheus.io/port";

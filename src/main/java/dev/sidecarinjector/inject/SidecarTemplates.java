@@ -40,7 +40,7 @@ public final class SidecarTemplates {
     /** The files the {@code sidecar} template is made of; an override directory may replace any of them. */
     public static final List<String> FILES = List.of(PROXY, INIT, RESOURCES);
     /** The named templates shipped in {@code src/main/resources/templates/}, one file each. */
-    public static final List<String> BUILT_IN_NAMED = List.of(TemplateNames.LOG_SHIPPER, TemplateNames.VAULT_AGENT);
+    public static final List<String> BUILT_IN_NAMED = List.of(TemplateNames.LOG_SHIPPER, TemplateNames.VAULT_AGENT, TemplateNames.CONFIG_RELOADER);
     static final String SUFFIX = ".yaml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

@@ -16,6 +16,7 @@ public final class TemplateNames {
     public static final String SIDECAR = "sidecar";
     public static final String LOG_SHIPPER = "log-shipper";
     public static final String VAULT_AGENT = "vault-agent";
+    public static final String CONFIG_RELOADER = "config-reloader";
     /** The templates a pod gets when it names none, as Istio's {@code defaultTemplates}. */
     public static final List<String> DEFAULT = List.of(SIDECAR);
 

@@ -2,6 +2,7 @@ package dev.sidecarinjector.inject;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,8 @@ final class TemplateValues {
         switch (template) {
             case TemplateNames.LOG_SHIPPER -> data.put("logShipper", LogShipperValues.read(annotations, defaults.logShipper()).data());
             case TemplateNames.VAULT_AGENT -> data.put("vault", VaultAgentValues.read(annotations, defaults.vault()).data());
+            case TemplateNames.CONFIG_RELOADER -> data.put("reloader", ConfigReloaderValues.read(annotations,
+                    pod.getSpec() == null || pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes(), defaults.configReloaderImage()).data());
             default -> {
             }
         }

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Proves a template set before it is used: the sidecar must inject a sample pod in every placement, and every
  * named template must inject it alone. The sample carries what the built-in templates require (a Vault role and
- * secret), so a replaced built-in template is rendered with real values.
+ * secret, a ConfigMap volume and a reload URL), so a replaced built-in template is rendered with real values.
  */
 final class TemplateCheck {
 
@@ -50,8 +50,11 @@ final class TemplateCheck {
                 .addToAnnotations(Annotations.PROXY_CONFIG, "holdApplicationUntilProxyStarts: true")
                 .addToAnnotations(VaultAnnotations.ROLE, "template-check")
                 .addToAnnotations(VaultAnnotations.SECRET_PREFIX + "sample", "secret/data/template-check")
+                .addToAnnotations(Annotations.CONFIG_RELOADER_VOLUME, "config")
+                .addToAnnotations(Annotations.CONFIG_RELOADER_URL, "http://localhost:8080/-/reload")
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer()
+                .addNewVolume().withName("config").withNewConfigMap().withName("app-config").endConfigMap().endVolume()
                 .endSpec()
                 .build();
     }

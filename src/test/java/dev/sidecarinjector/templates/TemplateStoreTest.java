@@ -66,7 +66,7 @@ class TemplateStoreTest {
         var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
         assertEquals(Optional.empty(), store.lastError());
         var templates = store.current().orElseThrow();
-        assertEquals(java.util.List.of("debug-shell", "log-shipper", "sidecar", "vault-agent"), java.util.List.copyOf(templates.names()));
+        assertEquals(java.util.List.of("config-reloader", "debug-shell", "log-shipper", "sidecar", "vault-agent"), java.util.List.copyOf(templates.names()));
         var pod = pod(Map.of(Annotations.TEMPLATES, "debug-shell", "example.com/debug-image", "nicolaka/netshoot:v0.13"));
         var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), templates);
         assertEquals("nicolaka/netshoot:v0.13", injected.pod().getSpec().getContainers().getLast().getImage());
