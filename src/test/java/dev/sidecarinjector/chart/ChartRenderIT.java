@@ -110,7 +110,9 @@ class ChartRenderIT {
             assertEquals("[{\"operations\":[\"CREATE\"],\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"scope\":\"Namespaced\"}]",
                     webhook.path("rules").toString());
             var values = values(valueSet).path("webhook");
-            assertEquals(values.path("failurePolicy").asText("Fail"), webhook.path("failurePolicy").asText());
+            var failurePolicy = webhook.path("name").asText().startsWith("vault.")
+                    ? values.path("vaultAgent").path("failurePolicy").asText("Ignore") : values.path("failurePolicy").asText("Fail");
+            assertEquals(failurePolicy, webhook.path("failurePolicy").asText());
             assertEquals(values.path("reinvocationPolicy").asText("IfNeeded"), webhook.path("reinvocationPolicy").asText());
             assertEquals(values.path("timeoutSeconds").asInt(10), webhook.path("timeoutSeconds").asInt());
         }
@@ -126,7 +128,8 @@ class ChartRenderIT {
         assertEquals(expectedKey, label.key(), "the app's label key");
         var webhooks = chart.one("MutatingWebhookConfiguration").path("webhooks");
         var podLabelOptIn = values(valueSet).path("webhook").path("podLabelOptIn").asBoolean(true);
-        assertEquals(podLabelOptIn ? 2 : 1, webhooks.size());
+        var vaultEverywhere = values(valueSet).path("webhook").path("vaultAgent").path("allNamespaces").asBoolean(false);
+        assertEquals(1 + (podLabelOptIn ? 1 : 0) + (vaultEverywhere ? 1 : 0), webhooks.size());
 
         var byNamespace = webhooks.get(0);
         assertEquals(List.of(expression(label.key(), "In", label.enabledValue())),
@@ -137,6 +140,14 @@ class ChartRenderIT {
             assertEquals(List.of(new Expression(label.key(), "DoesNotExist", List.of())),
                     expressions(byPodLabel.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
             assertEquals(List.of(expression("sidecar.istio.io/inject", "In", "true")), expressions(byPodLabel.path("objectSelector")));
+        }
+        if (vaultEverywhere) {
+            // Every pod of the namespaces the first entry leaves out, whatever its labels: the app applies vault-agent alone there.
+            var vault = webhooks.get(webhooks.size() - 1);
+            assertEquals("vault.sidecar-injector.dev", vault.path("name").asText());
+            assertEquals(List.of(expression(label.key(), "NotIn", label.enabledValue())),
+                    expressions(vault.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
+            assertTrue(vault.path("objectSelector").isMissingNode(), vault.toString());
         }
         for (var webhook : webhooks) {
             var excluded = expressions(webhook.path("namespaceSelector")).stream()
