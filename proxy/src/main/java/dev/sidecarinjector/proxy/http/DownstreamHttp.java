@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
+    /** Pipelined messages held behind the current request before reading stops (the client waits in its socket). */
+    static final int MAX_PIPELINED = 64;
+
     private final HttpEngine engine;
     private final Target target;
     private Channel channel;
@@ -137,7 +140,10 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
         if (closing || inputClosed || !channel.isActive()) {
             return;
         }
-        if (current == null ? pipelined == null || pipelined.isEmpty() : current.wantsRequestBody()) {
+        if (current == null ? pipelined == null || pipelined.isEmpty()
+                : current.wantsRequestBody() || current.requestComplete() && (pipelined == null || pipelined.size() < MAX_PIPELINED)) {
+            // While a response is awaited a read stays pending too: it sees a client that goes away (flag DC, the
+            // try cancelled) and takes what the client pipelines, up to MAX_PIPELINED messages.
             channel.read();
         }
     }
@@ -202,12 +208,16 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             // The client sent FIN: the request in flight (if any) is still answered, then the connection closes.
+            // Envoy does not keep half-closed HTTP/1 connections: the client's FIN ends the request in flight (DC).
             inputClosed = true;
-            if (current == null) {
-                closeAfterFlush();
-            } else {
-                current.downstreamInputClosed();
+            if (current != null) {
+                var gone = current;
+                current = null;
+                gone.downstreamClosed();
             }
+            closing = true;
+            releasePipelined();
+            channel.close();
         } else {
             ctx.fireUserEventTriggered(event);
         }

@@ -320,7 +320,7 @@ final class Exchange {
 
     private void acquire() {
         var poolCluster = fixedAddress != null ? null : cluster;
-        switch (engine.pool().acquire(address, poolCluster, this, loop)) {
+        switch (engine.pool(loop).acquire(address, poolCluster, this, loop)) {
             case CONNECTION -> {
                 if (connection.connected()) {
                     upstreamReady(connection);
@@ -715,14 +715,6 @@ final class Exchange {
         finish();
     }
 
-    /** The client sent FIN: an unfinished request body will never complete. */
-    void downstreamInputClosed() {
-        if (!requestComplete && !done) {
-            downstreamClosed();
-            down.abort();
-        }
-    }
-
     private void feedOutlier(int code) {
         var detector = cluster == null ? null : cluster.outlierDetector();
         if (detector != null && endpointState != null) {
@@ -844,7 +836,7 @@ final class Exchange {
         tryReady = false;
         releaseEndpoint();
         if (used != null) {
-            engine.pool().release(used, reusable);
+            engine.pool(loop).release(used, reusable);
         }
     }
 

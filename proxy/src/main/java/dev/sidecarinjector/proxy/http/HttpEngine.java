@@ -39,6 +39,8 @@ public final class HttpEngine {
     private final HttpObserver observer;
     private final RandomSource random;
     private final FastThreadLocal<UpstreamPool> pools = new Pools(this);
+    /** Every loop's pool, so a request waiting for a slot can ask the others to give back an idle connection. */
+    private final java.util.List<UpstreamPool> allPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Requests waiting for a connection slot of a cluster (http1MaxPendingRequests), across event loops. */
     private final Map<String, Queue<Exchange>> waiting = new ConcurrentHashMap<>();
 
@@ -117,9 +119,11 @@ public final class HttpEngine {
         return random;
     }
 
-    /** The calling event loop's pool. */
-    UpstreamPool pool() {
-        return pools.get();
+    /** The pool of {@code loop}, the calling thread. */
+    UpstreamPool pool(io.netty.channel.EventLoop loop) {
+        var pool = pools.get();
+        pool.bind(loop);
+        return pool;
     }
 
     Queue<Exchange> waiting(String cluster) {
@@ -138,6 +142,17 @@ public final class HttpEngine {
         }
     }
 
+    /**
+     * A request of {@code cluster} waits for a slot while connections of the cluster sit idle (on other loops, or to
+     * endpoints no longer in it, or more than a lowered {@code maxConnections}): each pool closes one of them, which
+     * frees its slot and wakes the waiting request, as Envoy drains the pools of a changed cluster.
+     */
+    void reclaimIdle(String cluster) {
+        for (var pool : allPools) {
+            pool.closeOneIdle(cluster);
+        }
+    }
+
     boolean anyWaiting(String cluster) {
         var queue = waiting.get(cluster);
         return queue != null && !queue.isEmpty();
@@ -152,7 +167,9 @@ public final class HttpEngine {
 
         @Override
         protected UpstreamPool initialValue() {
-            return new UpstreamPool(engine);
+            var pool = new UpstreamPool(engine);
+            engine.allPools.add(pool);
+            return pool;
         }
     }
 

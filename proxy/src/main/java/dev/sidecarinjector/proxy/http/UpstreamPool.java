@@ -34,10 +34,40 @@ final class UpstreamPool {
     }
 
     private final HttpEngine engine;
+    /** The loop this pool belongs to, known from its first use (written once, on that loop). */
+    private volatile EventLoop loop;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
 
     UpstreamPool(HttpEngine engine) {
         this.engine = engine;
+    }
+
+    void bind(EventLoop owner) {
+        if (loop == null) {
+            loop = owner;
+        }
+    }
+
+    /** From any thread: on this pool's loop, closes one idle connection of {@code cluster}, if it has one. */
+    void closeOneIdle(String cluster) {
+        var owner = loop;
+        if (owner != null) {
+            owner.execute(new CloseOneIdle(this, cluster));
+        }
+    }
+
+    private record CloseOneIdle(UpstreamPool pool, String cluster) implements Runnable {
+        @Override
+        public void run() {
+            for (var connections : pool.idle.values()) {
+                for (var connection : connections) {
+                    if (connection.cluster != null && connection.cluster.name().equals(cluster)) {
+                        connection.channel.close();
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /** {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. */
@@ -57,6 +87,7 @@ final class UpstreamPool {
         if (cluster != null && !cluster.breaker().tryAcquireConnection()) {
             if (cluster.breaker().tryAcquirePending()) {
                 engine.waiting(cluster.name()).add(exchange);
+                engine.reclaimIdle(cluster.name());
                 return Acquired.PENDING;
             }
             return Acquired.OVERFLOW;

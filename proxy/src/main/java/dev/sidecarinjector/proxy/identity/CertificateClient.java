@@ -146,7 +146,8 @@ public final class CertificateClient implements CertificateSource {
             } catch (JsonException notJson) {
                 // shown below as it came
             }
-            return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+            var shown = text.strip().replaceAll("\\s+", " ");
+            return shown.length() > 200 ? shown.substring(0, 200) + "…" : shown;
         }
 
         @Override
