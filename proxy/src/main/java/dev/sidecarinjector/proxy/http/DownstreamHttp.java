@@ -24,6 +24,8 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
     private final HttpEngine engine;
     private final Target target;
+    /** The client's principal when it came over mutual TLS (inbound), else null: for the metrics and, later, policies. */
+    private final String peerPrincipal;
     private Channel channel;
     private ChannelHandlerContext ctx;
     private Exchange current;
@@ -35,9 +37,14 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
 
-    DownstreamHttp(HttpEngine engine, Target target) {
+    DownstreamHttp(HttpEngine engine, Target target, String peerPrincipal) {
         this.engine = engine;
         this.target = target;
+        this.peerPrincipal = peerPrincipal;
+    }
+
+    String peerPrincipal() {
+        return peerPrincipal;
     }
 
     @Override
