@@ -29,8 +29,8 @@ final class CheckedMesh {
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
         this.rootNamespace = rootNamespace;
-        this.registry = new ServiceRegistry(index, domain);
         this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
+        this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {
             var gateways = resource.getSpec() == null ? null : resource.getSpec().getGateways();

@@ -27,6 +27,8 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
     private final HttpEngine engine;
     private final Target target;
+    /** The client's principal when it came over mutual TLS (inbound), else null: for the metrics and, later, policies. */
+    private final String peerPrincipal;
     private Channel channel;
     private ChannelHandlerContext ctx;
     private Exchange current;
@@ -38,9 +40,14 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
 
-    DownstreamHttp(HttpEngine engine, Target target) {
+    DownstreamHttp(HttpEngine engine, Target target, String peerPrincipal) {
         this.engine = engine;
         this.target = target;
+        this.peerPrincipal = peerPrincipal;
+    }
+
+    String peerPrincipal() {
+        return peerPrincipal;
     }
 
     @Override
@@ -239,9 +246,11 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Resets and broken pipes are how clients leave (the exchange learns of it in channelInactive); anything
-        // else is a defect of the proxy's, and said so.
-        if (!(cause instanceof java.io.IOException)) {
+        // Resets and broken pipes are how clients leave (the exchange learns of it in channelInactive), and a mutual TLS
+        // client's bad record reaches here as an SSLException (an IOException) inside the SslHandler's DecoderException;
+        // anything else is a defect of the proxy's, and said so.
+        var reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (!(reason instanceof java.io.IOException)) {
             dev.sidecarinjector.proxy.run.EventLog.info("http: connection from " + channel.remoteAddress() + " closed after an unexpected error: "
                     + cause + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : ""));
         }

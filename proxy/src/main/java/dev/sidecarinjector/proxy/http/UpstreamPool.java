@@ -1,6 +1,9 @@
 package dev.sidecarinjector.proxy.http;
 
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.tls.MeshTls;
+import dev.sidecarinjector.proxy.tls.UpstreamMtls;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -70,17 +73,27 @@ final class UpstreamPool {
         }
     }
 
-    /** {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. */
-    Acquired acquire(InetSocketAddress address, ClusterState cluster, Exchange exchange, EventLoop loop) {
+    /**
+     * {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. {@code mtls}: the
+     * contexts for a mutual TLS connection whose peer must be {@code expectedPeer}'s identity, or null for plaintext; an
+     * idle connection is reused only if it is secured the same way (a certificate rotated since does not matter).
+     */
+    Acquired acquire(InetSocketAddress address, ClusterState cluster, Exchange exchange, EventLoop loop, MeshTls.Contexts mtls,
+                     Workload expectedPeer) {
         var connections = idle.get(address);
         if (connections != null) {
             UpstreamConnection connection;
             while ((connection = connections.pollFirst()) != null) {
-                if (connection.channel.isActive()) {
+                if (!connection.channel.isActive()) {
+                    continue;
+                }
+                if (connection.secures(mtls != null, expectedPeer)) {
                     connection.assign(exchange);
                     exchange.attach(connection, true);
                     return Acquired.CONNECTION;
                 }
+                // Made for another security setting (a DestinationRule changed, another pod on the address): not reused.
+                connection.channel.close();
             }
         }
         // An unlimited breaker (maxConnections 0) still counts the connection, for /clusters.
@@ -92,7 +105,7 @@ final class UpstreamPool {
             }
             return Acquired.OVERFLOW;
         }
-        var connection = open(address, cluster, loop);
+        var connection = open(address, cluster, loop, mtls, expectedPeer);
         connection.holdsSlot = cluster != null;
         if (!connection.channel.isRegistered()) {
             closed(connection);
@@ -103,7 +116,8 @@ final class UpstreamPool {
         return Acquired.CONNECTION;
     }
 
-    private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop) {
+    private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop, MeshTls.Contexts mtls,
+                                    Workload expectedPeer) {
         var channel = new EpollSocketChannel(SocketProtocolFamily.INET);
         var config = channel.config();
         config.setAutoRead(false);
@@ -114,10 +128,14 @@ final class UpstreamPool {
         if (source != null) {
             config.setIpBindAddressNoPort(true);
         }
-        var connection = new UpstreamConnection(channel, address, cluster, this);
+        var connection = new UpstreamConnection(channel, address, cluster, this, mtls != null, expectedPeer);
         channel.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(HttpEngine.MAX_HEADERS_BYTES).setMaxHeaderSize(HttpEngine.MAX_HEADERS_BYTES), false, false));
         channel.pipeline().addLast("upstream", connection);
+        if (mtls != null) {
+            // First in the pipeline; the try starts once the handshake is done and the peer checked (UpstreamConnection).
+            connection.tls = UpstreamMtls.install(channel, mtls.httpClient(), mtls, expectedPeer, engine.tls().refusals());
+        }
         var registered = loop.register(channel);
         if (registered.cause() != null) {
             channel.unsafe().closeForcibly();
@@ -148,7 +166,8 @@ final class UpstreamPool {
         if (cluster != null && engine.anyWaiting(cluster.name())) {
             var queue = engine.waiting(cluster.name());
             for (var waiter : queue) {
-                if (waiter.loop() == connection.channel.eventLoop() && connection.address.equals(waiter.address()) && queue.remove(waiter)) {
+                if (waiter.loop() == connection.channel.eventLoop() && connection.address.equals(waiter.address())
+                        && connection.secures(waiter.wantsMtls(), waiter.expectedPeer()) && queue.remove(waiter)) {
                     waiter.handOver(connection);
                     return;
                 }

@@ -24,7 +24,8 @@ public final class IdentityHolder {
         listeners.add(listener);
     }
 
-    void install(WorkloadCertificate certificate) {
+    /** Puts {@code certificate} in force and tells the listeners; the identity manager's (and tests') way in. */
+    public void install(WorkloadCertificate certificate) {
         current = certificate;
         for (var listener : listeners) {
             listener.installed(certificate);

@@ -63,6 +63,9 @@ public final class RunCommand {
         try {
             proxy.statusPages(new StatusPages(probes, InetAddress.getByName("127.0.0.6"), applicationAddress(),
                     new QuitNow(proxy, stopped)));
+            if (meshRuntime != null) {
+                proxy.identity(meshRuntime.identity());
+            }
             proxy.start();
             if (meshRuntime != null) {
                 meshRuntime.start(proxy.loops());

@@ -4,6 +4,9 @@ import dev.sidecarinjector.proxy.admin.AdminServer;
 import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.http.HttpEngine;
 import dev.sidecarinjector.proxy.http.IstioHttpObserver;
+import dev.sidecarinjector.proxy.identity.IdentityHolder;
+import dev.sidecarinjector.proxy.identity.WorkloadCertificate;
+import dev.sidecarinjector.proxy.tls.MeshTls;
 import dev.sidecarinjector.proxy.mesh.CompiledSnapshot;
 import dev.sidecarinjector.proxy.metrics.IstioMetrics;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
@@ -58,6 +61,8 @@ public final class SidecarProxy implements AutoCloseable {
     private Channel prometheus;
     private Channel status;
     private StatusPages statusPages;
+    /** The workload certificate the mesh's mutual TLS uses; null: no identity (plaintext, STRICT ports refuse). */
+    private IdentityHolder identity;
 
     public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
         this(settings, resolver, null);
@@ -106,6 +111,14 @@ public final class SidecarProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The workload certificate (kept current by the identity manager) for mutual TLS between proxies; set before
+     * {@link #start()}, with a control plane. Without it every connection is plaintext.
+     */
+    public void identity(IdentityHolder identity) {
+        this.identity = identity;
+    }
+
     /** The status port's probes and quit action; set before {@link #start()} (default: no probes, quit closes). */
     public void statusPages(StatusPages pages) {
         this.statusPages = pages;
@@ -128,13 +141,29 @@ public final class SidecarProxy implements AutoCloseable {
             return null;
         }
         holder.onSwap(new LabelWithWorkload(metrics.istio()));
+        MeshTls tls = null;
+        if (identity != null) {
+            identity.onInstall(new LabelWithPrincipal(metrics.istio()));
+            if (identity.current() != null) {
+                metrics.istio().selfPrincipal(identity.current().identity().principal());
+            }
+            tls = MeshTls.following(identity);
+        }
         var httpObserver = new IstioHttpObserver(metrics.istio());
         var outboundHttp = new HttpEngine(holder, false, null, settings.connectTimeoutMillis(), settings.idleTimeout(),
-                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL, tls);
         var inboundHttp = new HttpEngine(holder, true, inboundSource, settings.connectTimeoutMillis(), settings.idleTimeout(),
-                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL, null);
         loops.next().scheduleAtFixedRate(new OutlierTicks(holder), OUTLIER_TICK_MS, OUTLIER_TICK_MS, TimeUnit.MILLISECONDS);
-        return new MeshTraffic(holder, outboundHttp, inboundHttp);
+        return new MeshTraffic(holder, outboundHttp, inboundHttp, tls);
+    }
+
+    /** Istio's mutual TLS series name this proxy by its certificate's principal. */
+    private record LabelWithPrincipal(IstioMetrics istio) implements IdentityHolder.Listener {
+        @Override
+        public void installed(WorkloadCertificate certificate) {
+            istio.selfPrincipal(certificate.identity().principal());
+        }
     }
 
     /** Istio's metrics name this proxy's workload as the snapshot does. */

@@ -32,7 +32,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * A CA for the proxy's tests, issuing as the control plane's does: the identity from the "token" (here the token is
  * {@code NS/SA}), one URI SAN, empty subject, the lifetime asked for; it checks the request's signature.
  */
-final class TestCa implements CertificateSource {
+public final class TestCa implements CertificateSource {
 
     final KeyPair rootKey;
     final X509Certificate root;
@@ -40,7 +40,7 @@ final class TestCa implements CertificateSource {
     volatile Duration lifetime = Duration.ofHours(24);
     volatile int refuseWith;
 
-    TestCa() throws Exception {
+    public TestCa() throws Exception {
         var generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         rootKey = generator.generateKeyPair();
@@ -81,6 +81,13 @@ final class TestCa implements CertificateSource {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /** A new key and a certificate for {@code spiffe://cluster.local/ns/NAMESPACE/sa/SERVICE_ACCOUNT}, as the proxy gets one. */
+    public WorkloadCertificate issue(String namespace, String serviceAccount) throws Exception {
+        var key = Csr.newKey();
+        var response = request(Csr.pem(key), 0, namespace + "/" + serviceAccount).get();
+        return WorkloadCertificate.of(key.getPrivate(), response.certChain());
     }
 
     static String pem(Object object) throws java.io.IOException {
