@@ -80,6 +80,23 @@ app.kubernetes.io/component: webhook
 {{- end }}
 
 {{/* Where the ConfigMap is mounted in the webhook pod. */}}
+{{- /*
+The template files the ConfigMap carries, as a JSON list: the app's built-in ones (files/templates), then every
+name templates.overrides adds (a new template, NAME.yaml).
+*/}}
+{{- define "sidecar-injector.templateFiles" -}}
+{{- $files := list }}
+{{- range $path, $_ := .Files.Glob "files/templates/*.yaml" }}
+{{- $files = append $files (base $path) }}
+{{- end }}
+{{- range $file := keys .Values.templates.overrides | sortAlpha }}
+{{- if not (has $file $files) }}
+{{- $files = append $files $file }}
+{{- end }}
+{{- end }}
+{{- toJson $files }}
+{{- end }}
+
 {{- define "sidecar-injector.configDir" -}}/etc/sidecar-injector/config{{- end }}
 {{- define "sidecar-injector.tlsDir" -}}/etc/sidecar-injector/tls{{- end }}
 

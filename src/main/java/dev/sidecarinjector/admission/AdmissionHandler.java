@@ -112,7 +112,7 @@ public class AdmissionHandler {
                 : pod.getMetadata() != null && pod.getMetadata().getNamespace() != null ? pod.getMetadata().getNamespace() : "";
         var current = templates.current();
         if (current.isEmpty()) {
-            return Verdict.failed(pod, "template_error", "no valid sidecar templates are loaded: " + templates.lastError().orElse("unknown"));
+            return Verdict.failed(pod, "template_error", "no valid injection templates are loaded: " + templates.lastError().orElse("unknown"));
         }
         try {
             var facts = new AdmissionFacts(request.operation(), namespace, namespaces.labelsOf(namespace), true);

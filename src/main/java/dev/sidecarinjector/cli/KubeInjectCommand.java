@@ -30,7 +30,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
               --namespace-labels K=V[,K=V]
                                        labels of that namespace; istio-injection=disabled still opts out
               --config FILE            properties file with injector.* settings (as in application.properties)
-              --templates DIR          directory whose sidecar-*.yaml files replace the built-in templates
+              --templates DIR          directory of templates (NAME.yaml) that replace built-in ones by name or add to them
               --explain                print each object's decision and reason to standard error
               --max-input-mib N        refuse input larger than N MiB (default: 32; a larger input may need more heap)
             Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs

@@ -5,13 +5,17 @@ import dev.sidecarinjector.inject.ControlPlaneAddress;
 import dev.sidecarinjector.inject.ImageReference;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
+import dev.sidecarinjector.inject.KubernetesNames;
+import dev.sidecarinjector.inject.LogDirectory;
 import dev.sidecarinjector.inject.MeshSettings;
 import dev.sidecarinjector.inject.NamespaceLabel;
 import dev.sidecarinjector.inject.ProxyPorts;
 import dev.sidecarinjector.inject.ProxyResources;
 import dev.sidecarinjector.inject.ResourceQuantity;
+import dev.sidecarinjector.inject.TemplateSettings;
 import dev.sidecarinjector.inject.TrafficRules;
 import dev.sidecarinjector.inject.TrafficValues;
+import dev.sidecarinjector.inject.VaultAgentValues;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -34,23 +38,20 @@ public final class InjectionSettingsFactory {
     private static final String PROXY = "injector.proxy.";
     private static final String INTERCEPTION = "injector.interception.";
     private static final String MESH = "injector.mesh.";
+    private static final String LOG_SHIPPER = "injector.log-shipper.";
+    private static final String VAULT = "injector.vault.";
 
     private InjectionSettingsFactory() {
     }
 
-    public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh) {
+    public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
+                                         LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
         var ports = new ProxyPorts(
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
                 port(PROXY + "health-port", proxy.healthPort()),
                 port(PROXY + "metrics-port", proxy.metricsPort()));
-        var resources = new ProxyResources(
-                quantity(PROXY + "cpu-request", proxy.cpuRequest()),
-                quantity(PROXY + "memory-request", proxy.memoryRequest()),
-                quantity(PROXY + "cpu-limit", proxy.cpuLimit()),
-                quantity(PROXY + "memory-limit", proxy.memoryLimit()))
-                .checked(PROXY + "cpu-request", PROXY + "cpu-limit", "cpu")
-                .checked(PROXY + "memory-request", PROXY + "memory-limit", "memory");
+        var resources = resources(PROXY, proxy.cpuRequest(), proxy.memoryRequest(), proxy.cpuLimit(), proxy.memoryLimit());
         var traffic = new TrafficRules(
                 TrafficValues.ports(INTERCEPTION + "include-inbound-ports", interception.includeInboundPorts(), true),
                 TrafficValues.ports(INTERCEPTION + "exclude-inbound-ports", interception.excludeInboundPorts().orElse(""), false),
@@ -76,7 +77,34 @@ public final class InjectionSettingsFactory {
                 traffic,
                 proxy.drainSeconds(),
                 new MeshSettings(mesh.controlPlaneAddress().map(String::strip).filter(address -> !address.isEmpty())
-                        .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))));
+                        .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))),
+                templates(logShipper, vault, reloader));
+    }
+
+    /** The named templates' defaults, checked with the parsers of the annotations that override them. */
+    private static TemplateSettings templates(LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
+        var shipper = new TemplateSettings.LogShipper(
+                ImageReference.parse(LOG_SHIPPER + "image", logShipper.image()),
+                LogDirectory.parse(LOG_SHIPPER + "log-directory", logShipper.logDirectory()),
+                KubernetesNames.subdomain(LOG_SHIPPER + "output-config-map", logShipper.outputConfigMap()),
+                resources(LOG_SHIPPER, logShipper.cpuRequest(), logShipper.memoryRequest(), logShipper.cpuLimit(), logShipper.memoryLimit()));
+        var agent = new TemplateSettings.VaultAgent(
+                VaultAgentValues.address(VAULT + "address", vault.address()),
+                ImageReference.parse(VAULT + "image", vault.image()),
+                VaultAgentValues.authPath(VAULT + "auth-path", vault.authPath()),
+                resources(VAULT, vault.cpuRequest(), vault.memoryRequest(), vault.cpuLimit(), vault.memoryLimit()));
+        return new TemplateSettings(shipper, agent, ImageReference.parse("injector.config-reloader.image", reloader.image()));
+    }
+
+    private static ProxyResources resources(String prefix, Optional<String> cpuRequest, Optional<String> memoryRequest,
+                                            Optional<String> cpuLimit, Optional<String> memoryLimit) {
+        return new ProxyResources(
+                quantity(prefix + "cpu-request", cpuRequest),
+                quantity(prefix + "memory-request", memoryRequest),
+                quantity(prefix + "cpu-limit", cpuLimit),
+                quantity(prefix + "memory-limit", memoryLimit))
+                .checked(prefix + "cpu-request", prefix + "cpu-limit", "cpu")
+                .checked(prefix + "memory-request", prefix + "memory-limit", "memory");
     }
 
     /**
@@ -97,7 +125,10 @@ public final class InjectionSettingsFactory {
                 .withMapping(NamespaceConfig.class)
                 .withMapping(ProxyConfig.class)
                 .withMapping(InterceptionConfig.class)
-                .withMapping(MeshConfig.class);
+                .withMapping(MeshConfig.class)
+                .withMapping(LogShipperConfig.class)
+                .withMapping(VaultAgentConfig.class)
+                .withMapping(ConfigReloaderConfig.class);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
@@ -107,7 +138,9 @@ public final class InjectionSettingsFactory {
 
     public static InjectionSettings from(SmallRyeConfig config) {
         return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
-                config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class));
+                config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class),
+                config.getConfigMapping(LogShipperConfig.class), config.getConfigMapping(VaultAgentConfig.class),
+                config.getConfigMapping(ConfigReloaderConfig.class));
     }
 
     private static int port(String field, int value) {

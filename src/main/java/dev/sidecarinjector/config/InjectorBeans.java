@@ -17,8 +17,9 @@ public class InjectorBeans {
 
     @Produces
     @Singleton
-    InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh) {
-        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh);
+    InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
+                               LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
+        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault, reloader);
     }
 
     @Produces

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Where the sidecar templates come from. */
+/** Where the injection templates come from. */
 @ConfigMapping(prefix = "injector.templates")
 public interface TemplateConfig {
 
-    /** A directory whose sidecar-*.yaml files replace the built-in ones (a mounted ConfigMap in the chart); watched for changes. */
+    /** A directory of templates, NAME.yaml, that replace the built-in ones by name or add to them (a mounted ConfigMap in the chart); watched for changes. */
     Optional<Path> directory();
 
     /** How often the directory is checked for changed templates. */

@@ -26,7 +26,8 @@ public class TemplateReadiness implements HealthCheck {
         var builder = HealthCheckResponse.named("templates")
                 .status(templates.current().isPresent())
                 .withData("source", templates.describe());
-        templates.current().ifPresent(current -> builder.withData("renderCacheBytes", current.renderCacheBytes()));
+        templates.current().ifPresent(current -> builder.withData("names", String.join(",", current.names()))
+                .withData("renderCacheBytes", current.renderCacheBytes()));
         templates.lastError().ifPresent(error -> builder.withData("lastReloadError", error));
         return builder.build();
     }

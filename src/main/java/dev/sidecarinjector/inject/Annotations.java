@@ -1,6 +1,9 @@
 package dev.sidecarinjector.inject;
 
-/** The annotation and label names users write on pods, Istio's where Istio has one. */
+/**
+ * The annotation and label names users write on pods: Istio's where Istio has one, vault-k8s's for the
+ * vault-agent template, and this project's own under {@code sidecarinjector.dev/}.
+ */
 public final class Annotations {
     public static final String INJECT = "sidecar.istio.io/inject";
     public static final String STATUS = "sidecar.istio.io/status";
@@ -17,6 +20,20 @@ public final class Annotations {
     public static final String EXCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/excludeOutboundIPRanges";
     /** Istio's per-pod proxy configuration; only {@code holdApplicationUntilProxyStarts} is read from it. */
     public static final String PROXY_CONFIG = "proxy.istio.io/config";
+    /** Istio's choice of injection templates: comma-separated names, applied in order; default {@code sidecar}. */
+    public static final String TEMPLATES = "inject.istio.io/templates";
+    /** The log-shipper template's values. */
+    public static final String LOG_DIRECTORY = "sidecarinjector.dev/log-directory";
+    public static final String LOG_SHIPPER_IMAGE = "sidecarinjector.dev/log-shipper-image";
+    public static final String LOG_SHIPPER_OUTPUT = "sidecarinjector.dev/log-shipper-output";
+    public static final String LOG_SHIPPER_CPU = "sidecarinjector.dev/log-shipper-cpu";
+    public static final String LOG_SHIPPER_MEMORY = "sidecarinjector.dev/log-shipper-memory";
+    public static final String LOG_SHIPPER_CPU_LIMIT = "sidecarinjector.dev/log-shipper-cpu-limit";
+    public static final String LOG_SHIPPER_MEMORY_LIMIT = "sidecarinjector.dev/log-shipper-memory-limit";
+    /** The config-reloader template's values. */
+    public static final String CONFIG_RELOADER_VOLUME = "sidecarinjector.dev/config-reloader-volume";
+    public static final String CONFIG_RELOADER_URL = "sidecarinjector.dev/config-reloader-url";
+    public static final String CONFIG_RELOADER_IMAGE = "sidecarinjector.dev/config-reloader-image";
     public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
     public static final String PROMETHEUS_SCRAPE = "prometheus.io/scrape";
     public static final String PROMETHEUS_PORT = "prometheus.io/port";

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 /** What the injection pipeline did with one pod. */
 public sealed interface InjectionResult {
 
-    /** The pod gets the sidecar: the mutated pod and the patch that produces it. */
-    record Injected(InjectionDecision.Inject decision, SidecarSpec spec, Pod pod, ArrayNode patch) implements InjectionResult {
+    /** The pod gets its templates: the mutated pod and the patch that produces it. */
+    record Injected(InjectionDecision.Inject decision, Pod pod, ArrayNode patch) implements InjectionResult {
     }
 
     /** The pod is admitted unchanged. */

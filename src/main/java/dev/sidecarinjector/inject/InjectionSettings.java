@@ -20,7 +20,8 @@ public record InjectionSettings(
         Interception interception,
         TrafficRules traffic,
         int drainSeconds,
-        MeshSettings mesh) {
+        MeshSettings mesh,
+        TemplateSettings templates) {
 
     /** Namespaces that are never injected, whatever the configuration says. */
     public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");

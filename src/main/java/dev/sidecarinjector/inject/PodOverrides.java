@@ -46,7 +46,7 @@ public final class PodOverrides {
         var hold = read(annotations, Annotations.PROXY_CONFIG, PodOverrides::holdFromProxyConfig)
                 .flatMap(Function.identity())
                 .orElse(settings.holdApplicationUntilProxyStarts());
-        return new SidecarSpec(image, resources, placement, hold, traffic);
+        return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid());
     }
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */
@@ -62,12 +62,12 @@ public final class PodOverrides {
         };
     }
 
-    private static <T> Optional<T> read(Map<String, String> annotations, String name, Function<String, T> parser) {
+    static <T> Optional<T> read(Map<String, String> annotations, String name, Function<String, T> parser) {
         var value = annotations.get(name);
         return value == null ? Optional.empty() : Optional.of(parser.apply(value));
     }
 
-    private static Optional<ResourceQuantity> quantity(Map<String, String> annotations, String name) {
+    static Optional<ResourceQuantity> quantity(Map<String, String> annotations, String name) {
         return read(annotations, name, v -> ResourceQuantity.parse(name, v));
     }
 

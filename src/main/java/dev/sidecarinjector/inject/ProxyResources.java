@@ -2,7 +2,7 @@ package dev.sidecarinjector.inject;
 
 import java.util.Optional;
 
-/** CPU and memory requests and limits of the proxy; an empty value is left out of the container. */
+/** CPU and memory requests and limits of an injected container (the proxy's, the log shipper's, ...); an empty value is left out. */
 public record ProxyResources(
         Optional<ResourceQuantity> cpuRequest,
         Optional<ResourceQuantity> memoryRequest,

@@ -4,7 +4,8 @@ import dev.sidecarinjector.inject.InjectionResult.FailureReason;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
- * The injection pipeline both the webhook and kube-inject call: decide, read overrides, render, diff.
+ * The injection pipeline both the webhook and kube-inject call: decide (which templates), read and validate each
+ * template's values, render, diff.
  * Pure: the same pod, facts, settings and templates always give the same result.
  */
 public final class SidecarInjector {
@@ -17,10 +18,9 @@ public final class SidecarInjector {
             return switch (InjectionPolicy.decide(pod, facts, settings)) {
                 case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip);
                 case InjectionDecision.Inject inject -> {
-                    var spec = PodOverrides.read(PodFields.annotations(pod), settings);
                     var original = PodPatch.tree(pod);
-                    var mutated = SidecarRenderer.render(original, spec, settings, templates, facts.workloadName());
-                    yield new InjectionResult.Injected(inject, spec, mutated, PodPatch.between(original, mutated));
+                    var mutated = PodAssembly.render(original, inject, settings, templates, facts);
+                    yield new InjectionResult.Injected(inject, mutated, PodPatch.between(original, mutated));
                 }
             };
         } catch (InvalidValueException e) {

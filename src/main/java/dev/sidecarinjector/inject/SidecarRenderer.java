@@ -1,122 +1,61 @@
 package dev.sidecarinjector.inject;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.inject.TemplateOutput.Slot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Renders the sidecar into a copy of the pod: the proxy (as a container or a native sidecar), the iptables
- * init container, the proxy's volumes (scratch, and with a control plane the root certificate and token), Istio's
- * workload labels and the annotations that describe the injection. Pure.
+ * The {@code sidecar} template: the proxy (as a container or a native sidecar), the iptables init container and
+ * the proxy's volumes (scratch, and with a control plane the root certificate and token), each in the slot the
+ * pod's placement and hold-until-ready choose. {@link PodAssembly} puts them into the pod. Pure.
  */
 public final class SidecarRenderer {
 
     public static final String PROXY_NAME = "sidecar-proxy";
     public static final String INIT_NAME = "sidecar-init";
     public static final String TMP_VOLUME = "sidecar-proxy-tmp";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SidecarRenderer() {
     }
 
-    /**
-     * Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree});
-     * {@code workloadName} as in {@link AdmissionFacts}.
-     */
-    public static Pod render(JsonNode original, SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates,
-                             Optional<String> workloadName) {
-        checkHasContainers(original);
-        var pod = JSON.convertValue(original, Pod.class);
-        if (pod.getMetadata() == null) {
-            pod.setMetadata(new ObjectMeta());
-        }
-        if (pod.getSpec() == null) {
-            pod.setSpec(new PodSpec());
-        }
-        var podSpec = pod.getSpec();
-        var containers = new ArrayList<>(nonNull(podSpec.getContainers()));
-        var initContainers = new ArrayList<>(nonNull(podSpec.getInitContainers()));
-        var volumes = new ArrayList<>(nonNull(podSpec.getVolumes()));
-        checkReserved(containers, "spec.containers");
-        checkReserved(initContainers, "spec.initContainers");
-        var injectedVolumes = volumes(settings.mesh());
-        checkVolumeReserved(volumes, injectedVolumes);
-        var appContainer = containers.isEmpty() ? null : containers.getFirst().getName();
-
+    static TemplateOutput output(SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
         var data = TemplateData.of(spec, settings);
-        var proxy = templates.renderProxy(data);
-        var injectedInit = new ArrayList<Container>();
+        var placed = new ArrayList<TemplateOutput.Placed>();
         if (settings.interception() == Interception.IPTABLES) {
-            injectedInit.add(templates.renderInit(data));
+            placed.add(new TemplateOutput.Placed(templates.renderInit(data), Slot.SIDECAR_INIT));
         }
-        if (spec.placement() == Placement.NATIVE) {
-            injectedInit.add(proxy);
-        } else if (spec.holdApplicationUntilProxyStarts()) {
-            containers.addFirst(proxy);
-        } else {
-            containers.add(proxy);
-        }
-        initContainers.addAll(0, injectedInit);
-        volumes.addAll(injectedVolumes);
-        podSpec.setContainers(containers);
-        podSpec.setInitContainers(initContainers);
-        podSpec.setVolumes(volumes);
-
-        var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
-        annotations.put(Annotations.STATUS, InjectionStatus.of(spec, injectedInit, injectedVolumes).json());
-        if (appContainer != null) {
-            annotations.putIfAbsent(Annotations.DEFAULT_CONTAINER, appContainer);
-        }
-        if (!annotations.containsKey(Annotations.PROMETHEUS_SCRAPE)) {
-            annotations.put(Annotations.PROMETHEUS_SCRAPE, "true");
-            annotations.put(Annotations.PROMETHEUS_PORT, Integer.toString(settings.ports().metrics()));
-            annotations.put(Annotations.PROMETHEUS_PATH, "/stats/prometheus");
-        }
-        pod.getMetadata().setAnnotations(annotations);
-        pod.getMetadata().setLabels(WorkloadLabels.of(pod.getMetadata(), workloadName));
-        return pod;
-    }
-
-    private static <T> List<T> nonNull(List<T> list) {
-        return list == null ? List.of() : list;
+        var proxySlot = spec.placement() == Placement.NATIVE ? Slot.SIDECAR_INIT
+                : spec.holdApplicationUntilProxyStarts() ? Slot.LEADING : Slot.TRAILING;
+        placed.add(new TemplateOutput.Placed(templates.renderProxy(data), proxySlot));
+        return new TemplateOutput(TemplateNames.SIDECAR, placed, volumes(settings.mesh()), List.of());
     }
 
     /**
-     * Refuses a pod with no container of its own rather than skipping it: injected, the proxy would be its only
-     * container, which Kubernetes' validation (run after mutating webhooks) then accepts. Istio's kube-inject
-     * fails on a workload without a pod template too; Kubernetes itself requires at least one container.
+     * The spec with the identity of the pod's own {@code sidecar-proxy} declaration (override by name), so that the
+     * init container exempts the uid the proxy will run as. Root is refused with iptables interception: the rules
+     * tell the proxy's own traffic apart by its uid, and exempting uid 0 would let every root process bypass them.
      */
-    private static void checkHasContainers(JsonNode pod) {
-        // The tree leaves an empty list out, so a spec without containers and containers: [] both read as missing.
-        var spec = pod.path("spec");
-        var containers = spec.path("containers");
-        if (containers.isMissingNode() || containers.isNull() || containers.isArray() && containers.isEmpty()) {
-            throw new InvalidValueException("spec.containers", spec.isObject() ? "[]" : "null",
-                    "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
+    static SidecarSpec withDeclaredIdentity(SidecarSpec spec, Container declared, String field, InjectionSettings settings) {
+        var context = declared.getSecurityContext();
+        if (context == null || context.getRunAsUser() == null && context.getRunAsGroup() == null) {
+            return spec;
         }
-    }
-
-    private static void checkReserved(List<Container> containers, String field) {
-        for (var i = 0; i < containers.size(); i++) {
-            if (containers.get(i) == null) {
-                throw new InvalidValueException(field + "[" + i + "]", "null", "is not a container");
-            }
-            var name = containers.get(i).getName();
-            if (PROXY_NAME.equals(name) || INIT_NAME.equals(name)) {
-                throw new InvalidValueException(field + "[" + i + "].name", name, "is reserved for the injected sidecar");
-            }
+        var uid = context.getRunAsUser() == null ? spec.proxyUid() : context.getRunAsUser();
+        var gid = context.getRunAsGroup() == null ? spec.proxyGid() : context.getRunAsGroup();
+        if (settings.interception() == Interception.IPTABLES && (uid == 0 || uid < 0)) {
+            throw new InvalidValueException(field + ".securityContext.runAsUser", Long.toString(uid),
+                    "cannot be the proxy's user: the iptables rules exempt the proxy's own traffic by its uid, so it must not be root");
         }
+        if (gid < 0) {
+            throw new InvalidValueException(field + ".securityContext.runAsGroup", Long.toString(gid), "is not a group id");
+        }
+        return spec.withIdentity(uid, gid);
     }
 
     /**
@@ -140,19 +79,6 @@ public final class SidecarRenderer {
         return volumes;
     }
 
-    private static void checkVolumeReserved(List<Volume> volumes, List<Volume> injected) {
-        var reserved = injected.stream().map(Volume::getName).toList();
-        for (var i = 0; i < volumes.size(); i++) {
-            if (volumes.get(i) == null) {
-                throw new InvalidValueException("spec.volumes[" + i + "]", "null", "is not a volume");
-            }
-            var name = volumes.get(i).getName();
-            if (reserved.contains(name)) {
-                throw new InvalidValueException("spec.volumes[" + i + "].name", name, "is reserved for the injected sidecar");
-            }
-        }
-    }
-
     /** The variables the templates see; docs/templates.md lists them. */
     static final class TemplateData {
         private TemplateData() {
@@ -166,19 +92,11 @@ public final class SidecarRenderer {
             proxy.put("imagePullPolicy", settings.imagePullPolicy());
             proxy.put("native", spec.placement() == Placement.NATIVE);
             proxy.put("holdUntilReady", spec.holdApplicationUntilProxyStarts() && spec.placement() == Placement.CONTAINER);
-            proxy.put("uid", settings.proxyUid());
-            proxy.put("gid", settings.proxyGid());
+            proxy.put("uid", spec.proxyUid());
+            proxy.put("gid", spec.proxyGid());
             proxy.put("drainSeconds", settings.drainSeconds());
             proxy.put("tmpVolume", TMP_VOLUME);
-            proxy.put("cpuRequest", resources.cpuRequest().map(ResourceQuantity::text).orElse(""));
-            proxy.put("memoryRequest", resources.memoryRequest().map(ResourceQuantity::text).orElse(""));
-            proxy.put("cpuLimit", resources.cpuLimit().map(ResourceQuantity::text).orElse(""));
-            proxy.put("memoryLimit", resources.memoryLimit().map(ResourceQuantity::text).orElse(""));
-            var hasRequests = resources.cpuRequest().isPresent() || resources.memoryRequest().isPresent();
-            var hasLimits = resources.cpuLimit().isPresent() || resources.memoryLimit().isPresent();
-            proxy.put("hasRequests", hasRequests);
-            proxy.put("hasLimits", hasLimits);
-            proxy.put("hasResources", hasRequests || hasLimits);
+            proxy.putAll(ResourceData.of(resources));
             var ports = settings.ports();
             var traffic = spec.traffic();
             var mesh = new LinkedHashMap<String, Object>();

@@ -1,10 +1,21 @@
 package dev.sidecarinjector.inject;
 
-/** The sidecar one pod gets: global settings with that pod's validated overrides applied. */
+/**
+ * The sidecar one pod gets: global settings with that pod's validated overrides applied. {@code proxyUid} and
+ * {@code proxyGid} are the configured ones unless the pod's own {@code sidecar-proxy} container sets them
+ * (override by name): the init container's rules must exempt the uid the proxy really runs as.
+ */
 public record SidecarSpec(
         String image,
         ProxyResources resources,
         Placement placement,
         boolean holdApplicationUntilProxyStarts,
-        TrafficRules traffic) {
+        TrafficRules traffic,
+        long proxyUid,
+        long proxyGid) {
+
+    /** This spec with the proxy running as {@code uid} and {@code gid}. */
+    public SidecarSpec withIdentity(long uid, long gid) {
+        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid);
+    }
 }

@@ -16,22 +16,32 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The compiled Qute templates for the proxy and the init container. Every string an expression prints is a
- * quoted YAML scalar (Qute only knows HTML escaping), so a value can never change the document's structure.
+ * The compiled Qute templates in force: the {@code sidecar} template (the proxy and init containers, three files)
+ * and the named templates, one {@code NAME.yaml} file each, built in or added by configuration. Every string an
+ * expression prints is a quoted YAML scalar (Qute only knows HTML escaping), so a value can never change the
+ * document's structure.
  */
 public final class SidecarTemplates {
 
     public static final String PROXY = "sidecar-proxy.yaml";
     public static final String INIT = "sidecar-init.yaml";
     public static final String RESOURCES = "sidecar-resources.yaml";
-    /** The files a template set is made of; an override directory may replace any of them. */
+    /** The files the {@code sidecar} template is made of; an override directory may replace any of them. */
     public static final List<String> FILES = List.of(PROXY, INIT, RESOURCES);
+    /** The named templates shipped in {@code src/main/resources/templates/}, one file each. */
+    public static final List<String> BUILT_IN_NAMED = List.of(TemplateNames.LOG_SHIPPER, TemplateNames.VAULT_AGENT, TemplateNames.CONFIG_RELOADER);
+    static final String SUFFIX = ".yaml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -39,15 +49,18 @@ public final class SidecarTemplates {
 
     private final Template proxy;
     private final Template init;
+    /** The named templates by name, sorted. */
+    private final SortedMap<String, Template> named;
     /**
      * Every pod with the same settings and overrides renders the same containers, so each distinct template
      * data is rendered, parsed and checked once; callers get a fresh Container bound from the kept tree.
      */
     private final RenderCache rendered;
 
-    private SidecarTemplates(Template proxy, Template init, RenderCacheLimits cacheLimits) {
+    private SidecarTemplates(Template proxy, Template init, SortedMap<String, Template> named, RenderCacheLimits cacheLimits) {
         this.proxy = proxy;
         this.init = init;
+        this.named = named;
         this.rendered = new RenderCache(cacheLimits);
     }
 
@@ -58,7 +71,8 @@ public final class SidecarTemplates {
 
     /**
      * Compiles a template set whose render cache holds at most {@code cacheLimits}; a syntax error is a
-     * {@link TemplateException} naming the file.
+     * {@link TemplateException} naming the file. Every file other than the sidecar's three is a named template,
+     * {@code NAME.yaml}; a file whose name cannot name a template is refused rather than left unused.
      */
     public static SidecarTemplates compile(Map<String, String> sources, RenderCacheLimits cacheLimits) {
         for (var file : FILES) {
@@ -84,13 +98,38 @@ public final class SidecarTemplates {
                             }
                         }))
                 .build();
-        return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT), cacheLimits);
+        var named = new TreeMap<String, Template>();
+        for (var file : sources.keySet()) {
+            if (!FILES.contains(file)) {
+                named.put(templateName(file), parse(engine, sources, file));
+            }
+        }
+        return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT), named, cacheLimits);
+    }
+
+    /** The template a file defines: {@code log-shipper.yaml} defines {@code log-shipper}. */
+    static String templateName(String file) {
+        var name = file.endsWith(SUFFIX) ? file.substring(0, file.length() - SUFFIX.length()) : "";
+        if (!TemplateNames.valid(name)) {
+            throw new TemplateException("template file " + file + " does not name a template: expected NAME.yaml, NAME of lowercase letters, digits and '-'");
+        }
+        if (name.equals(TemplateNames.SIDECAR)) {
+            throw new TemplateException("template file " + file + ": the sidecar template is made of " + String.join(", ", FILES) + "; replace those instead");
+        }
+        return name;
+    }
+
+    /** The files of the built-in templates, the sidecar's first. */
+    public static List<String> builtInFiles() {
+        var files = new ArrayList<>(FILES);
+        BUILT_IN_NAMED.forEach(name -> files.add(name + SUFFIX));
+        return files;
     }
 
     /** The templates shipped in the application, {@code src/main/resources/templates/}. */
     public static Map<String, String> builtInSources() {
         var sources = new LinkedHashMap<String, String>();
-        for (var file : FILES) {
+        for (var file : builtInFiles()) {
             try (InputStream in = SidecarTemplates.class.getResourceAsStream("/templates/" + file)) {
                 if (in == null) {
                     throw new IllegalStateException("built-in template " + file + " is not on the classpath");
@@ -105,6 +144,26 @@ public final class SidecarTemplates {
 
     public static SidecarTemplates builtIn() {
         return compile(builtInSources());
+    }
+
+    /** Every template name this set knows, {@code sidecar} included, sorted. */
+    public SortedSet<String> names() {
+        var names = new TreeSet<>(named.keySet());
+        names.add(TemplateNames.SIDECAR);
+        return names;
+    }
+
+    /** True for a named template, rendered by {@link #renderFragment}. */
+    boolean hasNamed(String name) {
+        return named.containsKey(name);
+    }
+
+    /** Renders the named template {@code name} (one {@link #hasNamed} knows) into a fresh fragment. */
+    TemplateFragment renderFragment(String name, Map<String, Object> data) {
+        var file = name + SUFFIX;
+        var template = named.get(name);
+        var tree = rendered.get(List.of(file, data), () -> TemplateFragment.check(file, renderTree(template, file, data)));
+        return TemplateFragment.bind(file, tree);
     }
 
     Container renderProxy(Map<String, Object> data) {
@@ -137,16 +196,25 @@ public final class SidecarTemplates {
         }
     }
 
-    private static Container render(Template template, String file, Map<String, Object> data) {
+    /** The rendered YAML as a tree; null for an empty document. */
+    private static JsonNode renderTree(Template template, String file, Map<String, Object> data) {
         String yaml;
         try {
             yaml = template.render(data);
         } catch (RuntimeException e) {
             throw new TemplateException("template " + file + " does not render: " + e.getMessage(), e);
         }
+        try {
+            return YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new TemplateException("template " + file + " renders invalid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static Container render(Template template, String file, Map<String, Object> data) {
         Container container;
         try {
-            var tree = YAML.readTree(yaml);
+            var tree = renderTree(template, file, data);
             if (tree == null || !tree.isObject()) {
                 throw new TemplateException("template " + file + " does not render a YAML mapping");
             }

@@ -33,6 +33,14 @@ public enum SkipReason {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * True for the reasons that concern the mesh's templates only (namespace label, pod opt-out or no opt-in);
+     * vault-k8s's {@code agent-inject} still applies vault-agent then. The others hold for every template.
+     */
+    public boolean meshOnly() {
+        return this == NAMESPACE_DISABLED || this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT || this == NAMESPACE_NOT_ENABLED;
+    }
+
     /** True for opt-outs the pod's author wrote, which deserve a Kubernetes Event. */
     public boolean explicitOptOut() {
         return this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT;

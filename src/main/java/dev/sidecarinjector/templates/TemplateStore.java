@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The sidecar templates in force: the built-in ones, each file optionally replaced by one from a directory
- * (a mounted ConfigMap). A changed directory is re-read on {@link #reload()}; a set that does not compile or
- * render a valid sample pod is refused, the last good set stays in force and the error is kept for readiness.
+ * The injection templates in force: the built-in ones, and from a directory (a mounted ConfigMap) files that
+ * replace them by name or add templates ({@code NAME.yaml}; the sidecar's three files replace its parts). A
+ * changed directory is re-read on {@link #reload()}; a set that does not compile or render a valid sample pod with
+ * every template is refused, the last good set stays in force and the error is kept for readiness.
  */
 public final class TemplateStore {
 
@@ -74,7 +75,7 @@ public final class TemplateStore {
             TemplateCheck.renderSample(templates, settings);
             current.set(templates);
             lastError.set(null);
-            LOG.infof("sidecar templates loaded: %s", describe());
+            LOG.infof("injection templates loaded (%s): %s", String.join(", ", templates.names()), describe());
             return true;
         } catch (TemplateException e) {
             refuse(e.getMessage());
@@ -84,16 +85,22 @@ public final class TemplateStore {
 
     private void refuse(String message) {
         lastError.set(message);
-        LOG.errorf("sidecar templates refused, %s: %s", current.get() == null ? "no valid templates yet" : "keeping the last good set", message);
+        LOG.errorf("injection templates refused, %s: %s", current.get() == null ? "no valid templates yet" : "keeping the last good set", message);
     }
 
+    /**
+     * The built-in sources with every {@code *.yaml} file of the directory over them, by file name. Dot files are
+     * skipped: a mounted ConfigMap keeps its real files under {@code ..data} and links each key beside it.
+     */
     private Map<String, String> readSources() throws IOException {
         var sources = new LinkedHashMap<>(SidecarTemplates.builtInSources());
-        if (directory.isPresent()) {
-            for (var file : SidecarTemplates.FILES) {
-                var path = directory.get().resolve(file);
-                if (Files.isReadable(path)) {
-                    sources.put(file, Files.readString(path, StandardCharsets.UTF_8));
+        if (directory.isPresent() && Files.isDirectory(directory.get())) {
+            try (var files = Files.list(directory.get())) {
+                for (var path : files.sorted().toList()) {
+                    var file = path.getFileName().toString();
+                    if (!file.startsWith(".") && file.endsWith(".yaml") && Files.isRegularFile(path)) {
+                        sources.put(file, Files.readString(path, StandardCharsets.UTF_8));
+                    }
                 }
             }
         }

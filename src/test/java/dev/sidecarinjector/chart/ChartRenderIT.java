@@ -110,7 +110,9 @@ class ChartRenderIT {
             assertEquals("[{\"operations\":[\"CREATE\"],\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"scope\":\"Namespaced\"}]",
                     webhook.path("rules").toString());
             var values = values(valueSet).path("webhook");
-            assertEquals(values.path("failurePolicy").asText("Fail"), webhook.path("failurePolicy").asText());
+            var failurePolicy = webhook.path("name").asText().startsWith("vault.")
+                    ? values.path("vaultAgent").path("failurePolicy").asText("Ignore") : values.path("failurePolicy").asText("Fail");
+            assertEquals(failurePolicy, webhook.path("failurePolicy").asText());
             assertEquals(values.path("reinvocationPolicy").asText("IfNeeded"), webhook.path("reinvocationPolicy").asText());
             assertEquals(values.path("timeoutSeconds").asInt(10), webhook.path("timeoutSeconds").asInt());
         }
@@ -126,7 +128,8 @@ class ChartRenderIT {
         assertEquals(expectedKey, label.key(), "the app's label key");
         var webhooks = chart.one("MutatingWebhookConfiguration").path("webhooks");
         var podLabelOptIn = values(valueSet).path("webhook").path("podLabelOptIn").asBoolean(true);
-        assertEquals(podLabelOptIn ? 2 : 1, webhooks.size());
+        var vaultEverywhere = values(valueSet).path("webhook").path("vaultAgent").path("allNamespaces").asBoolean(false);
+        assertEquals(1 + (podLabelOptIn ? 1 : 0) + (vaultEverywhere ? 1 : 0), webhooks.size());
 
         var byNamespace = webhooks.get(0);
         assertEquals(List.of(expression(label.key(), "In", label.enabledValue())),
@@ -137,6 +140,14 @@ class ChartRenderIT {
             assertEquals(List.of(new Expression(label.key(), "DoesNotExist", List.of())),
                     expressions(byPodLabel.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
             assertEquals(List.of(expression("sidecar.istio.io/inject", "In", "true")), expressions(byPodLabel.path("objectSelector")));
+        }
+        if (vaultEverywhere) {
+            // Every pod of the namespaces the first entry leaves out, whatever its labels: the app applies vault-agent alone there.
+            var vault = webhooks.get(webhooks.size() - 1);
+            assertEquals("vault.sidecar-injector.dev", vault.path("name").asText());
+            assertEquals(List.of(expression(label.key(), "NotIn", label.enabledValue())),
+                    expressions(vault.path("namespaceSelector")).stream().filter(e -> e.key().equals(label.key())).toList());
+            assertTrue(vault.path("objectSelector").isMissingNode(), vault.toString());
         }
         for (var webhook : webhooks) {
             var excluded = expressions(webhook.path("namespaceSelector")).stream()
@@ -169,8 +180,15 @@ class ChartRenderIT {
         assertEquals(configDir + "/templates", properties.getProperty("injector.templates.directory"));
         var items = new HashSet<String>();
         volume(pod, "config").path("configMap").path("items").forEach(i -> items.add(i.path("key").asText() + "->" + i.path("path").asText()));
-        assertEquals(Set.of("injector.properties->injector.properties", "sidecar-proxy.yaml->templates/sidecar-proxy.yaml",
-                "sidecar-init.yaml->templates/sidecar-init.yaml", "sidecar-resources.yaml->templates/sidecar-resources.yaml"), items);
+        var expected = new HashSet<>(Set.of("injector.properties->injector.properties"));
+        dev.sidecarinjector.inject.SidecarTemplates.builtInFiles().forEach(file -> expected.add(file + "->templates/" + file));
+        // A template the values add (templates.overrides) is mounted beside the built-in ones.
+        chart.appConfigMap().path("data").fieldNames().forEachRemaining(key -> {
+            if (!key.equals("injector.properties")) {
+                expected.add(key + "->templates/" + key);
+            }
+        });
+        assertEquals(expected, items);
         assertEquals(chart.appConfigMap().path("metadata").path("name").asText(), volume(pod, "config").path("configMap").path("name").asText());
 
         var tlsDir = mounts.get("tls").path("mountPath").asText();
@@ -283,6 +301,7 @@ class ChartRenderIT {
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"services\",\"pods\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"networking.istio.io\"],\"resources\":[\"virtualservices\",\"destinationrules\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                        + "{\"apiGroups\":[\"security.istio.io\"],\"resources\":[\"peerauthentications\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         // An informer (list, watch; no get) and the writes of istio-ca-root-cert.
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]},"
                         // The mesh CA: who holds a proxy's token.

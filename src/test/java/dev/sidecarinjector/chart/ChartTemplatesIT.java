@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No drift between the chart and the app: the sidecar templates in the rendered ConfigMap, loaded the way the
+ * No drift between the chart and the app: the injection templates in the rendered ConfigMap, loaded the way the
  * webhook loads its mounted directory, inject every golden scenario exactly as the built-in templates do.
  * The chart cannot drift by construction (files/templates is a symlink to src/main/resources/templates);
  * this test holds whatever the mechanism, and also proves the ConfigMap's YAML keeps every byte.
@@ -52,18 +52,27 @@ class ChartTemplatesIT {
     }
 
     @Test
-    void aTemplateOverrideReplacesOnlyThatFile() throws Exception {
-        var data = templatesOf(configMapData(ChartRenderIT.render("template-override.yaml")));
+    void aTemplateOverrideReplacesOnlyThatFileAndAnAddedOneIsMountedToo() throws Exception {
+        var chart = ChartRenderIT.render("template-override.yaml");
+        var data = templatesOf(configMapData(chart));
         var builtIn = SidecarTemplates.builtInSources();
         assertEquals(builtIn.get(SidecarTemplates.PROXY), data.get(SidecarTemplates.PROXY));
         assertEquals(builtIn.get(SidecarTemplates.INIT), data.get(SidecarTemplates.INIT));
+        assertEquals(builtIn.get("vault-agent.yaml"), data.get("vault-agent.yaml"));
         assertTrue(data.get(SidecarTemplates.RESOURCES).contains("cpu: 10m"), data.get(SidecarTemplates.RESOURCES));
-        // The override is a template set the webhook accepts (it renders a valid sample pod).
+        var added = configMapData(chart).path("debug-shell.yaml").asText();
+        assertTrue(added.contains("name: debug-shell"), added);
+        var items = new java.util.ArrayList<String>();
+        chart.all("Deployment").getFirst().at("/spec/template/spec/volumes").forEach(volume -> volume.path("configMap").path("items")
+                .forEach(item -> items.add(item.path("path").asText())));
+        assertTrue(items.contains("templates/debug-shell.yaml"), "the added template is mounted: " + items);
+        // The override is a template set the webhook accepts (it renders a valid sample pod), with the added template in it.
         var dir = Files.createDirectories(mounted.resolve("override"));
         write(dir, data);
+        Files.writeString(dir.resolve("debug-shell.yaml"), added, StandardCharsets.UTF_8);
         var store = new TemplateStore(Optional.of(dir), settings(YAML.createObjectNode()));
         assertEquals(Optional.empty(), store.lastError());
-        assertTrue(store.current().isPresent());
+        assertTrue(store.current().orElseThrow().names().contains("debug-shell"));
     }
 
     @TestFactory
@@ -117,7 +126,7 @@ class ChartTemplatesIT {
 
     private static Map<String, String> templatesOf(JsonNode data) {
         var templates = new LinkedHashMap<String, String>();
-        for (var file : SidecarTemplates.FILES) {
+        for (var file : SidecarTemplates.builtInFiles()) {
             assertInstanceOf(com.fasterxml.jackson.databind.node.TextNode.class, data.get(file), "the ConfigMap lacks " + file);
             templates.put(file, data.get(file).asText());
         }

@@ -118,7 +118,8 @@ class ProxyCommandContractIT {
         var excludeRanges = CidrList.parse("f", flags.getOrDefault("--exclude-outbound-cidrs", ""), false);
         var inboundReturns = new ArrayList<String>();
         if (includeInbound.all() || !includeInbound.ports().isEmpty()) {
-            inboundReturns.addAll(List.of(Integer.toString(MeshPorts.METRICS), Integer.toString(MeshPorts.HEALTH)));
+            // The proxy's own ports are never captured: the status port (the app's rewritten probes), metrics, health.
+            inboundReturns.addAll(List.of(Integer.toString(MeshPorts.STATUS), Integer.toString(MeshPorts.METRICS), Integer.toString(MeshPorts.HEALTH)));
             excludeInbound.ports().forEach(port -> inboundReturns.add(port.toString()));
         }
         var rangeReturns = new ArrayList<>(List.of("127.0.0.1/32"));

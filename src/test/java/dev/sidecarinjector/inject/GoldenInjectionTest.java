@@ -52,6 +52,10 @@ class GoldenInjectionTest {
                 assertEquals(JSON.valueToTree(injected.pod()), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)),
                         "patch applied to the input differs from the rendered pod");
                 actual.set("pod", patched);
+                var vaultConfigs = vaultConfigs(patched);
+                if (!vaultConfigs.isEmpty()) {
+                    actual.set("vaultConfig", vaultConfigs);
+                }
                 var parsed = JSON.treeToValue(patched, Pod.class);
                 assertEquals(java.util.List.of(), ModelStrictness.unknownFields(parsed, "pod"), "unknown fields in the injected pod");
                 var again = SidecarInjector.inject(parsed, facts, settings, SidecarTemplates.builtIn());
@@ -70,6 +74,22 @@ class GoldenInjectionTest {
             }
         }
         Golden.compare(dir.resolve("expected.yaml"), actual);
+    }
+
+    /** The Vault Agent configuration each agent container starts with, decoded from VAULT_CONFIG so a reviewer can read it. */
+    private static ObjectNode vaultConfigs(JsonNode pod) throws Exception {
+        var configs = JSON.createObjectNode();
+        for (var list : java.util.List.of("initContainers", "containers")) {
+            for (var container : pod.path("spec").path(list)) {
+                for (var env : container.path("env")) {
+                    if (env.path("name").asText().equals("VAULT_CONFIG")) {
+                        var json = new String(java.util.Base64.getDecoder().decode(env.path("value").asText()), java.nio.charset.StandardCharsets.UTF_8);
+                        configs.set(container.path("name").asText(), JSON.readTree(json));
+                    }
+                }
+            }
+        }
+        return configs;
     }
 
     static InjectionSettings settings(JsonNode overrides) {

@@ -181,4 +181,29 @@ class ValueParsersTest {
     void placements(String input) {
         assertTrue(List.of(Placement.values()).contains(Placement.parse("f", input)));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "var/log/app | is not an absolute path",
+            "/ | is the root directory",
+            "/var/log/ | is not a normalised absolute path",
+            "/var//log | is not a normalised absolute path",
+            "/var/../etc | is not a normalised absolute path",
+            "/var/log/*.d | only letters, digits and . _ @ + = - are allowed",
+            "/var/log app | only letters, digits and . _ @ + = - are allowed",
+            "/var/log,/tmp | only letters, digits and . _ @ + = - are allowed"})
+    void aLogDirectoryIsAnAbsoluteNormalisedPathWithoutGlobs(String value, String problem) {
+        var error = assertThrows(InvalidValueException.class, () -> LogDirectory.parse(Annotations.LOG_DIRECTORY, value));
+        assertTrue(error.getMessage().startsWith(Annotations.LOG_DIRECTORY + ": \"" + value + "\" "), error.getMessage());
+        assertTrue(error.getMessage().contains(problem), error.getMessage());
+        assertEquals("/var/log/my-app_1.0", LogDirectory.parse(Annotations.LOG_DIRECTORY, "/var/log/my-app_1.0"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Logs", "logs_out", "-logs", "logs.", ""})
+    void anObjectNameIsADnsSubdomain(String value) {
+        var error = assertThrows(InvalidValueException.class, () -> KubernetesNames.subdomain(Annotations.LOG_SHIPPER_OUTPUT, value));
+        assertTrue(error.getMessage().startsWith(Annotations.LOG_SHIPPER_OUTPUT + ": \"" + value + "\" is not a Kubernetes object name"), error.getMessage());
+        assertEquals("logs.to-loki", KubernetesNames.subdomain(Annotations.LOG_SHIPPER_OUTPUT, "logs.to-loki"));
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.inject.AdmissionFacts;
+import dev.sidecarinjector.inject.Annotations;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
@@ -18,7 +19,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Template overrides from a directory: picked up on reload, and a bad set never replaces a good one. */
+/** Templates from a directory: replace or add by name, picked up on reload, and a bad set never replaces a good one. */
 class TemplateStoreTest {
 
     @TempDir
@@ -52,6 +53,88 @@ class TemplateStoreTest {
         var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
         assertTrue(store.current().isEmpty());
         assertTrue(store.lastError().orElseThrow().contains("sidecar-init.yaml"));
+    }
+
+    @Test
+    void aFileAddsATemplateByNameThatSeesThePodsAnnotations() throws Exception {
+        Files.writeString(dir.resolve("debug-shell.yaml"), """
+                containers:
+                - name: debug-shell
+                  image: {pod.annotations.get('example.com/debug-image') ?: 'busybox:1.36'}
+                  command: [sleep, infinity]
+                """);
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        var templates = store.current().orElseThrow();
+        assertEquals(java.util.List.of("config-reloader", "debug-shell", "log-shipper", "sidecar", "vault-agent"), java.util.List.copyOf(templates.names()));
+        var pod = pod(Map.of(Annotations.TEMPLATES, "debug-shell", "example.com/debug-image", "nicolaka/netshoot:v0.13"));
+        var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), templates);
+        assertEquals("nicolaka/netshoot:v0.13", injected.pod().getSpec().getContainers().getLast().getImage());
+    }
+
+    @Test
+    void aFileReplacesABuiltInTemplateByNameWithTheSameValues() throws Exception {
+        var builtIn = SidecarTemplates.builtInSources().get("log-shipper.yaml");
+        Files.writeString(dir.resolve("log-shipper.yaml"), builtIn.replace("- --flush\n  - \"1\"", "- --flush\n  - \"5\""));
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        var pod = pod(Map.of(Annotations.TEMPLATES, "log-shipper", Annotations.LOG_DIRECTORY, "/logs"));
+        var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), store.current().orElseThrow());
+        var shipper = injected.pod().getSpec().getContainers().getLast();
+        assertEquals(java.util.List.of("--flush", "5"), shipper.getArgs().subList(0, 2));
+        assertTrue(shipper.getArgs().contains("path=/logs/*.log"), shipper.getArgs().toString());
+    }
+
+    @Test
+    void aBadNamedTemplateIsRefusedNamingItsFileAndTheLastGoodSetStays() throws Exception {
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        var good = store.current().orElseThrow();
+        Files.writeString(dir.resolve("debug-shell.yaml"), "containers:\n- name: debug-shell\n  image: busybox\nsidecars: []\n");
+        assertFalse(store.reload());
+        assertSame(good, store.current().orElseThrow());
+        assertTrue(store.lastError().orElseThrow().startsWith("template debug-shell.yaml renders the key sidecars, which is not one of"), store.lastError().orElseThrow());
+
+        Files.writeString(dir.resolve("debug-shell.yaml"), "containers:\n- name: debug-shell\n  imagePulPolicy: Always\n");
+        assertFalse(store.reload());
+        assertTrue(store.lastError().orElseThrow().contains("containers[0].imagePulPolicy"), store.lastError().orElseThrow());
+
+        Files.delete(dir.resolve("debug-shell.yaml"));
+        Files.writeString(dir.resolve("Debug_Shell.yaml"), "containers: []\n");
+        assertFalse(store.reload());
+        assertTrue(store.lastError().orElseThrow().startsWith("template file Debug_Shell.yaml does not name a template"), store.lastError().orElseThrow());
+
+        Files.delete(dir.resolve("Debug_Shell.yaml"));
+        Files.writeString(dir.resolve("sidecar.yaml"), "containers: []\n");
+        assertFalse(store.reload());
+        assertTrue(store.lastError().orElseThrow().contains("the sidecar template is made of sidecar-proxy.yaml"), store.lastError().orElseThrow());
+    }
+
+    @Test
+    void aTemplateThatCollidesWithTheSidecarIsRefusedWhenTheyAreCombined() throws Exception {
+        Files.writeString(dir.resolve("second-proxy.yaml"), "containers:\n- name: sidecar-proxy\n  image: other:1\n");
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError(), "alone it is valid");
+        var result = SidecarInjector.inject(pod(Map.of(Annotations.TEMPLATES, "sidecar,second-proxy")), AdmissionFacts.manual("default", Map.of()),
+                TestSettings.defaults(), store.current().orElseThrow());
+        var rejected = (InjectionResult.Rejected) result;
+        assertEquals(InjectionResult.FailureReason.TEMPLATE_ERROR, rejected.reason());
+        assertEquals("templates sidecar and second-proxy both inject a container named sidecar-proxy, so they cannot be applied together", rejected.message());
+    }
+
+    @Test
+    void aConfigMapMountsDotEntriesAreNotTemplates() throws Exception {
+        var data = Files.createDirectories(dir.resolve("..2026_11_30_01_00_00.000000001"));
+        Files.writeString(data.resolve("debug-shell.yaml"), "containers: []\n");
+        Files.createSymbolicLink(dir.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(dir.resolve("debug-shell.yaml"), Path.of("..data/debug-shell.yaml"));
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        assertTrue(store.current().orElseThrow().names().contains("debug-shell"));
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(Map<String, String> annotations) {
+        return new PodBuilder().withNewMetadata().withName("p").withAnnotations(annotations).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec().build();
     }
 
     private static String proxyPullPolicy(TemplateStore store) {

@@ -24,11 +24,13 @@ final class CheckedMesh {
     private final Map<String, Map<String, List<CheckedDestinationRule>>> exactRules = new HashMap<>();
     private final Map<String, List<CheckedDestinationRule>> wildcardRules = new HashMap<>();
     final List<Problem> problems = new ArrayList<>();
+    final PeerAuthentications peerAuthentications;
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
         this.rootNamespace = rootNamespace;
-        this.registry = new ServiceRegistry(index, domain);
+        this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
+        this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {
             var gateways = resource.getSpec() == null ? null : resource.getSpec().getGateways();

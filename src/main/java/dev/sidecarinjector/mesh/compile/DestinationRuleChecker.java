@@ -1,9 +1,11 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
 import dev.sidecarinjector.mesh.index.MeshIndex;
+import io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
@@ -66,7 +68,8 @@ final class DestinationRuleChecker {
         }
     }
 
-    private static Instant created(String text) {
+    /** A resource's creationTimestamp (the epoch when unset), for Istio's oldest-first order. */
+    static Instant created(String text) {
         try {
             return text == null ? Instant.EPOCH : Instant.parse(text);
         } catch (java.time.format.DateTimeParseException e) {
@@ -76,9 +79,6 @@ final class DestinationRuleChecker {
 
     private TrafficPolicySpec policy(TrafficPolicy policy, String field, boolean withPorts, String namespace, String name,
                                      List<Problem> warnings) {
-        if (policy.getTls() != null) {
-            warnings.add(Problem.ignored(KIND, namespace, name, field + ".tls", null, "is not supported yet; ignored"));
-        }
         var ports = new HashMap<Integer, TrafficPolicySpec>();
         if (withPorts && policy.getPortLevelSettings() != null) {
             for (var i = 0; i < policy.getPortLevelSettings().size(); i++) {
@@ -90,12 +90,33 @@ final class DestinationRuleChecker {
                 }
                 ports.put((int) number, new TrafficPolicySpec(pool(level.getConnectionPool(), at + ".connectionPool"),
                         loadBalancer(level.getLoadBalancer(), at + ".loadBalancer", namespace, name, warnings),
-                        outlier(level.getOutlierDetection(), at + ".outlierDetection"), Map.of()));
+                        outlier(level.getOutlierDetection(), at + ".outlierDetection"),
+                        tls(level.getTls(), at + ".tls", namespace, name, warnings), Map.of()));
             }
         }
         return new TrafficPolicySpec(pool(policy.getConnectionPool(), field + ".connectionPool"),
                 loadBalancer(policy.getLoadBalancer(), field + ".loadBalancer", namespace, name, warnings),
-                outlier(policy.getOutlierDetection(), field + ".outlierDetection"), Map.copyOf(ports));
+                outlier(policy.getOutlierDetection(), field + ".outlierDetection"),
+                tls(policy.getTls(), field + ".tls", namespace, name, warnings), Map.copyOf(ports));
+    }
+
+    /**
+     * {@code tls.mode}: ISTIO_MUTUAL and DISABLE as Istio; SIMPLE and MUTUAL (TLS with certificates of one's own, to
+     * services outside the mesh) are not supported: reported and left to auto mTLS.
+     */
+    private static ClusterTls tls(ClientTLSSettings settings, String field, String namespace, String name, List<Problem> warnings) {
+        if (settings == null || settings.getMode() == null) {
+            return null;
+        }
+        return switch (settings.getMode()) {
+            case ISTIO_MUTUAL -> ClusterTls.ISTIO_MUTUAL;
+            case DISABLE -> ClusterTls.DISABLE;
+            case SIMPLE, MUTUAL -> {
+                warnings.add(Problem.ignored(KIND, namespace, name, field + ".mode", settings.getMode().name(),
+                        "is not supported yet (TLS origination with certificates of one's own); auto mTLS is used"));
+                yield null;
+            }
+        };
     }
 
     private static LoadBalancer loadBalancer(LoadBalancerSettings settings, String field, String namespace, String name,

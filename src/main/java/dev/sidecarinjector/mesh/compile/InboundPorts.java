@@ -12,14 +12,15 @@ import java.util.TreeMap;
 /**
  * The ports of a proxy's own pod that Services target: every port of every Service of the pod's namespace whose
  * selector matches the pod, at its targetPort (a number, or a container port's name), with the protocol of the
- * first such Service (by FQDN) and all of them.
+ * first such Service (by FQDN) and all of them, and what the PeerAuthentications let in on each.
  */
 final class InboundPorts {
 
     private InboundPorts() {
     }
 
-    static List<InboundPort> of(ServiceRegistry registry, Pod pod, String namespace, Map<String, String> labels, List<Problem> problems) {
+    static List<InboundPort> of(ServiceRegistry registry, PeerAuthentications peerAuthentications, Pod pod, String namespace,
+                                Map<String, String> labels, List<Problem> problems) {
         var protocols = new TreeMap<Integer, Protocol>();
         var services = new TreeMap<Integer, List<ServiceRef>>();
         for (var service : registry.byNamespace.getOrDefault(namespace, List.of())) {
@@ -44,7 +45,8 @@ final class InboundPorts {
         }
         var inbound = new ArrayList<InboundPort>();
         for (var entry : services.entrySet()) {
-            inbound.add(new InboundPort(entry.getKey(), protocols.get(entry.getKey()), entry.getValue()));
+            inbound.add(new InboundPort(entry.getKey(), protocols.get(entry.getKey()), entry.getValue(),
+                    peerAuthentications.mode(namespace, labels, entry.getKey())));
         }
         return List.copyOf(inbound);
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles a proxy's {@link Snapshot} from a {@link MeshIndex}, as istiod does for Envoy: pure (no I/O, no
- * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices and DestinationRules. The
+ * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices, DestinationRules and PeerAuthentications. The
  * resources are checked once per index and the outbound part once per (index, client namespace), then reused by
  * every proxy of that namespace; only the workload and inbound ports are per proxy. Safe to call from several
  * threads.
@@ -41,7 +41,8 @@ public final class MeshCompiler {
         var problems = new TreeSet<Problem>(current.mesh.problems);
         problems.addAll(outbound.problems());
         var inboundProblems = new ArrayList<Problem>();
-        var inbound = InboundPorts.of(current.mesh.registry, resource, namespace, workload.labels(), inboundProblems);
+        var inbound = InboundPorts.of(current.mesh.registry, current.mesh.peerAuthentications, resource, namespace, workload.labels(),
+                inboundProblems);
         problems.addAll(inboundProblems);
         var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound);
         return new CompileResult(snapshot, List.copyOf(problems));

@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.Cluster;
+import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.Endpoint;
 import dev.sidecarinjector.api.snapshot.Headers;
@@ -208,7 +209,8 @@ final class OutboundCompiler {
         var balancer = service.clusterIp() == null ? LoadBalancer.PASSTHROUGH
                 : policy.loadBalancer() == null ? LoadBalancer.LEAST_REQUEST : policy.loadBalancer();
         clusters.put(name, new Cluster(name, service.ref(), port.port(), subset, port.protocol(), balancer,
-                policy.connectionPool() == null ? ConnectionPool.DEFAULT : policy.connectionPool(), policy.outlierDetection(), endpoints));
+                policy.connectionPool() == null ? ConnectionPool.DEFAULT : policy.connectionPool(), policy.outlierDetection(), endpoints,
+                policy.tls() == null ? ClusterTls.AUTO : policy.tls()));
         return name;
     }
 }

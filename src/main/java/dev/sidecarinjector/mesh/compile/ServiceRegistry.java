@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.Endpoint;
+import dev.sidecarinjector.api.snapshot.MtlsMode;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -25,6 +26,9 @@ import java.util.TreeMap;
  * namespace's compile.
  */
 final class ServiceRegistry {
+
+    /** Istio's label on a pod whose sidecar accepts the mesh's mutual TLS ({@code istio}); the injector adds it. */
+    static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
 
     /** A Service port: its number, protocol and ready endpoints (sorted by address). */
     record Port(String name, int port, Protocol protocol, IntOrString targetPort, List<LabelledEndpoint> endpoints) {
@@ -52,12 +56,14 @@ final class ServiceRegistry {
     /** The Services of each namespace, in host order: a proxy's inbound ports look only at its own namespace's. */
     final Map<String, List<ServiceEntry>> byNamespace = new HashMap<>();
     final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+    private final PeerAuthentications peerAuthentications;
     /** Each pod's workload as an endpoint carries it ({@link Workload#asPeer}), one instance a pod. */
     private final Map<String, Workload> peers = new ConcurrentHashMap<>();
 
-    ServiceRegistry(MeshIndex index, String domain) {
+    ServiceRegistry(MeshIndex index, String domain, PeerAuthentications peerAuthentications) {
         this.index = index;
         this.domain = domain;
+        this.peerAuthentications = peerAuthentications;
         var slicesByService = new HashMap<String, List<EndpointSlice>>();
         for (var slice : index.endpointSlices().values()) {
             var labels = slice.getMetadata().getLabels();
@@ -137,9 +143,10 @@ final class ServiceRegistry {
                         : null;
                 var workload = pod == null ? null : workloads.computeIfAbsent(MeshIndex.key(pod), k -> Workloads.of(pod));
                 var peer = workload == null ? null : peers.computeIfAbsent(MeshIndex.key(pod), k -> workload.asPeer());
+                var tlsMode = tlsMode(workload, number);
                 for (var address : endpoint.getAddresses()) {
                     if (Ipv4.parse(address) >= 0) {
-                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer),
+                        byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer, tlsMode),
                                 workload == null ? Map.of() : workload.labels()));
                     }
                 }
@@ -149,6 +156,18 @@ final class ServiceRegistry {
         list.sort(Comparator.comparingLong((LabelledEndpoint e) -> Ipv4.parse(e.endpoint().address()))
                 .thenComparingInt(e -> e.endpoint().port()));
         return List.copyOf(list);
+    }
+
+    /**
+     * The endpoint's {@code tlsMode}: its pod's {@code security.istio.io/tlsMode} label, except where the pod's own
+     * PeerAuthentication disables mutual TLS on the port, which Istio's auto mTLS reaches in plaintext.
+     */
+    private String tlsMode(Workload workload, int targetPort) {
+        var label = workload == null ? null : workload.labels().get(TLS_MODE_LABEL);
+        if (label != null && peerAuthentications.mode(workload.namespace(), workload.labels(), targetPort) == MtlsMode.DISABLE) {
+            return null;
+        }
+        return label;
     }
 
     /** The Service an FQDN names, or null. */

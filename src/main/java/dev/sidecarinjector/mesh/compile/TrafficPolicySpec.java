@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
@@ -10,9 +11,9 @@ import java.util.Map;
  * top level, port level over both) can tell "not set" from "set to the default".
  */
 record TrafficPolicySpec(ConnectionPool connectionPool, LoadBalancer loadBalancer, OutlierDetection outlierDetection,
-                         Map<Integer, TrafficPolicySpec> portLevel) {
+                         ClusterTls tls, Map<Integer, TrafficPolicySpec> portLevel) {
 
-    static final TrafficPolicySpec NONE = new TrafficPolicySpec(null, null, null, Map.of());
+    static final TrafficPolicySpec NONE = new TrafficPolicySpec(null, null, null, null, Map.of());
 
     /** Istio's mergePortLevelTrafficPolicy: the settings for {@code port} replace the top-level parts they set. */
     TrafficPolicySpec atPort(int port) {
@@ -22,7 +23,7 @@ record TrafficPolicySpec(ConnectionPool connectionPool, LoadBalancer loadBalance
         }
         return new TrafficPolicySpec(level.connectionPool != null ? level.connectionPool : connectionPool,
                 level.loadBalancer != null ? level.loadBalancer : loadBalancer,
-                level.outlierDetection != null ? level.outlierDetection : outlierDetection, Map.of());
+                level.outlierDetection != null ? level.outlierDetection : outlierDetection, level.tls != null ? level.tls : tls, Map.of());
     }
 
     /** Istio's MergeTrafficPolicy: both at {@code port}, then every part the subset sets replaces the top level's. */
@@ -34,6 +35,6 @@ record TrafficPolicySpec(ConnectionPool connectionPool, LoadBalancer loadBalance
         var own = subset.atPort(port);
         return new TrafficPolicySpec(own.connectionPool != null ? own.connectionPool : base.connectionPool,
                 own.loadBalancer != null ? own.loadBalancer : base.loadBalancer,
-                own.outlierDetection != null ? own.outlierDetection : base.outlierDetection, Map.of());
+                own.outlierDetection != null ? own.outlierDetection : base.outlierDetection, own.tls != null ? own.tls : base.tls, Map.of());
     }
 }

@@ -6,7 +6,6 @@ import dev.sidecarinjector.mesh.index.MeshIndex;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRetry;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.networking.v1.VirtualService;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,13 +73,7 @@ final class VirtualServiceChecker {
                 routes.add(route);
             }
         }
-        var created = resource.getMetadata().getCreationTimestamp();
-        Instant createdAt;
-        try {
-            createdAt = created == null ? Instant.EPOCH : Instant.parse(created);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new InvalidField("metadata.creationTimestamp", created, "is not an RFC 3339 time");
-        }
+        var createdAt = DestinationRuleChecker.created(resource.getMetadata().getCreationTimestamp());
         return new CheckedVirtualService(namespace, name, createdAt, List.copyOf(hosts),
                 spec.getExportTo() == null ? List.of() : List.copyOf(spec.getExportTo()), List.copyOf(routes));
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.mesh.compile.Problem;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.security.v1.PeerAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,6 +28,7 @@ public final class MeshDocuments {
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final Set<String> SECURITY_VERSIONS = Set.of("security.istio.io/v1", "security.istio.io/v1beta1");
     private static final Set<String> ISTIO_VERSIONS = Set.of("networking.istio.io/v1", "networking.istio.io/v1beta1",
             "networking.istio.io/v1alpha3");
 
@@ -74,6 +76,7 @@ public final class MeshDocuments {
             case "EndpointSlice" -> apiVersion.equals("discovery.k8s.io/v1") ? EndpointSlice.class : null;
             case "VirtualService" -> ISTIO_VERSIONS.contains(apiVersion) ? VirtualService.class : null;
             case "DestinationRule" -> ISTIO_VERSIONS.contains(apiVersion) ? DestinationRule.class : null;
+            case "PeerAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? PeerAuthentication.class : null;
             default -> null;
         };
         if (type == null) {

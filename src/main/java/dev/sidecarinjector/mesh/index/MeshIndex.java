@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.index;
 
 import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.security.v1.PeerAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,14 +13,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices
- * and DestinationRules, each by {@code namespace/name} in name order. A new index replaces the old one whole on
+ * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices,
+ * DestinationRules and PeerAuthentications, each by {@code namespace/name} in name order. A new index replaces the old one whole on
  * every change; nobody modifies the objects of an index once it is built. {@code version} grows with every index
  * a source publishes, so compiled results can be cached by it.
  */
 public record MeshIndex(long version, SortedMap<String, Service> services, SortedMap<String, EndpointSlice> endpointSlices,
                         SortedMap<String, Pod> pods, SortedMap<String, VirtualService> virtualServices,
-                        SortedMap<String, DestinationRule> destinationRules) {
+                        SortedMap<String, DestinationRule> destinationRules,
+                        SortedMap<String, PeerAuthentication> peerAuthentications) {
 
     public static final MeshIndex EMPTY = of(0, java.util.List.of());
 
@@ -29,15 +31,17 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         pods = Collections.unmodifiableSortedMap(pods);
         virtualServices = Collections.unmodifiableSortedMap(virtualServices);
         destinationRules = Collections.unmodifiableSortedMap(destinationRules);
+        peerAuthentications = Collections.unmodifiableSortedMap(peerAuthentications);
     }
 
-    /** An index of {@code resources}; kinds other than the five are ignored, a later duplicate replaces an earlier one. */
+    /** An index of {@code resources}; kinds other than the six are ignored, a later duplicate replaces an earlier one. */
     public static MeshIndex of(long version, Collection<? extends HasMetadata> resources) {
         var services = new TreeMap<String, Service>();
         var slices = new TreeMap<String, EndpointSlice>();
         var pods = new TreeMap<String, Pod>();
         var virtualServices = new TreeMap<String, VirtualService>();
         var destinationRules = new TreeMap<String, DestinationRule>();
+        var peerAuthentications = new TreeMap<String, PeerAuthentication>();
         for (var resource : resources) {
             var key = key(resource);
             switch (resource) {
@@ -46,16 +50,17 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                 case Pod p -> pods.put(key, p);
                 case VirtualService v -> virtualServices.put(key, v);
                 case DestinationRule d -> destinationRules.put(key, d);
+                case PeerAuthentication a -> peerAuthentications.put(key, a);
                 default -> {
                 }
             }
         }
-        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules);
+        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications);
     }
 
     /** The same objects under another version. */
     public MeshIndex withVersion(long newVersion) {
-        return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules);
+        return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules, peerAuthentications);
     }
 
     /** {@code namespace/name} of a resource; a resource with no namespace is in {@code default}, as kubectl applies it. */
@@ -70,6 +75,7 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
 
     /** How many objects the index holds, for logs. */
     public int size() {
-        return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size();
+        return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size()
+                + peerAuthentications.size();
     }
 }

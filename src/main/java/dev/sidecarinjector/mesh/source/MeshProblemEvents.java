@@ -39,6 +39,7 @@ public final class MeshProblemEvents implements AutoCloseable {
         HasMetadata resource = switch (problem.kind()) {
             case "VirtualService" -> index.virtualServices().get(key);
             case "DestinationRule" -> index.destinationRules().get(key);
+            case "PeerAuthentication" -> index.peerAuthentications().get(key);
             case "Service" -> index.services().get(key);
             default -> null;
         };

@@ -155,10 +155,19 @@ class ProxyStreamIT {
         assertTrue(log.stream().noneMatch(l -> l.contains("Exception")), String.join("\n", log));
     }
 
+    /** A projected-token stand-in: the control plane of this test has no CA, so the proxy is told 404 and goes on. */
+    private static Path token() throws java.io.IOException {
+        var token = Files.createTempFile("istio-token", "");
+        Files.writeString(token, "not-a-real-token\n");
+        token.toFile().deleteOnExit();
+        return token;
+    }
+
     private void startProxy() throws Exception {
         var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-jar", JAR.toString(), "run", "--inbound-port", free(), "--outbound-port", free(), "--health-port", free(), "--metrics-port", free(),
-                "--admin-port", "0", "--control-plane", "localhost:" + lastPort, "--root-cert", DevCertificates.DIR.resolve("ca.crt").toString());
+                "--status-port", free(), "--admin-port", "0", "--control-plane", "localhost:" + lastPort, "--root-cert",
+                DevCertificates.DIR.resolve("ca.crt").toString(), "--token-file", token().toString());
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(Map.of("POD_NAME", "app-1", "POD_NAMESPACE", "default", "INSTANCE_IP", "127.0.0.1", "SERVICE_ACCOUNT", "app"));
         proxy = builder.start();

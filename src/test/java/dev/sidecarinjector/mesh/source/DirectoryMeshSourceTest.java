@@ -45,7 +45,9 @@ class DirectoryMeshSourceTest {
         Files.writeString(dir.resolve("c.json"), """
                 {"apiVersion": "v1", "kind": "List", "items": [
                   {"apiVersion": "networking.istio.io/v1beta1", "kind": "DestinationRule", "metadata": {"name": "reviews"},
-                   "spec": {"host": "reviews"}}]}
+                   "spec": {"host": "reviews"}},
+                  {"apiVersion": "security.istio.io/v1beta1", "kind": "PeerAuthentication", "metadata": {"name": "default"},
+                   "spec": {"mtls": {"mode": "STRICT"}}}]}
                 """);
         Files.writeString(dir.resolve("notes.txt"), "not read");
         try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).start()) {
@@ -54,7 +56,8 @@ class DirectoryMeshSourceTest {
             assertEquals(1, index.services().size());
             assertEquals("default/reviews", index.virtualServices().firstKey());
             assertEquals("default/reviews", index.destinationRules().firstKey());
-            assertEquals(3, index.size());
+            assertEquals("default/default", index.peerAuthentications().firstKey());
+            assertEquals(4, index.size());
         }
     }
 

@@ -34,6 +34,12 @@ class KubernetesMeshSourceTest {
             }
             client.resource(resource).create();
         }
+        var strict = new io.fabric8.istio.api.security.v1.PeerAuthentication();
+        strict.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("default").withNamespace("default").build());
+        strict.setSpec(new io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication(
+                new io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS(
+                        io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLSMode.STRICT), null, null));
+        client.resource(strict).create();
         var published = new LinkedBlockingQueue<MeshIndex>();
         try (var source = new KubernetesMeshSource(client)) {
             source.addListener(published::add);
@@ -42,6 +48,7 @@ class KubernetesMeshSourceTest {
             assertTrue(source.ready());
             assertEquals(1, first.virtualServices().size());
             assertEquals(1, first.destinationRules().size());
+            assertEquals(1, first.peerAuthentications().size());
             assertEquals(2, first.services().size());
             assertEquals(2, first.endpointSlices().size());
             assertEquals(3, first.pods().size());

@@ -16,7 +16,7 @@ public final class MeshPorts {
     public static final int METRICS = 15090;
     /** The proxy's admin pages, on loopback only ({@code /config_dump}). */
     public static final int ADMIN = 15000;
-    /** Istio's pilot-agent status port: this proxy serves nothing there yet; named so nothing else takes it. */
+    /** The status port, Istio's pilot-agent one: the application's rewritten probes ({@code /app-health/...}), {@code /quitquitquit}. */
     public static final int STATUS = 15020;
     /** The control plane's configuration stream (istiod's XDS port). */
     public static final int CONTROL_PLANE = 15012;

@@ -27,12 +27,26 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Requests the fixed pages do not answer: given the request line's method and path (query removed) and the peer,
+     * returns true when it took the request (it answers later with {@link #answer}), false to fall through to 404.
+     */
+    interface Dynamic {
+        boolean serve(ChannelHandlerContext ctx, String method, String path);
+    }
+
     private final Map<String, Supplier<Page>> routes;
+    private final Dynamic dynamic;
     private final StringBuilder head = new StringBuilder(256);
     private boolean answered;
 
     AdminHandler(Map<String, Supplier<Page>> routes) {
+        this(routes, null);
+    }
+
+    AdminHandler(Map<String, Supplier<Page>> routes, Dynamic dynamic) {
         this.routes = routes;
+        this.dynamic = dynamic;
     }
 
     @Override
@@ -49,9 +63,14 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
             head.append(bytes.toString(StandardCharsets.ISO_8859_1));
             int end = head.indexOf("\r\n\r\n");
             if (end < 0 && head.length() > MAX_HEAD) {
+                answered = true;
                 answer(ctx, Page.text(431, "Request Header Fields Too Large", "request head too large\n"));
             } else if (end >= 0) {
-                answer(ctx, route(head.substring(0, head.indexOf("\r\n"))));
+                answered = true;
+                var page = route(ctx, head.substring(0, head.indexOf("\r\n")));
+                if (page != null) {
+                    answer(ctx, page);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -65,15 +84,19 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** {@code METHOD SP request-target SP HTTP-version}; the query string is ignored. */
-    private Page route(String requestLine) {
+    /** {@code METHOD SP request-target SP HTTP-version}; the query string is ignored. Null: a dynamic route answers. */
+    private Page route(ChannelHandlerContext ctx, String requestLine) {
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
             return Page.text(400, "Bad Request", "not an HTTP/1.x request line\n");
         }
         int query = parts[1].indexOf('?');
-        Supplier<Page> route = routes.get(query < 0 ? parts[1] : parts[1].substring(0, query));
+        var path = query < 0 ? parts[1] : parts[1].substring(0, query);
+        Supplier<Page> route = routes.get(path);
         if (route == null) {
+            if (dynamic != null && dynamic.serve(ctx, parts[0], path)) {
+                return null;
+            }
             return Page.text(404, "Not Found", "not found\n");
         }
         if (!parts[0].equals("GET")) {
@@ -82,8 +105,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
         return route.get();
     }
 
-    private void answer(ChannelHandlerContext ctx, Page page) {
-        answered = true;
+    /** Writes {@code page} as the one response of the connection and closes it; callable from any thread. */
+    static void answer(ChannelHandlerContext ctx, Page page) {
         byte[] body = page.body().getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + page.status() + ' ' + page.reason() + "\r\ncontent-type: " + page.contentType()
                 + "\r\ncontent-length: " + body.length + "\r\nconnection: close\r\n\r\n";

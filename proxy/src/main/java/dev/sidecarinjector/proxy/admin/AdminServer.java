@@ -2,8 +2,10 @@ package dev.sidecarinjector.proxy.admin;
 
 import dev.sidecarinjector.proxy.admin.AdminHandler.Page;
 import dev.sidecarinjector.proxy.metrics.Metrics;
+import dev.sidecarinjector.proxy.status.StatusPages;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -57,6 +59,43 @@ public final class AdminServer {
         }
     }
 
+    /**
+     * The status port (Istio's 15020): {@code /healthz/ready} as on the health port, the application's probes and
+     * {@code /quitquitquit} ({@link StatusPages}).
+     */
+    public Channel bindStatus(int port, Readiness readiness, StatusPages pages) throws InterruptedException {
+        return bind(ANY_IPV4, port, Map.of("/healthz/ready", new HealthPage(readiness)), new StatusRoutes(pages));
+    }
+
+    private record StatusRoutes(StatusPages pages) implements AdminHandler.Dynamic {
+        @Override
+        public boolean serve(ChannelHandlerContext ctx, String method, String path) {
+            var peer = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
+            return pages.serve(method, path, peer, new Answer(ctx));
+        }
+    }
+
+    private record Answer(ChannelHandlerContext ctx) implements StatusPages.Responder {
+        @Override
+        public void answer(int status, String body) {
+            AdminHandler.answer(ctx, Page.text(status, reason(status), body));
+        }
+    }
+
+    /** The reason phrase kubelet and curl show; the status code is what counts. */
+    static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
+            default -> status < 400 ? "OK" : "Error";
+        };
+    }
+
     public Channel bindMetrics(int port, Metrics metrics) throws InterruptedException {
         return bind(ANY_IPV4, port, Map.of("/stats/prometheus", new MetricsPage(metrics)));
     }
@@ -79,6 +118,11 @@ public final class AdminServer {
     }
 
     private Channel bind(String host, int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
+        return bind(host, port, routes, null);
+    }
+
+    private Channel bind(String host, int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
+            throws InterruptedException {
         return new ServerBootstrap()
                 .group(loops)
                 .channelFactory(Ipv4ServerChannelFactory.INSTANCE)
@@ -86,7 +130,7 @@ public final class AdminServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new AdminHandler(routes));
+                        ch.pipeline().addLast(new AdminHandler(routes, dynamic));
                     }
                 })
                 .bind(new InetSocketAddress(host, port))

@@ -4,7 +4,8 @@ import dev.sidecarinjector.proxy.run.DrainState;
 
 /**
  * Ready means both capture listeners are bound, the proxy is not draining, and, with a control plane, the
- * configuration gate is open (first snapshot or grace over; see {@code config.ConfigReadiness}).
+ * configuration gate is open (first snapshot or grace over; see {@code config.ConfigReadiness}) and the identity gate
+ * (first workload certificate, no CA, or grace over).
  */
 public final class Readiness {
     /** A further condition, such as "has its first configuration". */
@@ -15,7 +16,7 @@ public final class Readiness {
     }
 
     private final DrainState drain;
-    private volatile Gate gate;
+    private final java.util.List<Gate> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean inboundBound;
     private volatile boolean outboundBound;
 
@@ -33,12 +34,19 @@ public final class Readiness {
 
     /** Adds {@code gate} to readiness; set before the listeners are bound, so the proxy is never ready without it. */
     public void gate(Gate gate) {
-        this.gate = gate;
+        gates.add(gate);
     }
 
     public boolean isReady() {
-        Gate g = gate;
-        return inboundBound && outboundBound && !drain.isDraining() && (g == null || g.ready());
+        if (!inboundBound || !outboundBound || drain.isDraining()) {
+            return false;
+        }
+        for (var gate : gates) {
+            if (!gate.ready()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String describe() {
@@ -48,7 +56,11 @@ public final class Readiness {
         if (!inboundBound || !outboundBound) {
             return "listeners not bound";
         }
-        Gate g = gate;
-        return g == null || g.ready() ? "ready" : g.describe();
+        for (var gate : gates) {
+            if (!gate.ready()) {
+                return gate.describe();
+            }
+        }
+        return "ready";
     }
 }

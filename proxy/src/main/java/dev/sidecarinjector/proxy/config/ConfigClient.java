@@ -105,6 +105,8 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
                 .version(WebSocketVersion.V13)
                 .maxFramePayloadLength(StreamMessage.MAX_MESSAGE_BYTES)
                 .handleCloseFrames(false)
+                // Pongs must reach the idle watch after this handler: a quiet control plane answers pings with them.
+                .dropPongFrames(false)
                 .handshakeTimeoutMillis(10_000)
                 .build();
         var bootstrap = new Bootstrap().group(loops).channel(channelType)

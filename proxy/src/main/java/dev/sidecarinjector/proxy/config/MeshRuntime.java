@@ -1,5 +1,8 @@
 package dev.sidecarinjector.proxy.config;
 
+import dev.sidecarinjector.proxy.identity.CertificateClient;
+import dev.sidecarinjector.proxy.identity.IdentityHolder;
+import dev.sidecarinjector.proxy.identity.IdentityManager;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.admin.AdminServer;
 import dev.sidecarinjector.proxy.admin.Readiness;
@@ -7,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,19 +28,33 @@ public final class MeshRuntime implements AutoCloseable {
     private final SnapshotHolder holder;
     private final StreamSession session;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(new ConfigThreads());
+    private final IdentityHolder identity = new IdentityHolder();
+    private final IdentityManager identityManager;
     private ConfigClient client;
     private Channel admin;
 
-    private MeshRuntime(MeshSettings settings, SnapshotHolder holder) {
+    private MeshRuntime(MeshSettings settings, SnapshotHolder holder, EventLoopGroup loops) throws IOException {
         this.settings = settings;
         this.holder = holder;
         this.session = new StreamSession(settings.node(), holder);
+        var ca = new CertificateClient(settings.controlPlaneHost(), settings.controlPlanePort(), ControlPlaneTls.client(settings.rootCert()),
+                loops, EpollSocketChannel.class);
+        this.identityManager = new IdentityManager(ca, settings.tokenFile(), Duration.ZERO, settings.configGrace(),
+                new ThreadScheduler(thread), new Backoff(new Jitter()), new Jitter(), identity);
     }
 
-    public static MeshRuntime prepare(MeshSettings settings, SnapshotHolder holder, Readiness readiness) {
-        var runtime = new MeshRuntime(settings, holder);
+    /** Before the listeners are bound: readiness waits for the first snapshot and the first certificate from here on. */
+    public static MeshRuntime prepare(MeshSettings settings, SnapshotHolder holder, Readiness readiness, EventLoopGroup loops)
+            throws IOException {
+        var runtime = new MeshRuntime(settings, holder, loops);
         readiness.gate(new Gate(new ConfigReadiness(holder, settings.configGrace(), new NanoClock(), settings.controlPlane())));
+        readiness.gate(new IdentityGate(runtime.identityManager));
         return runtime;
+    }
+
+    /** The workload certificate in force, for the traffic path's TLS. */
+    public IdentityHolder identity() {
+        return identity;
     }
 
     /** Connects to the control plane and binds the admin port; a bad root certificate fails here, with its path. */
@@ -44,6 +62,7 @@ public final class MeshRuntime implements AutoCloseable {
         client = new ConfigClient(settings, session, loops, EpollSocketChannel.class, new ThreadScheduler(thread), new Backoff(new Jitter()));
         admin = new AdminServer(loops).bindConfigAdmin(settings.adminPort(), new Pages(new ConfigDump(client)));
         client.start();
+        identityManager.start();
         dev.sidecarinjector.proxy.run.EventLog.info("config: control plane " + settings.controlPlane() + ", admin on 127.0.0.1:" + adminPort()
                 + ", readiness waits up to " + settings.configGrace().toSeconds() + "s for the first configuration");
     }
@@ -61,6 +80,7 @@ public final class MeshRuntime implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        identityManager.close();
         thread.shutdownNow();
     }
 
@@ -74,6 +94,18 @@ public final class MeshRuntime implements AutoCloseable {
         @Override
         public String describe() {
             return config.describe();
+        }
+    }
+
+    private record IdentityGate(IdentityManager manager) implements Readiness.Gate {
+        @Override
+        public boolean ready() {
+            return manager.ready();
+        }
+
+        @Override
+        public String describe() {
+            return manager.describe();
         }
     }
 

@@ -22,8 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
+    /** Pipelined messages held behind the current request before reading stops (the client waits in its socket). */
+    static final int MAX_PIPELINED = 64;
+
     private final HttpEngine engine;
     private final Target target;
+    /** The client's principal when it came over mutual TLS (inbound), else null: for the metrics and, later, policies. */
+    private final String peerPrincipal;
     private Channel channel;
     private ChannelHandlerContext ctx;
     private Exchange current;
@@ -35,9 +40,14 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
 
-    DownstreamHttp(HttpEngine engine, Target target) {
+    DownstreamHttp(HttpEngine engine, Target target, String peerPrincipal) {
         this.engine = engine;
         this.target = target;
+        this.peerPrincipal = peerPrincipal;
+    }
+
+    String peerPrincipal() {
+        return peerPrincipal;
     }
 
     @Override
@@ -137,7 +147,10 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
         if (closing || inputClosed || !channel.isActive()) {
             return;
         }
-        if (current == null ? pipelined == null || pipelined.isEmpty() : current.wantsRequestBody()) {
+        if (current == null ? pipelined == null || pipelined.isEmpty()
+                : current.wantsRequestBody() || current.requestComplete() && (pipelined == null || pipelined.size() < MAX_PIPELINED)) {
+            // While a response is awaited a read stays pending too: it sees a client that goes away (flag DC, the
+            // try cancelled) and takes what the client pipelines, up to MAX_PIPELINED messages.
             channel.read();
         }
     }
@@ -202,12 +215,16 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             // The client sent FIN: the request in flight (if any) is still answered, then the connection closes.
+            // Envoy does not keep half-closed HTTP/1 connections: the client's FIN ends the request in flight (DC).
             inputClosed = true;
-            if (current == null) {
-                closeAfterFlush();
-            } else {
-                current.downstreamInputClosed();
+            if (current != null) {
+                var gone = current;
+                current = null;
+                gone.downstreamClosed();
             }
+            closing = true;
+            releasePipelined();
+            channel.close();
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -229,9 +246,11 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Resets and broken pipes are how clients leave (the exchange learns of it in channelInactive); anything
-        // else is a defect of the proxy's, and said so.
-        if (!(cause instanceof java.io.IOException)) {
+        // Resets and broken pipes are how clients leave (the exchange learns of it in channelInactive), and a mutual TLS
+        // client's bad record reaches here as an SSLException (an IOException) inside the SslHandler's DecoderException;
+        // anything else is a defect of the proxy's, and said so.
+        var reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (!(reason instanceof java.io.IOException)) {
             dev.sidecarinjector.proxy.run.EventLog.info("http: connection from " + channel.remoteAddress() + " closed after an unexpected error: "
                     + cause + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : ""));
         }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.http;
 
+import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
@@ -18,7 +19,9 @@ import dev.sidecarinjector.proxy.route.HttpRequestLine;
 import dev.sidecarinjector.proxy.route.MatchedRoute;
 import dev.sidecarinjector.proxy.route.RedirectLocation;
 import dev.sidecarinjector.proxy.route.UriRewrite;
+import dev.sidecarinjector.proxy.run.EventLog;
 import dev.sidecarinjector.proxy.run.Tunnel;
+import dev.sidecarinjector.proxy.tls.MeshTls;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
@@ -91,6 +94,11 @@ final class Exchange {
     private int endpoint = EndpointPicker.NONE;
     private EndpointState endpointState;
     private InetSocketAddress address;
+    /** The try's mutual TLS (null: plaintext) and the workload its peer must be. */
+    private MeshTls.Contexts mtls;
+    private Workload expectedPeer;
+    /** The mutual TLS principal of the endpoint whose connection the last try used (null: plaintext), for the metrics. */
+    private String upstreamPrincipal;
     private boolean waiting;
     private ScheduledFuture<?> routeTimer;
     private ScheduledFuture<?> tryTimer;
@@ -123,6 +131,15 @@ final class Exchange {
 
     InetSocketAddress address() {
         return address;
+    }
+
+    /** Whether the current try wants mutual TLS, with a peer of {@link #expectedPeer()}'s identity. */
+    boolean wantsMtls() {
+        return mtls != null;
+    }
+
+    Workload expectedPeer() {
+        return expectedPeer;
     }
 
     boolean requestComplete() {
@@ -315,12 +332,46 @@ final class Exchange {
         if (retries != null && retries.perTryTimeoutMs() > 0) {
             tryTimer = loop.schedule(new TryTimeout(this, retriesDone), retries.perTryTimeoutMs(), TimeUnit.MILLISECONDS);
         }
+        if (!chooseTls()) {
+            upstreamFailed(null, true);
+            return;
+        }
         acquire();
+    }
+
+    /**
+     * Whether this try's connection is mutual TLS (see {@link MeshTls#outboundMtls}); false when the DestinationRule
+     * demands ISTIO_MUTUAL and the proxy has no certificate yet: the try fails as a connect failure (UF).
+     */
+    private boolean chooseTls() {
+        mtls = null;
+        expectedPeer = null;
+        if (fixedAddress != null) {
+            return true;
+        }
+        var chosen = cluster.endpoint(endpoint);
+        if (!MeshTls.outboundMtls(cluster.cluster().tls(), chosen)) {
+            return true;
+        }
+        var tls = engine.tls();
+        mtls = tls == null ? null : tls.current();
+        expectedPeer = chosen.workload();
+        if (mtls == null && cluster.cluster().tls() == ClusterTls.ISTIO_MUTUAL) {
+            var line = "mtls: " + cluster.name() + " requires ISTIO_MUTUAL and the proxy has no workload certificate yet: " + address
+                    + " not tried (UF)";
+            if (tls != null) {
+                tls.refusals().log(address, line);
+            } else {
+                EventLog.info(line);
+            }
+            return false;
+        }
+        return true;
     }
 
     private void acquire() {
         var poolCluster = fixedAddress != null ? null : cluster;
-        switch (engine.pool().acquire(address, poolCluster, this, loop)) {
+        switch (engine.pool(loop).acquire(address, poolCluster, this, loop, mtls, expectedPeer)) {
             case CONNECTION -> {
                 if (connection.connected()) {
                     upstreamReady(connection);
@@ -369,6 +420,7 @@ final class Exchange {
             return;
         }
         tryReady = true;
+        upstreamPrincipal = ready.peerPrincipal();
         var channel = ready.channel;
         channel.write(request, channel.voidPromise());
         if (keepable) {
@@ -715,14 +767,6 @@ final class Exchange {
         finish();
     }
 
-    /** The client sent FIN: an unfinished request body will never complete. */
-    void downstreamInputClosed() {
-        if (!requestComplete && !done) {
-            downstreamClosed();
-            down.abort();
-        }
-    }
-
     private void feedOutlier(int code) {
         var detector = cluster == null ? null : cluster.outlierDetector();
         if (detector != null && endpointState != null) {
@@ -834,7 +878,7 @@ final class Exchange {
             peer = cluster.endpoint(endpoint).workload();
         }
         engine.observer().completed(engine.inbound(), down.target().service(), peer, status, flag,
-                System.nanoTime() - started, requestBytes, responseBytes);
+                System.nanoTime() - started, requestBytes, responseBytes, engine.inbound() ? down.peerPrincipal() : upstreamPrincipal);
     }
 
     /** Ends the current try successfully: its connection goes back to the pool if it can serve another request. */
@@ -844,7 +888,7 @@ final class Exchange {
         tryReady = false;
         releaseEndpoint();
         if (used != null) {
-            engine.pool().release(used, reusable);
+            engine.pool(loop).release(used, reusable);
         }
     }
 

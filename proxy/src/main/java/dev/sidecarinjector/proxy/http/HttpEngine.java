@@ -6,6 +6,7 @@ import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
 import dev.sidecarinjector.proxy.run.DrainState;
+import dev.sidecarinjector.proxy.tls.MeshTls;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -38,17 +39,22 @@ public final class HttpEngine {
     private final DirectionMetrics connectionMetrics;
     private final HttpObserver observer;
     private final RandomSource random;
+    /** Mutual TLS to endpoints with a sidecar (outbound), or null: every upstream connection is plaintext. */
+    private final MeshTls tls;
     private final FastThreadLocal<UpstreamPool> pools = new Pools(this);
+    /** Every loop's pool, so a request waiting for a slot can ask the others to give back an idle connection. */
+    private final java.util.List<UpstreamPool> allPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Requests waiting for a connection slot of a cluster (http1MaxPendingRequests), across event loops. */
     private final Map<String, Queue<Exchange>> waiting = new ConcurrentHashMap<>();
 
     /**
      * @param sourceAddress the source of upstream connections (127.0.0.6 inbound, as Istio), or null
      * @param maxRequestBodyBytes a request body over this is answered 413; 0 for no limit (Envoy's default)
+     * @param tls mutual TLS for upstream connections to the mesh's endpoints, or null (inbound: the application is local)
      */
     public HttpEngine(SnapshotHolder holder, boolean inbound, InetAddress sourceAddress, int connectTimeoutMillis, Duration idleTimeout,
                       long maxRequestBodyBytes, DrainState drain, DirectionMetrics connectionMetrics,
-                      HttpObserver observer, RandomSource random) {
+                      HttpObserver observer, RandomSource random, MeshTls tls) {
         this.holder = holder;
         this.inbound = inbound;
         this.sourceAddress = sourceAddress;
@@ -59,22 +65,26 @@ public final class HttpEngine {
         this.connectionMetrics = connectionMetrics;
         this.observer = observer;
         this.random = random;
+        this.tls = tls;
     }
 
     /** Serves the requests of an accepted outbound connection to {@code listener}, an HTTP listener. */
     public void serveOutbound(Channel accepted, CompiledListener listener, InetSocketAddress originalDestination, int address) {
-        serve(accepted, Target.outbound(listener, originalDestination, address));
+        serve(accepted, Target.outbound(listener, originalDestination, address), null);
     }
 
-    /** Serves the requests of an accepted inbound connection to the application's HTTP port. */
-    public void serveInbound(Channel accepted, InboundPort port, InetSocketAddress originalDestination) {
-        serve(accepted, Target.inbound(port, originalDestination));
+    /**
+     * Serves the requests of an accepted inbound connection to the application's HTTP port; {@code peerPrincipal} is
+     * the client's principal when it came over mutual TLS ({@code cluster.local/ns/NS/sa/SA}), null in plaintext.
+     */
+    public void serveInbound(Channel accepted, InboundPort port, InetSocketAddress originalDestination, String peerPrincipal) {
+        serve(accepted, Target.inbound(port, originalDestination), peerPrincipal);
     }
 
-    private void serve(Channel accepted, Target target) {
+    private void serve(Channel accepted, Target target, String peerPrincipal) {
         var decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADERS_BYTES).setMaxHeaderSize(MAX_HEADERS_BYTES);
         accepted.pipeline().addLast("http", new HttpServerCodec(decoder));
-        accepted.pipeline().addLast("exchange", new DownstreamHttp(this, target));
+        accepted.pipeline().addLast("exchange", new DownstreamHttp(this, target, peerPrincipal));
     }
 
     SnapshotHolder holder() {
@@ -117,9 +127,16 @@ public final class HttpEngine {
         return random;
     }
 
-    /** The calling event loop's pool. */
-    UpstreamPool pool() {
-        return pools.get();
+    /** Null on the inbound engine and without an identity. */
+    MeshTls tls() {
+        return tls;
+    }
+
+    /** The pool of {@code loop}, the calling thread. */
+    UpstreamPool pool(io.netty.channel.EventLoop loop) {
+        var pool = pools.get();
+        pool.bind(loop);
+        return pool;
     }
 
     Queue<Exchange> waiting(String cluster) {
@@ -138,6 +155,17 @@ public final class HttpEngine {
         }
     }
 
+    /**
+     * A request of {@code cluster} waits for a slot while connections of the cluster sit idle (on other loops, or to
+     * endpoints no longer in it, or more than a lowered {@code maxConnections}): each pool closes one of them, which
+     * frees its slot and wakes the waiting request, as Envoy drains the pools of a changed cluster.
+     */
+    void reclaimIdle(String cluster) {
+        for (var pool : allPools) {
+            pool.closeOneIdle(cluster);
+        }
+    }
+
     boolean anyWaiting(String cluster) {
         var queue = waiting.get(cluster);
         return queue != null && !queue.isEmpty();
@@ -152,7 +180,9 @@ public final class HttpEngine {
 
         @Override
         protected UpstreamPool initialValue() {
-            return new UpstreamPool(engine);
+            var pool = new UpstreamPool(engine);
+            engine.allPools.add(pool);
+            return pool;
         }
     }
 

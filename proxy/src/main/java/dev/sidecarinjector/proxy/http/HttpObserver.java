@@ -7,12 +7,13 @@ import dev.sidecarinjector.proxy.mesh.ResponseFlag;
 /**
  * Told of every HTTP request the engine finished, on the event loop that served it: the Istio metrics (and,
  * later, the access log) hang off this. {@code service} and {@code peer} may be null (unknown); {@code status}
- * is 0 when no response was sent (the client went away first).
+ * is 0 when no response was sent (the client went away first); {@code mtlsPrincipal} is the mutual TLS peer's
+ * principal (the client inbound, the endpoint outbound), null when the connection was plaintext.
  */
 public interface HttpObserver {
 
     void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag, long durationNanos,
-                   long requestBytes, long responseBytes);
+                   long requestBytes, long responseBytes, String mtlsPrincipal);
 
     HttpObserver NONE = new Ignore();
 
@@ -20,7 +21,7 @@ public interface HttpObserver {
     final class Ignore implements HttpObserver {
         @Override
         public void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag,
-                              long durationNanos, long requestBytes, long responseBytes) {
+                              long durationNanos, long requestBytes, long responseBytes, String mtlsPrincipal) {
         }
     }
 }

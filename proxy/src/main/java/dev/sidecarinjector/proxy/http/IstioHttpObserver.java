@@ -12,8 +12,9 @@ public record IstioHttpObserver(IstioMetrics istio) implements HttpObserver {
 
     @Override
     public void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag,
-                          long durationNanos, long requestBytes, long responseBytes) {
-        var series = inbound ? istio.inboundHttp(service, PROTOCOL) : istio.outboundHttp(peer, service, PROTOCOL);
+                          long durationNanos, long requestBytes, long responseBytes, String mtlsPrincipal) {
+        var series = inbound ? istio.inboundHttp(service, null, PROTOCOL, mtlsPrincipal)
+                : istio.outboundHttp(peer, service, null, PROTOCOL, mtlsPrincipal);
         series.record(status, flag, durationNanos, requestBytes, responseBytes);
     }
 }

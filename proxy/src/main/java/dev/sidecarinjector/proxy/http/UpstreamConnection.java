@@ -1,6 +1,8 @@
 package dev.sidecarinjector.proxy.http;
 
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.tls.UpstreamMtls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -22,7 +24,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     /** Null inbound (the application is not a cluster) and for a PASSTHROUGH destination. */
     final ClusterState cluster;
     private final UpstreamPool pool;
+    /** Mutual TLS with a peer that must be {@link #expectedPeer}'s identity (null: any of the trust domain). */
+    private final boolean mtls;
+    private final Workload expectedPeer;
+    /** The client side of the mutual TLS, until it is secured; null for plaintext. */
+    UpstreamMtls tls;
+    private String peerPrincipal;
     private Exchange owner;
+    /** Connected, and with mutual TLS the peer checked: requests may be written. */
     private boolean connected;
     /** Counted against the cluster's {@code maxConnections}; released once, when the channel closes. */
     boolean holdsSlot;
@@ -30,17 +39,34 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     boolean idle;
     long idleSince;
 
-    UpstreamConnection(Channel channel, InetSocketAddress address, ClusterState cluster, UpstreamPool pool) {
+    UpstreamConnection(Channel channel, InetSocketAddress address, ClusterState cluster, UpstreamPool pool, boolean mtls,
+                       Workload expectedPeer) {
         this.channel = channel;
         this.address = address;
         this.cluster = cluster;
         this.pool = pool;
+        this.mtls = mtls;
+        this.expectedPeer = expectedPeer;
         // The close future, not channelInactive: a connect that fails never made the channel active.
         channel.closeFuture().addListener(new Closed(this));
     }
 
     boolean connected() {
         return connected;
+    }
+
+    /** The checked peer's principal over mutual TLS, null in plaintext. */
+    String peerPrincipal() {
+        return peerPrincipal;
+    }
+
+    /** Whether a try that wants this security (mutual TLS or not, and with whom) may reuse this connection. */
+    boolean secures(boolean wantMtls, Workload peer) {
+        if (mtls != wantMtls) {
+            return false;
+        }
+        return !mtls || expectedPeer == peer || expectedPeer != null && peer != null
+                && expectedPeer.namespace().equals(peer.namespace()) && expectedPeer.serviceAccount().equals(peer.serviceAccount());
     }
 
     Exchange owner() {
@@ -70,11 +96,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
         }
     }
 
-    /** The connect finished. */
+    /** The connect finished; over mutual TLS, the handshake and the peer's check follow ({@link Secured}). */
     @Override
     public void operationComplete(ChannelFuture connecting) {
         var exchange = owner;
-        if (connecting.isSuccess()) {
+        if (connecting.isSuccess() && tls != null) {
+            tls.secured().addListener(new Secured(this));
+        } else if (connecting.isSuccess()) {
             connected = true;
             if (exchange != null) {
                 exchange.upstreamReady(this);
@@ -85,6 +113,28 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
             channel.close();
             if (exchange != null) {
                 exchange.upstreamFailed(this, true);
+            }
+        }
+    }
+
+    /** The mutual TLS handshake is done and the peer is who the endpoint should be, or not: a connect failure (UF). */
+    private record Secured(UpstreamConnection connection) implements ChannelFutureListener {
+        @Override
+        public void operationComplete(ChannelFuture secured) {
+            var exchange = connection.owner;
+            if (secured.isSuccess()) {
+                connection.peerPrincipal = connection.tls.peerPrincipal();
+                connection.tls = null;
+                connection.connected = true;
+                if (exchange != null) {
+                    exchange.upstreamReady(connection);
+                }
+            } else {
+                connection.owner = null;
+                connection.channel.close();
+                if (exchange != null) {
+                    exchange.upstreamFailed(connection, true);
+                }
             }
         }
     }

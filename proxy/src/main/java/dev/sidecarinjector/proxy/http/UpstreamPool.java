@@ -1,6 +1,9 @@
 package dev.sidecarinjector.proxy.http;
 
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.tls.MeshTls;
+import dev.sidecarinjector.proxy.tls.UpstreamMtls;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -34,34 +37,75 @@ final class UpstreamPool {
     }
 
     private final HttpEngine engine;
+    /** The loop this pool belongs to, known from its first use (written once, on that loop). */
+    private volatile EventLoop loop;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
 
     UpstreamPool(HttpEngine engine) {
         this.engine = engine;
     }
 
-    /** {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. */
-    Acquired acquire(InetSocketAddress address, ClusterState cluster, Exchange exchange, EventLoop loop) {
+    void bind(EventLoop owner) {
+        if (loop == null) {
+            loop = owner;
+        }
+    }
+
+    /** From any thread: on this pool's loop, closes one idle connection of {@code cluster}, if it has one. */
+    void closeOneIdle(String cluster) {
+        var owner = loop;
+        if (owner != null) {
+            owner.execute(new CloseOneIdle(this, cluster));
+        }
+    }
+
+    private record CloseOneIdle(UpstreamPool pool, String cluster) implements Runnable {
+        @Override
+        public void run() {
+            for (var connections : pool.idle.values()) {
+                for (var connection : connections) {
+                    if (connection.cluster != null && connection.cluster.name().equals(cluster)) {
+                        connection.channel.close();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code cluster} is null for a destination outside any cluster (inbound, passthrough): no limits. {@code mtls}: the
+     * contexts for a mutual TLS connection whose peer must be {@code expectedPeer}'s identity, or null for plaintext; an
+     * idle connection is reused only if it is secured the same way (a certificate rotated since does not matter).
+     */
+    Acquired acquire(InetSocketAddress address, ClusterState cluster, Exchange exchange, EventLoop loop, MeshTls.Contexts mtls,
+                     Workload expectedPeer) {
         var connections = idle.get(address);
         if (connections != null) {
             UpstreamConnection connection;
             while ((connection = connections.pollFirst()) != null) {
-                if (connection.channel.isActive()) {
+                if (!connection.channel.isActive()) {
+                    continue;
+                }
+                if (connection.secures(mtls != null, expectedPeer)) {
                     connection.assign(exchange);
                     exchange.attach(connection, true);
                     return Acquired.CONNECTION;
                 }
+                // Made for another security setting (a DestinationRule changed, another pod on the address): not reused.
+                connection.channel.close();
             }
         }
         // An unlimited breaker (maxConnections 0) still counts the connection, for /clusters.
         if (cluster != null && !cluster.breaker().tryAcquireConnection()) {
             if (cluster.breaker().tryAcquirePending()) {
                 engine.waiting(cluster.name()).add(exchange);
+                engine.reclaimIdle(cluster.name());
                 return Acquired.PENDING;
             }
             return Acquired.OVERFLOW;
         }
-        var connection = open(address, cluster, loop);
+        var connection = open(address, cluster, loop, mtls, expectedPeer);
         connection.holdsSlot = cluster != null;
         if (!connection.channel.isRegistered()) {
             closed(connection);
@@ -72,7 +116,8 @@ final class UpstreamPool {
         return Acquired.CONNECTION;
     }
 
-    private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop) {
+    private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop, MeshTls.Contexts mtls,
+                                    Workload expectedPeer) {
         var channel = new EpollSocketChannel(SocketProtocolFamily.INET);
         var config = channel.config();
         config.setAutoRead(false);
@@ -83,10 +128,14 @@ final class UpstreamPool {
         if (source != null) {
             config.setIpBindAddressNoPort(true);
         }
-        var connection = new UpstreamConnection(channel, address, cluster, this);
+        var connection = new UpstreamConnection(channel, address, cluster, this, mtls != null, expectedPeer);
         channel.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(HttpEngine.MAX_HEADERS_BYTES).setMaxHeaderSize(HttpEngine.MAX_HEADERS_BYTES), false, false));
         channel.pipeline().addLast("upstream", connection);
+        if (mtls != null) {
+            // First in the pipeline; the try starts once the handshake is done and the peer checked (UpstreamConnection).
+            connection.tls = UpstreamMtls.install(channel, mtls.httpClient(), mtls, expectedPeer, engine.tls().refusals());
+        }
         var registered = loop.register(channel);
         if (registered.cause() != null) {
             channel.unsafe().closeForcibly();
@@ -117,7 +166,8 @@ final class UpstreamPool {
         if (cluster != null && engine.anyWaiting(cluster.name())) {
             var queue = engine.waiting(cluster.name());
             for (var waiter : queue) {
-                if (waiter.loop() == connection.channel.eventLoop() && connection.address.equals(waiter.address()) && queue.remove(waiter)) {
+                if (waiter.loop() == connection.channel.eventLoop() && connection.address.equals(waiter.address())
+                        && connection.secures(waiter.wantsMtls(), waiter.expectedPeer()) && queue.remove(waiter)) {
                     waiter.handOver(connection);
                     return;
                 }

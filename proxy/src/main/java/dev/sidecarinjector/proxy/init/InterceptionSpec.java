@@ -23,7 +23,7 @@ public record InterceptionSpec(
         int outboundPort) {
 
     /** The proxy's health and Prometheus ports: never captured, or probes would hit the inbound listener. */
-    public static final List<Integer> PROXY_OWN_PORTS = List.of(MeshPorts.METRICS, MeshPorts.HEALTH);
+    public static final List<Integer> PROXY_OWN_PORTS = List.of(MeshPorts.STATUS, MeshPorts.METRICS, MeshPorts.HEALTH);
 
     public static final Set<String> FLAGS = Set.of(
             "--include-inbound-ports", "--exclude-inbound-ports", "--exclude-outbound-ports",

@@ -14,57 +14,74 @@ final class IstioLabels {
     static final String LATEST = "latest";
     /** Istio's default {@code CLUSTER_ID}; this project runs in one cluster. */
     static final String CLUSTER_ID = "Kubernetes";
-    /** No mTLS yet: the client side cannot tell, the server side knows the connection was plaintext. */
+    /** As Istio: the client side does not report it; the server side says whether the connection was mutual TLS. */
     static final String POLICY_OUTBOUND = UNKNOWN;
     static final String POLICY_INBOUND = "none";
+    static final String POLICY_MUTUAL_TLS = "mutual_tls";
 
     private IstioLabels() {
     }
 
-    /** reporter=source: this proxy is the client; the destination is an endpoint's workload, when known. */
-    static String outbound(Workload self, Workload destination, ServiceRef service, String authority, String protocol) {
+    /**
+     * {@code connection_security_policy}: {@code principal} is the mutual TLS peer's, or null for plaintext. As Istio's
+     * stats filter, the server side says {@code mutual_tls} only when the peer's certificate names a principal.
+     */
+    static String policy(boolean inbound, String principal) {
+        return !inbound ? POLICY_OUTBOUND : principal == null || principal.isEmpty() ? POLICY_INBOUND : POLICY_MUTUAL_TLS;
+    }
+
+    /**
+     * reporter=source: this proxy is the client; the destination is an endpoint's workload, when known. Principals
+     * ({@code cluster.local/ns/NS/sa/SA}) are known over mutual TLS only (null or empty: unknown).
+     */
+    static String outbound(Workload self, Workload destination, ServiceRef service, String authority, String protocol,
+                           String sourcePrincipal, String destinationPrincipal) {
         var out = new StringBuilder(768);
         out.append("reporter=\"source\"");
-        source(out, self, CLUSTER_ID);
+        source(out, self, CLUSTER_ID, sourcePrincipal);
         String fallback = authority != null ? authority : UNKNOWN;
         String serviceNamespace = service != null ? service.namespace() : destination != null ? destination.namespace() : null;
-        destination(out, destination, destination != null ? CLUSTER_ID : UNKNOWN,
+        destination(out, destination, destination != null ? CLUSTER_ID : UNKNOWN, destinationPrincipal,
                 service != null ? service.host() : fallback, service != null ? service.name() : fallback, serviceNamespace);
         label(out, "request_protocol", protocol, UNKNOWN);
         return out.toString();
     }
 
-    /** reporter=destination: this proxy serves its own workload; without mTLS nothing says who the client is. */
-    static String inbound(Workload self, ServiceRef service, String authority, String protocol) {
+    /**
+     * reporter=destination: this proxy serves its own workload; the client is known by its mutual TLS principal only,
+     * as no metadata is exchanged. Principals as for {@link #outbound}.
+     */
+    static String inbound(Workload self, ServiceRef service, String authority, String protocol, String sourcePrincipal,
+                          String destinationPrincipal) {
         var out = new StringBuilder(768);
         out.append("reporter=\"destination\"");
-        source(out, null, UNKNOWN);
+        source(out, null, UNKNOWN, sourcePrincipal);
         // Istio falls back to the Host header, then to the workload's canonical service.
         String fallback = authority != null ? authority : self != null ? self.canonicalService() : null;
         String serviceNamespace = service != null ? service.namespace() : self != null ? self.namespace() : null;
-        destination(out, self, CLUSTER_ID, service != null ? service.host() : fallback,
+        destination(out, self, CLUSTER_ID, destinationPrincipal, service != null ? service.host() : fallback,
                 service != null ? service.name() : fallback, serviceNamespace);
         label(out, "request_protocol", protocol, UNKNOWN);
         return out.toString();
     }
 
     /** source_app and source_version are the canonical service and revision: see docs/proxy.md, "Istio metrics". */
-    private static void source(StringBuilder out, Workload w, String cluster) {
+    private static void source(StringBuilder out, Workload w, String cluster, String principal) {
         label(out, "source_workload", w != null ? w.name() : null, UNKNOWN);
         label(out, "source_canonical_service", w != null ? w.canonicalService() : null, UNKNOWN);
         label(out, "source_canonical_revision", w != null ? w.canonicalRevision() : null, LATEST);
         label(out, "source_workload_namespace", w != null ? w.namespace() : null, UNKNOWN);
-        label(out, "source_principal", null, UNKNOWN);
+        label(out, "source_principal", spiffe(principal), UNKNOWN);
         label(out, "source_app", w != null ? w.canonicalService() : null, UNKNOWN);
         label(out, "source_version", w != null ? w.canonicalRevision() : null, UNKNOWN);
         label(out, "source_cluster", cluster, UNKNOWN);
     }
 
-    private static void destination(StringBuilder out, Workload w, String cluster, String serviceHost, String serviceName,
-                                    String serviceNamespace) {
+    private static void destination(StringBuilder out, Workload w, String cluster, String principal, String serviceHost,
+                                    String serviceName, String serviceNamespace) {
         label(out, "destination_workload", w != null ? w.name() : null, UNKNOWN);
         label(out, "destination_workload_namespace", w != null ? w.namespace() : null, UNKNOWN);
-        label(out, "destination_principal", null, UNKNOWN);
+        label(out, "destination_principal", spiffe(principal), UNKNOWN);
         label(out, "destination_app", w != null ? w.canonicalService() : null, UNKNOWN);
         label(out, "destination_version", w != null ? w.canonicalRevision() : null, UNKNOWN);
         label(out, "destination_service", serviceHost, UNKNOWN);
@@ -73,6 +90,11 @@ final class IstioLabels {
         label(out, "destination_service_name", serviceName, UNKNOWN);
         label(out, "destination_service_namespace", serviceNamespace, UNKNOWN);
         label(out, "destination_cluster", cluster, UNKNOWN);
+    }
+
+    /** Istio's label values are SPIFFE URIs: {@code spiffe://cluster.local/ns/NS/sa/SA}; null for an unknown principal. */
+    private static String spiffe(String principal) {
+        return principal == null || principal.isEmpty() ? null : "spiffe://" + principal;
     }
 
     /** Appends {@code ,name="value"}; a null or empty value is written as {@code fallback}, as Istio does. */

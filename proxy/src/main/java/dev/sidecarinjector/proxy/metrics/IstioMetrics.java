@@ -29,6 +29,8 @@ public final class IstioMetrics {
     private final SeriesTable<TcpSeries> tcp = new SeriesTable<>();
     private final ConcurrentHashMap<String, Boolean> authorities = new ConcurrentHashMap<>();
     private volatile Workload self;
+    /** This proxy's own principal from its workload certificate, for the series of mutual TLS traffic. */
+    private volatile String selfPrincipal;
 
     public IstioMetrics() {
     }
@@ -39,11 +41,19 @@ public final class IstioMetrics {
     }
 
     /**
+     * This proxy's principal ({@code cluster.local/ns/NS/sa/SA}) from its workload certificate, set when one is
+     * installed: mutual TLS series name it as the source (outbound) or destination (inbound) principal, as Istio's do.
+     */
+    public void selfPrincipal(String principal) {
+        this.selfPrincipal = principal;
+    }
+
+    /**
      * Handle for HTTP requests this proxy sends (reporter=source) to a destination workload (null: unknown) of a
      * service (null: unknown). protocol "http" (later "grpc").
      */
     public HttpSeries outboundHttp(Workload destination, ServiceRef service, String protocol) {
-        return outboundHttp(destination, service, null, protocol);
+        return outboundHttp(destination, service, null, protocol, null);
     }
 
     /**
@@ -51,57 +61,88 @@ public final class IstioMetrics {
      * Host) names the destination service, as Istio's Host header fallback does. Ignored when there is a service.
      */
     public HttpSeries outboundHttp(Workload destination, ServiceRef service, String authority, String protocol) {
-        return http(false, destination, service, authority, protocol);
+        return outboundHttp(destination, service, authority, protocol, null);
     }
 
-    /** Handle for HTTP requests this proxy receives for its own workload (reporter=destination); source unknown without mTLS. */
+    /**
+     * As {@link #outboundHttp(Workload, ServiceRef, String, String)}, over mutual TLS when {@code mtlsPrincipal} is not
+     * null: it is the peer's principal ({@code cluster.local/ns/NS/sa/SA}, empty when its certificate names none), the
+     * {@code destination_principal}.
+     */
+    public HttpSeries outboundHttp(Workload destination, ServiceRef service, String authority, String protocol, String mtlsPrincipal) {
+        return http(false, destination, service, authority, protocol, mtlsPrincipal);
+    }
+
+    /** Handle for HTTP requests this proxy receives for its own workload (reporter=destination) in plaintext. */
     public HttpSeries inboundHttp(ServiceRef service, String protocol) {
-        return inboundHttp(service, null, protocol);
+        return inboundHttp(service, null, protocol, null);
     }
 
     /** As {@link #inboundHttp(ServiceRef, String)}, with the request's Host for when there is no service. */
     public HttpSeries inboundHttp(ServiceRef service, String authority, String protocol) {
-        return http(true, null, service, authority, protocol);
+        return inboundHttp(service, authority, protocol, null);
+    }
+
+    /**
+     * As {@link #inboundHttp(ServiceRef, String, String)}; over mutual TLS when {@code mtlsPrincipal} is not null: it is
+     * the client's principal (empty when its certificate names none), the {@code source_principal}, and
+     * {@code connection_security_policy} is {@code mutual_tls} instead of {@code none}.
+     */
+    public HttpSeries inboundHttp(ServiceRef service, String authority, String protocol, String mtlsPrincipal) {
+        return http(true, null, service, authority, protocol, mtlsPrincipal);
     }
 
     /** Handle for TCP connections this proxy opens (reporter=source) to a destination workload (null: unknown) of a service (null: unknown). */
     public TcpSeries outboundTcp(Workload destination, ServiceRef service) {
-        return tcp(false, destination, service);
+        return outboundTcp(destination, service, null);
     }
 
-    /** Handle for TCP connections this proxy accepts for its own workload (reporter=destination). */
+    /** As {@link #outboundTcp(Workload, ServiceRef)}; {@code mtlsPrincipal} as for {@link #outboundHttp(Workload, ServiceRef, String, String, String)}. */
+    public TcpSeries outboundTcp(Workload destination, ServiceRef service, String mtlsPrincipal) {
+        return tcp(false, destination, service, mtlsPrincipal);
+    }
+
+    /** Handle for TCP connections this proxy accepts for its own workload (reporter=destination), in plaintext. */
     public TcpSeries inboundTcp(ServiceRef service) {
-        return tcp(true, null, service);
+        return inboundTcp(service, null);
     }
 
-    private HttpSeries http(boolean inbound, Workload peer, ServiceRef service, String authority, String protocol) {
+    /** As {@link #inboundTcp(ServiceRef)}; {@code mtlsPrincipal} as for {@link #inboundHttp(ServiceRef, String, String, String)}. */
+    public TcpSeries inboundTcp(ServiceRef service, String mtlsPrincipal) {
+        return tcp(true, null, service, mtlsPrincipal);
+    }
+
+    private HttpSeries http(boolean inbound, Workload peer, ServiceRef service, String authority, String protocol, String principal) {
         Workload me = self;
         String host = service != null || authority == null || authority.isEmpty() ? null : authority;
-        var key = new SeriesKey(inbound, me, peer, service, host, protocol);
+        var key = new SeriesKey(inbound, me, peer, service, host, protocol, principal);
         HttpSeries series = http.get(key);
         if (series != null) {
             return series;
         }
         if (host != null && !admitted(host)) {
-            return http(inbound, peer, service, null, protocol);
+            return http(inbound, peer, service, null, protocol, principal);
         }
-        String labels = inbound ? IstioLabels.inbound(me, service, host, protocol)
-                : IstioLabels.outbound(me, peer, service, host, protocol);
-        String policy = inbound ? IstioLabels.POLICY_INBOUND : IstioLabels.POLICY_OUTBOUND;
-        return http.intern(key, labels, new HttpSeries(labels, policy));
+        String labels = labels(inbound, me, peer, service, host, protocol, principal);
+        return http.intern(key, labels, new HttpSeries(labels, IstioLabels.policy(inbound, principal)));
     }
 
-    private TcpSeries tcp(boolean inbound, Workload peer, ServiceRef service) {
+    private TcpSeries tcp(boolean inbound, Workload peer, ServiceRef service, String principal) {
         Workload me = self;
-        var key = new SeriesKey(inbound, me, peer, service, null, "tcp");
+        var key = new SeriesKey(inbound, me, peer, service, null, "tcp", principal);
         TcpSeries series = tcp.get(key);
         if (series != null) {
             return series;
         }
-        String labels = inbound ? IstioLabels.inbound(me, service, null, "tcp")
-                : IstioLabels.outbound(me, peer, service, null, "tcp");
-        String policy = inbound ? IstioLabels.POLICY_INBOUND : IstioLabels.POLICY_OUTBOUND;
-        return tcp.intern(key, labels, new TcpSeries(labels, policy));
+        String labels = labels(inbound, me, peer, service, null, "tcp", principal);
+        return tcp.intern(key, labels, new TcpSeries(labels, IstioLabels.policy(inbound, principal)));
+    }
+
+    /** Over mutual TLS ({@code principal} not null) both ends are known: the peer by its certificate, this proxy by its own. */
+    private String labels(boolean inbound, Workload me, Workload peer, ServiceRef service, String host, String protocol, String principal) {
+        String mine = principal == null ? null : selfPrincipal;
+        return inbound ? IstioLabels.inbound(me, service, host, protocol, principal, mine)
+                : IstioLabels.outbound(me, peer, service, host, protocol, mine, principal);
     }
 
     private boolean admitted(String authority) {

@@ -17,15 +17,18 @@ final class SeriesKey {
     private final ServiceRef service;
     private final String authority;
     private final String protocol;
+    /** The mutual TLS peer's principal, or null for plaintext. */
+    private final String principal;
     private final int hash;
 
-    SeriesKey(boolean inbound, Workload self, Workload peer, ServiceRef service, String authority, String protocol) {
+    SeriesKey(boolean inbound, Workload self, Workload peer, ServiceRef service, String authority, String protocol, String principal) {
         this.inbound = inbound;
         this.self = self;
         this.peer = peer;
         this.service = service;
         this.authority = authority;
         this.protocol = protocol;
+        this.principal = principal;
         int h = inbound ? 1 : 0;
         h = 31 * h + hash(self);
         h = 31 * h + hash(peer);
@@ -35,6 +38,7 @@ final class SeriesKey {
             h = 31 * h + Objects.hashCode(service.namespace());
         }
         h = 31 * h + Objects.hashCode(authority);
+        h = 31 * h + Objects.hashCode(principal);
         this.hash = 31 * h + Objects.hashCode(protocol);
     }
 
@@ -64,7 +68,7 @@ final class SeriesKey {
     public boolean equals(Object o) {
         return o instanceof SeriesKey k && hash == k.hash && inbound == k.inbound && same(self, k.self)
                 && same(peer, k.peer) && same(service, k.service) && Objects.equals(authority, k.authority)
-                && Objects.equals(protocol, k.protocol);
+                && Objects.equals(protocol, k.protocol) && Objects.equals(principal, k.principal);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
 import dev.sidecarinjector.proxy.metrics.TcpSeries;
+import dev.sidecarinjector.proxy.tls.TlsShutdown;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -113,7 +114,7 @@ final class Connection {
                 // the client's next connection from that port met it (see docs/proxy.md).
                 peer.eventLoop().schedule(this, FIN_GRACE_MICROS, TimeUnit.MICROSECONDS);
             } else {
-                peer.shutdownOutput();
+                shutdownOutput(peer);
             }
         }
 
@@ -121,8 +122,20 @@ final class Connection {
         @Override
         public void run() {
             if (peer.isActive() && !peer.isOutputShutdown()) {
-                peer.shutdownOutput();
+                shutdownOutput(peer);
             }
+        }
+    }
+
+    /**
+     * FIN on {@code side}; on a mutual TLS side a close_notify first, so the peer knows the stream was not cut. Looked
+     * up by the handler's name: the TLS classes stay unloaded in a proxy that never speaks TLS.
+     */
+    private static void shutdownOutput(DuplexChannel side) {
+        if (side.pipeline().get("tls") != null) {
+            TlsShutdown.shutdownOutput(side);
+        } else {
+            side.shutdownOutput();
         }
     }
 

@@ -5,6 +5,10 @@ import dev.sidecarinjector.proxy.mesh.ResponseFlag;
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
 import dev.sidecarinjector.proxy.metrics.IstioMetrics;
 import dev.sidecarinjector.proxy.metrics.TcpSeries;
+import dev.sidecarinjector.proxy.tls.InboundMtls;
+import dev.sidecarinjector.proxy.tls.PeerIdentity;
+import dev.sidecarinjector.proxy.tls.UpstreamMtls;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -22,8 +26,11 @@ import java.time.Duration;
 /**
  * First handler of an accepted connection: finds where it was going, refuses loops, connects
  * upstream, then hands over to a {@link Relay}. Nothing is read from the client until upstream is up.
+ * An inbound connection to a port PeerAuthentication makes STRICT or PERMISSIVE first goes through
+ * {@link InboundMtls}, which tells this handler what the client turned out to be; an outbound one to an
+ * endpoint with a sidecar is relayed once the mutual TLS handshake and the peer's identity check are done.
  */
-final class DownstreamHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
+final class DownstreamHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener, InboundMtls.Outcome {
     private final Direction direction;
     private final DestinationResolver resolver;
     private final LoopGuard loopGuard;
@@ -40,6 +47,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     /** What epoll delivered before upstream was up (see {@link #channelRead}). */
     private final List<Object> early = new ArrayList<>();
     private boolean earlyFin;
+    /** The mutual TLS peer's principal (inbound: the client; outbound: the endpoint expected), or null: plaintext. */
+    private String peerPrincipal;
+    /** The outbound mutual TLS of the upstream connection, or null. */
+    private UpstreamMtls upstreamTls;
 
     DownstreamHandler(Direction direction, DestinationResolver resolver, LoopGuard loopGuard,
                       UpstreamConnector connector, DirectionMetrics metrics, Duration idleTimeout, MeshTraffic mesh,
@@ -69,12 +80,55 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
             refuse(downstream, "original destination " + destination + " is the proxy itself");
             return;
         }
-        var decision = mesh == null ? MeshTraffic.RELAY : mesh.route(downstream, direction, destination);
+        if (mesh != null && direction == Direction.INBOUND && InboundSecurity.takesOver(ctx, mesh, destination, idleTimeout, this)) {
+            return;
+        }
+        route(false);
+    }
+
+    @Override
+    public void secured(String principal) {
+        peerPrincipal = principal;
+        route(false);
+    }
+
+    @Override
+    public void plaintext(ByteBuf first, boolean opaqueTls) {
+        if (first != null) {
+            early.add(first);
+        }
+        route(opaqueTls);
+    }
+
+    @Override
+    public void refused(String reason) {
+        metrics.refused();
+        InboundSecurity.logRefusal(mesh, ctx.channel(), destination, reason);
+    }
+
+    /** Where the connection goes, once what it is (plaintext, mutual TLS, opaque TLS) is known. */
+    private void route(boolean opaqueTls) {
+        Channel downstream = ctx.channel();
+        var decision = mesh == null ? MeshTraffic.RELAY : mesh.route(downstream, direction, destination, opaqueTls, peerPrincipal);
         if (decision.http()) {
             // The HTTP engine took the connection over (its handlers follow this one); it counts the requests.
             metrics.opened();
             downstream.closeFuture().addListener(new CountClosed(metrics, null, ResponseFlag.NONE));
+            replayEarly();
             ctx.pipeline().remove(this);
+            return;
+        }
+        if (decision == MeshTraffic.NO_CERTIFICATE) {
+            var tcp = tcpSeries(decision);
+            metrics.opened();
+            metrics.connectFailed();
+            tcp.opened();
+            downstream.closeFuture().addListener(new CountClosed(metrics, tcp, ResponseFlag.UPSTREAM_CONNECTION_FAILURE));
+            EventLog.info(direction.label() + " connection from " + downstream.remoteAddress() + " to " + destination
+                    + ": its DestinationRule requires ISTIO_MUTUAL and the proxy has no workload certificate yet (UF), reset");
+            releaseEarly();
+            downstream.config().setOption(ChannelOption.SO_LINGER, 0);
+            downstream.close();
             return;
         }
         if (decision == MeshTraffic.NO_ENDPOINT) {
@@ -96,6 +150,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
         connectStarted = System.nanoTime();
         ChannelFuture connecting = connector.connect(connection, destination);
         connection.attach(connecting.channel());
+        if (decision.mtls() != null) {
+            // The Relay follows the TLS handlers; nothing is written upstream before the peer is checked (handOver waits).
+            upstreamTls = UpstreamMtls.install(connecting.channel(), decision.mtls().tcpClient(), decision.mtls(), decision.peer(),
+                    mesh.tls().refusals());
+            peerPrincipal = PeerIdentity.expectedPrincipal(decision.mtls().certificate().identity(), decision.peer());
+        }
         var tcp = tcpSeries(decision);
         connection.countIn(tcp);
         metrics.opened();
@@ -106,16 +166,26 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
 
     /** Istio's TCP series of this connection: the Service and endpoint the mesh chose, or unknown. */
     private TcpSeries tcpSeries(MeshTraffic.Decision decision) {
-        return direction == Direction.OUTBOUND ? istio.outboundTcp(decision.peer(), decision.service())
-                : istio.inboundTcp(decision.service());
+        return direction == Direction.OUTBOUND ? istio.outboundTcp(decision.peer(), decision.service(), peerPrincipal)
+                : istio.inboundTcp(decision.service(), peerPrincipal);
     }
 
-    /** The upstream connect finished. */
+    /** The upstream connect finished (or, with mutual TLS, the handshake and the peer's check after it). */
     @Override
     public void operationComplete(ChannelFuture connected) {
-        if (connected.isSuccess()) {
+        if (connected.isSuccess() && upstreamTls != null && connected != upstreamTls.secured()) {
             metrics.connected(System.nanoTime() - connectStarted);
+            upstreamTls.secured().addListener(this);
+        } else if (connected.isSuccess()) {
+            if (upstreamTls == null) {
+                metrics.connected(System.nanoTime() - connectStarted);
+            }
             handOver(ctx, connected.channel());
+        } else if (upstreamTls != null && connected == upstreamTls.secured()) {
+            // Logged by UpstreamMtls (once a minute per address); the client is reset as for a failed connect.
+            metrics.connectFailed();
+            releaseEarly();
+            connection.reset();
         } else {
             metrics.connectFailed();
             EventLog.info(direction.label() + " connection from " + ctx.channel().remoteAddress() + " to " + destination
@@ -130,18 +200,20 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
         Channel downstream = ctx.channel();
         ctx.pipeline().replace(this, "relay", new Relay(connection));
         IdleTimeout.watch(connection, idleTimeout);
+        // Fired from this handler's old context, which Netty points at its replacement: what came through an
+        // SslHandler in front must not go through it again.
         if (!early.isEmpty()) {
             for (Object msg : early) {
-                downstream.pipeline().fireChannelRead(msg);
+                ctx.fireChannelRead(msg);
             }
             early.clear();
             // The relay asks for the next read once these are written.
-            downstream.pipeline().fireChannelReadComplete();
+            ctx.fireChannelReadComplete();
         } else if (!earlyFin) {
             Relay.readNext(downstream);
         }
         if (earlyFin) {
-            downstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         }
         Relay.readNext(upstream);
     }
@@ -154,6 +226,20 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         early.add(msg);
+    }
+
+    /** The HTTP engine follows this handler now: what was read already (PERMISSIVE's first bytes) goes to it first. */
+    private void replayEarly() {
+        if (!early.isEmpty()) {
+            for (Object msg : early) {
+                ctx.fireChannelRead(msg);
+            }
+            early.clear();
+            ctx.fireChannelReadComplete();
+        }
+        if (earlyFin) {
+            ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
+import dev.sidecarinjector.api.snapshot.ClusterTls;
+import dev.sidecarinjector.api.snapshot.MtlsMode;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -9,6 +11,7 @@ import dev.sidecarinjector.proxy.http.HttpEngine;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.Direction;
+import dev.sidecarinjector.proxy.tls.MeshTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -19,21 +22,40 @@ import java.net.InetSocketAddress;
  * What the control plane's snapshot decides for an accepted connection: an HTTP listener or inbound HTTP port hands
  * it to the {@link HttpEngine}; a TCP listener of a Service relays it to an endpoint of the Service's cluster, picked
  * by its load balancer; anything else (no snapshot yet, a destination the mesh does not know, a PASSTHROUGH cluster)
- * is relayed to its original destination as without a control plane.
+ * is relayed to its original destination as without a control plane. Mutual TLS between proxies: {@link MeshTls}
+ * ({@code tls} is null when the proxy has no identity at all).
  */
-record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inbound) {
+record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inbound, MeshTls tls) {
 
-    /** The decision for one connection; {@link #RELAY} keeps the original destination. */
-    record Decision(boolean http, InetSocketAddress destination, ServiceRef service, Workload peer) {
+    /**
+     * The decision for one connection; {@link #RELAY} keeps the original destination. {@code mtls}: the contexts of an
+     * outbound connection to secure with mutual TLS, expecting {@code peer}'s identity (null: plaintext).
+     */
+    record Decision(boolean http, InetSocketAddress destination, ServiceRef service, Workload peer, MeshTls.Contexts mtls) {
     }
 
-    static final Decision RELAY = new Decision(false, null, null, null);
-    static final Decision HTTP = new Decision(true, null, null, null);
+    static final Decision RELAY = new Decision(false, null, null, null, null);
+    static final Decision HTTP = new Decision(true, null, null, null, null);
     /** A TCP Service with no endpoint that can take the connection (Envoy's UH): reset. */
-    static final Decision NO_ENDPOINT = new Decision(false, null, null, null);
+    static final Decision NO_ENDPOINT = new Decision(false, null, null, null, null);
+    /** A DestinationRule demands ISTIO_MUTUAL and the proxy has no certificate yet: reset, as a failed connect (UF). */
+    static final Decision NO_CERTIFICATE = new Decision(false, null, null, null, null);
 
-    /** Decides, and for HTTP installs the engine on {@code accepted} (whose first handler the caller removed). */
-    Decision route(Channel accepted, Direction direction, InetSocketAddress destination) {
+    /** What PeerAuthentication says for an inbound connection to {@code destination}; null: a port of no Service (plaintext). */
+    MtlsMode inboundMtls(InetSocketAddress destination) {
+        if (!(destination.getAddress() instanceof Inet4Address)) {
+            return null;
+        }
+        var port = holder.current().inboundPort(destination.getPort());
+        return port == null ? null : port.mtls();
+    }
+
+    /**
+     * Decides, and for HTTP installs the engine on {@code accepted} (whose first handler the caller removed).
+     * {@code opaqueTls}: the client's bytes are TLS for the application (PERMISSIVE), relayed as they are even to an
+     * HTTP port; {@code peerPrincipal}: the mutual TLS client of an inbound connection, or null (plaintext).
+     */
+    Decision route(Channel accepted, Direction direction, InetSocketAddress destination, boolean opaqueTls, String peerPrincipal) {
         if (!(destination.getAddress() instanceof Inet4Address v4)) {
             return RELAY;
         }
@@ -43,11 +65,11 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
             if (port == null) {
                 return RELAY;
             }
-            if (port.protocol() == Protocol.HTTP) {
-                inbound.serveInbound(accepted, port, destination);
+            if (port.protocol() == Protocol.HTTP && !opaqueTls) {
+                inbound.serveInbound(accepted, port, destination, peerPrincipal);
                 return HTTP;
             }
-            return new Decision(false, null, port.services().isEmpty() ? null : port.services().getFirst(), null);
+            return new Decision(false, null, port.services().isEmpty() ? null : port.services().getFirst(), null, null);
         }
         var address = packed(v4);
         var listener = snapshot.listener(address, destination.getPort());
@@ -60,16 +82,24 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
         }
         var cluster = listener.cluster();
         if (cluster == null || cluster.passthrough()) {
-            return new Decision(false, null, listener.listener().service(), null);
+            return new Decision(false, null, listener.listener().service(), null, null);
         }
         var picked = cluster.pick(null, RandomSource.THREAD_LOCAL);
         if (picked == EndpointPicker.NONE) {
             return NO_ENDPOINT;
         }
+        var endpoint = cluster.endpoint(picked);
+        MeshTls.Contexts mtls = null;
+        if (MeshTls.outboundMtls(cluster.cluster().tls(), endpoint)) {
+            mtls = tls == null ? null : tls.current();
+            if (mtls == null && cluster.cluster().tls() == ClusterTls.ISTIO_MUTUAL) {
+                return NO_CERTIFICATE;
+            }
+        }
         var state = cluster.state(picked);
         state.requestStarted();
         accepted.closeFuture().addListener(new EndpointDone(state));
-        return new Decision(false, cluster.address(picked), listener.listener().service(), cluster.endpoint(picked).workload());
+        return new Decision(false, cluster.address(picked), listener.listener().service(), endpoint.workload(), mtls);
     }
 
     static int packed(Inet4Address address) {

@@ -22,10 +22,11 @@ public record ProxySettings(
         boolean exitOnZeroActiveConnections,
         int connectTimeoutMillis,
         Duration idleTimeout,
-        long maxRequestBodyBytes) {
+        long maxRequestBodyBytes,
+        int statusPort) {
 
     public static final Set<String> FLAGS = Set.of("--inbound-port", "--outbound-port", "--health-port",
-            "--metrics-port", "--drain-seconds", "--connect-timeout-ms", "--idle-timeout-seconds", "--max-request-body-bytes");
+            "--metrics-port", "--drain-seconds", "--connect-timeout-ms", "--idle-timeout-seconds", "--max-request-body-bytes", "--status-port");
     public static final Set<String> SWITCHES = Set.of("--exit-on-zero-active-connections", "--dry-run");
     /** Istio's pilot-agent variables, so a pod spec written for Istio drains the same way here. */
     static final String DRAIN_ENV = "TERMINATION_DRAIN_DURATION_SECONDS";
@@ -35,7 +36,7 @@ public record ProxySettings(
     private static final String SECONDS = "a number of seconds (0-" + DrainPeriod.MAX_SECONDS + ")";
 
     public static ProxySettings defaults() {
-        return new ProxySettings(MeshPorts.INBOUND, MeshPorts.OUTBOUND, MeshPorts.HEALTH, MeshPorts.METRICS, Duration.ofSeconds(5), false, 10_000, Duration.ofHours(1), 0);
+        return new ProxySettings(MeshPorts.INBOUND, MeshPorts.OUTBOUND, MeshPorts.HEALTH, MeshPorts.METRICS, Duration.ofSeconds(5), false, 10_000, Duration.ofHours(1), 0, MeshPorts.STATUS);
     }
 
     public static ProxySettings from(Flags flags, Map<String, String> env) throws UsageException {
@@ -63,7 +64,8 @@ public record ProxySettings(
                         "a number of milliseconds (1-600000)"),
                 Duration.ofSeconds(flags.number("--idle-timeout-seconds", (int) d.idleTimeout().toSeconds(), 1,
                         Integer.MAX_VALUE, "a positive number of seconds")),
-                flags.number("--max-request-body-bytes", 0, 0, Integer.MAX_VALUE, "a number of bytes (0 for no limit)"));
+                flags.number("--max-request-body-bytes", 0, 0, Integer.MAX_VALUE, "a number of bytes (0 for no limit)"),
+                flags.port("--status-port", d.statusPort()));
     }
 
     private static int seconds(String name, String raw) throws UsageException {

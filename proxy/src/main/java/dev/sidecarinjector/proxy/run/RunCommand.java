@@ -5,7 +5,12 @@ import dev.sidecarinjector.proxy.cli.UsageException;
 import dev.sidecarinjector.proxy.config.MeshRuntime;
 import dev.sidecarinjector.proxy.config.MeshSettings;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
+import dev.sidecarinjector.api.json.JsonException;
+import dev.sidecarinjector.proxy.status.AppProbe;
+import dev.sidecarinjector.proxy.status.StatusPages;
+import java.net.InetAddress;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -30,6 +35,12 @@ public final class RunCommand {
             }
             return 0;
         }
+        Map<String, AppProbe> probes;
+        try {
+            probes = AppProbe.parse(System.getenv(AppProbe.VARIABLE));
+        } catch (JsonException e) {
+            throw new UsageException("bad application probes: " + e.getMessage());
+        }
         NettyLog.install();
         SidecarProxy proxy;
         // Without --control-plane the proxy is the L4 relay it always was: no gate, no config client, no admin port.
@@ -40,8 +51,21 @@ public final class RunCommand {
             EventLog.info("proxy cannot use native epoll: " + e);
             return 1;
         }
-        MeshRuntime meshRuntime = holder != null ? MeshRuntime.prepare(mesh, holder, proxy.readiness()) : null;
+        MeshRuntime meshRuntime;
         try {
+            meshRuntime = holder != null ? MeshRuntime.prepare(mesh, holder, proxy.readiness(), proxy.loops()) : null;
+        } catch (java.io.IOException e) {
+            EventLog.info("proxy failed to start: " + e.getMessage());
+            proxy.close();
+            return 1;
+        }
+        var stopped = new CountDownLatch(1);
+        try {
+            proxy.statusPages(new StatusPages(probes, InetAddress.getByName("127.0.0.6"), applicationAddress(),
+                    new QuitNow(proxy, stopped)));
+            if (meshRuntime != null) {
+                proxy.identity(meshRuntime.identity());
+            }
             proxy.start();
             if (meshRuntime != null) {
                 meshRuntime.start(proxy.loops());
@@ -51,7 +75,6 @@ public final class RunCommand {
             proxy.close();
             return 1;
         }
-        var stopped = new CountDownLatch(1);
         // A signal handler rather than a shutdown hook: a hook cannot choose exit code 0.
         var drainOnce = new DrainOnce(proxy, stopped);
         Signal.handle(new Signal("TERM"), drainOnce);
@@ -63,6 +86,23 @@ public final class RunCommand {
             } catch (InterruptedException e) {
                 // only the drain thread ends the proxy
             }
+        }
+    }
+
+    /** Where the application's probes go: the pod's IP, as kubelet's would, else loopback. */
+    private static InetAddress applicationAddress() throws java.net.UnknownHostException {
+        var ip = System.getenv("INSTANCE_IP");
+        return ip == null || ip.isBlank() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(ip.trim());
+    }
+
+    /** {@code POST /quitquitquit}: stops at once, without the drain (a Job is done; nothing is routed to it). */
+    private record QuitNow(SidecarProxy proxy, CountDownLatch stopped) implements Runnable {
+        @Override
+        public void run() {
+            EventLog.info("quitquitquit: stopping now");
+            proxy.close();
+            EventLog.info("proxy stopped");
+            stopped.countDown();
         }
     }
 

@@ -4,12 +4,16 @@ import dev.sidecarinjector.proxy.admin.AdminServer;
 import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.http.HttpEngine;
 import dev.sidecarinjector.proxy.http.IstioHttpObserver;
+import dev.sidecarinjector.proxy.identity.IdentityHolder;
+import dev.sidecarinjector.proxy.identity.WorkloadCertificate;
+import dev.sidecarinjector.proxy.tls.MeshTls;
 import dev.sidecarinjector.proxy.mesh.CompiledSnapshot;
 import dev.sidecarinjector.proxy.metrics.IstioMetrics;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.Direction;
 import dev.sidecarinjector.proxy.metrics.Metrics;
+import dev.sidecarinjector.proxy.status.StatusPages;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -28,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The running sidecar: admin endpoints, the inbound and outbound capture listeners, and draining. */
@@ -54,6 +59,10 @@ public final class SidecarProxy implements AutoCloseable {
     private List<Channel> outbound = List.of();
     private Channel health;
     private Channel prometheus;
+    private Channel status;
+    private StatusPages statusPages;
+    /** The workload certificate the mesh's mutual TLS uses; null: no identity (plaintext, STRICT ports refuse). */
+    private IdentityHolder identity;
 
     public SidecarProxy(ProxySettings settings, DestinationResolver resolver) {
         this(settings, resolver, null);
@@ -76,8 +85,12 @@ public final class SidecarProxy implements AutoCloseable {
         var admin = new AdminServer(loops);
         health = admin.bindHealth(settings.healthPort(), readiness);
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
+        if (statusPages == null) {
+            statusPages = new StatusPages(Map.of(), InetAddress.getByName(INBOUND_SOURCE), InetAddress.getLoopbackAddress(), new CloseNow(this));
+        }
+        status = admin.bindStatus(settings.statusPort(), readiness, statusPages);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
-                settings.healthPort(), settings.metricsPort(), port(health), port(prometheus))));
+                settings.healthPort(), settings.metricsPort(), settings.statusPort(), port(health), port(prometheus), port(status))));
         var inboundSource = InetAddress.getByName(INBOUND_SOURCE);
         var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic(inboundSource));
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
@@ -93,8 +106,33 @@ public final class SidecarProxy implements AutoCloseable {
             channel.closeFuture().addListener(new ListenerClosed(readiness, false));
         }
         EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
-                + port(health) + ", metrics :" + port(prometheus) + ", " + loopCount + " io threads");
+                + port(health) + ", metrics :" + port(prometheus) + ", status :" + port(status)
+                + (statusPages.probeCount() > 0 ? " (" + statusPages.probeCount() + " application probes)" : "") + ", " + loopCount + " io threads");
         return this;
+    }
+
+    /**
+     * The workload certificate (kept current by the identity manager) for mutual TLS between proxies; set before
+     * {@link #start()}, with a control plane. Without it every connection is plaintext.
+     */
+    public void identity(IdentityHolder identity) {
+        this.identity = identity;
+    }
+
+    /** The status port's probes and quit action; set before {@link #start()} (default: no probes, quit closes). */
+    public void statusPages(StatusPages pages) {
+        this.statusPages = pages;
+    }
+
+    public int statusPort() {
+        return port(status);
+    }
+
+    private record CloseNow(SidecarProxy proxy) implements Runnable {
+        @Override
+        public void run() {
+            proxy.close();
+        }
     }
 
     /** The HTTP engines and the outlier-detection timer, when there is a control plane. */
@@ -103,13 +141,29 @@ public final class SidecarProxy implements AutoCloseable {
             return null;
         }
         holder.onSwap(new LabelWithWorkload(metrics.istio()));
+        MeshTls tls = null;
+        if (identity != null) {
+            identity.onInstall(new LabelWithPrincipal(metrics.istio()));
+            if (identity.current() != null) {
+                metrics.istio().selfPrincipal(identity.current().identity().principal());
+            }
+            tls = MeshTls.following(identity);
+        }
         var httpObserver = new IstioHttpObserver(metrics.istio());
         var outboundHttp = new HttpEngine(holder, false, null, settings.connectTimeoutMillis(), settings.idleTimeout(),
-                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL, tls);
         var inboundHttp = new HttpEngine(holder, true, inboundSource, settings.connectTimeoutMillis(), settings.idleTimeout(),
-                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL);
+                settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL, null);
         loops.next().scheduleAtFixedRate(new OutlierTicks(holder), OUTLIER_TICK_MS, OUTLIER_TICK_MS, TimeUnit.MILLISECONDS);
-        return new MeshTraffic(holder, outboundHttp, inboundHttp);
+        return new MeshTraffic(holder, outboundHttp, inboundHttp, tls);
+    }
+
+    /** Istio's mutual TLS series name this proxy by its certificate's principal. */
+    private record LabelWithPrincipal(IstioMetrics istio) implements IdentityHolder.Listener {
+        @Override
+        public void installed(WorkloadCertificate certificate) {
+            istio.selfPrincipal(certificate.identity().principal());
+        }
     }
 
     /** Istio's metrics name this proxy's workload as the snapshot does. */

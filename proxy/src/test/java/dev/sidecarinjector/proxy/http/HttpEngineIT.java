@@ -44,7 +44,7 @@ class HttpEngineIT {
     void start() throws Exception {
         v1 = new TestUpstream("v1");
         v2 = new TestUpstream("v2");
-        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000);
+        var settings = new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(1), false, 2000, Duration.ofSeconds(2), 100_000, 0);
         destination = new InetSocketAddress(InetAddress.getByName(SERVICE_IP), 9080);
         DestinationResolver toService = accepted -> destination;
         proxy = new SidecarProxy(settings, toService, holder).start();
@@ -246,6 +246,48 @@ class HttpEngineIT {
         }
         assertEquals(0, holder.current().cluster("refused").breaker().activeConnections());
         assertTrue(proxy.metrics().prometheusText().matches("(?s).*response_code=\"503\"[^}]*response_flags=\"UF\"[^}]*} 3\n.*"));
+    }
+
+    @Test
+    void aRequestWaitingForASlotTakenByIdleConnectionsGetsOneBack() throws Exception {
+        var pair = """
+                {"name": "pair", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                 "port": 9080, "protocol": "HTTP", "loadBalancer": "ROUND_ROBIN" %s, "endpoints": [{"address": "127.0.0.1", "port": %d}]}""";
+        configure(route(to("pair", 100), ""), "", pair.formatted("", v2.port()));
+        var clients = new ArrayList<RawHttp>();
+        try {
+            for (var i = 0; i < 4; i++) {
+                var client = client();
+                clients.add(client);
+                assertEquals("v2", client.get("/").body());
+            }
+            // The same cluster now has one slot, its endpoint is v1, and the connections to v2 sit idle holding slots.
+            configure(route(to("pair", 100), ""), "",
+                    pair.formatted(", \"connectionPool\": {\"maxConnections\": 1, \"http1MaxPendingRequests\": 1}", v1.port()));
+            try (var client = client()) {
+                assertEquals("v1", client.get("/").body(), "the idle connections gave their slots back");
+            }
+        } finally {
+            for (var client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsAnswerIsCountedAsDownstreamTermination() throws Exception {
+        configure(route(to("v1", 100), ""), "");
+        try (var client = client()) {
+            client.send("GET /slow?ms=2000 HTTP/1.1\r\nhost: reviews\r\n\r\n");
+            Thread.sleep(300);
+        }
+        var pattern = java.util.regex.Pattern.compile("istio_requests_total\\{[^}]*response_code=\"0\"[^}]*response_flags=\"DC\"[^}]*} 1\n");
+        var counted = false;
+        for (var wait = 0; wait < 100 && !counted; wait++) {
+            counted = pattern.matcher(proxy.metrics().prometheusText()).find();
+            Thread.sleep(20);
+        }
+        assertTrue(counted, proxy.metrics().prometheusText());
     }
 
     private static int status(RawHttp client) {

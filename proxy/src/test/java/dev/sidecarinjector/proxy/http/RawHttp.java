@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A blocking HTTP/1.1 client on one socket, for what java.net.http will not send (Expect, Upgrade, pipelining). */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase());
         }
     }
@@ -21,23 +21,23 @@ final class RawHttp implements AutoCloseable {
     final Socket socket;
     private final InputStream in;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
 
-    Response get(String path, String... headers) throws IOException {
+    public Response get(String path, String... headers) throws IOException {
         var request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nhost: reviews:9080\r\n");
         for (var header : headers) {
             request.append(header).append("\r\n");
@@ -47,7 +47,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Reads one response: by content-length, chunked, or to the end of the connection. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         var statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -84,7 +84,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Whether the proxy closed the connection (reads EOF within the socket timeout). */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         try {
             return in.read() < 0;
         } catch (java.net.SocketException reset) {

@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /slow?ms=M} sleeps first; {@code /status?code=C}; {@code /echo} returns the body; {@code /headers} lists
  * the request headers, one {@code name: value} per line, names in lower case.
  */
-final class TestUpstream implements AutoCloseable {
+public final class TestUpstream implements AutoCloseable {
 
     final String version;
     final HttpServer server;
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     /** Source ports seen: one per upstream connection the proxy opened. */
     final Set<Integer> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
@@ -31,7 +31,7 @@ final class TestUpstream implements AutoCloseable {
     /** Answers 500 to everything. */
     private final boolean broken;
 
-    TestUpstream(String version) throws IOException {
+    public TestUpstream(String version) throws IOException {
         this(version, false);
     }
 
@@ -44,7 +44,7 @@ final class TestUpstream implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

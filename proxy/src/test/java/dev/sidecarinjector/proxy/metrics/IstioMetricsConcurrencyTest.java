@@ -86,11 +86,11 @@ class IstioMetricsConcurrencyTest {
 
     private static String peerLabels(String more) {
         return IstioLabels.outbound(null, new Workload("default", "", "reviews-v2", "sa", "reviews", "v2", "", Map.of()), REVIEWS,
-                null, "http") + more;
+                null, "http", null, null) + more;
     }
 
     private static String tcpLabels(String flag) {
         return IstioLabels.outbound(null, new Workload("default", "", "reviews-v2", "sa", "reviews", "v2", "", Map.of()), REVIEWS,
-                null, "tcp") + ",response_flags=\"" + flag + "\"";
+                null, "tcp", null, null) + ",response_flags=\"" + flag + "\"";
     }
 }

@@ -47,6 +47,13 @@ class IstioMetricsTest {
         mysql.sent(4_000);
         mysql.closed(ResponseFlag.NONE);
         mysql.closed(ResponseFlag.UPSTREAM_CONNECTION_FAILURE);
+        // Over mutual TLS both ends are named by their principals.
+        istio.selfPrincipal("cluster.local/ns/default/sa/bookinfo-productpage");
+        istio.outboundHttp(REVIEWS_V2, REVIEWS, null, "http", "cluster.local/ns/default/sa/bookinfo-reviews")
+                .record(200, ResponseFlag.NONE, 2_000_000, 120, 1_024);
+        istio.inboundHttp(PRODUCTPAGE_SERVICE, null, "http", "cluster.local/ns/istio-system/sa/istio-ingressgateway")
+                .record(200, ResponseFlag.NONE, 9_000_000, 250, 4_000);
+        istio.inboundTcp(PRODUCTPAGE_SERVICE, "cluster.local/ns/default/sa/bookinfo-reviews").opened();
         var out = new StringBuilder();
         istio.render(out);
         String actual = out.toString();
@@ -101,6 +108,36 @@ class IstioMetricsTest {
                 + "destination_service_name=\"unknown\",destination_service_namespace=\"unknown\",destination_cluster=\"Kubernetes\","
                 + "request_protocol=\"http\",response_code=\"200\",grpc_response_status=\"\",response_flags=\"-\","
                 + "connection_security_policy=\"none\"} 1", line(text, "istio_requests_total{reporter=\"destination\""));
+    }
+
+    @Test
+    void mutualTlsNamesBothPrincipalsAndTheServerSideSaysMutualTls() {
+        var istio = new IstioMetrics();
+        istio.selfPrincipal("cluster.local/ns/default/sa/bookinfo-productpage");
+        istio.inboundHttp(null, null, "http", "cluster.local/ns/default/sa/client").record(200, ResponseFlag.NONE, 1, 0, 0);
+        istio.inboundHttp(null, "http").record(200, ResponseFlag.NONE, 1, 0, 0);
+        istio.outboundTcp(null, null, "cluster.local/ns/db/sa/mysql").opened();
+        istio.inboundTcp(null, "").opened();
+        String text = render(istio);
+        String mtls = line(text, "istio_requests_total{reporter=\"destination\",source_workload=\"unknown\",source_canonical_service=\"unknown\","
+                + "source_canonical_revision=\"latest\",source_workload_namespace=\"unknown\",source_principal=\"spiffe://");
+        assertTrue(mtls.contains(",source_principal=\"spiffe://cluster.local/ns/default/sa/client\","), mtls);
+        assertTrue(mtls.contains(",destination_principal=\"spiffe://cluster.local/ns/default/sa/bookinfo-productpage\","), mtls);
+        assertTrue(mtls.endsWith(",connection_security_policy=\"mutual_tls\"} 1"), mtls);
+        String plaintext = line(text, "istio_requests_total{reporter=\"destination\",source_workload=\"unknown\",source_canonical_service=\"unknown\","
+                + "source_canonical_revision=\"latest\",source_workload_namespace=\"unknown\",source_principal=\"unknown\"");
+        assertTrue(plaintext.contains(",destination_principal=\"unknown\","), "plaintext names no principal: " + plaintext);
+        assertTrue(plaintext.endsWith(",connection_security_policy=\"none\"} 1"), plaintext);
+        String tcp = line(text, "istio_tcp_connections_opened_total{reporter=\"source\"");
+        assertTrue(tcp.contains(",source_principal=\"spiffe://cluster.local/ns/default/sa/bookinfo-productpage\","), tcp);
+        assertTrue(tcp.contains(",destination_principal=\"spiffe://cluster.local/ns/db/sa/mysql\","), tcp);
+        assertTrue(tcp.endsWith(",connection_security_policy=\"unknown\"} 1"), "the client side does not report it, as in Istio: " + tcp);
+        String noSpiffe = line(text, "istio_tcp_connections_opened_total{reporter=\"destination\"");
+        assertTrue(noSpiffe.contains(",source_principal=\"unknown\",") && noSpiffe.endsWith(",connection_security_policy=\"none\"} 1"),
+                "a peer certificate that names no SPIFFE identity is not mutual TLS to Istio's stats: " + noSpiffe);
+        assertNotSame(istio.inboundHttp(null, "http"), istio.inboundHttp(null, null, "http", "cluster.local/ns/default/sa/client"));
+        assertSame(istio.inboundHttp(null, null, "http", "cluster.local/ns/default/sa/client"),
+                istio.inboundHttp(null, null, "http", new String("cluster.local/ns/default/sa/client")));
     }
 
     @Test

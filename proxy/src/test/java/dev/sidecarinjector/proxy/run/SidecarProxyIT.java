@@ -298,11 +298,11 @@ class SidecarProxyIT {
 
     /** Ephemeral ports (0) so tests never collide with a real proxy on this host. */
     private static ProxySettings withIdleTimeout(Duration idle) {
-        return new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(3), false, 2000, idle, 0);
+        return new ProxySettings(0, 0, 0, 0, Duration.ofSeconds(3), false, 2000, idle, 0, 0);
     }
 
     private static ProxySettings drainSettings(Duration drain, boolean exitOnZero) {
-        return new ProxySettings(0, 0, 0, 0, drain, exitOnZero, 2000, Duration.ofSeconds(30), 0);
+        return new ProxySettings(0, 0, 0, 0, drain, exitOnZero, 2000, Duration.ofSeconds(30), 0, 0);
     }
 
     private int queuedConnections() {

@@ -1,0 +1,26 @@
+package dev.sidecarinjector.proxy.config;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/** TLS to the control plane (15012): trusting only the root certificate, with host name verification. */
+public final class ControlPlaneTls {
+
+    private ControlPlaneTls() {
+    }
+
+    public static SslContext client(Path rootCert) throws IOException {
+        if (!Files.isReadable(rootCert)) {
+            throw new IOException("--root-cert " + rootCert + ": not a readable file");
+        }
+        try {
+            return SslContextBuilder.forClient().trustManager(rootCert.toFile()).endpointIdentificationAlgorithm("HTTPS").build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IOException("--root-cert " + rootCert + ": not a PEM certificate: " + e.getMessage(), e);
+        }
+    }
+}

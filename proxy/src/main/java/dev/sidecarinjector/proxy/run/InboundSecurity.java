@@ -1,0 +1,58 @@
+package dev.sidecarinjector.proxy.run;
+
+import dev.sidecarinjector.api.snapshot.MtlsMode;
+import dev.sidecarinjector.proxy.tls.InboundMtls;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * PeerAuthentication on an accepted inbound connection, before it is routed: the mode the snapshot gives its port
+ * decides whether {@link InboundMtls} goes in front of the routing handler.
+ */
+final class InboundSecurity {
+
+    private InboundSecurity() {
+    }
+
+    /**
+     * STRICT needs mutual TLS, and refuses everything while the proxy has no certificate (Envoy does not serve a STRICT
+     * listener without its secret); PERMISSIVE with a certificate looks at the first bytes; DISABLE, a port of no
+     * Service, and PERMISSIVE without a certificate are plaintext. True when the connection was taken over (it will
+     * call back {@code outcome}) or refused; false: route it now, in plaintext.
+     */
+    static boolean takesOver(ChannelHandlerContext ctx, MeshTraffic mesh, InetSocketAddress destination, Duration idleTimeout,
+                             InboundMtls.Outcome outcome) {
+        var mode = mesh.inboundMtls(destination);
+        if (mode == null || mode == MtlsMode.DISABLE) {
+            return false;
+        }
+        var contexts = mesh.tls() == null ? null : mesh.tls().current();
+        if (mode == MtlsMode.STRICT) {
+            if (contexts == null) {
+                outcome.refused("STRICT port without a workload certificate yet");
+                ctx.channel().close();
+            } else {
+                InboundMtls.strict(ctx.pipeline(), ctx.name(), contexts.server(), outcome);
+            }
+            return true;
+        }
+        if (contexts == null) {
+            return false;
+        }
+        InboundMtls.permissive(ctx.pipeline(), ctx.name(), contexts.server(), outcome, idleTimeout);
+        return true;
+    }
+
+    /** One line, at most one a minute per client address. */
+    static void logRefusal(MeshTraffic mesh, Channel channel, InetSocketAddress destination, String reason) {
+        var remote = channel.remoteAddress();
+        var line = "mtls: refused inbound connection from " + remote + " to :" + destination.getPort() + ": " + reason;
+        if (mesh.tls() != null) {
+            mesh.tls().refusals().log(remote, line);
+        } else {
+            EventLog.info(line);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sidecarinjector.inject;
+
+import java.util.regex.Pattern;
+
+/** Kubernetes object names, checked here so that a bad one is refused naming its annotation, not by the API server later. */
+public final class KubernetesNames {
+
+    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9](?:[-a-z0-9]*+(?<=[a-z0-9]))?+(?:\\.[a-z0-9](?:[-a-z0-9]*+(?<=[a-z0-9]))?+)*+");
+    private static final int SUBDOMAIN_MAX = 253;
+
+    private KubernetesNames() {
+    }
+
+    /** A DNS subdomain, the name of a ConfigMap or a Secret; the error names the field and the value. */
+    public static String subdomain(String field, String value) {
+        var name = value.strip();
+        if (name.length() > SUBDOMAIN_MAX || !SUBDOMAIN.matcher(name).matches()) {
+            throw new InvalidValueException(field, value, "is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most " + SUBDOMAIN_MAX + " characters)");
+        }
+        return name;
+    }
+}

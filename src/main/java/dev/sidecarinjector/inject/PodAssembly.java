@@ -1,0 +1,255 @@
+package dev.sidecarinjector.inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.inject.TemplateOutput.Placed;
+import dev.sidecarinjector.inject.TemplateOutput.Slot;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies the chosen templates, in order, to a copy of the pod: renders each, merges the pod's own declarations
+ * of injected containers over the rendered ones (override by name), mounts the templates' shared volumes into the
+ * pod's containers, and puts every container in its slot. Then the annotations that describe the injection and,
+ * with the sidecar, Istio's workload labels. Everything is checked before anything is applied. Pure.
+ */
+final class PodAssembly {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A container the pod declares and where: {@code spec.containers[1]}. */
+    private record Own(Container container, String field) {
+    }
+
+    private PodAssembly() {
+    }
+
+    /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
+    static Pod render(JsonNode original, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
+        checkHasContainers(original);
+        var pod = JSON.convertValue(original, Pod.class);
+        if (pod.getMetadata() == null) {
+            pod.setMetadata(new ObjectMeta());
+        }
+        if (pod.getSpec() == null) {
+            pod.setSpec(new PodSpec());
+        }
+        var podSpec = pod.getSpec();
+        var containers = own(podSpec.getContainers(), "spec.containers");
+        var initContainers = own(podSpec.getInitContainers(), "spec.initContainers");
+        var volumes = new ArrayList<>(nonNull(podSpec.getVolumes()));
+        for (var i = 0; i < volumes.size(); i++) {
+            if (volumes.get(i) == null) {
+                throw new InvalidValueException("spec.volumes[" + i + "]", "null", "is not a volume");
+            }
+        }
+        var annotations = PodFields.annotations(pod);
+        checkKnown(decision.templates(), templates, annotations);
+
+        var declared = declared(initContainers, containers);
+        var outputs = new ArrayList<TemplateOutput>();
+        Optional<SidecarSpec> sidecar = Optional.empty();
+        for (var name : decision.templates()) {
+            if (name.equals(TemplateNames.SIDECAR)) {
+                var spec = PodOverrides.read(annotations, settings);
+                var proxy = declared.get(SidecarRenderer.PROXY_NAME);
+                if (proxy != null) {
+                    spec = SidecarRenderer.withDeclaredIdentity(spec, proxy.container(), proxy.field(), settings);
+                }
+                sidecar = Optional.of(spec);
+                outputs.add(SidecarRenderer.output(spec, settings, templates));
+            } else {
+                var data = TemplateValues.of(name, pod, facts.namespace(), settings);
+                outputs.add(TemplateOutput.of(name, templates.renderFragment(name, data)));
+            }
+        }
+        var injected = injectedByName(outputs);
+        checkVolumes(volumes, outputs);
+
+        // Override by name: the pod's declaration of an injected container is merged over it and leaves its own list.
+        var overrides = declared.keySet().stream().filter(injected::containsKey).sorted().toList();
+        containers.removeIf(own -> injected.containsKey(own.container().getName()));
+        initContainers.removeIf(own -> injected.containsKey(own.container().getName()));
+        if (containers.isEmpty()) {
+            throw new InvalidValueException("spec.containers", "[" + String.join(", ", overrides) + "]",
+                    "has no container of its own: the names are injected containers', whose fields it overrides, and the pod needs one more");
+        }
+        var slots = new EnumMap<Slot, List<Container>>(Slot.class);
+        for (var output : outputs) {
+            for (var placed : output.containers()) {
+                var container = placed.container();
+                var own = declared.get(container.getName());
+                if (own != null) {
+                    container = ContainerOverride.merge(container, own.container(), own.field());
+                }
+                slots.computeIfAbsent(placed.slot(), slot -> new ArrayList<>()).add(container);
+            }
+            for (var mount : output.appVolumeMounts()) {
+                containers.forEach(own -> mount(own, mount, output.template()));
+                initContainers.forEach(own -> mount(own, mount, output.template()));
+            }
+        }
+
+        var finalInit = new ArrayList<Container>();
+        finalInit.addAll(slots.getOrDefault(Slot.LEADING_INIT, List.of()));
+        finalInit.addAll(slots.getOrDefault(Slot.SIDECAR_INIT, List.of()));
+        initContainers.forEach(own -> finalInit.add(own.container()));
+        finalInit.addAll(slots.getOrDefault(Slot.TRAILING_INIT, List.of()));
+        var finalContainers = new ArrayList<>(slots.getOrDefault(Slot.LEADING, List.of()));
+        containers.forEach(own -> finalContainers.add(own.container()));
+        finalContainers.addAll(slots.getOrDefault(Slot.TRAILING, List.of()));
+        var injectedVolumes = outputs.stream().flatMap(output -> output.volumes().stream()).toList();
+        volumes.addAll(injectedVolumes);
+        podSpec.setInitContainers(finalInit);
+        podSpec.setContainers(finalContainers);
+        podSpec.setVolumes(volumes);
+
+        var status = InjectionStatus.of(decision.templates(),
+                names(injected, true), names(injected, false), injectedVolumes.stream().map(Volume::getName).toList(), sidecar);
+        describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings, facts);
+        return pod;
+    }
+
+    private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,
+                                 InjectionSettings settings, AdmissionFacts facts) {
+        var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
+        annotations.put(Annotations.STATUS, status.json());
+        annotations.putIfAbsent(Annotations.DEFAULT_CONTAINER, appContainer);
+        if (withSidecar && !annotations.containsKey(Annotations.PROMETHEUS_SCRAPE)) {
+            annotations.put(Annotations.PROMETHEUS_SCRAPE, "true");
+            annotations.put(Annotations.PROMETHEUS_PORT, Integer.toString(settings.ports().metrics()));
+            annotations.put(Annotations.PROMETHEUS_PATH, "/stats/prometheus");
+        }
+        if (templates.contains(TemplateNames.VAULT_AGENT)) {
+            // vault-k8s's own mark: a Vault Agent Injector installed beside this one then leaves the pod alone.
+            annotations.put(VaultAnnotations.STATUS, "injected");
+        }
+        pod.getMetadata().setAnnotations(annotations);
+        if (withSidecar) {
+            pod.getMetadata().setLabels(WorkloadLabels.of(pod.getMetadata(), facts.workloadName()));
+        }
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static List<Own> own(List<Container> list, String field) {
+        var own = new ArrayList<Own>();
+        var items = nonNull(list);
+        for (var i = 0; i < items.size(); i++) {
+            if (items.get(i) == null) {
+                throw new InvalidValueException(field + "[" + i + "]", "null", "is not a container");
+            }
+            own.add(new Own(items.get(i), field + "[" + i + "]"));
+        }
+        return own;
+    }
+
+    /** The pod's containers by name, init containers first (Kubernetes requires the names to be unique across both). */
+    private static Map<String, Own> declared(List<Own> initContainers, List<Own> containers) {
+        var byName = new HashMap<String, Own>();
+        initContainers.forEach(own -> byName.putIfAbsent(own.container().getName(), own));
+        containers.forEach(own -> byName.putIfAbsent(own.container().getName(), own));
+        return byName;
+    }
+
+    /**
+     * Refuses a pod with no container of its own rather than skipping it: injected, the proxy would be its only
+     * container, which Kubernetes' validation (run after mutating webhooks) then accepts. Istio's kube-inject
+     * fails on a workload without a pod template too; Kubernetes itself requires at least one container.
+     */
+    private static void checkHasContainers(JsonNode pod) {
+        // The tree leaves an empty list out, so a spec without containers and containers: [] both read as missing.
+        var spec = pod.path("spec");
+        var containers = spec.path("containers");
+        if (containers.isMissingNode() || containers.isNull() || containers.isArray() && containers.isEmpty()) {
+            throw new InvalidValueException("spec.containers", spec.isObject() ? "[]" : "null",
+                    "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
+        }
+    }
+
+    /** An unknown name is refused naming the annotation, its value and the templates in force. */
+    private static void checkKnown(List<String> names, SidecarTemplates templates, Map<String, String> annotations) {
+        var known = templates.names();
+        for (var name : names) {
+            if (!known.contains(name)) {
+                throw new InvalidValueException(Annotations.TEMPLATES, annotations.getOrDefault(Annotations.TEMPLATES, String.join(",", names)),
+                        "names the unknown template " + name + " (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    /** Every injected container by name, each name once: two templates rendering one name cannot be combined. */
+    private static Map<String, Placed> injectedByName(List<TemplateOutput> outputs) {
+        var byName = new LinkedHashMap<String, Placed>();
+        var owner = new HashMap<String, String>();
+        for (var output : outputs) {
+            for (var placed : output.containers()) {
+                var name = placed.container().getName();
+                var earlier = owner.putIfAbsent(name, output.template());
+                if (earlier != null) {
+                    throw new TemplateException("templates " + earlier + " and " + output.template() + " both inject a container named " + name + ", so they cannot be applied together");
+                }
+                byName.put(name, placed);
+            }
+        }
+        return byName;
+    }
+
+    private static List<String> names(Map<String, Placed> injected, boolean init) {
+        return injected.values().stream().filter(placed -> placed.slot().init() == init).map(placed -> placed.container().getName()).toList();
+    }
+
+    /** An injected volume's name is the template's: the pod may not have one of its own, nor two templates the same. */
+    private static void checkVolumes(List<Volume> volumes, List<TemplateOutput> outputs) {
+        var owner = new HashMap<String, String>();
+        for (var output : outputs) {
+            for (var volume : output.volumes()) {
+                var earlier = owner.putIfAbsent(volume.getName(), output.template());
+                if (earlier != null) {
+                    throw new TemplateException("templates " + earlier + " and " + output.template() + " both inject a volume named " + volume.getName() + ", so they cannot be applied together");
+                }
+            }
+        }
+        for (var i = 0; i < volumes.size(); i++) {
+            var template = owner.get(volumes.get(i).getName());
+            if (template != null) {
+                throw new InvalidValueException("spec.volumes[" + i + "].name", volumes.get(i).getName(), "is reserved for the injected "
+                        + (template.equals(TemplateNames.SIDECAR) ? "sidecar" : "template " + template));
+            }
+        }
+    }
+
+    /**
+     * Adds a template's shared volume to one of the pod's containers. A mount of that volume at that path already
+     * there (the pod wired it itself) is kept as written; another volume at that path is refused, naming the field.
+     */
+    private static void mount(Own own, VolumeMount mount, String template) {
+        var mounts = new ArrayList<>(nonNull(own.container().getVolumeMounts()));
+        for (var i = 0; i < mounts.size(); i++) {
+            var existing = mounts.get(i);
+            if (existing != null && mount.getMountPath().equals(existing.getMountPath())) {
+                if (mount.getName().equals(existing.getName())) {
+                    return;
+                }
+                throw new InvalidValueException(own.field() + ".volumeMounts[" + i + "].mountPath", existing.getMountPath(),
+                        "is where the template " + template + " mounts its volume " + mount.getName() + " into the pod's containers");
+            }
+        }
+        mounts.add(new VolumeMountBuilder(mount).build());
+        own.container().setVolumeMounts(mounts);
+    }
+}

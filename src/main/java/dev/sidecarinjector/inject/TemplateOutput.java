@@ -1,0 +1,48 @@
+package dev.sidecarinjector.inject;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one template adds to a pod: its containers, each in a {@link Slot}, its volumes, and the mounts it adds to the pod's own containers. */
+record TemplateOutput(String template, List<Placed> containers, List<Volume> volumes, List<VolumeMount> appVolumeMounts) {
+
+    /** Where an injected container goes; within a slot, templates keep their order. */
+    enum Slot {
+        /** Before every other init container (vault-agent with agent-init-first). */
+        LEADING_INIT,
+        /** Before the pod's own init containers (the sidecar's iptables init and its native proxy). */
+        SIDECAR_INIT,
+        /** After the pod's own init containers. */
+        TRAILING_INIT,
+        /** Before the pod's own containers (the proxy held until ready). */
+        LEADING,
+        /** After the pod's own containers. */
+        TRAILING;
+
+        boolean init() {
+            return this == LEADING_INIT || this == SIDECAR_INIT || this == TRAILING_INIT;
+        }
+    }
+
+    /** One injected container and its slot. */
+    record Placed(Container container, Slot slot) {
+    }
+
+    TemplateOutput {
+        containers = List.copyOf(containers);
+        volumes = List.copyOf(volumes);
+        appVolumeMounts = List.copyOf(appVolumeMounts);
+    }
+
+    /** A named template's fragment: its init containers lead or trail the pod's own, its containers trail them. */
+    static TemplateOutput of(String template, TemplateFragment fragment) {
+        var placed = new ArrayList<Placed>();
+        var initSlot = fragment.initContainersFirst() ? Slot.LEADING_INIT : Slot.TRAILING_INIT;
+        fragment.initContainers().forEach(c -> placed.add(new Placed(c, initSlot)));
+        fragment.containers().forEach(c -> placed.add(new Placed(c, Slot.TRAILING)));
+        return new TemplateOutput(template, placed, fragment.volumes(), fragment.appVolumeMounts());
+    }
+}
