@@ -61,6 +61,9 @@ public final class StreamSession {
                     next = delta.applyTo(holder.current().snapshot());
                 } catch (JsonException e) {
                     yield reject(delta.version(), " (a delta from " + delta.base() + ")", e.getMessage());
+                } catch (RuntimeException e) {
+                    // Checked as it is built, so this is a defect of ours; the proxy still keeps its last good snapshot.
+                    yield reject(delta.version(), " (a delta from " + delta.base() + ")", "cannot apply the delta: " + e);
                 }
                 yield apply(delta.version(), next, "delta from " + delta.base() + ", " + changed(delta.delta()) + "; ");
             }
