@@ -3,7 +3,9 @@
 # the new snapshot, with the mesh of issue 10 (1,000 Services, 10,000 endpoints, 100 proxies; target <= 1 s end to
 # end), and the control plane's memory meanwhile. The control plane is the packaged webhook (`serve`, directory
 # source, dev certificates for 8443 and the mesh CA for 15012, loopback ports) on SERVER_CPU; the proxies are bench/tools/MeshPushClients.java on
-# CLIENT_CPU (they read each snapshot's version and ack it once its last byte arrived).
+# CLIENT_CPU (they read each message's version and ack it once its last byte arrived). The clients take deltas, so
+# a change reaches a proxy that acked the last version as a delta; BENCH_CP_DELTAS=false makes them say they do not,
+# and every change is sent in full, as before deltas.
 # Writes RESULTS/controlplane.csv and RESULTS/controlplane.md (controlplane-quick.md with BENCH_QUICK=1: 200
 # Services, 2,000 endpoints, 20 proxies). BENCH_CP_APP runs another build (a quarkus-app directory) for a comparison.
 set -o errexit -o nounset -o pipefail
@@ -19,6 +21,7 @@ services="${BENCH_CP_SERVICES:-${services}}"
 proxies="${BENCH_CP_PROXIES:-${proxies}}"
 rounds="${BENCH_CP_ROUNDS:-${rounds}}"
 poll="${BENCH_CP_POLL:-100ms}"
+deltas="${BENCH_CP_DELTAS:-true}"
 app="${BENCH_CP_APP:-${ROOT}/target/quarkus-app}"
 webhook_port="${BENCH_CP_WEBHOOK_PORT:-18446}"
 stream_port="${BENCH_CP_STREAM_PORT:-18447}"
@@ -57,7 +60,7 @@ busy0="$(busy_ticks)" own0="$(proc_ticks "${server_pid}")" t0="$(date +%s%N)"
 taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx256m -cp "${cp_work}/classes" MeshPushClients --ca "${cp_work}/trust.pem" \
   --port "${stream_port}" --metrics "https://localhost:${webhook_port}/q/metrics" --pid "${server_pid}" --gc-log "${cp_work}/gc.log" \
   --proxies "${cp_work}/proxies.txt" --change "${cp_work}/mesh/change.yaml" --variants change-a.yaml,change-b.yaml \
-  --rounds "${rounds}" --warmup "${warmup}" >"${csv}"
+  --rounds "${rounds}" --warmup "${warmup}" --deltas "${deltas}" >"${csv}"
 seconds="$(awk -v ns=$(( $(date +%s%N) - t0 )) 'BEGIN {printf "%.1f", ns / 1e9}')"
 server_cpu_s="$(awk -v t=$(( $(proc_ticks "${server_pid}") - own0 )) -v hz="${CLK_TCK}" 'BEGIN {printf "%.1f", t / hz}')"
 rss_end="$(rss_mb "${server_pid}")"
@@ -76,6 +79,8 @@ stats() {
 }
 column() { head -1 "${csv}" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 
+taking=", taking deltas,"
+[[ "${deltas}" == true ]] || taking=", taking no deltas (every change in full),"
 {
   echo "## Control plane: one change pushed to ${proxies} proxies$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick: a smaller mesh)')"
   echo
@@ -83,12 +88,12 @@ column() { head -1 "${csv}" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
   echo
   echo "A mesh of ${services} Services in 10 namespaces with $(( services * endpoints )) endpoints (EndpointSlices and Pods), a"
   echo "DestinationRule and a VirtualService for every other Service (bench/controlplane/gen-mesh.py). ${proxies} stream"
-  echo "clients (bench/tools/MeshPushClients.java) say hello as ${proxies} pods across the namespaces and ack every snapshot"
-  echo "once its last byte arrived. Each round swaps the file of one VirtualService that every proxy sees (weights"
+  echo "clients (bench/tools/MeshPushClients.java) say hello as ${proxies} pods across the namespaces${taking} and ack every"
+  echo "message once its last byte arrived. Each round swaps the file of one VirtualService that every proxy sees (weights"
   echo "90/10 <-> 80/20) and measures from the rename to the last ack. Directory polled every ${poll}, debounce 100 ms."
   echo "Target: <= 1,000 ms end to end."
   echo
-  md_table "${csv}" round e2e_ms first_byte_ms push_ms pushes pushed_mb rss_max_mb heap_after_gc_max_mb
+  md_table "${csv}" round e2e_ms first_byte_ms push_ms pushes deltas pushed_mb rss_max_mb heap_after_gc_max_mb
   echo
   echo "- change to last ack, ms: median $(stats "$(column e2e_ms)")"
   echo "- change to first byte at a proxy, ms: median $(stats "$(column first_byte_ms)") (poll, debounce, index, first compile)"
@@ -96,13 +101,13 @@ column() { head -1 "${csv}" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
   echo "- control plane RSS: at most $(stats "$(column rss_max_mb)") MiB during the rounds, ${rss_end} MiB after (${java_opts[*]}); heap after GC during the rounds at most $(stats "$(column heap_after_gc_max_mb)") MiB, ${heap_idle:-?} MiB after a full GC at the end"
   echo "- control plane CPU over the ${seconds} s of connecting and $(( rounds + warmup )) changes: ${server_cpu_s} s; whole machine busy ${other_pct}% of a core on average"
   echo
-  echo "Columns: e2e_ms change to last ack; first_byte_ms change to the first snapshot message starting at any proxy;"
-  echo "push_ms the control plane's own timer for the round; pushes snapshots sent; pushed_mb bytes sent (from"
-  echo "\`mesh_stream_pushed_bytes_total\`); rss_max_mb sampled every 2 ms; heap_after_gc_max_mb from the GC log."
+  echo "Columns: e2e_ms change to last ack; first_byte_ms change to the first message starting at any proxy;"
+  echo "push_ms the control plane's own timer for the round; pushes versions sent, deltas those sent as deltas; pushed_mb"
+  echo "bytes sent (from \`mesh_stream_pushed_bytes_total\`); rss_max_mb sampled every 2 ms; heap_after_gc_max_mb from the GC log."
   echo
   echo '```'
   echo "taskset -c ${SERVER_CPU} java ${java_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # INJECTOR_MESH_SOURCE=directory, INJECTOR_MESH_DIRECTORY_POLL_INTERVAL=${poll}"
-  echo "taskset -c ${CLIENT_CPU} java MeshPushClients --proxies proxies.txt --change mesh/change.yaml --rounds ${rounds} --warmup ${warmup} ..."
+  echo "taskset -c ${CLIENT_CPU} java MeshPushClients --proxies proxies.txt --change mesh/change.yaml --rounds ${rounds} --warmup ${warmup} --deltas ${deltas} ..."
   echo '```'
   echo
   echo "Raw figures: controlplane${suffix}.csv."

@@ -30,17 +30,18 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The control-plane push benchmark's proxies: N WebSocket clients of the mesh stream, over TLS trusting only the
- * dev CA, each saying hello as one pod of the generated mesh. A client reads only the version of each snapshot
- * message (in its first frame), skips the rest of the bytes, and acks the version once the message's last frame
- * has arrived. Once all have acked their first snapshot, each round swaps one file of the mesh directory (a
+ * dev CA, each saying hello as one pod of the generated mesh. A client reads only the version of each snapshot or
+ * delta message (in its first frame), skips the rest of the bytes, and acks the version once the message's last
+ * frame has arrived. Once all have acked their first snapshot, each round swaps one file of the mesh directory (a
  * VirtualService every proxy sees) and measures from the file's rename to the last client's ack; meanwhile it
  * samples the control plane's RSS, and reads its push metrics and GC log before and after.
  *
  *   java MeshPushClients.java --ca CA_BUNDLE --port STREAM_PORT --metrics URL --pid PID --gc-log FILE \
  *       --proxies proxies.txt --change DIR/change.yaml --variants change-a.yaml,change-b.yaml --rounds N --warmup W
  *
- * Prints a CSV (round,e2e_ms,first_byte_ms,push_ms,pushes,pushed_mb,rss_max_mb,heap_after_gc_max_mb) to stdout;
- * progress goes to stderr.
+ * Prints a CSV (round,e2e_ms,first_byte_ms,push_ms,pushes,deltas,pushed_mb,rss_max_mb,heap_after_gc_max_mb) to
+ * stdout; progress goes to stderr. The clients say they take deltas ({@code --deltas false}: they do not, and every
+ * change comes in full, as before deltas).
  */
 public final class MeshPushClients {
 
@@ -56,10 +57,13 @@ public final class MeshPushClients {
         volatile long ackedNanos;
         volatile long messageStartNanos;
         volatile String failure;
+        /** Says in its hello that it takes deltas (the ack is the same: a client only reads the version). */
+        final boolean deltas;
         private OutputStream out;
         private final SecureRandom random = new SecureRandom();
 
-        Client(String namespace, String pod, String ip, String host, int port, SSLContext tls) {
+        Client(String namespace, String pod, String ip, String host, int port, SSLContext tls, boolean deltas) {
+            this.deltas = deltas;
             this.namespace = namespace;
             this.pod = pod;
             this.ip = ip;
@@ -81,7 +85,7 @@ public final class MeshPushClients {
                 var in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65_536));
                 handshake(in);
                 send("{\"type\":\"hello\",\"node\":{\"namespace\":\"" + namespace + "\",\"pod\":\"" + pod + "\",\"ip\":\"" + ip
-                        + "\",\"serviceAccount\":\"" + pod.substring(0, pod.lastIndexOf('-')) + "\"},\"version\":\"\"}", 1);
+                        + "\",\"serviceAccount\":\"" + pod.substring(0, pod.lastIndexOf('-')) + "\"},\"version\":\"\",\"deltas\":" + deltas + "}", 1);
                 read(in);
             } catch (IOException e) {
                 failure = e.toString();
@@ -201,11 +205,12 @@ public final class MeshPushClients {
         var gcLog = opts.containsKey("gc-log") ? Path.of(opts.get("gc-log")) : null;
         var http = HttpClient.newBuilder().sslContext(tls).build();
         var metrics = URI.create(opts.get("metrics"));
+        var deltas = !"false".equals(opts.getOrDefault("deltas", "true"));
 
         var clients = new ArrayList<Client>();
         for (var line : Files.readAllLines(Path.of(opts.get("proxies")))) {
             var f = line.trim().split("\\s+");
-            var client = new Client(f[0], f[1], f[2], "127.0.0.1", port, tls);
+            var client = new Client(f[0], f[1], f[2], "127.0.0.1", port, tls, deltas);
             clients.add(client);
             Thread.ofPlatform().daemon().name("proxy-" + f[1]).start(client);
         }
@@ -213,7 +218,7 @@ public final class MeshPushClients {
         awaitAll(clients, c -> !c.acked.isEmpty(), 180, "the first snapshot");
         log("every client acked its first snapshot (%s)", clients.getFirst().acked);
 
-        System.out.println("round,e2e_ms,first_byte_ms,push_ms,pushes,pushed_mb,rss_max_mb,heap_after_gc_max_mb");
+        System.out.println("round,e2e_ms,first_byte_ms,push_ms,pushes,deltas,pushed_mb,rss_max_mb,heap_after_gc_max_mb");
         for (var round = 1 - warmup; round <= rounds; round++) {
             Thread.sleep(1500); // the previous round's garbage and stragglers settle; well past the debounce
             var before = new HashMap<String, String>();
@@ -256,10 +261,12 @@ public final class MeshPushClients {
             var pushes = m1.getOrDefault("mesh_stream_push_duration_seconds_count", 0.0) - m0.getOrDefault("mesh_stream_push_duration_seconds_count", 0.0);
             var pushSeconds = m1.getOrDefault("mesh_stream_push_duration_seconds_sum", 0.0) - m0.getOrDefault("mesh_stream_push_duration_seconds_sum", 0.0);
             var sent = m1.getOrDefault("mesh_stream_pushes_total", 0.0) - m0.getOrDefault("mesh_stream_pushes_total", 0.0);
+            var deltaKey = "mesh_stream_pushes_total{kind=\"delta\"}";
+            var sentDeltas = m1.getOrDefault(deltaKey, 0.0) - m0.getOrDefault(deltaKey, 0.0);
             var bytes = m1.getOrDefault("mesh_stream_pushed_bytes_total", -1.0) - m0.getOrDefault("mesh_stream_pushed_bytes_total", 0.0);
-            var row = String.format(Locale.ROOT, "%d,%.1f,%.1f,%s,%.0f,%s,%.1f,%s", round, (lastAck - t0) / 1e6, (firstByte - t0) / 1e6,
+            var row = String.format(Locale.ROOT, "%d,%.1f,%.1f,%s,%.0f,%.0f,%s,%.1f,%s", round, (lastAck - t0) / 1e6, (firstByte - t0) / 1e6,
                     pushes == 1 ? String.format(Locale.ROOT, "%.1f", pushSeconds * 1000) : pushes == 0 ? "-" : String.format(Locale.ROOT, "%.1f/%d", pushSeconds * 1000, (long) pushes),
-                    sent, bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", bytes / 1048576.0), rssMax, heapMax == 0 ? "-" : Long.toString(heapMax));
+                    sent, sentDeltas, bytes < 0 ? "-" : String.format(Locale.ROOT, "%.3f", bytes / 1048576.0), rssMax, heapMax == 0 ? "-" : Long.toString(heapMax));
             if (round >= 1) {
                 System.out.println(row);
             }
@@ -290,7 +297,7 @@ public final class MeshPushClients {
         }
     }
 
-    /** The unlabelled samples of a Prometheus text page (labelled series summed by name). */
+    /** The samples of a Prometheus text page: each series by its name and labels, and labelled series summed by name. */
     private static Map<String, Double> scrape(HttpClient http, URI uri) throws Exception {
         var body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         var out = new HashMap<String, Double>();
@@ -301,6 +308,9 @@ public final class MeshPushClients {
             var name = line.replaceFirst("[{ ].*", "");
             var value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             out.merge(name, value, Double::sum);
+            if (line.contains("{")) {
+                out.put(line.substring(0, line.lastIndexOf(' ')), value);
+            }
         }
         return out;
     }

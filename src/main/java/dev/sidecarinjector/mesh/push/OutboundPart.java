@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The outbound part of a snapshot message ({@code ,"listeners":[…],"routeTables":[…],"clusters":[…]}) as UTF-8,
- * encoded once and shared by every proxy of a namespace: the same bytes are written to each connection, never
- * copied. Cut into frames of at most {@link #FRAME_BYTES}, as Vert.x cuts a text message, at character boundaries.
+ * The outbound part of a snapshot message ({@code ,"listeners":[…],"routeTables":[…],"clusters":[…]}) or of a delta
+ * message ({@code ,"listeners":{"set":[…],"remove":[…]},…}) as UTF-8, encoded once and shared by every proxy of a
+ * namespace: the same bytes are written to each connection, never copied. Cut into frames of at most
+ * {@link #FRAME_BYTES}, as Vert.x cuts a text message, at character boundaries.
  */
 final class OutboundPart {
 
@@ -44,10 +45,6 @@ final class OutboundPart {
     /** Frame {@code i} is bytes {@code [start(i), start(i + 1))}. */
     int start(int frame) {
         return cuts[frame];
-    }
-
-    boolean sameBytes(byte[] other) {
-        return Arrays.equals(utf8, other);
     }
 
     String text() {

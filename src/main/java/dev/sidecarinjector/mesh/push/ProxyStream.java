@@ -19,10 +19,17 @@ final class ProxyStream {
     volatile String sent = "";
     volatile String acked = "";
     volatile String nackReason;
-    /** What was last sent, but its version: a change that leaves all three equal is not re-sent. */
-    OutboundPart sentOutbound;
+    /** The proxy applies deltas (its hello said so). */
+    boolean deltas;
+    /**
+     * What was last sent, but its version: a change that leaves all three equal is not re-sent; once the proxy acked
+     * them, the next change is sent as a delta from them (the outbound part is the namespace's, held by reference).
+     */
+    NamespaceOutbound sentOutbound;
     Workload sentWorkload;
     List<InboundPort> sentInbound;
+    /** The last message sent was a delta: a nack of it is answered with the full snapshot. */
+    boolean sentDelta;
     boolean closed;
 
     ProxyStream(ProxyChannel channel, Instant connectedSince, long connectedNanos) {

@@ -7,11 +7,16 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** The stream's figures at {@code /q/metrics}: connected proxies, snapshots and bytes sent, acks, nacks, push time. */
+/**
+ * The stream's figures at {@code /q/metrics}: connected proxies, versions and bytes sent (by kind, full or delta),
+ * acks, nacks, push time.
+ */
 final class PushMetrics {
 
-    private final Counter pushes;
-    private final Counter pushedBytes;
+    private final Counter fullPushes;
+    private final Counter deltaPushes;
+    private final Counter fullBytes;
+    private final Counter deltaBytes;
     private final Counter acks;
     private final Counter nacks;
     private final Counter rejected;
@@ -20,9 +25,10 @@ final class PushMetrics {
     PushMetrics(MeterRegistry registry, Supplier<Number> connected) {
         Gauge.builder("mesh.stream.connected.proxies", connected, s -> s.get().doubleValue())
                 .description("Proxies connected to the stream").strongReference(true).register(registry);
-        pushes = Counter.builder("mesh.stream.pushes").description("Snapshots sent to proxies").register(registry);
-        pushedBytes = Counter.builder("mesh.stream.pushed.bytes").description("Bytes of the snapshot messages sent to proxies")
-                .baseUnit("bytes").register(registry);
+        fullPushes = pushes(registry, "full");
+        deltaPushes = pushes(registry, "delta");
+        fullBytes = pushedBytes(registry, "full");
+        deltaBytes = pushedBytes(registry, "delta");
         acks = Counter.builder("mesh.stream.acks").description("Snapshot versions proxies applied").register(registry);
         nacks = Counter.builder("mesh.stream.nacks").description("Snapshot versions proxies rejected").register(registry);
         rejected = Counter.builder("mesh.stream.rejected.connections")
@@ -32,9 +38,20 @@ final class PushMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    void pushed(long bytes) {
-        pushes.increment();
-        pushedBytes.increment(bytes);
+    /** {@code kind}: {@code full} snapshots or {@code delta}s. */
+    private static Counter pushes(MeterRegistry registry, String kind) {
+        return Counter.builder("mesh.stream.pushes").description("Versions sent to proxies, by kind: full snapshots or deltas")
+                .tag("kind", kind).register(registry);
+    }
+
+    private static Counter pushedBytes(MeterRegistry registry, String kind) {
+        return Counter.builder("mesh.stream.pushed.bytes").description("Bytes of the snapshot and delta messages sent to proxies")
+                .baseUnit("bytes").tag("kind", kind).register(registry);
+    }
+
+    void pushed(boolean delta, long bytes) {
+        (delta ? deltaPushes : fullPushes).increment();
+        (delta ? deltaBytes : fullBytes).increment(bytes);
     }
 
     void acked() {

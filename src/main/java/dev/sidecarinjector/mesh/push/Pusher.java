@@ -1,7 +1,9 @@
 package dev.sidecarinjector.mesh.push;
 
 import dev.sidecarinjector.api.json.JsonException;
+import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import org.jboss.logging.Logger;
 /**
  * The push side of the stream, as istiod's xDS server: proxies say hello, wait until the source is ready, then
  * get a full snapshot with a version; changes are debounced and each proxy whose snapshot changed gets the new
- * one. Every state change runs on one executor thread, so no lock is needed; WebSocket handlers only post to it.
+ * one: as a delta from the version it acked when it acked the last one sent (and takes deltas), else in full. A
+ * nacked delta is answered once with the full snapshot of the same version. Every state change runs on one executor
+ * thread, so no lock is needed; WebSocket handlers only post to it.
  */
 final class Pusher {
 
@@ -142,7 +146,9 @@ final class Pusher {
         switch (message) {
             case StreamMessage.Hello hello when stream.node == null -> {
                 stream.node = hello.node();
-                LOG.infof("proxy %s connected (ip %s, holding %s)", hello.node().name(), show(hello.node().ip()), show(hello.version()));
+                stream.deltas = hello.deltas();
+                LOG.infof("proxy %s connected (ip %s, holding %s%s)", hello.node().name(), show(hello.node().ip()), show(hello.version()),
+                        hello.deltas() ? "" : "; it takes no deltas, every change is sent in full");
                 if (source.ready()) {
                     push(stream);
                 }
@@ -159,10 +165,19 @@ final class Pusher {
                 if (nack.version().equals(stream.sent)) {
                     stream.nackReason = nack.reason();
                     metrics.nacked();
-                    LOG.warnf("proxy %s rejected version %s: %s", stream.node.name(), nack.version(), nack.reason());
+                    if (stream.sentDelta) {
+                        // Once: the full snapshot is not a delta, so a nack of it is only recorded.
+                        LOG.warnf("proxy %s rejected the delta of version %s: %s; sending the full snapshot", stream.node.name(),
+                                nack.version(), nack.reason());
+                        send(stream, stream.sent, stream.sentOutbound, stream.sentWorkload, stream.sentInbound, false,
+                                encoder.full(stream.sent, stream.sentWorkload, stream.sentOutbound, stream.sentInbound));
+                    } else {
+                        LOG.warnf("proxy %s rejected version %s: %s", stream.node.name(), nack.version(), nack.reason());
+                    }
                 }
             }
             case StreamMessage.SnapshotPush _ -> reject(stream, "a snapshot message from a proxy");
+            case StreamMessage.DeltaPush _ -> reject(stream, "a delta message from a proxy");
             default -> reject(stream, "type " + message.getClass().getSimpleName().toLowerCase() + " before hello");
         }
     }
@@ -206,13 +221,23 @@ final class Pusher {
             return;
         }
         var stampedVersion = currentVersion();
-        var message = encoder.message(stampedVersion, snapshot, outbound);
+        // A delta only from what the proxy holds for sure: the last version sent, and acked.
+        var delta = stream.deltas && stream.sentOutbound != null && !stream.sent.isEmpty() && stream.sent.equals(stream.acked);
+        var message = delta
+                ? encoder.delta(stampedVersion, stream.sent, stream.sentOutbound, outbound, snapshot.workload(), snapshot.inbound())
+                : encoder.full(stampedVersion, snapshot.workload(), outbound, snapshot.inbound());
+        send(stream, stampedVersion, outbound, snapshot.workload(), snapshot.inbound(), delta, message);
+    }
+
+    private void send(ProxyStream stream, String version, NamespaceOutbound outbound, Workload workload, List<InboundPort> inbound,
+                      boolean delta, SnapshotMessage message) {
         stream.channel.send(message);
         stream.sentOutbound = outbound;
-        stream.sentWorkload = snapshot.workload();
-        stream.sentInbound = snapshot.inbound();
-        stream.sent = stampedVersion;
-        metrics.pushed(message.bytes());
+        stream.sentWorkload = workload;
+        stream.sentInbound = inbound;
+        stream.sentDelta = delta;
+        stream.sent = version;
+        metrics.pushed(delta, message.bytes());
     }
 
     /** One version per push round: every proxy changed by the same change gets the same version. */

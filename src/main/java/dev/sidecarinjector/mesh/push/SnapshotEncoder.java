@@ -1,10 +1,14 @@
 package dev.sidecarinjector.mesh.push;
 
 import dev.sidecarinjector.api.json.JsonWriter;
+import dev.sidecarinjector.api.snapshot.Changes;
 import dev.sidecarinjector.api.snapshot.Cluster;
+import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Listener;
 import dev.sidecarinjector.api.snapshot.RouteTable;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.SnapshotDelta;
+import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import java.util.HashMap;
 import java.util.List;
@@ -12,11 +16,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes snapshot messages so that a change costs one encoding of the outbound part per namespace, not per proxy.
- * The compiler hands every proxy of a namespace the same outbound lists (see {@code MeshCompiler}), so the part is
- * cached per namespace by the identity of those lists; lists that are new but encode to the same bytes (a new
- * index where nothing of this namespace changed) keep the old part, so "same part" means "same content" and the
- * pusher can skip such proxies without encoding anything twice. Not thread-safe: the push executor owns it.
+ * Writes snapshot and delta messages so that a change costs one comparison and at most one encoding of the outbound
+ * part per namespace, not per proxy. The compiler hands every proxy of a namespace the same outbound lists (see
+ * {@code MeshCompiler}), so the part is cached per namespace by the identity of those lists; new lists are compared
+ * with the cached part resource by resource, and when nothing differs (a new index where nothing of this namespace
+ * changed) the old part stays, so "same part" means "same content" and the pusher skips such proxies. What differs
+ * is the namespace's delta, encoded once for every proxy that acked the old part; the full part is encoded only when
+ * a proxy needs a full snapshot. Not thread-safe: the push executor owns it.
  */
 final class SnapshotEncoder {
 
@@ -24,23 +30,24 @@ final class SnapshotEncoder {
         List<Listener> listeners;
         List<RouteTable> routeTables;
         List<Cluster> clusters;
-        OutboundPart part;
+        NamespaceOutbound part;
     }
 
     private final Map<String, Entry> byNamespace = new HashMap<>();
     private long encodings;
+    private long deltaEncodings;
 
-    /** The outbound part of {@code snapshot}, a proxy's of {@code namespace}: cached while its lists are the same. */
-    OutboundPart outbound(String namespace, Snapshot snapshot) {
+    /** The outbound part of {@code snapshot}, a proxy's of {@code namespace}: the same object while its content is the same. */
+    NamespaceOutbound outbound(String namespace, Snapshot snapshot) {
         var entry = byNamespace.computeIfAbsent(namespace, ns -> new Entry());
         if (entry.part != null && entry.listeners == snapshot.listeners() && entry.routeTables == snapshot.routeTables()
                 && entry.clusters == snapshot.clusters()) {
             return entry.part;
         }
-        var encoded = OutboundPart.of(encodeOutbound(snapshot));
-        encodings++;
-        if (entry.part == null || !entry.part.sameBytes(encoded.utf8())) {
-            entry.part = encoded;
+        var next = new NamespaceOutbound(snapshot.listeners(), snapshot.routeTables(), snapshot.clusters());
+        // The comparison is kept in the old part: it is the delta for every proxy that acked the old part.
+        if (entry.part == null || !entry.part.deltaTo(next).isEmpty()) {
+            entry.part = next;
         }
         entry.listeners = snapshot.listeners();
         entry.routeTables = snapshot.routeTables();
@@ -48,19 +55,39 @@ final class SnapshotEncoder {
         return entry.part;
     }
 
-    /**
-     * The message {@code StreamMessage.SnapshotPush(version, snapshot with version)}, with {@code outbound} (from
-     * {@link #outbound}) for its outbound part.
-     */
-    SnapshotMessage message(String version, Snapshot snapshot, OutboundPart outbound) {
+    /** The message {@code StreamMessage.SnapshotPush(version, the snapshot of workload, outbound and inbound)}. */
+    SnapshotMessage full(String version, Workload workload, NamespaceOutbound outbound, List<InboundPort> inbound) {
+        if (outbound.encoded == null) {
+            var json = JsonWriter.compact();
+            json.beginObject().field("listeners", outbound.listeners).field("routeTables", outbound.routeTables)
+                    .field("clusters", outbound.clusters).endObject();
+            outbound.encoded = OutboundPart.of(members(json.toString()));
+            encodings++;
+        }
         // The message with no outbound or inbound part ends in the two closing braces of snapshot and message;
         // the head is what comes before them, and the snapshot object stays open for the parts that follow.
-        var bare = new Snapshot(version, snapshot.workload(), List.of(), List.of(), List.of(), List.of());
+        var bare = new Snapshot(version, workload, List.of(), List.of(), List.of(), List.of());
         var whole = new StreamMessage.SnapshotPush(version, bare).toJson();
-        var head = whole.substring(0, whole.length() - 2);
-        var inbound = JsonWriter.compact();
-        inbound.beginObject().field("inbound", snapshot.inbound()).endObject();
-        return new SnapshotMessage(head, outbound, members(inbound.toString()) + "}}");
+        return new SnapshotMessage(whole.substring(0, whole.length() - 2), outbound.encoded, inbound(inbound) + "}}");
+    }
+
+    /**
+     * The message {@code StreamMessage.DeltaPush(version, base, the changes from the part {@code from} to {@code to},
+     * with workload and inbound)}: the proxy acked {@code base}, whose outbound part was {@code from}.
+     */
+    SnapshotMessage delta(String version, String base, NamespaceOutbound from, NamespaceOutbound to, Workload workload,
+                          List<InboundPort> inbound) {
+        var delta = from.deltaTo(to);
+        if (delta.encoded == null) {
+            var json = JsonWriter.compact();
+            json.beginObject();
+            new SnapshotDelta(null, delta.listeners, delta.routeTables, delta.clusters, List.of()).writeMembers(json);
+            delta.encoded = OutboundPart.of(members(json.endObject().toString()));
+            deltaEncodings++;
+        }
+        var bare = new SnapshotDelta(workload, Changes.none(), Changes.none(), Changes.none(), List.of());
+        var whole = new StreamMessage.DeltaPush(version, base, bare).toJson();
+        return new SnapshotMessage(whole.substring(0, whole.length() - 1), delta.encoded, inbound(inbound) + "}");
     }
 
     /** Forgets the parts of namespaces no connected proxy is in. */
@@ -68,14 +95,19 @@ final class SnapshotEncoder {
         byNamespace.keySet().retainAll(namespaces);
     }
 
-    /** How many outbound parts were encoded so far (tests prove a change costs one per namespace). */
+    /** How many full outbound parts were encoded so far (tests prove a change costs at most one per namespace). */
     long encodings() {
         return encodings;
     }
 
-    private static String encodeOutbound(Snapshot s) {
+    /** How many deltas were encoded so far. */
+    long deltaEncodings() {
+        return deltaEncodings;
+    }
+
+    private static String inbound(List<InboundPort> inbound) {
         var json = JsonWriter.compact();
-        json.beginObject().field("listeners", s.listeners()).field("routeTables", s.routeTables()).field("clusters", s.clusters()).endObject();
+        json.beginObject().field("inbound", inbound).endObject();
         return members(json.toString());
     }
 

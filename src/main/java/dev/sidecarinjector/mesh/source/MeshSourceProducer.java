@@ -22,12 +22,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Chooses the mesh's source once and says so in the startup log; logs each problem of the resources once (a
- * resource that stays invalid is not logged again on every change).
+ * resource that stays invalid is not logged again on every change), on its own thread.
  */
 @ApplicationScoped
 public class MeshSourceProducer {
 
     private static final Logger LOG = Logger.getLogger(MeshSourceProducer.class);
+
+    private volatile LatestIndexListener reporter;
 
     @Produces
     @Singleton
@@ -46,12 +48,14 @@ public class MeshSourceProducer {
         };
         // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
         var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;
-        source.addListener(index -> problems.report(allProblems(source, compiler, index), problem -> {
+        // Off the source's thread: the push layer hears of the index at once, not after every namespace is compiled here.
+        reporter = new LatestIndexListener("mesh-problems", index -> problems.report(allProblems(source, compiler, index), problem -> {
             log(problem);
             if (events != null) {
                 events.record(problem, index);
             }
         }));
+        source.addListener(reporter);
         switch (source) {
             case DirectoryMeshSource directory -> directory.start();
             case KubernetesMeshSource kubernetes -> kubernetes.start();
@@ -64,6 +68,9 @@ public class MeshSourceProducer {
 
     void close(@Disposes MeshSource source) {
         source.close();
+        if (reporter != null) {
+            reporter.close();
+        }
     }
 
     private static void log(Problem problem) {

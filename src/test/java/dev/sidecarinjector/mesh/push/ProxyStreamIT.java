@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Both ends for real: this Quarkus control plane (with {@link TestSnapshotSource}) and the real proxy jar
  * connecting to it over TLS verified with the test CA. The proxy waits for synced caches (not ready meanwhile),
- * acks, gets a change, nacks a bad snapshot and keeps the good one, keeps it through a control-plane outage, and
- * reconnects when it comes back; {@code mesh status} shows it.
+ * acks, gets a change as a delta, nacks a bad delta and then the full snapshot sent in its place and keeps the good
+ * one, gets the next change in full, keeps its snapshot through a control-plane outage, and reconnects when it comes
+ * back; {@code mesh status} shows it.
  */
 @QuarkusTest
 @QuarkusTestResource(DevCertificates.class)
@@ -100,26 +101,41 @@ class ProxyStreamIT {
         awaitSyncz(p -> p.path("acked").asText().equals(first) && p.path("state").asText().equals("SYNCED"));
         assertEquals(200, get("http://127.0.0.1:" + health + "/healthz/ready").statusCode());
 
+        // Acked: the change comes as a delta, and /config_dump shows the whole snapshot it gives.
         var started = System.nanoTime();
         source.change(6432, false);
-        var second = applied();
+        var secondLine = appliedLine();
+        var second = version(secondLine);
+        assertTrue(secondLine.contains("(delta from " + first + ", 1 set, 0 removed; 1 listeners, 0 route tables, 1 clusters, 1 endpoints)"),
+                secondLine);
         awaitSyncz(p -> p.path("acked").asText().equals(second) && p.path("state").asText().equals("SYNCED"));
         System.out.printf("change to ack seen in /debug/syncz: %d ms (debounce 100 ms)%n", (System.nanoTime() - started) / 1_000_000);
         assertNotEquals(first, second);
+        var applied = JSON.readTree(get("http://127.0.0.1:" + admin + "/config_dump").body());
+        assertEquals(second, applied.at("/snapshot/version").asText());
+        assertEquals("10.96.0.60", applied.at("/snapshot/listeners/0/address").asText());
+        assertEquals(6432, applied.at("/snapshot/clusters/0/endpoints/0/port").asInt());
 
+        // A delta that breaks a reference is nacked; the control plane answers with the full snapshot, nacked too.
         source.change(6432, true);
         var rejected = line(l -> l.contains("config: rejected version"));
-        assertTrue(rejected.contains("snapshot.listeners[0].cluster: \"outbound|5432||nowhere\" is not a cluster of this snapshot; keeping version " + second),
-                rejected);
-        var stale = awaitSyncz(p -> p.path("state").asText().equals("STALE") && p.has("nackReason"));
+        assertTrue(rejected.contains("(a delta from " + second + "): listeners.set[0].cluster: \"outbound|5432||nowhere\" is not a cluster of this "
+                + "snapshot; keeping version " + second), rejected);
+        var rejectedFull = line(l -> l.contains("config: rejected version"));
+        assertTrue(rejectedFull.contains("snapshot.listeners[0].cluster: \"outbound|5432||nowhere\" is not a cluster of this snapshot; keeping version "
+                + second), rejectedFull);
+        var stale = awaitSyncz(p -> p.path("state").asText().equals("STALE") && p.path("nackReason").asText().startsWith("snapshot."));
         assertEquals(second, stale.path("acked").asText());
         var dump = JSON.readTree(get("http://127.0.0.1:" + admin + "/config_dump").body());
         assertEquals(second, dump.path("version").asText());
         assertEquals(6432, dump.at("/snapshot/clusters/0/endpoints/0/port").asInt());
         assertTrue(dump.path("rejectReason").asText().startsWith("snapshot.listeners[0].cluster"), dump.toString());
 
+        // Nothing acked since: the next change is sent in full.
         source.change(7432, false);
-        var third = applied();
+        var thirdLine = appliedLine();
+        var third = version(thirdLine);
+        assertTrue(!thirdLine.contains("delta"), thirdLine);
         awaitSyncz(p -> p.path("acked").asText().equals(third) && p.path("state").asText().equals("SYNCED"));
 
         var out = new ByteArrayOutputStream();
@@ -131,8 +147,8 @@ class ProxyStreamIT {
         // A snapshot of megabytes: many WebSocket frames from the control plane, aggregated by the proxy.
         source.endpoints = 20_000;
         source.change(7432, false);
-        var big = line(l -> APPLIED.matcher(l).matches());
-        assertTrue(big.contains(" 20000 endpoints)"), big);
+        var big = appliedLine();
+        assertTrue(big.contains("(delta from " + third + ", 1 set, 0 removed;") && big.contains(" 20000 endpoints)"), big);
         var bigVersion = big.replaceAll(".*applied version (\\S+) .*", "$1");
         awaitSyncz(p -> p.path("acked").asText().equals(bigVersion));
         source.endpoints = 1;
@@ -203,8 +219,16 @@ class ProxyStreamIT {
     }
 
     private String applied() throws InterruptedException {
-        var matcher = APPLIED.matcher(line(l -> APPLIED.matcher(l).matches()));
-        assertTrue(matcher.matches());
+        return version(appliedLine());
+    }
+
+    private String appliedLine() throws InterruptedException {
+        return line(l -> APPLIED.matcher(l).matches());
+    }
+
+    private static String version(String appliedLine) {
+        var matcher = APPLIED.matcher(appliedLine);
+        assertTrue(matcher.matches(), appliedLine);
         return matcher.group(1);
     }
 

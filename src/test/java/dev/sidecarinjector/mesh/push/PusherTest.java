@@ -1,9 +1,18 @@
 package dev.sidecarinjector.mesh.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.api.snapshot.Cluster;
+import dev.sidecarinjector.api.snapshot.ConnectionPool;
+import dev.sidecarinjector.api.snapshot.Endpoint;
+import dev.sidecarinjector.api.snapshot.Listener;
+import dev.sidecarinjector.api.snapshot.LoadBalancer;
+import dev.sidecarinjector.api.snapshot.Protocol;
+import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.ProxyNode;
@@ -22,7 +31,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The push layer against a fake source and fake connections: hello, wait for sync, ack, nack, debounce, garbage. */
+/**
+ * The push layer against a fake source and fake connections: hello, wait for sync, ack, nack, debounce, deltas after
+ * an ack and full snapshots otherwise, garbage.
+ */
 class PusherTest {
 
     static final ProxyNode APP = new ProxyNode("default", "app-1", "10.0.0.9", "app");
@@ -83,10 +95,115 @@ class PusherTest {
         source.changed(); // nothing changed in the content: not re-sent
         source.ip = "10.0.0.11";
         source.changed();
-        var third = app.next();
-        assertEquals("10.0.0.11", third.snapshot().workload().name());
+        var third = app.nextDelta();
+        assertEquals(second.version(), third.base());
+        assertEquals("10.0.0.11", third.delta().workload().name());
+        assertTrue(third.delta().outboundUnchanged(), "only the workload changed");
         assertTrue(app.sent.isEmpty(), "one push for the burst");
         assertTrue(other.sent.isEmpty(), "the other proxy's snapshot never changed");
+    }
+
+    @Test
+    void aChangeIsADeltaFromTheVersionAckedAndInFullBeforeTheFirstAck() throws Exception {
+        source.ready = true;
+        var proxy = new FakeChannel();
+        var stream = pusher.connected(proxy);
+        pusher.received(stream, new StreamMessage.Hello(APP, "").toJson());
+        var first = proxy.next();
+
+        source.dbPort = 5433;
+        source.changed();
+        var second = proxy.next(); // the first was not acked: the proxy may not hold it
+        assertEquals(5433, second.snapshot().clusters().getFirst().endpoints().getFirst().port());
+        assertNotEquals(first.version(), second.version());
+        pusher.received(stream, new StreamMessage.Ack(second.version()).toJson());
+        await(() -> pusher.status().getFirst().state() == SyncState.SYNCED);
+
+        source.dbPort = 5434;
+        source.changed();
+        var third = proxy.nextDelta();
+        assertEquals(second.version(), third.base());
+        assertTrue(third.delta().listeners().isEmpty() && third.delta().routeTables().isEmpty(), third.toJson());
+        assertEquals(List.of(), third.delta().clusters().remove());
+        assertEquals(List.of(source.snapshotFor(APP).clusters().getFirst()), third.delta().clusters().set(), "the one cluster that changed");
+        var expected = source.snapshotFor(APP);
+        assertEquals(new Snapshot(third.version(), expected.workload(), expected.listeners(), expected.routeTables(), expected.clusters(),
+                expected.inbound()), third.applyTo(second.snapshot()), "the delta gives the full snapshot of its version");
+        assertEquals(third.version(), pusher.status().getFirst().sent());
+
+        assertEquals(2.0, meters.get("mesh.stream.pushes").tag("kind", "full").counter().count());
+        assertEquals(1.0, meters.get("mesh.stream.pushes").tag("kind", "delta").counter().count());
+        var deltaBytes = meters.get("mesh.stream.pushed.bytes").tag("kind", "delta").counter().count();
+        assertEquals(proxy.messages.getLast().bytes(), deltaBytes);
+        assertTrue(deltaBytes < meters.get("mesh.stream.pushed.bytes").tag("kind", "full").counter().count() / 2, "a delta is smaller");
+    }
+
+    @Test
+    void aNackedDeltaIsAnsweredOnceWithTheFullSnapshotOfItsVersion() throws Exception {
+        source.ready = true;
+        var proxy = new FakeChannel();
+        var stream = pusher.connected(proxy);
+        pusher.received(stream, new StreamMessage.Hello(APP, "").toJson());
+        pusher.received(stream, new StreamMessage.Ack(proxy.next().version()).toJson());
+        await(() -> pusher.status().getFirst().state() == SyncState.SYNCED);
+        source.dbPort = 6000;
+        source.changed();
+        var delta = proxy.nextDelta();
+
+        pusher.received(stream, new StreamMessage.Nack(delta.version(), "base: \"x\" is not the version in force (none)").toJson());
+        var full = proxy.next();
+        assertEquals(delta.version(), full.version(), "the same content, the same version");
+        assertEquals(6000, full.snapshot().clusters().getFirst().endpoints().getFirst().port());
+        await(() -> pusher.status().getFirst().nackReason() != null);
+        assertEquals(SyncState.STALE, pusher.status().getFirst().state());
+
+        pusher.received(stream, new StreamMessage.Nack(delta.version(), "clusters[0].name: missing").toJson());
+        await(() -> "clusters[0].name: missing".equals(pusher.status().getFirst().nackReason()));
+        assertEquals(null, proxy.sent.poll(300, TimeUnit.MILLISECONDS), "a nacked full snapshot is not sent again");
+
+        source.dbPort = 6001;
+        source.changed();
+        assertEquals(6001, proxy.next().snapshot().clusters().getFirst().endpoints().getFirst().port(),
+                "nothing acked since: the next change is sent in full");
+        assertEquals(2.0, meters.get("mesh.stream.nacks").counter().count());
+    }
+
+    @Test
+    void aProxyThatTakesNoDeltasIsSentEveryChangeInFull() throws Exception {
+        source.ready = true;
+        var proxy = new FakeChannel();
+        var stream = pusher.connected(proxy);
+        pusher.received(stream, new StreamMessage.Hello(APP, "", false).toJson());
+        pusher.received(stream, new StreamMessage.Ack(proxy.next().version()).toJson());
+        await(() -> pusher.status().getFirst().state() == SyncState.SYNCED);
+        source.dbPort = 6000;
+        source.changed();
+        assertEquals(6000, proxy.next().snapshot().clusters().getFirst().endpoints().getFirst().port());
+    }
+
+    @Test
+    void theProxiesOfANamespaceShareTheBytesOfTheirDelta() throws Exception {
+        source.ready = true;
+        var proxies = new java.util.ArrayList<FakeChannel>();
+        for (var i = 0; i < 3; i++) {
+            var proxy = new FakeChannel();
+            var stream = pusher.connected(proxy);
+            pusher.received(stream, new StreamMessage.Hello(new ProxyNode("default", "app-" + i, "10.0.0." + i, "app"), "").toJson());
+            var first = proxy.next();
+            if (i < 2) {
+                pusher.received(stream, new StreamMessage.Ack(first.version()).toJson());
+            }
+            proxies.add(proxy);
+        }
+        await(() -> pusher.status().stream().filter(s -> s.state() == SyncState.SYNCED).count() == 2);
+        source.dbPort = 7000;
+        source.changed();
+        var a = proxies.get(0).nextDelta();
+        var b = proxies.get(1).nextDelta();
+        assertEquals("10.0.0.1", b.delta().workload().ip(), "each its own workload");
+        assertEquals(a.delta().clusters(), b.delta().clusters());
+        assertSame(proxies.get(0).messages.getLast().outbound(), proxies.get(1).messages.getLast().outbound(), "the same bytes");
+        assertEquals(7000, proxies.get(2).next().snapshot().clusters().getFirst().endpoints().getFirst().port(), "not acked: in full");
     }
 
     @Test
@@ -180,6 +297,9 @@ class PusherTest {
     static final class FakeSource implements SnapshotSource {
         volatile boolean ready;
         volatile String ip = "10.0.0.9";
+        /** The endpoint port of namespace default's one cluster, db. */
+        volatile int dbPort = 5432;
+        private volatile Snapshot compiled;
         private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
         @Override
@@ -193,8 +313,26 @@ class PusherTest {
                 throw new UnknownProxy("no pod " + node.namespace() + "/" + node.pod());
             }
             var name = node.namespace().equals("default") ? ip : "db";
-            return new Snapshot("compiler's own", new Workload(node.namespace(), node.pod(), name, node.serviceAccount(), name, "latest",
-                    node.ip(), Map.of()), List.of(), List.of(), List.of(), List.of());
+            var workload = new Workload(node.namespace(), node.pod(), name, node.serviceAccount(), name, "latest", node.ip(), Map.of());
+            if (!node.namespace().equals("default")) {
+                return new Snapshot("compiler's own", workload, List.of(), List.of(), List.of(), List.of());
+            }
+            var outbound = outbound(dbPort);
+            return new Snapshot("compiler's own", workload, outbound.listeners(), List.of(), outbound.clusters(), List.of());
+        }
+
+        /** The compiler's outbound part of namespace default: the same lists for every proxy while the port is the same. */
+        private Snapshot outbound(int port) {
+            var current = compiled;
+            if (current == null || current.clusters().getFirst().endpoints().getFirst().port() != port) {
+                var service = new ServiceRef("db.default.svc.cluster.local", "db", "default");
+                var cluster = Cluster.outboundName(5432, null, service.host());
+                current = new Snapshot("", null, List.of(new Listener("10.96.0.60", 5432, Protocol.TCP, service, null, cluster)), List.of(),
+                        List.of(new Cluster(cluster, service, 5432, null, Protocol.TCP, LoadBalancer.ROUND_ROBIN, ConnectionPool.DEFAULT, null,
+                                List.of(new Endpoint("10.0.0.7", port, null)))), List.of());
+                compiled = current;
+            }
+            return current;
         }
 
         @Override
@@ -209,10 +347,12 @@ class PusherTest {
 
     static final class FakeChannel implements ProxyChannel {
         final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
+        final List<SnapshotMessage> messages = new CopyOnWriteArrayList<>();
         volatile String closed;
 
         @Override
         public void send(SnapshotMessage message) {
+            messages.add(message);
             sent.add(message.text());
         }
 
@@ -222,9 +362,21 @@ class PusherTest {
         }
 
         StreamMessage.SnapshotPush next() throws InterruptedException {
+            var message = any();
+            assertInstanceOf(StreamMessage.SnapshotPush.class, message, "a full snapshot");
+            return (StreamMessage.SnapshotPush) message;
+        }
+
+        StreamMessage.DeltaPush nextDelta() throws InterruptedException {
+            var message = any();
+            assertInstanceOf(StreamMessage.DeltaPush.class, message, "a delta");
+            return (StreamMessage.DeltaPush) message;
+        }
+
+        StreamMessage any() throws InterruptedException {
             var text = sent.poll(10, TimeUnit.SECONDS);
-            assertTrue(text != null, "no snapshot within 10 s");
-            return (StreamMessage.SnapshotPush) StreamMessage.parse(text);
+            assertTrue(text != null, "no message within 10 s");
+            return StreamMessage.parse(text);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.SnapshotDelta;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.mesh.compile.MeshCompiler;
@@ -20,7 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The push layer's encoding: the stream's message byte for byte, with the outbound part encoded once per namespace. */
+/**
+ * The push layer's encoding: the stream's snapshot and delta messages byte for byte, the outbound part compared
+ * once and encoded at most once per namespace, a delta encoded once for the namespace's proxies.
+ */
 class SnapshotEncoderTest {
 
     private final MeshCompiler compiler = new MeshCompiler("cluster.local", "istio-system");
@@ -38,12 +42,30 @@ class SnapshotEncoderTest {
         snapshots.add(new Snapshot("", new Workload("ns", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
                 List.of(), List.of(), List.of(), List.of()));
         for (var snapshot : snapshots) {
-            var message = encoder.message("1700000000-7", snapshot, encoder.outbound("any", snapshot));
+            var message = encoder.full("1700000000-7", snapshot.workload(), encoder.outbound("any", snapshot), snapshot.inbound());
             var expected = new StreamMessage.SnapshotPush("1700000000-7", new Snapshot("1700000000-7", snapshot.workload(),
                     snapshot.listeners(), snapshot.routeTables(), snapshot.clusters(), snapshot.inbound())).toJson();
             assertEquals(expected, message.text());
             assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, message.bytes());
             assertEquals(snapshot.workload(), ((StreamMessage.SnapshotPush) StreamMessage.parse(message.text())).snapshot().workload());
+        }
+    }
+
+    @Test
+    void aDeltaMessageIsTheStreamsDeltaMessageByteForByte() throws Exception {
+        var encoder = new SnapshotEncoder();
+        var before = compiler.compile(example, "default", "productpage-v1-7b9c6d5f4a-p8r6t", "").snapshot();
+        var from = encoder.outbound("default", before);
+        var fewer = new Snapshot("", before.workload(), before.listeners(), before.routeTables(),
+                before.clusters().subList(0, before.clusters().size() - 1), before.inbound());
+        var changed = new Snapshot("", new Workload("default", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
+                List.of(), before.routeTables(), before.clusters().subList(1, before.clusters().size()), before.inbound());
+        for (var after : List.of(fewer, changed, new Snapshot("", null, before.listeners(), before.routeTables(), before.clusters(), List.of()))) {
+            var to = encoder.outbound("default", after);
+            var message = encoder.delta("1700000000-8", "1700000000-7", from, to, after.workload(), after.inbound());
+            var expected = new StreamMessage.DeltaPush("1700000000-8", "1700000000-7", SnapshotDelta.between(before, after)).toJson();
+            assertEquals(expected, message.text());
+            assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, message.bytes());
         }
     }
 
@@ -54,26 +76,35 @@ class SnapshotEncoderTest {
         var parts = new ArrayList<OutboundPart>();
         for (var round = 0; round < 34; round++) {
             for (var pod : pods) {
-                parts.add(encoder.outbound("default", compiler.compile(example, "default", pod, "").snapshot()));
+                var snapshot = compiler.compile(example, "default", pod, "").snapshot();
+                parts.add(encoder.full("1-1", snapshot.workload(), encoder.outbound("default", snapshot), snapshot.inbound()).outbound());
             }
         }
         assertEquals(1, encoder.encodings(), "102 proxies of one namespace, one index: one encoding");
         assertTrue(parts.stream().allMatch(p -> p == parts.getFirst()), "every proxy shares the same bytes");
+        var part = encoder.outbound("default", compiler.compile(example, "default", pods.getFirst(), "").snapshot());
 
-        // A new index with the same resources: new lists, encoded once to compare, and the same part comes back.
+        // A new index with the same resources: new lists, compared resource by resource, and the same part comes back.
         var again = new DirectoryMeshSource(Path.of("examples/mesh"), Duration.ZERO).load().current();
         var same = compiler.compile(again, "default", pods.getFirst(), "").snapshot();
         assertNotSame(same.listeners(), compiler.compile(example, "default", pods.getFirst(), "").snapshot().listeners());
-        assertSame(parts.getFirst(), encoder.outbound("default", same));
-        assertEquals(2, encoder.encodings());
+        assertSame(part, encoder.outbound("default", same));
+        assertEquals(1, encoder.encodings(), "nothing encoded to find that out");
 
         var changed = new Snapshot("", same.workload(), same.listeners().subList(1, same.listeners().size()), same.routeTables(),
                 same.clusters(), same.inbound());
-        assertNotSame(parts.getFirst(), encoder.outbound("default", changed));
+        var next = encoder.outbound("default", changed);
+        assertNotSame(part, next);
+        assertEquals(List.of(same.listeners().getFirst().key()), part.deltaTo(next).listeners.remove());
+        assertSame(part.deltaTo(next), part.deltaTo(next), "compared once");
+        for (var proxy = 0; proxy < 3; proxy++) {
+            encoder.delta("1-2", "1-1", part, next, same.workload(), same.inbound());
+        }
+        assertEquals(1, encoder.deltaEncodings(), "the namespace's proxies share one delta");
+        assertEquals(1, encoder.encodings(), "and no full encoding");
 
         encoder.retain(Set.of());
-        encoder.outbound("default", changed);
-        assertEquals(4, encoder.encodings(), "a forgotten namespace is encoded again");
+        assertNotSame(next, encoder.outbound("default", changed), "a forgotten namespace starts again");
     }
 
     @Test

@@ -63,7 +63,7 @@ class StreamServerIT {
     void garbageIsClosedWithAReasonNotAStackTrace() throws Exception {
         var peer = connect();
         peer.socket.sendText("{\"type\":\"subscribe\"}", true);
-        assertEquals("closed 1008 not a stream message: type: \"subscribe\" is not one of hello, snapshot, ack, nack", peer.next());
+        assertEquals("closed 1008 not a stream message: type: \"subscribe\" is not one of hello, snapshot, delta, ack, nack", peer.next());
     }
 
     @Test
@@ -82,7 +82,8 @@ class StreamServerIT {
         var webhook = "https://localhost:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("quarkus.http.test-ssl-port", Integer.class);
         var metrics = client().send(HttpRequest.newBuilder(URI.create(webhook + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (var name : List.of("mesh_stream_connected_proxies ", "mesh_stream_pushes_total ", "mesh_stream_acks_total ",
+        for (var name : List.of("mesh_stream_connected_proxies ", "mesh_stream_pushes_total{kind=\"full\"} ",
+                "mesh_stream_pushes_total{kind=\"delta\"} ", "mesh_stream_pushed_bytes_total{kind=\"delta\"} ", "mesh_stream_acks_total ",
                 "mesh_stream_nacks_total ", "mesh_stream_rejected_connections_total ", "mesh_stream_push_duration_seconds_count ")) {
             assertTrue(metrics.contains("\n" + name), name + " in /q/metrics");
         }

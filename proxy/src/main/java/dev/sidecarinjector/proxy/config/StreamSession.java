@@ -3,15 +3,17 @@ package dev.sidecarinjector.proxy.config;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.api.json.JsonException;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.SnapshotDelta;
 import dev.sidecarinjector.api.stream.ProxyNode;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.proxy.run.EventLog;
 
 /**
  * The proxy's side of the stream protocol, without the network: the hello to send, and for each message from the
- * control plane the answer (an ack after a snapshot is applied, a nack with the reason when it is rejected; the
- * last good snapshot stays in force). Runs on the config thread, never on an event loop: a snapshot of 1,000
- * Services takes tens of milliseconds to parse and check.
+ * control plane the answer (an ack after a snapshot or a delta is applied, a nack with the reason when it is
+ * rejected; the last good snapshot stays in force). A delta is applied only to the snapshot in force when that is
+ * its base, and the result is checked as a whole snapshot is. Runs on the config thread, never on an event loop: a
+ * snapshot of 1,000 Services takes tens of milliseconds to parse and check.
  */
 public final class StreamSession {
 
@@ -33,9 +35,12 @@ public final class StreamSession {
         this.holder = holder;
     }
 
-    /** The first message on every connection, with the version held so the control plane can tell a reconnect. */
+    /**
+     * The first message on every connection, with the version held so the control plane can tell a reconnect, and
+     * that this proxy applies deltas.
+     */
     public String hello() {
-        return new StreamMessage.Hello(node, acked).toJson();
+        return new StreamMessage.Hello(node, acked, true).toJson();
     }
 
     /** The answer to one message from the control plane. */
@@ -44,31 +49,51 @@ public final class StreamSession {
         try {
             message = StreamMessage.parse(text);
         } catch (StreamMessage.InvalidSnapshot e) {
-            return reject(e.version(), e.getMessage());
+            return reject(e.version(), "", e.getMessage());
         } catch (JsonException e) {
             throw new ProtocolError("not a stream message: " + e.getMessage());
         }
-        if (!(message instanceof StreamMessage.SnapshotPush push)) {
-            throw new ProtocolError("unexpected message type from the control plane: " + text.substring(0, Math.min(text.length(), 60)));
-        }
-        var snapshot = push.snapshot();
+        return switch (message) {
+            case StreamMessage.SnapshotPush push -> apply(push.version(), push.snapshot(), "");
+            case StreamMessage.DeltaPush delta -> {
+                Snapshot next;
+                try {
+                    next = delta.applyTo(holder.current().snapshot());
+                } catch (JsonException e) {
+                    yield reject(delta.version(), " (a delta from " + delta.base() + ")", e.getMessage());
+                } catch (RuntimeException e) {
+                    // Checked as it is built, so this is a defect of ours; the proxy still keeps its last good snapshot.
+                    yield reject(delta.version(), " (a delta from " + delta.base() + ")", "cannot apply the delta: " + e);
+                }
+                yield apply(delta.version(), next, "delta from " + delta.base() + ", " + changed(delta.delta()) + "; ");
+            }
+            default -> throw new ProtocolError("unexpected message type from the control plane: " + text.substring(0, Math.min(text.length(), 60)));
+        };
+    }
+
+    private String apply(String version, Snapshot snapshot, String how) {
         try {
             holder.swap(snapshot);
         } catch (RuntimeException e) {
             // Checked by the reader, so this is a defect of ours; the proxy still keeps its last good snapshot.
-            return reject(push.version(), "cannot compile the snapshot: " + e);
+            return reject(version, "", "cannot compile the snapshot: " + e);
         }
-        acked = push.version();
-        EventLog.info("config: applied version " + push.version() + " (" + snapshot.listeners().size() + " listeners, "
+        acked = version;
+        EventLog.info("config: applied version " + version + " (" + how + snapshot.listeners().size() + " listeners, "
                 + snapshot.routeTables().size() + " route tables, " + snapshot.clusters().size() + " clusters, "
                 + endpoints(snapshot) + " endpoints)");
-        return new StreamMessage.Ack(push.version()).toJson();
+        return new StreamMessage.Ack(version).toJson();
     }
 
-    private String reject(String version, String reason) {
+    private static String changed(SnapshotDelta delta) {
+        return (delta.listeners().set().size() + delta.routeTables().set().size() + delta.clusters().set().size()) + " set, "
+                + (delta.listeners().remove().size() + delta.routeTables().remove().size() + delta.clusters().remove().size()) + " removed";
+    }
+
+    private String reject(String version, String what, String reason) {
         rejected = version;
         rejectReason = reason;
-        EventLog.info("config: rejected version " + version + ": " + reason + "; keeping version " + show(acked));
+        EventLog.info("config: rejected version " + version + what + ": " + reason + "; keeping version " + show(acked));
         return new StreamMessage.Nack(version, reason).toJson();
     }
 

@@ -145,7 +145,7 @@ class ConfigClientIT {
     }
 
     @Test
-    void saysHelloAcksAGoodSnapshotAndNacksABadOneKeepingTheGoodOne() throws Exception {
+    void saysHelloAcksAGoodSnapshotNacksABadOneKeepingTheGoodOneAndAppliesADelta() throws Exception {
         var client = client("localhost", CERTS.resolve("ca.crt"));
         client.start();
         assertEquals(new StreamMessage.Hello(NODE, ""), StreamMessage.parse(next()));
@@ -159,10 +159,14 @@ class ConfigClientIT {
         assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current().snapshot());
         var dump = new ConfigDump(client).configDump();
         assertTrue(dump.contains("\"version\": \"7-1\"") && dump.contains("\"rejectedVersion\": \"7-2\"") && dump.contains("\"connection\": \"connected\""), dump);
+
+        send(StreamSessionTest.delta("7-3", "7-1", StreamSessionTest.snapshot("7-1", 5432, false), StreamSessionTest.snapshot("7-3", 5433, false)));
+        assertEquals(new StreamMessage.Ack("7-3"), StreamMessage.parse(next()));
+        assertEquals(StreamSessionTest.snapshot("7-3", 5433, false), client.session().holder().current().snapshot());
         var db = "outbound|5432||db.default.svc.cluster.local";
         assertEquals(db + "::observability_name::" + db + "\n" + db + "::cx_active::0\n" + db + "::rq_pending_active::0\n"
-                + db + "::rq_active::0\n" + db + "::10.0.0.7:5432::rq_active::0\n" + db + "::10.0.0.7:5432::health_flags::healthy\n"
-                + db + "::10.0.0.7:5432::outlier_ejections::0\n", new ConfigDump(client).clusters());
+                + db + "::rq_active::0\n" + db + "::10.0.0.7:5433::rq_active::0\n" + db + "::10.0.0.7:5433::health_flags::healthy\n"
+                + db + "::10.0.0.7:5433::outlier_ejections::0\n", new ConfigDump(client).clusters());
     }
 
     @Test

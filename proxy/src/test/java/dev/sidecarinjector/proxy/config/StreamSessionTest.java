@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sidecarinjector.api.snapshot.Changes;
 import dev.sidecarinjector.api.snapshot.Cluster;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.Endpoint;
@@ -13,6 +14,7 @@ import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.api.snapshot.SnapshotDelta;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.ProxyNode;
 import dev.sidecarinjector.api.stream.StreamMessage;
@@ -70,6 +72,68 @@ class StreamSessionTest {
 
         var truncated = push("1-3", 5432, false).replace("\"port\":5432", "\"port\":70000");
         assertEquals("1-3", ((StreamMessage.Nack) StreamMessage.parse(session.onMessage(truncated))).version());
+        assertSame(good, holder.current().snapshot());
+    }
+
+    /** Two TCP services, db and cache; {@code cachePort} is the cache endpoint's port. */
+    static Snapshot twoServices(String version, int cachePort) {
+        var db = snapshot(version, 5432, false);
+        var cacheService = new ServiceRef("cache.default.svc.cluster.local", "cache", "default");
+        var cache = new Cluster(Cluster.outboundName(6379, null, cacheService.host()), cacheService, 6379, null, Protocol.TCP,
+                LoadBalancer.ROUND_ROBIN, ConnectionPool.DEFAULT, null, List.of(new Endpoint("10.0.0.8", cachePort, null)));
+        return new Snapshot(version, db.workload(), List.of(db.listeners().getFirst(),
+                new Listener("10.96.0.61", 6379, Protocol.TCP, cacheService, null, cache.name())), List.of(),
+                List.of(db.clusters().getFirst(), cache), List.of());
+    }
+
+    static String delta(String version, String base, Snapshot from, Snapshot to) {
+        return new StreamMessage.DeltaPush(version, base, SnapshotDelta.between(from, to)).toJson();
+    }
+
+    @Test
+    void aDeltaOnTheVersionInForceIsAppliedAndAckedAndUntouchedClustersKeepTheirState() throws Exception {
+        var holder = new SnapshotHolder();
+        var session = new StreamSession(NODE, holder);
+        session.onMessage(new StreamMessage.SnapshotPush("1-1", twoServices("1-1", 6379)).toJson());
+        var db = holder.current().cluster("outbound|5432||db.default.svc.cluster.local");
+        db.state(0).requestStarted();
+        assertEquals(true, db.breaker().tryAcquireConnection());
+
+        var reply = session.onMessage(delta("1-2", "1-1", twoServices("1-1", 6379), twoServices("1-2", 6380)));
+        assertEquals(new StreamMessage.Ack("1-2"), StreamMessage.parse(reply));
+        assertEquals(twoServices("1-2", 6380), holder.current().snapshot(), "the full snapshot of 1-2, for /config_dump");
+        assertEquals("1-2", session.acked());
+        var dbAfter = holder.current().cluster("outbound|5432||db.default.svc.cluster.local");
+        assertSame(db.state(0), dbAfter.state(0), "the endpoint's runtime state carries over");
+        assertEquals(1, dbAfter.state(0).activeRequests());
+        assertEquals(1, dbAfter.breaker().activeConnections(), "and the breaker's counts");
+        assertEquals(6380, holder.current().cluster("outbound|6379||cache.default.svc.cluster.local").endpoint(0).port());
+    }
+
+    @Test
+    void aDeltaOnAnotherVersionOrThatBreaksAReferenceIsNackedAndTheLastGoodKept() throws Exception {
+        var holder = new SnapshotHolder();
+        var session = new StreamSession(NODE, holder);
+        assertEquals(new StreamMessage.Nack("1-1", "base: \"1-0\" is not the version in force (none)"),
+                StreamMessage.parse(session.onMessage(delta("1-1", "1-0", twoServices("1-0", 1), twoServices("1-1", 2)))));
+        session.onMessage(new StreamMessage.SnapshotPush("1-1", twoServices("1-1", 6379)).toJson());
+        var good = holder.current().snapshot();
+
+        assertEquals(new StreamMessage.Nack("1-3", "base: \"1-2\" is not the version in force (\"1-1\")"),
+                StreamMessage.parse(session.onMessage(delta("1-3", "1-2", twoServices("1-2", 6379), twoServices("1-3", 6380)))));
+        assertSame(good, holder.current().snapshot());
+        assertEquals("1-1", session.acked());
+        assertEquals("1-3", session.rejected());
+
+        var noCache = new StreamMessage.DeltaPush("1-4", "1-1", new SnapshotDelta(good.workload(), Changes.none(), Changes.none(),
+                new Changes<>(List.of(), List.of("outbound|6379||cache.default.svc.cluster.local")), List.of())).toJson();
+        assertEquals(new StreamMessage.Nack("1-4", "clusters.remove[0]: \"outbound|6379||cache.default.svc.cluster.local\" is still used by "
+                + "listener 10.96.0.61:6379"), StreamMessage.parse(session.onMessage(noCache)));
+        assertSame(good, holder.current().snapshot());
+
+        var garbled = delta("1-5", "1-1", good, twoServices("1-5", 6380)).replace("\"port\":6380", "\"port\":70000");
+        assertEquals(new StreamMessage.Nack("1-5", "clusters.set[0].endpoints[0].port: 70000 is not a whole number in 1..65535"),
+                StreamMessage.parse(session.onMessage(garbled)));
         assertSame(good, holder.current().snapshot());
     }
 
