@@ -55,7 +55,7 @@ class StreamMessageTest {
                 + "\"name\":\"app\",\"serviceAccount\":\"default\",\"canonicalService\":\"app\",\"canonicalRevision\":\"latest\",\"ip\":\"10.0.0.9\"},"
                 + "\"routeTables\":{\"remove\":[\"reviews:9080\"]},\"clusters\":{\"set\":[{\"name\":\"outbound|5432||db\",\"port\":5432,"
                 + "\"protocol\":\"TCP\",\"loadBalancer\":\"LEAST_REQUEST\",\"connectionPool\":{\"connectTimeoutMs\":10000},\"endpoints\":[{\"address\":\"10.0.0.7\",\"port\":5432}]}]},"
-                + "\"inbound\":[{\"port\":8080,\"protocol\":\"HTTP\"}]}",
+                + "\"inbound\":[{\"port\":8080,\"protocol\":\"HTTP\",\"mtls\":\"PERMISSIVE\"}]}",
                 new StreamMessage.DeltaPush("17-4", "17-3", delta()).toJson());
         assertEquals("{\"type\":\"nack\",\"version\":\"5\",\"reason\":\"why\"}", new StreamMessage.Nack("5", "why").toJson());
     }
