@@ -139,6 +139,7 @@ injector.proxy.inbound-port={{ int $v.proxy.ports.inbound }}
 injector.proxy.outbound-port={{ int $v.proxy.ports.outbound }}
 injector.proxy.health-port={{ int $v.proxy.ports.health }}
 injector.proxy.metrics-port={{ int $v.proxy.ports.metrics }}
+injector.proxy.status-port={{ int $v.proxy.ports.status }}
 injector.proxy.drain-seconds={{ int $v.proxy.drainSeconds }}
 injector.interception.mode={{ $v.interception.mode }}
 injector.interception.include-inbound-ports={{ $v.interception.includeInboundPorts }}

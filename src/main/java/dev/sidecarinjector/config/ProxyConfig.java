@@ -65,6 +65,10 @@ public interface ProxyConfig {
     @WithDefault("" + MeshPorts.METRICS)
     int metricsPort();
 
+    /** Port of the proxy's status page (Istio's pilot-agent port: the rewritten app probes, /quitquitquit), never intercepted. */
+    @WithDefault("" + MeshPorts.STATUS)
+    int statusPort();
+
     /** Drain period: seconds the proxy goes on accepting and serving after SIGTERM (readiness fails at once), then it closes its listeners; keep it below the pod's terminationGracePeriodSeconds (30 s by default). */
     @WithDefault("5")
     int drainSeconds();
