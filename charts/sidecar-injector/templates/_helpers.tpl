@@ -118,6 +118,7 @@ injector.proxy.image={{ include "sidecar-injector.proxyImage" . }}
 injector.proxy.image-pull-policy={{ $v.proxy.image.pullPolicy }}
 injector.proxy.placement={{ $v.proxy.placement }}
 injector.proxy.hold-application-until-proxy-starts={{ $v.proxy.holdApplicationUntilProxyStarts }}
+injector.proxy.rewrite-app-probes={{ $v.proxy.rewriteAppProbes }}
 {{- with $v.proxy.resources }}
 {{- /* An empty value is left out; SmallRye would treat an empty line as unset anyway. */}}
 {{- with .requests.cpu }}

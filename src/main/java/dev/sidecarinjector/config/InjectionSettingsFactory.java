@@ -70,6 +70,7 @@ public final class InjectionSettingsFactory {
                 proxy.imagePullPolicy(),
                 proxy.placement(),
                 proxy.holdApplicationUntilProxyStarts(),
+                proxy.rewriteAppProbes(),
                 resources,
                 id(PROXY + "uid", proxy.uid()),
                 id(PROXY + "gid", proxy.gid()),

@@ -26,6 +26,13 @@ public interface ProxyConfig {
     @WithDefault("false")
     boolean holdApplicationUntilProxyStarts();
 
+    /**
+     * Rewrite the app containers' httpGet, tcpSocket and grpc probes to the proxy's status port, which runs them
+     * (Istio's rewriteAppHTTPProbe); per pod: sidecar.istio.io/rewriteAppHTTPProbers.
+     */
+    @WithDefault("true")
+    boolean rewriteAppProbes();
+
     /** CPU request; per pod: sidecar.istio.io/proxyCPU. */
     @WithDefault("100m")
     Optional<String> cpuRequest();
