@@ -101,6 +101,9 @@ demo() {
   kubectl --namespace "${demo_namespace}" get pods -o wide
   kubectl --namespace "${demo_namespace}" get pods \
     -o custom-columns='POD:.metadata.name,CONTAINERS:.spec.containers[*].name,INIT:.spec.initContainers[*].name'
+  log "the server's readiness probe goes to the proxy's status port, which runs GET /healthz against the server (READY above)"
+  kubectl --namespace "${demo_namespace}" get pods -l app=server \
+    -o custom-columns='POD:.metadata.name,PROBE PATH:.spec.containers[0].readinessProbe.httpGet.path,PORT:.spec.containers[0].readinessProbe.httpGet.port'
 
   log "sending traffic: client -> client's proxy -> server's proxy -> server"
   local i

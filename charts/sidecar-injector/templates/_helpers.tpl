@@ -118,6 +118,7 @@ injector.proxy.image={{ include "sidecar-injector.proxyImage" . }}
 injector.proxy.image-pull-policy={{ $v.proxy.image.pullPolicy }}
 injector.proxy.placement={{ $v.proxy.placement }}
 injector.proxy.hold-application-until-proxy-starts={{ $v.proxy.holdApplicationUntilProxyStarts }}
+injector.proxy.rewrite-app-probes={{ $v.proxy.rewriteAppProbes }}
 {{- with $v.proxy.resources }}
 {{- /* An empty value is left out; SmallRye would treat an empty line as unset anyway. */}}
 {{- with .requests.cpu }}
@@ -139,6 +140,7 @@ injector.proxy.inbound-port={{ int $v.proxy.ports.inbound }}
 injector.proxy.outbound-port={{ int $v.proxy.ports.outbound }}
 injector.proxy.health-port={{ int $v.proxy.ports.health }}
 injector.proxy.metrics-port={{ int $v.proxy.ports.metrics }}
+injector.proxy.status-port={{ int $v.proxy.ports.status }}
 injector.proxy.drain-seconds={{ int $v.proxy.drainSeconds }}
 injector.interception.mode={{ $v.interception.mode }}
 injector.interception.include-inbound-ports={{ $v.interception.includeInboundPorts }}

@@ -15,6 +15,7 @@ import dev.sidecarinjector.namespace.NamespaceLabelsUnavailable;
 import dev.sidecarinjector.templates.TemplateStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -60,28 +61,30 @@ public class AdmissionHandler {
             LOG.errorf(PrintableText.trace(e), "unexpected error answering request %s", PrintableText.quote(request.uid()));
             verdict = Verdict.failed(null, "internal_error", "the injector could not process this pod: " + e);
         }
-        DecisionLog.write(request, podName(request, verdict.pod()), verdict.outcome());
+        var podName = podName(request, verdict.pod());
+        DecisionLog.write(request, podName, verdict.outcome());
+        verdict.warnings().forEach(warning -> DecisionLog.warning(request, podName, warning));
         metrics.record(verdict.outcome(), start);
         events.record(request, verdict.pod(), verdict.outcome(), verdict.explicitOptOut());
         return switch (verdict.outcome().kind()) {
-            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch());
+            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch(), verdict.warnings());
             case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + verdict.outcome().message());
         };
     }
 
     /** What to answer, and what the log line, metrics and Event say about it. */
-    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean explicitOptOut) {
+    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean explicitOptOut, List<String> warnings) {
 
         static Verdict failed(Pod pod, String reason, String message) {
-            return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false);
+            return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false, List.of());
         }
 
         static Verdict of(Pod pod, InjectionResult result) {
             return switch (result) {
-                case InjectionResult.Injected injected ->
-                        new Verdict(pod, new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()), injected.patch(), false);
-                case InjectionResult.Skipped(var skip) ->
-                        new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()), null, skip.reason().explicitOptOut());
+                case InjectionResult.Injected injected -> new Verdict(pod, new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()),
+                        injected.patch(), false, injected.warnings());
+                case InjectionResult.Skipped(var skip) -> new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()),
+                        null, skip.reason().explicitOptOut(), List.of());
                 case InjectionResult.Rejected rejected -> failed(pod, rejected.reason().tag(), rejected.message());
             };
         }

@@ -77,11 +77,23 @@ public final class AdmissionReviewCodec {
 
     /** An allowed reply; {@code patch} is a JSON Patch array, or null for no change. */
     public static ObjectNode allowed(String uid, JsonNode patch) {
+        return allowed(uid, patch, List.of());
+    }
+
+    /**
+     * An allowed reply with {@code warnings}, which the API server hands to the client that created the pod (kubectl
+     * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message.
+     */
+    public static ObjectNode allowed(String uid, JsonNode patch, List<String> warnings) {
         var review = review(uid, true);
+        var response = (ObjectNode) review.get("response");
         if (patch != null && !patch.isEmpty()) {
-            var response = (ObjectNode) review.get("response");
             response.put("patchType", "JSONPatch");
             response.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        if (!warnings.isEmpty()) {
+            var array = response.putArray("warnings");
+            warnings.forEach(warning -> array.add(PrintableText.escape(warning)));
         }
         return review;
     }

@@ -22,4 +22,10 @@ public final class DecisionLog {
             LOG.info(line);
         }
     }
+
+    /** One line per warning about an injected pod (a probe left as it was), after its decision line. */
+    public static void warning(AdmissionRequest request, String podName, String warning) {
+        LOG.warn("warning namespace=" + quote(request.namespace()) + " pod=" + quote(podName) + " uid=" + quote(request.uid())
+                + " message=" + quote(warning));
+    }
 }

@@ -89,6 +89,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         if (options.explain()) {
             result.explanations().forEach(this::note);
         }
+        result.warnings().forEach(this::warning);
         if (!result.errors().isEmpty()) {
             result.errors().forEach(this::error);
             return 1;

@@ -49,8 +49,11 @@ final class ManifestInjector {
         this.namespaceLabels = namespaceLabels;
     }
 
-    /** One line of explanation per object, and the errors (no output is to be printed when there are errors). */
-    record Result(List<String> explanations, List<String> errors) {
+    /**
+     * One line of explanation per object, the warnings about injected pods (a probe left as it was), and the errors
+     * (no output is to be printed when there are errors).
+     */
+    record Result(List<String> explanations, List<String> warnings, List<String> errors) {
     }
 
     /**
@@ -59,6 +62,7 @@ final class ManifestInjector {
      */
     Result inject(String input, Appendable output) {
         var explanations = new ArrayList<String>();
+        var warnings = new ArrayList<String>();
         var errors = new ArrayList<String>();
         var written = 0;
         try (var documents = new YamlDocuments(input)) {
@@ -67,7 +71,7 @@ final class ManifestInjector {
                     continue; // an empty document, as a trailing "---" makes: kubectl skips it too
                 }
                 var label = "document " + documents.index();
-                var injected = injectObject(document, label, explanations, errors);
+                var injected = injectObject(document, label, new Notes(explanations, warnings, errors));
                 if (errors.isEmpty()) {
                     write(injected, label, written++ > 0, output, errors);
                 }
@@ -77,7 +81,11 @@ final class ManifestInjector {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Result(explanations, errors);
+        return new Result(explanations, warnings, errors);
+    }
+
+    /** Where one pass puts what it has to say about the documents. */
+    private record Notes(List<String> explanations, List<String> warnings, List<String> errors) {
     }
 
     private static void write(JsonNode document, String label, boolean separate, Appendable output, List<String> errors) throws IOException {
@@ -91,9 +99,9 @@ final class ManifestInjector {
         output.append(separate ? "---\n" : "").append(yaml);
     }
 
-    private JsonNode injectObject(JsonNode object, String label, List<String> explanations, List<String> errors) {
+    private JsonNode injectObject(JsonNode object, String label, Notes notes) {
         if (!object.isObject()) {
-            errors.add(label + ": not a Kubernetes object (a mapping with apiVersion and kind)");
+            notes.errors().add(label + ": not a Kubernetes object (a mapping with apiVersion and kind)");
             return object;
         }
         var copy = (ObjectNode) object.deepCopy();
@@ -102,36 +110,36 @@ final class ManifestInjector {
         var namespace = copy.path("metadata").path("namespace").asText(defaultNamespace);
         var where = label + " (" + (kind.isEmpty() ? "no kind" : kind) + " " + namespace + "/" + name + ")";
         if (kind.equals("List") && !copy.path("items").isArray() && copy.hasNonNull("items")) {
-            errors.add(where + ": items is not a list but " + copy.get("items").getNodeType().name().toLowerCase(Locale.ROOT)
+            notes.errors().add(where + ": items is not a list but " + copy.get("items").getNodeType().name().toLowerCase(Locale.ROOT)
                     + " (a List holds its objects in items: [...])");
             return copy;
         }
         if (kind.equals("List") && copy.path("items").isArray()) {
             var items = copy.withArray("items");
             for (var i = 0; i < items.size(); i++) {
-                items.set(i, injectObject(items.get(i), label + " item " + (i + 1), explanations, errors));
+                items.set(i, injectObject(items.get(i), label + " item " + (i + 1), notes));
             }
             return copy;
         }
         if (kind.equals("Pod")) {
-            return injectPod(copy, AdmissionFacts.manual(namespace, namespaceLabels), where, "", explanations, errors);
+            return injectPod(copy, AdmissionFacts.manual(namespace, namespaceLabels), where, "", notes);
         }
         var path = TEMPLATE_PATHS.get(kind);
         if (path == null) {
-            explanations.add(where + ": passed through, not a workload");
+            notes.explanations().add(where + ": passed through, not a workload");
             return copy;
         }
         var parent = copy;
         for (var step : path.subList(0, path.size() - 1)) {
             if (!(parent.get(step) instanceof ObjectNode next)) {
-                errors.add(where + ": " + String.join(".", path) + " is missing");
+                notes.errors().add(where + ": " + String.join(".", path) + " is missing");
                 return copy;
             }
             parent = next;
         }
         var field = path.getLast();
         if (!(parent.get(field) instanceof ObjectNode template)) {
-            errors.add(where + ": " + String.join(".", path) + " is missing");
+            notes.errors().add(where + ": " + String.join(".", path) + " is missing");
             return copy;
         }
         var pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
@@ -139,7 +147,7 @@ final class ManifestInjector {
         pod.set("spec", template.get("spec"));
         // As istioctl kube-inject: the pods' canonical name falls back to the workload's own name.
         var facts = AdmissionFacts.manual(namespace, namespaceLabels, copy.path("metadata").path("name").asText(""));
-        var injected = injectPod(pod, facts, where, String.join(".", path) + ".", explanations, errors);
+        var injected = injectPod(pod, facts, where, String.join(".", path) + ".", notes);
         var result = JSON.createObjectNode();
         result.set("metadata", injected.get("metadata"));
         result.set("spec", injected.get("spec"));
@@ -147,27 +155,27 @@ final class ManifestInjector {
         return copy;
     }
 
-    private JsonNode injectPod(ObjectNode podJson, AdmissionFacts facts, String where, String fieldPrefix,
-                               List<String> explanations, List<String> errors) {
+    private JsonNode injectPod(ObjectNode podJson, AdmissionFacts facts, String where, String fieldPrefix, Notes notes) {
         Pod pod;
         try {
             pod = JSON.treeToValue(podJson, Pod.class);
         } catch (JsonProcessingException e) {
-            errors.add(where + ": " + fieldPrefix + "is not a valid pod: " + e.getOriginalMessage());
+            notes.errors().add(where + ": " + fieldPrefix + "is not a valid pod: " + e.getOriginalMessage());
             return podJson;
         }
         var result = SidecarInjector.inject(pod, facts, settings, templates);
         return switch (result) {
             case InjectionResult.Injected injected -> {
-                explanations.add(where + ": " + injected.decision().explanation());
+                notes.explanations().add(where + ": " + injected.decision().explanation());
+                injected.warnings().forEach(warning -> notes.warnings().add(where + ": " + fieldPrefix + warning));
                 yield JsonPatch.apply(injected.patch(), podJson);
             }
             case InjectionResult.Skipped skipped -> {
-                explanations.add(where + ": " + skipped.decision().explanation());
+                notes.explanations().add(where + ": " + skipped.decision().explanation());
                 yield podJson;
             }
             case InjectionResult.Rejected rejected -> {
-                errors.add(where + ": " + rejected.message());
+                notes.errors().add(where + ": " + rejected.message());
                 yield podJson;
             }
         };

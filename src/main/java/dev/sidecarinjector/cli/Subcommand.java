@@ -57,6 +57,11 @@ abstract class Subcommand<O extends Subcommand.Flags> {
         stderr.println("error: " + PrintableText.escape(message));
     }
 
+    /** One {@code warning:} line on stderr, escaped as {@link #error} is. */
+    protected final void warning(String message) {
+        stderr.println("warning: " + PrintableText.escape(message));
+    }
+
     /** A line of explanation on stderr, escaped as {@link #error} is. */
     protected final void note(String line) {
         stderr.println(PrintableText.escape(line));

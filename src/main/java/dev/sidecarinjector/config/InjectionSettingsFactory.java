@@ -50,7 +50,8 @@ public final class InjectionSettingsFactory {
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
                 port(PROXY + "health-port", proxy.healthPort()),
-                port(PROXY + "metrics-port", proxy.metricsPort()));
+                port(PROXY + "metrics-port", proxy.metricsPort()),
+                port(PROXY + "status-port", proxy.statusPort()));
         var resources = resources(PROXY, proxy.cpuRequest(), proxy.memoryRequest(), proxy.cpuLimit(), proxy.memoryLimit());
         var traffic = new TrafficRules(
                 TrafficValues.ports(INTERCEPTION + "include-inbound-ports", interception.includeInboundPorts(), true),
@@ -69,6 +70,7 @@ public final class InjectionSettingsFactory {
                 proxy.imagePullPolicy(),
                 proxy.placement(),
                 proxy.holdApplicationUntilProxyStarts(),
+                proxy.rewriteAppProbes(),
                 resources,
                 id(PROXY + "uid", proxy.uid()),
                 id(PROXY + "gid", proxy.gid()),

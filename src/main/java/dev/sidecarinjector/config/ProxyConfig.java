@@ -26,6 +26,13 @@ public interface ProxyConfig {
     @WithDefault("false")
     boolean holdApplicationUntilProxyStarts();
 
+    /**
+     * Rewrite the app containers' httpGet, tcpSocket and grpc probes to the proxy's status port, which runs them
+     * (Istio's rewriteAppHTTPProbe); per pod: sidecar.istio.io/rewriteAppHTTPProbers.
+     */
+    @WithDefault("true")
+    boolean rewriteAppProbes();
+
     /** CPU request; per pod: sidecar.istio.io/proxyCPU. */
     @WithDefault("100m")
     Optional<String> cpuRequest();
@@ -64,6 +71,10 @@ public interface ProxyConfig {
     /** Port of the proxy's /stats/prometheus, never intercepted. */
     @WithDefault("" + MeshPorts.METRICS)
     int metricsPort();
+
+    /** Port of the proxy's status page (Istio's pilot-agent port: the rewritten app probes, /quitquitquit), never intercepted. */
+    @WithDefault("" + MeshPorts.STATUS)
+    int statusPort();
 
     /** Drain period: seconds the proxy goes on accepting and serving after SIGTERM (readiness fails at once), then it closes its listeners; keep it below the pod's terminationGracePeriodSeconds (30 s by default). */
     @WithDefault("5")

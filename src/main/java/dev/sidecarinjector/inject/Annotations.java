@@ -13,6 +13,8 @@ public final class Annotations {
     public static final String PROXY_CPU_LIMIT = "sidecar.istio.io/proxyCPULimit";
     public static final String PROXY_MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
     public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
+    /** Istio's opt-out of the probe rewrite; read as Go's {@code strconv.ParseBool}, as Istio reads it. */
+    public static final String REWRITE_APP_PROBERS = "sidecar.istio.io/rewriteAppHTTPProbers";
     public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
     public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
     public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";

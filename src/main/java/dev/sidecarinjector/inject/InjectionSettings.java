@@ -13,6 +13,7 @@ public record InjectionSettings(
         String imagePullPolicy,
         Placement placement,
         boolean holdApplicationUntilProxyStarts,
+        boolean rewriteAppProbes,
         ProxyResources resources,
         long proxyUid,
         long proxyGid,

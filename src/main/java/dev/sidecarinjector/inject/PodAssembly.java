@@ -18,26 +18,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Applies the chosen templates, in order, to a copy of the pod: renders each, merges the pod's own declarations
  * of injected containers over the rendered ones (override by name), mounts the templates' shared volumes into the
- * pod's containers, and puts every container in its slot. Then the annotations that describe the injection and,
- * with the sidecar, Istio's workload labels. Everything is checked before anything is applied. Pure.
+ * pod's containers, and puts every container in its slot; with the sidecar, the app's probes go to the proxy's
+ * status port ({@link AppProbeRewrite}). Then the annotations that describe the injection and, with the sidecar,
+ * Istio's workload labels. Everything is checked before anything is applied. Pure.
  */
 final class PodAssembly {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A container the pod declares and where: {@code spec.containers[1]}. */
-    private record Own(Container container, String field) {
+    record Own(Container container, String field) {
+    }
+
+    /** The injected pod, and the warnings about it ({@link InjectionResult.Injected}). */
+    record Rendered(Pod pod, List<String> warnings) {
     }
 
     private PodAssembly() {
     }
 
     /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
-    static Pod render(JsonNode original, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
+    static Rendered render(JsonNode original, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
         checkHasContainers(original);
         var pod = JSON.convertValue(original, Pod.class);
         if (pod.getMetadata() == null) {
@@ -110,6 +116,16 @@ final class PodAssembly {
         var finalContainers = new ArrayList<>(slots.getOrDefault(Slot.LEADING, List.of()));
         containers.forEach(own -> finalContainers.add(own.container()));
         finalContainers.addAll(slots.getOrDefault(Slot.TRAILING, List.of()));
+        List<String> warnings = List.of();
+        if (sidecar.isPresent() && sidecar.get().rewriteAppProbes()) {
+            var appContainers = new ArrayList<>(initContainers);
+            appContainers.addAll(containers);
+            var proxy = Stream.concat(finalInit.stream(), finalContainers.stream())
+                    .filter(container -> SidecarRenderer.PROXY_NAME.equals(container.getName())).findFirst()
+                    .orElseThrow(() -> new TemplateException("the template sidecar-proxy.yaml renders no container named "
+                            + SidecarRenderer.PROXY_NAME + ", which gets the app's probes"));
+            warnings = AppProbeRewrite.apply(appContainers, proxy, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status());
+        }
         var injectedVolumes = outputs.stream().flatMap(output -> output.volumes().stream()).toList();
         volumes.addAll(injectedVolumes);
         podSpec.setInitContainers(finalInit);
@@ -119,7 +135,7 @@ final class PodAssembly {
         var status = InjectionStatus.of(decision.templates(),
                 names(injected, true), names(injected, false), injectedVolumes.stream().map(Volume::getName).toList(), sidecar);
         describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings, facts);
-        return pod;
+        return new Rendered(pod, warnings);
     }
 
     private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,

@@ -46,7 +46,11 @@ public final class PodOverrides {
         var hold = read(annotations, Annotations.PROXY_CONFIG, PodOverrides::holdFromProxyConfig)
                 .flatMap(Function.identity())
                 .orElse(settings.holdApplicationUntilProxyStarts());
-        return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid());
+        // Istio ignores a value strconv.ParseBool refuses and keeps the global setting; refused here, naming it.
+        var rewrite = read(annotations, Annotations.REWRITE_APP_PROBERS, v -> GoBoolean.parse(v).orElseThrow(() -> new InvalidValueException(
+                Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
+                .orElse(settings.rewriteAppProbes());
+        return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite);
     }
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */

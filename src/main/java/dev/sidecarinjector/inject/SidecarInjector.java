@@ -19,8 +19,8 @@ public final class SidecarInjector {
                 case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip);
                 case InjectionDecision.Inject inject -> {
                     var original = PodPatch.tree(pod);
-                    var mutated = PodAssembly.render(original, inject, settings, templates, facts);
-                    yield new InjectionResult.Injected(inject, mutated, PodPatch.between(original, mutated));
+                    var rendered = PodAssembly.render(original, inject, settings, templates, facts);
+                    yield new InjectionResult.Injected(inject, rendered.pod(), PodPatch.between(original, rendered.pod()), rendered.warnings());
                 }
             };
         } catch (InvalidValueException e) {

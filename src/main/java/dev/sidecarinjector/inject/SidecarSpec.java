@@ -4,6 +4,7 @@ package dev.sidecarinjector.inject;
  * The sidecar one pod gets: global settings with that pod's validated overrides applied. {@code proxyUid} and
  * {@code proxyGid} are the configured ones unless the pod's own {@code sidecar-proxy} container sets them
  * (override by name): the init container's rules must exempt the uid the proxy really runs as.
+ * {@code rewriteAppProbes}: the app's probes go to the proxy's status port ({@link AppProbeRewrite}).
  */
 public record SidecarSpec(
         String image,
@@ -12,10 +13,11 @@ public record SidecarSpec(
         boolean holdApplicationUntilProxyStarts,
         TrafficRules traffic,
         long proxyUid,
-        long proxyGid) {
+        long proxyGid,
+        boolean rewriteAppProbes) {
 
     /** This spec with the proxy running as {@code uid} and {@code gid}. */
     public SidecarSpec withIdentity(long uid, long gid) {
-        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid);
+        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes);
     }
 }

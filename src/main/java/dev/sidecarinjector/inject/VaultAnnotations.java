@@ -49,10 +49,7 @@ public final class VaultAnnotations {
         if (value == null) {
             return Optional.empty();
         }
-        return Optional.of(switch (value) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new InvalidValueException(name, value, "is not a boolean (expected \"true\" or \"false\", as vault-k8s reads it)");
-        });
+        return Optional.of(GoBoolean.parse(value).orElseThrow(
+                () -> new InvalidValueException(name, value, "is not a boolean (expected \"true\" or \"false\", as vault-k8s reads it)")));
     }
 }

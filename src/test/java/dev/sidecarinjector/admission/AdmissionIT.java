@@ -56,6 +56,30 @@ class AdmissionIT {
     }
 
     @Test
+    void probesGoToTheStatusPortAndOneLeftAsItIsComesBackAsAWarning() throws Exception {
+        var review = Reviews.podCreate("demo");
+        var web = (com.fasterxml.jackson.databind.node.ObjectNode) review.at("/request/object/spec/containers/0");
+        web.set("readinessProbe", JSON.readTree("{\"httpGet\": {\"path\": \"/ready\", \"port\": \"metrics\"}}"));
+        web.set("livenessProbe", JSON.readTree("{\"tcpSocket\": {\"port\": 8080}, \"periodSeconds\": 7}"));
+        var reply = webhook.post("/inject", Reviews.bytes(review));
+
+        assertEquals(200, reply.status());
+        var response = reply.body().get("response");
+        assertTrue(response.get("allowed").asBoolean());
+        assertEquals(List.of("spec.containers[0].readinessProbe.httpGet.port: \"metrics\" names no port of container web, so this probe is left "
+                + "as it is (not moved to the status port 15020)"), JSON.convertValue(response.get("warnings"), List.class));
+        var patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
+        var pod = JSON.treeToValue(JsonPatch.apply(patch, review.at("/request/object")), Pod.class);
+        var liveness = pod.getSpec().getContainers().getFirst().getLivenessProbe();
+        assertEquals("/app-health/web/livez", liveness.getHttpGet().getPath());
+        assertEquals(15020, liveness.getHttpGet().getPort().getIntVal());
+        assertEquals(7, liveness.getPeriodSeconds());
+        assertEquals("metrics", pod.getSpec().getContainers().getFirst().getReadinessProbe().getHttpGet().getPort().getStrVal());
+        var probers = pod.getSpec().getContainers().get(1).getEnv().stream().filter(env -> env.getName().equals("ISTIO_KUBE_APP_PROBERS")).toList();
+        assertEquals("{\"/app-health/web/livez\":{\"tcpSocket\":{\"port\":8080},\"timeoutSeconds\":1}}", probers.getFirst().getValue());
+    }
+
+    @Test
     void skippedPodIsAllowedWithoutPatch() throws Exception {
         var reply = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("unlabelled")));
         var response = reply.body().get("response");

@@ -224,6 +224,29 @@ class KubeInjectCommandTest {
         assertEquals("", invalid.out());
     }
 
+    @Test
+    void aProbeLeftAsItIsIsAWarningOnStderrEvenWithoutExplainAndTheRestIsInjected() throws Exception {
+        var result = run("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: demo}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    readinessProbe:
+                      httpGet: {path: /ready, port: metrics}
+                    livenessProbe:
+                      httpGet: {path: /live, port: 8080}
+                """, "-f", "-");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals("warning: document 1 (Pod demo/web): spec.containers[0].readinessProbe.httpGet.port: \"metrics\" names no port of "
+                + "container web, so this probe is left as it is (not moved to the status port 15020)\n", result.err());
+        var web = Golden.YAML.readTree(result.out()).at("/spec/containers/0");
+        assertEquals("metrics", web.at("/readinessProbe/httpGet/port").asText());
+        assertEquals("/app-health/web/livez", web.at("/livenessProbe/httpGet/path").asText());
+    }
+
     @TestFactory
     Stream<DynamicTest> goldenManifests() throws Exception {
         return Golden.scenarios(ROOT).stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {

@@ -56,6 +56,13 @@ class GoldenInjectionTest {
                 if (!vaultConfigs.isEmpty()) {
                     actual.set("vaultConfig", vaultConfigs);
                 }
+                var appProbers = AppProbersCheck.check(patched, settings.ports().status());
+                if (appProbers != null) {
+                    actual.set("appProbers", appProbers);
+                }
+                if (!injected.warnings().isEmpty()) {
+                    actual.set("warnings", JSON.valueToTree(injected.warnings()));
+                }
                 var parsed = JSON.treeToValue(patched, Pod.class);
                 assertEquals(java.util.List.of(), ModelStrictness.unknownFields(parsed, "pod"), "unknown fields in the injected pod");
                 var again = SidecarInjector.inject(parsed, facts, settings, SidecarTemplates.builtIn());

@@ -176,6 +176,23 @@ class ValueParsersTest {
         assertThrows(InvalidValueException.class, () -> PodOverrides.flag("f", input));
     }
 
+    // Istio reads this annotation with Go's strconv.ParseBool, not with the yes/no words of sidecar.istio.io/inject.
+    @ParameterizedTest
+    @CsvSource({"true,true", "True,true", "1,true", "t,true", "false,false", "FALSE,false", "0,false", "f,false"})
+    void rewriteAppProbersReadsGoBooleans(String input, boolean rewrite) {
+        var settings = TestSettings.with(java.util.Map.of("injector.proxy.rewrite-app-probes", Boolean.toString(!rewrite)));
+        assertEquals(rewrite, PodOverrides.read(java.util.Map.of(Annotations.REWRITE_APP_PROBERS, input), settings).rewriteAppProbes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "on", "", " true", "tRUE"})
+    void rewriteAppProbersRefusesWhatIstioWouldIgnore(String input) {
+        var error = assertThrows(InvalidValueException.class,
+                () -> PodOverrides.read(java.util.Map.of(Annotations.REWRITE_APP_PROBERS, input), TestSettings.defaults()));
+        assertEquals("sidecar.istio.io/rewriteAppHTTPProbers: \"" + input + "\" is not a boolean (expected \"true\" or \"false\", as Istio reads it)",
+                error.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"native", "NATIVE", " container "})
     void placements(String input) {

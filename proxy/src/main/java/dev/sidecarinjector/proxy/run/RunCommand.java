@@ -6,7 +6,7 @@ import dev.sidecarinjector.proxy.config.MeshRuntime;
 import dev.sidecarinjector.proxy.config.MeshSettings;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.api.json.JsonException;
-import dev.sidecarinjector.proxy.status.AppProbe;
+import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.proxy.status.StatusPages;
 import java.net.InetAddress;
 import java.util.HashSet;

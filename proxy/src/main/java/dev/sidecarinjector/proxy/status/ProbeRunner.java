@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.status;
 
+import dev.sidecarinjector.api.probe.AppProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.status;
 
+import dev.sidecarinjector.api.probe.AppProbe;
 import java.net.InetSocketAddress;
 import java.util.Map;
 

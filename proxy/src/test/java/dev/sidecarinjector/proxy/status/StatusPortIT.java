@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.proxy.run.DestinationResolver;
 import dev.sidecarinjector.proxy.run.ProxySettings;
 import dev.sidecarinjector.proxy.run.SidecarProxy;

@@ -1,10 +1,12 @@
-package dev.sidecarinjector.proxy.status;
+package dev.sidecarinjector.api.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sidecarinjector.api.json.JsonException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppProbeTest {
@@ -21,6 +23,20 @@ class AppProbeTest {
         assertEquals(new AppProbe(AppProbe.Kind.TCP_SOCKET, 8081, null, null, "", List.of(), 1, null), probes.get("/app-health/app/livez"));
         assertEquals(AppProbe.Kind.GRPC, probes.get("/app-health/db/startupz").kind());
         assertEquals("db", probes.get("/app-health/db/startupz").grpcService());
+    }
+
+    @Test
+    void theInjectorsDocumentIsIstiosShapeWithSortedKeysAndReadsBackAsWritten() {
+        var probes = new LinkedHashMap<String, AppProbe>();
+        probes.put("/app-health/web/readyz", AppProbe.httpGet(8443, "ready", "https", "", List.of(new AppProbe.Header("X-Probe", "a \"b\"")), 3));
+        probes.put("/app-health/db/startupz", AppProbe.grpc(9090, "", 1));
+        probes.put("/app-health/web/livez", AppProbe.tcpSocket(8080, "", 1));
+        var json = AppProbe.toJson(probes);
+        assertEquals("{\"/app-health/db/startupz\":{\"grpc\":{\"port\":9090},\"timeoutSeconds\":1},"
+                + "\"/app-health/web/livez\":{\"tcpSocket\":{\"port\":8080},\"timeoutSeconds\":1},"
+                + "\"/app-health/web/readyz\":{\"httpGet\":{\"path\":\"/ready\",\"port\":8443,\"scheme\":\"HTTPS\","
+                + "\"httpHeaders\":[{\"name\":\"X-Probe\",\"value\":\"a \\\"b\\\"\"}]},\"timeoutSeconds\":3}}", json);
+        assertEquals(Map.copyOf(probes), AppProbe.parse(json));
     }
 
     @Test

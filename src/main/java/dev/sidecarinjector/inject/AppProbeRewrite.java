@@ -1,0 +1,176 @@
+package dev.sidecarinjector.inject;
+
+import dev.sidecarinjector.api.probe.AppProbe;
+import dev.sidecarinjector.api.text.ShownValue;
+import dev.sidecarinjector.inject.PodAssembly.Own;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Istio's probe rewrite: each httpGet and tcpSocket probe of the pod's own containers becomes an httpGet of the
+ * proxy's status port ({@code /app-health/<container>/readyz|livez|startupz}), and the original goes to the proxy in
+ * {@code ISTIO_KUBE_APP_PROBERS}; the proxy runs it against the app from 127.0.0.6, which the interception lets
+ * through, so kubelet's probes keep working when inbound traffic must be mTLS. A probe that cannot be handed over (a
+ * named port the container does not declare, a grpc probe for now) is left as it is, with a warning. Pure.
+ */
+final class AppProbeRewrite {
+
+    /** A probe of the pod, its getter and setter, and the check the proxy answers it on. */
+    private record Kind(String field, String check, Function<Container, Probe> get, BiConsumer<Container, Probe> set) {
+    }
+
+    private static final List<Kind> KINDS = List.of(
+            new Kind("readinessProbe", "readyz", Container::getReadinessProbe, Container::setReadinessProbe),
+            new Kind("livenessProbe", "livez", Container::getLivenessProbe, Container::setLivenessProbe),
+            new Kind("startupProbe", "startupz", Container::getStartupProbe, Container::setStartupProbe));
+
+    private AppProbeRewrite() {
+    }
+
+    /**
+     * Rewrites the probes of {@code own} (the assembly's copies of the pod's containers) in place, hands the originals
+     * to {@code proxy} and returns the warnings about probes left as they were. {@code declaredProxy} is the pod's own
+     * {@code sidecar-proxy} declaration (override by name), if any, to name its fields.
+     */
+    static List<String> apply(List<Own> own, Container proxy, Optional<Own> declaredProxy, int statusPort) {
+        var probes = new TreeMap<String, AppProbe>();
+        var warnings = new ArrayList<String>();
+        for (var container : own) {
+            for (var kind : KINDS) {
+                var probe = kind.get().apply(container.container());
+                if (probe == null) {
+                    continue;
+                }
+                var field = container.field() + "." + kind.field();
+                var path = AppProbe.PATH_PREFIX + container.container().getName() + "/" + kind.check();
+                read(probe, container.container(), field, statusPort, warnings::add).ifPresent(original -> {
+                    probes.put(path, original);
+                    kind.set().accept(container.container(), onStatusPort(probe, path, statusPort));
+                });
+            }
+        }
+        handOver(probes, proxy, declaredProxy);
+        return warnings;
+    }
+
+    /**
+     * The probe as the proxy runs it; empty for one the proxy does not take over: exec (it runs in the container),
+     * one already aimed at the status port (as Istio's injector leaves it), and one it cannot hand over (warned).
+     */
+    private static Optional<AppProbe> read(Probe probe, Container container, String field, int statusPort, Consumer<String> warn) {
+        var timeout = timeoutSeconds(probe.getTimeoutSeconds());
+        if (probe.getHttpGet() != null) {
+            var http = probe.getHttpGet();
+            var scheme = http.getScheme() == null ? "HTTP" : http.getScheme();
+            if (!scheme.equalsIgnoreCase("HTTP") && !scheme.equalsIgnoreCase("HTTPS")) {
+                warn.accept(left(field + ".httpGet.scheme", "\"" + scheme + "\"", "is not HTTP or HTTPS", statusPort));
+                return Optional.empty();
+            }
+            var headers = http.getHttpHeaders() == null ? List.<AppProbe.Header>of() : http.getHttpHeaders().stream()
+                    .map(h -> new AppProbe.Header(orEmpty(h.getName()), orEmpty(h.getValue()))).toList();
+            return port(http.getPort(), container, field + ".httpGet.port", statusPort, warn)
+                    .map(port -> AppProbe.httpGet(port, http.getPath(), scheme, http.getHost(), headers, timeout));
+        }
+        if (probe.getTcpSocket() != null) {
+            var tcp = probe.getTcpSocket();
+            return port(tcp.getPort(), container, field + ".tcpSocket.port", statusPort, warn)
+                    .map(port -> AppProbe.tcpSocket(port, tcp.getHost(), timeout));
+        }
+        if (probe.getGrpc() != null) {
+            // Istio hands grpc probes over too. This proxy answers them 501 until it speaks HTTP/2 (docs/proxy.md, the
+            // status port), so a moved grpc readiness probe would keep the pod unready, where left alone it works as
+            // before wherever inbound mTLS is PERMISSIVE. Once the proxy runs them: AppProbe.grpc(port, service, timeout),
+            // whose JSON both sides already write and read (mesh-api's AppProbeTest).
+            warn.accept(left(field + ".grpc", "{port: " + probe.getGrpc().getPort() + "}", "is a grpc probe, which the proxy does not run yet", statusPort));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The probe's port as a number: a name resolved against the container's own ports, as kubelet resolves it.
+     * Empty for the status port itself: that probe was rewritten already (Istio's injector skips it too).
+     */
+    private static Optional<Integer> port(IntOrString port, Container container, String field, int statusPort, Consumer<String> warn) {
+        if (port != null && port.getStrVal() != null) {
+            var name = port.getStrVal();
+            var declared = container.getPorts() == null ? Optional.<Integer>empty() : container.getPorts().stream()
+                    .filter(p -> p != null && name.equals(p.getName()) && p.getContainerPort() != null)
+                    .map(p -> p.getContainerPort()).findFirst();
+            if (declared.isEmpty()) {
+                warn.accept(left(field, ShownValue.of(name, "\""), "names no port of container " + container.getName(), statusPort));
+            }
+            return declared.filter(number -> number != statusPort).flatMap(number -> inRange(number, field, statusPort, warn));
+        }
+        var number = port == null || port.getIntVal() == null ? 0 : port.getIntVal();
+        return number == statusPort ? Optional.empty() : inRange(number, field, statusPort, warn);
+    }
+
+    private static Optional<Integer> inRange(int port, String field, int statusPort, Consumer<String> warn) {
+        if (port < 1 || port > 65535) {
+            warn.accept(left(field, Integer.toString(port), "is not a port (1-65535)", statusPort));
+            return Optional.empty();
+        }
+        return Optional.of(port);
+    }
+
+    /** Kubernetes' default is 1 s; the proxy takes at most an hour, and kubelet's own timeout still bounds the call. */
+    private static int timeoutSeconds(Integer seconds) {
+        return seconds == null || seconds < 1 ? 1 : Math.min(seconds, AppProbe.MAX_TIMEOUT_SECONDS);
+    }
+
+    /** Kubelet's probe now: HTTP to the status port at the check's path, every timing field kept. */
+    private static Probe onStatusPort(Probe original, String path, int statusPort) {
+        var probe = new ProbeBuilder(original).build();
+        probe.setExec(null);
+        probe.setTcpSocket(null);
+        probe.setGrpc(null);
+        probe.setHttpGet(new HTTPGetActionBuilder().withPath(path).withPort(new IntOrString(statusPort)).withScheme("HTTP").build());
+        return probe;
+    }
+
+    /**
+     * Puts the document on the proxy. Kubernetes expands {@code $(NAME)} in env values and reads {@code $$} as
+     * {@code $}, so every dollar sign is doubled and the proxy reads the probes as the pod wrote them. A variable of
+     * that name already on the proxy (the pod's declaration, or a replaced template) would hide it or be hidden.
+     */
+    private static void handOver(Map<String, AppProbe> probes, Container proxy, Optional<Own> declaredProxy) {
+        if (probes.isEmpty()) {
+            return;
+        }
+        var env = new ArrayList<>(proxy.getEnv() == null ? List.<EnvVar>of() : proxy.getEnv());
+        if (env.stream().anyMatch(e -> e != null && AppProbe.VARIABLE.equals(e.getName()))) {
+            var declaredEnv = declaredProxy.map(own -> own.container().getEnv()).orElse(List.of());
+            for (var i = 0; i < declaredEnv.size(); i++) {
+                if (declaredEnv.get(i) != null && AppProbe.VARIABLE.equals(declaredEnv.get(i).getName())) {
+                    throw new InvalidValueException(declaredProxy.get().field() + ".env[" + i + "].name", AppProbe.VARIABLE,
+                            "is written by the injector from the app containers' probes; leave it out, or set "
+                                    + Annotations.REWRITE_APP_PROBERS + ": \"false\" to write it yourself");
+                }
+            }
+            throw new TemplateException("the template sidecar-proxy.yaml sets " + AppProbe.VARIABLE
+                    + ", which the injector writes from the app containers' probes");
+        }
+        env.add(new EnvVar(AppProbe.VARIABLE, AppProbe.toJson(probes).replace("$", "$$"), null));
+        proxy.setEnv(env);
+    }
+
+    private static String left(String field, String shown, String problem, int statusPort) {
+        return field + ": " + shown + " " + problem + ", so this probe is left as it is (not moved to the status port " + statusPort + ")";
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}
