@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH microbenchmarks of the injection core (bench/jmh): decide, overrides, render, diff, the whole pure pipeline
+# JMH microbenchmarks of the injection core (bench/jmh): decide, overrides, diff, the whole pure pipeline
 # and the whole review without HTTP; time per operation and bytes allocated per operation (-prof gc).
 # Writes RESULTS/jmh.csv and RESULTS/jmh.md. BENCH_QUICK=1: one short iteration each.
 set -o errexit -o nounset -o pipefail
