@@ -110,6 +110,9 @@ class RootCertPublisherTest {
         start(Set.of());
         start(Set.of());
         eventually("published", () -> ca.equals(pem("shop")));
+        // The second replica may still be on its first pass (its create then meets the first one's ConfigMap): let
+        // both finish before counting, so only what the changes below cause is counted.
+        Thread.sleep(1000);
         writes("shop");
 
         // A namespace change queues shop on both replicas, and so do the echoes of their own writes; the marker
