@@ -38,6 +38,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     int requests;
     boolean idle;
     long idleSince;
+    /** The idle timer while one is armed ({@link UpstreamPool}); one per connection at most. */
+    io.netty.util.concurrent.ScheduledFuture<?> idleTimer;
 
     UpstreamConnection(Channel channel, InetSocketAddress address, ClusterState cluster, UpstreamPool pool, boolean mtls,
                        Workload expectedPeer) {

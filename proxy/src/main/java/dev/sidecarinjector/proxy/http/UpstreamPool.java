@@ -179,14 +179,26 @@ final class UpstreamPool {
         connection.idleSince = System.nanoTime();
         idle.computeIfAbsent(connection.address, NewDeque.INSTANCE).addFirst(connection);
         connection.channel.read();
-        var timeout = cluster != null && cluster.cluster().connectionPool().idleTimeoutMs() > 0
+        if (connection.idleTimer == null) {
+            // One timer per connection, re-armed by itself: a timer per release (per request) lived for the whole
+            // idle timeout and filled the heap under load.
+            var timeout = idleTimeoutNanos(cluster);
+            connection.idleTimer = connection.channel.eventLoop().schedule(new IdleCheck(connection, timeout), timeout, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long idleTimeoutNanos(ClusterState cluster) {
+        return cluster != null && cluster.cluster().connectionPool().idleTimeoutMs() > 0
                 ? TimeUnit.MILLISECONDS.toNanos(cluster.cluster().connectionPool().idleTimeoutMs())
                 : engine.idleTimeout().toNanos();
-        connection.channel.eventLoop().schedule(new IdleCheck(connection, connection.idleSince), timeout, TimeUnit.NANOSECONDS);
     }
 
     /** The channel closed: forget it, and free its slot for whoever waits. */
     void closed(UpstreamConnection connection) {
+        if (connection.idleTimer != null) {
+            connection.idleTimer.cancel(false);
+            connection.idleTimer = null;
+        }
         var connections = idle.get(connection.address);
         if (connections != null) {
             connections.remove(connection);
@@ -201,12 +213,22 @@ final class UpstreamPool {
         }
     }
 
-    /** Closes a connection still idle since the same moment once the idle timeout has passed. */
-    private record IdleCheck(UpstreamConnection connection, long since) implements Runnable {
+    /**
+     * A connection's idle timer: closes it once it has been idle for the whole timeout; otherwise waits for the rest
+     * of it (idle) or stops (in use: the next release arms it again).
+     */
+    private record IdleCheck(UpstreamConnection connection, long timeoutNanos) implements Runnable {
         @Override
         public void run() {
-            if (connection.idle && connection.idleSince == since) {
+            connection.idleTimer = null;
+            if (!connection.idle || !connection.channel.isActive()) {
+                return;
+            }
+            var idleFor = System.nanoTime() - connection.idleSince;
+            if (idleFor >= timeoutNanos) {
                 connection.channel.close();
+            } else {
+                connection.idleTimer = connection.channel.eventLoop().schedule(this, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
             }
         }
     }

@@ -290,6 +290,23 @@ class HttpEngineIT {
         assertTrue(counted, proxy.metrics().prometheusText());
     }
 
+    @Test
+    void anIdlePooledConnectionClosesAfterTheDestinationRulesIdleTimeoutHoweverOftenItWasReused() throws Exception {
+        configure(route(to("v1", 100), ""), "\"connectionPool\": {\"idleTimeoutMs\": 1000}");
+        try (var client = client()) {
+            for (var i = 0; i < 200; i++) {
+                assertEquals("v1", client.get("/").body());
+            }
+            var breaker = holder.current().cluster("v1").breaker();
+            assertEquals(1, breaker.activeConnections(), "one kept-alive upstream connection served them all");
+            for (var wait = 0; wait < 300 && breaker.activeConnections() > 0; wait++) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, breaker.activeConnections(), "idle for the timeout: closed");
+            assertEquals("v1", client.get("/").body(), "the next request opens a new one");
+        }
+    }
+
     private static int status(RawHttp client) {
         try {
             return client.read().status();
