@@ -343,6 +343,17 @@ def bench_peer(mesh, peer):
     pid = process.pid if process else None
     row = {"peer": peer}
     flags = []
+
+    def died(step):
+        """The peer exited (our proxy ends itself on OutOfMemoryError): noted in the row, the run goes on."""
+        if process is None or process.poll() is None:
+            return False
+        with open(os.path.join(mesh.work, f"{peer}.log"), errors="replace") as f:
+            last = (f.read().strip().splitlines() or ["no output"])[-1]
+        row["failed"] = f"exited with code {process.returncode} during {step}: {last}"
+        l4.log(f"  {peer}: {row['failed']}")
+        return True
+
     try:
         if peer == "ours":
             row["config_version"] = wait_for_config(mesh)
@@ -373,6 +384,8 @@ def bench_peer(mesh, peer):
             r["cpu_per_1k"] = r["proxy_cpu_s"] / (r["requests"] + FIXED_RATE) * 1000 if pid else None
             fixed_runs.append(r)
             flags += [f"fixed:{r['others_top']}"] if r["disturbed"] else []
+            if died(f"fixed-rate run {i + 1}"):
+                return row
         first = fixed_runs[0]
         cpu = sorted(r["cpu_per_1k"] for r in fixed_runs) if pid else []
         row.update({key: median([r[src] for r in fixed_runs]) for key, src in
@@ -390,6 +403,8 @@ def bench_peer(mesh, peer):
         row.update({"c1_p50_us": r["p50_us"], "c1_p99_us": r["p99_us"], "c1_rps": r["rps"], "c1_errors": r["errors"]})
         flags += [f"c1:{r['others_top']}"] if r["disturbed"] else []
         l4.log(f"  {peer}: c1 p50 {r['p50_us']:.0f} us, p99 {r['p99_us']:.0f} us")
+        if died("the c1 run"):
+            return row
 
         # 3. Throughput at concurrency 50, and the peer's CPU per 1,000 requests there.
         l4.wrk(view, "outbound", 50, 1 if QUICK else 2)  # warm-up
@@ -399,6 +414,8 @@ def bench_peer(mesh, peer):
                             lambda: l4.wrk(view, "outbound", 50, KEEPALIVE_SECONDS))
             runs.append(r)
             flags += [f"c50:{r['others_top']}"] if r["disturbed"] else []
+            if died(f"c50 run {i + 1}"):
+                return row
         cpu = sorted(r["proxy_cpu_s"] / r["requests"] * 1000 for r in runs) if pid else []
         row.update({"c50_rps": median([r["rps"] for r in runs]), "c50_errors": sum(r["errors"] for r in runs),
                     "cpu_per_1k_c50": median(cpu), "cpu_per_1k_c50_min": cpu[0] if cpu else None,
@@ -409,8 +426,8 @@ def bench_peer(mesh, peer):
             row["rss_peak_mb"] = l4.memory(pid)["rss"]
         if pid and peer == "ours" and JFR:
             record_jfr(mesh, pid, view)
-        row["disturbed"] = "; ".join(flags)
     finally:
+        row["disturbed"] = "; ".join(flags)
         if process:
             mesh.stop(process)
             time.sleep(0.5)
@@ -422,7 +439,7 @@ def bench_peer(mesh, peer):
 COLUMNS = ["peer", "cpu_per_1k_fixed", "cpu_per_1k_fixed_min", "cpu_per_1k_fixed_max", "fixed_p50_us", "fixed_p99_us",
            "fixed_p999_us", "fixed_max_us", "rss_idle_mb", "rss_1k_mb", "pss_1k_mb", "c1_p50_us", "c1_p99_us",
            "added_p50_us", "added_p99_us", "c50_rps", "cpu_per_1k_c50", "cpu_per_1k_c50_min", "cpu_per_1k_c50_max",
-           "rss_peak_mb", "fixed_errors", "c1_errors", "c50_errors", "round_robin", "config_version", "disturbed"]
+           "rss_peak_mb", "fixed_errors", "c1_errors", "c50_errors", "round_robin", "config_version", "failed", "disturbed"]
 
 fmt, ratio = l4.fmt, l4.ratio
 
@@ -430,7 +447,7 @@ fmt, ratio = l4.fmt, l4.ratio
 def add_derived(rows):
     direct = next((r for r in rows if r["peer"] == "direct"), None)
     for r in rows:
-        if direct and r["peer"] != "direct":
+        if direct and r["peer"] != "direct" and "c1_p50_us" in r and "c1_p50_us" in direct:
             r["added_p50_us"] = r["c1_p50_us"] - direct["c1_p50_us"]
             r["added_p99_us"] = r["c1_p99_us"] - direct["c1_p99_us"]
 
@@ -445,6 +462,9 @@ def verdicts(rows):
     for name, key, digits in ((f"CPU-s per 1k requests at {FIXED_RATE:,} req/s", "cpu_per_1k_fixed", 4),
                               ("added p50 at c1 (us)", "added_p50_us", 0)):
         mine, theirs = ours.get(key), ha.get(key)
+        if mine is None and ours.get("failed"):
+            lines.append(f"| {name} | - | {fmt(theirs, digits)} | - | <= 1.0x | MISSED (ours failed) |")
+            continue
         if mine is None or not theirs:
             continue
         r = mine / theirs
@@ -475,6 +495,10 @@ def markdown(rows, info, quiet, command):
             "| figure | ours | HAProxy http | ratio | target | |", "| --- | --- | --- | --- | --- | --- |"]
     out += verdicts(rows)
     ours = next((r for r in rows if r["peer"] == "ours"), {})
+    failed = [r for r in rows if r.get("failed")]
+    if failed:
+        out += ["", "**Failed**: " + "; ".join(f"{r['peer']} {r['failed']}" for r in failed)
+                + ". Its figures stop there; the targets it has no figure for are not met."]
     if ours.get("cpu_per_1k_fixed") is not None:
         out += ["", f"For scale: {ENVOY}; ours here {fmt(ours['cpu_per_1k_fixed'], 3)} CPU-s per 1,000 requests "
                 f"and {fmt(ours.get('rss_1k_mb'), 1)} MB (no mTLS on this path yet)."]
@@ -493,9 +517,9 @@ def markdown(rows, info, quiet, command):
             fmt(cpu, 4) + ratio(cpu, ha.get("cpu_per_1k_fixed"))
             + (f" [{fmt(r['cpu_per_1k_fixed_min'], 4)}-{fmt(r['cpu_per_1k_fixed_max'], 4)}]" if FIXED_RUNS > 1 and cpu else ""),
             fmt(r.get("rss_1k_mb"), 1) + ratio(r.get("rss_1k_mb"), ha.get("rss_1k_mb"), 1), fmt(r.get("pss_1k_mb"), 1),
-            fmt(r["c1_p50_us"]), fmt(r["c1_p99_us"]),
+            fmt(r.get("c1_p50_us")), fmt(r.get("c1_p99_us")),
             fmt(r.get("added_p50_us")) + ratio(r.get("added_p50_us"), ha.get("added_p50_us")), fmt(r.get("added_p99_us")),
-            fmt(r["c50_rps"]) + ratio(r["c50_rps"], ha.get("c50_rps")),
+            fmt(r.get("c50_rps")) + ratio(r.get("c50_rps"), ha.get("c50_rps")),
             fmt(r.get("cpu_per_1k_c50"), 4) + ratio(r.get("cpu_per_1k_c50"), ha.get("cpu_per_1k_c50"))
             + (f" [{fmt(r['cpu_per_1k_c50_min'], 4)}-{fmt(r['cpu_per_1k_c50_max'], 4)}]" if KEEPALIVE_RUNS > 1 and r.get("cpu_per_1k_c50") else ""),
             fmt(r.get("rss_peak_mb"), 1)]) + " |")
@@ -503,9 +527,10 @@ def markdown(rows, info, quiet, command):
             "(coordinated-omission safe)" + (", median over the runs" if FIXED_RUNS > 1 else "") + ":", "",
             "| peer | p50 us | p99 us | p99.9 us | max us | errors (all runs) |", "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        out.append(f"| {r['peer']} | {fmt(r['fixed_p50_us'])} | {fmt(r['fixed_p99_us'])} | {fmt(r['fixed_p999_us'])} | "
-                   f"{fmt(r['fixed_max_us'])} | {r['fixed_errors']:.0f} |")
-    errors = [f"{r['peer']} c1 {r['c1_errors']}, c50 {r['c50_errors']}" for r in rows if r["c1_errors"] or r["c50_errors"]]
+        out.append(f"| {r['peer']} | {fmt(r.get('fixed_p50_us'))} | {fmt(r.get('fixed_p99_us'))} | "
+                   f"{fmt(r.get('fixed_p999_us'))} | {fmt(r.get('fixed_max_us'))} | {fmt(r.get('fixed_errors'))} |")
+    errors = [f"{r['peer']} c1 {r.get('c1_errors', 0)}, c50 {r.get('c50_errors', 0)}" for r in rows
+              if r.get("c1_errors") or r.get("c50_errors")]
     out += ["", "Checks: " + "; ".join(
         [f"{r['peer']} answered 8 requests on new connections with {r['round_robin']}" for r in rows if r.get("round_robin")]
         + [f"ours ran configuration version {ours['config_version']} from the control plane" if ours.get("config_version") else ""]
