@@ -343,6 +343,7 @@ def bench_peer(mesh, peer):
     pid = process.pid if process else None
     row = {"peer": peer}
     flags = []
+    step = ["start"]  # what is being measured, for died()
 
     def died(step):
         """The peer exited (our proxy ends itself on OutOfMemoryError): noted in the row, the run goes on."""
@@ -367,6 +368,7 @@ def bench_peer(mesh, peer):
         # 1. Fixed rate: the first run on a fresh peer gives RSS at 1,000 req/s; every run the peer's CPU.
         fixed_runs = []
         for i in range(FIXED_RUNS):
+            step[0] = f"fixed-rate run {i + 1}"
             def fixed():
                 client = l4.fixed_rate(view, "outbound", FIXED_SECONDS)
                 samples = []
@@ -399,6 +401,7 @@ def bench_peer(mesh, peer):
                   f"RSS {row['rss_1k_mb']:.1f} MB, PSS {row['pss_1k_mb']:.1f} MB" if pid else ""))
 
         # 2. Latency at concurrency 1 (closed loop, one request at a time).
+        step[0] = "the c1 run"
         r = l4.measured(mesh, pid, f"{peer} c1", lambda: l4.wrk(view, "outbound", 1, SECONDS))
         row.update({"c1_p50_us": r["p50_us"], "c1_p99_us": r["p99_us"], "c1_rps": r["rps"], "c1_errors": r["errors"]})
         flags += [f"c1:{r['others_top']}"] if r["disturbed"] else []
@@ -407,9 +410,11 @@ def bench_peer(mesh, peer):
             return row
 
         # 3. Throughput at concurrency 50, and the peer's CPU per 1,000 requests there.
+        step[0] = "the c50 warm-up"
         l4.wrk(view, "outbound", 50, 1 if QUICK else 2)  # warm-up
         runs = []
         for i in range(KEEPALIVE_RUNS):
+            step[0] = f"c50 run {i + 1}"
             r = l4.measured(mesh, pid, f"{peer} c50 ({i + 1}/{KEEPALIVE_RUNS})",
                             lambda: l4.wrk(view, "outbound", 50, KEEPALIVE_SECONDS))
             runs.append(r)
@@ -426,6 +431,10 @@ def bench_peer(mesh, peer):
             row["rss_peak_mb"] = l4.memory(pid)["rss"]
         if pid and peer == "ours" and JFR:
             record_jfr(mesh, pid, view)
+    except (RuntimeError, OSError):
+        # A load generator that cannot connect at all (wrk: "unable to connect") or a gone /proc entry.
+        if not died(step[0]):
+            raise
     finally:
         row["disturbed"] = "; ".join(flags)
         if process:
@@ -572,7 +581,7 @@ def versions():
         "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
         "cpus": str(os.cpu_count()),
         "java": first(f"{l4.JAVA_HOME}/bin/java", "-version"),
-        "haproxy": first(HAPROXY_BIN, "-v"),
+        "haproxy": first(HAPROXY_BIN, "-v") + (f" ({HAPROXY_BIN}, BENCH_HAPROXY)" if os.environ.get("BENCH_HAPROXY") else ""),
         "nginx (servers)": first("nginx", "-v"),
         "wrk": first("wrk", "--version"),
         "iptables": first("iptables", "--version"),
