@@ -4,7 +4,7 @@
 # timeout), behind the real `sidecar-proxy init` rules in network namespaces. Needs root.
 # Results: RESULTS/proxy-http.md and proxy-http.csv (proxy-http-quick.* with BENCH_QUICK=1).
 #
-#   bench/proxy-http.sh                 # full run, about 4 minutes on a quiet machine
+#   bench/proxy-http.sh                 # full run, about 5 minutes on a quiet machine
 #   BENCH_QUICK=1 bench/proxy-http.sh   # smoke run, under a minute
 #
 # Knobs (BENCH_HTTP_PEERS, BENCH_SECONDS, BENCH_PROXY_JAVA_OPTS, BENCH_HTTP_JFR, BENCH_CP_APP, BENCH_HAPROXY) are
