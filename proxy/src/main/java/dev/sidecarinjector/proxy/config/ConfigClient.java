@@ -17,12 +17,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLException;
 
 /**
  * Keeps one connection to the control plane: WebSocket over TLS (the control plane's certificate verified against
@@ -62,24 +59,12 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
         this.host = settings.controlPlaneHost();
         this.port = settings.controlPlanePort();
         this.address = settings.controlPlane();
-        this.tls = tls(settings);
+        this.tls = ControlPlaneTls.client(settings.rootCert());
         this.session = session;
         this.loops = loops;
         this.channelType = channelType;
         this.scheduler = scheduler;
         this.backoff = backoff;
-    }
-
-    /** Client TLS trusting only the root certificate, with host name verification (Netty 4.2 does it by default; said here). */
-    private static SslContext tls(MeshSettings settings) throws IOException {
-        if (!Files.isReadable(settings.rootCert())) {
-            throw new IOException("--root-cert " + settings.rootCert() + ": not a readable file");
-        }
-        try {
-            return SslContextBuilder.forClient().trustManager(settings.rootCert().toFile()).endpointIdentificationAlgorithm("HTTPS").build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new IOException("--root-cert " + settings.rootCert() + ": not a PEM certificate: " + e.getMessage(), e);
-        }
     }
 
     public void start() {
