@@ -721,19 +721,27 @@ def main():
     info["duration"] = f"{time.monotonic() - STARTED:.0f} s"
     command = ("BENCH_QUICK=1 " if QUICK else "") + "bench/proxy/run.sh"
     name = "proxy-quick" if QUICK else "proxy"
+    write_results(out_dir, name, rows, COLUMNS, markdown(rows, info, quiet, command), {"svg": svg(rows)})
+
+
+def write_results(out_dir, name, rows, columns, report, extra=None):
+    """Writes NAME.csv (the rows, floats to 4 places), NAME.md (the report) and NAME.SUFFIX for each extra text,
+    then prints the report's tables and where the files are. Both proxy sections (L4 and HTTP) end with it."""
     with open(os.path.join(out_dir, f"{name}.csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
             writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
-    report = markdown(rows, info, quiet, command)
     with open(os.path.join(out_dir, f"{name}.md"), "w") as f:
         f.write(report)
-    with open(os.path.join(out_dir, f"{name}.svg"), "w") as f:
-        f.write(svg(rows))
+    files = [f"{name}.md", f"{name}.csv"]
+    for suffix, text in (extra or {}).items():
+        with open(os.path.join(out_dir, f"{name}.{suffix}"), "w") as f:
+            f.write(text)
+        files.append(f"{name}.{suffix}")
     print()
     print("\n".join(l for l in report.splitlines() if l.startswith("|") or l.startswith("#")))
-    print(f"\nresults: {out_dir}/{name}.md, {name}.csv, {name}.svg")
+    print(f"\nresults: {out_dir}/{', '.join(files)}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ ours, haproxy-http), BENCH_SECONDS (per measurement), BENCH_PROXY_JAVA_OPTS (ext
 BENCH_HTTP_JFR (a file: record ours with JFR during an extra c50 run after the measured ones), BENCH_CP_APP
 (the control plane's quarkus-app directory), BENCH_HAPROXY (another haproxy binary), SIDECAR_PROXY_JAR, JAVA_HOME.
 """
-import csv
 import datetime
 import json
 import os
@@ -621,17 +620,7 @@ def main():
     info["duration"] = f"{time.monotonic() - l4.STARTED:.0f} s"
     command = ("BENCH_QUICK=1 " if QUICK else "") + "bench/proxy-http.sh"
     name = "proxy-http-quick" if QUICK else "proxy-http"
-    with open(os.path.join(out_dir, f"{name}.csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
-    report = markdown(rows, info, quiet, command)
-    with open(os.path.join(out_dir, f"{name}.md"), "w") as f:
-        f.write(report)
-    print()
-    print("\n".join(l for l in report.splitlines() if l.startswith("|") or l.startswith("#")))
-    print(f"\nresults: {out_dir}/{name}.md, {name}.csv")
+    l4.write_results(out_dir, name, rows, COLUMNS, markdown(rows, info, quiet, command))
 
 
 if __name__ == "__main__":
