@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.config;
 
+import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.run.EventLog;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
  * the proxy reports ready without configuration (and says so once) and relays at L4, so a control plane that is down
  * does not keep every new pod unready.
  */
-public final class ConfigReadiness {
+public final class ConfigReadiness implements Readiness.Gate {
 
     private final SnapshotHolder holder;
     private final Duration grace;
@@ -28,6 +29,7 @@ public final class ConfigReadiness {
         this.controlPlane = controlPlane;
     }
 
+    @Override
     public boolean ready() {
         if (holder.current().snapshot() != null || graceOver) {
             return true;
@@ -41,6 +43,7 @@ public final class ConfigReadiness {
         return false;
     }
 
+    @Override
     public String describe() {
         if (holder.current().snapshot() != null) {
             return "configured";

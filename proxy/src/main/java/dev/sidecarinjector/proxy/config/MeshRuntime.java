@@ -47,8 +47,8 @@ public final class MeshRuntime implements AutoCloseable {
     public static MeshRuntime prepare(MeshSettings settings, SnapshotHolder holder, Readiness readiness, EventLoopGroup loops)
             throws IOException {
         var runtime = new MeshRuntime(settings, holder, loops);
-        readiness.gate(new Gate(new ConfigReadiness(holder, settings.configGrace(), new NanoClock(), settings.controlPlane())));
-        readiness.gate(new IdentityGate(runtime.identityManager));
+        readiness.gate(new ConfigReadiness(holder, settings.configGrace(), new NanoClock(), settings.controlPlane()));
+        readiness.gate(runtime.identityManager);
         return runtime;
     }
 
@@ -85,30 +85,6 @@ public final class MeshRuntime implements AutoCloseable {
     }
 
     // Named classes rather than lambdas: see docs/proxy.md, "why named classes".
-    private record Gate(ConfigReadiness config) implements Readiness.Gate {
-        @Override
-        public boolean ready() {
-            return config.ready();
-        }
-
-        @Override
-        public String describe() {
-            return config.describe();
-        }
-    }
-
-    private record IdentityGate(IdentityManager manager) implements Readiness.Gate {
-        @Override
-        public boolean ready() {
-            return manager.ready();
-        }
-
-        @Override
-        public String describe() {
-            return manager.describe();
-        }
-    }
-
     private record Pages(ConfigDump dump) implements AdminServer.ConfigPages {
         @Override
         public String configDump() {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.identity;
 
+import dev.sidecarinjector.proxy.admin.Readiness;
 import dev.sidecarinjector.api.ca.CertificateResponse;
 import dev.sidecarinjector.proxy.config.Backoff;
 import dev.sidecarinjector.proxy.config.ConfigClient;
@@ -23,7 +24,7 @@ import java.util.function.DoubleSupplier;
  * installed, so connections never go without one. Failures are retried with back-off; a control plane without a CA
  * (404) is asked again every minute and the proxy runs without a certificate meanwhile, as it says once.
  */
-public final class IdentityManager {
+public final class IdentityManager implements Readiness.Gate {
 
     /** Rotation at this share of the lifetime, minus a jitter of up to {@link #JITTER}. */
     static final double ROTATE_AT = 0.5;
@@ -64,10 +65,12 @@ public final class IdentityManager {
      * Readiness waits for the first certificate, as Istio's proxy waits for its first SDS secret; not when the control
      * plane has no CA, and not past the grace (the proxy then serves in plaintext, and says so).
      */
+    @Override
     public boolean ready() {
         return holder.current() != null || noCa || System.nanoTime() - started >= grace.toNanos();
     }
 
+    @Override
     public String describe() {
         return holder.current() != null ? "has its workload certificate"
                 : "waiting for the first workload certificate" + (lastFailure.isEmpty() ? "" : " (" + lastFailure + ")");
