@@ -861,12 +861,7 @@ final class Exchange {
         }
         done = true;
         cancelTimers();
-        if (waiting) {
-            waiting = false;
-            if (engine.waiting(cluster.name()).remove(this)) {
-                cluster.breaker().releasePending();
-            }
-        }
+        leavePendingQueue();
         releaseBody();
         releaseBreaker();
         record();
@@ -902,6 +897,11 @@ final class Exchange {
             used.detach();
             used.channel.close();
         }
+        leavePendingQueue();
+    }
+
+    /** A request waiting for a connection slot gives its place (and its pending count) back. */
+    private void leavePendingQueue() {
         if (waiting) {
             waiting = false;
             if (engine.waiting(cluster.name()).remove(this)) {
