@@ -6,27 +6,35 @@ import java.util.List;
 
 /**
  * A port of the proxy's own pod that Services target: how inbound connections to it are handled (protocol, and
- * what PeerAuthentication lets in), and the Services it serves (the first one names {@code destination_service} in
+ * what PeerAuthentication lets in, its local rate limit or null), and the Services it serves (the first one names {@code destination_service} in
  * the metrics, as Istio does).
  */
-public record InboundPort(int port, Protocol protocol, List<ServiceRef> services, MtlsMode mtls) implements JsonWriter.Writable {
+public record InboundPort(int port, Protocol protocol, List<ServiceRef> services, MtlsMode mtls, RateLimit rateLimit)
+        implements JsonWriter.Writable {
 
     public InboundPort {
         services = List.copyOf(services);
     }
 
-    /** A port with Istio's default peer authentication, PERMISSIVE. */
+    /** A port with Istio's default peer authentication, PERMISSIVE, and no rate limit. */
     public InboundPort(int port, Protocol protocol, List<ServiceRef> services) {
-        this(port, protocol, services, MtlsMode.PERMISSIVE);
+        this(port, protocol, services, MtlsMode.PERMISSIVE, null);
+    }
+
+    /** A port with no rate limit. */
+    public InboundPort(int port, Protocol protocol, List<ServiceRef> services, MtlsMode mtls) {
+        this(port, protocol, services, mtls, null);
     }
 
     public static InboundPort read(JsonObject json) {
         return new InboundPort((int) json.number("port", 1, 65535), json.choice("protocol", Protocol.class, Protocol.TCP),
-                json.list("services", ServiceRef::read), json.choice("mtls", MtlsMode.class, MtlsMode.PERMISSIVE));
+                json.list("services", ServiceRef::read), json.choice("mtls", MtlsMode.class, MtlsMode.PERMISSIVE),
+                json.object("rateLimit", RateLimit::read));
     }
 
     @Override
     public void writeTo(JsonWriter json) {
-        json.beginObject().field("port", port).field("protocol", protocol).field("services", services).field("mtls", mtls).endObject();
+        json.beginObject().field("port", port).field("protocol", protocol).field("services", services).field("mtls", mtls)
+                .field("rateLimit", rateLimit).endObject();
     }
 }
