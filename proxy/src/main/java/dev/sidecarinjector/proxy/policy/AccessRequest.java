@@ -61,6 +61,15 @@ public record AccessRequest(String principal, long sourceIp, long remoteIp, long
         return joined.isEmpty() ? "/" : joined.toString();
     }
 
+    /** A socket address ({@code InetSocketAddress}) of IPv4 as an unsigned 32-bit value, or -1. */
+    public static long ipv4(Object address) {
+        if (address instanceof java.net.InetSocketAddress socket && socket.getAddress() instanceof java.net.Inet4Address v4) {
+            var b = v4.getAddress();
+            return ((long) (b[0] & 0xFF) << 24) | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+        }
+        return -1;
+    }
+
     /** The rightmost address of an {@code X-Forwarded-For} value (Envoy's choice with no trusted hops), or -1. */
     public static long lastForwardedFor(String xff) {
         if (xff == null) {

@@ -16,4 +16,26 @@ public record Verdict(String denied, String audited, String shadowDenied) {
     public boolean allowed() {
         return denied == null;
     }
+
+    /**
+     * The log line of this verdict for {@code what} (the request or connection, as the caller describes it), or null
+     * when there is nothing to say (allowed, nothing audited, no dry-run opinion): one line per denial.
+     */
+    public String logLine(String what) {
+        if (this == ALLOWED || denied == null && audited == null && shadowDenied == null) {
+            return null;
+        }
+        var line = new StringBuilder("rbac: ");
+        line.append(denied != null ? "denied " : "allowed ").append(what);
+        if (denied != null) {
+            line.append(denied.equals(NO_MATCH) ? ": no ALLOW rule matched" : " by " + denied);
+        }
+        if (audited != null) {
+            line.append("; audited by ").append(audited);
+        }
+        if (shadowDenied != null) {
+            line.append("; dry run: ").append(shadowDenied.equals(NO_MATCH) ? "no ALLOW rule would match" : "would be denied by " + shadowDenied);
+        }
+        return line.toString();
+    }
 }
