@@ -100,7 +100,7 @@ public enum AuthzAttribute {
                 }
             }
             case PATH -> {
-                if (value.contains("{*") ) {
+                if (value.contains("{*")) {
                     return "is a path template, which is not supported";
                 }
             }
