@@ -84,9 +84,9 @@ class MeshE2E {
         v2 = new Pod("reviews-v2", "v2", lab.ip(12));
         v1b = new Pod("reviews-v1b", "v1", lab.ip(13));
         var clientNs = lab.addPod("client", 10);
-        startApp(lab.addPod("v1", 11), v1);
-        startApp(lab.addPod("v2", 12), v2);
-        startApp(lab.addPod("v1b", 13), v1b);
+        AppProcess.start(lab, lab.addPod("v1", 11), v1, PORT);
+        AppProcess.start(lab, lab.addPod("v2", 12), v2, PORT);
+        AppProcess.start(lab, lab.addPod("v1b", 13), v1b, PORT);
 
         controlPlane = ControlPlaneProcess.prepare(lab, jars.controlPlane());
         mesh = new ReviewsMesh(controlPlane.meshDirectory, clientIp);
@@ -378,10 +378,6 @@ class MeshE2E {
     }
 
     // ---- the mesh's parts
-
-    private static void startApp(String ns, Pod pod) throws Exception {
-        AppProcess.start(lab, ns, pod, PORT);
-    }
 
     /** How many requests with {@code key} reached the pod: waits a moment for {@code expected} (the log trails the reply). */
     private static int appTries(Pod pod, String key, int expected) throws Exception {

@@ -6,23 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.probe.AppProbe;
-import dev.sidecarinjector.config.InjectionSettingsFactory;
-import dev.sidecarinjector.inject.AdmissionFacts;
-import dev.sidecarinjector.inject.InjectionResult;
-import dev.sidecarinjector.inject.SidecarInjector;
-import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.mesh.e2e.MeshClient.Reply;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -55,17 +46,13 @@ class MtlsE2E {
 
     static final Duration CERT_TTL = Duration.ofSeconds(8);
     static final String NAMESPACE = "default";
-    static final int PORT = 9080;
-    static final String REVIEWS_SERVICE = "10.253.255.10:" + PORT;
-    static final String RATINGS_SERVICE = "10.253.255.11:" + PORT;
+    static final int PORT = MtlsMesh.PORT;
+    static final String REVIEWS_SERVICE = MtlsMesh.REVIEWS_CLUSTER_IP + ":" + PORT;
+    static final String RATINGS_SERVICE = MtlsMesh.RATINGS_CLUSTER_IP + ":" + PORT;
     static final String CLIENT_PRINCIPAL = "spiffe://cluster.local/ns/default/sa/bookinfo-productpage";
 
     /** A pod of the lab: its namespace, app and proxy. */
     record MeshPod(Pod pod, String serviceAccount, String ns, SidecarProcess proxy) {
-    }
-
-    /** What the injector made of reviews' readiness probe: kubelet's probe (path, port) and the proxy's variable. */
-    record RewrittenProbe(String path, int port, String probers) {
     }
 
     static MeshLab lab;
@@ -74,7 +61,7 @@ class MtlsE2E {
     static MeshPod reviews;
     static MeshPod ratings;
     static String legacyNs;
-    static RewrittenProbe probe;
+    static MtlsMesh.RewrittenProbe probe;
     /** The clients: in productpage (two: one for each stream of the rotation case), in legacy, and on the node. */
     static MeshClient client;
     static MeshClient client2;
@@ -106,11 +93,11 @@ class MtlsE2E {
         AppProcess.start(lab, ratingsNs, ratingsPod, PORT);
 
         controlPlane = ControlPlaneProcess.prepareWithCa(lab, jars.controlPlane(), CERT_TTL);
-        writeMesh(clientPod, reviewsPod, ratingsPod);
+        MtlsMesh.write(controlPlane.meshDirectory, clientPod, reviewsPod, ratingsPod);
         controlPlane.start();
         long controlPlaneMs = (System.nanoTime() - began) / 1_000_000;
 
-        probe = rewriteReviewsProbe(reviewsPod.name());
+        probe = MtlsMesh.injectReviews(reviewsPod.name());
         productpage = startProxy(clientPod, "bookinfo-productpage", clientNs, jars, Map.of());
         reviews = startProxy(reviewsPod, "bookinfo-reviews", reviewsNs, jars, Map.of(AppProbe.VARIABLE, probe.probers()));
         ratings = startProxy(ratingsPod, "bookinfo-ratings", ratingsNs, jars, Map.of());
@@ -329,119 +316,6 @@ class MtlsE2E {
         all.putAll(Map.of("POD_NAME", pod.name(), "POD_NAMESPACE", NAMESPACE, "INSTANCE_IP", pod.ip(), "SERVICE_ACCOUNT", serviceAccount));
         proxy.run(all, controlPlane.address(), controlPlane.rootCert, controlPlane.token(NAMESPACE, serviceAccount));
         return new MeshPod(pod, serviceAccount, ns, proxy);
-    }
-
-    /**
-     * The three pods with the label the injector gives injected pods ({@code security.istio.io/tlsMode: istio}, which
-     * turns on auto mTLS towards them), reviews and ratings behind a Service each, and the two PeerAuthentications.
-     */
-    private static void writeMesh(Pod client, Pod reviewsPod, Pod ratingsPod) throws IOException {
-        var documents = new ArrayList<String>();
-        documents.add(pod(client, "productpage", "bookinfo-productpage"));
-        for (var server : List.of(List.of(reviewsPod, "reviews", "10.253.255.10"), List.of(ratingsPod, "ratings", "10.253.255.11"))) {
-            var pod = (Pod) server.get(0);
-            var app = (String) server.get(1);
-            documents.add(pod(pod, app, "bookinfo-" + app));
-            documents.add("""
-                    apiVersion: v1
-                    kind: Service
-                    metadata: {name: %s, namespace: default}
-                    spec:
-                      clusterIP: %s
-                      selector: {app: %s}
-                      ports:
-                      - {name: http, port: %d, targetPort: %d}
-                    """.formatted(app, server.get(2), app, PORT, PORT));
-            documents.add("""
-                    apiVersion: discovery.k8s.io/v1
-                    kind: EndpointSlice
-                    metadata:
-                      name: %s-x1
-                      namespace: default
-                      labels: {kubernetes.io/service-name: %s}
-                    addressType: IPv4
-                    ports:
-                    - {name: http, port: %d, protocol: TCP}
-                    endpoints:
-                    - addresses: [%s]
-                      conditions: {ready: true}
-                      targetRef: {kind: Pod, name: %s, namespace: default}
-                    """.formatted(app, app, PORT, pod.ip(), pod.name()));
-        }
-        // One request per upstream connection to ratings: each is a new mutual TLS handshake (the rotation case).
-        documents.add("""
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: ratings, namespace: default}
-                spec:
-                  host: ratings
-                  trafficPolicy:
-                    connectionPool:
-                      http: {maxRequestsPerConnection: 1}
-                """);
-        documents.add("""
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: default, namespace: default}
-                spec:
-                  mtls: {mode: STRICT}
-                """);
-        documents.add("""
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: ratings, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: ratings}}
-                  mtls: {mode: PERMISSIVE}
-                """);
-        ReviewsMesh.write(controlPlane.meshDirectory, "mesh.yaml", String.join("---\n", documents));
-    }
-
-    private static String pod(Pod pod, String app, String serviceAccount) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: %s
-                  namespace: default
-                  labels: {app: %s, version: %s, security.istio.io/tlsMode: istio}
-                spec:
-                  serviceAccountName: %s
-                  containers:
-                  - name: %s
-                    image: docker.io/istio/examples-bookinfo-%s-v1:1.20.2
-                    ports: [{name: http, containerPort: %d}]
-                status:
-                  podIP: %s
-                """.formatted(pod.name(), app, pod.version(), serviceAccount, app, app, PORT, pod.ip());
-    }
-
-    /**
-     * reviews as a user writes it (readiness: {@code httpGet /ready} on the named port {@code http}), injected by the
-     * injector's own pure core, as kube-inject does: the probe kubelet now runs, and the proxy's
-     * {@code ISTIO_KUBE_APP_PROBERS} as kubelet hands it over ({@code $$} read as {@code $}).
-     */
-    private static RewrittenProbe rewriteReviewsProbe(String podName) throws Exception {
-        var pod = new PodBuilder().withNewMetadata().withName(podName).withNamespace(NAMESPACE).addToLabels("app", "reviews").endMetadata()
-                .withNewSpec().withServiceAccountName("bookinfo-reviews")
-                .addNewContainer().withName("reviews").withImage("docker.io/istio/examples-bookinfo-reviews-v1:1.20.2")
-                .addNewPort().withName("http").withContainerPort(PORT).endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet()
-                .withPeriodSeconds(5).endReadinessProbe()
-                .endContainer().endSpec().build();
-        var settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.empty(), Map.of()));
-        var result = SidecarInjector.inject(pod, AdmissionFacts.manual(NAMESPACE, Map.of()), settings, SidecarTemplates.builtIn());
-        var injected = ((InjectionResult.Injected) result).pod().getSpec();
-        var containers = Stream.concat(injected.getInitContainers().stream(), injected.getContainers().stream()).toList();
-        var app = find(containers, "reviews").getReadinessProbe().getHttpGet();
-        var probers = find(containers, "sidecar-proxy").getEnv().stream().filter(e -> e.getName().equals(AppProbe.VARIABLE))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + AppProbe.VARIABLE + " on the injected proxy")).getValue();
-        return new RewrittenProbe(app.getPath(), app.getPort().getIntVal(), probers.replace("$$", "$"));
-    }
-
-    private static Container find(List<Container> containers, String name) {
-        return containers.stream().filter(c -> c.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no container " + name + " in the injected pod"));
     }
 
     // ---- reading what happened
