@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * What one index compiles to before any client namespace is known: the Service registry, every VirtualService for
- * sidecars and every DestinationRule checked once, the DestinationRules by namespace, and the problems found.
+ * sidecars and every DestinationRule checked once, the DestinationRules by namespace, the PeerAuthentications and
+ * AuthorizationPolicies, and the problems found.
  * Shared by the compiles of every namespace and proxy of that index.
  */
 final class CheckedMesh {
@@ -25,11 +26,13 @@ final class CheckedMesh {
     private final Map<String, List<CheckedDestinationRule>> wildcardRules = new HashMap<>();
     final List<Problem> problems = new ArrayList<>();
     final PeerAuthentications peerAuthentications;
+    final AuthorizationPolicies authorizationPolicies;
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
         this.rootNamespace = rootNamespace;
         this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
+        this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems);
         this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {

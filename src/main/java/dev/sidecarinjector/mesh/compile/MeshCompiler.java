@@ -1,5 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.AuthzPolicy;
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.util.ArrayList;
@@ -9,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles a proxy's {@link Snapshot} from a {@link MeshIndex}, as istiod does for Envoy: pure (no I/O, no
- * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices, DestinationRules and PeerAuthentications. The
+ * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices, DestinationRules, PeerAuthentications and
+ * AuthorizationPolicies. The
  * resources are checked once per index and the outbound part once per (index, client namespace), then reused by
- * every proxy of that namespace; only the workload and inbound ports are per proxy. Safe to call from several
+ * every proxy of that namespace; only the workload, its inbound ports and inbound policy are per proxy. Safe to call from several
  * threads.
  */
 public final class MeshCompiler {
@@ -43,8 +46,15 @@ public final class MeshCompiler {
         var inboundProblems = new ArrayList<Problem>();
         var inbound = InboundPorts.of(current.mesh.registry, current.mesh.peerAuthentications, resource, namespace, workload.labels(),
                 inboundProblems);
+        var policies = current.mesh.authorizationPolicies.forWorkload(namespace, workload.labels());
+        AuthorizationPolicies.reportHttpOnly(policies, inbound, inboundProblems);
         problems.addAll(inboundProblems);
-        var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound);
+        var authorization = new ArrayList<AuthzPolicy>(policies.size());
+        for (var policy : policies) {
+            authorization.add(policy.policy());
+        }
+        var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound,
+                new InboundPolicy(authorization));
         return new CompileResult(snapshot, List.copyOf(problems));
     }
 

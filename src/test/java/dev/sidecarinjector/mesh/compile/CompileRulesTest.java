@@ -9,6 +9,8 @@ import dev.sidecarinjector.mesh.index.MeshDocuments;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The small rules the goldens rest on: durations, host forms, what RE2 lacks, the per-namespace cache. */
@@ -65,5 +67,39 @@ class CompileRulesTest {
         assertTrue(productpage.clusters() == cassandra.clusters(), "the clusters were compiled twice for one namespace");
         var error = assertThrows(UnknownPodException.class, () -> compiler.compile(index, "default", "nobody", "7"));
         assertEquals("pod default/nobody is not known (no Pod of that name in the mesh's sources)", error.getMessage());
+    }
+
+    @Test
+    void authorizationPoliciesAreSelectedAsIstiodSelectsThemForASidecar() throws Exception {
+        var parsed = MeshDocuments.read("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: mesh-wide, namespace: istio-system, creationTimestamp: "2026-01-02T00:00:00Z"}
+                spec: {action: DENY, rules: [{to: [{operation: {paths: ["/debug"]}}]}]}
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: payments-anywhere, namespace: istio-system, creationTimestamp: "2026-01-03T00:00:00Z"}
+                spec: {selector: {matchLabels: {app: payment}}, rules: [{}]}
+                ---
+                apiVersion: security.istio.io/v1beta1
+                kind: AuthorizationPolicy
+                metadata: {name: shop-wide, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec: {}
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: orders, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec: {selector: {matchLabels: {app: orders}}}
+                """, "inline");
+        var policies = new AuthorizationPolicies(MeshIndex.of(1, parsed.resources()), "istio-system", new java.util.ArrayList<>());
+        assertEquals(List.of("shop/shop-wide", "istio-system/mesh-wide", "istio-system/payments-anywhere"),
+                keys(policies.forWorkload("shop", Map.of("app", "payment"))), "oldest first, root namespace's selector in any namespace");
+        assertEquals(List.of("shop/orders", "shop/shop-wide", "istio-system/mesh-wide"), keys(policies.forWorkload("shop", Map.of("app", "orders"))));
+        assertEquals(List.of("istio-system/mesh-wide"), keys(policies.forWorkload("other", Map.of("app", "orders"))));
+    }
+
+    private static List<String> keys(List<CheckedAuthorizationPolicy> selected) {
+        return selected.stream().map(CheckedAuthorizationPolicy::key).toList();
     }
 }

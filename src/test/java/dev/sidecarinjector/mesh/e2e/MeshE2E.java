@@ -8,7 +8,6 @@ import static dev.sidecarinjector.mesh.e2e.ReviewsMesh.SERVICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.cluster;
 import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.find;
@@ -18,20 +17,15 @@ import static dev.sidecarinjector.mesh.e2e.ProxyAdmin.weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sidecarinjector.mesh.e2e.MeshClient.Reply;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
@@ -82,7 +76,7 @@ class MeshE2E {
 
     @BeforeAll
     static void startTheMesh() throws Exception {
-        var jars = requireRootNetnsAndJars();
+        var jars = BuiltJars.require("the mesh e2e");
         long began = System.nanoTime();
         lab = MeshLab.create();
         clientIp = lab.ip(10);
@@ -90,11 +84,11 @@ class MeshE2E {
         v2 = new Pod("reviews-v2", "v2", lab.ip(12));
         v1b = new Pod("reviews-v1b", "v1", lab.ip(13));
         var clientNs = lab.addPod("client", 10);
-        startApp(lab.addPod("v1", 11), v1);
-        startApp(lab.addPod("v2", 12), v2);
-        startApp(lab.addPod("v1b", 13), v1b);
+        AppProcess.start(lab, lab.addPod("v1", 11), v1, PORT);
+        AppProcess.start(lab, lab.addPod("v2", 12), v2, PORT);
+        AppProcess.start(lab, lab.addPod("v1b", 13), v1b, PORT);
 
-        controlPlane = ControlPlaneProcess.prepare(lab, jars.get(1));
+        controlPlane = ControlPlaneProcess.prepare(lab, jars.controlPlane());
         mesh = new ReviewsMesh(controlPlane.meshDirectory, clientIp);
         mesh.writeWorkloads(List.of(v1, v2));
         mesh.writeDesignRouting(90, 10);
@@ -102,11 +96,11 @@ class MeshE2E {
         controlPlane.start();
         long controlPlaneMs = (System.nanoTime() - controlPlaneStart) / 1_000_000;
 
-        proxy = SidecarProcess.stage(lab, clientNs, jars.get(0));
+        proxy = SidecarProcess.stage(lab, clientNs, jars.proxy());
         proxy.init();
         long proxyStart = System.nanoTime();
         proxy.run(Map.of("POD_NAME", CLIENT_POD, "POD_NAMESPACE", "default", "INSTANCE_IP", clientIp,
-                "SERVICE_ACCOUNT", ReviewsMesh.CLIENT_SERVICE_ACCOUNT), controlPlane.address(), controlPlane.caCert);
+                "SERVICE_ACCOUNT", ReviewsMesh.CLIENT_SERVICE_ACCOUNT), controlPlane.address(), controlPlane.rootCert, "mesh-e2e-token-of-" + CLIENT_POD);
         proxy.awaitReady(30);
         long proxyMs = (System.nanoTime() - proxyStart) / 1_000_000;
 
@@ -123,8 +117,8 @@ class MeshE2E {
             return;
         }
         if (failed) {
-            System.err.println("---- proxy log (last 80 lines)\n" + tail(proxy == null ? "" : proxy.log(), 80));
-            System.err.println("---- control plane log (last 40 lines)\n" + tail(controlPlane == null ? "" : controlPlane.log(), 40));
+            System.err.println("---- proxy log (last 80 lines)\n" + LogText.tail(proxy == null ? "" : proxy.log(), 80));
+            System.err.println("---- control plane log (last 40 lines)\n" + LogText.tail(controlPlane == null ? "" : controlPlane.log(), 40));
         }
         for (var agent : new MeshClient[] {client, node}) {
             if (agent != null) {
@@ -170,7 +164,7 @@ class MeshE2E {
         var direct = client.one(v1.ip() + ":" + PORT, "/?key=direct");
         assertEquals(200, direct.status(), direct.toString());
         assertEquals(v1.name(), direct.pod());
-        assertTrue(appLog(v1).contains("request reviews-v1 direct inflight=1 status=200 from=" + clientIp), appLog(v1));
+        assertTrue(AppProcess.log(lab, v1).contains("request reviews-v1 direct inflight=1 status=200 from=" + clientIp), AppProcess.log(lab, v1));
         assertTrue(admin.outboundConnectionsOpened() > before, "the request to the pod address went through the proxy");
         System.out.printf("MeshE2E case 0: proxy as uid 1337, snapshot %s acked and SYNCED: listener %s:%d -> %s (v1 90, v2 10);"
                 + " a pod address relayed at L4 (200 from %s in %d ms)%n", version, CLUSTER_IP, PORT, listener.path("routeTable").asText(),
@@ -318,7 +312,7 @@ class MeshE2E {
 
         var served = replies.stream().filter(Reply::ok).toList();
         var overflowed = replies.stream().filter(r -> r.status() == 503 && "true".equals(r.overloaded())).toList();
-        int maxInflight = appLog(v1).lines().filter(l -> l.contains(" pool inflight="))
+        int maxInflight = AppProcess.log(lab, v1).lines().filter(l -> l.contains(" pool inflight="))
                 .mapToInt(l -> Integer.parseInt(l.replaceAll(".* inflight=(\\d+) .*", "$1"))).max().orElse(0);
         System.out.printf("MeshE2E case 6: 5 requests at once, maxConnections 1, http1MaxPendingRequests 1, server 1.5 s: %d x 200"
                 + " (after %s ms), %d x 503 x-envoy-overloaded (after %s ms); the server had at most %d in flight; before: %s%n",
@@ -346,7 +340,7 @@ class MeshE2E {
 
         long stopped = System.currentTimeMillis();
         int exit = controlPlane.stop();
-        awaitLog(() -> proxy.log(), "config: disconnected from control plane", 10);
+        LogText.await(() -> proxy.log(), "config: disconnected from control plane", 10);
         assertEquals(held, admin.version(), "the proxy keeps its snapshot while the control plane is away");
         assertEquals(200, admin.ready(), "and stays ready");
         Thread.sleep(2000);
@@ -385,27 +379,14 @@ class MeshE2E {
 
     // ---- the mesh's parts
 
-    private static void startApp(String ns, Pod pod) throws Exception {
-        var log = lab.dir.resolve("app-" + pod.name() + ".log");
-        var classes = Path.of(MeshE2E.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        lab.start(ns, log, Map.of(), List.of(java, "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes,
-                ReviewsServer.class.getName(), pod.name(), pod.version(), pod.ip(), Integer.toString(PORT)));
-        awaitLog(() -> Files.exists(log) ? Files.readString(log) : "", "ready " + pod.name(), 30);
-    }
-
-    private static String appLog(Pod pod) throws IOException {
-        return Files.readString(lab.dir.resolve("app-" + pod.name() + ".log"));
-    }
-
     /** How many requests with {@code key} reached the pod: waits a moment for {@code expected} (the log trails the reply). */
     private static int appTries(Pod pod, String key, int expected) throws Exception {
         int tries = 0;
         for (int i = 0; i < 20; i++) {
-            tries = (int) appLog(pod).lines().filter(l -> l.startsWith("request " + pod.name() + " " + key + " ")).count();
+            tries = (int) AppProcess.log(lab, pod).lines().filter(l -> l.startsWith("request " + pod.name() + " " + key + " ")).count();
             if (tries >= expected) {
                 Thread.sleep(100); // more would be a defect: give them a chance to show
-                return (int) appLog(pod).lines().filter(l -> l.startsWith("request " + pod.name() + " " + key + " ")).count();
+                return (int) AppProcess.log(lab, pod).lines().filter(l -> l.startsWith("request " + pod.name() + " " + key + " ")).count();
             }
             Thread.sleep(50);
         }
@@ -431,50 +412,5 @@ class MeshE2E {
 
     private static double share(List<Reply> replies, String version) {
         return replies.isEmpty() ? 0 : 100.0 * replies.stream().filter(r -> r.version().equals(version)).count() / replies.size();
-    }
-
-    private static void awaitLog(Callable<String> log, String wanted, int seconds) throws Exception {
-        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!log.call().contains(wanted)) {
-            if (System.nanoTime() > deadline) {
-                fail("no \"" + wanted + "\" within " + seconds + " s:\n" + tail(log.call(), 30));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    static String tail(String text, int lines) {
-        var all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static boolean works(String... command) throws InterruptedException {
-        try {
-            return MeshLab.run(List.of(command)).exit() == 0;
-        } catch (IOException e) {
-            return false; // not installed
-        }
-    }
-
-    /** Skips (or, with CI=true, fails) without root, netns and iptables, or without the built jars; returns them. */
-    private static List<Path> requireRootNetnsAndJars() throws Exception {
-        String problem = null;
-        var proxyJar = Path.of(System.getProperty("proxy.jar", "proxy/target/sidecar-proxy.jar"));
-        var controlPlaneJar = Path.of(System.getProperty("control-plane.jar", "target/quarkus-app/quarkus-run.jar"));
-        if (!MeshLab.isRoot()) {
-            problem = "not root";
-        } else if (!works("ip", "netns", "list") || !works("iptables-restore", "--version") || !works("setpriv", "--version")) {
-            problem = "ip netns, iptables-restore or setpriv unavailable";
-        } else if (!Files.exists(proxyJar) || !Files.exists(controlPlaneJar)) {
-            problem = proxyJar + " or " + controlPlaneJar + " missing (make test builds the proxy first and runs this after package)";
-        }
-        if (problem != null) {
-            var message = "the mesh e2e needs root, iproute2, iptables, setpriv and the built jars: " + problem;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (CI=true: not skipping)");
-            }
-            Assumptions.abort(message + " (skipped outside CI)");
-        }
-        return List.of(proxyJar, controlPlaneJar);
     }
 }

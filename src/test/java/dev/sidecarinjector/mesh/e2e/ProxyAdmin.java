@@ -60,7 +60,7 @@ final class ProxyAdmin {
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("the proxy's /config_dump did not show the change within 10 s (version "
-                + dump.path("version").asText() + "); control plane log:\n" + MeshE2E.tail(controlPlane.log(), 20));
+                + dump.path("version").asText() + "); control plane log:\n" + LogText.tail(controlPlane.log(), 20));
     }
 
     String clusters() throws Exception {
@@ -88,18 +88,31 @@ final class ProxyAdmin {
     /** {@code istio_requests_total} with {@code reporter="source"} for one destination service, summed by response code. */
     Map<Integer, Long> sourceRequestsByCode(String destinationService) throws Exception {
         var counted = new TreeMap<Integer, Long>();
-        for (var line : prometheus().lines().filter(l -> l.startsWith("istio_requests_total{")).toList()) {
+        for (var series : series(prometheus(), "istio_requests_total")) {
+            var labels = series.labels();
+            if ("source".equals(labels.get("reporter")) && destinationService.equals(labels.get("destination_service"))) {
+                counted.merge(Integer.parseInt(labels.get("response_code")), (long) series.value(), Long::sum);
+            }
+        }
+        return counted;
+    }
+
+    /** One series of a Prometheus text page: its labels and value. */
+    record Series(Map<String, String> labels, double value) {
+    }
+
+    /** Every series of {@code metric} on a Prometheus text page (a page of the proxy's 15090). */
+    static List<Series> series(String prometheus, String metric) {
+        var all = new ArrayList<Series>();
+        for (var line : prometheus.lines().filter(l -> l.startsWith(metric + "{")).toList()) {
             var labels = new TreeMap<String, String>();
             var matcher = LABEL.matcher(line.substring(0, line.lastIndexOf('}')));
             while (matcher.find()) {
                 labels.put(matcher.group(1), matcher.group(2));
             }
-            if ("source".equals(labels.get("reporter")) && destinationService.equals(labels.get("destination_service"))) {
-                counted.merge(Integer.parseInt(labels.get("response_code")), (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
-                        Long::sum);
-            }
+            all.add(new Series(labels, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
         }
-        return counted;
+        return all;
     }
 
     /** Connections the proxy relayed at L4 to destinations outside the mesh's listeners. */
@@ -126,7 +139,7 @@ final class ProxyAdmin {
         String body = "";
         while (System.nanoTime() < deadline) {
             try {
-                body = onNode.get("https://" + controlPlane.address() + "/debug/syncz", controlPlane.caCert).body();
+                body = onNode.get("https://" + controlPlane.address() + "/debug/syncz", controlPlane.rootCert).body();
                 for (var status : JSON.readTree(body)) {
                     if (status.path("pod").asText().equals(pod) && holds(wanted, status)) {
                         return status;

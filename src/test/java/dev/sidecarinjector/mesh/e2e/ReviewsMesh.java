@@ -148,6 +148,11 @@ final class ReviewsMesh {
     }
 
     private void write(String name, String content) throws IOException {
+        write(directory, name, content);
+    }
+
+    /** Replaces {@code name} in the control plane's {@code directory} atomically, as a ConfigMap volume swaps its files. */
+    static void write(Path directory, String name, String content) throws IOException {
         var temporary = directory.resolve("." + name + ".tmp");
         Files.writeString(temporary, content);
         Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

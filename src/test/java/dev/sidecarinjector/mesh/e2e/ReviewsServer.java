@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  * <li>{@code fail=POD[,POD]}: the pods named answer 500, the others as usual;</li>
  * <li>{@code failFirst=N&key=K}: the first N requests with key K that reach this pod answer 503;</li>
- * <li>{@code slow=MS}: wait MS milliseconds before answering.</li>
+ * <li>{@code slow=MS}: wait MS milliseconds before answering;</li>
+ * <li>{@code setReady=false} (or {@code true}): from then on its readiness endpoint, {@code GET /ready}, answers 503
+ * (or 200, as it does from the start).</li>
  * </ul>
  * Each request is logged on stdout when answered ({@code request POD KEY inflight=N status=S from=IP arrived=MS}, N
  * the requests with that key in progress here when it arrived) for the test to count tries and concurrency.
@@ -33,6 +35,7 @@ public final class ReviewsServer {
     private final Map<String, AtomicInteger> seenByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inflightByKey = new ConcurrentHashMap<>();
     private final PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    private volatile boolean ready = true;
 
     private ReviewsServer(String pod, String version) {
         this.pod = pod;
@@ -56,7 +59,10 @@ public final class ReviewsServer {
         long arrived = System.currentTimeMillis();
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            int status = 200;
+            if (query.containsKey("setReady")) {
+                ready = Boolean.parseBoolean(query.get("setReady"));
+            }
+            int status = exchange.getRequestURI().getPath().equals("/ready") && !ready ? 503 : 200;
             if (List.of(query.getOrDefault("fail", "").split(",")).contains(pod)) {
                 status = 500;
             }

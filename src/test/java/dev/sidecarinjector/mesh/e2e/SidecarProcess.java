@@ -54,15 +54,17 @@ final class SidecarProcess {
     }
 
     /**
-     * The proxy container, as uid 1337. The token stands for the projected service-account token the injector mounts
-     * ({@code --token-file}); the proxy shows it to the control plane's CA when it asks for its workload certificate.
+     * The proxy container, as uid 1337, with the downward API's identity and any other variable of the container in
+     * {@code env} ({@code ISTIO_KUBE_APP_PROBERS}). {@code token} stands for the projected service-account token the
+     * injector mounts ({@code --token-file}); the proxy shows it to the control plane's CA when it asks for its workload
+     * certificate.
      */
-    void run(Map<String, String> identity, String controlPlane, Path rootCert) throws IOException {
-        var token = lab.dir.resolve("proxy").resolve("istio-token-" + ns);
-        Files.writeString(token, "mesh-e2e-token-of-" + identity.getOrDefault("POD_NAME", "pod") + "\n");
-        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
-        process = lab.start(ns, log, identity, command(PROXY_UID, "run", "--drain-seconds", "1",
-                "--control-plane", controlPlane, "--root-cert", rootCert.toString(), "--token-file", token.toString()));
+    void run(Map<String, String> env, String controlPlane, Path rootCert, String token) throws IOException {
+        var file = lab.dir.resolve("proxy").resolve("istio-token-" + ns);
+        Files.writeString(file, token + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        process = lab.start(ns, log, env, command(PROXY_UID, "run", "--drain-seconds", "1",
+                "--control-plane", controlPlane, "--root-cert", rootCert.toString(), "--token-file", file.toString()));
     }
 
     /** Blocks until {@code :15021/healthz/ready} answers 200, with the proxy's own {@code wait} command. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sidecarinjector.api.snapshot.Cluster;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.Endpoint;
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.Listener;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.Protocol;
@@ -101,6 +102,15 @@ class PusherTest {
         assertTrue(third.delta().outboundUnchanged(), "only the workload changed");
         assertTrue(app.sent.isEmpty(), "one push for the burst");
         assertTrue(other.sent.isEmpty(), "the other proxy's snapshot never changed");
+
+        pusher.received(appStream, new StreamMessage.Ack(third.version()).toJson());
+        await(() -> pusher.status().stream().anyMatch(s -> s.pod().equals("app-1") && s.acked().equals(third.version())
+                && s.state() == SyncState.SYNCED));
+        source.policy = SnapshotEncoderTest.DENY_GET;
+        source.changed();
+        var fourth = app.nextDelta();
+        assertEquals(SnapshotEncoderTest.DENY_GET, fourth.delta().inboundPolicy(), "a policy change alone is pushed");
+        assertTrue(fourth.delta().outboundUnchanged());
     }
 
     @Test
@@ -129,7 +139,9 @@ class PusherTest {
         var expected = source.snapshotFor(APP);
         assertEquals(new Snapshot(third.version(), expected.workload(), expected.listeners(), expected.routeTables(), expected.clusters(),
                 expected.inbound()), third.applyTo(second.snapshot()), "the delta gives the full snapshot of its version");
-        assertEquals(third.version(), pusher.status().getFirst().sent());
+        // The pusher's thread records what it sent after the write the fake channel has already handed over.
+        await(() -> third.version().equals(pusher.status().getFirst().sent())
+                && meters.get("mesh.stream.pushes").tag("kind", "delta").counter().count() == 1.0);
 
         assertEquals(2.0, meters.get("mesh.stream.pushes").tag("kind", "full").counter().count());
         assertEquals(1.0, meters.get("mesh.stream.pushes").tag("kind", "delta").counter().count());
@@ -297,6 +309,7 @@ class PusherTest {
     static final class FakeSource implements SnapshotSource {
         volatile boolean ready;
         volatile String ip = "10.0.0.9";
+        volatile InboundPolicy policy = InboundPolicy.NONE;
         /** The endpoint port of namespace default's one cluster, db. */
         volatile int dbPort = 5432;
         private volatile Snapshot compiled;
@@ -318,7 +331,7 @@ class PusherTest {
                 return new Snapshot("compiler's own", workload, List.of(), List.of(), List.of(), List.of());
             }
             var outbound = outbound(dbPort);
-            return new Snapshot("compiler's own", workload, outbound.listeners(), List.of(), outbound.clusters(), List.of());
+            return new Snapshot("compiler's own", workload, outbound.listeners(), List.of(), outbound.clusters(), List.of(), policy);
         }
 
         /** The compiler's outbound part of namespace default: the same lists for every proxy while the port is the same. */

@@ -47,7 +47,11 @@ class DirectoryMeshSourceTest {
                   {"apiVersion": "networking.istio.io/v1beta1", "kind": "DestinationRule", "metadata": {"name": "reviews"},
                    "spec": {"host": "reviews"}},
                   {"apiVersion": "security.istio.io/v1beta1", "kind": "PeerAuthentication", "metadata": {"name": "default"},
-                   "spec": {"mtls": {"mode": "STRICT"}}}]}
+                   "spec": {"mtls": {"mode": "STRICT"}}},
+                  {"apiVersion": "security.istio.io/v1beta1", "kind": "AuthorizationPolicy", "metadata": {"name": "deny-get"},
+                   "spec": {"action": "DENY", "rules": [{"to": [{"operation": {"methods": ["GET"]}}]}]}},
+                  {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", "metadata": {"name": "allow-nothing", "namespace": "x"},
+                   "spec": {}}]}
                 """);
         Files.writeString(dir.resolve("notes.txt"), "not read");
         try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).start()) {
@@ -57,7 +61,8 @@ class DirectoryMeshSourceTest {
             assertEquals("default/reviews", index.virtualServices().firstKey());
             assertEquals("default/reviews", index.destinationRules().firstKey());
             assertEquals("default/default", index.peerAuthentications().firstKey());
-            assertEquals(4, index.size());
+            assertEquals(java.util.Set.of("default/deny-get", "x/allow-nothing"), index.authorizationPolicies().keySet());
+            assertEquals(6, index.size());
         }
     }
 

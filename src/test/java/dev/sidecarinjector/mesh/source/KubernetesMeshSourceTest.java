@@ -40,6 +40,13 @@ class KubernetesMeshSourceTest {
                 new io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS(
                         io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLSMode.STRICT), null, null));
         client.resource(strict).create();
+        var denyGet = MeshDocuments.read("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: deny-get, namespace: default}
+                spec: {action: DENY, rules: [{to: [{operation: {methods: [GET]}}]}]}
+                """, "inline").resources().getFirst();
+        client.resource(denyGet).create();
         var published = new LinkedBlockingQueue<MeshIndex>();
         try (var source = new KubernetesMeshSource(client)) {
             source.addListener(published::add);
@@ -49,6 +56,7 @@ class KubernetesMeshSourceTest {
             assertEquals(1, first.virtualServices().size());
             assertEquals(1, first.destinationRules().size());
             assertEquals(1, first.peerAuthentications().size());
+            assertEquals(1, first.authorizationPolicies().size());
             assertEquals(2, first.services().size());
             assertEquals(2, first.endpointSlices().size());
             assertEquals(3, first.pods().size());
@@ -85,6 +93,28 @@ class KubernetesMeshSourceTest {
             assertEquals("VirtualService", event.getInvolvedObject().getKind());
             assertEquals("bad-duration", event.getInvolvedObject().getName());
             assertTrue(event.getMessage().contains("spec.http[0].timeout: \"10x\""), event.getMessage());
+        }
+    }
+
+    @Test
+    void anAuthorizationPolicyProblemIsAWarningEventNamingTheField() throws Exception {
+        var parsed = MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/authz/input.yaml")), "input.yaml");
+        var index = MeshIndex.of(1, parsed.resources());
+        var problem = new dev.sidecarinjector.mesh.compile.MeshCompiler("cluster.local", "istio-system").problems(index).stream()
+                .filter(p -> p.name().equals("ext-authz")).findFirst().orElseThrow();
+        try (var events = new MeshProblemEvents(client)) {
+            events.record(problem, index);
+            io.fabric8.kubernetes.api.model.Event event = null;
+            for (var i = 0; i < 200 && event == null; i++) {
+                var list = client.v1().events().inNamespace("production").list().getItems();
+                event = list.isEmpty() ? null : list.getFirst();
+                Thread.sleep(50);
+            }
+            assertTrue(event != null, "no Event was recorded");
+            assertEquals("MeshConfigIgnored", event.getReason());
+            assertEquals("AuthorizationPolicy", event.getInvolvedObject().getKind());
+            assertEquals("ext-authz", event.getInvolvedObject().getName());
+            assertTrue(event.getMessage().contains("spec.action: \"CUSTOM\" is not supported"), event.getMessage());
         }
     }
 

@@ -43,6 +43,11 @@ public final class JsonObject {
         return path;
     }
 
+    /** The names of the fields present, in the document's order. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(fields.keySet());
+    }
+
     public boolean has(String name) {
         return fields.get(name) != null;
     }

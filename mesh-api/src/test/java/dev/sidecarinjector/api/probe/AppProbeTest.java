@@ -39,6 +39,13 @@ class AppProbeTest {
         assertEquals(Map.copyOf(probes), AppProbe.parse(json));
     }
 
+    /** Istio's injector copies Kubernetes' GRPCAction, whose unset service is written {@code "service": null}. */
+    @Test
+    void istiosGrpcProberWithoutAServiceChecksTheWholeServer() {
+        var probes = AppProbe.parse("{\"/app-health/api/livez\":{\"grpc\":{\"port\":9090,\"service\":null},\"timeoutSeconds\":2}}");
+        assertEquals(AppProbe.grpc(9090, "", 2), probes.get("/app-health/api/livez"));
+    }
+
     @Test
     void noVariableIsNoProbes() {
         assertEquals(0, AppProbe.parse(null).size());

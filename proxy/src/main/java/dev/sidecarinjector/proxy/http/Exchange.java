@@ -174,6 +174,9 @@ final class Exchange {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
             return;
         }
+        if (down.target().isInbound() && !authorized()) {
+            return;
+        }
         HopByHop.strip(headers, upgrade);
         if (!headers.contains("x-request-id")) {
             headers.set("x-request-id", RequestIds.next());
@@ -213,6 +216,19 @@ final class Exchange {
         } else {
             afterDelay();
         }
+    }
+
+    /** Inbound: the workload's AuthorizationPolicies, as Envoy's RBAC filter runs before the router; false when denied (403). */
+    private boolean authorized() {
+        var authorizer = engine.holder().current().authorizer(false);
+        if (authorizer.isEmpty()) {
+            return true;
+        }
+        if (InboundAuthorization.check(authorizer, down, request, authority(), originForm()).allowed()) {
+            return true;
+        }
+        respondLocally(HttpResponseStatus.FORBIDDEN, InboundAuthorization.DENIED_BODY, ResponseFlag.NONE, false);
+        return false;
     }
 
     /** Outbound: selects the route and its destination; false when the request was answered locally. */

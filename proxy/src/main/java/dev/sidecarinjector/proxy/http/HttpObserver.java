@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.http;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.mesh.ResponseFlag;
+import dev.sidecarinjector.proxy.policy.Verdict;
 
 /**
  * Told of every HTTP request the engine finished, on the event loop that served it: the Istio metrics (and,
@@ -14,6 +15,10 @@ public interface HttpObserver {
 
     void completed(boolean inbound, ServiceRef service, Workload peer, int status, ResponseFlag flag, long durationNanos,
                    long requestBytes, long responseBytes, String mtlsPrincipal);
+
+    /** Told of the inbound AuthorizationPolicies' verdict on a request, on a port some policy applies to. */
+    default void authorized(Verdict verdict) {
+    }
 
     HttpObserver NONE = new Ignore();
 

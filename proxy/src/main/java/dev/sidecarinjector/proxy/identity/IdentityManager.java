@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -20,7 +21,7 @@ import java.util.function.DoubleSupplier;
 /**
  * Keeps the proxy's workload certificate: at start a new key and a request to the CA with the pod's token; then a
  * new key and certificate at about half of each certificate's lifetime (between 40 % and 50 %, drawn per proxy, so
- * a fleet does not renew at one instant), Istio's rotation. A certificate in force stays until its successor is
+ * a fleet does not renew at one instant; the lifetime counted from when it came), Istio's rotation. A certificate in force stays until its successor is
  * installed, so connections never go without one. Failures are retried with back-off; a control plane without a CA
  * (404) is asked again every minute and the proxy runs without a certificate meanwhile, as it says once.
  */
@@ -116,12 +117,17 @@ public final class IdentityManager implements Readiness.Gate {
         noCa = false;
         noCaLogged = false;
         lastFailure = "";
-        var lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
+        // The lifetime runs from when the certificate came, as Istio's secret cache counts it, not from its not-before,
+        // which the CA puts two minutes back for clock skew: a 10 s certificate is renewed after about 5 s, not at once.
+        var received = Instant.now();
+        var from = certificate.notBefore().isAfter(received) ? certificate.notBefore() : received;
+        var lifetime = Duration.between(from, certificate.notAfter());
         var share = ROTATE_AT - JITTER * random.getAsDouble();
-        var renewAt = certificate.notBefore().plusMillis((long) (lifetime.toMillis() * share));
-        var delay = Math.max(1_000, Duration.between(Instant.now(), renewAt).toMillis());
-        EventLog.info("identity: " + (first ? "certificate" : "new certificate") + " for " + certificate.identity() + ", valid until "
-                + certificate.notAfter() + "; renewed in " + Duration.ofMillis(delay).toSeconds() + "s");
+        var renewAt = from.plusMillis((long) (lifetime.toMillis() * share));
+        var delay = Math.max(1_000, Duration.between(received, renewAt).toMillis());
+        EventLog.info("identity: " + (first ? "certificate" : "new certificate") + " for " + certificate.identity() + ", serial "
+                + certificate.leaf().getSerialNumber().toString(16) + ", valid until " + certificate.notAfter() + "; renewed in "
+                + String.format(Locale.ROOT, "%.1fs", delay / 1000.0));
         scheduler.schedule(new Renew(this), delay);
     }
 

@@ -4,6 +4,7 @@ import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.policy.Authorizer;
 import dev.sidecarinjector.proxy.route.CompiledRouteTable;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * A {@link Snapshot} compiled once, when it is swapped in, into what requests look up: listeners by original
- * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload.
+ * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload, the inbound
+ * AuthorizationPolicies' matchers.
  * Immutable apart from the clusters' runtime state (active requests, ejections, breaker counters), which carries
  * over from the snapshot it replaces for the clusters and endpoints that are still there.
  */
@@ -28,6 +30,9 @@ public final class CompiledSnapshot {
     private final Map<String, ClusterState> clusters;
     /** The workload's inbound ports by number (index = port): an array lookup per accepted connection. */
     private final InboundPort[] inbound;
+    /** The inbound AuthorizationPolicies, compiled once for HTTP ports and once for TCP ones. */
+    private final Authorizer httpAuthorizer;
+    private final Authorizer tcpAuthorizer;
 
     private CompiledSnapshot(Snapshot snapshot, ListenerIndex listeners, Map<String, CompiledRouteTable> routeTables,
                              Map<String, ClusterState> clusters, InboundPort[] inbound) {
@@ -36,6 +41,10 @@ public final class CompiledSnapshot {
         this.routeTables = routeTables;
         this.clusters = clusters;
         this.inbound = inbound;
+        var policies = snapshot == null ? java.util.List.<dev.sidecarinjector.api.snapshot.AuthzPolicy>of()
+                : snapshot.inboundPolicy().authorization();
+        this.httpAuthorizer = Authorizer.compile(policies, false);
+        this.tcpAuthorizer = Authorizer.compile(policies, true);
     }
 
     /** Compiles {@code snapshot}; {@code previous} (may be null) lends its clusters' runtime state. */
@@ -88,6 +97,11 @@ public final class CompiledSnapshot {
     /** The workload's inbound port {@code port}, or null: not a port of its Services (relayed at L4). */
     public InboundPort inboundPort(int port) {
         return port >= 0 && port < inbound.length ? inbound[port] : null;
+    }
+
+    /** The workload's inbound AuthorizationPolicies for an HTTP port, or ({@code tcp}) for a TCP one. */
+    public Authorizer authorizer(boolean tcp) {
+        return tcp ? tcpAuthorizer : httpAuthorizer;
     }
 
     public CompiledRouteTable routeTable(String name) {

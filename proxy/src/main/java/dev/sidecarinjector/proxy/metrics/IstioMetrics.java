@@ -28,6 +28,7 @@ public final class IstioMetrics {
     private final SeriesTable<HttpSeries> http = new SeriesTable<>();
     private final SeriesTable<TcpSeries> tcp = new SeriesTable<>();
     private final ConcurrentHashMap<String, Boolean> authorities = new ConcurrentHashMap<>();
+    private final RbacMetrics rbac = new RbacMetrics();
     private volatile Workload self;
     /** This proxy's own principal from its workload certificate, for the series of mutual TLS traffic. */
     private volatile String selfPrincipal;
@@ -156,6 +157,11 @@ public final class IstioMetrics {
         return true;
     }
 
+    /** The AuthorizationPolicy counters, rendered after the istio_* families. */
+    public RbacMetrics rbac() {
+        return rbac;
+    }
+
     /** Appends every istio_* family (HELP/TYPE once per family) in Prometheus text format; a family with no series is left out. */
     public void render(StringBuilder out) {
         if (!http.isEmpty()) {
@@ -186,6 +192,7 @@ public final class IstioMetrics {
                 s.renderClosed(out, TCP_CLOSED);
             }
         }
+        rbac.render(out);
     }
 
     private void histogram(StringBuilder out, String name, String help, int histogram) {

@@ -142,6 +142,17 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Ch
             downstream.close();
             return;
         }
+        if (direction == Direction.INBOUND && mesh != null
+                && !InboundSecurity.authorize(mesh, istio.rbac(), downstream, peerPrincipal, destination).allowed()) {
+            // Envoy's RBAC network filter closes the connection; nothing was connected upstream yet.
+            var tcp = tcpSeries(decision);
+            metrics.opened();
+            tcp.opened();
+            downstream.closeFuture().addListener(new CountClosed(metrics, tcp, ResponseFlag.NONE));
+            releaseEarly();
+            downstream.close();
+            return;
+        }
         if (decision.destination() != null) {
             destination = decision.destination();
         }

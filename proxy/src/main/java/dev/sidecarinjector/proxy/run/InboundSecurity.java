@@ -1,6 +1,9 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.api.snapshot.MtlsMode;
+import dev.sidecarinjector.proxy.metrics.RbacMetrics;
+import dev.sidecarinjector.proxy.policy.AccessRequest;
+import dev.sidecarinjector.proxy.policy.Verdict;
 import dev.sidecarinjector.proxy.tls.InboundMtls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +12,8 @@ import java.time.Duration;
 
 /**
  * PeerAuthentication on an accepted inbound connection, before it is routed: the mode the snapshot gives its port
- * decides whether {@link InboundMtls} goes in front of the routing handler.
+ * decides whether {@link InboundMtls} goes in front of the routing handler; and the AuthorizationPolicies of a
+ * connection relayed at TCP, once its peer is known (HTTP requests are authorized one by one by the HTTP engine).
  */
 final class InboundSecurity {
 
@@ -43,6 +47,27 @@ final class InboundSecurity {
         }
         InboundMtls.permissive(ctx.pipeline(), ctx.name(), contexts.server(), outcome, idleTimeout);
         return true;
+    }
+
+    /**
+     * The TCP verdict of the workload's AuthorizationPolicies on a connection from {@code channel}'s peer (its mutual
+     * TLS {@code principal}, null in plaintext) to {@code destination}: counted and, unless plainly allowed, logged.
+     * {@link Verdict#ALLOWED} when no policy applies.
+     */
+    static Verdict authorize(MeshTraffic mesh, RbacMetrics rbac, Channel channel, String principal, InetSocketAddress destination) {
+        var authorizer = mesh.holder().current().authorizer(true);
+        if (authorizer.isEmpty()) {
+            return Verdict.ALLOWED;
+        }
+        var verdict = authorizer.check(AccessRequest.tcp(principal, AccessRequest.ipv4(channel.remoteAddress()), AccessRequest.ipv4(destination),
+                destination.getPort()));
+        rbac.record(verdict, true);
+        var line = verdict.logLine("inbound TCP connection from " + channel.remoteAddress() + (principal == null ? " (plaintext)" : " (" + principal + ")")
+                + " to :" + destination.getPort());
+        if (line != null) {
+            EventLog.info(line);
+        }
+        return verdict;
     }
 
     /** One line, at most one a minute per client address. */

@@ -77,6 +77,21 @@ class IdentityManagerTest {
         assertTrue(renewIn > Duration.ofMinutes(9 * 60 + 30).toMillis() && renewIn <= Duration.ofHours(10).toMillis(), "at 40 %: " + renewIn);
     }
 
+    /**
+     * The control plane's CA puts not-before two minutes back: a 10 s certificate is still renewed at about half of
+     * the 10 s it has, counted from when it came (Istio's secret cache), not at once as the backdated lifetime says.
+     */
+    @Test
+    void aShortCertificateBackdatedForClockSkewIsRenewedAtHalfOfWhatItHasLeft() throws Exception {
+        var ca = new TestCa();
+        ca.lifetime = Duration.ofSeconds(10);
+        ca.backdate = Duration.ofMinutes(2);
+        var scheduler = new Recording();
+        manager(ca, scheduler, Duration.ofSeconds(30), 0.0).start();
+        var renewIn = scheduler.delays.getFirst();
+        assertTrue(renewIn > 4_000 && renewIn <= 5_000, "at half of 10 s: " + renewIn);
+    }
+
     @Test
     void aRefusalIsRetriedWithBackoffAndTheProxyIsNotReadyUntilTheGraceIsOver() throws Exception {
         var ca = new TestCa();

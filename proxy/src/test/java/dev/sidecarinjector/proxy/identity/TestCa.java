@@ -38,6 +38,8 @@ public final class TestCa implements CertificateSource {
     final X509Certificate root;
     final AtomicInteger issued = new AtomicInteger();
     volatile Duration lifetime = Duration.ofHours(24);
+    /** How far back not-before is put (the control plane's CA: two minutes, for clock skew). */
+    volatile Duration backdate = Duration.ofSeconds(1);
     volatile int refuseWith;
 
     public TestCa() throws Exception {
@@ -67,7 +69,7 @@ public final class TestCa implements CertificateSource {
             }
             var now = Instant.now();
             var builder = new org.bouncycastle.cert.X509v3CertificateBuilder(new X500Name("O=cluster.local"),
-                    BigInteger.valueOf(issued.incrementAndGet() + 1L), Date.from(now.minusSeconds(1)), Date.from(now.plus(lifetime)),
+                    BigInteger.valueOf(issued.incrementAndGet() + 1L), Date.from(now.minus(backdate)), Date.from(now.plus(lifetime)),
                     new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), csr.getSubjectPublicKeyInfo())
                     .addExtension(Extension.subjectAlternativeName, true,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://cluster.local/ns/"

@@ -1,0 +1,55 @@
+"""What tcpdump would show of one TCP port on one interface, read with a raw AF_PACKET socket (the mesh e2e's wire
+capture, with nothing to install): the payload of each TCP segment to or from PORT, both directions.
+
+Usage (as root, inside the pod's network namespace): python3 tcp-capture.py IFACE PORT MAX_SECONDS
+Prints "capturing" once the socket is bound; stops when a line arrives on stdin (or stdin closes), after MAX_SECONDS,
+or after 20,000 segments; then prints one line per segment with a payload, in capture order,
+"segment SRC_IP:SRC_PORT DST_IP:DST_PORT SEQ PAYLOAD_HEX", and "end".
+"""
+import select
+import socket
+import struct
+import sys
+import time
+
+ETH_P_ALL = 0x0003
+ETH_P_IP = 0x0800
+
+iface, port, max_seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+sock.bind((iface, 0))
+print("capturing", flush=True)
+
+segments = []
+deadline = time.monotonic() + max_seconds
+while len(segments) < 20000:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        break
+    ready, _, _ = select.select([sock, sys.stdin], [], [], left)
+    if sys.stdin in ready:
+        break
+    if sock not in ready:
+        continue
+    frame = sock.recv(262144)
+    if len(frame) < 34 or struct.unpack("!H", frame[12:14])[0] != ETH_P_IP:
+        continue
+    ip = frame[14:]
+    if ip[9] != socket.IPPROTO_TCP:
+        continue
+    header = (ip[0] & 0x0F) * 4
+    total = struct.unpack("!H", ip[2:4])[0]
+    if total == 0 or total > len(ip):
+        total = len(ip)  # a segment the stack merged (GRO/TSO) before the length was set
+    tcp = ip[header:total]
+    source_port, destination_port, seq = struct.unpack("!HHI", tcp[:8])
+    if port not in (source_port, destination_port):
+        continue
+    payload = tcp[(tcp[12] >> 4) * 4:]
+    if payload:
+        segments.append("segment %s:%d %s:%d %d %s" % (socket.inet_ntoa(ip[12:16]), source_port,
+                                                       socket.inet_ntoa(ip[16:20]), destination_port, seq, payload.hex()))
+
+for line in segments:
+    print(line)
+print("end", flush=True)
