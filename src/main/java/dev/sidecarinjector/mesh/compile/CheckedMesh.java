@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * What one index compiles to before any client namespace is known: the Service registry, every VirtualService for
- * sidecars and every DestinationRule checked once, the DestinationRules by namespace, the PeerAuthentications and
- * AuthorizationPolicies, and the problems found.
+ * sidecars and every DestinationRule checked once, the DestinationRules by namespace, the PeerAuthentications,
+ * AuthorizationPolicies and HTTPLocalRateLimitPolicies, and the problems found.
  * Shared by the compiles of every namespace and proxy of that index.
  */
 final class CheckedMesh {
@@ -27,12 +27,14 @@ final class CheckedMesh {
     final List<Problem> problems = new ArrayList<>();
     final PeerAuthentications peerAuthentications;
     final AuthorizationPolicies authorizationPolicies;
+    final RateLimitPolicies rateLimitPolicies;
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
         this.rootNamespace = rootNamespace;
         this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
         this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems);
+        this.rateLimitPolicies = new RateLimitPolicies(index, problems);
         this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {

@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Protocol;
+import dev.sidecarinjector.api.snapshot.RateLimit;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -12,14 +13,16 @@ import java.util.TreeMap;
 /**
  * The ports of a proxy's own pod that Services target: every port of every Service of the pod's namespace whose
  * selector matches the pod, at its targetPort (a number, or a container port's name), with the protocol of the
- * first such Service (by FQDN) and all of them, and what the PeerAuthentications let in on each.
+ * first such Service (by FQDN) and all of them, what the PeerAuthentications let in on each, and the local rate limit
+ * of each HTTP port.
  */
 final class InboundPorts {
 
     private InboundPorts() {
     }
 
-    static List<InboundPort> of(ServiceRegistry registry, PeerAuthentications peerAuthentications, Pod pod, String namespace,
+    static List<InboundPort> of(ServiceRegistry registry, PeerAuthentications peerAuthentications, RateLimitPolicies rateLimits, Pod pod,
+                                String namespace,
                                 Map<String, String> labels, List<Problem> problems) {
         var protocols = new TreeMap<Integer, Protocol>();
         var services = new TreeMap<Integer, List<ServiceRef>>();
@@ -45,8 +48,19 @@ final class InboundPorts {
         }
         var inbound = new ArrayList<InboundPort>();
         for (var entry : services.entrySet()) {
-            inbound.add(new InboundPort(entry.getKey(), protocols.get(entry.getKey()), entry.getValue(),
-                    peerAuthentications.mode(namespace, labels, entry.getKey())));
+            var port = entry.getKey();
+            var protocol = protocols.get(port);
+            RateLimit limit = null;
+            if (protocol == Protocol.HTTP) {
+                limit = rateLimits.limit(namespace, labels, port);
+            } else {
+                var naming = rateLimits.namingPort(namespace, labels, port);
+                if (naming != null) {
+                    problems.add(Problem.ignored(RateLimitPolicies.KIND, namespace, naming, "spec.port", String.valueOf(port),
+                            "is a TCP port of pod " + namespace + "/" + pod.getMetadata().getName() + ": rate limits apply to HTTP ports"));
+                }
+            }
+            inbound.add(new InboundPort(port, protocol, entry.getValue(), peerAuthentications.mode(namespace, labels, port), limit));
         }
         return List.copyOf(inbound);
     }

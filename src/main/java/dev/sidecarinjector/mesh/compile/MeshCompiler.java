@@ -44,7 +44,7 @@ public final class MeshCompiler {
         var problems = new TreeSet<Problem>(current.mesh.problems);
         problems.addAll(outbound.problems());
         var inboundProblems = new ArrayList<Problem>();
-        var inbound = InboundPorts.of(current.mesh.registry, current.mesh.peerAuthentications, resource, namespace, workload.labels(),
+        var inbound = InboundPorts.of(current.mesh.registry, current.mesh.peerAuthentications, current.mesh.rateLimitPolicies, resource, namespace, workload.labels(),
                 inboundProblems);
         var policies = current.mesh.authorizationPolicies.forWorkload(namespace, workload.labels());
         AuthorizationPolicies.reportHttpOnly(policies, inbound, inboundProblems);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.mesh.compile.Problem;
+import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
@@ -79,6 +80,7 @@ public final class MeshDocuments {
             case "DestinationRule" -> ISTIO_VERSIONS.contains(apiVersion) ? DestinationRule.class : null;
             case "PeerAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? PeerAuthentication.class : null;
             case "AuthorizationPolicy" -> SECURITY_VERSIONS.contains(apiVersion) ? AuthorizationPolicy.class : null;
+            case "HTTPLocalRateLimitPolicy" -> HttpLocalRateLimitPolicy.API_VERSION.equals(apiVersion) ? HttpLocalRateLimitPolicy.class : null;
             default -> null;
         };
         if (type == null) {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.index;
 
+import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices,
- * DestinationRules, PeerAuthentications and AuthorizationPolicies, each by {@code namespace/name} in name order. A new index replaces the old one whole on
+ * DestinationRules, PeerAuthentications, AuthorizationPolicies and HTTPLocalRateLimitPolicies, each by {@code namespace/name} in name order. A new index replaces the old one whole on
  * every change; nobody modifies the objects of an index once it is built. {@code version} grows with every index
  * a source publishes, so compiled results can be cached by it.
  */
@@ -23,7 +24,8 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                         SortedMap<String, Pod> pods, SortedMap<String, VirtualService> virtualServices,
                         SortedMap<String, DestinationRule> destinationRules,
                         SortedMap<String, PeerAuthentication> peerAuthentications,
-                        SortedMap<String, AuthorizationPolicy> authorizationPolicies) {
+                        SortedMap<String, AuthorizationPolicy> authorizationPolicies,
+                        SortedMap<String, HttpLocalRateLimitPolicy> rateLimitPolicies) {
 
     public static final MeshIndex EMPTY = of(0, java.util.List.of());
 
@@ -35,9 +37,10 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         destinationRules = Collections.unmodifiableSortedMap(destinationRules);
         peerAuthentications = Collections.unmodifiableSortedMap(peerAuthentications);
         authorizationPolicies = Collections.unmodifiableSortedMap(authorizationPolicies);
+        rateLimitPolicies = Collections.unmodifiableSortedMap(rateLimitPolicies);
     }
 
-    /** An index of {@code resources}; kinds other than these seven are ignored, a later duplicate replaces an earlier one. */
+    /** An index of {@code resources}; kinds other than these eight are ignored, a later duplicate replaces an earlier one. */
     public static MeshIndex of(long version, Collection<? extends HasMetadata> resources) {
         var services = new TreeMap<String, Service>();
         var slices = new TreeMap<String, EndpointSlice>();
@@ -46,6 +49,7 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         var destinationRules = new TreeMap<String, DestinationRule>();
         var peerAuthentications = new TreeMap<String, PeerAuthentication>();
         var authorizationPolicies = new TreeMap<String, AuthorizationPolicy>();
+        var rateLimitPolicies = new TreeMap<String, HttpLocalRateLimitPolicy>();
         for (var resource : resources) {
             var key = key(resource);
             switch (resource) {
@@ -56,17 +60,19 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                 case DestinationRule d -> destinationRules.put(key, d);
                 case PeerAuthentication a -> peerAuthentications.put(key, a);
                 case AuthorizationPolicy a -> authorizationPolicies.put(key, a);
+                case HttpLocalRateLimitPolicy r -> rateLimitPolicies.put(key, r);
                 default -> {
                 }
             }
         }
-        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications, authorizationPolicies);
+        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications, authorizationPolicies,
+                rateLimitPolicies);
     }
 
     /** The same objects under another version. */
     public MeshIndex withVersion(long newVersion) {
         return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules, peerAuthentications,
-                authorizationPolicies);
+                authorizationPolicies, rateLimitPolicies);
     }
 
     /** {@code namespace/name} of a resource; a resource with no namespace is in {@code default}, as kubectl applies it. */
@@ -82,6 +88,6 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
     /** How many objects the index holds, for logs. */
     public int size() {
         return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size()
-                + peerAuthentications.size() + authorizationPolicies.size();
+                + peerAuthentications.size() + authorizationPolicies.size() + rateLimitPolicies.size();
     }
 }

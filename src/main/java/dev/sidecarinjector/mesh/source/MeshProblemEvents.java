@@ -41,6 +41,7 @@ public final class MeshProblemEvents implements AutoCloseable {
             case "DestinationRule" -> index.destinationRules().get(key);
             case "PeerAuthentication" -> index.peerAuthentications().get(key);
             case "AuthorizationPolicy" -> index.authorizationPolicies().get(key);
+            case "HTTPLocalRateLimitPolicy" -> index.rateLimitPolicies().get(key);
             case "Service" -> index.services().get(key);
             default -> null;
         };

@@ -174,7 +174,7 @@ final class Exchange {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
             return;
         }
-        if (down.target().isInbound() && !authorized()) {
+        if (down.target().isInbound() && (!authorized() || !withinRateLimit())) {
             return;
         }
         HopByHop.strip(headers, upgrade);
@@ -229,6 +229,37 @@ final class Exchange {
         }
         respondLocally(HttpResponseStatus.FORBIDDEN, InboundAuthorization.DENIED_BODY, ResponseFlag.NONE, false);
         return false;
+    }
+
+    /**
+     * Inbound: the port's local rate limit, after the AuthorizationPolicies (a denied request takes no token); false
+     * when over it: 429 with Envoy's body, the limit, what is left of it and when to retry.
+     */
+    private boolean withinRateLimit() {
+        var port = engine.holder().current().inboundPort(down.target().originalDestination().getPort());
+        var limiter = engine.rateLimiters().forPort(port);
+        if (limiter == null) {
+            return true;
+        }
+        var principal = down.peerPrincipal();
+        var client = principal == null || principal.isEmpty() ? clientAddress() : null;
+        var refusal = limiter.acquire(principal, client, engine.rateLimiters().now());
+        if (refusal == null) {
+            return true;
+        }
+        var scope = refusal.scope().name().toLowerCase(java.util.Locale.ROOT);
+        engine.observer().rateLimited(limiter.spec().policy(), scope);
+        var response = localResponse(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited");
+        response.headers().setInt("x-ratelimit-limit", refusal.limit());
+        response.headers().setInt("x-ratelimit-remaining", refusal.remaining());
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+        sendLocal(response, ResponseFlag.RATE_LIMITED, false);
+        return false;
+    }
+
+    private String clientAddress() {
+        return down.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                ? remote.getAddress().getHostAddress() : "unknown";
     }
 
     /** Outbound: selects the route and its destination; false when the request was answered locally. */

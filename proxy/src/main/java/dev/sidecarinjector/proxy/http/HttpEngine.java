@@ -5,6 +5,8 @@ import dev.sidecarinjector.proxy.mesh.CompiledListener;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.metrics.DirectionMetrics;
+import dev.sidecarinjector.proxy.ratelimit.NanoClock;
+import dev.sidecarinjector.proxy.ratelimit.RateLimiters;
 import dev.sidecarinjector.proxy.run.DrainState;
 import dev.sidecarinjector.proxy.tls.MeshTls;
 import io.netty.channel.Channel;
@@ -42,6 +44,7 @@ public final class HttpEngine {
     /** Mutual TLS to endpoints with a sidecar (outbound), or null: every upstream connection is plaintext. */
     private final MeshTls tls;
     private final FastThreadLocal<UpstreamPool> pools = new Pools(this);
+    private final RateLimiters rateLimiters = new RateLimiters(NanoClock.INSTANCE);
     /** Every loop's pool, so a request waiting for a slot can ask the others to give back an idle connection. */
     private final java.util.List<UpstreamPool> allPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Requests waiting for a connection slot of a cluster (http1MaxPendingRequests), across event loops. */
@@ -117,6 +120,11 @@ public final class HttpEngine {
 
     DirectionMetrics connectionMetrics() {
         return connectionMetrics;
+    }
+
+    /** The inbound ports' local rate limiters, kept across snapshots. */
+    RateLimiters rateLimiters() {
+        return rateLimiters;
     }
 
     HttpObserver observer() {

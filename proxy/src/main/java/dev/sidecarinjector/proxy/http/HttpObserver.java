@@ -20,6 +20,10 @@ public interface HttpObserver {
     default void authorized(Verdict verdict) {
     }
 
+    /** Told of a request an inbound local rate limit refused (429): the policy and the limit ({@code total}, ...). */
+    default void rateLimited(String policy, String scope) {
+    }
+
     HttpObserver NONE = new Ignore();
 
     /** A named class, not a lambda: see docs/proxy.md. */

@@ -26,4 +26,9 @@ public record IstioHttpObserver(IstioMetrics istio) implements HttpObserver {
     public void authorized(Verdict verdict) {
         istio.rbac().record(verdict, false);
     }
+
+    @Override
+    public void rateLimited(String policy, String scope) {
+        istio.rateLimits().limited(policy, scope);
+    }
 }

@@ -25,7 +25,9 @@ public enum ResponseFlag {
     /** A fault abort was injected. */
     FAULT_INJECTED("FI"),
     /** The downstream connection closed before the response was complete. */
-    DOWNSTREAM_CONNECTION_TERMINATION("DC");
+    DOWNSTREAM_CONNECTION_TERMINATION("DC"),
+    /** An inbound local rate limit refused the request: 429. */
+    RATE_LIMITED("RL");
 
     private final String code;
 

@@ -29,6 +29,7 @@ public final class IstioMetrics {
     private final SeriesTable<TcpSeries> tcp = new SeriesTable<>();
     private final ConcurrentHashMap<String, Boolean> authorities = new ConcurrentHashMap<>();
     private final RbacMetrics rbac = new RbacMetrics();
+    private final RateLimitMetrics rateLimits = new RateLimitMetrics();
     private volatile Workload self;
     /** This proxy's own principal from its workload certificate, for the series of mutual TLS traffic. */
     private volatile String selfPrincipal;
@@ -162,6 +163,11 @@ public final class IstioMetrics {
         return rbac;
     }
 
+    /** The local rate limit counters, rendered after the AuthorizationPolicy ones. */
+    public RateLimitMetrics rateLimits() {
+        return rateLimits;
+    }
+
     /** Appends every istio_* family (HELP/TYPE once per family) in Prometheus text format; a family with no series is left out. */
     public void render(StringBuilder out) {
         if (!http.isEmpty()) {
@@ -193,6 +199,7 @@ public final class IstioMetrics {
             }
         }
         rbac.render(out);
+        rateLimits.render(out);
     }
 
     private void histogram(StringBuilder out, String name, String help, int histogram) {

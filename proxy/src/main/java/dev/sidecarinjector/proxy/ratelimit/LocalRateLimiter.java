@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One inbound port's {@link RateLimit}: a bucket for all requests, and one per client (its override's rate, else the
- * identity rate). A client is its mesh identity ({@code ns/NS/sa/SA} of its SPIFFE ID) or, without one, its address.
+ * identity rate). A client is its mesh identity ({@code ns/NS/sa/SA} of its principal) or, without one, its address.
  * A request takes a token from its client's bucket, then from the total one; refused by the total, it gives the
  * client's token back, so a client is not charged for what it was not served. At most {@link #MAX_CLIENTS} client
  * buckets are kept, the least recently used dropped first (a dropped client starts again with a full bucket).
@@ -49,11 +49,11 @@ public final class LocalRateLimiter {
     /**
      * Takes a request's tokens; null when it may go on.
      *
-     * @param spiffeId the client's mesh identity ({@code spiffe://TD/ns/NS/sa/SA}), or null without mutual TLS
+     * @param principal the client's mesh identity ({@code TD/ns/NS/sa/SA}), or null (or empty) without one
      * @param address the client's address, the key of a client with no identity
      */
-    public Refusal acquire(String spiffeId, String address, long now) {
-        var namespaceAndAccount = spiffeId == null ? null : namespaceAndAccount(spiffeId);
+    public Refusal acquire(String principal, String address, long now) {
+        var namespaceAndAccount = principal == null ? null : namespaceAndAccount(principal);
         var override = namespaceAndAccount == null ? null : override(namespaceAndAccount);
         var rate = override != null ? override.rps() : spec.identityRps();
         TokenBucket client = null;
@@ -95,16 +95,14 @@ public final class LocalRateLimiter {
         return null;
     }
 
-    /** {@code ns/NS/sa/SA} of a SPIFFE ID {@code spiffe://TD/ns/NS/sa/SA}, or null for another shape. */
-    static String namespaceAndAccount(String spiffeId) {
-        if (!spiffeId.startsWith("spiffe://")) {
+    /** {@code ns/NS/sa/SA} of a principal {@code TD/ns/NS/sa/SA} (or a SPIFFE ID, {@code spiffe://} before it), or null. */
+    static String namespaceAndAccount(String principal) {
+        var from = principal.startsWith("spiffe://") ? "spiffe://".length() : 0;
+        var path = principal.indexOf('/', from);
+        if (path <= from) {
             return null;
         }
-        var path = spiffeId.indexOf('/', "spiffe://".length());
-        if (path < 0) {
-            return null;
-        }
-        var rest = spiffeId.substring(path + 1);
+        var rest = principal.substring(path + 1);
         var parts = rest.split("/", -1);
         return parts.length == 4 && parts[0].equals("ns") && parts[2].equals("sa") && !parts[1].isEmpty() && !parts[3].isEmpty()
                 ? rest : null;

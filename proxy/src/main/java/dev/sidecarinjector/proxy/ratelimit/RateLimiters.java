@@ -11,6 +11,16 @@ import java.util.function.LongSupplier;
  */
 public final class RateLimiters {
 
+    /** Keeps a limiter with the same limit, else takes the new one (a named class, not a lambda). */
+    private static final class Replace implements java.util.function.BiFunction<LocalRateLimiter, LocalRateLimiter, LocalRateLimiter> {
+        static final Replace INSTANCE = new Replace();
+
+        @Override
+        public LocalRateLimiter apply(LocalRateLimiter old, LocalRateLimiter fresh) {
+            return old.spec().equals(fresh.spec()) ? old : fresh;
+        }
+    }
+
     private final LongSupplier clock;
     private final ConcurrentHashMap<Integer, LocalRateLimiter> byPort = new ConcurrentHashMap<>();
 
@@ -32,6 +42,9 @@ public final class RateLimiters {
         if (limiter != null && (limiter.spec() == spec || limiter.spec().equals(spec))) {
             return limiter;
         }
-        return byPort.compute(port.port(), (key, old) -> old != null && old.spec().equals(spec) ? old : new LocalRateLimiter(spec, now()));
+        var fresh = new LocalRateLimiter(spec, now());
+        // Two loops seeing the new limit at once: the first one's limiter stays, the other's is dropped unused.
+        var raced = byPort.merge(port.port(), fresh, Replace.INSTANCE);
+        return raced;
     }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 class LocalRateLimiterTest {
 
     private static final long MS = 1_000_000L;
-    private static final String ORDER = "spiffe://cluster.local/ns/shop/sa/order-service";
-    private static final String REFUND = "spiffe://cluster.local/ns/shop/sa/refund-service";
-    private static final String OTHER = "spiffe://cluster.local/ns/shop/sa/other";
+    private static final String ORDER = "cluster.local/ns/shop/sa/order-service";
+    private static final String REFUND = "cluster.local/ns/shop/sa/refund-service";
+    private static final String OTHER = "cluster.local/ns/shop/sa/other";
 
     private static RateLimit limit(int total, int identity, RateLimit.ClientOverride... overrides) {
         return new RateLimit("shop/payment", total, identity, List.of(overrides));
@@ -104,9 +104,11 @@ class LocalRateLimiterTest {
     @Test
     void readsNamespaceAndAccountOfASpiffeId() {
         assertEquals("ns/shop/sa/order-service", LocalRateLimiter.namespaceAndAccount(ORDER));
-        assertNull(LocalRateLimiter.namespaceAndAccount("spiffe://cluster.local/ns/shop"));
-        assertNull(LocalRateLimiter.namespaceAndAccount("spiffe://cluster.local/ns//sa/x"));
-        assertNull(LocalRateLimiter.namespaceAndAccount("cluster.local/ns/shop/sa/x"));
+        assertEquals("ns/shop/sa/x", LocalRateLimiter.namespaceAndAccount("spiffe://cluster.local/ns/shop/sa/x"));
+        assertNull(LocalRateLimiter.namespaceAndAccount("cluster.local/ns/shop"));
+        assertNull(LocalRateLimiter.namespaceAndAccount("cluster.local/ns//sa/x"));
+        assertNull(LocalRateLimiter.namespaceAndAccount(""), "mutual TLS without a SPIFFE identity");
+        assertNull(LocalRateLimiter.namespaceAndAccount("/ns/shop/sa/x"));
     }
 
     @Test
