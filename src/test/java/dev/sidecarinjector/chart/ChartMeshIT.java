@@ -30,6 +30,7 @@ class ChartMeshIT {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String NS = Helm.NAMESPACE;
+    private static final String OWN_CRD = "httplocalratelimitpolicies.policy.sidecarinjector.dev";
     private static final List<String> CRDS = List.of("virtualservices.networking.istio.io", "destinationrules.networking.istio.io",
             "peerauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "requestauthentications.security.istio.io");
 
@@ -161,8 +162,10 @@ class ChartMeshIT {
     @Test
     void istiosOwnCrdsAreInstalledUnlessSkipped() throws Exception {
         var chart = ChartRenderIT.render("defaults.yaml");
-        var crds = chart.all("CustomResourceDefinition");
+        var all = chart.all("CustomResourceDefinition");
+        var crds = all.stream().filter(c -> !c.path("metadata").path("name").asText().equals(OWN_CRD)).toList();
         assertEquals(CRDS, crds.stream().map(c -> c.path("metadata").path("name").asText()).toList());
+        assertEquals(all.size(), crds.size() + 1, "this project's own CRD is rendered too");
         var istio = istioCrds();
         for (var crd : crds) {
             var name = crd.path("metadata").path("name").asText();
@@ -177,7 +180,23 @@ class ChartMeshIT {
             var expected = name.endsWith("networking.istio.io") ? List.of("v1", "v1alpha3", "v1beta1") : List.of("v1", "v1beta1");
             assertEquals(expected, versions.stream().sorted().toList(), name);
         }
-        assertEquals(List.of(), ChartRenderIT.render("mesh-off.yaml").all("CustomResourceDefinition"), "crds.install=false renders none");
+        assertEquals(List.of(OWN_CRD), ChartRenderIT.render("mesh-off.yaml").all("CustomResourceDefinition").stream()
+                .map(c -> c.path("metadata").path("name").asText()).toList(), "crds.install=false renders none of Istio's");
+    }
+
+    @Test
+    void theRateLimitPolicyCrdIsOursAndAlwaysInstalled() throws Exception {
+        JsonNode own;
+        try (var parser = YAML.getFactory().createParser(Helm.CHART.resolve("files/sidecarinjector-crds.yaml").toFile())) {
+            own = YAML.readTree(parser);
+        }
+        var rendered = ChartRenderIT.render("defaults.yaml").all("CustomResourceDefinition").stream()
+                .filter(c -> c.path("metadata").path("name").asText().equals(OWN_CRD)).findFirst().orElseThrow();
+        assertEquals(own.path("spec"), rendered.path("spec"));
+        assertEquals("keep", rendered.path("metadata").path("annotations").path("helm.sh/resource-policy").asText());
+        assertEquals("HTTPLocalRateLimitPolicy", rendered.path("spec").path("names").path("kind").asText());
+        assertEquals(dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy.GROUP, rendered.path("spec").path("group").asText(),
+                "the group the control plane's model class watches");
     }
 
     private static Map<String, JsonNode> istioCrds() throws Exception {
