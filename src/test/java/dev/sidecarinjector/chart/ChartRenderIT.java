@@ -302,6 +302,7 @@ class ChartRenderIT {
                         + "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"networking.istio.io\"],\"resources\":[\"virtualservices\",\"destinationrules\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"security.istio.io\"],\"resources\":[\"peerauthentications\",\"authorizationpolicies\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                        + "{\"apiGroups\":[\"policy.sidecarinjector.dev\"],\"resources\":[\"httplocalratelimitpolicies\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         // An informer (list, watch; no get) and the writes of istio-ca-root-cert.
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]},"
                         // The mesh CA: who holds a proxy's token.
