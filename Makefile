@@ -76,7 +76,7 @@ helm-lint: ## Lint the chart with Helm (installed into target/tools by hack/helm
 	helm="$$(hack/helm.sh)" && "$$helm" lint --strict charts/sidecar-injector
 
 .PHONY: bench
-bench: ## Benchmark the webhook (HTTPS vs nginx), the core (JMH), the control plane's push (1,000 Services to 100 proxies) and the proxy (netns vs HAProxy, nginx: L4, and the HTTP path with the control plane); BENCH_QUICK=1 for a smoke run
+bench: ## Benchmark the webhook (HTTPS vs nginx), the core (JMH), the control plane's push (1,000 Services to 100 proxies) and the proxy (netns vs HAProxy, nginx: L4, the HTTP path with the control plane, and the inbound policy cost); BENCH_QUICK=1 for a smoke run
 	bench/run.sh
 
 .PHONY: soak

@@ -360,12 +360,13 @@ def wrk(lab, path, connections, seconds, extra=()):
     return result
 
 
-def fixed_rate(lab, path, seconds):
+def fixed_rate(lab, path, seconds, extra=()):
+    """The fixed-rate client (bench/tools/FixedRate.java) as a process; extra: its options, e.g. --header."""
     ns, uid, host = (lab.cli, 0, lab.pod_ip) if path == "inbound" else (lab.pod, APP_UID, lab.cli_ip)
     cmd = ["ip", "netns", "exec", ns, "taskset", "-c", APP_CPU]
     if uid:
         cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
-    cmd += [f"{JAVA_HOME}/bin/java", "-XX:+UseSerialGC", "-Xmx64m", "-cp", lab.work, "FixedRate",
+    cmd += [f"{JAVA_HOME}/bin/java", "-XX:+UseSerialGC", "-Xmx64m", "-cp", lab.work, "FixedRate", *extra,
             host, "8080", str(FIXED_RATE), str(seconds), "16", "1"]
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     Lab.processes.append(process)

@@ -30,10 +30,11 @@ import javax.net.ssl.TrustManagerFactory;
  * is part of its latency. Every latency is kept and sorted, so percentiles are exact. A response that
  * is not 2xx counts as an error, as does a failed connection.
  *
- *   java FixedRate.java [--tls CA_PEM] [--post BODY_FILE] [--path PATH] HOST PORT RATE SECONDS [CONNECTIONS=16] [WARMUP_SECONDS=1]
+ *   java FixedRate.java [--tls CA_PEM] [--post BODY_FILE] [--path PATH] [--header 'NAME: VALUE' ...] HOST PORT RATE SECONDS [CONNECTIONS=16] [WARMUP_SECONDS=1]
  *
  * Plain HTTP GET of / by default; {@code --tls} speaks HTTPS trusting only that CA (with hostname
- * verification against HOST), {@code --post} sends the file as an {@code application/json} POST body.
+ * verification against HOST), {@code --post} sends the file as an {@code application/json} POST body, each
+ * {@code --header} is added to every request.
  * Prints one line: {@code requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}
  */
 public final class FixedRate {
@@ -43,18 +44,20 @@ public final class FixedRate {
         String caFile = null;
         String bodyFile = null;
         String path = "/";
+        var headers = new StringBuilder();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--tls" -> caFile = argv[++i];
                 case "--post" -> bodyFile = argv[++i];
                 case "--path" -> path = argv[++i];
+                case "--header" -> headers.append(argv[++i]).append("\r\n");
                 default -> positional.add(argv[i]);
             }
         }
         String[] args = positional.toArray(String[]::new);
         if (args.length < 4) {
-            System.err.println("usage: FixedRate [--tls CA_PEM] [--post BODY_FILE] [--path PATH] HOST PORT RATE SECONDS"
+            System.err.println("usage: FixedRate [--tls CA_PEM] [--post BODY_FILE] [--path PATH] [--header 'NAME: VALUE' ...] HOST PORT RATE SECONDS"
                     + " [CONNECTIONS] [WARMUP_SECONDS]");
             System.exit(2);
         }
@@ -70,7 +73,7 @@ public final class FixedRate {
         long[] latencies = new long[total];
         var intended = new LinkedBlockingQueue<long[]>();
         var errors = new AtomicInteger();
-        byte[] request = request(host, path, bodyFile == null ? null : Files.readAllBytes(Path.of(bodyFile)));
+        byte[] request = request(host, path, headers.toString(), bodyFile == null ? null : Files.readAllBytes(Path.of(bodyFile)));
         SSLContext tls = caFile == null ? null : trusting(Path.of(caFile));
 
         Thread[] workers = new Thread[connections];
@@ -138,11 +141,11 @@ public final class FixedRate {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e3;
     }
 
-    private static byte[] request(String host, String path, byte[] body) {
+    private static byte[] request(String host, String path, String headers, byte[] body) {
         if (body == null) {
-            return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
-        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Content-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] request = Arrays.copyOf(head, head.length + body.length);
         System.arraycopy(body, 0, request, head.length, body.length);
