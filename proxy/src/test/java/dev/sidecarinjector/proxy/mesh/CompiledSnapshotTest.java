@@ -119,6 +119,6 @@ class CompiledSnapshotTest {
         for (var flag : ResponseFlag.values()) {
             codes.add(flag.code());
         }
-        assertEquals(List.of("-", "UH", "NR", "UO", "UF", "URX", "UT", "UC", "DI", "FI", "DC"), codes);
+        assertEquals(List.of("-", "UH", "NR", "UO", "UF", "URX", "UT", "UC", "DI", "FI", "DC", "RL"), codes);
     }
 }
