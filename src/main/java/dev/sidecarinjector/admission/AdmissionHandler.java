@@ -8,6 +8,7 @@ import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionDecision;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InjectionWarning;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SkipReason;
 import dev.sidecarinjector.namespace.NamespaceLabels;
@@ -64,16 +65,17 @@ public class AdmissionHandler {
         var podName = podName(request, verdict.pod());
         DecisionLog.write(request, podName, verdict.outcome());
         verdict.warnings().forEach(warning -> DecisionLog.warning(request, podName, warning));
-        metrics.record(verdict.outcome(), start);
-        events.record(request, verdict.pod(), verdict.outcome(), verdict.explicitOptOut());
+        metrics.record(verdict.outcome(), verdict.warnings(), start);
+        events.record(request, verdict.pod(), verdict.outcome(), verdict.recordsEvent());
         return switch (verdict.outcome().kind()) {
-            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch(), verdict.warnings());
+            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch(),
+                    verdict.warnings().stream().map(InjectionWarning::message).toList());
             case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + verdict.outcome().message());
         };
     }
 
     /** What to answer, and what the log line, metrics and Event say about it. */
-    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean explicitOptOut, List<String> warnings) {
+    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean recordsEvent, List<InjectionWarning> warnings) {
 
         static Verdict failed(Pod pod, String reason, String message) {
             return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false, List.of());
@@ -83,8 +85,8 @@ public class AdmissionHandler {
             return switch (result) {
                 case InjectionResult.Injected injected -> new Verdict(pod, new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()),
                         injected.patch(), false, injected.warnings());
-                case InjectionResult.Skipped(var skip) -> new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()),
-                        null, skip.reason().explicitOptOut(), List.of());
+                case InjectionResult.Skipped(var skip, var warnings) -> new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()),
+                        null, skip.reason().recordsEvent(), warnings);
                 case InjectionResult.Rejected rejected -> failed(pod, rejected.reason().tag(), rejected.message());
             };
         }

@@ -82,7 +82,8 @@ public final class AdmissionReviewCodec {
 
     /**
      * An allowed reply with {@code warnings}, which the API server hands to the client that created the pod (kubectl
-     * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message.
+     * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message, and each warning and
+     * their total bounded as the API server needs them ({@link WarningText}).
      */
     public static ObjectNode allowed(String uid, JsonNode patch, List<String> warnings) {
         var review = review(uid, true);
@@ -93,7 +94,7 @@ public final class AdmissionReviewCodec {
         }
         if (!warnings.isEmpty()) {
             var array = response.putArray("warnings");
-            warnings.forEach(warning -> array.add(PrintableText.escape(warning)));
+            WarningText.bounded(warnings).forEach(array::add);
         }
         return review;
     }

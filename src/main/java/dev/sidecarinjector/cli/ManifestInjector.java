@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InjectionWarning;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -50,7 +51,7 @@ final class ManifestInjector {
     }
 
     /**
-     * One line of explanation per object, the warnings about injected pods (a probe left as it was), and the errors
+     * One line of explanation per object, the warnings about its pods (as the webhook returns them), and the errors
      * (no output is to be printed when there are errors).
      */
     record Result(List<String> explanations, List<String> warnings, List<String> errors) {
@@ -164,10 +165,12 @@ final class ManifestInjector {
             return podJson;
         }
         var result = SidecarInjector.inject(pod, facts, settings, templates);
+        // A probe's warning starts with the field it is about, which in a workload is under its pod template.
+        result.warnings().forEach(warning -> notes.warnings().add(where + ": "
+                + (warning.kind() == InjectionWarning.Kind.PROBE_NOT_MOVED ? fieldPrefix : "") + warning.message()));
         return switch (result) {
             case InjectionResult.Injected injected -> {
                 notes.explanations().add(where + ": " + injected.decision().explanation());
-                injected.warnings().forEach(warning -> notes.warnings().add(where + ": " + fieldPrefix + warning));
                 yield JsonPatch.apply(injected.patch(), podJson);
             }
             case InjectionResult.Skipped skipped -> {
