@@ -46,6 +46,7 @@ class KubernetesNamespacesIT {
         public Map<String, String> getConfigOverrides() {
             return Map.of("injector.namespaces.source", "kubernetes",
                     "injector.namespaces.ignored", "ignored-ns",
+                    "injector.pod-security.mode", "skip",
                     "injector.mesh.source", "kubernetes",
                     "injector.mesh.root-cert-file", DevCertificates.DIR.resolve("ca.crt").toString());
         }
@@ -60,7 +61,25 @@ class KubernetesNamespacesIT {
             namespace(server, "legacy", null);
             namespace(server, "kube-system", null);
             namespace(server, "ignored-ns", null);
+            namespace(server, "payments", "enabled");
+            server.getClient().namespaces().withName("payments").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                    .addToLabels("pod-security.kubernetes.io/enforce", "baseline").endMetadata().build());
         }
+    }
+
+    /** injector.pod-security.mode=skip: the namespace's level, read by the informer, would refuse sidecar-init. */
+    @Test
+    void aPodTheNamespacesPodSecurityLevelWouldRefuseIsAdmittedUninjectedWithAWarningAndAnEvent() throws Exception {
+        var response = webhook.post("/inject", Reviews.bytes(owned(Reviews.podCreate("payments"), "api-rs"))).body().get("response");
+        assertTrue(response.get("allowed").asBoolean(), response::toString);
+        assertFalse(response.has("patch"), response::toString);
+        assertEquals("not injected: pod-security.kubernetes.io/enforce=baseline rejects sidecar-init (adds NET_ADMIN, NET_RAW): "
+                + "use a CNI (interception none), the privileged level or a namespace exemption", response.at("/warnings/0").asText());
+        assertTrue(webhook.getText("/q/metrics").contains("sidecar_injection_skip_total{reason=\"pod_security\"} "));
+        eventually("InjectionSkipped on api-rs", () -> !events("payments", "api-rs").isEmpty());
+        var event = events("payments", "api-rs").getFirst();
+        assertEquals("InjectionSkipped", event.getReason());
+        assertTrue(event.getMessage().contains("pod_security") && event.getMessage().contains("sidecar-init"), event.getMessage());
     }
 
     @Test
@@ -125,7 +144,11 @@ class KubernetesNamespacesIT {
     }
 
     private List<Event> events(String owner) {
-        return server.getClient().v1().events().inNamespace("shop").list().getItems().stream()
+        return events("shop", owner);
+    }
+
+    private List<Event> events(String namespace, String owner) {
+        return server.getClient().v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(event -> owner.equals(event.getInvolvedObject().getName()))
                 .toList();
     }
