@@ -1,7 +1,6 @@
 package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.inject.AdmissionFacts;
@@ -17,7 +16,6 @@ import dev.sidecarinjector.templates.TemplateStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -110,7 +108,7 @@ public class AdmissionHandler {
         try {
             pod = AdmissionReviewCodec.mapper().treeToValue(request.object(), Pod.class);
         } catch (JsonProcessingException e) {
-            return Verdict.failed(null, "invalid_input", "request.object" + path(e) + ": " + e.getOriginalMessage());
+            return Verdict.failed(null, "invalid_input", "request.object" + AdmissionReviewCodec.fieldPath(e) + ": " + e.getOriginalMessage());
         }
         // Pods from controllers carry generateName and no metadata.namespace: the request names the namespace.
         var namespace = !request.namespace().isEmpty() ? request.namespace()
@@ -145,14 +143,5 @@ public class AdmissionHandler {
             }
         }
         return request.name();
-    }
-
-    private static String path(JsonProcessingException e) {
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining());
-        }
-        return "";
     }
 }
