@@ -42,7 +42,7 @@ public final class AnnotationCheck {
         var warnings = new ArrayList<InjectionWarning>();
         var unknown = 0;
         for (var name : new TreeSet<>(annotations.keySet())) {
-            if (name == null || !checked(name)) {
+            if (!checked(name)) {
                 continue;
             }
             var shown = ShownValue.of(name, "");

@@ -27,16 +27,15 @@ public final class SidecarInjector {
                 case InjectionDecision.Inject inject -> {
                     var original = PodPatch.tree(pod);
                     var rendered = PodAssembly.render(original, inject, settings, templates, facts);
-                    var warnings = new ArrayList<InjectionWarning>();
                     var security = podSecurity(rendered, facts, settings);
+                    var skip = !security.isEmpty() && settings.podSecurity() == PodSecurityMode.SKIP;
                     var enforced = facts.namespaceLabels().get(PodSecurityLevel.ENFORCE_LABEL);
-                    if (!security.isEmpty() && settings.podSecurity() == PodSecurityMode.SKIP) {
-                        security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, true))));
-                        warnings.addAll(annotationWarnings(pod));
+                    var warnings = new ArrayList<InjectionWarning>();
+                    security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, skip))));
+                    warnings.addAll(annotationWarnings(pod));
+                    if (skip) {
                         yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, PodSecurityCheck.summary(enforced, security)), warnings);
                     }
-                    security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, false))));
-                    warnings.addAll(annotationWarnings(pod));
                     rendered.warnings().forEach(warning -> warnings.add(new InjectionWarning(Kind.PROBE_NOT_MOVED, warning)));
                     yield new InjectionResult.Injected(inject, rendered.pod(), PodPatch.between(original, rendered.pod()), warnings);
                 }
