@@ -103,6 +103,14 @@ class PodSecurityCheckTest {
         assertEquals(Optional.of(PodSecurityLevel.RESTRICTED), PodSecurityLevel.enforcedBy(Map.of(PodSecurityLevel.ENFORCE_LABEL, "Baseline")));
     }
 
+    /** The skip holds for every template of the pod, and its owner gets an InjectionSkipped Event: not an opt-out anyone wrote. */
+    @Test
+    void theSkipIsForThePodAndRecordedAsAnEvent() {
+        org.junit.jupiter.api.Assertions.assertTrue(SkipReason.POD_SECURITY.recordsEvent() && !SkipReason.POD_SECURITY.meshOnly()
+                && !SkipReason.POD_SECURITY.explicitOptOut());
+        org.junit.jupiter.api.Assertions.assertFalse(SkipReason.NAMESPACE_NOT_ENABLED.recordsEvent());
+    }
+
     @Test
     void theWarningNamesTheLabelTheContainerWhatFailsAndTheWayOut() {
         var init = new PodSecurityCheck.Violation("sidecar-init", List.of("adds NET_ADMIN, NET_RAW"));

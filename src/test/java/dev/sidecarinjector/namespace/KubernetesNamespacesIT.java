@@ -46,7 +46,6 @@ class KubernetesNamespacesIT {
         public Map<String, String> getConfigOverrides() {
             return Map.of("injector.namespaces.source", "kubernetes",
                     "injector.namespaces.ignored", "ignored-ns",
-                    "injector.pod-security.mode", "skip",
                     "injector.mesh.source", "kubernetes",
                     "injector.mesh.root-cert-file", DevCertificates.DIR.resolve("ca.crt").toString());
         }
@@ -67,19 +66,19 @@ class KubernetesNamespacesIT {
         }
     }
 
-    /** injector.pod-security.mode=skip: the namespace's level, read by the informer, would refuse sidecar-init. */
+    /**
+     * The namespace's Pod Security level comes with the labels the informer reads: baseline refuses sidecar-init, so
+     * the injected pod comes back with the warning, counted by kind. (A profile's settings outlive its test class in
+     * this JVM, so the skip mode is proven by the goldens, not here.)
+     */
     @Test
-    void aPodTheNamespacesPodSecurityLevelWouldRefuseIsAdmittedUninjectedWithAWarningAndAnEvent() throws Exception {
-        var response = webhook.post("/inject", Reviews.bytes(owned(Reviews.podCreate("payments"), "api-rs"))).body().get("response");
+    void aPodTheNamespacesPodSecurityLevelWouldRefuseComesBackWithAWarning() throws Exception {
+        var response = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("payments"))).body().get("response");
         assertTrue(response.get("allowed").asBoolean(), response::toString);
-        assertFalse(response.has("patch"), response::toString);
-        assertEquals("not injected: pod-security.kubernetes.io/enforce=baseline rejects sidecar-init (adds NET_ADMIN, NET_RAW): "
+        assertTrue(response.has("patch"), response::toString);
+        assertEquals("pod-security.kubernetes.io/enforce=baseline rejects injected sidecar-init (adds NET_ADMIN, NET_RAW): "
                 + "use a CNI (interception none), the privileged level or a namespace exemption", response.at("/warnings/0").asText());
-        assertTrue(webhook.getText("/q/metrics").contains("sidecar_injection_skip_total{reason=\"pod_security\"} "));
-        eventually("InjectionSkipped on api-rs", () -> !events("payments", "api-rs").isEmpty());
-        var event = events("payments", "api-rs").getFirst();
-        assertEquals("InjectionSkipped", event.getReason());
-        assertTrue(event.getMessage().contains("pod_security") && event.getMessage().contains("sidecar-init"), event.getMessage());
+        assertTrue(webhook.getText("/q/metrics").contains("sidecar_injection_warnings_total{kind=\"pod_security\"} "));
     }
 
     @Test
@@ -144,11 +143,7 @@ class KubernetesNamespacesIT {
     }
 
     private List<Event> events(String owner) {
-        return events("shop", owner);
-    }
-
-    private List<Event> events(String namespace, String owner) {
-        return server.getClient().v1().events().inNamespace(namespace).list().getItems().stream()
+        return server.getClient().v1().events().inNamespace("shop").list().getItems().stream()
                 .filter(event -> owner.equals(event.getInvolvedObject().getName()))
                 .toList();
     }
