@@ -114,6 +114,7 @@ injector.namespaces.enabled-value={{ $v.injection.namespaceLabel.enabledValue }}
 injector.namespaces.disabled-value={{ $v.injection.namespaceLabel.disabledValue }}
 injector.namespaces.ignored={{ include "sidecar-injector.excludedNamespaces" . | fromJsonArray | join "," }}
 injector.events.enabled={{ $v.injection.events }}
+injector.pod-security.mode={{ $v.injection.podSecurity }}
 injector.proxy.image={{ include "sidecar-injector.proxyImage" . }}
 injector.proxy.image-pull-policy={{ $v.proxy.image.pullPolicy }}
 injector.proxy.placement={{ $v.proxy.placement }}

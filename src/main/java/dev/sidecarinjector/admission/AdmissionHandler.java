@@ -1,13 +1,13 @@
 package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionDecision;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InjectionWarning;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SkipReason;
 import dev.sidecarinjector.namespace.NamespaceLabels;
@@ -16,7 +16,6 @@ import dev.sidecarinjector.templates.TemplateStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,16 +63,17 @@ public class AdmissionHandler {
         var podName = podName(request, verdict.pod());
         DecisionLog.write(request, podName, verdict.outcome());
         verdict.warnings().forEach(warning -> DecisionLog.warning(request, podName, warning));
-        metrics.record(verdict.outcome(), start);
-        events.record(request, verdict.pod(), verdict.outcome(), verdict.explicitOptOut());
+        metrics.record(verdict.outcome(), verdict.warnings(), start);
+        events.record(request, verdict.pod(), verdict.outcome(), verdict.recordsEvent());
         return switch (verdict.outcome().kind()) {
-            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch(), verdict.warnings());
+            case INJECTED, SKIPPED -> AdmissionReviewCodec.allowed(request.uid(), verdict.patch(),
+                    verdict.warnings().stream().map(InjectionWarning::message).toList());
             case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + verdict.outcome().message());
         };
     }
 
     /** What to answer, and what the log line, metrics and Event say about it. */
-    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean explicitOptOut, List<String> warnings) {
+    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean recordsEvent, List<InjectionWarning> warnings) {
 
         static Verdict failed(Pod pod, String reason, String message) {
             return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false, List.of());
@@ -83,8 +83,8 @@ public class AdmissionHandler {
             return switch (result) {
                 case InjectionResult.Injected injected -> new Verdict(pod, new Outcome(Outcome.Kind.INJECTED, "injected", injected.decision().why()),
                         injected.patch(), false, injected.warnings());
-                case InjectionResult.Skipped(var skip) -> new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()),
-                        null, skip.reason().explicitOptOut(), List.of());
+                case InjectionResult.Skipped(var skip, var warnings) -> new Verdict(pod, new Outcome(Outcome.Kind.SKIPPED, skip.reason().tag(), skip.explanation()),
+                        null, skip.reason().recordsEvent(), warnings);
                 case InjectionResult.Rejected rejected -> failed(pod, rejected.reason().tag(), rejected.message());
             };
         }
@@ -108,7 +108,7 @@ public class AdmissionHandler {
         try {
             pod = AdmissionReviewCodec.mapper().treeToValue(request.object(), Pod.class);
         } catch (JsonProcessingException e) {
-            return Verdict.failed(null, "invalid_input", "request.object" + path(e) + ": " + e.getOriginalMessage());
+            return Verdict.failed(null, "invalid_input", "request.object" + AdmissionReviewCodec.fieldPath(e) + ": " + e.getOriginalMessage());
         }
         // Pods from controllers carry generateName and no metadata.namespace: the request names the namespace.
         var namespace = !request.namespace().isEmpty() ? request.namespace()
@@ -143,14 +143,5 @@ public class AdmissionHandler {
             }
         }
         return request.name();
-    }
-
-    private static String path(JsonProcessingException e) {
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining());
-        }
-        return "";
     }
 }

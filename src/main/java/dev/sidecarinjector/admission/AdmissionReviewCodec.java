@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Decodes an AdmissionReview and encodes the reply. Every malformed input becomes a {@link BadReviewException}
@@ -82,7 +84,8 @@ public final class AdmissionReviewCodec {
 
     /**
      * An allowed reply with {@code warnings}, which the API server hands to the client that created the pod (kubectl
-     * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message.
+     * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message, and each warning and
+     * their total bounded as the API server needs them ({@link WarningText}).
      */
     public static ObjectNode allowed(String uid, JsonNode patch, List<String> warnings) {
         var review = review(uid, true);
@@ -93,7 +96,7 @@ public final class AdmissionReviewCodec {
         }
         if (!warnings.isEmpty()) {
             var array = response.putArray("warnings");
-            warnings.forEach(warning -> array.add(PrintableText.escape(warning)));
+            WarningText.bounded(warnings).forEach(array::add);
         }
         return review;
     }
@@ -109,6 +112,16 @@ public final class AdmissionReviewCodec {
         status.put("reason", "BadRequest");
         status.put("message", PrintableText.escape(message));
         return review;
+    }
+
+    /** Where in the object a binding error is, {@code .spec.containers[0].name}; empty when Jackson does not say. */
+    public static String fieldPath(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining());
+        }
+        return "";
     }
 
     /** The JSON body of an HTTP 4xx answer for a body that is not a usable AdmissionReview. */

@@ -2,6 +2,7 @@ package dev.sidecarinjector.admission;
 
 import static dev.sidecarinjector.admission.PrintableText.quote;
 
+import dev.sidecarinjector.inject.InjectionWarning;
 import org.jboss.logging.Logger;
 
 /** One structured (logfmt) line per admission decision; every value is quoted by {@link PrintableText#quote}. */
@@ -23,9 +24,9 @@ public final class DecisionLog {
         }
     }
 
-    /** One line per warning about an injected pod (a probe left as it was), after its decision line. */
-    public static void warning(AdmissionRequest request, String podName, String warning) {
+    /** One line per warning about the pod, whole (the review's copy may be cut to fit), after its decision line. */
+    public static void warning(AdmissionRequest request, String podName, InjectionWarning warning) {
         LOG.warn("warning namespace=" + quote(request.namespace()) + " pod=" + quote(podName) + " uid=" + quote(request.uid())
-                + " message=" + quote(warning));
+                + " kind=" + warning.kind().tag() + " message=" + quote(warning.message()));
     }
 }

@@ -50,14 +50,17 @@ public class InjectionEvents {
         this.failures = Counter.builder("sidecar.injection.event.failures").description("Kubernetes Events that could not be recorded").register(registry);
     }
 
-    /** Sends the Event for this outcome when there is one to send: never on dryRun, only with a known owner. */
-    public void record(AdmissionRequest request, Pod pod, Outcome outcome, boolean explicitOptOut) {
+    /**
+     * Sends the Event for this outcome when there is one to send: never on dryRun, only with a known owner; a skip only
+     * when {@code skipRecorded} ({@link dev.sidecarinjector.inject.SkipReason#recordsEvent}).
+     */
+    public void record(AdmissionRequest request, Pod pod, Outcome outcome, boolean skipRecorded) {
         if (client.isEmpty() || request.dryRun() || pod == null) {
             return;
         }
         var reason = switch (outcome.kind()) {
             case INJECTED -> "Injected";
-            case SKIPPED -> explicitOptOut ? "InjectionSkipped" : null;
+            case SKIPPED -> skipRecorded ? "InjectionSkipped" : null;
             case FAILED -> null;
         };
         var owner = controller(pod);

@@ -1,10 +1,12 @@
 package dev.sidecarinjector.admission;
 
+import dev.sidecarinjector.inject.InjectionWarning;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 
 /** The injection counters and latency histogram served at {@code /q/metrics}. */
 @ApplicationScoped
@@ -29,6 +31,13 @@ public class InjectionMetrics {
 
     /** Counts one answered request and its latency. */
     public void record(Outcome outcome, long startNanos) {
+        record(outcome, List.of(), startNanos);
+    }
+
+    /** Counts one answered request, the warnings about its pod by kind, and its latency. */
+    public void record(Outcome outcome, List<InjectionWarning> warnings, long startNanos) {
+        warnings.forEach(warning -> Counter.builder("sidecar.injection.warnings").description("Warnings returned about admitted pods")
+                .tag("kind", warning.kind().tag()).register(registry).increment());
         requests.increment();
         switch (outcome.kind()) {
             case INJECTED -> success.increment();

@@ -33,9 +33,11 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
               --templates DIR          directory of templates (NAME.yaml) that replace built-in ones by name or add to them
               --explain                print each object's decision and reason to standard error
               --max-input-mib N        refuse input larger than N MiB (default: 32; a larger input may need more heap)
-            Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs
-            are injected (also inside a List); other documents pass through unchanged. Input is UTF-8, or UTF-16
-            with a byte order mark; YAML aliases and merge keys (<<) are resolved as kubectl resolves them.""";
+            Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs and
+            OpenShift DeploymentConfigs are injected (also inside a v1 List); other documents pass through
+            unchanged, empty and comment-only ones are left out. Warnings about a pod (its annotations, the
+            namespace's Pod Security level from --namespace-labels, probes) go to standard error. Input is UTF-8,
+            or UTF-16 with a byte order mark; YAML aliases and merge keys (<<) are resolved as kubectl resolves them.""";
 
     /** Past this much output the first pass only checks, and a second pass prints as it goes: memory stays flat. */
     static final int OUTPUT_BUFFER_CHARS = 16 * 1024 * 1024;

@@ -3,11 +3,14 @@ package dev.sidecarinjector.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sidecarinjector.admission.AdmissionReviewCodec;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.InjectionWarning;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,16 +30,6 @@ final class ManifestInjector {
 
     private static final YAMLMapper YAML = KubernetesYaml.MAPPER;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Where each workload kind keeps its pod template. */
-    private static final Map<String, List<String>> TEMPLATE_PATHS = Map.of(
-            "Deployment", List.of("spec", "template"),
-            "StatefulSet", List.of("spec", "template"),
-            "DaemonSet", List.of("spec", "template"),
-            "ReplicaSet", List.of("spec", "template"),
-            "ReplicationController", List.of("spec", "template"),
-            "Job", List.of("spec", "template"),
-            "CronJob", List.of("spec", "jobTemplate", "spec", "template"));
-
     private final InjectionSettings settings;
     private final SidecarTemplates templates;
     private final String defaultNamespace;
@@ -50,7 +43,7 @@ final class ManifestInjector {
     }
 
     /**
-     * One line of explanation per object, the warnings about injected pods (a probe left as it was), and the errors
+     * One line of explanation per object, the warnings about its pods (as the webhook returns them), and the errors
      * (no output is to be printed when there are errors).
      */
     record Result(List<String> explanations, List<String> warnings, List<String> errors) {
@@ -106,28 +99,37 @@ final class ManifestInjector {
         }
         var copy = (ObjectNode) object.deepCopy();
         var kind = copy.path("kind").asText("");
+        var apiVersion = copy.path("apiVersion").asText("");
         var name = copy.path("metadata").path("name").asText(copy.path("metadata").path("generateName").asText(""));
         var namespace = copy.path("metadata").path("namespace").asText(defaultNamespace);
         var where = label + " (" + (kind.isEmpty() ? "no kind" : kind) + " " + namespace + "/" + name + ")";
-        if (kind.equals("List") && !copy.path("items").isArray() && copy.hasNonNull("items")) {
+        if (apiVersion.isEmpty() && (WorkloadKinds.isWorkloadKind(kind) || kind.equals("List"))) {
+            notes.errors().add(where + ": apiVersion is missing (kubectl refuses the object without it)");
+            return copy;
+        }
+        if (WorkloadKinds.isList(apiVersion, kind) && !copy.path("items").isArray() && copy.hasNonNull("items")) {
             notes.errors().add(where + ": items is not a list but " + copy.get("items").getNodeType().name().toLowerCase(Locale.ROOT)
                     + " (a List holds its objects in items: [...])");
             return copy;
         }
-        if (kind.equals("List") && copy.path("items").isArray()) {
-            var items = copy.withArray("items");
-            for (var i = 0; i < items.size(); i++) {
-                items.set(i, injectObject(items.get(i), label + " item " + (i + 1), notes));
+        if (WorkloadKinds.isList(apiVersion, kind)) {
+            var items = copy.path("items");
+            if (items.isArray()) {
+                for (var i = 0; i < items.size(); i++) {
+                    ((ArrayNode) items).set(i, injectObject(items.get(i), label + " item " + (i + 1), notes));
+                }
             }
             return copy;
         }
-        if (kind.equals("Pod")) {
-            return injectPod(copy, AdmissionFacts.manual(namespace, namespaceLabels), where, "", notes);
-        }
-        var path = TEMPLATE_PATHS.get(kind);
-        if (path == null) {
-            notes.explanations().add(where + ": passed through, not a workload");
+        var found = WorkloadKinds.templatePath(apiVersion, kind);
+        if (found.isEmpty()) {
+            notes.explanations().add(where + ": passed through, not a workload"
+                    + (WorkloadKinds.isWorkloadKind(kind) ? " (" + kind + " of " + apiVersion + ", not of an API group that kube-inject injects)" : ""));
             return copy;
+        }
+        var path = found.get();
+        if (path.isEmpty()) {
+            return injectPod(copy, AdmissionFacts.manual(namespace, namespaceLabels), where, "", notes);
         }
         var parent = copy;
         for (var step : path.subList(0, path.size() - 1)) {
@@ -160,14 +162,17 @@ final class ManifestInjector {
         try {
             pod = JSON.treeToValue(podJson, Pod.class);
         } catch (JsonProcessingException e) {
-            notes.errors().add(where + ": " + fieldPrefix + "is not a valid pod: " + e.getOriginalMessage());
+            var field = fieldPrefix + AdmissionReviewCodec.fieldPath(e).replaceFirst("^\\.", "");
+            notes.errors().add(where + ": " + (field.isEmpty() ? fieldPrefix + "is not a valid pod" : field) + ": " + e.getOriginalMessage());
             return podJson;
         }
         var result = SidecarInjector.inject(pod, facts, settings, templates);
+        // A probe's warning starts with the field it is about, which in a workload is under its pod template.
+        result.warnings().forEach(warning -> notes.warnings().add(where + ": "
+                + (warning.kind() == InjectionWarning.Kind.PROBE_NOT_MOVED ? fieldPrefix : "") + warning.message()));
         return switch (result) {
             case InjectionResult.Injected injected -> {
                 notes.explanations().add(where + ": " + injected.decision().explanation());
-                injected.warnings().forEach(warning -> notes.warnings().add(where + ": " + fieldPrefix + warning));
                 yield JsonPatch.apply(injected.patch(), podJson);
             }
             case InjectionResult.Skipped skipped -> {

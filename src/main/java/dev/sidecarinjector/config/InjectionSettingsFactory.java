@@ -9,6 +9,7 @@ import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.inject.LogDirectory;
 import dev.sidecarinjector.inject.MeshSettings;
 import dev.sidecarinjector.inject.NamespaceLabel;
+import dev.sidecarinjector.inject.PodSecurityMode;
 import dev.sidecarinjector.inject.ProxyPorts;
 import dev.sidecarinjector.inject.ProxyResources;
 import dev.sidecarinjector.inject.ResourceQuantity;
@@ -45,7 +46,8 @@ public final class InjectionSettingsFactory {
     }
 
     public static InjectionSettings from(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                                         LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
+                                         LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader,
+                                         PodSecurityConfig podSecurity) {
         var ports = new ProxyPorts(
                 port(PROXY + "inbound-port", proxy.inboundPort()),
                 port(PROXY + "outbound-port", proxy.outboundPort()),
@@ -80,7 +82,8 @@ public final class InjectionSettingsFactory {
                 proxy.drainSeconds(),
                 new MeshSettings(mesh.controlPlaneAddress().map(String::strip).filter(address -> !address.isEmpty())
                         .map(address -> ControlPlaneAddress.parse(MESH + "control-plane-address", address))),
-                templates(logShipper, vault, reloader));
+                templates(logShipper, vault, reloader),
+                PodSecurityMode.parse("injector.pod-security.mode", podSecurity.mode()));
     }
 
     /** The named templates' defaults, checked with the parsers of the annotations that override them. */
@@ -130,7 +133,8 @@ public final class InjectionSettingsFactory {
                 .withMapping(MeshConfig.class)
                 .withMapping(LogShipperConfig.class)
                 .withMapping(VaultAgentConfig.class)
-                .withMapping(ConfigReloaderConfig.class);
+                .withMapping(ConfigReloaderConfig.class)
+                .withMapping(PodSecurityConfig.class);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
@@ -142,7 +146,7 @@ public final class InjectionSettingsFactory {
         return from(config.getConfigMapping(NamespaceConfig.class), config.getConfigMapping(ProxyConfig.class),
                 config.getConfigMapping(InterceptionConfig.class), config.getConfigMapping(MeshConfig.class),
                 config.getConfigMapping(LogShipperConfig.class), config.getConfigMapping(VaultAgentConfig.class),
-                config.getConfigMapping(ConfigReloaderConfig.class));
+                config.getConfigMapping(ConfigReloaderConfig.class), config.getConfigMapping(PodSecurityConfig.class));
     }
 
     private static int port(String field, int value) {

@@ -18,8 +18,8 @@ public class InjectorBeans {
     @Produces
     @Singleton
     InjectionSettings settings(NamespaceConfig namespaces, ProxyConfig proxy, InterceptionConfig interception, MeshConfig mesh,
-                               LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader) {
-        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault, reloader);
+                               LogShipperConfig logShipper, VaultAgentConfig vault, ConfigReloaderConfig reloader, PodSecurityConfig podSecurity) {
+        return InjectionSettingsFactory.from(namespaces, proxy, interception, mesh, logShipper, vault, reloader, podSecurity);
     }
 
     @Produces

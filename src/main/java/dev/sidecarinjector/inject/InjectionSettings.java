@@ -22,7 +22,8 @@ public record InjectionSettings(
         TrafficRules traffic,
         int drainSeconds,
         MeshSettings mesh,
-        TemplateSettings templates) {
+        TemplateSettings templates,
+        PodSecurityMode podSecurity) {
 
     /** Namespaces that are never injected, whatever the configuration says. */
     public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");

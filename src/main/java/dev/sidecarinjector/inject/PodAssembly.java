@@ -35,8 +35,8 @@ final class PodAssembly {
     record Own(Container container, String field) {
     }
 
-    /** The injected pod, and the warnings about it ({@link InjectionResult.Injected}). */
-    record Rendered(Pod pod, List<String> warnings) {
+    /** The injected pod, the warnings about its probes, and the containers the templates put in it (by name). */
+    record Rendered(Pod pod, List<String> warnings, List<String> injected) {
     }
 
     private PodAssembly() {
@@ -135,7 +135,7 @@ final class PodAssembly {
         var status = InjectionStatus.of(decision.templates(),
                 names(injected, true), names(injected, false), injectedVolumes.stream().map(Volume::getName).toList(), sidecar);
         describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings, facts);
-        return new Rendered(pod, warnings);
+        return new Rendered(pod, warnings, List.copyOf(injected.keySet()));
     }
 
     private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,

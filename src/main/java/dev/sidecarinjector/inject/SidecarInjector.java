@@ -1,11 +1,16 @@
 package dev.sidecarinjector.inject;
 
 import dev.sidecarinjector.inject.InjectionResult.FailureReason;
+import dev.sidecarinjector.inject.InjectionWarning.Kind;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The injection pipeline both the webhook and kube-inject call: decide (which templates), read and validate each
- * template's values, render, diff.
+ * template's values, render, check the result against the namespace's Pod Security level, diff; and the warnings
+ * about the pod's annotations whatever the decision.
  * Pure: the same pod, facts, settings and templates always give the same result.
  */
 public final class SidecarInjector {
@@ -16,11 +21,23 @@ public final class SidecarInjector {
     public static InjectionResult inject(Pod pod, AdmissionFacts facts, InjectionSettings settings, SidecarTemplates templates) {
         try {
             return switch (InjectionPolicy.decide(pod, facts, settings)) {
-                case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip);
+                // An UPDATE is not looked at, as Istio's injector does not look at it.
+                case InjectionDecision.Skip skip when skip.reason() == SkipReason.NOT_CREATE -> new InjectionResult.Skipped(skip);
+                case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip, annotationWarnings(pod));
                 case InjectionDecision.Inject inject -> {
                     var original = PodPatch.tree(pod);
                     var rendered = PodAssembly.render(original, inject, settings, templates, facts);
-                    yield new InjectionResult.Injected(inject, rendered.pod(), PodPatch.between(original, rendered.pod()), rendered.warnings());
+                    var security = podSecurity(rendered, facts, settings);
+                    var skip = !security.isEmpty() && settings.podSecurity() == PodSecurityMode.SKIP;
+                    var enforced = facts.namespaceLabels().get(PodSecurityLevel.ENFORCE_LABEL);
+                    var warnings = new ArrayList<InjectionWarning>();
+                    security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, skip))));
+                    warnings.addAll(annotationWarnings(pod));
+                    if (skip) {
+                        yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, PodSecurityCheck.summary(enforced, security)), warnings);
+                    }
+                    rendered.warnings().forEach(warning -> warnings.add(new InjectionWarning(Kind.PROBE_NOT_MOVED, warning)));
+                    yield new InjectionResult.Injected(inject, rendered.pod(), PodPatch.between(original, rendered.pod()), warnings);
                 }
             };
         } catch (InvalidValueException e) {
@@ -28,5 +45,21 @@ public final class SidecarInjector {
         } catch (TemplateException e) {
             return new InjectionResult.Rejected(FailureReason.TEMPLATE_ERROR, e.getMessage());
         }
+    }
+
+    private static List<InjectionWarning> annotationWarnings(Pod pod) {
+        return AnnotationCheck.warnings(PodFields.annotations(pod), PodFields.labels(pod));
+    }
+
+    /** The injected containers the namespace's enforced level rejects; none when there is no label or the mode ignores it. */
+    private static List<PodSecurityCheck.Violation> podSecurity(PodAssembly.Rendered rendered, AdmissionFacts facts, InjectionSettings settings) {
+        var level = PodSecurityLevel.enforcedBy(facts.namespaceLabels());
+        if (level.isEmpty() || settings.podSecurity() == PodSecurityMode.IGNORE) {
+            return List.of();
+        }
+        var spec = rendered.pod().getSpec();
+        var injected = Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+                .filter(container -> rendered.injected().contains(container.getName())).toList();
+        return PodSecurityCheck.check(level.get(), spec.getSecurityContext(), injected);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sidecarinjector.inject;
 
-import dev.sidecarinjector.api.net.PortList;
 import dev.sidecarinjector.inject.TemplateOutput.Slot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
@@ -8,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -81,21 +79,6 @@ public final class SidecarRenderer {
         return volumes;
     }
 
-    /**
-     * The inbound ports {@code init} leaves alone: the proxy's own ports first (as Istio's injector writes them), where
-     * they are not the ones {@code init} returns anyway, then the pod's. Kubelet reaches the status and health ports
-     * on the pod's IP; captured, those probes would go to the inbound listener instead.
-     */
-    private static PortList withOwnPorts(PortList excluded, ProxyPorts ports) {
-        var own = ports.ownPortsInitDoesNotReturn();
-        if (own.isEmpty()) {
-            return excluded;
-        }
-        var all = new LinkedHashSet<>(own);
-        all.addAll(excluded.ports());
-        return new PortList(false, List.copyOf(all));
-    }
-
     /** The variables the templates see; docs/templates.md lists them. */
     static final class TemplateData {
         private TemplateData() {
@@ -133,7 +116,7 @@ public final class SidecarRenderer {
                             "status", ports.status()),
                     "traffic", Map.of(
                             "includeInboundPorts", traffic.includeInboundPorts().text(),
-                            "excludeInboundPorts", withOwnPorts(traffic.excludeInboundPorts(), ports).text(),
+                            "excludeInboundPorts", traffic.excludeInboundPorts().text(),
                             "excludeOutboundPorts", traffic.excludeOutboundPorts().text(),
                             "includeOutboundCidrs", traffic.includeOutboundCidrs().text(),
                             "excludeOutboundCidrs", traffic.excludeOutboundCidrs().text()));

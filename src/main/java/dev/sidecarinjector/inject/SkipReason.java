@@ -15,7 +15,8 @@ public enum SkipReason {
     NAMESPACE_DISABLED("the namespace opts out"),
     POD_LABEL_OPT_OUT("the pod label " + Annotations.INJECT + " opts out"),
     POD_ANNOTATION_OPT_OUT("the pod annotation " + Annotations.INJECT + " opts out"),
-    NAMESPACE_NOT_ENABLED("neither the namespace nor the pod label opts in");
+    NAMESPACE_NOT_ENABLED("neither the namespace nor the pod label opts in"),
+    POD_SECURITY("the namespace's Pod Security level would reject an injected container (injector.pod-security.mode=skip)");
 
     private final String message;
 
@@ -41,8 +42,16 @@ public enum SkipReason {
         return this == NAMESPACE_DISABLED || this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT || this == NAMESPACE_NOT_ENABLED;
     }
 
-    /** True for opt-outs the pod's author wrote, which deserve a Kubernetes Event. */
+    /** True for opt-outs the pod's author wrote. */
     public boolean explicitOptOut() {
         return this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT;
+    }
+
+    /**
+     * True for the skips that deserve a Kubernetes Event on the pod's owner: the author's own opt-outs, and a skip the
+     * author did not ask for and may not expect (the namespace's Pod Security level).
+     */
+    public boolean recordsEvent() {
+        return explicitOptOut() || this == POD_SECURITY;
     }
 }

@@ -233,6 +233,25 @@ class AdmissionIT {
     }
 
     @Test
+    void annotationWarningsComeBackWithTheReplyAndAreCountedByKindEvenForASkippedPod() throws Exception {
+        var before = metrics();
+        var injected = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo", Map.of(),
+                Map.of("sidecar.istio.io/proxyCPUs", "200m", "sidecar.istio.io/logLevel", "debug", "sidecar.istio.io/x\u001b[2J", "1")))).body();
+        assertEquals(List.of("annotation sidecar.istio.io/logLevel is Istio's, but this injector does not read it: it has no effect",
+                        "unknown annotation sidecar.istio.io/proxyCPUs: did you mean sidecar.istio.io/proxyCPU?",
+                        "unknown annotation sidecar.istio.io/x\\x1b[2J (closest known name: sidecar.istio.io/inject)"),
+                JSON.convertValue(injected.at("/response/warnings"), List.class));
+        assertEquals("JSONPatch", injected.at("/response/patchType").asText());
+        var skipped = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("unlabelled", Map.of(), Map.of("sidecar.istio.io/injet", "true")))).body();
+        assertEquals(List.of("unknown annotation sidecar.istio.io/injet: did you mean sidecar.istio.io/inject?"),
+                JSON.convertValue(skipped.at("/response/warnings"), List.class));
+        assertTrue(skipped.at("/response/patch").isMissingNode());
+        var after = metrics();
+        assertEquals(3.0, delta(before, after, "sidecar_injection_warnings_total{kind=\"unknown_annotation\"}"));
+        assertEquals(1.0, delta(before, after, "sidecar_injection_warnings_total{kind=\"unsupported_annotation\"}"));
+    }
+
+    @Test
     void readinessReportsTlsTemplatesAndNamespaces() throws Exception {
         var reply = webhook.get("/q/health/ready");
         assertEquals(200, reply.status());

@@ -198,6 +198,7 @@ class ChartRenderIT {
         var settings = appSettings(chart);
         var values = values(valueSet);
         assertEquals(values.path("proxy").path("placement").asText("container"), settings.placement().label());
+        assertEquals(values.path("injection").path("podSecurity").asText("warn"), settings.podSecurity().label());
         var image = values.path("proxy").path("image");
         assertEquals(image.path("repository").asText("sidecar-proxy") + ":" + image.path("tag").asText("0.1.0"), settings.proxyImage());
         if (values.path("extraConfig").has("injector.proxy.drain-seconds")) {

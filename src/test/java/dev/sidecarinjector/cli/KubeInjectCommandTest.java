@@ -263,7 +263,7 @@ class KubeInjectCommandTest {
     }
 
     /** Every pod and pod template in the output parses into the Kubernetes model with no unknown field. */
-    private static void checkPodTemplates(JsonNode document) throws Exception {
+    static void checkPodTemplates(JsonNode document) throws Exception {
         var kind = document.path("kind").asText();
         if (kind.equals("List")) {
             for (var item : document.path("items")) {

@@ -54,7 +54,8 @@ class InjectionSettingsFactoryTest {
         "injector.mesh.control-plane-address|istiod:15012x",
         "injector.mesh.control-plane-address|https://istiod:15012",
         "injector.mesh.control-plane-address|fd00::12:15012",
-        "injector.mesh.control-plane-address|bad_host:15012"
+        "injector.mesh.control-plane-address|bad_host:15012",
+        "injector.pod-security.mode|refuse"
     })
     void badPropertiesAreNamed(String property, String value) {
         var error = assertThrows(InvalidValueException.class, () -> TestSettings.with(Map.of(property, value)));

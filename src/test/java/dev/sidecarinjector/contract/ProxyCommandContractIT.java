@@ -119,7 +119,9 @@ class ProxyCommandContractIT {
         var inboundReturns = new ArrayList<String>();
         if (includeInbound.all() || !includeInbound.ports().isEmpty()) {
             // The proxy's own ports are never captured: the status port (the app's rewritten probes), metrics, health.
-            inboundReturns.addAll(List.of(Integer.toString(MeshPorts.STATUS), Integer.toString(MeshPorts.METRICS), Integer.toString(MeshPorts.HEALTH)));
+            inboundReturns.addAll(List.of(flags.getOrDefault("--status-port", Integer.toString(MeshPorts.STATUS)),
+                    flags.getOrDefault("--metrics-port", Integer.toString(MeshPorts.METRICS)),
+                    flags.getOrDefault("--health-port", Integer.toString(MeshPorts.HEALTH))));
             excludeInbound.ports().forEach(port -> inboundReturns.add(port.toString()));
         }
         var rangeReturns = new ArrayList<>(List.of("127.0.0.1/32"));

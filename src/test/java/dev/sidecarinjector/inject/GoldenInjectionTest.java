@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sidecarinjector.admission.WarningText;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.nio.file.Path;
@@ -60,9 +61,6 @@ class GoldenInjectionTest {
                 if (appProbers != null) {
                     actual.set("appProbers", appProbers);
                 }
-                if (!injected.warnings().isEmpty()) {
-                    actual.set("warnings", JSON.valueToTree(injected.warnings()));
-                }
                 var parsed = JSON.treeToValue(patched, Pod.class);
                 assertEquals(java.util.List.of(), ModelStrictness.unknownFields(parsed, "pod"), "unknown fields in the injected pod");
                 var again = SidecarInjector.inject(parsed, facts, settings, SidecarTemplates.builtIn());
@@ -80,7 +78,25 @@ class GoldenInjectionTest {
                 actual.put("message", rejected.message());
             }
         }
+        warnings(result.warnings(), actual);
         Golden.compare(dir.resolve("expected.yaml"), actual);
+    }
+
+    /**
+     * The warnings by kind, as the core gives them; and, where the API server could not take them as they are (a
+     * control character, too long, too many), the review's copy too ({@link WarningText}).
+     */
+    private static void warnings(java.util.List<InjectionWarning> warnings, ObjectNode actual) {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        var list = actual.putArray("warnings");
+        warnings.forEach(warning -> list.addObject().put("kind", warning.kind().tag()).put("message", warning.message()));
+        var messages = warnings.stream().map(InjectionWarning::message).toList();
+        var review = WarningText.bounded(messages);
+        if (!review.equals(messages)) {
+            actual.set("reviewWarnings", JSON.valueToTree(review));
+        }
     }
 
     /** The Vault Agent configuration each agent container starts with, decoded from VAULT_CONFIG so a reviewer can read it. */

@@ -60,7 +60,25 @@ class KubernetesNamespacesIT {
             namespace(server, "legacy", null);
             namespace(server, "kube-system", null);
             namespace(server, "ignored-ns", null);
+            namespace(server, "payments", "enabled");
+            server.getClient().namespaces().withName("payments").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                    .addToLabels("pod-security.kubernetes.io/enforce", "baseline").endMetadata().build());
         }
+    }
+
+    /**
+     * The namespace's Pod Security level comes with the labels the informer reads: baseline refuses sidecar-init, so
+     * the injected pod comes back with the warning, counted by kind. (A profile's settings outlive its test class in
+     * this JVM, so the skip mode is proven by the goldens, not here.)
+     */
+    @Test
+    void aPodTheNamespacesPodSecurityLevelWouldRefuseComesBackWithAWarning() throws Exception {
+        var response = webhook.post("/inject", Reviews.bytes(Reviews.podCreate("payments"))).body().get("response");
+        assertTrue(response.get("allowed").asBoolean(), response::toString);
+        assertTrue(response.has("patch"), response::toString);
+        assertEquals("pod-security.kubernetes.io/enforce=baseline rejects injected sidecar-init (adds NET_ADMIN, NET_RAW): "
+                + "use a CNI (interception none), the privileged level or a namespace exemption", response.at("/warnings/0").asText());
+        assertTrue(webhook.getText("/q/metrics").contains("sidecar_injection_warnings_total{kind=\"pod_security\"} "));
     }
 
     @Test

@@ -36,7 +36,7 @@ public record InterceptionRules(List<String> jumps, List<String> rules) {
     }
 
     private static void inbound(InterceptionSpec spec, List<String> rules) {
-        for (int port : InterceptionSpec.PROXY_OWN_PORTS) {
+        for (int port : spec.ownPorts()) {
             rules.add("-A ISTIO_INBOUND -p tcp --dport %d -j RETURN".formatted(port));
         }
         for (int port : spec.excludeInboundPorts()) {

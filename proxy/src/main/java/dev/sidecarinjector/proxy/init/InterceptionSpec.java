@@ -7,6 +7,7 @@ import dev.sidecarinjector.api.net.PortList;
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.NetValues;
 import dev.sidecarinjector.proxy.cli.UsageException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -20,15 +21,17 @@ public record InterceptionSpec(
         int proxyUid,
         int proxyGid,
         int inboundPort,
-        int outboundPort) {
-
-    /** The proxy's health and Prometheus ports: never captured, or probes would hit the inbound listener. */
-    public static final List<Integer> PROXY_OWN_PORTS = List.of(MeshPorts.STATUS, MeshPorts.METRICS, MeshPorts.HEALTH);
+        int outboundPort,
+        List<Integer> ownPorts) {
 
     public static final Set<String> FLAGS = Set.of(
             "--include-inbound-ports", "--exclude-inbound-ports", "--exclude-outbound-ports",
             "--include-outbound-cidrs", "--exclude-outbound-cidrs", "--proxy-uid", "--proxy-gid",
-            "--inbound-port", "--outbound-port");
+            "--inbound-port", "--outbound-port", "--status-port", "--metrics-port", "--health-port");
+
+    public InterceptionSpec {
+        ownPorts = List.copyOf(ownPorts);
+    }
 
     public static InterceptionSpec from(Flags flags) throws UsageException {
         return new InterceptionSpec(
@@ -40,7 +43,21 @@ public record InterceptionSpec(
                 flags.number("--proxy-uid", MeshPorts.PROXY_UID, 0, Integer.MAX_VALUE, "a uid"),
                 flags.number("--proxy-gid", MeshPorts.PROXY_GID, 0, Integer.MAX_VALUE, "a gid"),
                 flags.port("--inbound-port", MeshPorts.INBOUND),
-                flags.port("--outbound-port", MeshPorts.OUTBOUND));
+                flags.port("--outbound-port", MeshPorts.OUTBOUND),
+                ownPorts(flags));
+    }
+
+    /**
+     * The proxy's status, Prometheus and health ports, as {@code run} is given them (the same flag names, Istio's
+     * numbers by default): never captured, or kubelet's probes and Prometheus would reach the inbound listener.
+     * A port named twice is returned once.
+     */
+    private static List<Integer> ownPorts(Flags flags) throws UsageException {
+        var ports = new LinkedHashSet<Integer>();
+        ports.add(flags.port("--status-port", MeshPorts.STATUS));
+        ports.add(flags.port("--metrics-port", MeshPorts.METRICS));
+        ports.add(flags.port("--health-port", MeshPorts.HEALTH));
+        return List.copyOf(ports);
     }
 
     private static Selection<Integer> selection(PortList ports) {

@@ -33,6 +33,8 @@ class InitFlagsTest {
             --exclude-outbound-cidrs fd00::/8     | --exclude-outbound-cidrs: "fd00::/8" is not an IPv4 address or CIDR
             --outbound-port 0                     | --outbound-port: "0" is not a port (1-65535)
             --proxy-uid abc                       | --proxy-uid: "abc" is not a uid
+            --status-port 0                       | --status-port: "0" is not a port (1-65535)
+            --metrics-port 15090x                 | --metrics-port: "15090x" is not a port
             --inbound-port 15006x                 | --inbound-port: "15006x" is not a port
             --exclude-outbound-ports              | --exclude-outbound-ports: missing value
             --bogus 1                             | --bogus: unknown flag
@@ -50,6 +52,18 @@ class InitFlagsTest {
         assertEquals(
                 InterceptionRulesTest.dryRun(List.of("--exclude-outbound-ports", "53", "--proxy-uid", "7")),
                 InterceptionRulesTest.dryRun(List.of("--exclude-outbound-ports=53", "--proxy-uid=7")));
+    }
+
+    /** The proxy moved to other ports: those are returned, and Istio's numbers are captured like any app port. */
+    @Test
+    void configuredOwnPortsAreNeverCapturedAndIstiosNumbersThenAre() throws Exception {
+        String rules = InterceptionRulesTest.dryRun(List.of("--include-inbound-ports", "25021,15021,8080",
+                "--status-port", "25020", "--metrics-port", "25090", "--health-port", "25021"));
+        int ownPortReturn = rules.indexOf("--dport 25021 -j RETURN");
+        int capture = rules.indexOf("--dport 25021 -j ISTIO_IN_REDIRECT");
+        assertTrue(ownPortReturn >= 0 && ownPortReturn < capture, rules);
+        assertTrue(rules.contains("--dport 25020 -j RETURN") && rules.contains("--dport 25090 -j RETURN"), rules);
+        assertTrue(!rules.contains("--dport 15021 -j RETURN") && rules.contains("--dport 15021 -j ISTIO_IN_REDIRECT"), rules);
     }
 
     @Test

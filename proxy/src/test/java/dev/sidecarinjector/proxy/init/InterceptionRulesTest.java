@@ -32,6 +32,7 @@ class InterceptionRulesTest {
             include-outbound-cidrs-none | --include-outbound-cidrs=
             exclude-outbound-cidrs      | --exclude-outbound-cidrs 169.254.169.254,10.1.2.3/8
             custom-uid-and-ports        | --proxy-uid 2000 --proxy-gid=3000 --inbound-port 16006 --outbound-port 16001
+            proxy-own-ports             | --status-port 25020 --metrics-port 25090 --health-port=25021
             cleanup                     | --cleanup
             """)
     void dryRunPrintsTheGoldenRules(String scenario, String flags) throws Exception {

@@ -1,0 +1,82 @@
+package dev.sidecarinjector.inject;
+
+import dev.sidecarinjector.api.text.ShownValue;
+import dev.sidecarinjector.inject.InjectionWarning.Kind;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Warns about a pod's annotations under Istio's prefixes ({@code sidecar.istio.io/}, {@code traffic.sidecar.istio.io/},
+ * {@code proxy.istio.io/}, {@code inject.istio.io/}) and this project's ({@code sidecarinjector.dev/}): one nobody
+ * defines (a typo, most likely: named with the closest known name), one of Istio's this injector does not read, one
+ * Istio deprecated (named with its replacement). Pure; the work is bounded whatever the pod holds.
+ */
+public final class AnnotationCheck {
+
+    static final List<String> PREFIXES = List.of("sidecar.istio.io/", "traffic.sidecar.istio.io/", "proxy.istio.io/",
+            "inject.istio.io/", "sidecarinjector.dev/");
+    /** Unknown annotations given a closest name; past these, one warning counts the rest. */
+    static final int MAX_UNKNOWN_NAMED = 8;
+
+    /** The names this injector reads: the constants of {@link Annotations} under the prefixes. */
+    static final Set<String> READ = Arrays.stream(Annotations.class.getFields())
+            .filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
+            .map(AnnotationCheck::value)
+            .filter(AnnotationCheck::checked)
+            .collect(Collectors.toUnmodifiableSet());
+    /** What a typo is compared with: every name that means something under the prefixes (deprecated ones have replacements). */
+    static final Set<String> KNOWN = Stream.concat(READ.stream(), IstioAnnotations.NOT_READ.stream()).collect(Collectors.toUnmodifiableSet());
+
+    private AnnotationCheck() {
+    }
+
+    public static List<InjectionWarning> warnings(Map<String, String> annotations, Map<String, String> labels) {
+        var warnings = new ArrayList<InjectionWarning>();
+        var unknown = 0;
+        for (var name : new TreeSet<>(annotations.keySet())) {
+            if (!checked(name)) {
+                continue;
+            }
+            var shown = ShownValue.of(name, "");
+            var replacement = IstioAnnotations.DEPRECATED.get(name);
+            if (replacement != null) {
+                // As istioctl analyze: the annotation beside the label that replaces it is kept on purpose (older injectors).
+                if (!(name.equals(Annotations.INJECT) && labels.containsKey(Annotations.INJECT))) {
+                    warnings.add(new InjectionWarning(Kind.DEPRECATED_ANNOTATION, "annotation " + shown + " is deprecated by Istio: use " + replacement
+                            + (READ.contains(name) ? "" : " (neither has an effect with this injector)")));
+                }
+            } else if (IstioAnnotations.NOT_READ.contains(name)) {
+                warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + shown + " is Istio's, but this injector does not read it: it has no effect"));
+            } else if (!READ.contains(name) && ++unknown <= MAX_UNKNOWN_NAMED) {
+                var closest = ClosestName.among(name, KNOWN).orElseThrow();
+                warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown
+                        + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + closest + "?" : " (closest known name: " + closest + ")")));
+            }
+        }
+        if (unknown > MAX_UNKNOWN_NAMED) {
+            warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, (unknown - MAX_UNKNOWN_NAMED) + " more unknown annotations under these prefixes"
+                    + " (the first " + MAX_UNKNOWN_NAMED + " are named)"));
+        }
+        return warnings;
+    }
+
+    private static boolean checked(String name) {
+        return PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static String value(Field field) {
+        try {
+            return (String) field.get(null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Annotations." + field.getName() + " is not readable", e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sidecarinjector.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.inject.InjectionWarning.Kind;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which annotations are warned about, and that a pod cannot make the check expensive. */
+class AnnotationCheckTest {
+
+    @Test
+    void everyNameTheInjectorReadsIsKnownAndNoneIsAlsoListedAsUnread() throws Exception {
+        for (var field : Annotations.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                var name = (String) field.get(null);
+                if (AnnotationCheck.PREFIXES.stream().anyMatch(name::startsWith)) {
+                    assertTrue(AnnotationCheck.READ.contains(name), name);
+                    assertEquals(List.of(), AnnotationCheck.warnings(Map.of(name, "x"), Map.of(Annotations.INJECT, "true")), name);
+                }
+            }
+        }
+        assertTrue(AnnotationCheck.READ.stream().noneMatch(IstioAnnotations.NOT_READ::contains));
+        assertTrue(IstioAnnotations.DEPRECATED.keySet().stream().noneMatch(IstioAnnotations.NOT_READ::contains));
+    }
+
+    @Test
+    void theInjectAnnotationIsDeprecatedUnlessTheLabelIsThereToo() {
+        assertEquals(List.of(new InjectionWarning(Kind.DEPRECATED_ANNOTATION,
+                        "annotation sidecar.istio.io/inject is deprecated by Istio: use the label sidecar.istio.io/inject")),
+                AnnotationCheck.warnings(Map.of(Annotations.INJECT, "false"), Map.of()));
+        assertEquals(List.of(), AnnotationCheck.warnings(Map.of(Annotations.INJECT, "false"), Map.of(Annotations.INJECT, "false")));
+    }
+
+    @Test
+    void otherPrefixesAreNotLookedAt() {
+        assertEquals(List.of(), AnnotationCheck.warnings(Map.of("vault.hashicorp.com/agent-injekt", "true", "istio.io/rev", "canary",
+                "status.sidecar.istio.io/port", "0", "example.com/sidecar.istio.io/x", "1", "sidecar.istio.io", "1"), Map.of()));
+    }
+
+    @Test
+    void thousandsOfUnknownAnnotationsGiveNineWarnings() {
+        var annotations = new HashMap<String, String>();
+        for (var i = 0; i < 5_000; i++) {
+            annotations.put("sidecar.istio.io/" + "p".repeat(200) + i, "x");
+        }
+        var warnings = AnnotationCheck.warnings(annotations, Map.of());
+        assertEquals(AnnotationCheck.MAX_UNKNOWN_NAMED + 1, warnings.size());
+        assertEquals("4992 more unknown annotations under these prefixes (the first 8 are named)", warnings.getLast().message());
+        assertTrue(warnings.stream().allMatch(warning -> warning.kind() == Kind.UNKNOWN_ANNOTATION && warning.message().length() < 200), warnings::toString);
+    }
+
+    @Test
+    void theCatalogueHasIstiosDeprecatedNamesWithTheirReplacements() {
+        assertEquals(Arrays.asList("proxy.istio.io/config proxyStatsMatcher.inclusionRegexps", "the annotation istio.io/reroute-virtual-interfaces"),
+                Arrays.asList(IstioAnnotations.DEPRECATED.get("sidecar.istio.io/statsInclusionRegexps"),
+                        IstioAnnotations.DEPRECATED.get("traffic.sidecar.istio.io/kubevirtInterfaces")));
+        // userVolume is Istio's and not deprecated (istio.io/api annotation/annotations.yaml).
+        assertTrue(IstioAnnotations.NOT_READ.contains("sidecar.istio.io/userVolume") && !IstioAnnotations.DEPRECATED.containsKey("sidecar.istio.io/userVolume"));
+    }
+}
