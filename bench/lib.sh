@@ -68,6 +68,17 @@ build_app() {
     && ./mvnw -B -ntp -q "${flags[@]}" -DskipTests package)
 }
 
+# build_proxy_jar: packages the proxy (mesh-api installed first) when SIDECAR_PROXY_JAR or proxy/target's jar is absent.
+build_proxy_jar() {
+  local jar="${SIDECAR_PROXY_JAR:-${ROOT}/proxy/target/sidecar-proxy.jar}"
+  [[ ! -f "${jar}" ]] || return 0
+  local flags
+  read -r -a flags <<<"${MVN_FLAGS:-}"
+  info "building the proxy jar"
+  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -f mesh-api/pom.xml -DskipTests install \
+    && ./mvnw -B -ntp -q "${flags[@]}" -f proxy/pom.xml -DskipTests package)
+}
+
 # dev_certs DIR: a CA and a serving certificate for localhost (hack/dev-certs.sh), created once per DIR.
 dev_certs() {
   if [[ ! -s "$1/tls.crt" ]] || ! openssl x509 -checkend 3600 -noout -in "$1/tls.crt" >/dev/null 2>&1; then

@@ -18,13 +18,7 @@ tools=(wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl)
 [[ -n "${BENCH_HAPROXY:-}" || ",${BENCH_HTTP_PEERS:-haproxy-http}," != *,haproxy-http,* ]] || tools+=(haproxy:haproxy)
 need_tools "${tools[@]}"
 [[ -n "${BENCH_CP_APP:-}" ]] || build_app
-jar="${SIDECAR_PROXY_JAR:-${ROOT}/proxy/target/sidecar-proxy.jar}"
-if [[ ! -f "${jar}" ]]; then
-  read -r -a flags <<<"${MVN_FLAGS:-}"
-  info "building the proxy jar"
-  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -f mesh-api/pom.xml -DskipTests install \
-    && ./mvnw -B -ntp -q "${flags[@]}" -f proxy/pom.xml -DskipTests package)
-fi
+build_proxy_jar
 
 step "proxy-http: ours (HTTP engine, control plane) vs HAProxy mode http vs direct$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
 BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/http.py"

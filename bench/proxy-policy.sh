@@ -15,13 +15,7 @@ source "$(dirname "$0")/lib.sh"
 [[ "$(id -u)" == 0 ]] || die "bench/proxy-policy.sh: needs root (network namespaces, iptables, setpriv)"
 need_tools wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl
 [[ -n "${BENCH_CP_APP:-}" ]] || build_app
-jar="${SIDECAR_PROXY_JAR:-${ROOT}/proxy/target/sidecar-proxy.jar}"
-if [[ ! -f "${jar}" ]]; then
-  read -r -a flags <<<"${MVN_FLAGS:-}"
-  info "building the proxy jar"
-  (cd "${ROOT}" && ./mvnw -B -ntp -q "${flags[@]}" -f mesh-api/pom.xml -DskipTests install \
-    && ./mvnw -B -ntp -q "${flags[@]}" -f proxy/pom.xml -DskipTests package)
-fi
+build_proxy_jar
 
 step "proxy-policy: inbound HTTP with no policy vs ten ALLOW rules and a JWT check$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
 BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/policy.py"

@@ -211,16 +211,19 @@ def start_servers(mesh):
             f.write(b"x" * (len(l4.BODY) - len(body)) + body)
 
 
-def start_control_plane(mesh):
+def start_control_plane(mesh, ns=None):
+    """The webhook's jar as the control plane in namespace ns (the mesh's own by default), on the directory source
+    WORK/mesh, serving the stream on 15012 with WORK/certs (a serving certificate for the address it is dialled at)."""
+    ns = ns or mesh.cp
     certs = os.path.join(mesh.work, "certs")
     env = {"TLS_CERT_FILE": f"{certs}/tls.crt", "TLS_KEY_FILE": f"{certs}/tls.key",
            "INJECTOR_MESH_SOURCE": "directory", "INJECTOR_MESH_DIRECTORY": os.path.join(mesh.work, "mesh"),
            "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT)}
     argv = [f"{l4.JAVA_HOME}/bin/java", "-Xmx256m", "-XX:ActiveProcessorCount=1", "-jar",
             os.path.join(APP, "quarkus-run.jar"), "serve"]
-    process = mesh.start(mesh.cp, "controlplane", argv, l4.APP_CPU, 0, env)
+    process = mesh.start(ns, "controlplane", argv, l4.APP_CPU, 0, env)
     deadline = time.monotonic() + 120
-    while not mesh.listening(mesh.cp, STREAM_PORT):
+    while not mesh.listening(ns, STREAM_PORT):
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("control plane did not start: "
                                + open(os.path.join(mesh.work, "controlplane.log")).read()[-3000:])

@@ -20,6 +20,7 @@ BENCH_PROXY_JAVA_OPTS, BENCH_CP_APP, SIDECAR_PROXY_JAR, JAVA_HOME.
 """
 import base64
 import datetime
+import importlib.util
 import json
 import os
 import signal
@@ -31,14 +32,18 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench as l4  # noqa: E402 - the L4 bench's lab, load generators and disturbance checks
 
+# The HTTP section's module (its control plane), by path: the name http is the standard library's.
+_spec = importlib.util.spec_from_file_location("http_bench", os.path.join(os.path.dirname(os.path.abspath(__file__)), "http.py"))
+http_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(http_bench)
+
 QUICK = l4.QUICK
 ROUNDS = int(os.environ.get("BENCH_POLICY_ROUNDS", "1" if QUICK else "3"))
 SECONDS = l4.SECONDS
 FIXED_SECONDS = l4.FIXED_SECONDS
-APP = os.environ.get("BENCH_CP_APP", os.path.join(l4.REPO, "target/quarkus-app"))
 NAMESPACE, SERVICE, POD, ACCOUNT = "bench", "payment", "payment-1", "payment"
 ISSUER = "https://bench.issuer"
-STREAM_PORT = 15012
+STREAM_PORT = http_bench.STREAM_PORT
 CPU_TARGET, P50_TARGET = 0.10, 20.0
 
 
@@ -119,24 +124,13 @@ def write_mesh(lab, jwks, with_policy):
 
 
 def start_control_plane(lab):
+    """http.py's control plane, in the client namespace, with a serving certificate for the client's address."""
     certs = os.path.join(lab.work, "certs")
     l4.sh(os.path.join(l4.REPO, "hack/dev-certs.sh"), certs, lab.cli_ip)
     for name in os.listdir(certs):
-        os.chmod(os.path.join(certs, name), 0o644 if not name.endswith(".key") else 0o600)
+        os.chmod(os.path.join(certs, name), 0o600 if name.endswith(".key") else 0o644)
     os.chmod(certs, 0o755)
-    env = {"TLS_CERT_FILE": f"{certs}/tls.crt", "TLS_KEY_FILE": f"{certs}/tls.key",
-           "INJECTOR_MESH_SOURCE": "directory", "INJECTOR_MESH_DIRECTORY": os.path.join(lab.work, "mesh"),
-           "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT)}
-    argv = [f"{l4.JAVA_HOME}/bin/java", "-Xmx256m", "-XX:ActiveProcessorCount=1", "-jar",
-            os.path.join(APP, "quarkus-run.jar"), "serve"]
-    process = lab.start(lab.cli, "controlplane", argv, l4.APP_CPU, 0, env)
-    deadline = time.monotonic() + 120
-    while not lab.listening(lab.cli, STREAM_PORT):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("control plane did not start: "
-                               + open(os.path.join(lab.work, "controlplane.log")).read()[-3000:])
-        time.sleep(0.2)
-    return process
+    return http_bench.start_control_plane(lab, lab.cli)
 
 
 def start_proxy(lab):
