@@ -4,11 +4,13 @@ import static dev.sidecarinjector.mesh.e2e.MtlsLab.key;
 import static dev.sidecarinjector.mesh.e2e.PolicyMesh.CHARGE;
 import static dev.sidecarinjector.mesh.e2e.PolicyMesh.REFUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.mesh.e2e.MeshClient.Reply;
 import dev.sidecarinjector.mesh.e2e.MtlsLab.MeshPod;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +93,7 @@ class PolicyE2E {
         var clientNs = new ArrayList<String>();
         for (var app : List.of("order-service", "refund-service", "catalog")) {
             int host = 11 + clients.size();
-            clients.add(new PolicyMesh.Client(new Pod(app + "-5b8d7c6f9a-" + host + "x7z", "v1", lab.ip(host)), app));
+            clients.add(new PolicyMesh.Client(new Pod(app + "-5b8d7c6f9a-x" + host, "v1", lab.ip(host)), app));
             clientNs.add(lab.addPod(app, host));
         }
         AppProcess.start(lab, paymentNs, paymentPod, PolicyMesh.APP_PORT);
@@ -129,7 +132,8 @@ class PolicyE2E {
     /**
      * The design document's policy as written: order-service and refund-service POST to both paths and get 200, and the
      * app sees each of their requests; catalog gets 403 {@code RBAC: access denied} and the app sees none; a GET is 403
-     * from everyone, the policy's own callers included.
+     * from everyone, the policy's own callers included. Plaintext from the node, with no certificate, is refused
+     * before any policy (STRICT).
      */
     @Test
     @Order(0)
@@ -149,6 +153,11 @@ class PolicyE2E {
             expectDenied(caller, "GET", CHARGE, NO_RULE);
         }
         figures.add("GET " + CHARGE + " 403 from all three (" + 3 * N + ")");
+        var plainKey = key("plaintext");
+        var plain = assertThrows(IOException.class, () -> mesh.node().get("http://" + payment.pod().ip() + ":" + PolicyMesh.APP_PORT
+                + CHARGE + "?key=" + plainKey));
+        assertEquals(List.of(), appSaw(plainKey), "plaintext reached the app");
+        figures.add("plaintext from the node refused (" + plain.getMessage() + ")");
         System.out.println("PolicyE2E case 0: payment-service-policy: " + String.join("; ", figures));
     }
 
@@ -212,7 +221,7 @@ class PolicyE2E {
         // The proxy counts a request when its answer is written, the client as it reads it: wait for the last one (at most 5 s).
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         var page = mesh.metrics(payment);
-        while (!countedByPrincipal(page).equals(received) && System.nanoTime() < deadline) {
+        while (!(countedByPrincipal(page).equals(received) && loggedDenials().equals(deniedByRule)) && System.nanoTime() < deadline) {
             Thread.sleep(50);
             page = mesh.metrics(payment);
         }
@@ -224,13 +233,14 @@ class PolicyE2E {
                 .collect(Collectors.toSet());
         System.out.printf("PolicyE2E case 3: %d requests, %d x 200 and %d x 403; the clients received %s; payment's"
                 + " istio_requests_total{reporter=\"destination\"} by source_principal and response_code %s (403 with response_flags %s);"
-                + " envoy_http_rbac_allowed %d, envoy_http_rbac_denied by policy %s%n", served + denied, served, denied, received,
-                countedByPrincipal(page), flags, allowed, rbacDenied);
+                + " envoy_http_rbac_allowed %d, envoy_http_rbac_denied by policy %s; its log's denials by rule %s%n", served + denied,
+                served, denied, received, countedByPrincipal(page), flags, allowed, rbacDenied, loggedDenials());
         assertTrue(received.values().stream().noneMatch(t -> t.containsKey(0)), "every request was answered: " + received);
         assertEquals(received, countedByPrincipal(page));
         assertEquals(Set.of("-"), flags);
         assertEquals(served, allowed, "envoy_http_rbac_allowed");
         assertEquals(deniedByRule, rbacDenied, "envoy_http_rbac_denied by policy");
+        assertEquals(deniedByRule, loggedDenials(), "one log line per denial, naming the rule");
     }
 
     // ---- asking payment
@@ -317,6 +327,15 @@ class PolicyE2E {
             }
         }
         return counted;
+    }
+
+    private static final Pattern DENIAL = Pattern.compile("rbac: denied inbound HTTP \\S+ \\S+ from \\S+ \\(\\S+\\) to :"
+            + PolicyMesh.APP_PORT + "(?:: no ALLOW rule matched| by (\\S+))$", Pattern.MULTILINE);
+
+    /** The denials payment's proxy logged (one line each), by the rule it names. */
+    private static Map<String, Long> loggedDenials() throws Exception {
+        return DENIAL.matcher(payment.proxy().log()).results().map(m -> m.group(1) == null ? NO_RULE : m.group(1))
+                .collect(Collectors.groupingBy(rule -> rule, TreeMap::new, Collectors.counting()));
     }
 
     /** The process ids of the control plane and the four proxies, -1 for one no longer running. */
