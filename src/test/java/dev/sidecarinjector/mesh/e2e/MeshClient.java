@@ -97,7 +97,7 @@ final class MeshClient implements AutoCloseable {
 
     /** {@code n} requests one after the other on the agent's keep-alive connection to {@code target}. */
     List<Reply> send(String target, int n, String path) throws IOException, InterruptedException {
-        return replies(target, command("send " + target + " " + n + " " + path, 60 + n / 10));
+        return send(target, n, "GET", path, Map.of());
     }
 
     /**
