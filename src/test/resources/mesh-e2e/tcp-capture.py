@@ -17,6 +17,9 @@ ETH_P_IP = 0x0800
 
 iface, port, max_seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+# A queue of 32 MB (root may go past net.core.rmem_max): on a busy machine this loop falls behind, and frames that do
+# not fit the socket's queue are dropped, whole handshakes with them.
+sock.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33), 32 * 1024 * 1024)
 sock.bind((iface, 0))
 print("capturing", flush=True)
 

@@ -152,6 +152,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The current (or last) run's process. */
+    Process process() {
+        return process;
+    }
+
     boolean running() {
         return process != null && process.isAlive();
     }

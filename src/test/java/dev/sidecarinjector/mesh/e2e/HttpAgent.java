@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,8 +33,10 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link MeshClient}, so one JVM serves every request of the test. Requests to the app are written by hand on plain
  * sockets (HTTP/1.1, keep-alive, no retry of any kind: what the proxy answers is what is counted). Commands:
  * <pre>
- * send IP:PORT N PATH          N requests one after the other on this agent's keep-alive connection to IP:PORT,
- *                              stopping at the first that gets no answer at all
+ * send IP:PORT N PATH [METHOD [NAME:VALUE]...]
+ *                              N requests one after the other on this agent's keep-alive connection to IP:PORT,
+ *                              stopping at the first that gets no answer at all; GET unless METHOD, with these
+ *                              extra headers (VALUE URL-encoded: %20 for a space)
  * parallel IP:PORT N PATH      N requests at once, each on a new connection
  * load-start IP:PORT PATH MS   requests one after the other, MS ms apart, on a thread of their own, until...
  * load-stop                    ...this, which prints them all
@@ -62,7 +65,8 @@ public final class HttpAgent {
             var words = line.strip().split(" ");
             try {
                 switch (words[0]) {
-                    case "send" -> send(words[1], Integer.parseInt(words[2]), words[3]);
+                    case "send" -> send(words[1], Integer.parseInt(words[2]), words[3], words.length > 4 ? words[4] : "GET",
+                            headers(words, 5));
                     case "parallel" -> parallel(words[1], Integer.parseInt(words[2]), words[3]);
                     case "load-start" -> loadStart(words[1], words[2], Long.parseLong(words[3]));
                     case "load-stop" -> loadStop();
@@ -77,10 +81,20 @@ public final class HttpAgent {
         }
     }
 
-    private void send(String target, int count, String path) {
+    /** {@code NAME:VALUE} words from {@code from} on, as header lines. */
+    private static List<String> headers(String[] words, int from) {
+        var headers = new ArrayList<String>();
+        for (int i = from; i < words.length; i++) {
+            int colon = words[i].indexOf(':');
+            headers.add(words[i].substring(0, colon) + ": " + URLDecoder.decode(words[i].substring(colon + 1), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    private void send(String target, int count, String path, String method, List<String> headers) {
         for (int i = 0; i < count; i++) {
             var connection = keepAlive.computeIfAbsent(target, RawHttpConnection::new);
-            var reply = connection.exchange(path);
+            var reply = connection.exchange(method, path, headers);
             if (!connection.reusable()) {
                 keepAlive.remove(target);
             }

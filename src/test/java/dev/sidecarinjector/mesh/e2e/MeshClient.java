@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +97,17 @@ final class MeshClient implements AutoCloseable {
 
     /** {@code n} requests one after the other on the agent's keep-alive connection to {@code target}. */
     List<Reply> send(String target, int n, String path) throws IOException, InterruptedException {
-        return replies(target, command("send " + target + " " + n + " " + path, 60 + n / 10));
+        return send(target, n, "GET", path, Map.of());
+    }
+
+    /**
+     * {@code n} requests with {@code method} and these extra headers, one after the other on the agent's keep-alive
+     * connection to {@code target}.
+     */
+    List<Reply> send(String target, int n, String method, String path, Map<String, String> headers) throws IOException, InterruptedException {
+        var command = new StringBuilder("send ").append(target).append(' ').append(n).append(' ').append(path).append(' ').append(method);
+        headers.forEach((name, value) -> command.append(' ').append(name).append(':').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return replies(target, command(command.toString(), 60 + n / 10));
     }
 
     Reply one(String target, String path) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.e2e;
 
+import static dev.sidecarinjector.mesh.e2e.MtlsLab.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.mesh.e2e.MeshClient.Reply;
+import dev.sidecarinjector.mesh.e2e.MtlsLab.MeshPod;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,10 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -51,12 +51,8 @@ class MtlsE2E {
     static final String RATINGS_SERVICE = MtlsMesh.RATINGS_CLUSTER_IP + ":" + PORT;
     static final String CLIENT_PRINCIPAL = "spiffe://cluster.local/ns/default/sa/bookinfo-productpage";
 
-    /** A pod of the lab: its namespace, app and proxy. */
-    record MeshPod(Pod pod, String serviceAccount, String ns, SidecarProcess proxy) {
-    }
-
+    static MtlsLab mesh;
     static MeshLab lab;
-    static ControlPlaneProcess controlPlane;
     static MeshPod productpage;
     static MeshPod reviews;
     static MeshPod ratings;
@@ -79,9 +75,9 @@ class MtlsE2E {
 
     @BeforeAll
     static void startTheMesh() throws Exception {
-        var jars = BuiltJars.require("the mTLS e2e", "/usr/bin/python3");
         long began = System.nanoTime();
-        lab = MeshLab.create();
+        mesh = MtlsLab.create("MtlsE2E", CERT_TTL, "/usr/bin/python3");
+        lab = mesh.lab;
         var clientPod = new Pod("productpage-v1-7b9c6d5f4a-p8r6t", "v1", lab.ip(10));
         var reviewsPod = new Pod("reviews-v1-5c7d9f8b6c-x2x7p", "v1", lab.ip(11));
         var ratingsPod = new Pod("ratings-v1-6d8f7c9b5e-q7w3z", "v1", lab.ip(12));
@@ -92,24 +88,23 @@ class MtlsE2E {
         AppProcess.start(lab, reviewsNs, reviewsPod, PORT);
         AppProcess.start(lab, ratingsNs, ratingsPod, PORT);
 
-        controlPlane = ControlPlaneProcess.prepareWithCa(lab, jars.controlPlane(), CERT_TTL);
-        MtlsMesh.write(controlPlane.meshDirectory, clientPod, reviewsPod, ratingsPod);
-        controlPlane.start();
+        MtlsMesh.write(mesh.controlPlane.meshDirectory, clientPod, reviewsPod, ratingsPod);
+        mesh.controlPlane.start();
         long controlPlaneMs = (System.nanoTime() - began) / 1_000_000;
 
         probe = MtlsMesh.injectReviews(reviewsPod.name());
-        productpage = startProxy(clientPod, "bookinfo-productpage", clientNs, jars, Map.of());
-        reviews = startProxy(reviewsPod, "bookinfo-reviews", reviewsNs, jars, Map.of(AppProbe.VARIABLE, probe.probers()));
-        ratings = startProxy(ratingsPod, "bookinfo-ratings", ratingsNs, jars, Map.of());
+        productpage = mesh.startProxy(clientPod, NAMESPACE, "bookinfo-productpage", clientNs, Map.of());
+        reviews = mesh.startProxy(reviewsPod, NAMESPACE, "bookinfo-reviews", reviewsNs, Map.of(AppProbe.VARIABLE, probe.probers()));
+        ratings = mesh.startProxy(ratingsPod, NAMESPACE, "bookinfo-ratings", ratingsNs, Map.of());
         for (var pod : List.of(productpage, reviews, ratings)) {
             pod.proxy().awaitReady(60);
         }
         long proxiesMs = (System.nanoTime() - began) / 1_000_000;
 
-        client = MeshClient.start(lab, clientNs, "productpage");
-        client2 = MeshClient.start(lab, clientNs, "productpage-2");
-        legacy = MeshClient.start(lab, legacyNs, "legacy");
-        node = MeshClient.start(lab, lab.node, "node");
+        client = mesh.client(clientNs, "productpage");
+        client2 = mesh.client(clientNs, "productpage-2");
+        legacy = mesh.client(legacyNs, "legacy");
+        node = mesh.node();
         System.out.printf("MtlsE2E setup: node %s, pods on %s.0/24, control plane with its CA listening after %d ms, three proxies"
                 + " ready with their certificates after %d ms, everything up after %d ms; workload certificates live %d s%n",
                 lab.node, lab.subnet, controlPlaneMs, proxiesMs, (System.nanoTime() - began) / 1_000_000, CERT_TTL.toSeconds());
@@ -117,27 +112,9 @@ class MtlsE2E {
 
     @AfterAll
     static void stopTheMesh() throws Exception {
-        if (lab == null) {
-            return;
+        if (mesh != null) {
+            mesh.close(failed);
         }
-        if (failed) {
-            for (var pod : Stream.of(productpage, reviews, ratings).filter(p -> p != null).toList()) {
-                System.err.println("---- " + pod.pod().name() + " proxy log (last 40 lines)\n" + LogText.tail(pod.proxy().log(), 40));
-            }
-            System.err.println("---- control plane log (last 40 lines)\n" + LogText.tail(controlPlane == null ? "" : controlPlane.log(), 40));
-        }
-        for (var agent : new MeshClient[] {client, client2, legacy, node}) {
-            if (agent != null) {
-                agent.close();
-            }
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
-        lab.close();
-        var left = lab.leftovers();
-        assertTrue(left.isEmpty(), "cleanup left " + left);
-        System.out.println("MtlsE2E cleanup: " + lab.namespaces().size() + " namespaces, their links and every process removed");
     }
 
     /**
@@ -215,8 +192,8 @@ class MtlsE2E {
     @Test
     @Order(2)
     void theServerProxysMetricsCarryTheClientsPrincipal() throws Exception {
-        var reviewsSeries = destinationRequests(reviews);
-        var ratingsSeries = destinationRequests(ratings);
+        var reviewsSeries = mesh.destinationRequests(reviews);
+        var ratingsSeries = mesh.destinationRequests(ratings);
         var fromClient = sum(reviewsSeries, CLIENT_PRINCIPAL, "mutual_tls");
         var ratingsMesh = sum(ratingsSeries, CLIENT_PRINCIPAL, "mutual_tls");
         var ratingsPlain = sum(ratingsSeries, "unknown", "none");
@@ -225,7 +202,7 @@ class MtlsE2E {
                 + " with source_principal=\"unknown\",connection_security_policy=\"none\"%n", CLIENT_PRINCIPAL, fromClient,
                 reviewsSeries.stream().map(s -> s.labels().get("destination_principal")).distinct().toList(), ratingsMesh, ratingsPlain);
         assertTrue(fromClient >= 1, "reviews' series: " + reviewsSeries);
-        assertTrue(reviewsSeries.stream().allMatch(s -> s.labels().get("destination_principal").equals("spiffe://cluster.local/ns/default/sa/bookinfo-reviews")),
+        assertTrue(reviewsSeries.stream().allMatch(s -> s.labels().get("destination_principal").equals(reviews.spiffeId())),
                 reviewsSeries.toString());
         assertTrue(ratingsMesh >= 1 && ratingsPlain >= 1, "ratings' series: " + ratingsSeries);
     }
@@ -307,30 +284,10 @@ class MtlsE2E {
         }
     }
 
-    // ---- the mesh's parts
-
-    private static MeshPod startProxy(Pod pod, String serviceAccount, String ns, BuiltJars jars, Map<String, String> env) throws Exception {
-        var proxy = SidecarProcess.stage(lab, ns, jars.proxy());
-        proxy.init();
-        var all = new LinkedHashMap<>(env);
-        all.putAll(Map.of("POD_NAME", pod.name(), "POD_NAMESPACE", NAMESPACE, "INSTANCE_IP", pod.ip(), "SERVICE_ACCOUNT", serviceAccount));
-        proxy.run(all, controlPlane.address(), controlPlane.rootCert, controlPlane.token(NAMESPACE, serviceAccount));
-        return new MeshPod(pod, serviceAccount, ns, proxy);
-    }
-
     // ---- reading what happened
-
-    private static String key(String what) {
-        return what + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
-    }
 
     private static List<Reply> failures(List<Reply> replies) {
         return replies.stream().filter(r -> !r.ok()).limit(10).toList();
-    }
-
-    private static List<ProxyAdmin.Series> destinationRequests(MeshPod pod) throws Exception {
-        return ProxyAdmin.series(metrics(pod), "istio_requests_total").stream()
-                .filter(s -> "destination".equals(s.labels().get("reporter"))).toList();
     }
 
     private static long sum(List<ProxyAdmin.Series> series, String sourcePrincipal, String securityPolicy) {
@@ -341,15 +298,6 @@ class MtlsE2E {
     /** The connections from productpage in a capture: its source ports. */
     private static long connections(List<WireCapture.Stream> streams) {
         return streams.stream().filter(s -> s.from().startsWith(productpage.pod().ip() + ":")).map(WireCapture.Stream::from).distinct().count();
-    }
-
-    /** The proxy's 15090, from the node, as Prometheus scrapes a pod. */
-    private static String metrics(MeshPod pod) throws Exception {
-        var page = node.get("http://" + pod.pod().ip() + ":15090/stats/prometheus");
-        if (page.status() != 200) {
-            throw new IOException(pod.pod().name() + "'s /stats/prometheus answered " + page.status());
-        }
-        return page.body();
     }
 
     private static final Pattern LOGGED_SERIAL = Pattern.compile("identity: (?:new )?certificate for \\S+, serial ([0-9a-f]+),");
@@ -369,6 +317,6 @@ class MtlsE2E {
     }
 
     private static List<String> issuedSerials() throws IOException {
-        return ISSUED_SERIAL.matcher(controlPlane.log()).results().map(m -> m.group(1)).toList();
+        return ISSUED_SERIAL.matcher(mesh.controlPlane.log()).results().map(m -> m.group(1)).toList();
     }
 }

@@ -42,36 +42,12 @@ final class MtlsMesh {
      */
     static void write(Path directory, Pod client, Pod reviewsPod, Pod ratingsPod) throws IOException {
         var documents = new ArrayList<String>();
-        documents.add(pod(client, "productpage", "bookinfo-productpage"));
+        documents.add(pod(client, "default", "productpage", "bookinfo-productpage", bookinfoImage("productpage"), PORT));
         for (var server : List.of(List.of(reviewsPod, "reviews", REVIEWS_CLUSTER_IP), List.of(ratingsPod, "ratings", RATINGS_CLUSTER_IP))) {
             var pod = (Pod) server.get(0);
             var app = (String) server.get(1);
-            documents.add(pod(pod, app, "bookinfo-" + app));
-            documents.add("""
-                    apiVersion: v1
-                    kind: Service
-                    metadata: {name: %s, namespace: default}
-                    spec:
-                      clusterIP: %s
-                      selector: {app: %s}
-                      ports:
-                      - {name: http, port: %d, targetPort: %d}
-                    """.formatted(app, server.get(2), app, PORT, PORT));
-            documents.add("""
-                    apiVersion: discovery.k8s.io/v1
-                    kind: EndpointSlice
-                    metadata:
-                      name: %s-x1
-                      namespace: default
-                      labels: {kubernetes.io/service-name: %s}
-                    addressType: IPv4
-                    ports:
-                    - {name: http, port: %d, protocol: TCP}
-                    endpoints:
-                    - addresses: [%s]
-                      conditions: {ready: true}
-                      targetRef: {kind: Pod, name: %s, namespace: default}
-                    """.formatted(app, app, PORT, pod.ip(), pod.name()));
+            documents.add(pod(pod, "default", app, "bookinfo-" + app, bookinfoImage(app), PORT));
+            documents.addAll(service("default", app, (String) server.get(2), PORT, PORT, pod));
         }
         // One request per upstream connection to ratings: each is a new mutual TLS handshake (the rotation case).
         documents.add("""
@@ -102,23 +78,60 @@ final class MtlsMesh {
         ReviewsMesh.write(directory, "mesh.yaml", String.join("---\n", documents));
     }
 
-    private static String pod(Pod pod, String app, String serviceAccount) {
+    private static String bookinfoImage(String app) {
+        return "docker.io/istio/examples-bookinfo-" + app + "-v1:1.20.2";
+    }
+
+    /**
+     * An injected pod as the API server holds it: labels {@code app}, {@code version} and the one the injector gives
+     * injected pods ({@code security.istio.io/tlsMode: istio}, which turns on auto mTLS towards them), its
+     * ServiceAccount, one container with the HTTP port {@code port}, and its address.
+     */
+    static String pod(Pod pod, String namespace, String app, String serviceAccount, String image, int port) {
         return """
                 apiVersion: v1
                 kind: Pod
                 metadata:
                   name: %s
-                  namespace: default
+                  namespace: %s
                   labels: {app: %s, version: %s, security.istio.io/tlsMode: istio}
                 spec:
                   serviceAccountName: %s
                   containers:
                   - name: %s
-                    image: docker.io/istio/examples-bookinfo-%s-v1:1.20.2
+                    image: %s
                     ports: [{name: http, containerPort: %d}]
                 status:
                   podIP: %s
-                """.formatted(pod.name(), app, pod.version(), serviceAccount, app, app, PORT, pod.ip());
+                """.formatted(pod.name(), namespace, app, pod.version(), serviceAccount, app, image, port, pod.ip());
+    }
+
+    /** A Service {@code app} (selector {@code app}, one port named {@code http}) and its EndpointSlice with {@code pod} ready. */
+    static List<String> service(String namespace, String app, String clusterIp, int port, int targetPort, Pod pod) {
+        return List.of("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  clusterIP: %s
+                  selector: {app: %s}
+                  ports:
+                  - {name: http, port: %d, targetPort: %d}
+                """.formatted(app, namespace, clusterIp, app, port, targetPort), """
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: %s-x1
+                  namespace: %s
+                  labels: {kubernetes.io/service-name: %s}
+                addressType: IPv4
+                ports:
+                - {name: http, port: %d, protocol: TCP}
+                endpoints:
+                - addresses: [%s]
+                  conditions: {ready: true}
+                  targetRef: {kind: Pod, name: %s, namespace: %s}
+                """.formatted(app, namespace, app, targetPort, pod.ip(), pod.name(), namespace));
     }
 
     /**

@@ -101,12 +101,12 @@ final class ProxyAdmin {
     record Series(Map<String, String> labels, double value) {
     }
 
-    /** Every series of {@code metric} on a Prometheus text page (a page of the proxy's 15090). */
+    /** Every series of {@code metric} on a Prometheus text page (a page of the proxy's 15090), with labels or without. */
     static List<Series> series(String prometheus, String metric) {
         var all = new ArrayList<Series>();
-        for (var line : prometheus.lines().filter(l -> l.startsWith(metric + "{")).toList()) {
+        for (var line : prometheus.lines().filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " ")).toList()) {
             var labels = new TreeMap<String, String>();
-            var matcher = LABEL.matcher(line.substring(0, line.lastIndexOf('}')));
+            var matcher = LABEL.matcher(line.substring(0, Math.max(0, line.lastIndexOf('}'))));
             while (matcher.find()) {
                 labels.put(matcher.group(1), matcher.group(2));
             }

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -48,8 +49,17 @@ final class RawHttpConnection implements AutoCloseable {
         return reusable;
     }
 
-    /** One request; the reply line {@link HttpAgent} prints. Any failure closes the connection. */
+    /** One GET; the reply line {@link HttpAgent} prints. Any failure closes the connection. */
     String exchange(String path) {
+        return exchange("GET", path, List.of());
+    }
+
+    /**
+     * One request with no body ({@code Content-Length: 0} unless a GET or HEAD) and these extra header lines
+     * ({@code Name: value}; a {@code Host} among them replaces the default); the reply line {@link HttpAgent} prints.
+     * Any failure closes the connection.
+     */
+    String exchange(String method, String path, List<String> extraHeaders) {
         long start = System.currentTimeMillis();
         long started = System.nanoTime();
         try {
@@ -57,8 +67,16 @@ final class RawHttpConnection implements AutoCloseable {
                 close();
                 connect();
             }
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: reviews:9080\r\nUser-Agent: mesh-e2e\r\nAccept: */*\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            var request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+            if (extraHeaders.stream().noneMatch(h -> h.regionMatches(true, 0, "host:", 0, 5))) {
+                request.append("Host: reviews:9080\r\n");
+            }
+            request.append("User-Agent: mesh-e2e\r\nAccept: */*\r\n");
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                request.append("Content-Length: 0\r\n");
+            }
+            extraHeaders.forEach(h -> request.append(h).append("\r\n"));
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             var statusLine = line(in);
             var parts = statusLine.split(" ", 3);

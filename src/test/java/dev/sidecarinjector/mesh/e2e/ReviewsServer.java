@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code setReady=false} (or {@code true}): from then on its readiness endpoint, {@code GET /ready}, answers 503
  * (or 200, as it does from the start).</li>
  * </ul>
- * Each request is logged on stdout when answered ({@code request POD KEY inflight=N status=S from=IP arrived=MS}, N
- * the requests with that key in progress here when it arrived) for the test to count tries and concurrency.
+ * Each request is logged on stdout when answered ({@code request POD KEY inflight=N status=S from=IP arrived=MS
+ * method=M path=P}, N the requests with that key in progress here when it arrived) for the test to count tries and
+ * concurrency and to see what reached the app.
  * Usage: {@code ReviewsServer POD VERSION IP PORT}.
  */
 public final class ReviewsServer {
@@ -75,7 +76,8 @@ public final class ReviewsServer {
                 Thread.sleep(slow);
             }
             log.println("request " + pod + " " + key + " inflight=" + now + " status=" + status + " from="
-                    + exchange.getRemoteAddress().getAddress().getHostAddress() + " arrived=" + arrived);
+                    + exchange.getRemoteAddress().getAddress().getHostAddress() + " arrived=" + arrived + " method="
+                    + exchange.getRequestMethod() + " path=" + exchange.getRequestURI().getRawPath());
             byte[] body = (pod + " " + version + " " + status + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("x-pod", pod);
             exchange.getResponseHeaders().add("x-version", version);
