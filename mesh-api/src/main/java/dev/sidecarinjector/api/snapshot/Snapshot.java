@@ -9,17 +9,24 @@ import java.util.List;
 /**
  * Everything one proxy needs, compiled by the control plane from Services, EndpointSlices, Pods and Istio's
  * resources, and replaced whole on every change: the proxy's own workload, its outbound listeners (by original
- * destination), route tables, clusters with their ready endpoints, and its inbound ports. Immutable: a request
- * reads one snapshot from start to end.
+ * destination), route tables, clusters with their ready endpoints, its inbound ports, and the policy it enforces on
+ * inbound requests. Immutable: a request reads one snapshot from start to end.
  */
 public record Snapshot(String version, Workload workload, List<Listener> listeners, List<RouteTable> routeTables,
-                       List<Cluster> clusters, List<InboundPort> inbound) implements JsonWriter.Writable {
+                       List<Cluster> clusters, List<InboundPort> inbound, InboundPolicy inboundPolicy) implements JsonWriter.Writable {
 
     public Snapshot {
         listeners = List.copyOf(listeners);
         routeTables = List.copyOf(routeTables);
         clusters = List.copyOf(clusters);
         inbound = List.copyOf(inbound);
+        inboundPolicy = inboundPolicy == null ? InboundPolicy.NONE : inboundPolicy;
+    }
+
+    /** A snapshot that enforces no inbound policy. */
+    public Snapshot(String version, Workload workload, List<Listener> listeners, List<RouteTable> routeTables, List<Cluster> clusters,
+                    List<InboundPort> inbound) {
+        this(version, workload, listeners, routeTables, clusters, inbound, InboundPolicy.NONE);
     }
 
     /**
@@ -35,7 +42,8 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
     public static Snapshot read(JsonObject json) {
         var snapshot = new Snapshot(json.string("version"), json.object("workload", Workload::read),
                 json.list("listeners", Listener::read), json.list("routeTables", RouteTable::read),
-                json.list("clusters", Cluster::read), json.list("inbound", InboundPort::read));
+                json.list("clusters", Cluster::read), json.list("inbound", InboundPort::read),
+                json.object("inboundPolicy", InboundPolicy::read));
         snapshot.checkReferences(json.path().isEmpty() ? "" : json.path() + ".");
         return snapshot;
     }
@@ -86,6 +94,7 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
     @Override
     public void writeTo(JsonWriter json) {
         json.beginObject().field("version", version).field("workload", workload).field("listeners", listeners)
-                .field("routeTables", routeTables).field("clusters", clusters).field("inbound", inbound).endObject();
+                .field("routeTables", routeTables).field("clusters", clusters).field("inbound", inbound)
+                .field("inboundPolicy", inboundPolicy.isEmpty() ? null : inboundPolicy).endObject();
     }
 }

@@ -16,12 +16,12 @@ import java.util.function.Function;
 /**
  * What changes from one snapshot (the base) to the next, as incremental xDS sends it: per kind the resources added
  * or replaced, whole, and the names of those removed (listeners by {@code address:port}, route tables and clusters by
- * name); the workload and the inbound ports always whole, as they are small. {@link #applyTo} gives the next
+ * name); the workload, the inbound ports and the inbound policy always whole, as they are small. {@link #applyTo} gives the next
  * snapshot, checked as a whole snapshot is, its lists in the compiler's order (listeners by address and port, route
  * tables and clusters by name), so a proxy that applied deltas holds the snapshot {@code mesh config} shows.
  */
 public record SnapshotDelta(Workload workload, Changes<Listener> listeners, Changes<RouteTable> routeTables,
-                            Changes<Cluster> clusters, List<InboundPort> inbound) {
+                            Changes<Cluster> clusters, List<InboundPort> inbound, InboundPolicy inboundPolicy) {
 
     /** The compiler's order of listeners, which {@link #applyTo} keeps. */
     public static final Comparator<Listener> LISTENER_ORDER =
@@ -29,13 +29,21 @@ public record SnapshotDelta(Workload workload, Changes<Listener> listeners, Chan
 
     public SnapshotDelta {
         inbound = List.copyOf(inbound);
+        inboundPolicy = inboundPolicy == null ? InboundPolicy.NONE : inboundPolicy;
+    }
+
+    /** A delta to a snapshot that enforces no inbound policy. */
+    public SnapshotDelta(Workload workload, Changes<Listener> listeners, Changes<RouteTable> routeTables, Changes<Cluster> clusters,
+                         List<InboundPort> inbound) {
+        this(workload, listeners, routeTables, clusters, inbound, InboundPolicy.NONE);
     }
 
     /** The delta from {@code from} to {@code to}, by record equality of the resources of each name. */
     public static SnapshotDelta between(Snapshot from, Snapshot to) {
         return new SnapshotDelta(to.workload(), Changes.between(byName(from.listeners(), Listener::key), byName(to.listeners(), Listener::key)),
                 Changes.between(byName(from.routeTables(), RouteTable::name), byName(to.routeTables(), RouteTable::name)),
-                Changes.between(byName(from.clusters(), Cluster::name), byName(to.clusters(), Cluster::name)), to.inbound());
+                Changes.between(byName(from.clusters(), Cluster::name), byName(to.clusters(), Cluster::name)), to.inbound(),
+                to.inboundPolicy());
     }
 
     /** True when no listener, route table or cluster changes (the workload or inbound ports may). */
@@ -60,7 +68,8 @@ public record SnapshotDelta(Workload workload, Changes<Listener> listeners, Chan
         return new SnapshotDelta(json.object("workload", Workload::read),
                 changes(json, "listeners", Listener::read, Listener::key, true),
                 changes(json, "routeTables", RouteTable::read, RouteTable::name, false),
-                changes(json, "clusters", Cluster::read, Cluster::name, false), json.list("inbound", InboundPort::read));
+                changes(json, "clusters", Cluster::read, Cluster::name, false), json.list("inbound", InboundPort::read),
+                json.object("inboundPolicy", InboundPolicy::read));
     }
 
     private static <T> Changes<T> changes(JsonObject json, String kind, Function<JsonObject, T> reader, Function<T, String> name,
@@ -126,7 +135,7 @@ public record SnapshotDelta(Workload workload, Changes<Listener> listeners, Chan
         }
         var sortedClusters = new ArrayList<>(byName.values());
         sortedClusters.sort(Comparator.comparing(Cluster::name));
-        return new Snapshot(version, workload, sortedListeners, sortedTables, sortedClusters, inbound);
+        return new Snapshot(version, workload, sortedListeners, sortedTables, sortedClusters, inbound, inboundPolicy);
     }
 
     private static <T> Map<String, T> apply(List<T> base, Changes<T> changes, Function<T, String> name, String kind, String what,
@@ -163,10 +172,10 @@ public record SnapshotDelta(Workload workload, Changes<Listener> listeners, Chan
         return new JsonException(holderName + ": \"" + target + "\" is not " + what + " of this snapshot");
     }
 
-    /** Writes the members of a delta message: workload, listeners, routeTables, clusters, inbound; nothing for what is empty. */
+    /** Writes the members of a delta message: workload, listeners, routeTables, clusters, inbound, inboundPolicy; nothing for what is empty. */
     public void writeMembers(JsonWriter json) {
         json.field("workload", workload).field("listeners", listeners.isEmpty() ? null : listeners)
                 .field("routeTables", routeTables.isEmpty() ? null : routeTables).field("clusters", clusters.isEmpty() ? null : clusters)
-                .field("inbound", inbound);
+                .field("inbound", inbound).field("inboundPolicy", inboundPolicy.isEmpty() ? null : inboundPolicy);
     }
 }
