@@ -25,11 +25,13 @@ final class CheckedMesh {
     private final Map<String, List<CheckedDestinationRule>> wildcardRules = new HashMap<>();
     final List<Problem> problems = new ArrayList<>();
     final PeerAuthentications peerAuthentications;
+    final RequestAuthentications requestAuthentications;
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
         this.rootNamespace = rootNamespace;
         this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
+        this.requestAuthentications = new RequestAuthentications(index, rootNamespace, problems);
         this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.mesh.compile.Problem;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -77,6 +78,7 @@ public final class MeshDocuments {
             case "VirtualService" -> ISTIO_VERSIONS.contains(apiVersion) ? VirtualService.class : null;
             case "DestinationRule" -> ISTIO_VERSIONS.contains(apiVersion) ? DestinationRule.class : null;
             case "PeerAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? PeerAuthentication.class : null;
+            case "RequestAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? RequestAuthentication.class : null;
             default -> null;
         };
         if (type == null) {

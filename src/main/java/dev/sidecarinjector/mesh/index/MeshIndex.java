@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.index;
 
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,14 +15,15 @@ import java.util.TreeMap;
 
 /**
  * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices,
- * DestinationRules and PeerAuthentications, each by {@code namespace/name} in name order. A new index replaces the old one whole on
+ * DestinationRules, PeerAuthentications and RequestAuthentications, each by {@code namespace/name} in name order. A new index replaces the old one whole on
  * every change; nobody modifies the objects of an index once it is built. {@code version} grows with every index
  * a source publishes, so compiled results can be cached by it.
  */
 public record MeshIndex(long version, SortedMap<String, Service> services, SortedMap<String, EndpointSlice> endpointSlices,
                         SortedMap<String, Pod> pods, SortedMap<String, VirtualService> virtualServices,
                         SortedMap<String, DestinationRule> destinationRules,
-                        SortedMap<String, PeerAuthentication> peerAuthentications) {
+                        SortedMap<String, PeerAuthentication> peerAuthentications,
+                        SortedMap<String, RequestAuthentication> requestAuthentications) {
 
     public static final MeshIndex EMPTY = of(0, java.util.List.of());
 
@@ -32,9 +34,10 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         virtualServices = Collections.unmodifiableSortedMap(virtualServices);
         destinationRules = Collections.unmodifiableSortedMap(destinationRules);
         peerAuthentications = Collections.unmodifiableSortedMap(peerAuthentications);
+        requestAuthentications = Collections.unmodifiableSortedMap(requestAuthentications);
     }
 
-    /** An index of {@code resources}; kinds other than the six are ignored, a later duplicate replaces an earlier one. */
+    /** An index of {@code resources}; kinds other than these are ignored, a later duplicate replaces an earlier one. */
     public static MeshIndex of(long version, Collection<? extends HasMetadata> resources) {
         var services = new TreeMap<String, Service>();
         var slices = new TreeMap<String, EndpointSlice>();
@@ -42,6 +45,7 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         var virtualServices = new TreeMap<String, VirtualService>();
         var destinationRules = new TreeMap<String, DestinationRule>();
         var peerAuthentications = new TreeMap<String, PeerAuthentication>();
+        var requestAuthentications = new TreeMap<String, RequestAuthentication>();
         for (var resource : resources) {
             var key = key(resource);
             switch (resource) {
@@ -51,16 +55,19 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                 case VirtualService v -> virtualServices.put(key, v);
                 case DestinationRule d -> destinationRules.put(key, d);
                 case PeerAuthentication a -> peerAuthentications.put(key, a);
+                case RequestAuthentication a -> requestAuthentications.put(key, a);
                 default -> {
                 }
             }
         }
-        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications);
+        return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications,
+                requestAuthentications);
     }
 
     /** The same objects under another version. */
     public MeshIndex withVersion(long newVersion) {
-        return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules, peerAuthentications);
+        return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules, peerAuthentications,
+                requestAuthentications);
     }
 
     /** {@code namespace/name} of a resource; a resource with no namespace is in {@code default}, as kubectl applies it. */
@@ -76,6 +83,7 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
     /** How many objects the index holds, for logs. */
     public int size() {
         return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size()
-                + peerAuthentications.size();
+                + peerAuthentications.size()
+                + requestAuthentications.size();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.api.stream.ProxyNode;
@@ -22,12 +23,13 @@ final class ProxyStream {
     /** The proxy applies deltas (its hello said so). */
     boolean deltas;
     /**
-     * What was last sent, but its version: a change that leaves all three equal is not re-sent; once the proxy acked
+     * What was last sent, but its version: a change that leaves all four equal is not re-sent; once the proxy acked
      * them, the next change is sent as a delta from them (the outbound part is the namespace's, held by reference).
      */
     NamespaceOutbound sentOutbound;
     Workload sentWorkload;
     List<InboundPort> sentInbound;
+    InboundPolicy sentInboundPolicy;
     /** The last message sent was a delta: a nack of it is answered with the full snapshot. */
     boolean sentDelta;
     boolean closed;

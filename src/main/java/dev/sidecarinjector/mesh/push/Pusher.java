@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.push;
 
 import dev.sidecarinjector.api.json.JsonException;
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -169,8 +170,8 @@ final class Pusher {
                         // Once: the full snapshot is not a delta, so a nack of it is only recorded.
                         LOG.warnf("proxy %s rejected the delta of version %s: %s; sending the full snapshot", stream.node.name(),
                                 nack.version(), nack.reason());
-                        send(stream, stream.sent, stream.sentOutbound, stream.sentWorkload, stream.sentInbound, false,
-                                encoder.full(stream.sent, stream.sentWorkload, stream.sentOutbound, stream.sentInbound));
+                        send(stream, stream.sent, stream.sentOutbound, stream.sentWorkload, stream.sentInbound, stream.sentInboundPolicy, false,
+                                encoder.full(stream.sent, stream.sentWorkload, stream.sentOutbound, stream.sentInbound, stream.sentInboundPolicy));
                     } else {
                         LOG.warnf("proxy %s rejected version %s: %s", stream.node.name(), nack.version(), nack.reason());
                     }
@@ -217,24 +218,26 @@ final class Pusher {
         var outbound = encoder.outbound(stream.node.namespace(), snapshot);
         // The encoder gives the same part for the same content, so this compares megabytes by one reference.
         if (outbound == stream.sentOutbound && Objects.equals(snapshot.workload(), stream.sentWorkload)
-                && snapshot.inbound().equals(stream.sentInbound)) {
+                && snapshot.inbound().equals(stream.sentInbound) && snapshot.inboundPolicy().equals(stream.sentInboundPolicy)) {
             return;
         }
         var stampedVersion = currentVersion();
         // A delta only from what the proxy holds for sure: the last version sent, and acked.
         var delta = stream.deltas && stream.sentOutbound != null && !stream.sent.isEmpty() && stream.sent.equals(stream.acked);
         var message = delta
-                ? encoder.delta(stampedVersion, stream.sent, stream.sentOutbound, outbound, snapshot.workload(), snapshot.inbound())
-                : encoder.full(stampedVersion, snapshot.workload(), outbound, snapshot.inbound());
-        send(stream, stampedVersion, outbound, snapshot.workload(), snapshot.inbound(), delta, message);
+                ? encoder.delta(stampedVersion, stream.sent, stream.sentOutbound, outbound, snapshot.workload(), snapshot.inbound(),
+                        snapshot.inboundPolicy())
+                : encoder.full(stampedVersion, snapshot.workload(), outbound, snapshot.inbound(), snapshot.inboundPolicy());
+        send(stream, stampedVersion, outbound, snapshot.workload(), snapshot.inbound(), snapshot.inboundPolicy(), delta, message);
     }
 
     private void send(ProxyStream stream, String version, NamespaceOutbound outbound, Workload workload, List<InboundPort> inbound,
-                      boolean delta, SnapshotMessage message) {
+                      InboundPolicy inboundPolicy, boolean delta, SnapshotMessage message) {
         stream.channel.send(message);
         stream.sentOutbound = outbound;
         stream.sentWorkload = workload;
         stream.sentInbound = inbound;
+        stream.sentInboundPolicy = inboundPolicy;
         stream.sentDelta = delta;
         stream.sent = version;
         metrics.pushed(delta, message.bytes());

@@ -3,6 +3,7 @@ package dev.sidecarinjector.mesh.push;
 import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.snapshot.Changes;
 import dev.sidecarinjector.api.snapshot.Cluster;
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Listener;
 import dev.sidecarinjector.api.snapshot.RouteTable;
@@ -55,8 +56,8 @@ final class SnapshotEncoder {
         return entry.part;
     }
 
-    /** The message {@code StreamMessage.SnapshotPush(version, the snapshot of workload, outbound and inbound)}. */
-    SnapshotMessage full(String version, Workload workload, NamespaceOutbound outbound, List<InboundPort> inbound) {
+    /** The message {@code StreamMessage.SnapshotPush(version, the snapshot of workload, outbound, inbound and inbound policy)}. */
+    SnapshotMessage full(String version, Workload workload, NamespaceOutbound outbound, List<InboundPort> inbound, InboundPolicy policy) {
         if (outbound.encoded == null) {
             var json = JsonWriter.compact();
             json.beginObject().field("listeners", outbound.listeners).field("routeTables", outbound.routeTables)
@@ -68,15 +69,15 @@ final class SnapshotEncoder {
         // the head is what comes before them, and the snapshot object stays open for the parts that follow.
         var bare = new Snapshot(version, workload, List.of(), List.of(), List.of(), List.of());
         var whole = new StreamMessage.SnapshotPush(version, bare).toJson();
-        return new SnapshotMessage(whole.substring(0, whole.length() - 2), outbound.encoded, inbound(inbound) + "}}");
+        return new SnapshotMessage(whole.substring(0, whole.length() - 2), outbound.encoded, inbound(inbound, policy) + "}}");
     }
 
     /**
      * The message {@code StreamMessage.DeltaPush(version, base, the changes from the part {@code from} to {@code to},
-     * with workload and inbound)}: the proxy acked {@code base}, whose outbound part was {@code from}.
+     * with workload, inbound and inbound policy)}: the proxy acked {@code base}, whose outbound part was {@code from}.
      */
     SnapshotMessage delta(String version, String base, NamespaceOutbound from, NamespaceOutbound to, Workload workload,
-                          List<InboundPort> inbound) {
+                          List<InboundPort> inbound, InboundPolicy policy) {
         var delta = from.deltaTo(to);
         if (delta.encoded == null) {
             var json = JsonWriter.compact();
@@ -87,7 +88,7 @@ final class SnapshotEncoder {
         }
         var bare = new SnapshotDelta(workload, Changes.none(), Changes.none(), Changes.none(), List.of());
         var whole = new StreamMessage.DeltaPush(version, base, bare).toJson();
-        return new SnapshotMessage(whole.substring(0, whole.length() - 1), delta.encoded, inbound(inbound) + "}");
+        return new SnapshotMessage(whole.substring(0, whole.length() - 1), delta.encoded, inbound(inbound, policy) + "}");
     }
 
     /** Forgets the parts of namespaces no connected proxy is in. */
@@ -105,9 +106,10 @@ final class SnapshotEncoder {
         return deltaEncodings;
     }
 
-    private static String inbound(List<InboundPort> inbound) {
+    /** The proxy's own tail, as {@code Snapshot} and {@code SnapshotDelta} write those members. */
+    private static String inbound(List<InboundPort> inbound, InboundPolicy policy) {
         var json = JsonWriter.compact();
-        json.beginObject().field("inbound", inbound).endObject();
+        json.beginObject().field("inbound", inbound).field("inboundPolicy", policy.isEmpty() ? null : policy).endObject();
         return members(json.toString());
     }
 

@@ -40,6 +40,7 @@ public final class MeshProblemEvents implements AutoCloseable {
             case "VirtualService" -> index.virtualServices().get(key);
             case "DestinationRule" -> index.destinationRules().get(key);
             case "PeerAuthentication" -> index.peerAuthentications().get(key);
+            case "RequestAuthentication" -> index.requestAuthentications().get(key);
             case "Service" -> index.services().get(key);
             default -> null;
         };

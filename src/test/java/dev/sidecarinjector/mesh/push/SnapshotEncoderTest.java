@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
+import dev.sidecarinjector.api.snapshot.JwtHeader;
+import dev.sidecarinjector.api.snapshot.JwtRule;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.api.snapshot.SnapshotDelta;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -27,6 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotEncoderTest {
 
+    /** A policy with text that needs escaping, as a JWKS has. */
+    private static final InboundPolicy JWT = new InboundPolicy(List.of(new JwtRule("default/jwt", "https://issuer \"x\"", List.of("a"), "",
+            "{\"keys\":[{\"kty\":\"RSA\"}]}\n", List.of(JwtHeader.AUTHORIZATION_BEARER), List.of("access_token"), "", List.of(), false)));
+
     private final MeshCompiler compiler = new MeshCompiler("cluster.local", "istio-system");
     private final MeshIndex example = new DirectoryMeshSource(Path.of("examples/mesh"), Duration.ZERO).load().current();
 
@@ -41,10 +48,13 @@ class SnapshotEncoderTest {
         snapshots.add(new Snapshot("", null, List.of(), List.of(), List.of(), List.of()));
         snapshots.add(new Snapshot("", new Workload("ns", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
                 List.of(), List.of(), List.of(), List.of()));
+        var first = snapshots.getFirst();
+        snapshots.add(new Snapshot("", first.workload(), first.listeners(), first.routeTables(), first.clusters(), first.inbound(), JWT));
         for (var snapshot : snapshots) {
-            var message = encoder.full("1700000000-7", snapshot.workload(), encoder.outbound("any", snapshot), snapshot.inbound());
+            var message = encoder.full("1700000000-7", snapshot.workload(), encoder.outbound("any", snapshot), snapshot.inbound(),
+                    snapshot.inboundPolicy());
             var expected = new StreamMessage.SnapshotPush("1700000000-7", new Snapshot("1700000000-7", snapshot.workload(),
-                    snapshot.listeners(), snapshot.routeTables(), snapshot.clusters(), snapshot.inbound())).toJson();
+                    snapshot.listeners(), snapshot.routeTables(), snapshot.clusters(), snapshot.inbound(), snapshot.inboundPolicy())).toJson();
             assertEquals(expected, message.text());
             assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, message.bytes());
             assertEquals(snapshot.workload(), ((StreamMessage.SnapshotPush) StreamMessage.parse(message.text())).snapshot().workload());
@@ -60,9 +70,10 @@ class SnapshotEncoderTest {
                 before.clusters().subList(0, before.clusters().size() - 1), before.inbound());
         var changed = new Snapshot("", new Workload("default", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
                 List.of(), before.routeTables(), before.clusters().subList(1, before.clusters().size()), before.inbound());
-        for (var after : List.of(fewer, changed, new Snapshot("", null, before.listeners(), before.routeTables(), before.clusters(), List.of()))) {
+        var policed = new Snapshot("", before.workload(), before.listeners(), before.routeTables(), before.clusters(), before.inbound(), JWT);
+        for (var after : List.of(fewer, changed, policed, new Snapshot("", null, before.listeners(), before.routeTables(), before.clusters(), List.of()))) {
             var to = encoder.outbound("default", after);
-            var message = encoder.delta("1700000000-8", "1700000000-7", from, to, after.workload(), after.inbound());
+            var message = encoder.delta("1700000000-8", "1700000000-7", from, to, after.workload(), after.inbound(), after.inboundPolicy());
             var expected = new StreamMessage.DeltaPush("1700000000-8", "1700000000-7", SnapshotDelta.between(before, after)).toJson();
             assertEquals(expected, message.text());
             assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, message.bytes());
@@ -77,7 +88,8 @@ class SnapshotEncoderTest {
         for (var round = 0; round < 34; round++) {
             for (var pod : pods) {
                 var snapshot = compiler.compile(example, "default", pod, "").snapshot();
-                parts.add(encoder.full("1-1", snapshot.workload(), encoder.outbound("default", snapshot), snapshot.inbound()).outbound());
+                parts.add(encoder.full("1-1", snapshot.workload(), encoder.outbound("default", snapshot), snapshot.inbound(),
+                        snapshot.inboundPolicy()).outbound());
             }
         }
         assertEquals(1, encoder.encodings(), "102 proxies of one namespace, one index: one encoding");
@@ -98,7 +110,7 @@ class SnapshotEncoderTest {
         assertEquals(List.of(same.listeners().getFirst().key()), part.deltaTo(next).listeners.remove());
         assertSame(part.deltaTo(next), part.deltaTo(next), "compared once");
         for (var proxy = 0; proxy < 3; proxy++) {
-            encoder.delta("1-2", "1-1", part, next, same.workload(), same.inbound());
+            encoder.delta("1-2", "1-1", part, next, same.workload(), same.inbound(), same.inboundPolicy());
         }
         assertEquals(1, encoder.deltaEncodings(), "the namespace's proxies share one delta");
         assertEquals(1, encoder.encodings(), "and no full encoding");
