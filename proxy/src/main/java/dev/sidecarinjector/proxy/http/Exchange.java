@@ -7,7 +7,9 @@ import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
 import dev.sidecarinjector.proxy.cluster.TriedEndpoints;
+import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
 import dev.sidecarinjector.proxy.mesh.ResponseFlag;
+import dev.sidecarinjector.proxy.policy.RequestAuth;
 import dev.sidecarinjector.proxy.retry.RetryBackoff;
 import dev.sidecarinjector.proxy.retry.RetryDecision;
 import dev.sidecarinjector.proxy.retry.RetryRules;
@@ -64,6 +66,12 @@ final class Exchange {
     private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
     private boolean upgrade;
     private boolean idempotent;
+
+    /**
+     * What RequestAuthentication established about the request's JWT (inbound), null when it carried none: the
+     * request identity AuthorizationPolicy matches {@code requestPrincipals} and {@code request.auth.*} against.
+     */
+    private RequestAuth requestAuth;
 
     // What routing decided.
     private CompiledRoute route;
@@ -146,6 +154,11 @@ final class Exchange {
         return requestComplete;
     }
 
+    /** The request's JWT identity (inbound, after {@link #authenticate()}); null without a valid token. */
+    RequestAuth requestAuth() {
+        return requestAuth;
+    }
+
     // ---- The request head: checks, routing, the first try.
 
     void start() {
@@ -186,6 +199,10 @@ final class Exchange {
             keepable = false;
         }
         if (target.isInbound()) {
+            if (!authenticate()) {
+                return;
+            }
+            // The hook for AuthorizationPolicy: it decides here, with the peer principal and requestAuth.
             fixedAddress = target.originalDestination();
         } else if (!route()) {
             return;
@@ -213,6 +230,26 @@ final class Exchange {
         } else {
             afterDelay();
         }
+    }
+
+    /**
+     * Inbound: RequestAuthentication. A refused token is answered as Envoy answers (401, or 403 for audiences, with
+     * {@code WWW-Authenticate}); false then. Else the request goes on, its token removed unless forwarded.
+     */
+    private boolean authenticate() {
+        var jwt = engine.holder().current().jwt();
+        if (jwt.isEmpty()) {
+            return true;
+        }
+        var outcome = jwt.authenticate(request, System.currentTimeMillis() / 1000);
+        if (outcome.refused()) {
+            var response = localResponse(HttpResponseStatus.valueOf(outcome.failure().status()), outcome.failure().message());
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, JwtAuthenticator.challenge(request));
+            sendLocal(response, ResponseFlag.NONE, false);
+            return false;
+        }
+        requestAuth = outcome.auth();
+        return true;
     }
 
     /** Outbound: selects the route and its destination; false when the request was answered locally. */

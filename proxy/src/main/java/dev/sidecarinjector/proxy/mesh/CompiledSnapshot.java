@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.mesh;
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.route.CompiledRouteTable;
 import java.util.Collection;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * A {@link Snapshot} compiled once, when it is swapped in, into what requests look up: listeners by original
- * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload.
+ * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload, the
+ * inbound policy's JWT rules with their keys parsed.
  * Immutable apart from the clusters' runtime state (active requests, ejections, breaker counters), which carries
  * over from the snapshot it replaces for the clusters and endpoints that are still there.
  */
@@ -28,20 +30,24 @@ public final class CompiledSnapshot {
     private final Map<String, ClusterState> clusters;
     /** The workload's inbound ports by number (index = port): an array lookup per accepted connection. */
     private final InboundPort[] inbound;
+    /** RequestAuthentication: carried over from the snapshot it replaces while its rules are the same. */
+    private final JwtAuthenticator jwt;
 
     private CompiledSnapshot(Snapshot snapshot, ListenerIndex listeners, Map<String, CompiledRouteTable> routeTables,
-                             Map<String, ClusterState> clusters, InboundPort[] inbound) {
+                             Map<String, ClusterState> clusters, InboundPort[] inbound, JwtAuthenticator jwt) {
         this.snapshot = snapshot;
         this.listeners = listeners;
         this.routeTables = routeTables;
         this.clusters = clusters;
         this.inbound = inbound;
+        this.jwt = jwt;
     }
 
     /** Compiles {@code snapshot}; {@code previous} (may be null) lends its clusters' runtime state. */
     public static CompiledSnapshot compile(Snapshot snapshot, CompiledSnapshot previous) {
         if (snapshot == null) {
-            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of(), new InboundPort[0]);
+            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of(), new InboundPort[0],
+                    JwtAuthenticator.NONE);
         }
         var clusters = new LinkedHashMap<String, ClusterState>();
         for (var cluster : snapshot.clusters()) {
@@ -66,8 +72,9 @@ public final class CompiledSnapshot {
         for (var port : snapshot.inbound()) {
             inbound[port.port()] = port;
         }
+        var jwt = JwtAuthenticator.compile(snapshot.inboundPolicy().requestAuthentication(), previous == null ? null : previous.jwt);
         return new CompiledSnapshot(snapshot, new ListenerIndex(listeners), Collections.unmodifiableMap(tables),
-                Collections.unmodifiableMap(clusters), inbound);
+                Collections.unmodifiableMap(clusters), inbound, jwt);
     }
 
     /** Null for {@link #EMPTY}. */
@@ -88,6 +95,11 @@ public final class CompiledSnapshot {
     /** The workload's inbound port {@code port}, or null: not a port of its Services (relayed at L4). */
     public InboundPort inboundPort(int port) {
         return port >= 0 && port < inbound.length ? inbound[port] : null;
+    }
+
+    /** RequestAuthentication's check of inbound requests ({@link JwtAuthenticator#NONE} when no policy selects the workload). */
+    public JwtAuthenticator jwt() {
+        return jwt;
     }
 
     public CompiledRouteTable routeTable(String name) {
