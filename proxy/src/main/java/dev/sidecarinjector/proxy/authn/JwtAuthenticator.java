@@ -175,7 +175,11 @@ public final class JwtAuthenticator {
         return out;
     }
 
-    /** Envoy's extraction: the value from the first base64url character after the prefix; null when the prefix is not there. */
+    /**
+     * Envoy's extraction: the value from the first base64url character after the prefix to its end (what follows is
+     * the token's own business: the parser refuses it); null when the prefix is not there. Not scanned to the end:
+     * the proxy runs C1-compiled code, where a per-character loop over a 500-byte token costs microseconds.
+     */
     static String afterPrefix(String value, String prefix) {
         var from = 0;
         if (!prefix.isEmpty()) {
@@ -188,11 +192,7 @@ public final class JwtAuthenticator {
         while (from < value.length() && !isTokenChar(value.charAt(from))) {
             from++;
         }
-        var to = from;
-        while (to < value.length() && isTokenChar(value.charAt(to))) {
-            to++;
-        }
-        return value.substring(from, to);
+        return value.substring(from);
     }
 
     private static boolean isTokenChar(char c) {

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class JwtToken {
 
-    /** RSA PKCS#1, RSA-PSS and ECDSA: what Envoy verifies with a public key set. */
+    /** RSA PKCS#1, RSA-PSS and ECDSA: what Envoy verifies with a public key set (HMAC and EdDSA left out). */
     static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
 
     final String alg;

@@ -17,17 +17,47 @@ final class VerifiedTokens {
 
     static final int MAX_ENTRIES = 1024;
 
-    private final ConcurrentHashMap<String, Verified> byToken = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Verified> byToken = new ConcurrentHashMap<>();
 
     Verified get(String token) {
-        return byToken.get(token);
+        return byToken.get(new Key(token));
     }
 
     void put(String token, Verified verified) {
         if (byToken.size() >= MAX_ENTRIES) {
             byToken.clear();
         }
-        byToken.put(token, verified);
+        byToken.put(new Key(token), verified);
+    }
+
+    /**
+     * A token as a map key hashed on its last characters only (the signature's: random, so they spread as well as
+     * the whole would) instead of all ~500 of them, which C1-compiled {@code String.hashCode} walks one by one; equal
+     * only to the same full text.
+     */
+    private static final class Key {
+        private static final int HASHED = 24;
+        private final String token;
+        private final int hash;
+
+        Key(String token) {
+            this.token = token;
+            var h = token.length();
+            for (var i = Math.max(0, token.length() - HASHED); i < token.length(); i++) {
+                h = 31 * h + token.charAt(i);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.hash == hash && key.token.equals(token);
+        }
     }
 
     int size() {
