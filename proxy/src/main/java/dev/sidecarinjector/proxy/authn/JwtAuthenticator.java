@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.authn;
 
+import dev.sidecarinjector.api.snapshot.JwtHeader;
 import dev.sidecarinjector.api.snapshot.JwtRule;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -7,7 +8,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -49,30 +49,49 @@ public final class JwtAuthenticator {
 
     private JwtAuthenticator(List<JwtRule> rules) {
         this.rules = List.copyOf(rules);
-        var byHeader = new LinkedHashMap<String, List<CompiledJwtRule>>();
-        var byParam = new LinkedHashMap<String, List<CompiledJwtRule>>();
+        var headerKeys = new ArrayList<JwtHeader>();
+        var headerRules = new ArrayList<List<CompiledJwtRule>>();
+        var paramKeys = new ArrayList<String>();
+        var paramRules = new ArrayList<List<CompiledJwtRule>>();
         var writes = new ArrayList<String>();
         for (var rule : rules) {
             var compiled = new CompiledJwtRule(rule);
+            // Envoy's places: a header with its prefix ("Authorization: Bearer" and "Authorization: Partner" are two), a parameter.
             for (var header : rule.fromHeaders()) {
-                // Envoy's key: the name and the prefix, so "Authorization: Bearer" and "Authorization: Partner" are two places.
-                byHeader.computeIfAbsent(header.name() + "\n" + header.prefix(), k -> new ArrayList<>()).add(compiled);
+                group(headerKeys, headerRules, header, compiled);
             }
             for (var param : rule.fromParams()) {
-                byParam.computeIfAbsent(param, k -> new ArrayList<>()).add(compiled);
+                group(paramKeys, paramRules, param, compiled);
             }
-            if (!rule.outputPayloadToHeader().isEmpty()) {
+            if (!rule.outputPayloadToHeader().isEmpty() && !writes.contains(rule.outputPayloadToHeader())) {
                 writes.add(rule.outputPayloadToHeader());
             }
             for (var claim : rule.outputClaimToHeaders()) {
-                writes.add(claim.header());
+                if (!writes.contains(claim.header())) {
+                    writes.add(claim.header());
+                }
             }
         }
-        this.headers = byHeader.entrySet().stream().map(e -> new HeaderLocation(e.getKey().substring(0, e.getKey().indexOf('\n')),
-                e.getKey().substring(e.getKey().indexOf('\n') + 1), e.getValue().toArray(CompiledJwtRule[]::new))).toArray(HeaderLocation[]::new);
-        this.params = byParam.entrySet().stream().map(e -> new ParamLocation(e.getKey(), e.getValue().toArray(CompiledJwtRule[]::new)))
-                .toArray(ParamLocation[]::new);
-        this.written = writes.stream().distinct().toArray(String[]::new);
+        this.headers = new HeaderLocation[headerKeys.size()];
+        for (var i = 0; i < headers.length; i++) {
+            headers[i] = new HeaderLocation(headerKeys.get(i).name(), headerKeys.get(i).prefix(), headerRules.get(i).toArray(new CompiledJwtRule[0]));
+        }
+        this.params = new ParamLocation[paramKeys.size()];
+        for (var i = 0; i < params.length; i++) {
+            params[i] = new ParamLocation(paramKeys.get(i), paramRules.get(i).toArray(new CompiledJwtRule[0]));
+        }
+        this.written = writes.toArray(new String[0]);
+    }
+
+    /** Adds {@code rule} to the rules of place {@code key} (plain lists, not maps of lambdas: built once per snapshot). */
+    private static <K> void group(List<K> keys, List<List<CompiledJwtRule>> rules, K key, CompiledJwtRule rule) {
+        var at = keys.indexOf(key);
+        if (at < 0) {
+            keys.add(key);
+            rules.add(new ArrayList<>(1));
+            at = keys.size() - 1;
+        }
+        rules.get(at).add(rule);
     }
 
     /** The authenticator of {@code rules}: {@code previous} itself when its rules are the same (its keys and verified tokens stay). */
