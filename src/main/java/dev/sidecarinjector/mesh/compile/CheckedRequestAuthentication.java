@@ -10,15 +10,5 @@ import java.util.Map;
  * mesh in the root namespace) and its rules as the proxy gets them, except that a rule with a {@code jwksUri} has
  * no keys yet: they are looked up when a snapshot is compiled, so fetched keys reach proxies without a new index.
  */
-record CheckedRequestAuthentication(String namespace, String name, Instant created, Map<String, String> selector, List<JwtRule> rules) {
-
-    String key() {
-        return namespace + "/" + name;
-    }
-
-    /** Istio's order: the oldest first, then by name. */
-    static int olderFirst(CheckedRequestAuthentication a, CheckedRequestAuthentication b) {
-        var byAge = a.created.compareTo(b.created);
-        return byAge != 0 ? byAge : a.key().compareTo(b.key());
-    }
+record CheckedRequestAuthentication(String namespace, String name, Instant created, Map<String, String> selector, List<JwtRule> rules) implements WorkloadPolicy {
 }

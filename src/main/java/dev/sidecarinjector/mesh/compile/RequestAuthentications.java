@@ -9,7 +9,6 @@ import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,31 +26,21 @@ final class RequestAuthentications {
 
     static final String KIND = "RequestAuthentication";
 
-    private final String rootNamespace;
-    private final Map<String, List<CheckedRequestAuthentication>> byNamespace = new HashMap<>();
+    private final WorkloadPolicies<CheckedRequestAuthentication> policies;
 
     RequestAuthentications(MeshIndex index, String rootNamespace, List<Problem> problems) {
-        this.rootNamespace = rootNamespace;
+        this.policies = new WorkloadPolicies<>(rootNamespace);
         for (var resource : index.requestAuthentications().values()) {
             var checked = check(resource, problems);
             if (checked != null) {
-                byNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
+                policies.add(checked);
             }
         }
-        byNamespace.values().forEach(list -> list.sort(CheckedRequestAuthentication::olderFirst));
     }
 
     /** The rules for a workload with {@code labels} in {@code namespace}, a {@code jwksUri}'s keys taken from {@code keys}. */
     List<JwtRule> rules(String namespace, Map<String, String> labels, JwksLookup keys) {
-        var selected = new ArrayList<CheckedRequestAuthentication>();
-        for (var space : namespace.equals(rootNamespace) ? List.of(namespace) : List.of(rootNamespace, namespace)) {
-            for (var policy : byNamespace.getOrDefault(space, List.of())) {
-                if (labels.entrySet().containsAll(policy.selector().entrySet())) {
-                    selected.add(policy);
-                }
-            }
-        }
-        selected.sort(CheckedRequestAuthentication::olderFirst);
+        var selected = policies.forWorkload(namespace, labels);
         var rules = new ArrayList<JwtRule>();
         for (var policy : selected) {
             for (var rule : policy.rules()) {
@@ -64,12 +53,10 @@ final class RequestAuthentications {
     /** Every {@code jwksUri} of the valid policies: what the control plane fetches and refreshes. */
     Set<String> jwksUris() {
         var uris = new TreeSet<String>();
-        for (var policies : byNamespace.values()) {
-            for (var policy : policies) {
-                for (var rule : policy.rules()) {
-                    if (!rule.jwksUri().isEmpty()) {
-                        uris.add(rule.jwksUri());
-                    }
+        for (var policy : policies.all()) {
+            for (var rule : policy.rules()) {
+                if (!rule.jwksUri().isEmpty()) {
+                    uris.add(rule.jwksUri());
                 }
             }
         }
