@@ -56,6 +56,29 @@ public interface MeshConfig {
     @WithDefault("/etc/sidecar-injector/tls/ca.crt")
     String rootCertFile();
 
+    /** RequestAuthentication {@code jwksUri}s, which the control plane fetches for its proxies. */
+    Jwks jwks();
+
+    /** How the key sets of {@code jwksUri}s are fetched and kept fresh. */
+    interface Jwks {
+
+        /** How often the keys of each {@code jwksUri} in use are fetched again (Istio's default, 20 minutes). */
+        @WithDefault("20m")
+        Duration refreshInterval();
+
+        /** How soon a {@code jwksUri} whose keys were never fetched is tried again (until then its issuer's tokens are refused). */
+        @WithDefault("30s")
+        Duration retryInterval();
+
+        /** How long one fetch may take, connection included (Istio's default, 5 s). */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** The largest key set accepted, in bytes. */
+        @WithDefault("524288")
+        int maxBytes();
+    }
+
     /** Where the mesh's resources come from. */
     enum Source {
         AUTO,

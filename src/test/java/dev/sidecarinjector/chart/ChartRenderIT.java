@@ -302,7 +302,7 @@ class ChartRenderIT {
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"services\",\"pods\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"networking.istio.io\"],\"resources\":[\"virtualservices\",\"destinationrules\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
-                        + "{\"apiGroups\":[\"security.istio.io\"],\"resources\":[\"peerauthentications\",\"authorizationpolicies\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                        + "{\"apiGroups\":[\"security.istio.io\"],\"resources\":[\"peerauthentications\",\"authorizationpolicies\",\"requestauthentications\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         + "{\"apiGroups\":[\"policy.sidecarinjector.dev\"],\"resources\":[\"httplocalratelimitpolicies\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
                         // An informer (list, watch; no get) and the writes of istio-ca-root-cert.
                         + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\",\"watch\",\"create\",\"update\"]},"

@@ -10,7 +10,6 @@ import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicyAction;
 import io.fabric8.istio.api.api.security.v1beta1.Rule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,32 +28,21 @@ final class AuthorizationPolicies {
     static final String KIND = "AuthorizationPolicy";
     static final String DRY_RUN = "istio.io/dry-run";
 
-    private final String rootNamespace;
-    private final Map<String, List<CheckedAuthorizationPolicy>> byNamespace = new HashMap<>();
+    private final WorkloadPolicies<CheckedAuthorizationPolicy> policies;
 
     AuthorizationPolicies(MeshIndex index, String rootNamespace, List<Problem> problems) {
-        this.rootNamespace = rootNamespace;
+        this.policies = new WorkloadPolicies<>(rootNamespace);
         for (var resource : index.authorizationPolicies().values()) {
             var checked = check(resource, problems);
             if (checked != null) {
-                byNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
+                policies.add(checked);
             }
         }
-        byNamespace.values().forEach(list -> list.sort(CheckedAuthorizationPolicy::olderFirst));
     }
 
     /** The policies that select a workload with {@code labels} in {@code namespace}, in Istio's order. */
     List<CheckedAuthorizationPolicy> forWorkload(String namespace, Map<String, String> labels) {
-        var selected = new ArrayList<CheckedAuthorizationPolicy>();
-        for (var space : namespace.equals(rootNamespace) ? List.of(namespace) : List.of(rootNamespace, namespace)) {
-            for (var policy : byNamespace.getOrDefault(space, List.of())) {
-                if (labels.entrySet().containsAll(policy.selector().entrySet())) {
-                    selected.add(policy);
-                }
-            }
-        }
-        selected.sort(CheckedAuthorizationPolicy::olderFirst);
-        return selected;
+        return policies.forWorkload(namespace, labels);
     }
 
     /**

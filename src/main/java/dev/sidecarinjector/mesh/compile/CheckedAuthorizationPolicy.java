@@ -11,15 +11,5 @@ import java.util.Map;
  * with TCP ports, where they cannot be enforced).
  */
 record CheckedAuthorizationPolicy(String namespace, String name, Instant created, Map<String, String> selector, AuthzPolicy policy,
-                                  List<String> httpOnlyFields) {
-
-    String key() {
-        return namespace + "/" + name;
-    }
-
-    /** Istio's order: by creation time, then by name. */
-    static int olderFirst(CheckedAuthorizationPolicy a, CheckedAuthorizationPolicy b) {
-        var byAge = a.created.compareTo(b.created);
-        return byAge != 0 ? byAge : a.key().compareTo(b.key());
-    }
+                                  List<String> httpOnlyFields) implements WorkloadPolicy {
 }

@@ -28,6 +28,7 @@ final class CheckedMesh {
     final PeerAuthentications peerAuthentications;
     final AuthorizationPolicies authorizationPolicies;
     final RateLimitPolicies rateLimitPolicies;
+    final RequestAuthentications requestAuthentications;
 
     CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
         this.index = index;
@@ -35,6 +36,7 @@ final class CheckedMesh {
         this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
         this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems);
         this.rateLimitPolicies = new RateLimitPolicies(index, problems);
+        this.requestAuthentications = new RequestAuthentications(index, rootNamespace, problems);
         this.registry = new ServiceRegistry(index, domain, peerAuthentications);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {

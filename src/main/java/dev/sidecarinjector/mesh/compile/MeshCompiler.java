@@ -6,27 +6,43 @@ import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles a proxy's {@link Snapshot} from a {@link MeshIndex}, as istiod does for Envoy: pure (no I/O, no
- * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices, DestinationRules, PeerAuthentications and
- * AuthorizationPolicies. The
- * resources are checked once per index and the outbound part once per (index, client namespace), then reused by
- * every proxy of that namespace; only the workload, its inbound ports and inbound policy are per proxy. Safe to call from several
- * threads.
+ * framework), with Istio's semantics for Services, EndpointSlices, VirtualServices, DestinationRules, PeerAuthentications,
+ * AuthorizationPolicies and RequestAuthentications. The resources are checked once per index and the outbound part
+ * once per (index, client namespace), then reused by every proxy of that namespace; only the workload, its inbound
+ * ports and inbound policy are per proxy (the policy takes the keys of {@code jwksUri}s from a {@link JwksLookup},
+ * whatever was fetched last). Safe to call from several threads.
  */
 public final class MeshCompiler {
 
     private final String domain;
     private final String rootNamespace;
+    private final JwksLookup jwks;
     private volatile Cache cache;
 
-    /** {@code domain}: the cluster's DNS domain ({@code cluster.local}); {@code rootNamespace}: Istio's ({@code istio-system}). */
+    /** A compiler that knows no fetched keys ({@link JwksLookup#NONE}). */
     public MeshCompiler(String domain, String rootNamespace) {
+        this(domain, rootNamespace, JwksLookup.NONE);
+    }
+
+    /**
+     * {@code domain}: the cluster's DNS domain ({@code cluster.local}); {@code rootNamespace}: Istio's ({@code istio-system});
+     * {@code jwks}: the key sets fetched for RequestAuthentication {@code jwksUri}s.
+     */
+    public MeshCompiler(String domain, String rootNamespace, JwksLookup jwks) {
         this.domain = domain;
         this.rootNamespace = rootNamespace;
+        this.jwks = jwks;
+    }
+
+    /** Where fetched keys come from; its changes change snapshots as a new index does. */
+    public JwksLookup jwks() {
+        return jwks;
     }
 
     private record Cache(MeshIndex index, CheckedMesh mesh, ConcurrentHashMap<String, Outbound> outbound) {
@@ -53,14 +69,19 @@ public final class MeshCompiler {
         for (var policy : policies) {
             authorization.add(policy.policy());
         }
-        var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound,
-                new InboundPolicy(authorization));
+        var inboundPolicy = new InboundPolicy(authorization, current.mesh.requestAuthentications.rules(namespace, workload.labels(), jwks));
+        var snapshot = new Snapshot(version, workload, outbound.listeners(), outbound.routeTables(), outbound.clusters(), inbound, inboundPolicy);
         return new CompileResult(snapshot, List.copyOf(problems));
     }
 
     /** The problems of an index that do not depend on a client: the resources left out, and the warnings. */
     public List<Problem> problems(MeshIndex index) {
         return List.copyOf(new TreeSet<>(cacheFor(index).mesh.problems));
+    }
+
+    /** Every RequestAuthentication {@code jwksUri} of an index's valid policies: what to fetch and keep fresh. */
+    public Set<String> jwksUris(MeshIndex index) {
+        return cacheFor(index).mesh.requestAuthentications.jwksUris();
     }
 
     private Cache cacheFor(MeshIndex index) {

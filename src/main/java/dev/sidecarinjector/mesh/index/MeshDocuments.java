@@ -11,6 +11,7 @@ import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -81,6 +82,7 @@ public final class MeshDocuments {
             case "PeerAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? PeerAuthentication.class : null;
             case "AuthorizationPolicy" -> SECURITY_VERSIONS.contains(apiVersion) ? AuthorizationPolicy.class : null;
             case "HTTPLocalRateLimitPolicy" -> HttpLocalRateLimitPolicy.API_VERSION.equals(apiVersion) ? HttpLocalRateLimitPolicy.class : null;
+            case "RequestAuthentication" -> SECURITY_VERSIONS.contains(apiVersion) ? RequestAuthentication.class : null;
             default -> null;
         };
         if (type == null) {

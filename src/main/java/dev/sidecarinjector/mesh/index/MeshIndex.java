@@ -4,6 +4,7 @@ import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 
 /**
  * One consistent view of everything the mesh is compiled from: Services, EndpointSlices, Pods, VirtualServices,
- * DestinationRules, PeerAuthentications, AuthorizationPolicies and HTTPLocalRateLimitPolicies, each by {@code namespace/name} in name order. A new index replaces the old one whole on
+ * DestinationRules, PeerAuthentications, AuthorizationPolicies, HTTPLocalRateLimitPolicies and RequestAuthentications, each by {@code namespace/name} in name order. A new index replaces the old one whole on
  * every change; nobody modifies the objects of an index once it is built. {@code version} grows with every index
  * a source publishes, so compiled results can be cached by it.
  */
@@ -25,7 +26,8 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                         SortedMap<String, DestinationRule> destinationRules,
                         SortedMap<String, PeerAuthentication> peerAuthentications,
                         SortedMap<String, AuthorizationPolicy> authorizationPolicies,
-                        SortedMap<String, HttpLocalRateLimitPolicy> rateLimitPolicies) {
+                        SortedMap<String, HttpLocalRateLimitPolicy> rateLimitPolicies,
+                        SortedMap<String, RequestAuthentication> requestAuthentications) {
 
     public static final MeshIndex EMPTY = of(0, java.util.List.of());
 
@@ -38,9 +40,10 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         peerAuthentications = Collections.unmodifiableSortedMap(peerAuthentications);
         authorizationPolicies = Collections.unmodifiableSortedMap(authorizationPolicies);
         rateLimitPolicies = Collections.unmodifiableSortedMap(rateLimitPolicies);
+        requestAuthentications = Collections.unmodifiableSortedMap(requestAuthentications);
     }
 
-    /** An index of {@code resources}; kinds other than these eight are ignored, a later duplicate replaces an earlier one. */
+    /** An index of {@code resources}; kinds other than these nine are ignored, a later duplicate replaces an earlier one. */
     public static MeshIndex of(long version, Collection<? extends HasMetadata> resources) {
         var services = new TreeMap<String, Service>();
         var slices = new TreeMap<String, EndpointSlice>();
@@ -50,6 +53,7 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
         var peerAuthentications = new TreeMap<String, PeerAuthentication>();
         var authorizationPolicies = new TreeMap<String, AuthorizationPolicy>();
         var rateLimitPolicies = new TreeMap<String, HttpLocalRateLimitPolicy>();
+        var requestAuthentications = new TreeMap<String, RequestAuthentication>();
         for (var resource : resources) {
             var key = key(resource);
             switch (resource) {
@@ -61,18 +65,19 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
                 case PeerAuthentication a -> peerAuthentications.put(key, a);
                 case AuthorizationPolicy a -> authorizationPolicies.put(key, a);
                 case HttpLocalRateLimitPolicy r -> rateLimitPolicies.put(key, r);
+                case RequestAuthentication a -> requestAuthentications.put(key, a);
                 default -> {
                 }
             }
         }
         return new MeshIndex(version, services, slices, pods, virtualServices, destinationRules, peerAuthentications, authorizationPolicies,
-                rateLimitPolicies);
+                rateLimitPolicies, requestAuthentications);
     }
 
     /** The same objects under another version. */
     public MeshIndex withVersion(long newVersion) {
         return new MeshIndex(newVersion, services, endpointSlices, pods, virtualServices, destinationRules, peerAuthentications,
-                authorizationPolicies, rateLimitPolicies);
+                authorizationPolicies, rateLimitPolicies, requestAuthentications);
     }
 
     /** {@code namespace/name} of a resource; a resource with no namespace is in {@code default}, as kubectl applies it. */
@@ -88,6 +93,6 @@ public record MeshIndex(long version, SortedMap<String, Service> services, Sorte
     /** How many objects the index holds, for logs. */
     public int size() {
         return services.size() + endpointSlices.size() + pods.size() + virtualServices.size() + destinationRules.size()
-                + peerAuthentications.size() + authorizationPolicies.size() + rateLimitPolicies.size();
+                + peerAuthentications.size() + authorizationPolicies.size() + rateLimitPolicies.size() + requestAuthentications.size();
     }
 }

@@ -9,7 +9,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The push layer's view of the control plane: the mesh source's latest index compiled for one proxy. Ready once
- * the source has its first complete view; every new index is a change. The compiler's problems are logged (and
+ * the source has its first complete view; every new index is a change, and so is every change of the keys fetched
+ * for RequestAuthentication {@code jwksUri}s. The compiler's problems are logged (and
  * sent as Events) by the source's own listener, once per resource, so they are not repeated here per proxy.
  */
 @Singleton
@@ -43,5 +44,6 @@ public class CompiledSnapshotSource implements SnapshotSource {
     @Override
     public void onChange(Runnable listener) {
         source.addListener(index -> listener.run());
+        compiler.jwks().onChange(listener);
     }
 }

@@ -6,6 +6,7 @@ import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The mesh from the cluster: informers (a list, then a watch, in all namespaces) on Services, EndpointSlices,
- * Pods, VirtualServices, DestinationRules, PeerAuthentications and AuthorizationPolicies (security.istio.io v1, which
- * the API server also serves for every v1beta1 object) and this project's HTTPLocalRateLimitPolicies. The index is rebuilt from the informers' caches, never from single
+ * Pods, VirtualServices, DestinationRules, PeerAuthentications, AuthorizationPolicies and RequestAuthentications
+ * (security.istio.io v1, which the API server also serves for every v1beta1 object) and this project's
+ * HTTPLocalRateLimitPolicies. The index is rebuilt from the informers' caches, never from single
  * events, so it is always one consistent view; a burst of events gives one rebuild (at most one every 50 ms).
  * Not ready, and no index published, until every informer has synced.
  */
@@ -53,6 +55,7 @@ public final class KubernetesMeshSource implements MeshSource {
         informers.add(inform(client.resources(PeerAuthentication.class).inAnyNamespace().runnableInformer(0)));
         informers.add(inform(client.resources(AuthorizationPolicy.class).inAnyNamespace().runnableInformer(0)));
         informers.add(inform(client.resources(HttpLocalRateLimitPolicy.class).inAnyNamespace().runnableInformer(0)));
+        informers.add(inform(client.resources(RequestAuthentication.class).inAnyNamespace().runnableInformer(0)));
         for (var informer : informers) {
             informer.start().whenComplete((ok, error) -> {
                 if (error != null) {
@@ -138,7 +141,8 @@ public final class KubernetesMeshSource implements MeshSource {
     @Override
     public String describe() {
         var waiting = unsynced();
-        return "kubernetes (informers on Services, EndpointSlices, Pods, VirtualServices, DestinationRules, PeerAuthentications, AuthorizationPolicies, HTTPLocalRateLimitPolicies in all namespaces; "
+        return "kubernetes (informers on Services, EndpointSlices, Pods, VirtualServices, DestinationRules, PeerAuthentications, AuthorizationPolicies, "
+                + "HTTPLocalRateLimitPolicies, RequestAuthentications in all namespaces; "
                 + (waiting.isEmpty() ? "synced)" : "not synced: " + String.join(", ", waiting) + ")");
     }
 

@@ -42,6 +42,7 @@ public final class MeshProblemEvents implements AutoCloseable {
             case "PeerAuthentication" -> index.peerAuthentications().get(key);
             case "AuthorizationPolicy" -> index.authorizationPolicies().get(key);
             case "HTTPLocalRateLimitPolicy" -> index.rateLimitPolicies().get(key);
+            case "RequestAuthentication" -> index.requestAuthentications().get(key);
             case "Service" -> index.services().get(key);
             default -> null;
         };

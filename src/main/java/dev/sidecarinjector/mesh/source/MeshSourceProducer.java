@@ -7,6 +7,7 @@ import dev.sidecarinjector.mesh.compile.Problem;
 import dev.sidecarinjector.mesh.compile.ProblemLog;
 import dev.sidecarinjector.mesh.compile.UnknownPodException;
 import dev.sidecarinjector.mesh.index.MeshIndex;
+import dev.sidecarinjector.mesh.jwks.JwksFetcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,14 +34,26 @@ public class MeshSourceProducer {
 
     @Produces
     @Singleton
-    MeshCompiler meshCompiler(MeshConfig config) {
-        return new MeshCompiler(config.domain(), config.rootNamespace());
+    JwksFetcher jwksFetcher(MeshConfig config) {
+        var jwks = config.jwks();
+        return new JwksFetcher(new JwksFetcher.Settings(jwks.refreshInterval(), jwks.retryInterval(), jwks.timeout(), jwks.maxBytes()));
+    }
+
+    void closeJwks(@Disposes JwksFetcher fetcher) {
+        fetcher.close();
+    }
+
+    @Produces
+    @Singleton
+    MeshCompiler meshCompiler(MeshConfig config, JwksFetcher jwks) {
+        return new MeshCompiler(config.domain(), config.rootNamespace(), jwks);
     }
 
     @Produces
     @Singleton
     @Startup
-    MeshSource meshSource(MeshConfig config, EventConfig eventConfig, MeshCompiler compiler, Instance<KubernetesClient> client) {
+    MeshSource meshSource(MeshConfig config, EventConfig eventConfig, MeshCompiler compiler, JwksFetcher jwks,
+                          Instance<KubernetesClient> client) {
         var problems = new ProblemLog();
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
@@ -49,12 +62,16 @@ public class MeshSourceProducer {
         // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
         var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;
         // Off the source's thread: the push layer hears of the index at once, not after every namespace is compiled here.
-        reporter = new LatestIndexListener("mesh-problems", index -> problems.report(allProblems(source, compiler, index), problem -> {
-            log(problem);
-            if (events != null) {
-                events.record(problem, index);
-            }
-        }));
+        // The same thread tells the fetcher which jwksUris are in use: new ones are fetched at once, off this thread.
+        reporter = new LatestIndexListener("mesh-problems", index -> {
+            jwks.track(compiler.jwksUris(index));
+            problems.report(allProblems(source, compiler, index), problem -> {
+                log(problem);
+                if (events != null) {
+                    events.record(problem, index);
+                }
+            });
+        });
         source.addListener(reporter);
         switch (source) {
             case DirectoryMeshSource directory -> directory.start();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Snapshot compilation goldens: {@code mesh-golden/<case>/input.yaml} (Istio and Kubernetes YAML) compiled for the
- * pod named in {@code proxy} must give {@code expected.json}, and the problems {@code problems.txt} (absent: none).
+ * pod named in {@code proxy} must give {@code expected.json}, and the problems {@code problems.txt} (absent: none);
+ * {@code jwks.json} (optional, {@code {"uri": "key set"}}) stands in for the keys fetched for {@code jwksUri}s.
  * Every snapshot must also read back equal through {@link Snapshot#fromJson}, the proxy's parser.
  * {@code -Dgolden.update=true} rewrites the expected files; read the diff.
  */
@@ -49,10 +50,19 @@ class MeshGoldenTest {
         assertEquals(Files.readString(ROOT.resolve("reviews/expected.json")), result.snapshot().toJson(true) + "\n");
     }
 
+    private static JwksLookup fetched(Path file) throws Exception {
+        if (!Files.exists(file)) {
+            return JwksLookup.NONE;
+        }
+        var keys = dev.sidecarinjector.api.json.JsonObject.parse(Files.readString(file), "jwks.json");
+        return uri -> keys.has(uri) ? keys.string(uri) : null;
+    }
+
     private static void check(Path dir) throws Exception {
         var parsed = MeshDocuments.read(Files.readString(dir.resolve("input.yaml")), "input.yaml");
         var proxy = Files.readString(dir.resolve("proxy")).strip().split("/");
-        var result = new MeshCompiler("cluster.local", "istio-system").compile(MeshIndex.of(1, parsed.resources()), proxy[0], proxy[1], "golden");
+        var result = new MeshCompiler("cluster.local", "istio-system", fetched(dir.resolve("jwks.json")))
+                .compile(MeshIndex.of(1, parsed.resources()), proxy[0], proxy[1], "golden");
         var json = result.snapshot().toJson(true);
         Golden.compareText(dir.resolve("expected.json"), json + "\n");
         assertEquals(result.snapshot(), Snapshot.fromJson(json), "the snapshot does not read back equal");

@@ -50,4 +50,42 @@ class CompiledSnapshotSourceTest {
             assertEquals(50, after.routes().getFirst().destinations().getFirst().weight());
         }
     }
+
+    @Test
+    void newlyFetchedKeysAreAChangeAndReachTheSnapshot(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("examples/mesh", "productpage.yaml"), dir.resolve("productpage.yaml"));
+        Files.writeString(dir.resolve("jwt.yaml"), """
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: jwt, namespace: default}
+                spec:
+                  jwtRules:
+                  - issuer: https://issuer.example
+                    jwksUri: https://issuer.example/jwks
+                """);
+        var keys = new java.util.concurrent.atomic.AtomicReference<String>();
+        var listeners = new java.util.concurrent.CopyOnWriteArrayList<Runnable>();
+        var lookup = new dev.sidecarinjector.mesh.compile.JwksLookup() {
+            @Override
+            public String jwks(String uri) {
+                return uri.equals("https://issuer.example/jwks") ? keys.get() : null;
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                listeners.add(listener);
+            }
+        };
+        try (var mesh = new DirectoryMeshSource(dir, Duration.ofHours(1))) {
+            mesh.load();
+            var source = new CompiledSnapshotSource(mesh, new MeshCompiler("cluster.local", "istio-system", lookup));
+            var changed = new CountDownLatch(1);
+            source.onChange(changed::countDown);
+            assertEquals("", source.snapshotFor(PRODUCTPAGE).inboundPolicy().requestAuthentication().getFirst().jwks(), "no keys yet");
+            keys.set("{\"keys\":[]}");
+            listeners.forEach(Runnable::run);
+            assertTrue(changed.await(10, TimeUnit.SECONDS), "new keys are a change for the push layer");
+            assertEquals("{\"keys\":[]}", source.snapshotFor(PRODUCTPAGE).inboundPolicy().requestAuthentication().getFirst().jwks());
+        }
+    }
 }

@@ -11,6 +11,8 @@ import dev.sidecarinjector.api.snapshot.AuthzCondition;
 import dev.sidecarinjector.api.snapshot.AuthzPolicy;
 import dev.sidecarinjector.api.snapshot.AuthzRule;
 import dev.sidecarinjector.api.snapshot.InboundPolicy;
+import dev.sidecarinjector.api.snapshot.JwtHeader;
+import dev.sidecarinjector.api.snapshot.JwtRule;
 import dev.sidecarinjector.api.snapshot.Snapshot;
 import dev.sidecarinjector.api.snapshot.SnapshotDelta;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -36,7 +38,12 @@ class SnapshotEncoderTest {
     /** A policy in the proxy's own part of the message. */
     static final InboundPolicy DENY_GET = new InboundPolicy(List.of(new AuthzPolicy("default", "deny-get", AuthzAction.DENY, false,
             List.of(new AuthzRule(List.of(), List.of(List.of(new AuthzCondition(AuthzAttribute.METHOD, List.of(), List.of("GET"), List.of()))),
-                    List.of())))));
+                    List.of())))), List.of());
+    /** A policy with text that needs escaping, as a JWKS has. */
+    private static final InboundPolicy JWT = new InboundPolicy(List.of(), List.of(new JwtRule("default/jwt", "https://issuer \"x\"", List.of("a"), "",
+            "{\"keys\":[{\"kty\":\"RSA\"}]}\n", List.of(JwtHeader.AUTHORIZATION_BEARER), List.of("access_token"), "", List.of(), false)));
+    /** Both components. */
+    private static final InboundPolicy BOTH = new InboundPolicy(DENY_GET.authorization(), JWT.requestAuthentication());
 
     private final MeshCompiler compiler = new MeshCompiler("cluster.local", "istio-system");
     private final MeshIndex example = new DirectoryMeshSource(Path.of("examples/mesh"), Duration.ZERO).load().current();
@@ -53,7 +60,9 @@ class SnapshotEncoderTest {
         snapshots.add(new Snapshot("", new Workload("ns", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
                 List.of(), List.of(), List.of(), List.of()));
         var first = snapshots.getFirst();
-        snapshots.add(new Snapshot("", first.workload(), first.listeners(), first.routeTables(), first.clusters(), first.inbound(), DENY_GET));
+        for (var policy : List.of(DENY_GET, JWT, BOTH)) {
+            snapshots.add(new Snapshot("", first.workload(), first.listeners(), first.routeTables(), first.clusters(), first.inbound(), policy));
+        }
         for (var snapshot : snapshots) {
             var message = encoder.full("1700000000-7", snapshot.workload(), encoder.outbound("any", snapshot), snapshot.inbound(), snapshot.inboundPolicy());
             var expected = new StreamMessage.SnapshotPush("1700000000-7", new Snapshot("1700000000-7", snapshot.workload(),
@@ -74,7 +83,9 @@ class SnapshotEncoderTest {
         var changed = new Snapshot("", new Workload("default", "p\"o\\d", "é\u2028", "sa", "n", "v", "10.0.0.1", Map.of("k", "\n")),
                 List.of(), before.routeTables(), before.clusters().subList(1, before.clusters().size()), before.inbound());
         var policed = new Snapshot("", before.workload(), before.listeners(), before.routeTables(), before.clusters(), before.inbound(), DENY_GET);
-        for (var after : List.of(fewer, changed, policed, new Snapshot("", null, before.listeners(), before.routeTables(), before.clusters(), List.of()))) {
+        var authenticated = new Snapshot("", before.workload(), before.listeners(), before.routeTables(), before.clusters(), before.inbound(), JWT);
+        var both = new Snapshot("", before.workload(), before.listeners(), before.routeTables(), before.clusters(), before.inbound(), BOTH);
+        for (var after : List.of(fewer, changed, policed, authenticated, both, new Snapshot("", null, before.listeners(), before.routeTables(), before.clusters(), List.of()))) {
             var to = encoder.outbound("default", after);
             var message = encoder.delta("1700000000-8", "1700000000-7", from, to, after.workload(), after.inbound(), after.inboundPolicy());
             var expected = new StreamMessage.DeltaPush("1700000000-8", "1700000000-7", SnapshotDelta.between(before, after)).toJson();

@@ -47,6 +47,8 @@ class KubernetesMeshSourceTest {
                 spec: {action: DENY, rules: [{to: [{operation: {methods: [GET]}}]}]}
                 """, "inline").resources().getFirst();
         client.resource(denyGet).create();
+        client.resource(MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/request-authn/input.yaml")), "input.yaml")
+                .resources().stream().filter(r -> r.getMetadata().getName().equals("payment-only")).findFirst().orElseThrow()).create();
         var published = new LinkedBlockingQueue<MeshIndex>();
         try (var source = new KubernetesMeshSource(client)) {
             source.addListener(published::add);
@@ -57,6 +59,7 @@ class KubernetesMeshSourceTest {
             assertEquals(1, first.destinationRules().size());
             assertEquals(1, first.peerAuthentications().size());
             assertEquals(1, first.authorizationPolicies().size());
+            assertEquals(1, first.requestAuthentications().size());
             assertEquals(2, first.services().size());
             assertEquals(2, first.endpointSlices().size());
             assertEquals(3, first.pods().size());
@@ -115,6 +118,28 @@ class KubernetesMeshSourceTest {
             assertEquals("AuthorizationPolicy", event.getInvolvedObject().getKind());
             assertEquals("ext-authz", event.getInvolvedObject().getName());
             assertTrue(event.getMessage().contains("spec.action: \"CUSTOM\" is not supported"), event.getMessage());
+        }
+    }
+
+    @Test
+    void aRequestAuthenticationProblemBecomesAnEventNamingTheField() throws Exception {
+        var parsed = MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/request-authn-invalid/input.yaml")), "input.yaml");
+        var index = MeshIndex.of(1, parsed.resources());
+        var problem = new dev.sidecarinjector.mesh.compile.MeshCompiler("cluster.local", "istio-system").problems(index).stream()
+                .filter(p -> p.name().equals("bad-jwks")).findFirst().orElseThrow();
+        try (var events = new MeshProblemEvents(client)) {
+            events.record(problem, index);
+            io.fabric8.kubernetes.api.model.Event event = null;
+            for (var i = 0; i < 200 && event == null; i++) {
+                var list = client.v1().events().inNamespace("default").list().getItems();
+                event = list.isEmpty() ? null : list.getFirst();
+                Thread.sleep(50);
+            }
+            assertTrue(event != null, "no Event was recorded");
+            assertEquals("MeshConfigInvalid", event.getReason());
+            assertEquals("RequestAuthentication", event.getInvolvedObject().getKind());
+            assertEquals("bad-jwks", event.getInvolvedObject().getName());
+            assertTrue(event.getMessage().contains("spec.jwtRules[0].jwks"), event.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.api.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sidecarinjector.api.json.JsonException;
@@ -22,7 +23,7 @@ class InboundPolicyTest {
         var deny = new AuthzPolicy("istio-system", "deny-debug", AuthzAction.DENY, true,
                 List.of(new AuthzRule(List.of(), List.of(List.of(new AuthzCondition(AuthzAttribute.PATH, List.of(), List.of("/debug*"), List.of()))),
                         List.of())));
-        return new InboundPolicy(List.of(allow, deny));
+        return new InboundPolicy(List.of(allow, deny), List.of());
     }
 
     static Snapshot withPolicy() {
@@ -89,5 +90,65 @@ class InboundPolicyTest {
 
     private static void assertRejected(String json, String message) {
         assertEquals(message, assertThrows(JsonException.class, () -> Snapshot.fromJson(json)).getMessage());
+    }
+
+    static InboundPolicy jwt() {
+        return new InboundPolicy(List.of(), List.of(
+                new JwtRule("default/jwt", "https://issuer.example", List.of("payments"), "", "{\"keys\":[]}",
+                        List.of(JwtHeader.AUTHORIZATION_BEARER, new JwtHeader("x-jwt", "")), List.of("access_token"), "x-jwt-payload",
+                        List.of(new ClaimToHeader("x-user", "sub")), false),
+                new JwtRule("", "other", List.of(), "https://other.example/jwks", "", List.of(), List.of("token"), "", List.of(), true)));
+    }
+
+    @Test
+    void aSnapshotCarriesItsInboundPolicyThroughJson() {
+        var base = SnapshotTest.reviews();
+        var snapshot = new Snapshot(base.version(), base.workload(), base.listeners(), base.routeTables(), base.clusters(), base.inbound(), jwt());
+        assertEquals(snapshot, Snapshot.fromJson(snapshot.toJson(true)));
+        assertEquals(snapshot, Snapshot.fromJson(snapshot.toJson(false)));
+    }
+
+    @Test
+    void aDeltaCarriesTheJwtRulesWhole() {
+        var base = SnapshotTest.reviews();
+        var next = new Snapshot("8", base.workload(), base.listeners(), base.routeTables(), base.clusters(), base.inbound(), jwt());
+        var delta = SnapshotDelta.between(base, next);
+        assertEquals(jwt(), delta.applyTo(base, "8").inboundPolicy());
+        assertEquals(delta, SnapshotDelta.read(dev.sidecarinjector.api.json.JsonObject.parse(writeMembers(delta), "")));
+        var back = SnapshotDelta.between(next, base);
+        assertEquals(InboundPolicy.NONE, back.applyTo(next, "7").inboundPolicy(), "a delta without the policy removes it");
+    }
+
+    private static String writeMembers(SnapshotDelta delta) {
+        var json = dev.sidecarinjector.api.json.JsonWriter.compact();
+        json.beginObject();
+        delta.writeMembers(json);
+        return json.endObject().toString();
+    }
+
+    @Test
+    void badRulesNameTheField() {
+        var error = assertThrows(JsonException.class, () -> Snapshot.fromJson(
+                "{\"version\":\"1\",\"workload\":{\"namespace\":\"a\",\"name\":\"b\"},\"inboundPolicy\":{\"requestAuthentication\":[{\"issuer\":\"\"}]}}"));
+        assertEquals("inboundPolicy.requestAuthentication[0].issuer: is empty", error.getMessage());
+        error = assertThrows(JsonException.class, () -> Snapshot.fromJson(
+                "{\"version\":\"1\",\"workload\":{\"namespace\":\"a\",\"name\":\"b\"},\"inboundPolicy\":{\"requestAuthentication\":"
+                        + "[{\"issuer\":\"i\",\"fromHeaders\":[{\"name\":\"\"}]}]}}"));
+        assertEquals("inboundPolicy.requestAuthentication[0].fromHeaders[0].name: is empty", error.getMessage());
+    }
+
+    @Test
+    void bothComponentsTravelTogether() {
+        var base = SnapshotTest.reviews();
+        var policy = new InboundPolicy(payment().authorization(), jwt().requestAuthentication());
+        var snapshot = new Snapshot(base.version(), base.workload(), base.listeners(), base.routeTables(), base.clusters(), base.inbound(), policy);
+        var json = snapshot.toJson(false);
+        assertEquals(snapshot, Snapshot.fromJson(json));
+        assertEquals(true, json.contains("\"authorization\":[") && json.contains("\"requestAuthentication\":["), json);
+        assertFalse(new InboundPolicy(List.of(), jwt().requestAuthentication()).isEmpty());
+        assertFalse(payment().isEmpty());
+        assertEquals(true, new InboundPolicy(List.of(), List.of()).isEmpty());
+        var delta = SnapshotDelta.between(base, new Snapshot("8", base.workload(), base.listeners(), base.routeTables(), base.clusters(), base.inbound(), policy));
+        assertEquals(policy, delta.applyTo(base, "8").inboundPolicy());
     }
 }

@@ -7,7 +7,9 @@ import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
 import dev.sidecarinjector.proxy.cluster.TriedEndpoints;
+import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
 import dev.sidecarinjector.proxy.mesh.ResponseFlag;
+import dev.sidecarinjector.proxy.policy.RequestAuth;
 import dev.sidecarinjector.proxy.retry.RetryBackoff;
 import dev.sidecarinjector.proxy.retry.RetryDecision;
 import dev.sidecarinjector.proxy.retry.RetryRules;
@@ -64,6 +66,12 @@ final class Exchange {
     private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
     private boolean upgrade;
     private boolean idempotent;
+
+    /**
+     * What RequestAuthentication established about the request's JWT (inbound), null when it carried none: the
+     * request identity AuthorizationPolicy matches {@code requestPrincipals} and {@code request.auth.*} against.
+     */
+    private RequestAuth requestAuth;
 
     // What routing decided.
     private CompiledRoute route;
@@ -174,7 +182,7 @@ final class Exchange {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
             return;
         }
-        if (down.target().isInbound() && (!authorized() || !withinRateLimit())) {
+        if (down.target().isInbound() && (!authenticate() || !authorized() || !withinRateLimit())) {
             return;
         }
         HopByHop.strip(headers, upgrade);
@@ -218,13 +226,36 @@ final class Exchange {
         }
     }
 
-    /** Inbound: the workload's AuthorizationPolicies, as Envoy's RBAC filter runs before the router; false when denied (403). */
+    /**
+     * Inbound: RequestAuthentication. A refused token is answered as Envoy answers (401, or 403 for audiences, with
+     * {@code WWW-Authenticate}); false then. Else the request goes on, its token removed unless forwarded.
+     */
+    private boolean authenticate() {
+        var jwt = engine.holder().current().jwt();
+        if (jwt.isEmpty()) {
+            return true;
+        }
+        var outcome = jwt.authenticate(request, System.currentTimeMillis() / 1000);
+        if (outcome.refused()) {
+            var response = localResponse(HttpResponseStatus.valueOf(outcome.failure().status()), outcome.failure().message());
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, JwtAuthenticator.challenge(request));
+            sendLocal(response, ResponseFlag.NONE, false);
+            return false;
+        }
+        requestAuth = outcome.auth();
+        return true;
+    }
+
+    /**
+     * Inbound: the workload's AuthorizationPolicies, as Envoy's RBAC filter runs after JWT authentication and before
+     * the router: the request's principals and claims are those {@link #authenticate()} established; false when denied (403).
+     */
     private boolean authorized() {
         var authorizer = engine.holder().current().authorizer(false);
         if (authorizer.isEmpty()) {
             return true;
         }
-        if (InboundAuthorization.check(authorizer, down, request, authority(), originForm()).allowed()) {
+        if (InboundAuthorization.check(authorizer, down, request, requestAuth, authority(), originForm()).allowed()) {
             return true;
         }
         respondLocally(HttpResponseStatus.FORBIDDEN, InboundAuthorization.DENIED_BODY, ResponseFlag.NONE, false);

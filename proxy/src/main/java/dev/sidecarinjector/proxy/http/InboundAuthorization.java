@@ -2,6 +2,7 @@ package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.proxy.policy.AccessRequest;
 import dev.sidecarinjector.proxy.policy.Authorizer;
+import dev.sidecarinjector.proxy.policy.RequestAuth;
 import dev.sidecarinjector.proxy.policy.Verdict;
 import dev.sidecarinjector.proxy.run.EventLog;
 import io.netty.handler.codec.http.HttpRequest;
@@ -18,13 +19,16 @@ final class InboundAuthorization {
     private InboundAuthorization() {
     }
 
-    /** The verdict of {@code authorizer} (not empty) for {@code request}; {@code authority} its Host, {@code target} its origin form. */
-    static Verdict check(Authorizer authorizer, DownstreamHttp down, HttpRequest request, String authority, String target) {
+    /**
+     * The verdict of {@code authorizer} (not empty) for {@code request}; {@code auth} what RequestAuthentication
+     * established about its JWT (null without a valid one), {@code authority} its Host, {@code target} its origin form.
+     */
+    static Verdict check(Authorizer authorizer, DownstreamHttp down, HttpRequest request, RequestAuth auth, String authority, String target) {
         var source = AccessRequest.ipv4(down.channel().remoteAddress());
         var xff = AccessRequest.lastForwardedFor(request.headers().get("x-forwarded-for"));
         var destination = down.target().originalDestination();
         var attributes = new AccessRequest(down.peerPrincipal(), source, xff < 0 ? source : xff, AccessRequest.ipv4(destination), destination.getPort(),
-                request.method().name(), authority, AccessRequest.pathOf(target), new NettyHeaders(request.headers()), null);
+                request.method().name(), authority, AccessRequest.pathOf(target), new NettyHeaders(request.headers()), auth);
         var verdict = authorizer.check(attributes);
         down.engine().observer().authorized(verdict);
         if (verdict != Verdict.ALLOWED) {

@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.mesh;
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.policy.Authorizer;
 import dev.sidecarinjector.proxy.route.CompiledRouteTable;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * A {@link Snapshot} compiled once, when it is swapped in, into what requests look up: listeners by original
  * destination, route tables and clusters by name, route matches already narrowed to this proxy's workload, the inbound
- * AuthorizationPolicies' matchers.
+ * AuthorizationPolicies' matchers, the inbound policy's JWT rules with their keys parsed.
  * Immutable apart from the clusters' runtime state (active requests, ejections, breaker counters), which carries
  * over from the snapshot it replaces for the clusters and endpoints that are still there.
  */
@@ -33,9 +34,11 @@ public final class CompiledSnapshot {
     /** The inbound AuthorizationPolicies, compiled once for HTTP ports and once for TCP ones. */
     private final Authorizer httpAuthorizer;
     private final Authorizer tcpAuthorizer;
+    /** RequestAuthentication: carried over from the snapshot it replaces while its rules are the same. */
+    private final JwtAuthenticator jwt;
 
     private CompiledSnapshot(Snapshot snapshot, ListenerIndex listeners, Map<String, CompiledRouteTable> routeTables,
-                             Map<String, ClusterState> clusters, InboundPort[] inbound) {
+                             Map<String, ClusterState> clusters, InboundPort[] inbound, JwtAuthenticator jwt) {
         this.snapshot = snapshot;
         this.listeners = listeners;
         this.routeTables = routeTables;
@@ -45,12 +48,14 @@ public final class CompiledSnapshot {
                 : snapshot.inboundPolicy().authorization();
         this.httpAuthorizer = Authorizer.compile(policies, false);
         this.tcpAuthorizer = Authorizer.compile(policies, true);
+        this.jwt = jwt;
     }
 
     /** Compiles {@code snapshot}; {@code previous} (may be null) lends its clusters' runtime state. */
     public static CompiledSnapshot compile(Snapshot snapshot, CompiledSnapshot previous) {
         if (snapshot == null) {
-            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of(), new InboundPort[0]);
+            return new CompiledSnapshot(null, new ListenerIndex(new CompiledListener[0]), Map.of(), Map.of(), new InboundPort[0],
+                    JwtAuthenticator.NONE);
         }
         var clusters = new LinkedHashMap<String, ClusterState>();
         for (var cluster : snapshot.clusters()) {
@@ -75,8 +80,9 @@ public final class CompiledSnapshot {
         for (var port : snapshot.inbound()) {
             inbound[port.port()] = port;
         }
+        var jwt = JwtAuthenticator.compile(snapshot.inboundPolicy().requestAuthentication(), previous == null ? null : previous.jwt);
         return new CompiledSnapshot(snapshot, new ListenerIndex(listeners), Collections.unmodifiableMap(tables),
-                Collections.unmodifiableMap(clusters), inbound);
+                Collections.unmodifiableMap(clusters), inbound, jwt);
     }
 
     /** Null for {@link #EMPTY}. */
@@ -102,6 +108,11 @@ public final class CompiledSnapshot {
     /** The workload's inbound AuthorizationPolicies for an HTTP port, or ({@code tcp}) for a TCP one. */
     public Authorizer authorizer(boolean tcp) {
         return tcp ? tcpAuthorizer : httpAuthorizer;
+    }
+
+    /** RequestAuthentication's check of inbound requests ({@link JwtAuthenticator#NONE} when no policy selects the workload). */
+    public JwtAuthenticator jwt() {
+        return jwt;
     }
 
     public CompiledRouteTable routeTable(String name) {

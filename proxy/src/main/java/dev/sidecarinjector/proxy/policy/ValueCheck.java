@@ -26,7 +26,7 @@ final class ValueCheck implements Check {
 
     static ValueCheck compile(AuthzCondition condition) {
         var attribute = condition.attribute();
-        var name = attribute.named() ? String.join(".", condition.names()) : null;
+        var name = attribute.named() ? String.join(RequestAuth.NESTED_CLAIM, condition.names()) : null;
         return new ValueCheck(attribute, name, matcher(attribute, condition.values()), matcher(attribute, condition.notValues()));
     }
 

@@ -1,9 +1,12 @@
 package dev.sidecarinjector.proxy.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.api.snapshot.InboundPolicy;
 import dev.sidecarinjector.api.snapshot.Snapshot;
+import dev.sidecarinjector.proxy.authn.TestIssuer;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.proxy.run.DestinationResolver;
 import dev.sidecarinjector.proxy.run.ProxySettings;
@@ -11,6 +14,7 @@ import dev.sidecarinjector.proxy.run.SidecarProxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,15 @@ class AuthorizationIT {
                  "inbound": [{"port": %d, "protocol": "HTTP", "services": [{"host": "payment.production.svc.cluster.local", "name": "payment", "namespace": "production"}]},
                              {"port": %d, "protocol": "TCP", "services": [{"host": "payment.production.svc.cluster.local", "name": "payment", "namespace": "production"}]}],
                  "inboundPolicy": {"authorization": %s}}""".formatted(++version, app.port(), ledger.port(), policies)));
+    }
+
+    /** As {@link #policies}, with RequestAuthentication for {@code issuer}'s tokens (any audience). */
+    private void policies(String policies, TestIssuer issuer) {
+        policies(policies);
+        var s = holder.current().snapshot();
+        var both = new InboundPolicy(s.inboundPolicy().authorization(), List.of(issuer.rule(List.of())));
+        holder.swap(Snapshot.fromJson(new Snapshot(s.version(), s.workload(), s.listeners(), s.routeTables(), s.clusters(), s.inbound(), both)
+                .toJson(false)));
     }
 
     private RawHttp to(TestUpstream upstream) throws Exception {
@@ -110,5 +123,51 @@ class AuthorizationIT {
         assertEquals(1, rbac.allowed(true));
         var text = proxy.metrics().prometheusText();
         assertTrue(text.matches("(?s).*istio_tcp_connections_opened_total\\{reporter=\"destination\",[^}]*} 2\n.*"), text);
+    }
+
+    /**
+     * Istio's "require a JWT": RequestAuthentication checks a token that is there (401 when it is bad), and a DENY on
+     * {@code notRequestPrincipals: ["*"]} refuses requests without one (403); an ALLOW on {@code requestPrincipals}
+     * lets one subject in. JWT authentication runs first, so the policies see the verified token's {@code iss/sub}.
+     */
+    @Test
+    void requestAuthenticationAndAuthorizationPolicyTogether() throws Exception {
+        var issuer = new TestIssuer();
+        policies("""
+                [{"namespace": "production", "name": "require-jwt", "action": "DENY",
+                  "rules": [{"from": [{"source": {"notRequestPrincipals": ["*"]}}], "to": [{"operation": {"paths": ["/headers"]}}]}]},
+                 {"namespace": "production", "name": "alice-or-public", "action": "ALLOW",
+                  "rules": [{"from": [{"source": {"requestPrincipals": ["%s/alice"]}}]}, {"to": [{"operation": {"paths": ["/public*"]}}]}]}]"""
+                .formatted(TestIssuer.ISSUER), issuer);
+        var now = System.currentTimeMillis() / 1000;
+        var alice = issuer.sign("RS256", TestIssuer.payload("alice", now));
+        var bob = issuer.sign("RS256", TestIssuer.payload("bob", now));
+        var forged = new TestIssuer().sign("RS256", TestIssuer.payload("alice", now));
+        try (var client = to(app)) {
+            var anonymous = client.get("/headers");
+            assertEquals(403, anonymous.status(), "no token: the DENY on notRequestPrincipals refuses it");
+            assertEquals("RBAC: access denied", anonymous.body());
+
+            var bad = client.get("/headers", "authorization: Bearer " + forged);
+            assertEquals(401, bad.status(), "a bad token is refused by RequestAuthentication, before any policy");
+            assertEquals("Jwt verification fails", bad.body());
+            assertTrue(bad.header("www-authenticate").contains("error=\"invalid_token\""), bad.header("www-authenticate"));
+            assertEquals(0, app.requests.get(), "neither reached the app");
+
+            var good = client.get("/headers", "authorization: Bearer " + alice);
+            assertEquals(200, good.status(), "alice's token passes the DENY and matches the ALLOW's requestPrincipals");
+            assertFalse(good.body().toLowerCase(java.util.Locale.ROOT).contains("authorization"), "the app does not see the token: " + good.body());
+            assertFalse(good.body().contains(alice), "the app does not see the token: " + good.body());
+
+            assertEquals(403, client.get("/headers", "authorization: Bearer " + bob).status(),
+                    "bob has a request principal, but not the one the ALLOW names");
+            assertEquals(200, client.get("/public/status").status(), "the ALLOW's other rule needs no token");
+            assertEquals(2, app.requests.get());
+        }
+        var rbac = proxy.metrics().istio().rbac();
+        assertEquals(1, rbac.count("denied", false, "ns[production]-policy[require-jwt]-rule[0]"));
+        assertEquals(1, rbac.count("denied", false, "none"));
+        var text = proxy.metrics().prometheusText();
+        assertTrue(text.matches("(?s).*istio_requests_total\\{reporter=\"destination\",[^}]*response_code=\"401\"[^}]*} 1\n.*"), text);
     }
 }

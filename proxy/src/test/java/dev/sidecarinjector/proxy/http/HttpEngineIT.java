@@ -501,6 +501,47 @@ class HttpEngineIT {
     }
 
     @Test
+    void inboundRequestAuthenticationRefusesBadTokensAndKeepsGoodOnesFromTheApp() throws Exception {
+        var issuer = new dev.sidecarinjector.proxy.authn.TestIssuer();
+        var policy = new dev.sidecarinjector.api.snapshot.InboundPolicy(java.util.List.of(), java.util.List.of(issuer.rule(java.util.List.of("reviews"))));
+        var base = Snapshot.fromJson("""
+                {"version": "jwt", "workload": {"namespace": "default", "name": "reviews-v1", "canonicalRevision": "v1"},
+                 "inbound": [{"port": %d, "protocol": "HTTP",
+                   "services": [{"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"}]}]}"""
+                .formatted(v1.port()));
+        var withPolicy = new Snapshot(base.version(), base.workload(), base.listeners(), base.routeTables(), base.clusters(), base.inbound(), policy);
+        holder.swap(Snapshot.fromJson(withPolicy.toJson(false)));
+        destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
+        var now = System.currentTimeMillis() / 1000;
+        var good = issuer.sign("RS256", dev.sidecarinjector.proxy.authn.TestIssuer.payload("alice", now, "\"aud\":\"reviews\""));
+        var forged = issuer.sign("RS256", dev.sidecarinjector.proxy.authn.TestIssuer.payload("alice", now, "\"aud\":\"reviews\""))
+                .replaceFirst("\\.[^.]*\\.", "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        dev.sidecarinjector.proxy.authn.TestIssuer.payload("root", now, "\"aud\":\"reviews\"").getBytes(StandardCharsets.UTF_8)) + ".");
+        try (var client = new RawHttp(proxy.inboundPort())) {
+            var anonymous = client.get("/headers");
+            assertEquals(200, anonymous.status(), "no token: the request goes on");
+
+            var before = v1.requests.get();
+            var refused = client.get("/headers", "authorization: Bearer " + forged);
+            assertEquals(401, refused.status());
+            assertEquals("Jwt verification fails", refused.body());
+            assertEquals("Bearer realm=\"http://reviews:9080/headers\", error=\"invalid_token\"", refused.header("www-authenticate"));
+            assertEquals(before, v1.requests.get(), "a refused request never reaches the app");
+
+            var seen = client.get("/headers?page=2&access_token=" + good);
+            assertEquals(200, seen.status(), "the same connection goes on after a 401");
+            assertTrue(seen.body().startsWith("query: page=2\n"), "the token left the query: " + seen.body());
+            var inHeader = client.get("/headers", "authorization: Bearer " + good);
+            assertEquals(200, inHeader.status());
+            assertFalse(inHeader.body().contains("authorization"), "the app does not see the token: " + inHeader.body());
+        }
+        var text = proxy.metrics().prometheusText();
+        assertTrue(text.matches("(?s).*istio_requests_total\\{reporter=\"destination\",[^}]*response_code=\"401\"[^}]*response_flags=\"-\"[^}]*} 1\n.*"),
+                text);
+        assertTrue(text.matches("(?s).*istio_requests_total\\{reporter=\"destination\",[^}]*response_code=\"200\"[^}]*} 3\n.*"), text);
+    }
+
+    @Test
     void withoutASnapshotTheProxyRelaysAtL4() throws Exception {
         destination = new InetSocketAddress(InetAddress.getLoopbackAddress(), v1.port());
         try (var client = client()) {

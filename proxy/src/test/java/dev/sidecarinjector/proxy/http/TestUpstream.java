@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/1.1 upstream for the engine's tests (the JDK's server: keep-alive, chunked bodies), named by its version.
  * Paths: {@code /} answers the version; {@code /fail?n=N&key=K} answers 503 to the first N requests with key K;
  * {@code /slow?ms=M} sleeps first; {@code /status?code=C}; {@code /echo} returns the body; {@code /headers} lists
- * the request headers, one {@code name: value} per line, names in lower case.
+ * the request headers, one {@code name: value} per line, names in lower case (after {@code query: Q} when there is one).
  */
 public final class TestUpstream implements AutoCloseable {
 
@@ -79,7 +79,7 @@ public final class TestUpstream implements AutoCloseable {
                 exchange.close();
             }
             case "/headers" -> {
-                var out = new StringBuilder();
+                var out = new StringBuilder(uri.getRawQuery() == null ? "" : "query: " + uri.getRawQuery() + "\n");
                 for (var entry : exchange.getRequestHeaders().entrySet()) {
                     for (var value : entry.getValue()) {
                         out.append(entry.getKey().toLowerCase()).append(": ").append(value).append('\n');
