@@ -211,7 +211,7 @@ def start_servers(mesh):
             f.write(b"x" * (len(l4.BODY) - len(body)) + body)
 
 
-def start_control_plane(mesh, ns=None):
+def start_control_plane(mesh, ns=None, extra_env=None):
     """The webhook's jar as the control plane in namespace ns (the mesh's own by default), on the directory source
     WORK/mesh, serving the stream on 15012 with WORK/certs (a serving certificate for the address it is dialled at)."""
     ns = ns or mesh.cp
@@ -219,6 +219,7 @@ def start_control_plane(mesh, ns=None):
     env = {"TLS_CERT_FILE": f"{certs}/tls.crt", "TLS_KEY_FILE": f"{certs}/tls.key",
            "INJECTOR_MESH_SOURCE": "directory", "INJECTOR_MESH_DIRECTORY": os.path.join(mesh.work, "mesh"),
            "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT)}
+    env.update(extra_env or {})
     argv = [f"{l4.JAVA_HOME}/bin/java", "-Xmx256m", "-XX:ActiveProcessorCount=1", "-jar",
             os.path.join(APP, "quarkus-run.jar"), "serve"]
     process = mesh.start(ns, "controlplane", argv, l4.APP_CPU, 0, env)

@@ -130,7 +130,8 @@ def start_control_plane(lab):
     for name in os.listdir(certs):
         os.chmod(os.path.join(certs, name), 0o600 if name.endswith(".key") else 0o644)
     os.chmod(certs, 0o755)
-    return http_bench.start_control_plane(lab, lab.cli)
+    # No mesh CA: the inbound path is plaintext here, and 15012 keeps the serving certificate the proxy trusts.
+    return http_bench.start_control_plane(lab, lab.cli, {"INJECTOR_CA_ENABLED": "false"})
 
 
 def start_proxy(lab):
@@ -182,7 +183,12 @@ def configure(lab, jwks, token, variant):
     """Switches the control plane's directory to the variant and waits until the proxy runs it; checks that the
     policy is in force (no token 403, a token signed by another key 401, the bench's token 200)."""
     write_mesh(lab, jwks, variant == "policy")
-    version = lab.ns(lab.pod, "/usr/bin/python3", "-c", CONFIG, variant).stdout.strip()
+    try:
+        version = lab.ns(lab.pod, "/usr/bin/python3", "-c", CONFIG, variant).stdout.strip()
+    except RuntimeError as e:
+        logs = {name: open(os.path.join(lab.work, f"{name}.log"), errors="replace").read()[-1500:]
+                for name in ("ours", "controlplane")}
+        raise RuntimeError(f"{e}\n--- ours.log:\n{logs['ours']}\n--- controlplane.log:\n{logs['controlplane']}") from None
     expected = {"": 403 if variant == "policy" else 200, token: 200}
     if variant == "policy":
         forged = token.rsplit(".", 1)[0] + "." + b64url(b"\x00" * 256)
@@ -203,9 +209,9 @@ def measure(lab, pid, variant, token):
         return l4.fixed_rate_result(client, FIXED_SECONDS)
     r = l4.measured(lab, pid, f"{variant} fixed {l4.FIXED_RATE}/s", fixed)
     row = {"cpu_per_1k": r["proxy_cpu_s"] / (r["requests"] + l4.FIXED_RATE) * 1000, "fixed_p50_us": r["p50_us"],
-           "fixed_p99_us": r["p99_us"], "errors": r["errors"], "disturbed": r["others_top"] if r["disturbed"] else ""}
+           "fixed_p99_us": r["p99_us"], "errors": int(r["errors"]), "disturbed": r["others_top"] if r["disturbed"] else ""}
     c1 = l4.measured(lab, pid, f"{variant} c1", lambda: l4.wrk(lab, "inbound", 1, SECONDS, wrk_header))
-    row.update({"c1_p50_us": c1["p50_us"], "c1_p99_us": c1["p99_us"], "errors": row["errors"] + c1["errors"]})
+    row.update({"c1_p50_us": c1["p50_us"], "c1_p99_us": c1["p99_us"], "errors": row["errors"] + int(c1["errors"])})
     if c1["disturbed"]:
         row["disturbed"] = (row["disturbed"] + "; " if row["disturbed"] else "") + c1["others_top"]
     return row
