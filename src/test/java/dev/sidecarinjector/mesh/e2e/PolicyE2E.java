@@ -45,15 +45,16 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@code payment-service-policy} (only {@code order-service} and {@code refund-service} may POST to
  * {@code /api/v1/charge} and {@code /api/v1/refund}); three client pods with the real proxy, each with its own
  * ServiceAccount and certificate: order-service, refund-service and catalog. Policies are files of the control
- * plane's directory ({@link PolicyMesh}), added and rewritten while everything runs.
+ * plane's directory ({@link PolicyMesh}), added, rewritten and removed while everything runs.
  * <p>
  * Each case is one method, ordered; the last reads the payment proxy's counters and compares them with every answer
  * the clients received in the cases before it. A case (a JWT required on a path, a client over a rate limit, or a new
- * one) goes before it: it asks with {@link #ask} (headers such as {@code Authorization} included), says which rule it expects
- * each 403 to come from with {@link #expectDenied} and adds the requests the policies let through to
+ * one) goes before it: it asks with {@link #ask} (headers such as {@code Authorization} included), says which rule it
+ * expects each 403 to come from with {@link #expectDenied} and adds the requests the policies let through to
  * {@link #allowedByPolicies} (whatever their answer: a 429 after the policies, say; a 401 of RequestAuthentication
- * never reaches them), so the counters case still adds up. Each case prints one line of figures ({@code PolicyE2E case}). Needs root, iproute2, iptables and setpriv:
- * skipped without them or the jars, except with CI=true, where it fails.
+ * never reaches them), so the counters case still adds up; it removes the files it added. Each case prints one line of
+ * figures ({@code PolicyE2E case}). Needs root, iproute2, iptables and setpriv: skipped without them or the jars,
+ * except with CI=true, where it fails.
  */
 @TestMethodOrder(OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -242,7 +243,8 @@ class PolicyE2E {
         stranger.setKeyId(JWT_KEY_ID);
         var jwks = new JsonWebKeySet(signer).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         var rule = PolicyMesh.firstRule(JWT_POLICY);
-        var change = enforced(() -> files.writeRequireJwt(JWT_POLICY, JWT_ISSUER, JWT_AUDIENCE, jwks, REFUND), order, REFUND, 403, rule);
+        var change = enforced(() -> files.writeRequireJwt(JWT_POLICY, JWT_ISSUER, JWT_AUDIENCE, jwks, REFUND), order, REFUND, 403,
+                rule);
         expectDenied(order, "POST", REFUND, rule);
         long now = System.currentTimeMillis() / 1000;
         var otherKey = expectUnauthenticated(order, REFUND, bearer(stranger, now - 10, now + 300));
@@ -285,7 +287,8 @@ class PolicyE2E {
         var limited = burst.stream().filter(r -> r.status() == 429).toList();
         long served = burst.stream().filter(r -> r.status() == 200).count();
         assertEquals(BURST, served + limited.size(), "only 200 and 429: " + burst);
-        assertTrue(burst.subList(0, OVERRIDE_RPS).stream().allMatch(Reply::ok), "a full bucket serves " + OVERRIDE_RPS + ": " + burst);
+        assertTrue(burst.subList(0, OVERRIDE_RPS).stream().allMatch(Reply::ok),
+                "a full bucket serves " + OVERRIDE_RPS + ": " + burst);
         assertTrue(!limited.isEmpty(), "a burst of " + BURST + " over " + OVERRIDE_RPS + "/s was never limited: " + burst);
         for (var reply : limited) {
             var headers = reply.headers();
@@ -311,7 +314,8 @@ class PolicyE2E {
         System.out.printf("PolicyE2E case 4: %s (order-service %d/s by override, identity %d/s) added: order-service POST %s 429"
                 + " after %d ms (%d request(s) before); a burst of %d from a full bucket: %d x 200 and %d x 429 local_rate_limited"
                 + " (x-ratelimit-limit %s, x-ratelimit-remaining %s, retry-after %s), the app saw the %d; refund-service %d x 200"
-                + " meanwhile (POST %s); file removed: a burst of %d all 200 after %d ms (%d burst(s) before); order-service received %d x 429"
+                + " meanwhile (POST %s); file removed: a burst of %d all 200 after %d ms (%d burst(s) before); order-service"
+                + " received %d x 429"
                 + " in all, payment counted %s and istio_requests_total{response_code=\"429\",response_flags=\"RL\"} %d%n",
                 RATE_POLICY, OVERRIDE_RPS, IDENTITY_RPS, CHARGE, change.ms(), change.before(), BURST, served, limited.size(),
                 first.get("x-ratelimit-limit"), first.get("x-ratelimit-remaining"), first.get("retry-after"), served, N, REFUND, BURST,
