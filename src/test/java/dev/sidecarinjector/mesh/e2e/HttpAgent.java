@@ -42,8 +42,8 @@ import javax.net.ssl.TrustManagerFactory;
  * load-stop                    ...this, which prints them all
  * get URL [CA_PEM]             one GET with the JDK's client (admin pages; https verified against CA_PEM)
  * </pre>
- * Each request prints {@code reply STATUS VERSION POD OVERLOADED START_MS ELAPSED_MS BODY_BASE64} (status 0: no
- * answer, the body says why); {@code get} prints {@code body STATUS BASE64}; every command ends with {@code end}.
+ * Each request prints {@code reply STATUS VERSION POD OVERLOADED START_MS ELAPSED_MS BODY_BASE64 HEADERS_BASE64}
+ * (status 0: no answer, the body says why, no headers; HEADERS: one {@code name: value} line each, names in lower case); {@code get} prints {@code body STATUS BASE64}; every command ends with {@code end}.
  */
 public final class HttpAgent {
 

@@ -24,17 +24,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class MeshClient implements AutoCloseable {
 
-    /** One answer: status 0 means none came (the body says why); version and pod are the app's headers. */
-    record Reply(int status, String version, String pod, String overloaded, long startMs, long elapsedMs, String body) {
+    /**
+     * One answer: status 0 means none came (the body says why); version and pod are the app's headers; headers are
+     * all of the answer's, by lower-case name (repeated ones joined with commas).
+     */
+    record Reply(int status, String version, String pod, String overloaded, long startMs, long elapsedMs, String body,
+            Map<String, String> headers) {
 
         boolean ok() {
             return status == 200;
         }
 
         static Reply parse(String line) {
-            var w = line.split(" ", 8);
+            var w = line.split(" ", 9);
+            var headers = new TreeMap<String, String>();
+            new String(Base64.getDecoder().decode(w.length > 8 ? w[8] : ""), StandardCharsets.ISO_8859_1).lines().forEach(h -> {
+                int colon = h.indexOf(": ");
+                headers.put(h.substring(0, colon), h.substring(colon + 2));
+            });
             return new Reply(Integer.parseInt(w[1]), w[2], w[3], w[4], Long.parseLong(w[5]), Long.parseLong(w[6]),
-                    new String(Base64.getDecoder().decode(w.length > 7 ? w[7] : ""), StandardCharsets.UTF_8));
+                    new String(Base64.getDecoder().decode(w.length > 7 ? w[7] : ""), StandardCharsets.UTF_8), headers);
         }
 
         @Override

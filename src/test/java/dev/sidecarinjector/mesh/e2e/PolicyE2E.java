@@ -20,6 +20,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -37,15 +45,16 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@code payment-service-policy} (only {@code order-service} and {@code refund-service} may POST to
  * {@code /api/v1/charge} and {@code /api/v1/refund}); three client pods with the real proxy, each with its own
  * ServiceAccount and certificate: order-service, refund-service and catalog. Policies are files of the control
- * plane's directory ({@link PolicyMesh}), added and rewritten while everything runs.
+ * plane's directory ({@link PolicyMesh}), added, rewritten and removed while everything runs.
  * <p>
  * Each case is one method, ordered; the last reads the payment proxy's counters and compares them with every answer
- * the clients received in the cases before it. A new case (a JWT required on a path, a client over a rate limit) goes
- * before it: it asks with {@link #ask} (headers such as {@code Authorization} included), says which rule it expects
- * each 403 to come from with {@link #expectDenied} and adds the requests the policies let through to
- * {@link #allowedByPolicies} (whatever their answer: a 429 after the policies, say), so the counters case still adds
- * up. Each case prints one line of figures ({@code PolicyE2E case}). Needs root, iproute2, iptables and setpriv:
- * skipped without them or the jars, except with CI=true, where it fails.
+ * the clients received in the cases before it. A case (a JWT required on a path, a client over a rate limit, or a new
+ * one) goes before it: it asks with {@link #ask} (headers such as {@code Authorization} included), says which rule it
+ * expects each 403 to come from with {@link #expectDenied} and adds the requests the policies let through to
+ * {@link #allowedByPolicies} (whatever their answer: a 429 after the policies, say; a 401 of RequestAuthentication
+ * never reaches them), so the counters case still adds up; it removes the files it added. Each case prints one line of
+ * figures ({@code PolicyE2E case}). Needs root, iproute2, iptables and setpriv: skipped without them or the jars,
+ * except with CI=true, where it fails.
  */
 @TestMethodOrder(OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -60,6 +69,15 @@ class PolicyE2E {
     /** A policy change is enforced within this, from the file's write to the first answer that shows it (issue 12). */
     static final long ENFORCED_WITHIN_MS = 2_000;
     static final int N = 10;
+    static final String JWT_POLICY = "require-jwt";
+    static final String JWT_ISSUER = "https://accounts.example.com";
+    static final String JWT_AUDIENCE = "payments";
+    static final String JWT_KEY_ID = "payments-2026";
+    static final String RATE_POLICY = "payment-api";
+    static final int OVERRIDE_RPS = 5;
+    static final int IDENTITY_RPS = 100;
+    /** Requests sent at once, one after the other, against a bucket of {@link #OVERRIDE_RPS}. */
+    static final int BURST = 25;
 
     /** A client pod: its proxy and the HTTP client in its namespace. */
     record Caller(String name, MeshPod pod, MeshClient client) {
@@ -207,6 +225,107 @@ class PolicyE2E {
     }
 
     /**
+     * A JWT required on {@code /api/v1/refund} as docs/mesh.md writes it (a RequestAuthentication for payment with its
+     * key set inline and a DENY on {@code notRequestPrincipals: ["*"]} for that path, one new file; the design policy
+     * is the ALLOW that lets order-service in): order-service's POSTs there with no token are 403 by the DENY rule; a
+     * token signed by another key with the same {@code kid}, and one expired beyond the 60 s clock skew, are 401 with
+     * {@code WWW-Authenticate}; a good RS256 token is 200 and the app sees no {@code Authorization} header (the token
+     * is removed, {@code forwardOriginalToken} being false). {@code /api/v1/charge} needs none: a POST there with a
+     * {@code Basic} Authorization header (not a token: no {@code Bearer} prefix) is 200 and reaches the app with it,
+     * which shows the app logs the header when it comes. Last, the file is removed: no token is needed again.
+     */
+    @Test
+    @Order(3)
+    void aJwtIsRequiredOnRefund() throws Exception {
+        var signer = RsaJwkGenerator.generateJwk(2048);
+        signer.setKeyId(JWT_KEY_ID);
+        var stranger = RsaJwkGenerator.generateJwk(2048);
+        stranger.setKeyId(JWT_KEY_ID);
+        var jwks = new JsonWebKeySet(signer).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        var rule = PolicyMesh.firstRule(JWT_POLICY);
+        var change = enforced(() -> files.writeRequireJwt(JWT_POLICY, JWT_ISSUER, JWT_AUDIENCE, jwks, REFUND), order, REFUND, 403,
+                rule);
+        expectDenied(order, "POST", REFUND, rule);
+        long now = System.currentTimeMillis() / 1000;
+        var otherKey = expectUnauthenticated(order, REFUND, bearer(stranger, now - 10, now + 300));
+        var expired = expectUnauthenticated(order, REFUND, bearer(signer, now - 600, now - 120));
+        var good = bearer(signer, now - 10, now + 300);
+        var seen = expectServed(order, REFUND, Map.of("Authorization", good));
+        assertTrue(seen.stream().allMatch(l -> l.contains(" authorization=- ")), "the app saw the token: " + seen);
+        var basic = expectServed(order, CHARGE, Map.of("Authorization", "Basic b3JkZXItc2VydmljZTpzZWNyZXQ="));
+        assertTrue(basic.stream().allMatch(l -> l.contains(" authorization=Basic ")), "the app did not log the header: " + basic);
+        var removed = enforced(() -> files.remove(JWT_POLICY), order, REFUND, 200, rule);
+        System.out.printf("PolicyE2E case 3: %s (RequestAuthentication, inline JWKS, and DENY on notRequestPrincipals for %s)"
+                + " added: order-service POST %s with no token 403 after %d ms (%d request(s) still 200 before); then %d x 403"
+                + " by %s; a token of another key with kid %s: %d x 401 (%s), an expired one: %d x 401 (%s), both with"
+                + " WWW-Authenticate; a good RS256 token: %d x 200, the app saw no Authorization header; POST %s with a Basic"
+                + " Authorization header: %d x 200, the app saw it; file removed: no token 200 again after %d ms (%d still 403 before)%n",
+                JWT_POLICY, REFUND, REFUND, change.ms(), change.before(), N, rule, JWT_KEY_ID, N, otherKey, N, expired, seen.size(), CHARGE,
+                basic.size(), removed.ms(), removed.before());
+    }
+
+    /**
+     * A client over the limit: an HTTPLocalRateLimitPolicy for payment's port ({@value #OVERRIDE_RPS} requests a second
+     * for order-service by an override, {@value #IDENTITY_RPS} for each other client) gives order-service, once its
+     * bucket is full, {@value #OVERRIDE_RPS} x 200 on a burst of {@value #BURST} and 429 {@code local_rate_limited} for
+     * some of the rest, each with {@code x-ratelimit-limit}, {@code x-ratelimit-remaining: 0} and {@code retry-after},
+     * none reaching the app; refund-service, with its own bucket, is served meanwhile. Then the policy's file is
+     * removed and order-service's bursts are all 200 again; payment's
+     * {@code envoy_http_local_rate_limit_rate_limited{scope="override"}} and
+     * {@code istio_requests_total{response_code="429",response_flags="RL"}} equal the 429s order-service received.
+     */
+    @Test
+    @Order(4)
+    void aClientOverTheLimitGets429AndTheCountersAgree() throws Exception {
+        var change = enforced(() -> files.writeRateLimit(RATE_POLICY, IDENTITY_RPS, "order-service", OVERRIDE_RPS), order, CHARGE, 429,
+                NO_RULE);
+        // The bucket holds one second's worth: after a second without requests it is full.
+        Thread.sleep(1_100);
+        var key = key("order-service-burst");
+        var burst = ask(order, BURST, "POST", CHARGE + "?key=" + key, Map.of());
+        burst.forEach(r -> countPolicies(r, NO_RULE));
+        var limited = burst.stream().filter(r -> r.status() == 429).toList();
+        long served = burst.stream().filter(r -> r.status() == 200).count();
+        assertEquals(BURST, served + limited.size(), "only 200 and 429: " + burst);
+        assertTrue(burst.subList(0, OVERRIDE_RPS).stream().allMatch(Reply::ok),
+                "a full bucket serves " + OVERRIDE_RPS + ": " + burst);
+        assertTrue(!limited.isEmpty(), "a burst of " + BURST + " over " + OVERRIDE_RPS + "/s was never limited: " + burst);
+        for (var reply : limited) {
+            var headers = reply.headers();
+            assertTrue(reply.body().equals("local_rate_limited") && reply.pod().equals("-")
+                    && headers.getOrDefault("x-ratelimit-limit", "").equals(Integer.toString(OVERRIDE_RPS))
+                    && headers.getOrDefault("x-ratelimit-remaining", "").equals("0")
+                    && Integer.parseInt(headers.getOrDefault("retry-after", "0")) >= 1, reply + " " + headers);
+        }
+        assertEquals(served, appSaw(key).size(), "the app saw the 200s, and only them");
+        expectServed(refund, REFUND);
+        var first = limited.getFirst().headers();
+        var removed = enforcedEverywhere(() -> files.remove(RATE_POLICY));
+
+        long got = order.client().tally(PAYMENT).getOrDefault(429, 0L);
+        var policy = PolicyMesh.NAMESPACE + "/" + RATE_POLICY;
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        var page = mesh.metrics(payment);
+        while (!(rateLimited(page, policy) == got && limitedRequests(page) == got) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            page = mesh.metrics(payment);
+        }
+        var counters = ProxyAdmin.series(page, "envoy_http_local_rate_limit_rate_limited");
+        System.out.printf("PolicyE2E case 4: %s (order-service %d/s by override, identity %d/s) added: order-service POST %s 429"
+                + " after %d ms (%d request(s) before); a burst of %d from a full bucket: %d x 200 and %d x 429 local_rate_limited"
+                + " (x-ratelimit-limit %s, x-ratelimit-remaining %s, retry-after %s), the app saw the %d; refund-service %d x 200"
+                + " meanwhile (POST %s); file removed: a burst of %d all 200 after %d ms (%d burst(s) before); order-service"
+                + " received %d x 429"
+                + " in all, payment counted %s and istio_requests_total{response_code=\"429\",response_flags=\"RL\"} %d%n",
+                RATE_POLICY, OVERRIDE_RPS, IDENTITY_RPS, CHARGE, change.ms(), change.before(), BURST, served, limited.size(),
+                first.get("x-ratelimit-limit"), first.get("x-ratelimit-remaining"), first.get("retry-after"), served, N, REFUND, BURST,
+                removed.ms(), removed.before(), got, counters, limitedRequests(page));
+        assertEquals(got, rateLimited(page, policy), "envoy_http_local_rate_limit_rate_limited{policy=\"" + policy
+                + "\",scope=\"override\"}: " + counters);
+        assertEquals(got, limitedRequests(page), "istio_requests_total{response_code=\"429\",response_flags=\"RL\"}");
+    }
+
+    /**
      * Last, so it covers every request before it: payment's proxy counted what the clients received. Its
      * {@code istio_requests_total{reporter="destination"}} by {@code source_principal} and {@code response_code} equals
      * each client's answers, a 403 with {@code response_flags="-"}; {@code envoy_http_rbac_allowed} is the requests
@@ -220,8 +339,8 @@ class PolicyE2E {
         for (var caller : List.of(order, refund, catalog)) {
             received.put(caller.pod().spiffeId(), caller.client().tally(PAYMENT));
         }
-        long served = received.values().stream().mapToLong(t -> t.getOrDefault(200, 0L)).sum();
-        long denied = received.values().stream().mapToLong(t -> t.getOrDefault(403, 0L)).sum();
+        var byCode = new TreeMap<Integer, Long>();
+        received.values().forEach(t -> t.forEach((code, n) -> byCode.merge(code, n, Long::sum)));
         // The proxy counts a request when its answer is written, the client as it reads it: wait for the last one (at most 5 s).
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         var page = mesh.metrics(payment);
@@ -235,10 +354,11 @@ class PolicyE2E {
                 .collect(Collectors.toMap(s -> s.labels().get("policy"), s -> (long) s.value(), Long::sum, TreeMap::new));
         var flags = requests.stream().filter(s -> "403".equals(s.labels().get("response_code"))).map(s -> s.labels().get("response_flags"))
                 .collect(Collectors.toSet());
-        System.out.printf("PolicyE2E case 3: %d requests, %d x 200 and %d x 403; the clients received %s; payment's"
+        System.out.printf("PolicyE2E case 5: %d requests, by code %s; the clients received %s; payment's"
                 + " istio_requests_total{reporter=\"destination\"} by source_principal and response_code %s (403 with response_flags %s);"
-                + " envoy_http_rbac_allowed %d, envoy_http_rbac_denied by policy %s; its log's denials by rule %s%n", served + denied,
-                served, denied, received, countedByPrincipal(page), flags, allowed, rbacDenied, loggedDenials());
+                + " envoy_http_rbac_allowed %d, envoy_http_rbac_denied by policy %s; its log's denials by rule %s%n",
+                byCode.values().stream().mapToLong(Long::longValue).sum(), byCode, received, countedByPrincipal(page), flags, allowed,
+                rbacDenied, loggedDenials());
         assertTrue(received.values().stream().noneMatch(t -> t.containsKey(0)), "every request was answered: " + received);
         assertEquals(received, countedByPrincipal(page));
         assertEquals(Set.of("-"), flags);
@@ -258,15 +378,23 @@ class PolicyE2E {
 
     /** {@link #N} POSTs to {@code path}: each 200 from the payment pod, and each seen by its app as sent; how many. */
     static int expectServed(Caller caller, String path) throws Exception {
+        return expectServed(caller, path, Map.of()).size();
+    }
+
+    /**
+     * {@link #N} POSTs to {@code path} with these headers: each 200 from the payment pod, and each seen by its app as
+     * sent; the app's log lines of them.
+     */
+    static List<String> expectServed(Caller caller, String path, Map<String, String> headers) throws Exception {
         var key = key(caller.name());
-        var replies = ask(caller, N, "POST", path + "?key=" + key, Map.of());
+        var replies = ask(caller, N, "POST", path + "?key=" + key, headers);
         assertTrue(replies.stream().allMatch(r -> r.status() == 200 && r.pod().equals(payment.pod().name())),
                 caller.name() + " POST " + path + ": " + replies);
         var seen = appSaw(key);
         allowedByPolicies += replies.size();
         assertEquals(N, seen.size(), "the app saw " + seen);
         assertTrue(seen.stream().allMatch(l -> l.endsWith(" method=POST path=" + path)), seen.toString());
-        return seen.size();
+        return seen;
     }
 
     /**
@@ -280,6 +408,22 @@ class PolicyE2E {
                 caller.name() + " " + method + " " + path + ": " + replies);
         deniedByRule.merge(rule, (long) replies.size(), Long::sum);
         assertEquals(List.of(), appSaw(key), "denied requests reached the app");
+    }
+
+    /**
+     * {@link #N} POSTs with this {@code Authorization} header: each 401 from the proxy's RequestAuthentication (before
+     * any policy) with Envoy's {@code WWW-Authenticate: Bearer ... error="invalid_token"}, and none reaches the app;
+     * the body of the first.
+     */
+    static String expectUnauthenticated(Caller caller, String path, String authorization) throws Exception {
+        var key = key(caller.name());
+        var replies = ask(caller, N, "POST", path + "?key=" + key, Map.of("Authorization", authorization));
+        assertTrue(replies.stream().allMatch(r -> r.status() == 401 && r.pod().equals("-")
+                && r.headers().getOrDefault("www-authenticate", "").startsWith("Bearer ")
+                && r.headers().get("www-authenticate").contains("error=\"invalid_token\"")),
+                caller.name() + " POST " + path + ": " + replies + " " + replies.getFirst().headers());
+        assertEquals(List.of(), appSaw(key), "refused requests reached the app");
+        return replies.getFirst().body().strip();
     }
 
     /** The app's log lines of requests with {@code key}. */
@@ -297,7 +441,7 @@ class PolicyE2E {
 
     /**
      * Makes the change, then has {@code caller} POST to {@code path} every 20 ms until the answer is {@code wanted}
-     * (at most 10 s); a 403 among those answers is counted for {@code rule}, a 200 as let through.
+     * (at most 10 s); a 403 among those answers is counted for {@code rule}, a 200 or a 429 as let through.
      */
     static Change enforced(FileWrite change, Caller caller, String path, int wanted, String rule) throws Exception {
         var key = key(caller.name() + "-poll");
@@ -307,11 +451,7 @@ class PolicyE2E {
         int before = 0;
         while (true) {
             var reply = ask(caller, 1, "POST", path + "?key=" + key, Map.of()).getFirst();
-            if (reply.status() == 403) {
-                deniedByRule.merge(rule, 1L, Long::sum);
-            } else if (reply.status() == 200) {
-                allowedByPolicies++;
-            }
+            countPolicies(reply, rule);
             if (reply.status() == wanted) {
                 return new Change((System.nanoTime() - written) / 1_000_000, before);
             }
@@ -321,7 +461,72 @@ class PolicyE2E {
         }
     }
 
+    /**
+     * Counts an answer of a request that reached the AuthorizationPolicies: a 403 as denied by {@code rule}, a 200 or
+     * a 429 (the rate limit runs after them) as let through.
+     */
+    static void countPolicies(Reply reply, String rule) {
+        if (reply.status() == 403) {
+            deniedByRule.merge(rule, 1L, Long::sum);
+        } else if (reply.status() == 200 || reply.status() == 429) {
+            allowedByPolicies++;
+        }
+    }
+
+    /** {@code Authorization: Bearer} with an RS256 token of {@link #JWT_ISSUER} for order-service, signed by {@code key}. */
+    static String bearer(RsaJsonWebKey key, long issuedAt, long expiresAt) throws Exception {
+        var claims = new JwtClaims();
+        claims.setIssuer(JWT_ISSUER);
+        claims.setSubject("order-service");
+        claims.setAudience(JWT_AUDIENCE);
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt));
+        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt));
+        var jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return "Bearer " + jws.getCompactSerialization();
+    }
+
+    /**
+     * Makes the change, then has order-service send bursts of {@link #BURST} POSTs to {@code /api/v1/charge}, 50 ms
+     * apart, until a whole burst is 200 (at most 10 s): the rate limit is gone. Each answer is counted as let through.
+     */
+    static Change enforcedEverywhere(FileWrite change) throws Exception {
+        var key = key("order-service-poll");
+        change.write();
+        long written = System.nanoTime();
+        var deadline = written + TimeUnit.SECONDS.toNanos(10);
+        int before = 0;
+        while (true) {
+            var burst = ask(order, BURST, "POST", CHARGE + "?key=" + key, Map.of());
+            burst.forEach(r -> countPolicies(r, NO_RULE));
+            if (burst.stream().allMatch(Reply::ok)) {
+                return new Change((System.nanoTime() - written) / 1_000_000, before);
+            }
+            assertTrue(System.nanoTime() < deadline, "the change was not enforced within 10 s; last burst " + burst);
+            before++;
+            Thread.sleep(50);
+        }
+    }
+
     // ---- reading what happened
+
+    /** payment's {@code envoy_http_local_rate_limit_rate_limited{policy, scope="override"}}. */
+    private static long rateLimited(String page, String policy) {
+        return ProxyAdmin.series(page, "envoy_http_local_rate_limit_rate_limited").stream()
+                .filter(s -> policy.equals(s.labels().get("policy")) && "override".equals(s.labels().get("scope")))
+                .mapToLong(s -> (long) s.value()).sum();
+    }
+
+    /** payment's {@code istio_requests_total{reporter="destination", response_code="429", response_flags="RL"}}. */
+    private static long limitedRequests(String page) {
+        return ProxyAdmin.series(page, "istio_requests_total").stream()
+                .filter(s -> "destination".equals(s.labels().get("reporter")) && "429".equals(s.labels().get("response_code"))
+                        && "RL".equals(s.labels().get("response_flags")))
+                .mapToLong(s -> (long) s.value()).sum();
+    }
 
     /** payment's {@code istio_requests_total{reporter="destination"}}: by source principal, the count by response code. */
     private static Map<String, Map<Integer, Long>> countedByPrincipal(String page) {

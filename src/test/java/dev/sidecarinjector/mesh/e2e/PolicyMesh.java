@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.e2e;
 
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.stream.Collectors;
 /**
  * The mesh of {@link PolicyE2E} as the control plane reads it from its directory: the design document's
  * {@code payment} Service in namespace {@code production} (port 80 to the app's 8080, STRICT by its workload's
- * PeerAuthentication), its client pods, each with its own ServiceAccount, and the AuthorizationPolicies, one file
- * each, so a case can add, rewrite or remove one as a user edits the ConfigMap behind the directory.
+ * PeerAuthentication), its client pods, each with its own ServiceAccount, and its policies (AuthorizationPolicy,
+ * RequestAuthentication, HTTPLocalRateLimitPolicy), one file each, so a case can add, rewrite or remove one as a user
+ * edits the ConfigMap behind the directory.
  */
 final class PolicyMesh {
 
@@ -98,6 +100,62 @@ final class PolicyMesh {
                     to:
                     - operation: {paths: ["%s"]}
                 """.formatted(name, NAMESPACE, principal(serviceAccount), path));
+    }
+
+    /**
+     * "Require a JWT" on {@code path} as docs/mesh.md writes it, in one file {@code name} (so both arrive in one
+     * snapshot): a RequestAuthentication for payment with {@code issuer} and its key set inline, and a DENY policy
+     * {@code name} for requests to {@code path} without a request principal.
+     */
+    void writeRequireJwt(String name, String issuer, String audience, String jwks, String path) throws IOException {
+        ReviewsMesh.write(directory, name + ".yaml", """
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  selector: {matchLabels: {app: payment}}
+                  jwtRules:
+                  - issuer: %s
+                    audiences: [%s]
+                    jwks: '%s'
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  selector: {matchLabels: {app: payment}}
+                  action: DENY
+                  rules:
+                  - from:
+                    - source: {notRequestPrincipals: ["*"]}
+                    to:
+                    - operation: {paths: ["%s"]}
+                """.formatted(name, NAMESPACE, issuer, audience, jwks, name, NAMESPACE, path));
+    }
+
+    /**
+     * An HTTPLocalRateLimitPolicy {@code name} for payment's port: {@code identityRps} requests a second for each
+     * client, {@code overrideRps} for {@code serviceAccount}.
+     */
+    void writeRateLimit(String name, int identityRps, String serviceAccount, int overrideRps) throws IOException {
+        ReviewsMesh.write(directory, name + ".yaml", """
+                apiVersion: policy.sidecarinjector.dev/v1alpha1
+                kind: HTTPLocalRateLimitPolicy
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  selector: {matchLabels: {app: payment}}
+                  port: %d
+                  identity: {requestsPerSecond: %d}
+                  overrides:
+                  - requestsPerSecond: %d
+                    clientRefs:
+                    - {kind: ServiceAccount, name: %s}
+                """.formatted(name, NAMESPACE, APP_PORT, identityRps, overrideRps, serviceAccount));
+    }
+
+    /** Removes the file {@code name} wrote, and with it its resources. */
+    void remove(String name) throws IOException {
+        Files.delete(directory.resolve(name + ".yaml"));
     }
 
     /** Istio's principal of a ServiceAccount of the namespace, as policies name it. */

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * One client connection speaking HTTP/1.1 by hand, as an app behind the sidecar would: keep-alive unless the
@@ -96,9 +97,12 @@ final class RawHttpConnection implements AutoCloseable {
             if (!reusable) {
                 close();
             }
-            return "reply %s %s %s %s %d %d %s".formatted(parts[1], headers.getOrDefault("x-version", "-"),
+            var headerLines = new StringBuilder();
+            new TreeMap<>(headers).forEach((name, value) -> headerLines.append(name).append(": ").append(value).append('\n'));
+            return "reply %s %s %s %s %d %d %s %s".formatted(parts[1], headers.getOrDefault("x-version", "-"),
                     headers.getOrDefault("x-pod", "-"), headers.getOrDefault("x-envoy-overloaded", "-"), start, elapsed,
-                    Base64.getEncoder().encodeToString(body));
+                    Base64.getEncoder().encodeToString(body),
+                    Base64.getEncoder().encodeToString(headerLines.toString().getBytes(StandardCharsets.ISO_8859_1)));
         } catch (IOException | RuntimeException e) {
             close();
             return failure(start, (System.nanoTime() - started) / 1_000_000, e);

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (or 200, as it does from the start).</li>
  * </ul>
  * Each request is logged on stdout when answered ({@code request POD KEY inflight=N status=S from=IP arrived=MS
- * method=M path=P}, N the requests with that key in progress here when it arrived) for the test to count tries and
- * concurrency and to see what reached the app.
+ * authorization=A method=M path=P}, N the requests with that key in progress here when it arrived) for the test to count tries and
+ * concurrency and to see what reached the app; {@code authorization=-} when no {@code Authorization} header
+ * arrived, else its scheme (the word before the credentials, {@code Bearer} say), never the credentials.
  * Usage: {@code ReviewsServer POD VERSION IP PORT}.
  */
 public final class ReviewsServer {
@@ -76,8 +77,8 @@ public final class ReviewsServer {
                 Thread.sleep(slow);
             }
             log.println("request " + pod + " " + key + " inflight=" + now + " status=" + status + " from="
-                    + exchange.getRemoteAddress().getAddress().getHostAddress() + " arrived=" + arrived + " method="
-                    + exchange.getRequestMethod() + " path=" + exchange.getRequestURI().getRawPath());
+                    + exchange.getRemoteAddress().getAddress().getHostAddress() + " arrived=" + arrived + " authorization="
+                    + authorization(exchange) + " method=" + exchange.getRequestMethod() + " path=" + exchange.getRequestURI().getRawPath());
             byte[] body = (pod + " " + version + " " + status + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("x-pod", pod);
             exchange.getResponseHeaders().add("x-version", version);
@@ -89,6 +90,12 @@ public final class ReviewsServer {
         } finally {
             inflight.decrementAndGet();
         }
+    }
+
+    /** The scheme of the request's Authorization header, {@code -} without one. */
+    private static String authorization(HttpExchange exchange) {
+        var value = exchange.getRequestHeaders().getFirst("Authorization");
+        return value == null ? "-" : value.strip().split(" ", 2)[0];
     }
 
     private static Map<String, String> query(String raw) {
