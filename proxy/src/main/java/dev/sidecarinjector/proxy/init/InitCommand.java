@@ -76,15 +76,14 @@ public final class InitCommand {
     private void write(IpFamily family, InterceptionSpec spec, boolean cleanup) throws IOException {
         NatTable current = NatTable.parse(run(List.of(family.save(), "-t", "nat"), ""));
         String payload = cleanup ? RestoreInput.cleanup(current) : RestoreInput.apply(InterceptionRules.of(spec, family), current);
-        String name = family == IpFamily.IPV4 ? "IPv4" : "IPv6";
         if (payload.isEmpty()) {
-            out.println("init: no " + name + " interception rules to remove");
+            out.println("init: no " + family.label() + " interception rules to remove");
             return;
         }
         run(List.of(family.restore(), "--noflush"), payload);
         out.println("# " + family.restore() + " --noflush");
         out.print(payload);
-        out.println("init: " + name + (cleanup ? " interception rules removed" : " interception rules applied"));
+        out.println("init: " + family.label() + (cleanup ? " interception rules removed" : " interception rules applied"));
     }
 
     /** The nat table as it looks after an apply: what a dry-run cleanup assumes. */

@@ -9,9 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.channel.socket.SocketChannelConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings,
                        DrainState drain, MeshTraffic mesh) {
 
+    /** {@code setsockopt(fd, SOL_IPV6 = 41, IPV6_V6ONLY = 26, 1)}: Netty's epoll transport has no named option for it. */
     private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
     /**
