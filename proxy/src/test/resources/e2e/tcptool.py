@@ -7,7 +7,7 @@ Protocol: the client's first line picks the mode.
   DOWN <n>\n           -> server sends n bytes of the test stream, then closes.
   SLOW <ms>\n          -> server waits ms, answers "ok\n", and reads the next SLOW line (keep-alive).
 
-  tcptool.py serve HOST PORT          serve until killed (prints "ready" once listening)
+  tcptool.py serve HOST PORT          serve until killed (prints "ready" once listening); HOST may be IPv6
   tcptool.py up HOST PORT N           send N bytes, print "<peer-ip> <count> <sha256>" once verified
   tcptool.py down HOST PORT N         receive N bytes, verify them, print "ok <count> <sha256>"
   tcptool.py many HOST PORT N         N sequential UP connections of 16 bytes, print "ok N"
@@ -78,6 +78,10 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
     request_queue_size = 128
+
+
+class Server6(Server):
+    address_family = socket.AF_INET6
 
 
 def connect(host, port):
@@ -183,7 +187,7 @@ def drain(host, port, conns, marker):
 def main(argv):
     mode = argv[1]
     if mode == "serve":
-        with Server((argv[2], int(argv[3])), Handler) as server:
+        with (Server6 if ":" in argv[2] else Server)((argv[2], int(argv[3])), Handler) as server:
             print("ready", flush=True)
             server.serve_forever()
     elif mode == "up":

@@ -38,6 +38,8 @@ class ProxyCommandContractIT {
     private static final Pattern INBOUND_CAPTURE = Pattern.compile("(?m)^-A ISTIO_INBOUND -p tcp --dport (\\d+) -j ISTIO_IN_REDIRECT$");
     private static final Pattern OUTBOUND_PORT_RETURN = Pattern.compile("(?m)^-A ISTIO_OUTPUT -p tcp --dport (\\d+) -j RETURN$");
     private static final Pattern OUTBOUND_RANGE_RETURN = Pattern.compile("(?m)^-A ISTIO_OUTPUT -d (\\S+) -j RETURN$");
+    private static final String IPV4_SECTION = "# iptables-restore --noflush\n";
+    private static final String IPV6_SECTION = "# ip6tables-restore --noflush\n";
     private static final Pattern OUTBOUND_RANGE_CAPTURE = Pattern.compile("(?m)^-A ISTIO_OUTPUT -d (\\S+) -j ISTIO_REDIRECT$");
 
     @TestFactory
@@ -104,8 +106,11 @@ class ProxyCommandContractIT {
         }
     }
 
-    /** The lists in the proxy's rules are the webhook's lists of the same flags, item for item and in order. */
-    private static void capturesWhatTheWebhookMeant(List<String> command, String rules) {
+    /**
+     * The lists in the proxy's rules are the webhook's lists of the same flags, item for item and in order: the dry run
+     * prints the iptables input, then the ip6tables input, each with its family's ranges.
+     */
+    private static void capturesWhatTheWebhookMeant(List<String> command, String output) {
         var flags = new HashMap<String, String>();
         for (var i = 1; i + 1 < command.size(); i += 2) {
             assertTrue(command.get(i).startsWith("--"), "init takes --flag value pairs: " + command);
@@ -124,21 +129,26 @@ class ProxyCommandContractIT {
                     flags.getOrDefault("--health-port", Integer.toString(MeshPorts.HEALTH))));
             excludeInbound.ports().forEach(port -> inboundReturns.add(port.toString()));
         }
-        var rangeReturns = new ArrayList<>(List.of("127.0.0.1/32"));
-        excludeRanges.cidrs().forEach(cidr -> rangeReturns.add(cidr.toString()));
-        var expected = Map.of(
-                "inbound returns", inboundReturns,
-                "inbound captures", includeInbound.ports().stream().map(String::valueOf).toList(),
-                "outbound port returns", excludeOutbound.ports().stream().map(String::valueOf).toList(),
-                "outbound range returns", rangeReturns,
-                "outbound range captures", includeRanges.cidrs().stream().map(String::valueOf).toList());
-        var actual = Map.of(
-                "inbound returns", all(INBOUND_RETURN, rules),
-                "inbound captures", all(INBOUND_CAPTURE, rules),
-                "outbound port returns", all(OUTBOUND_PORT_RETURN, rules),
-                "outbound range returns", all(OUTBOUND_RANGE_RETURN, rules),
-                "outbound range captures", all(OUTBOUND_RANGE_CAPTURE, rules));
-        assertEquals(expected, actual, "the rules of " + command + ":\n" + rules);
+        var ipv6Start = output.indexOf(IPV6_SECTION);
+        assertTrue(output.startsWith(IPV4_SECTION) && ipv6Start > 0, "init --dry-run prints both families:\n" + output);
+        for (var ipv6 : List.of(false, true)) {
+            var rules = ipv6 ? output.substring(ipv6Start) : output.substring(0, ipv6Start);
+            var rangeReturns = new ArrayList<>(List.of(ipv6 ? "::1/128" : "127.0.0.1/32"));
+            excludeRanges.cidrs().stream().filter(cidr -> cidr.ipv6() == ipv6).forEach(cidr -> rangeReturns.add(cidr.toString()));
+            var expected = Map.of(
+                    "inbound returns", inboundReturns,
+                    "inbound captures", includeInbound.ports().stream().map(String::valueOf).toList(),
+                    "outbound port returns", excludeOutbound.ports().stream().map(String::valueOf).toList(),
+                    "outbound range returns", rangeReturns,
+                    "outbound range captures", includeRanges.cidrs().stream().filter(cidr -> cidr.ipv6() == ipv6).map(String::valueOf).toList());
+            var actual = Map.of(
+                    "inbound returns", all(INBOUND_RETURN, rules),
+                    "inbound captures", all(INBOUND_CAPTURE, rules),
+                    "outbound port returns", all(OUTBOUND_PORT_RETURN, rules),
+                    "outbound range returns", all(OUTBOUND_RANGE_RETURN, rules),
+                    "outbound range captures", all(OUTBOUND_RANGE_CAPTURE, rules));
+            assertEquals(expected, actual, "the " + (ipv6 ? "IPv6" : "IPv4") + " rules of " + command + ":\n" + rules);
+        }
     }
 
     private static List<String> all(Pattern pattern, String text) {

@@ -23,7 +23,7 @@ class ValueParsersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10.0.0.0/33", "10.0.0.256/8", "10.0.0/8", "fe80::/10", "ten", "10.0.0.0/8,"})
+    @ValueSource(strings = {"10.0.0.0/33", "10.0.0.256/8", "10.0.0/8", "fe80::1%eth0", "fd00::/129", "fd00:::1", "ten", "10.0.0.0/8,"})
     void badCidrsNameFieldAndValue(String input) {
         var error = assertThrows(InvalidValueException.class, () -> TrafficValues.cidrs("traffic.sidecar.istio.io/excludeOutboundIPRanges", input, false));
         assertTrue(error.getMessage().startsWith("traffic.sidecar.istio.io/excludeOutboundIPRanges: \"" + input + "\""), error.getMessage());

@@ -376,7 +376,8 @@ final class Exchange {
             return end < 0 ? uri.substring(7) : uri.substring(7, end);
         }
         var original = down.target().originalDestination();
-        return original.getAddress().getHostAddress() + ":" + original.getPort();
+        // [fd00::1]:80 for an IPv6 destination, as a Host header writes it.
+        return io.netty.util.NetUtil.toSocketAddressString(original);
     }
 
     /** The request target as a path: an absolute-form target ({@code http://host/p}) loses its scheme and host. */

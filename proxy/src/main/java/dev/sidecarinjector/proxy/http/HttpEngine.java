@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +32,6 @@ public final class HttpEngine {
 
     private final SnapshotHolder holder;
     private final boolean inbound;
-    private final InetAddress sourceAddress;
     private final int connectTimeoutMillis;
     private final Duration idleTimeout;
     private final long maxRequestBodyBytes;
@@ -51,16 +49,15 @@ public final class HttpEngine {
     private final Map<String, Queue<Exchange>> waiting = new ConcurrentHashMap<>();
 
     /**
-     * @param sourceAddress the source of upstream connections (127.0.0.6 inbound, as Istio), or null
+     * @param inbound the engine of inbound connections: upstream connections come from Istio's passthrough source
      * @param maxRequestBodyBytes a request body over this is answered 413; 0 for no limit (Envoy's default)
      * @param tls mutual TLS for upstream connections to the mesh's endpoints, or null (inbound: the application is local)
      */
-    public HttpEngine(SnapshotHolder holder, boolean inbound, InetAddress sourceAddress, int connectTimeoutMillis, Duration idleTimeout,
+    public HttpEngine(SnapshotHolder holder, boolean inbound, int connectTimeoutMillis, Duration idleTimeout,
                       long maxRequestBodyBytes, DrainState drain, DirectionMetrics connectionMetrics,
                       HttpObserver observer, RandomSource random, MeshTls tls) {
         this.holder = holder;
         this.inbound = inbound;
-        this.sourceAddress = sourceAddress;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleTimeout = idleTimeout;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
@@ -96,10 +93,6 @@ public final class HttpEngine {
 
     boolean inbound() {
         return inbound;
-    }
-
-    InetAddress sourceAddress() {
-        return sourceAddress;
     }
 
     int connectTimeoutMillis() {

@@ -2,12 +2,11 @@ package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.run.UpstreamSocket;
 import dev.sidecarinjector.proxy.tls.MeshTls;
 import dev.sidecarinjector.proxy.tls.UpstreamMtls;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.net.InetSocketAddress;
@@ -118,14 +117,13 @@ final class UpstreamPool {
 
     private UpstreamConnection open(InetSocketAddress address, ClusterState cluster, EventLoop loop, MeshTls.Contexts mtls,
                                     Workload expectedPeer) {
-        var channel = new EpollSocketChannel(SocketProtocolFamily.INET);
+        var channel = UpstreamSocket.open(address);
         var config = channel.config();
         config.setAutoRead(false);
         var timeout = cluster == null ? engine.connectTimeoutMillis()
                 : (int) Math.min(Integer.MAX_VALUE, cluster.cluster().connectionPool().connectTimeoutMs());
         config.setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout);
-        var source = engine.sourceAddress();
-        if (source != null) {
+        if (engine.inbound()) {
             config.setIpBindAddressNoPort(true);
         }
         var connection = new UpstreamConnection(channel, address, cluster, this, mtls != null, expectedPeer);
@@ -141,7 +139,7 @@ final class UpstreamPool {
             channel.unsafe().closeForcibly();
             return connection;
         }
-        var connecting = source == null ? channel.connect(address) : channel.connect(address, new InetSocketAddress(source, 0));
+        var connecting = engine.inbound() ? channel.connect(address, UpstreamSocket.passthroughSource(address)) : channel.connect(address);
         connecting.addListener(connection);
         return connection;
     }

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Istio's nat layout for one pod, as iptables-restore lines. Pure: the same spec always gives the
- * same text, which the golden files pin down.
+ * Istio's nat layout for one pod and one address family, as iptables-restore (or ip6tables-restore) lines: the
+ * same chains and hooks in both, each family with its own localhost and passthrough source, and the CIDR
+ * lists' ranges of that family only. Pure: the same spec always gives the same text, which the golden files pin down.
  */
 public record InterceptionRules(List<String> jumps, List<String> rules) {
 
@@ -18,18 +19,14 @@ public record InterceptionRules(List<String> jumps, List<String> rules) {
             "-A PREROUTING -p tcp -j ISTIO_INBOUND",
             "-A OUTPUT -p tcp -j ISTIO_OUTPUT");
 
-    private static final String LOCALHOST = "127.0.0.1/32";
-    /** The inbound passthrough source: the proxy's upstream connections to the app come from here. */
-    private static final String INBOUND_PASSTHROUGH_SOURCE = "127.0.0.6/32";
-
-    public static InterceptionRules of(InterceptionSpec spec) {
+    public static InterceptionRules of(InterceptionSpec spec, IpFamily family) {
         var rules = new ArrayList<String>();
         boolean inbound = !spec.includeInboundPorts().none();
         if (inbound) {
             inbound(spec, rules);
         }
         rules.add("-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports " + spec.inboundPort());
-        outbound(spec, inbound, rules);
+        outbound(spec, family, inbound, rules);
         rules.add("-A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports " + spec.outboundPort());
         // Without inbound capture PREROUTING is left alone entirely, as Istio does for an empty include list.
         return new InterceptionRules(inbound ? ALL_JUMPS : ALL_JUMPS.subList(1, 2), List.copyOf(rules));
@@ -51,22 +48,31 @@ public record InterceptionRules(List<String> jumps, List<String> rules) {
         }
     }
 
-    private static void outbound(InterceptionSpec spec, boolean inbound, List<String> rules) {
-        rules.add("-A ISTIO_OUTPUT -s %s -o lo -j RETURN".formatted(INBOUND_PASSTHROUGH_SOURCE));
-        ownerRules(rules, spec, "--uid-owner " + spec.proxyUid(), inbound);
-        ownerRules(rules, spec, "--gid-owner " + spec.proxyGid(), inbound);
-        rules.add("-A ISTIO_OUTPUT -d %s -j RETURN".formatted(LOCALHOST));
+    /**
+     * An include list with no range of this family captures none of its destinations (as Istio splits the list into
+     * its IPv4 and IPv6 ranges): {@code 10.96.0.0/12} alone leaves IPv6 traffic uncaptured.
+     */
+    private static void outbound(InterceptionSpec spec, IpFamily family, boolean inbound, List<String> rules) {
+        rules.add("-A ISTIO_OUTPUT -s %s -o lo -j RETURN".formatted(family.passthroughSource()));
+        ownerRules(rules, spec, family, "--uid-owner " + spec.proxyUid(), inbound);
+        ownerRules(rules, spec, family, "--gid-owner " + spec.proxyGid(), inbound);
+        rules.add("-A ISTIO_OUTPUT -d %s -j RETURN".formatted(family.localhost()));
         for (int port : spec.excludeOutboundPorts()) {
             rules.add("-A ISTIO_OUTPUT -p tcp --dport %d -j RETURN".formatted(port));
         }
         for (Cidr cidr : spec.excludeOutboundCidrs()) {
-            rules.add("-A ISTIO_OUTPUT -d %s -j RETURN".formatted(cidr));
+            if (family.holds(cidr)) {
+                rules.add("-A ISTIO_OUTPUT -d %s -j RETURN".formatted(cidr));
+            }
         }
-        if (spec.includeOutboundCidrs().all()) {
+        var include = spec.includeOutboundCidrs();
+        if (include.all()) {
             rules.add("-A ISTIO_OUTPUT -j ISTIO_REDIRECT");
-        } else if (!spec.includeOutboundCidrs().none()) {
-            for (Cidr cidr : spec.includeOutboundCidrs().items()) {
-                rules.add("-A ISTIO_OUTPUT -d %s -j ISTIO_REDIRECT".formatted(cidr));
+        } else if (include.items().stream().anyMatch(family::holds)) {
+            for (Cidr cidr : include.items()) {
+                if (family.holds(cidr)) {
+                    rules.add("-A ISTIO_OUTPUT -d %s -j ISTIO_REDIRECT".formatted(cidr));
+                }
             }
             rules.add("-A ISTIO_OUTPUT -j RETURN");
         }
@@ -76,13 +82,13 @@ public record InterceptionRules(List<String> jumps, List<String> rules) {
      * The proxy's own traffic is returned (never looped), except the proxy calling a pod address
      * over loopback (a pod calling its own service: hairpin), which goes back through inbound capture.
      */
-    private static void ownerRules(List<String> rules, InterceptionSpec spec, String owner, boolean inbound) {
+    private static void ownerRules(List<String> rules, InterceptionSpec spec, IpFamily family, String owner, boolean inbound) {
         if (inbound && spec.includeInboundPorts().all()) {
-            rules.add("-A ISTIO_OUTPUT ! -d %s -o lo -p tcp -m owner %s -j ISTIO_IN_REDIRECT".formatted(LOCALHOST, owner));
+            rules.add("-A ISTIO_OUTPUT ! -d %s -o lo -p tcp -m owner %s -j ISTIO_IN_REDIRECT".formatted(family.localhost(), owner));
         } else if (inbound) {
             for (int port : spec.includeInboundPorts().items()) {
                 rules.add("-A ISTIO_OUTPUT ! -d %s -o lo -p tcp --dport %d -m owner %s -j ISTIO_IN_REDIRECT"
-                        .formatted(LOCALHOST, port, owner));
+                        .formatted(family.localhost(), port, owner));
             }
         }
         rules.add("-A ISTIO_OUTPUT -o lo -m owner ! %s -j RETURN".formatted(owner));

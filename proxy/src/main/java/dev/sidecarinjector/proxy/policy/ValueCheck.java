@@ -126,9 +126,10 @@ final class ValueCheck implements Check {
     private static long[][] cidrs(List<String> written) {
         var out = new long[written.size()][];
         for (var i = 0; i < out.length; i++) {
+            // IPv4: the control plane refuses an IPv6 block (AuthzAttribute.whyInvalid); an IPv6 peer matches none.
             var cidr = CidrList.parse("value", written.get(i), false).cidrs().getFirst();
             var mask = cidr.prefix() == 0 ? 0 : 0xFFFFFFFFL << (32 - cidr.prefix()) & 0xFFFFFFFFL;
-            out[i] = new long[] {cidr.address(), mask};
+            out[i] = new long[] {cidr.low(), mask};
         }
         return out;
     }

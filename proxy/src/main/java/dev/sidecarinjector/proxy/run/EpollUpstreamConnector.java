@@ -1,9 +1,6 @@
 package dev.sidecarinjector.proxy.run;
 
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -12,18 +9,18 @@ import java.net.InetSocketAddress;
  * rather than through a {@code Bootstrap}: the destination is already an address, and a bootstrap per
  * connection copied its option map and looked up a resolver every time.
  *
- * @param sourceAddress source to bind (127.0.0.6 for inbound, as Istio does), or null to let the kernel pick
+ * @param fromPassthroughSource bind Istio's inbound passthrough source ({@link UpstreamSocket}), or let the kernel pick
  */
-record EpollUpstreamConnector(int connectTimeoutMillis, InetAddress sourceAddress) implements UpstreamConnector {
+record EpollUpstreamConnector(int connectTimeoutMillis, boolean fromPassthroughSource) implements UpstreamConnector {
 
     @Override
     public ChannelFuture connect(Connection connection, InetSocketAddress destination) {
-        var upstream = new EpollSocketChannel(SocketProtocolFamily.INET);
+        var upstream = UpstreamSocket.open(destination);
         var config = upstream.config();
         config.setAutoRead(false);
         config.setConnectTimeoutMillis(connectTimeoutMillis);
         config.setAllowHalfClosure(true);
-        if (sourceAddress != null) {
+        if (fromPassthroughSource) {
             // The source port is picked at connect time, per destination, instead of at bind time from the
             // ports free on 127.0.0.6 for every destination: many short connections do not run out (HAProxy does the same).
             config.setIpBindAddressNoPort(true);
@@ -34,8 +31,8 @@ record EpollUpstreamConnector(int connectTimeoutMillis, InetAddress sourceAddres
             return registered;
         }
         // Registration on the caller's own loop completes at once, so connect can follow directly.
-        return sourceAddress == null
-                ? upstream.connect(destination)
-                : upstream.connect(destination, new InetSocketAddress(sourceAddress, 0));
+        return fromPassthroughSource
+                ? upstream.connect(destination, UpstreamSocket.passthroughSource(destination))
+                : upstream.connect(destination);
     }
 }

@@ -41,11 +41,11 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
     /** A DestinationRule demands ISTIO_MUTUAL and the proxy has no certificate yet: reset, as a failed connect (UF). */
     static final Decision NO_CERTIFICATE = new Decision(false, null, null, null, null);
 
-    /** What PeerAuthentication says for an inbound connection to {@code destination}; null: a port of no Service (plaintext). */
+    /**
+     * What PeerAuthentication says for an inbound connection to {@code destination}; null: a port of no Service
+     * (plaintext). Inbound decisions go by port alone, so a client reaching the pod over IPv6 meets the same policy.
+     */
     MtlsMode inboundMtls(InetSocketAddress destination) {
-        if (!(destination.getAddress() instanceof Inet4Address)) {
-            return null;
-        }
         var port = holder.current().inboundPort(destination.getPort());
         return port == null ? null : port.mtls();
     }
@@ -56,9 +56,6 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
      * HTTP port; {@code peerPrincipal}: the mutual TLS client of an inbound connection, or null (plaintext).
      */
     Decision route(Channel accepted, Direction direction, InetSocketAddress destination, boolean opaqueTls, String peerPrincipal) {
-        if (!(destination.getAddress() instanceof Inet4Address v4)) {
-            return RELAY;
-        }
         var snapshot = holder.current();
         if (direction == Direction.INBOUND) {
             var port = snapshot.inboundPort(destination.getPort());
@@ -70,6 +67,10 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
                 return HTTP;
             }
             return new Decision(false, null, port.services().isEmpty() ? null : port.services().getFirst(), null, null);
+        }
+        // The snapshot's Services and endpoints are IPv4: an IPv6 destination is one the mesh does not know.
+        if (!(destination.getAddress() instanceof Inet4Address v4)) {
+            return RELAY;
         }
         var address = packed(v4);
         var listener = snapshot.listener(address, destination.getPort());

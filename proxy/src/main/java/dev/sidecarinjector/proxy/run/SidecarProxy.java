@@ -37,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 
 /** The running sidecar: admin endpoints, the inbound and outbound capture listeners, and draining. */
 public final class SidecarProxy implements AutoCloseable {
-    /** Istio's inbound passthrough source; the init rules let it reach the app unredirected. */
-    static final String INBOUND_SOURCE = "127.0.0.6";
     /** How often exit-on-zero looks at the open connections: once a second, as Istio's agent does. */
     private static final long ZERO_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long the end of the drain waits for the accept queues to empty: they hold what came in the last moment. */
@@ -57,6 +55,8 @@ public final class SidecarProxy implements AutoCloseable {
     private final int loopCount;
     private List<Channel> inbound = List.of();
     private List<Channel> outbound = List.of();
+    /** Whether the capture listeners have their IPv6 half; false once the kernel refused an IPv6 socket. */
+    private boolean ipv6 = true;
     private Channel health;
     private Channel prometheus;
     private Channel status;
@@ -86,17 +86,16 @@ public final class SidecarProxy implements AutoCloseable {
         health = admin.bindHealth(settings.healthPort(), readiness);
         prometheus = admin.bindMetrics(settings.metricsPort(), metrics);
         if (statusPages == null) {
-            statusPages = new StatusPages(Map.of(), InetAddress.getByName(INBOUND_SOURCE), InetAddress.getLoopbackAddress(), new CloseNow(this));
+            statusPages = new StatusPages(Map.of(), UpstreamSocket.PASSTHROUGH_IPV4, InetAddress.getLoopbackAddress(), new CloseNow(this));
         }
         status = admin.bindStatus(settings.statusPort(), readiness, statusPages);
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), settings.statusPort(), port(health), port(prometheus), port(status))));
-        var inboundSource = InetAddress.getByName(INBOUND_SOURCE);
-        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic(inboundSource));
+        var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic());
         inbound = bindOnEveryLoop(listener, Direction.INBOUND, settings.inboundPort(),
-                new EpollUpstreamConnector(settings.connectTimeoutMillis(), inboundSource));
+                new EpollUpstreamConnector(settings.connectTimeoutMillis(), true));
         outbound = bindOnEveryLoop(listener, Direction.OUTBOUND, settings.outboundPort(),
-                new EpollUpstreamConnector(settings.connectTimeoutMillis(), null));
+                new EpollUpstreamConnector(settings.connectTimeoutMillis(), false));
         readiness.inboundBound(true);
         readiness.outboundBound(true);
         for (Channel channel : inbound) {
@@ -105,7 +104,8 @@ public final class SidecarProxy implements AutoCloseable {
         for (Channel channel : outbound) {
             channel.closeFuture().addListener(new ListenerClosed(readiness, false));
         }
-        EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort() + ", health :"
+        EventLog.info("proxy listening: inbound :" + inboundPort() + ", outbound :" + outboundPort()
+                + (ipv6 ? " (IPv4 and IPv6)" : " (IPv4 only)") + ", health :"
                 + port(health) + ", metrics :" + port(prometheus) + ", status :" + port(status)
                 + (statusPages.probeCount() > 0 ? " (" + statusPages.probeCount() + " application probes)" : "") + ", " + loopCount + " io threads");
         return this;
@@ -136,7 +136,7 @@ public final class SidecarProxy implements AutoCloseable {
     }
 
     /** The HTTP engines and the outlier-detection timer, when there is a control plane. */
-    private MeshTraffic meshTraffic(InetAddress inboundSource) {
+    private MeshTraffic meshTraffic() {
         if (holder == null) {
             return null;
         }
@@ -150,9 +150,9 @@ public final class SidecarProxy implements AutoCloseable {
             tls = MeshTls.following(identity);
         }
         var httpObserver = new IstioHttpObserver(metrics.istio());
-        var outboundHttp = new HttpEngine(holder, false, null, settings.connectTimeoutMillis(), settings.idleTimeout(),
+        var outboundHttp = new HttpEngine(holder, false, settings.connectTimeoutMillis(), settings.idleTimeout(),
                 settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.OUTBOUND), httpObserver, RandomSource.THREAD_LOCAL, tls);
-        var inboundHttp = new HttpEngine(holder, true, inboundSource, settings.connectTimeoutMillis(), settings.idleTimeout(),
+        var inboundHttp = new HttpEngine(holder, true, settings.connectTimeoutMillis(), settings.idleTimeout(),
                 settings.maxRequestBodyBytes(), drainState, metrics.of(Direction.INBOUND), httpObserver, RandomSource.THREAD_LOCAL, null);
         loops.next().scheduleAtFixedRate(new OutlierTicks(holder), OUTLIER_TICK_MS, OUTLIER_TICK_MS, TimeUnit.MILLISECONDS);
         return new MeshTraffic(holder, outboundHttp, inboundHttp, tls);
@@ -320,13 +320,27 @@ public final class SidecarProxy implements AutoCloseable {
         return listeners;
     }
 
-    /** One listener per loop on one port; the first fixes the port when the flag asked for any (0). */
+    /**
+     * One IPv4 and one IPv6 listener per loop on one port; the first fixes the port when the flag asked for any (0).
+     * A kernel without IPv6 (booted with {@code ipv6.disable=1}) cannot make an IPv6 socket: the proxy then listens
+     * on IPv4 only and says so once. A port taken on either family fails the start, as it always did.
+     */
     private List<Channel> bindOnEveryLoop(CaptureListener listener, Direction direction, int port, UpstreamConnector connector)
             throws InterruptedException {
         var channels = new ArrayList<Channel>();
         for (EventExecutor executor : loops) {
-            Channel bound = listener.bind((EventLoop) executor, direction, channels.isEmpty() ? port : port(channels.getFirst()), connector);
-            channels.add(bound);
+            channels.add(listener.bind((EventLoop) executor, direction, channels.isEmpty() ? port : port(channels.getFirst()), false, connector));
+        }
+        for (EventExecutor executor : loops) {
+            if (!ipv6) {
+                break;
+            }
+            try {
+                channels.add(listener.bind((EventLoop) executor, direction, port(channels.getFirst()), true, connector));
+            } catch (ChannelException e) {
+                ipv6 = false;
+                EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the capture listeners are IPv4 only");
+            }
         }
         return List.copyOf(channels);
     }

@@ -1,8 +1,10 @@
 package dev.sidecarinjector.proxy.status;
 
 import dev.sidecarinjector.api.probe.AppProbe;
+import dev.sidecarinjector.proxy.run.UpstreamSocket;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,7 +19,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Runs an {@link AppProbe} against the application as kubelet would: an HTTP GET (HTTPS without verifying the
  * certificate, as kubelet) whose status is the answer, or a TCP connect (200 when it opens). It connects from
- * 127.0.0.6, the source the interception rules let through to the application unredirected. Blocking: it runs on
+ * 127.0.0.6 (::6 to an IPv6 address), the source the interception rules let through to the application unredirected. Blocking: it runs on
  * a thread of its own, never an event loop. Any failure is 500 with its reason; a grpc probe needs HTTP/2, which
  * comes with the HTTP/2 path: until then it is answered 501.
  */
@@ -55,8 +57,9 @@ final class ProbeRunner {
     private Socket connect(AppProbe probe, int timeoutMs) throws IOException {
         var socket = new Socket();
         try {
-            socket.bind(new InetSocketAddress(source, 0));
             var host = probe.host().isEmpty() ? application : InetAddress.getByName(probe.host());
+            // An IPv6 application address is reached from Istio's ::6, which init adds to lo beside the IPv6 rules.
+            socket.bind(new InetSocketAddress(host instanceof Inet6Address ? UpstreamSocket.PASSTHROUGH_IPV6 : source, 0));
             socket.connect(new InetSocketAddress(host, probe.port()), timeoutMs);
             socket.setSoTimeout(timeoutMs);
             return socket;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sidecarinjector.proxy.ReliabilityLog;
 import dev.sidecarinjector.proxy.e2e.NetnsLab.Result;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
@@ -39,18 +37,21 @@ class InterceptionE2E {
     static NetnsLab lab;
     static StagedProxy staged;
     static Process proxy;
+    static LabActions actions;
+    static String initOutput;
 
     @BeforeAll
     static void startPodWithProxy() throws Exception {
-        requireRootAndNetns();
+        LabActions.requireRootAndNetns();
         staged = StagedProxy.stage();
         lab = NetnsLab.create();
+        actions = new LabActions(lab, staged);
         serve(lab.remote, 0, REMOTE_IP, 9000);
         serve(lab.remote, 0, REMOTE_IP, 9001);
         serve(lab.remote, 0, OTHER_REMOTE_IP, 9000);
         serve(lab.pod, APP_UID, POD_IP, 8080);
         serve(lab.pod, APP_UID, POD_IP, 8081);
-        init(INIT_FLAGS);
+        initOutput = actions.init(INIT_FLAGS);
         proxy = lab.start(lab.pod, staged.proxyLog, staged.proxyCommand(PROXY_UID, "run", "--drain-seconds", "3")
                 .toArray(String[]::new));
         lab.exec(lab.pod, staged.proxyCommand(0, "wait", "--timeout-seconds", "30").toArray(String[]::new));
@@ -78,6 +79,15 @@ class InterceptionE2E {
         assertEquals(1, second.stream().filter(l -> l.equals("-A PREROUTING -p tcp -j ISTIO_INBOUND")).count());
         assertEquals(1, second.stream().filter(l -> l.equals("-A OUTPUT -p tcp -j ISTIO_OUTPUT")).count());
         assertTrue(second.stream().anyMatch(l -> l.contains("--to-ports 15001")), String.join("\n", second));
+    }
+
+    /** An IPv4-only pod (IPv6 on in the kernel, no IPv6 address): IPv4 rules only, and the proxy relays as before. */
+    @Test
+    @Order(1)
+    void aPodWithoutIpv6GetsNoIpv6Rules() throws Exception {
+        assertTrue(initOutput.contains("init: no IPv6 address in the pod's network namespace: IPv4 rules only"), initOutput);
+        assertEquals(List.of(), actions.natRules("ip6tables-save"));
+        assertFalse(lab.exec(lab.pod, "ip", "-6", "addr", "show", "dev", "lo").contains("::6/128"));
     }
 
     @Test
@@ -280,50 +290,24 @@ class InterceptionE2E {
         assertEquals(POD_IP, client(lab.pod, APP_UID, "up", REMOTE_IP, "9000", "10").split(" ")[0]);
     }
 
-    private static void requireRootAndNetns() throws Exception {
-        String problem = null;
-        if (!NetnsLab.isRoot()) {
-            problem = "not root";
-        } else if (NetnsLab.run("ip", "netns", "list").exit() != 0 || NetnsLab.run("iptables-restore", "--version").exit() != 0) {
-            problem = "ip netns or iptables-restore unavailable";
-        }
-        if (problem != null) {
-            String message = "network-namespace e2e needs root, iproute2 and iptables: " + problem;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (CI=true: not skipping)");
-            }
-            Assumptions.abort(message + " (skipped outside CI)");
-        }
-    }
-
     private static void init(List<String> flags) throws Exception {
-        var args = new java.util.ArrayList<>(List.of("init"));
-        args.addAll(flags);
-        lab.exec(lab.pod, staged.proxyCommand(0, args.toArray(String[]::new)).toArray(String[]::new));
+        actions.init(flags);
     }
 
     private static void serve(String ns, int uid, String ip, int port) throws Exception {
-        Path log = staged.dir.resolve("server-%s-%d.log".formatted(ip, port));
-        lab.start(ns, log, staged.toolCommand(uid, "serve", ip, Integer.toString(port)).toArray(String[]::new));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(Files.exists(log) && Files.readString(log).contains("ready"))) {
-            if (System.nanoTime() > deadline) {
-                fail("server " + ip + ":" + port + " did not start: " + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
+        actions.serve(ns, uid, ip, port);
     }
 
     private static String client(String ns, int uid, String... args) throws Exception {
-        return lab.exec(ns, staged.toolCommand(uid, args).toArray(String[]::new)).strip();
+        return actions.client(ns, uid, args);
     }
 
     private static List<String> natRules() throws Exception {
-        return lab.exec(lab.pod, "iptables-save", "-t", "nat").lines().filter(line -> line.startsWith("-A")).toList();
+        return actions.natRules("iptables-save");
     }
 
     private static ProxyCounters counters() throws Exception {
-        return ProxyCounters.parse(client(lab.pod, 0, "get", "http://127.0.0.1:15090/stats/prometheus"));
+        return actions.counters();
     }
 
     private static String readLog(Path log) {

@@ -10,8 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A "pod" and a "remote" network namespace joined by a veth pair, named uniquely per run, with
- * addresses that exist only inside them. Everything it creates or starts, it removes in {@link #close()}.
+ * A "pod" and a "remote" network namespace joined by a veth pair ({@link #create()}, IPv4 only), or each joined to
+ * a "node" namespace that routes between them over IPv4 and IPv6, as a cluster's node does ({@link #createDualStack()}).
+ * Named uniquely per run, with addresses that exist only inside them. Everything it creates or starts, it removes in
+ * {@link #close()}.
  */
 final class NetnsLab implements AutoCloseable {
     static final String POD_IP = "10.251.7.2";
@@ -19,18 +21,71 @@ final class NetnsLab implements AutoCloseable {
     /** A second remote network, reached over the same veth, for the excluded-CIDR case. */
     static final String OTHER_REMOTE_IP = "10.251.8.1";
 
+    /** The dual-stack lab: the pod's addresses, the remote's, and a remote address in a range the tests exclude. */
+    static final String DS_POD_IP = "10.252.1.2";
+    static final String DS_POD_IP6 = "fd00:252:1::2";
+    static final String DS_REMOTE_IP = "10.252.2.2";
+    static final String DS_REMOTE_IP6 = "fd00:252:2::2";
+    static final String DS_EXCLUDED_RANGE6 = "fd00:252:3::/64";
+    static final String DS_EXCLUDED_IP6 = "fd00:252:3::2";
+
     final String pod;
     final String remote;
+    /** The node namespace of the dual-stack lab, or null. */
+    final String node;
     private final List<Process> started = new ArrayList<>();
 
-    private NetnsLab(String suffix) {
+    private NetnsLab(String suffix, boolean withNode) {
         pod = "spod-" + suffix;
         remote = "srem-" + suffix;
+        node = withNode ? "snode-" + suffix : null;
+    }
+
+    private static String suffix() {
+        return Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+    }
+
+    /**
+     * Pod and remote, each with an IPv4 and an IPv6 address on its {@code eth0}, routed through the node (default
+     * routes of both families via the node's address on that link). IPv6 addresses skip duplicate address detection,
+     * so they are usable at once.
+     */
+    static NetnsLab createDualStack() throws IOException, InterruptedException {
+        String suffix = suffix();
+        var lab = new NetnsLab(suffix, true);
+        try {
+            for (String ns : List.of(lab.node, lab.pod, lab.remote)) {
+                check("ip", "netns", "add", ns);
+                check("ip", "-n", ns, "link", "set", "lo", "up");
+            }
+            lab.plug(lab.pod, "hp" + suffix, "1");
+            lab.plug(lab.remote, "hr" + suffix, "2");
+            check("ip", "-n", lab.remote, "addr", "add", DS_EXCLUDED_IP6 + "/64", "dev", "eth0", "nodad");
+            check("ip", "-n", lab.node, "-6", "route", "add", DS_EXCLUDED_RANGE6, "via", DS_REMOTE_IP6);
+            lab.exec(lab.node, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+            return lab;
+        } catch (IOException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** A veth from the node to {@code ns}'s eth0: 10.252.N.0/24 and fd00:252:N::/64, the node at .1 and ::1. */
+    private void plug(String ns, String hostSide, String n) throws IOException, InterruptedException {
+        check("ip", "link", "add", hostSide, "netns", node, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        check("ip", "-n", node, "addr", "add", "10.252." + n + ".1/24", "dev", hostSide);
+        check("ip", "-n", node, "addr", "add", "fd00:252:" + n + "::1/64", "dev", hostSide, "nodad");
+        check("ip", "-n", ns, "addr", "add", "10.252." + n + ".2/24", "dev", "eth0");
+        check("ip", "-n", ns, "addr", "add", "fd00:252:" + n + "::2/64", "dev", "eth0", "nodad");
+        check("ip", "-n", node, "link", "set", hostSide, "up");
+        check("ip", "-n", ns, "link", "set", "eth0", "up");
+        check("ip", "-n", ns, "route", "add", "default", "via", "10.252." + n + ".1");
+        check("ip", "-n", ns, "-6", "route", "add", "default", "via", "fd00:252:" + n + "::1");
     }
 
     static NetnsLab create() throws IOException, InterruptedException {
-        String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
-        var lab = new NetnsLab(suffix);
+        String suffix = suffix();
+        var lab = new NetnsLab(suffix, false);
         String vpod = "vp" + suffix;
         String vremote = "vr" + suffix;
         try {
@@ -127,7 +182,7 @@ final class NetnsLab implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (String ns : List.of(pod, remote)) {
+        for (String ns : node == null ? List.of(pod, remote) : List.of(pod, remote, node)) {
             try {
                 for (String pid : run("ip", "netns", "pids", ns).output().split("\\s+")) {
                     if (!pid.isBlank()) {

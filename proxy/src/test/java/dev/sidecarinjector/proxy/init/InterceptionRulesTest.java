@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Golden rule files: {@code init --dry-run} output per scenario, one file each under
- * src/test/resources/rules. Run with {@code -Dgolden.update=true} to rewrite them, then read the diff.
+ * Golden rule files: {@code init --dry-run} output per scenario (the iptables-restore input, then the
+ * ip6tables-restore input), one file each under src/test/resources/rules. Run with {@code -Dgolden.update=true}
+ * to rewrite them, then read the diff.
  */
 class InterceptionRulesTest {
     private static final Path GOLDEN = Path.of("src/test/resources/rules");
@@ -33,6 +34,9 @@ class InterceptionRulesTest {
             exclude-outbound-cidrs      | --exclude-outbound-cidrs 169.254.169.254,10.1.2.3/8
             custom-uid-and-ports        | --proxy-uid 2000 --proxy-gid=3000 --inbound-port 16006 --outbound-port 16001
             proxy-own-ports             | --status-port 25020 --metrics-port 25090 --health-port=25021
+            ipv6-exclude-outbound-cidrs | --exclude-outbound-cidrs fd00:10:96::/112,2001:DB8::1
+            ipv6-include-outbound-cidrs | --include-outbound-cidrs fd00:10:96::/112,fd00:10:244::/56
+            mixed-outbound-cidrs        | --include-outbound-cidrs 10.96.0.0/12,fd00:10:96::/112 --exclude-outbound-cidrs 10.96.0.1,fd00:10:96::1,::ffff:10.96.0.2
             cleanup                     | --cleanup
             """)
     void dryRunPrintsTheGoldenRules(String scenario, String flags) throws Exception {

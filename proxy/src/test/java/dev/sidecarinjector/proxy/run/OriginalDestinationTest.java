@@ -16,12 +16,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.netty.channel.socket.SocketProtocolFamily;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OriginalDestinationTest {
 
@@ -43,11 +45,52 @@ class OriginalDestinationTest {
         assertEquals(65000, OriginalDestination.parse(sockaddr.array()).getPort());
     }
 
-    @Test
-    void rejectsNonIpv4Family() {
-        ByteBuffer sockaddr = ByteBuffer.allocate(16);
+    /** {@code struct sockaddr_in6}: family (host order), port (network order), flow info, 16-byte address, scope id (host order). */
+    private static byte[] sockaddrIn6(String address, int port, int scope) throws IOException {
+        ByteBuffer sockaddr = ByteBuffer.allocate(28);
         sockaddr.order(ByteOrder.nativeOrder()).putShort(0, (short) 10);
-        assertThrows(IOException.class, () -> OriginalDestination.parse(sockaddr.array()));
+        sockaddr.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
+        sockaddr.putInt(4, 0x12345);
+        byte[] bytes = java.net.InetAddress.ofLiteral(address).getAddress();
+        // The JDK reads ::ffff:a.b.c.d as IPv4: the kernel's 16 bytes are ten zeros, two 0xff, then the four.
+        sockaddr.put(bytes.length == 4 ? 20 : 8, bytes);
+        if (bytes.length == 4) {
+            sockaddr.putShort(18, (short) 0xffff);
+        }
+        sockaddr.order(ByteOrder.nativeOrder()).putInt(24, scope);
+        return sockaddr.array();
+    }
+
+    @Test
+    void parsesSockaddrIn6() throws IOException {
+        var destination = OriginalDestination.parse(sockaddrIn6("fd00:252:2::2", 9000, 0));
+        assertEquals(new InetSocketAddress(java.net.InetAddress.ofLiteral("fd00:252:2::2"), 9000), destination);
+        assertTrue(destination.getAddress() instanceof java.net.Inet6Address);
+        assertEquals(65000, OriginalDestination.parse(sockaddrIn6("::1", 65000, 0)).getPort());
+    }
+
+    @Test
+    void aLinkLocalDestinationKeepsItsScope() throws IOException {
+        var address = (java.net.Inet6Address) OriginalDestination.parse(sockaddrIn6("fe80::1", 80, 3)).getAddress();
+        assertEquals(3, address.getScopeId());
+        assertEquals("fe80:0:0:0:0:0:0:1%3", address.getHostAddress());
+    }
+
+    @Test
+    void anIpv4MappedDestinationIsIpv4() throws IOException {
+        assertEquals(new InetSocketAddress("10.251.7.1", 80), OriginalDestination.parse(sockaddrIn6("::ffff:10.251.7.1", 80, 0)));
+    }
+
+    @Test
+    void rejectsOtherFamiliesAndShortSockaddrIn6() {
+        ByteBuffer unix = ByteBuffer.allocate(16);
+        unix.order(ByteOrder.nativeOrder()).putShort(0, (short) 1);
+        assertEquals("original destination is neither IPv4 nor IPv6 (family 1)",
+                assertThrows(IOException.class, () -> OriginalDestination.parse(unix.array())).getMessage());
+        ByteBuffer shortIn6 = ByteBuffer.allocate(16);
+        shortIn6.order(ByteOrder.nativeOrder()).putShort(0, (short) 10);
+        assertEquals("sockaddr_in6 too short: 16 bytes",
+                assertThrows(IOException.class, () -> OriginalDestination.parse(shortIn6.array())).getMessage());
     }
 
     @Test
@@ -69,12 +112,14 @@ class OriginalDestinationTest {
     }
 
     /** Without REDIRECT there is no NAT entry (ENOENT); with conntrack on, the "original" is the address dialled. */
-    @Test
-    void socketThatWasNotRedirectedHasNoOtherDestination() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void socketThatWasNotRedirectedHasNoOtherDestination(String loopback) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         var answer = new CompletableFuture<Object>();
         try {
-            var server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+            var family = loopback.contains(":") ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+            var server = new ServerBootstrap().group(group).channelFactory(() -> new EpollServerSocketChannel(family))
                     .childHandler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
@@ -85,9 +130,9 @@ class OriginalDestinationTest {
                             }
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                    .bind(new InetSocketAddress(loopback, 0)).sync().channel();
             var local = (InetSocketAddress) server.localAddress();
-            try (var client = new Socket(local.getAddress(), local.getPort())) {
+            try (var client = java.nio.channels.SocketChannel.open(local)) {
                 Object result = answer.get(5, TimeUnit.SECONDS);
                 if (result instanceof IOException e) {
                     assertTrue(e.getMessage().contains("not redirected"), e.getMessage());
