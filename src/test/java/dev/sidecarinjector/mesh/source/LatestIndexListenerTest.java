@@ -34,7 +34,9 @@ class LatestIndexListenerTest {
                 Thread.sleep(10);
             }
             assertEquals(4L, seen.getLast(), "the latest index is always reported: " + seen);
-            assertTrue(seen.equals(List.of(4L)) || seen.equals(List.of(1L, 4L)), "2 and 3 were folded into 4: " + seen);
+            // The listener's thread may take any one index before the rest of the burst is published (the first one, or
+            // a later one on a slow machine); whatever it holds while blocked, the rest fold into 4.
+            assertTrue(seen.size() == 1 || seen.size() == 2 && seen.getFirst() < 4L, "the burst was folded into one report after the first: " + seen);
         }
     }
 }
