@@ -218,7 +218,9 @@ def start_control_plane(mesh, ns=None, extra_env=None):
     certs = os.path.join(mesh.work, "certs")
     env = {"TLS_CERT_FILE": f"{certs}/tls.crt", "TLS_KEY_FILE": f"{certs}/tls.key",
            "INJECTOR_MESH_SOURCE": "directory", "INJECTOR_MESH_DIRECTORY": os.path.join(mesh.work, "mesh"),
-           "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT)}
+           "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT),
+           # No mesh CA: this data path is plaintext, and 15012 keeps the serving certificate the proxy is given.
+           "INJECTOR_CA_ENABLED": "false"}
     env.update(extra_env or {})
     argv = [f"{l4.JAVA_HOME}/bin/java", "-Xmx256m", "-XX:ActiveProcessorCount=1", "-jar",
             os.path.join(APP, "quarkus-run.jar"), "serve"]

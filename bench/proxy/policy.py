@@ -130,8 +130,7 @@ def start_control_plane(lab):
     for name in os.listdir(certs):
         os.chmod(os.path.join(certs, name), 0o600 if name.endswith(".key") else 0o644)
     os.chmod(certs, 0o755)
-    # No mesh CA: the inbound path is plaintext here, and 15012 keeps the serving certificate the proxy trusts.
-    return http_bench.start_control_plane(lab, lab.cli, {"INJECTOR_CA_ENABLED": "false"})
+    return http_bench.start_control_plane(lab, lab.cli)
 
 
 def start_proxy(lab):
