@@ -5,9 +5,9 @@ import dev.sidecarinjector.api.json.JsonWriter;
 import java.util.List;
 
 /**
- * A port of the proxy's own pod that Services target: how inbound connections to it are handled (protocol, and
- * what PeerAuthentication lets in, its local rate limit or null), and the Services it serves (the first one names {@code destination_service} in
- * the metrics, as Istio does).
+ * A port of the proxy's own pod that Services target: how inbound connections to it are handled (protocol, what
+ * PeerAuthentication lets in, and its local rate limit, null for none), and the Services it serves (the first one
+ * names {@code destination_service} in the metrics, as Istio does).
  */
 public record InboundPort(int port, Protocol protocol, List<ServiceRef> services, MtlsMode mtls, RateLimit rateLimit)
         implements JsonWriter.Writable {
