@@ -188,12 +188,62 @@ public final class FixedRate {
         return secure;
     }
 
-    /** Sends one request and reads the whole response (headers, then Content-Length bytes); not 2xx fails. */
+    /**
+     * Sends one request and reads the whole response (headers, then Content-Length bytes or the chunks of a chunked
+     * body, as the webhook sends replies larger than its write buffer); not 2xx fails.
+     */
     private static void exchange(OutputStream out, InputStream in, byte[] request) throws IOException {
         out.write(request);
         out.flush();
         int contentLength = -1;
+        boolean chunked = false;
         String status = null;
+        while (true) {
+            String header = line(in);
+            if (header.isEmpty()) {
+                break;
+            }
+            if (status == null) {
+                status = header;
+            }
+            int colon = header.indexOf(':');
+            if (colon > 0) {
+                String name = header.substring(0, colon);
+                String value = header.substring(colon + 1).strip();
+                if (name.equalsIgnoreCase("content-length")) {
+                    contentLength = Integer.parseInt(value);
+                } else if (name.equalsIgnoreCase("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
+                    chunked = true;
+                }
+            }
+        }
+        if (chunked) {
+            while (true) {
+                String size = line(in);
+                int semicolon = size.indexOf(';');
+                int length = Integer.parseInt(semicolon < 0 ? size : size.substring(0, semicolon), 16);
+                if (length == 0) {
+                    while (!line(in).isEmpty()) {
+                        // trailers: read and dropped
+                    }
+                    break;
+                }
+                if (in.readNBytes(length).length != length || !line(in).isEmpty()) {
+                    throw new IOException("short chunk");
+                }
+            }
+        } else if (contentLength < 0) {
+            throw new IOException("no Content-Length and not chunked");
+        } else if (in.readNBytes(contentLength).length != contentLength) {
+            throw new IOException("short body");
+        }
+        if (status == null || !status.matches("HTTP/1\\.1 2\\d\\d.*")) {
+            throw new IOException("not 2xx: " + status);
+        }
+    }
+
+    /** One CRLF-terminated line, without its end. */
+    private static String line(InputStream in) throws IOException {
         var line = new StringBuilder();
         while (true) {
             int c = in.read();
@@ -201,30 +251,9 @@ public final class FixedRate {
                 throw new IOException("connection closed mid-response");
             }
             if (c == '\n') {
-                String header = line.toString().strip();
-                if (header.isEmpty()) {
-                    break;
-                }
-                if (status == null) {
-                    status = header;
-                }
-                int colon = header.indexOf(':');
-                if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("content-length")) {
-                    contentLength = Integer.parseInt(header.substring(colon + 1).strip());
-                }
-                line.setLength(0);
-            } else {
-                line.append((char) c);
+                return line.toString().strip();
             }
-        }
-        if (contentLength < 0) {
-            throw new IOException("no Content-Length");
-        }
-        if (in.readNBytes(contentLength).length != contentLength) {
-            throw new IOException("short body");
-        }
-        if (status == null || !status.matches("HTTP/1\\.1 2\\d\\d.*")) {
-            throw new IOException("not 2xx: " + status);
+            line.append((char) c);
         }
     }
 
