@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.ratelimit;
 
 import dev.sidecarinjector.api.snapshot.RateLimit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +19,8 @@ public final class LocalRateLimiter {
 
     private final RateLimit spec;
     private final TokenBucket total;
+    /** The overrides by {@code ns/NS/sa/SA} of their clients, made once: the first override naming a client wins. */
+    private final Map<String, RateLimit.ClientOverride> overrides = new HashMap<>();
     private final Map<String, TokenBucket> clients = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
@@ -28,6 +31,11 @@ public final class LocalRateLimiter {
     public LocalRateLimiter(RateLimit spec, long now) {
         this.spec = spec;
         this.total = spec.totalRps() > 0 ? new TokenBucket(spec.totalRps(), now) : null;
+        for (var override : spec.overrides()) {
+            for (var client : override.clients()) {
+                overrides.putIfAbsent("ns/" + client.namespace() + "/sa/" + client.serviceAccount(), override);
+            }
+        }
     }
 
     public RateLimit spec() {
@@ -54,7 +62,7 @@ public final class LocalRateLimiter {
      */
     public Refusal acquire(String principal, String address, long now) {
         var namespaceAndAccount = principal == null ? null : namespaceAndAccount(principal);
-        var override = namespaceAndAccount == null ? null : override(namespaceAndAccount);
+        var override = namespaceAndAccount == null ? null : overrides.get(namespaceAndAccount);
         var rate = override != null ? override.rps() : spec.identityRps();
         TokenBucket client = null;
         if (rate > 0) {
@@ -82,17 +90,6 @@ public final class LocalRateLimiter {
     private static Refusal refusal(Scope scope, TokenBucket bucket, long now) {
         var wait = bucket.nanosUntilToken(now);
         return new Refusal(scope, bucket.rate(), bucket.remaining(now), Math.max(1, (wait + SECOND - 1) / SECOND));
-    }
-
-    private RateLimit.ClientOverride override(String namespaceAndAccount) {
-        for (var override : spec.overrides()) {
-            for (var client : override.clients()) {
-                if (namespaceAndAccount.equals("ns/" + client.namespace() + "/sa/" + client.serviceAccount())) {
-                    return override;
-                }
-            }
-        }
-        return null;
     }
 
     /** {@code ns/NS/sa/SA} of a principal {@code TD/ns/NS/sa/SA} (or a SPIFFE ID, {@code spiffe://} before it), or null. */

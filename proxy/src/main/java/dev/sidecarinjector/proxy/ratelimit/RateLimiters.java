@@ -44,7 +44,6 @@ public final class RateLimiters {
         }
         var fresh = new LocalRateLimiter(spec, now());
         // Two loops seeing the new limit at once: the first one's limiter stays, the other's is dropped unused.
-        var raced = byPort.merge(port.port(), fresh, Replace.INSTANCE);
-        return raced;
+        return byPort.merge(port.port(), fresh, Replace.INSTANCE);
     }
 }
