@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH microbenchmarks of the injection core (bench/jmh): decide, overrides, diff, the whole pure pipeline
+# JMH microbenchmarks of the injection core (bench/jmh): decide, overrides, the whole pure pipeline
 # and the whole review without HTTP; time per operation and bytes allocated per operation (-prof gc).
 # Writes RESULTS/jmh.csv and RESULTS/jmh.md. BENCH_QUICK=1: one short iteration each.
 set -o errexit -o nounset -o pipefail
@@ -65,7 +65,7 @@ awk -F, '
   echo
   echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git -C "${ROOT}" rev-parse --short HEAD), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "The same Deployment pod as the HTTPS benchmark. \`inject\` is decide + overrides + render + diff"
+  echo "The same Deployment pod as the HTTPS benchmark. \`inject\` is decide + overrides + render + patch"
   echo "(\`SidecarInjector.inject\`); \`review\` adds decoding the AdmissionReview bytes, binding the Pod and encoding"
   echo "the reply, which is what the handler does besides metrics, the decision log line and Events."
   echo "Ratios are to \`inject\`. Allocation is \`gc.alloc.rate.norm\` from \`-prof gc\`."

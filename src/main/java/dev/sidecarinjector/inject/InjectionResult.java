@@ -1,7 +1,6 @@
 package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 
 /** What the injection pipeline did with one pod. */
@@ -10,8 +9,8 @@ public sealed interface InjectionResult {
     /** What a person should know about the admitted pod: the webhook logs these and returns them as the review's warnings, kube-inject prints them. */
     List<InjectionWarning> warnings();
 
-    /** The pod gets its templates: the mutated pod and the patch that produces it. */
-    record Injected(InjectionDecision.Inject decision, Pod pod, ArrayNode patch, List<InjectionWarning> warnings) implements InjectionResult {
+    /** The pod gets its templates: the patch that injects them. */
+    record Injected(InjectionDecision.Inject decision, ArrayNode patch, List<InjectionWarning> warnings) implements InjectionResult {
         public Injected {
             warnings = List.copyOf(warnings);
         }

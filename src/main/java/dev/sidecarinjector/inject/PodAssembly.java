@@ -1,13 +1,12 @@
 package dev.sidecarinjector.inject;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sidecarinjector.inject.TemplateOutput.Placed;
 import dev.sidecarinjector.inject.TemplateOutput.Slot;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -21,37 +20,41 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Applies the chosen templates, in order, to a copy of the pod: renders each, merges the pod's own declarations
- * of injected containers over the rendered ones (override by name), mounts the templates' shared volumes into the
- * pod's containers, and puts every container in its slot; with the sidecar, the app's probes go to the proxy's
- * status port ({@link AppProbeRewrite}). Then the annotations that describe the injection and, with the sidecar,
- * Istio's workload labels. Everything is checked before anything is applied. Pure.
+ * Applies the chosen templates, in order, to the pod: renders each, merges the pod's own declarations of injected
+ * containers over the rendered ones (override by name), mounts the templates' shared volumes into the pod's
+ * containers, and puts every container in its slot; with the sidecar, the app's probes go to the proxy's status port
+ * ({@link AppProbeRewrite}). Then the annotations that describe the injection and, with the sidecar, Istio's workload
+ * labels. The result is the parts of the pod the injection may change, each whole; the admitted pod is never
+ * changed (its containers are copied before a probe or a mount changes them), and the rest of it is never copied.
+ * Everything is checked before anything is applied. Pure.
  */
 final class PodAssembly {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A container the pod declares and where: {@code spec.containers[1]}. */
     record Own(Container container, String field) {
     }
 
-    /** The injected pod, the warnings about its probes, and the containers the templates put in it (by name). */
-    record Rendered(Pod pod, List<String> warnings, List<String> injected) {
+    /**
+     * The injected pod's annotations, labels, init containers, containers and volumes (the rest is the admitted
+     * pod's), the names of the containers and volumes the templates put in it, and the warnings about its probes.
+     */
+    record Rendered(Map<String, String> annotations, Map<String, String> labels, List<Container> initContainers, List<Container> containers,
+                    List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<String> warnings) {
+
+        /** The whole injected pod: the admitted pod with these parts (kube-inject's output is the patch applied instead). */
+        Pod pod(Pod original) {
+            return new PodBuilder(original)
+                    .editOrNewMetadata().withAnnotations(annotations.isEmpty() ? null : annotations).withLabels(labels.isEmpty() ? null : labels).endMetadata()
+                    .editSpec().withInitContainers(initContainers).withContainers(containers).withVolumes(volumes).endSpec()
+                    .build();
+        }
     }
 
     private PodAssembly() {
     }
 
-    /** Renders into a fresh pod bound from {@code original}, the admitted pod's tree (see {@link PodPatch#tree}). */
-    static Rendered render(JsonNode original, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
-        checkHasContainers(original);
-        var pod = JSON.convertValue(original, Pod.class);
-        if (pod.getMetadata() == null) {
-            pod.setMetadata(new ObjectMeta());
-        }
-        if (pod.getSpec() == null) {
-            pod.setSpec(new PodSpec());
-        }
+    static Rendered render(Pod pod, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
+        checkHasContainers(pod);
         var podSpec = pod.getSpec();
         var containers = own(podSpec.getContainers(), "spec.containers");
         var initContainers = own(podSpec.getInitContainers(), "spec.initContainers");
@@ -128,18 +131,18 @@ final class PodAssembly {
         }
         var injectedVolumes = outputs.stream().flatMap(output -> output.volumes().stream()).toList();
         volumes.addAll(injectedVolumes);
-        podSpec.setInitContainers(finalInit);
-        podSpec.setContainers(finalContainers);
-        podSpec.setVolumes(volumes);
+        var volumeNames = injectedVolumes.stream().map(Volume::getName).toList();
 
-        var status = InjectionStatus.of(decision.templates(),
-                names(injected, true), names(injected, false), injectedVolumes.stream().map(Volume::getName).toList(), sidecar);
-        describe(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings, facts);
-        return new Rendered(pod, warnings, List.copyOf(injected.keySet()));
+        var status = InjectionStatus.of(decision.templates(), names(injected, true), names(injected, false), volumeNames, sidecar);
+        var described = annotations(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings);
+        var metadata = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
+        var labels = sidecar.isPresent() ? WorkloadLabels.of(metadata, facts.workloadName()) : PodFields.labels(pod);
+        return new Rendered(described, labels, finalInit, finalContainers, volumes, List.copyOf(injected.keySet()), volumeNames, warnings);
     }
 
-    private static void describe(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,
-                                 InjectionSettings settings, AdmissionFacts facts) {
+    /** The pod's annotations with those that describe the injection. */
+    private static Map<String, String> annotations(Pod pod, InjectionStatus status, String appContainer, boolean withSidecar, List<String> templates,
+                                                   InjectionSettings settings) {
         var annotations = new LinkedHashMap<>(PodFields.annotations(pod));
         annotations.put(Annotations.STATUS, status.json());
         annotations.putIfAbsent(Annotations.DEFAULT_CONTAINER, appContainer);
@@ -152,10 +155,7 @@ final class PodAssembly {
             // vault-k8s's own mark: a Vault Agent Injector installed beside this one then leaves the pod alone.
             annotations.put(VaultAnnotations.STATUS, "injected");
         }
-        pod.getMetadata().setAnnotations(annotations);
-        if (withSidecar) {
-            pod.getMetadata().setLabels(WorkloadLabels.of(pod.getMetadata(), facts.workloadName()));
-        }
+        return annotations;
     }
 
     private static <T> List<T> nonNull(List<T> list) {
@@ -169,7 +169,8 @@ final class PodAssembly {
             if (items.get(i) == null) {
                 throw new InvalidValueException(field + "[" + i + "]", "null", "is not a container");
             }
-            own.add(new Own(items.get(i), field + "[" + i + "]"));
+            // A copy: probes and mounts change in it, never in the admitted pod.
+            own.add(new Own(new ContainerBuilder(items.get(i)).build(), field + "[" + i + "]"));
         }
         return own;
     }
@@ -187,12 +188,10 @@ final class PodAssembly {
      * container, which Kubernetes' validation (run after mutating webhooks) then accepts. Istio's kube-inject
      * fails on a workload without a pod template too; Kubernetes itself requires at least one container.
      */
-    private static void checkHasContainers(JsonNode pod) {
-        // The tree leaves an empty list out, so a spec without containers and containers: [] both read as missing.
-        var spec = pod.path("spec");
-        var containers = spec.path("containers");
-        if (containers.isMissingNode() || containers.isNull() || containers.isArray() && containers.isEmpty()) {
-            throw new InvalidValueException("spec.containers", spec.isObject() ? "[]" : "null",
+    private static void checkHasContainers(Pod pod) {
+        var spec = pod.getSpec();
+        if (spec == null || spec.getContainers() == null || spec.getContainers().isEmpty()) {
+            throw new InvalidValueException("spec.containers", spec != null ? "[]" : "null",
                     "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
         }
     }

@@ -25,9 +25,8 @@ public final class SidecarInjector {
                 case InjectionDecision.Skip skip when skip.reason() == SkipReason.NOT_CREATE -> new InjectionResult.Skipped(skip);
                 case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip, annotationWarnings(pod));
                 case InjectionDecision.Inject inject -> {
-                    var original = PodPatch.tree(pod);
-                    var rendered = PodAssembly.render(original, inject, settings, templates, facts);
-                    var security = podSecurity(rendered, facts, settings);
+                    var rendered = PodAssembly.render(pod, inject, settings, templates, facts);
+                    var security = podSecurity(pod, rendered, facts, settings);
                     var skip = !security.isEmpty() && settings.podSecurity() == PodSecurityMode.SKIP;
                     var enforced = facts.namespaceLabels().get(PodSecurityLevel.ENFORCE_LABEL);
                     var warnings = new ArrayList<InjectionWarning>();
@@ -37,7 +36,7 @@ public final class SidecarInjector {
                         yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, PodSecurityCheck.summary(enforced, security)), warnings);
                     }
                     rendered.warnings().forEach(warning -> warnings.add(new InjectionWarning(Kind.PROBE_NOT_MOVED, warning)));
-                    yield new InjectionResult.Injected(inject, rendered.pod(), PodPatch.between(original, rendered.pod()), warnings);
+                    yield new InjectionResult.Injected(inject, PodPatch.between(pod, rendered), warnings);
                 }
             };
         } catch (InvalidValueException e) {
@@ -52,14 +51,13 @@ public final class SidecarInjector {
     }
 
     /** The injected containers the namespace's enforced level rejects; none when there is no label or the mode ignores it. */
-    private static List<PodSecurityCheck.Violation> podSecurity(PodAssembly.Rendered rendered, AdmissionFacts facts, InjectionSettings settings) {
+    private static List<PodSecurityCheck.Violation> podSecurity(Pod pod, PodAssembly.Rendered rendered, AdmissionFacts facts, InjectionSettings settings) {
         var level = PodSecurityLevel.enforcedBy(facts.namespaceLabels());
         if (level.isEmpty() || settings.podSecurity() == PodSecurityMode.IGNORE) {
             return List.of();
         }
-        var spec = rendered.pod().getSpec();
-        var injected = Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+        var injected = Stream.concat(rendered.initContainers().stream(), rendered.containers().stream())
                 .filter(container -> rendered.injected().contains(container.getName())).toList();
-        return PodSecurityCheck.check(level.get(), spec.getSecurityContext(), injected);
+        return PodSecurityCheck.check(level.get(), pod.getSpec().getSecurityContext(), injected);
     }
 }

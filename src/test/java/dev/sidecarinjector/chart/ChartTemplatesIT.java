@@ -11,6 +11,7 @@ import dev.sidecarinjector.config.InjectionSettingsFactory;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.inject.PatchedPods;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.templates.TemplateStore;
@@ -96,12 +97,12 @@ class ChartTemplatesIT {
         assertEquals(Optional.empty(), store.lastError(), "the webhook would refuse the chart's templates");
         var fromChart = SidecarInjector.inject(pod, facts, settings, store.current().orElseThrow());
         var builtIn = SidecarInjector.inject(pod, facts, settings, SidecarTemplates.builtIn());
-        assertEquals(describe(builtIn), describe(fromChart));
+        assertEquals(describe(pod, builtIn), describe(pod, fromChart));
     }
 
-    private static String describe(InjectionResult result) throws Exception {
+    private static String describe(Pod pod, InjectionResult result) throws Exception {
         return switch (result) {
-            case InjectionResult.Injected injected -> "injected\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(injected.pod())
+            case InjectionResult.Injected injected -> "injected\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PatchedPods.apply(pod, injected))
                     + "\npatch " + injected.patch();
             case InjectionResult.Skipped skipped -> "skipped " + skipped.decision().reason().tag();
             case InjectionResult.Rejected rejected -> "rejected " + rejected.reason().tag() + ": " + rejected.message();

@@ -110,7 +110,7 @@ class SelfTestCommandTest {
                 Map.of("injector.proxy.placement", placement)));
         var facts = new AdmissionFacts("CREATE", "demo", Map.of(), true);
         var result = SidecarInjector.inject(probe, facts, settings, SidecarTemplates.builtIn());
-        return ((InjectionResult.Injected) result).pod();
+        return dev.sidecarinjector.inject.PatchedPods.apply(probe, result);
     }
 
     private String out() {

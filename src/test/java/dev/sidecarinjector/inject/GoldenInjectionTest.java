@@ -48,9 +48,10 @@ class GoldenInjectionTest {
             case InjectionResult.Injected injected -> {
                 actual.put("outcome", "injected");
                 actual.put("explanation", injected.decision().explanation());
-                // The patch, applied to the pod exactly as written, must give the mutated pod.
+                // The patch, applied to the pod exactly as written, must give the pod the assembly renders.
                 var patched = JsonPatch.apply(injected.patch(), podJson);
-                assertEquals(JSON.valueToTree(injected.pod()), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)),
+                var rendered = PodAssembly.render(pod, injected.decision(), settings, SidecarTemplates.builtIn(), facts).pod(pod);
+                assertEquals(JSON.valueToTree(rendered), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)),
                         "patch applied to the input differs from the rendered pod");
                 actual.set("pod", patched);
                 var vaultConfigs = vaultConfigs(patched);

@@ -31,13 +31,14 @@ class PodSecurityCheckTest {
     /** The built-in templates' own security contexts: the proxy passes restricted, the iptables init container no level but privileged. */
     @Test
     void theBuiltInContainersFailOnlyWhereTheInitContainersCapabilitiesDo() throws Exception {
-        var pod = SidecarInjector.inject(YAML.readValue("""
+        var admitted = YAML.readValue("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: p}
                 spec: {containers: [{name: app, image: app}]}
-                """, io.fabric8.kubernetes.api.model.Pod.class), AdmissionFacts.manual("demo", Map.of()), TestSettings.defaults(), SidecarTemplates.builtIn());
-        var injected = ((InjectionResult.Injected) pod).pod().getSpec();
+                """, io.fabric8.kubernetes.api.model.Pod.class);
+        var result = SidecarInjector.inject(admitted, AdmissionFacts.manual("demo", Map.of()), TestSettings.defaults(), SidecarTemplates.builtIn());
+        var injected = PatchedPods.apply(admitted, result).getSpec();
         var containers = new java.util.ArrayList<>(injected.getInitContainers());
         containers.add(injected.getContainers().getLast());
         assertEquals(List.of("sidecar-init", "sidecar-proxy"), containers.stream().map(Container::getName).toList());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.Annotations;
 import dev.sidecarinjector.inject.InjectionResult;
+import dev.sidecarinjector.inject.PatchedPods;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.inject.TestSettings;
@@ -69,7 +70,7 @@ class TemplateStoreTest {
         assertEquals(java.util.List.of("config-reloader", "debug-shell", "log-shipper", "sidecar", "vault-agent"), java.util.List.copyOf(templates.names()));
         var pod = pod(Map.of(Annotations.TEMPLATES, "debug-shell", "example.com/debug-image", "nicolaka/netshoot:v0.13"));
         var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), templates);
-        assertEquals("nicolaka/netshoot:v0.13", injected.pod().getSpec().getContainers().getLast().getImage());
+        assertEquals("nicolaka/netshoot:v0.13", PatchedPods.apply(pod, injected).getSpec().getContainers().getLast().getImage());
     }
 
     @Test
@@ -80,7 +81,7 @@ class TemplateStoreTest {
         assertEquals(Optional.empty(), store.lastError());
         var pod = pod(Map.of(Annotations.TEMPLATES, "log-shipper", Annotations.LOG_DIRECTORY, "/logs"));
         var injected = (InjectionResult.Injected) SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), store.current().orElseThrow());
-        var shipper = injected.pod().getSpec().getContainers().getLast();
+        var shipper = PatchedPods.apply(pod, injected).getSpec().getContainers().getLast();
         assertEquals(java.util.List.of("--flush", "5"), shipper.getArgs().subList(0, 2));
         assertTrue(shipper.getArgs().contains("path=/logs/*.log"), shipper.getArgs().toString());
     }
@@ -141,6 +142,6 @@ class TemplateStoreTest {
         var pod = new PodBuilder().withNewMetadata().withName("p").endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec().build();
         var result = SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), store.current().orElseThrow());
-        return ((InjectionResult.Injected) result).pod().getSpec().getContainers().getLast().getImagePullPolicy();
+        return PatchedPods.apply(pod, result).getSpec().getContainers().getLast().getImagePullPolicy();
     }
 }

@@ -4,6 +4,7 @@ import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.config.InjectionSettingsFactory;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
+import dev.sidecarinjector.inject.PatchedPods;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.mesh.e2e.ReviewsMesh.Pod;
@@ -149,7 +150,7 @@ final class MtlsMesh {
                 .endContainer().endSpec().build();
         var settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(Optional.empty(), Map.of()));
         var result = SidecarInjector.inject(pod, AdmissionFacts.manual("default", Map.of()), settings, SidecarTemplates.builtIn());
-        var injected = ((InjectionResult.Injected) result).pod().getSpec();
+        var injected = PatchedPods.apply(pod, result).getSpec();
         var containers = Stream.concat(injected.getInitContainers().stream(), injected.getContainers().stream()).toList();
         var app = find(containers, "reviews").getReadinessProbe().getHttpGet();
         var probers = find(containers, "sidecar-proxy").getEnv().stream().filter(e -> e.getName().equals(AppProbe.VARIABLE))
