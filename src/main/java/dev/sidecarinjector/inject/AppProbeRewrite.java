@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -27,24 +26,24 @@ import java.util.function.Function;
  */
 final class AppProbeRewrite {
 
-    /** A probe of the pod, its getter and setter, and the check the proxy answers it on. */
-    private record Kind(String field, String check, Function<Container, Probe> get, BiConsumer<Container, Probe> set) {
+    /** A probe of the pod, its getter, and the check the proxy answers it on. */
+    private record Kind(String field, String check, Function<Container, Probe> get) {
     }
 
     private static final List<Kind> KINDS = List.of(
-            new Kind("readinessProbe", "readyz", Container::getReadinessProbe, Container::setReadinessProbe),
-            new Kind("livenessProbe", "livez", Container::getLivenessProbe, Container::setLivenessProbe),
-            new Kind("startupProbe", "startupz", Container::getStartupProbe, Container::setStartupProbe));
+            new Kind("readinessProbe", "readyz", Container::getReadinessProbe),
+            new Kind("livenessProbe", "livez", Container::getLivenessProbe),
+            new Kind("startupProbe", "startupz", Container::getStartupProbe));
 
     private AppProbeRewrite() {
     }
 
     /**
-     * Rewrites the probes of {@code own} (the assembly's copies of the pod's containers) in place, hands the originals
+     * Moves the probes of {@code own} (the pod's containers; the moved probes go into their edits), hands the originals
      * to {@code proxy} and returns the warnings about probes left as they were. {@code declaredProxy} is the pod's own
      * {@code sidecar-proxy} declaration (override by name), if any, to name its fields.
      */
-    static List<String> apply(List<Own> own, Container proxy, Optional<Own> declaredProxy, int statusPort) {
+    static List<String> apply(List<Own> own, ContainerEdits proxy, Optional<Own> declaredProxy, int statusPort) {
         var probes = new TreeMap<String, AppProbe>();
         var warnings = new ArrayList<String>();
         for (var container : own) {
@@ -57,7 +56,7 @@ final class AppProbeRewrite {
                 var path = AppProbe.PATH_PREFIX + container.container().getName() + "/" + kind.check();
                 read(probe, container.container(), field, statusPort, warnings::add).ifPresent(original -> {
                     probes.put(path, original);
-                    kind.set().accept(container.container(), onStatusPort(probe, path, statusPort));
+                    container.edits().set(kind.field(), onStatusPort(probe, path, statusPort));
                 });
             }
         }
@@ -145,11 +144,11 @@ final class AppProbeRewrite {
      * {@code $}, so every dollar sign is doubled and the proxy reads the probes as the pod wrote them. A variable of
      * that name already on the proxy (the pod's declaration, or a replaced template) would hide it or be hidden.
      */
-    private static void handOver(Map<String, AppProbe> probes, Container proxy, Optional<Own> declaredProxy) {
+    private static void handOver(Map<String, AppProbe> probes, ContainerEdits proxy, Optional<Own> declaredProxy) {
         if (probes.isEmpty()) {
             return;
         }
-        var env = new ArrayList<>(proxy.getEnv() == null ? List.<EnvVar>of() : proxy.getEnv());
+        var env = new ArrayList<>(proxy.env());
         if (env.stream().anyMatch(e -> e != null && AppProbe.VARIABLE.equals(e.getName()))) {
             var declaredEnv = declaredProxy.map(own -> own.container().getEnv()).orElse(List.of());
             for (var i = 0; i < declaredEnv.size(); i++) {
@@ -163,7 +162,7 @@ final class AppProbeRewrite {
                     + ", which the injector writes from the app containers' probes");
         }
         env.add(new EnvVar(AppProbe.VARIABLE, AppProbe.toJson(probes).replace("$", "$$"), null));
-        proxy.setEnv(env);
+        proxy.set("env", env);
     }
 
     private static String left(String field, String shown, String problem, int statusPort) {

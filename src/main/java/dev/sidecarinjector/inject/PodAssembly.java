@@ -3,7 +3,7 @@ package dev.sidecarinjector.inject;
 import dev.sidecarinjector.inject.TemplateOutput.Placed;
 import dev.sidecarinjector.inject.TemplateOutput.Slot;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,23 +31,35 @@ import java.util.stream.Stream;
  */
 final class PodAssembly {
 
-    /** A container the pod declares and where: {@code spec.containers[1]}. */
-    record Own(Container container, String field) {
+    /** A container the pod declares, where ({@code spec.containers[1]}), and what the injection changes in it. */
+    record Own(Container container, String field, ContainerEdits edits) {
+
+        Own(Container container, String field) {
+            this(container, field, new ContainerEdits(container));
+        }
     }
 
     /**
      * The injected pod's annotations, labels, init containers, containers and volumes (the rest is the admitted
      * pod's), the names of the containers and volumes the templates put in it, and the warnings about its probes.
+     * The containers are the pod's own and the rendered ones as they are, shared; what the injection changes in them
+     * is in {@code edits}, by container (identity). {@code json} has the JSON of the rendered containers the render
+     * cache keeps, by container (identity).
      */
     record Rendered(Map<String, String> annotations, Map<String, String> labels, List<Container> initContainers, List<Container> containers,
-                    List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<String> warnings) {
+                    List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<String> warnings,
+                    Map<Container, ContainerEdits> edits, Map<Container, JsonNode> json) {
 
         /** The whole injected pod: the admitted pod with these parts (kube-inject's output is the patch applied instead). */
         Pod pod(Pod original) {
             return new PodBuilder(original)
                     .editOrNewMetadata().withAnnotations(annotations.isEmpty() ? null : annotations).withLabels(labels.isEmpty() ? null : labels).endMetadata()
-                    .editSpec().withInitContainers(initContainers).withContainers(containers).withVolumes(volumes).endSpec()
+                    .editSpec().withInitContainers(applied(initContainers)).withContainers(applied(containers)).withVolumes(volumes).endSpec()
                     .build();
+        }
+
+        private List<Container> applied(List<Container> list) {
+            return list.stream().map(container -> edits.containsKey(container) ? edits.get(container).applied() : container).toList();
         }
     }
 
@@ -96,12 +109,15 @@ final class PodAssembly {
                     "has no container of its own: the names are injected containers', whose fields it overrides, and the pod needs one more");
         }
         var slots = new EnumMap<Slot, List<Container>>(Slot.class);
+        var json = new IdentityHashMap<Container, JsonNode>();
         for (var output : outputs) {
             for (var placed : output.containers()) {
                 var container = placed.container();
                 var own = declared.get(container.getName());
                 if (own != null) {
                     container = ContainerOverride.merge(container, own.container(), own.field());
+                } else if (placed.json() != null) {
+                    json.put(container, placed.json());
                 }
                 slots.computeIfAbsent(placed.slot(), slot -> new ArrayList<>()).add(container);
             }
@@ -119,6 +135,7 @@ final class PodAssembly {
         var finalContainers = new ArrayList<>(slots.getOrDefault(Slot.LEADING, List.of()));
         containers.forEach(own -> finalContainers.add(own.container()));
         finalContainers.addAll(slots.getOrDefault(Slot.TRAILING, List.of()));
+        var edits = new IdentityHashMap<Container, ContainerEdits>();
         List<String> warnings = List.of();
         if (sidecar.isPresent() && sidecar.get().rewriteAppProbes()) {
             var appContainers = new ArrayList<>(initContainers);
@@ -127,8 +144,12 @@ final class PodAssembly {
                     .filter(container -> SidecarRenderer.PROXY_NAME.equals(container.getName())).findFirst()
                     .orElseThrow(() -> new TemplateException("the template sidecar-proxy.yaml renders no container named "
                             + SidecarRenderer.PROXY_NAME + ", which gets the app's probes"));
-            warnings = AppProbeRewrite.apply(appContainers, proxy, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status());
+            var proxyEdits = new ContainerEdits(proxy);
+            warnings = AppProbeRewrite.apply(appContainers, proxyEdits, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status());
+            edits.put(proxy, proxyEdits);
         }
+        Stream.concat(initContainers.stream(), containers.stream()).forEach(own -> edits.put(own.container(), own.edits()));
+        edits.values().removeIf(ContainerEdits::isEmpty);
         var injectedVolumes = outputs.stream().flatMap(output -> output.volumes().stream()).toList();
         volumes.addAll(injectedVolumes);
         var volumeNames = injectedVolumes.stream().map(Volume::getName).toList();
@@ -137,7 +158,7 @@ final class PodAssembly {
         var described = annotations(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings);
         var metadata = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         var labels = sidecar.isPresent() ? WorkloadLabels.of(metadata, facts.workloadName()) : PodFields.labels(pod);
-        return new Rendered(described, labels, finalInit, finalContainers, volumes, List.copyOf(injected.keySet()), volumeNames, warnings);
+        return new Rendered(described, labels, finalInit, finalContainers, volumes, List.copyOf(injected.keySet()), volumeNames, warnings, edits, json);
     }
 
     /** The pod's annotations with those that describe the injection. */
@@ -169,8 +190,7 @@ final class PodAssembly {
             if (items.get(i) == null) {
                 throw new InvalidValueException(field + "[" + i + "]", "null", "is not a container");
             }
-            // A copy: probes and mounts change in it, never in the admitted pod.
-            own.add(new Own(new ContainerBuilder(items.get(i)).build(), field + "[" + i + "]"));
+            own.add(new Own(items.get(i), field + "[" + i + "]"));
         }
         return own;
     }
@@ -253,7 +273,7 @@ final class PodAssembly {
      * there (the pod wired it itself) is kept as written; another volume at that path is refused, naming the field.
      */
     private static void mount(Own own, VolumeMount mount, String template) {
-        var mounts = new ArrayList<>(nonNull(own.container().getVolumeMounts()));
+        var mounts = new ArrayList<>(own.edits().volumeMounts());
         for (var i = 0; i < mounts.size(); i++) {
             var existing = mounts.get(i);
             if (existing != null && mount.getMountPath().equals(existing.getMountPath())) {
@@ -265,6 +285,6 @@ final class PodAssembly {
             }
         }
         mounts.add(new VolumeMountBuilder(mount).build());
-        own.container().setVolumeMounts(mounts);
+        own.edits().set("volumeMounts", mounts);
     }
 }

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
-import java.util.EnumSet;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -21,14 +20,13 @@ import java.util.function.Predicate;
  * rather than by diffing two serialisations of the whole pod: the annotations and labels it adds, each injected
  * container, init container and volume added where it goes ({@code add /spec/containers/0}), a pod's own declaration
  * of an injected container removed (override by name), and in each of the pod's own containers only the fields the
- * injection changed (a probe moved to the status port, a shared volume mounted). Everything else in the pod is never
- * read or written, so the patch says only what the injection did, in plain add/replace/remove ops.
+ * injection changed ({@link ContainerEdits}: a probe moved to the status port, a shared volume mounted). Everything
+ * else in the pod is never read or written, so the patch says only what the injection did, in plain
+ * add/replace/remove ops. The JSON of a rendered container comes from the render cache, not from serialising it again.
  */
 public final class PodPatch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final EnumSet<DiffFlags> FLAGS = EnumSet.of(
-            DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private PodPatch() {
     }
@@ -50,57 +48,68 @@ public final class PodPatch {
         }
         var spec = original.getSpec();
         var injected = Set.copyOf(rendered.injected());
-        Predicate<Container> isInjected = container -> injected.contains(container.getName());
-        listOps(ops, "/spec/initContainers", spec.getInitContainers(), rendered.initContainers(), isInjected);
-        listOps(ops, "/spec/containers", spec.getContainers(), rendered.containers(), isInjected);
+        var containers = new ListPatch<Container>(container -> injected.contains(container.getName()), container -> {
+            var json = rendered.json().get(container);
+            ObjectNode value = json == null ? JSON.valueToTree(container) : (ObjectNode) json.deepCopy();
+            var edits = rendered.edits().get(container);
+            if (edits != null) {
+                edits.writeInto(value);
+            }
+            return value;
+        }, (container, path) -> {
+            var edits = rendered.edits().get(container);
+            if (edits != null) {
+                edits.ops(ops, path);
+            }
+        });
+        containers.ops(ops, "/spec/initContainers", spec.getInitContainers(), rendered.initContainers());
+        containers.ops(ops, "/spec/containers", spec.getContainers(), rendered.containers());
         var injectedVolumes = Set.copyOf(rendered.injectedVolumes());
-        listOps(ops, "/spec/volumes", spec.getVolumes(), rendered.volumes(), volume -> injectedVolumes.contains(volume.getName()));
+        new ListPatch<Volume>(volume -> injectedVolumes.contains(volume.getName()), JSON::valueToTree, (volume, path) -> {
+        }).ops(ops, "/spec/volumes", spec.getVolumes(), rendered.volumes());
         return ops;
     }
 
     /**
-     * Turns the list {@code before} into {@code after}, in which the items {@code added} says are new and the others
-     * are {@code before}'s items that stay, in their order; an item of {@code before} that is itself {@code added}
-     * (a declaration an injected item replaces) is removed. A missing or empty list is added whole.
+     * How one list of the pod changes: {@code added} tells an injected item from one of the pod's own, {@code value}
+     * gives an injected item's JSON, {@code changed} writes the ops for the changes to one of the pod's own items at a path.
      */
-    private static <T> void listOps(ArrayNode ops, String path, List<T> before, List<T> after, Predicate<T> added) {
-        if (before == null || before.isEmpty()) {
-            if (!after.isEmpty()) {
-                add(ops, path, JSON.valueToTree(after));
+    private record ListPatch<T>(Predicate<T> added, Function<T, JsonNode> value, BiConsumer<T, String> changed) {
+
+        /**
+         * Turns the list {@code before} into {@code after}, in which the items {@code added} says are new and the
+         * others are {@code before}'s items that stay, in their order; an item of {@code before} that is itself
+         * {@code added} (a declaration an injected item replaces) is removed. A missing or empty list is added whole.
+         */
+        void ops(ArrayNode ops, String path, List<T> before, List<T> after) {
+            if (before == null || before.isEmpty()) {
+                if (!after.isEmpty()) {
+                    var items = JSON.createArrayNode();
+                    after.forEach(item -> items.add(value.apply(item)));
+                    add(ops, path, items);
+                }
+                return;
             }
-            return;
-        }
-        var next = 0;
-        for (var position = 0; position < after.size(); position++) {
-            var item = after.get(position);
-            next = removeReplaced(ops, path, before, next, position, added);
-            if (added.test(item)) {
-                add(ops, path + "/" + position, JSON.valueToTree(item));
-            } else {
-                var own = before.get(next++);
-                if (!Objects.equals(own, item)) {
-                    diff(ops, path + "/" + position, own, item);
+            var next = 0;
+            for (var position = 0; position < after.size(); position++) {
+                var item = after.get(position);
+                next = removeReplaced(ops, path, before, next, position);
+                if (added.test(item)) {
+                    add(ops, path + "/" + position, value.apply(item));
+                } else {
+                    changed.accept(before.get(next++), path + "/" + position);
                 }
             }
+            removeReplaced(ops, path, before, next, after.size());
         }
-        removeReplaced(ops, path, before, next, after.size(), added);
-    }
 
-    /** Removes the items of {@code before} from {@code next} on that an injected item replaces; returns the next to keep. */
-    private static <T> int removeReplaced(ArrayNode ops, String path, List<T> before, int next, int position, Predicate<T> added) {
-        while (next < before.size() && added.test(before.get(next))) {
-            ops.addObject().put("op", "remove").put("path", path + "/" + position);
-            next++;
-        }
-        return next;
-    }
-
-    /** The fields of one of the pod's own items that the injection changed, each at its path. */
-    private static void diff(ArrayNode ops, String path, Object before, Object after) {
-        for (var op : JsonDiff.asJson(JSON.valueToTree(before), JSON.valueToTree(after), FLAGS)) {
-            var prefixed = (ObjectNode) op;
-            prefixed.put("path", path + op.path("path").asText());
-            ops.add(prefixed);
+        /** Removes the items of {@code before} from {@code next} on that an injected item replaces; returns the next to keep. */
+        private int removeReplaced(ArrayNode ops, String path, List<T> before, int next, int position) {
+            while (next < before.size() && added.test(before.get(next))) {
+                ops.addObject().put("op", "remove").put("path", path + "/" + position);
+                next++;
+            }
+            return next;
         }
     }
 

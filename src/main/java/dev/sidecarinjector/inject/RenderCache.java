@@ -16,7 +16,7 @@ final class RenderCache {
     /** Two bytes a character (a string outside Latin-1) plus this much for each value, key or node. */
     private static final long VALUE_OVERHEAD = 48;
 
-    private record Entry(JsonNode tree, long bytes) {
+    private record Entry(Object value, long bytes) {
     }
 
     private final RenderCacheLimits limits;
@@ -31,7 +31,8 @@ final class RenderCache {
      * The tree kept for {@code key}, or a fresh one from {@code render}, kept when it fits. The key's own weight
      * is checked first, so an oversized input is neither hashed into the map nor compared with its keys.
      */
-    JsonNode get(List<Object> key, Supplier<JsonNode> render) {
+    @SuppressWarnings("unchecked")
+    <V> V get(List<Object> key, Supplier<V> render) {
         var keyBytes = weigh(key);
         if (keyBytes > limits.maxEntryBytes()) {
             return render.get();
@@ -39,15 +40,15 @@ final class RenderCache {
         synchronized (this) {
             var entry = entries.get(key);
             if (entry != null) {
-                return entry.tree();
+                return (V) entry.value();
             }
         }
-        var tree = render.get();
-        var entryBytes = keyBytes + weigh(tree);
+        var value = render.get();
+        var entryBytes = keyBytes + weigh(value);
         if (entryBytes <= limits.maxEntryBytes()) {
-            put(key, new Entry(tree, entryBytes));
+            put(key, new Entry(value, entryBytes));
         }
-        return tree;
+        return value;
     }
 
     private synchronized void put(List<Object> key, Entry entry) {
@@ -73,6 +74,7 @@ final class RenderCache {
     static long weigh(Object value) {
         return switch (value) {
             case CharSequence text -> VALUE_OVERHEAD + 2L * text.length();
+            case SidecarTemplates.Rendering rendering -> weigh(rendering.tree());
             case JsonNode node when node.isTextual() -> VALUE_OVERHEAD + 2L * node.textValue().length();
             case JsonNode node -> {
                 var total = VALUE_OVERHEAD;

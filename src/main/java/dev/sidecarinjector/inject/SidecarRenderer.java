@@ -28,11 +28,13 @@ public final class SidecarRenderer {
         var data = TemplateData.of(spec, settings);
         var placed = new ArrayList<TemplateOutput.Placed>();
         if (settings.interception() == Interception.IPTABLES) {
-            placed.add(new TemplateOutput.Placed(templates.renderInit(data), Slot.SIDECAR_INIT));
+            var init = templates.renderInit(data);
+            placed.add(new TemplateOutput.Placed(init.container(), Slot.SIDECAR_INIT, init.tree()));
         }
         var proxySlot = spec.placement() == Placement.NATIVE ? Slot.SIDECAR_INIT
                 : spec.holdApplicationUntilProxyStarts() ? Slot.LEADING : Slot.TRAILING;
-        placed.add(new TemplateOutput.Placed(templates.renderProxy(data), proxySlot));
+        var proxy = templates.renderProxy(data);
+        placed.add(new TemplateOutput.Placed(proxy.container(), proxySlot, proxy.tree()));
         return new TemplateOutput(TemplateNames.SIDECAR, placed, volumes(settings.mesh()), List.of());
     }
 

@@ -53,7 +53,7 @@ public final class SidecarTemplates {
     private final SortedMap<String, Template> named;
     /**
      * Every pod with the same settings and overrides renders the same containers, so each distinct template
-     * data is rendered, parsed and checked once; callers get a fresh Container bound from the kept tree.
+     * data is rendered, parsed, checked and bound once; callers share the Container, which nothing changes.
      */
     private final RenderCache rendered;
 
@@ -166,11 +166,15 @@ public final class SidecarTemplates {
         return TemplateFragment.bind(file, tree);
     }
 
-    Container renderProxy(Map<String, Object> data) {
+    /** A rendered container as the cache keeps it, shared between pods: the Container and its JSON. */
+    record Rendering(Container container, JsonNode tree) {
+    }
+
+    Rendering renderProxy(Map<String, Object> data) {
         return cached(proxy, PROXY, data);
     }
 
-    Container renderInit(Map<String, Object> data) {
+    Rendering renderInit(Map<String, Object> data) {
         return cached(init, INIT, data);
     }
 
@@ -179,13 +183,11 @@ public final class SidecarTemplates {
         return rendered.bytes();
     }
 
-    private Container cached(Template template, String file, Map<String, Object> data) {
-        var tree = rendered.get(List.of(file, data), () -> JSON.valueToTree(render(template, file, data)));
-        try {
-            return JSON.treeToValue(tree, Container.class);
-        } catch (IOException e) {
-            throw new TemplateException("template " + file + " rendered a container that does not bind again: " + e.getMessage(), e);
-        }
+    private Rendering cached(Template template, String file, Map<String, Object> data) {
+        return rendered.get(List.of(file, data), () -> {
+            var container = render(template, file, data);
+            return new Rendering(container, JSON.valueToTree(container));
+        });
     }
 
     private static Template parse(Engine engine, Map<String, String> sources, String file) {

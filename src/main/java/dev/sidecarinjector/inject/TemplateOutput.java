@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,8 +28,15 @@ record TemplateOutput(String template, List<Placed> containers, List<Volume> vol
         }
     }
 
-    /** One injected container and its slot. */
-    record Placed(Container container, Slot slot) {
+    /**
+     * One injected container, its slot, and its JSON when the render cache keeps it (else null). The container may be
+     * shared between pods: nothing changes it (see {@link ContainerEdits}).
+     */
+    record Placed(Container container, Slot slot, JsonNode json) {
+
+        Placed(Container container, Slot slot) {
+            this(container, slot, null);
+        }
     }
 
     TemplateOutput {

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +40,23 @@ class PodPatchTest {
                 spec:
                   containers:
                   - {name: app, image: app, readinessProbe: {httpGet: {path: /ready, port: 8080}}}
-                  - {name: helper, image: helper}
+                  - {name: helper, image: helper, volumeMounts: [{name: data, mountPath: /data}]}
                   volumes:
                   - {name: data, emptyDir: {}}
                 """);
-        var app = copy(pod.getSpec().getContainers().get(0));
-        app.getReadinessProbe().getHttpGet().setPath("/app-health/app/readyz");
+        var app = pod.getSpec().getContainers().get(0);
+        var helper = pod.getSpec().getContainers().get(1);
+        var appEdits = new ContainerEdits(app);
+        appEdits.set("readinessProbe", new ProbeBuilder().withNewHttpGet().withPath("/app-health/app/readyz").withPort(new IntOrString(15020)).endHttpGet().build());
+        var helperEdits = new ContainerEdits(helper);
+        var mounts = new ArrayList<>(helperEdits.volumeMounts());
+        mounts.add(new VolumeMountBuilder().withName("workload").withMountPath("/workload").build());
+        helperEdits.set("volumeMounts", mounts);
         var annotations = new LinkedHashMap<>(pod.getMetadata().getAnnotations());
         annotations.put("team", "b");
         annotations.put("sidecar.istio.io/status", "{}");
         var rendered = rendered(pod, annotations, Map.of("security.istio.io/tlsMode", "istio"), List.of(INIT),
-                List.of(PROXY, app, pod.getSpec().getContainers().get(1)), List.of(pod.getSpec().getVolumes().getFirst(), WORKLOAD));
+                List.of(PROXY, app, helper), List.of(pod.getSpec().getVolumes().getFirst(), WORKLOAD), Map.of(app, appEdits, helper, helperEdits));
 
         assertEquals(YAML.readTree("""
                 - {op: replace, path: /metadata/annotations/team, value: b}
@@ -54,9 +64,34 @@ class PodPatchTest {
                 - {op: add, path: /metadata/labels, value: {security.istio.io/tlsMode: istio}}
                 - {op: add, path: /spec/initContainers, value: [{name: sidecar-init, image: init}]}
                 - {op: add, path: /spec/containers/0, value: {name: sidecar-proxy, image: proxy}}
-                - {op: replace, path: /spec/containers/1/readinessProbe/httpGet/path, value: /app-health/app/readyz}
+                - {op: replace, path: /spec/containers/1/readinessProbe, value: {httpGet: {path: /app-health/app/readyz, port: 15020}}}
+                - {op: add, path: /spec/containers/2/volumeMounts/1, value: {mountPath: /workload, name: workload}}
                 - {op: add, path: /spec/volumes/1, value: {name: workload, emptyDir: {}}}
                 """), PodPatch.between(pod, rendered));
+        assertAppliesTo(pod, rendered);
+    }
+
+    @Test
+    void aSharedRenderingKeepsItsJsonAndGetsItsEditsOnlyInThePatch() throws Exception {
+        var pod = pod("""
+                metadata: {name: app}
+                spec:
+                  containers: [{name: app, image: app}]
+                """);
+        var proxy = new ContainerBuilder(PROXY).addNewEnv().withName("A").withValue("1").endEnv().build();
+        var cached = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(proxy);
+        var edits = new ContainerEdits(proxy);
+        var env = new ArrayList<>(edits.env());
+        env.add(new io.fabric8.kubernetes.api.model.EnvVar("ISTIO_KUBE_APP_PROBERS", "{}", null));
+        edits.set("env", env);
+        var rendered = new PodAssembly.Rendered(Map.of(), Map.of(), List.of(), List.of(pod.getSpec().getContainers().getFirst(), proxy), List.of(),
+                List.of(PROXY.getName()), List.of(), List.of(), Map.of(proxy, edits), Map.of(proxy, cached));
+
+        assertEquals(YAML.readTree("""
+                - {op: add, path: /spec/containers/1, value: {env: [{name: A, value: "1"}, {name: ISTIO_KUBE_APP_PROBERS, value: "{}"}], image: proxy, name: sidecar-proxy}}
+                """), PodPatch.between(pod, rendered));
+        assertEquals(1, proxy.getEnv().size(), "the shared container is not changed");
+        assertEquals(1, cached.get("env").size(), "the cached JSON is not changed");
         assertAppliesTo(pod, rendered);
     }
 
@@ -119,8 +154,13 @@ class PodPatchTest {
     /** What the assembly returns for {@code pod}: the injected names are those of PROXY, INIT and WORKLOAD. */
     private static PodAssembly.Rendered rendered(Pod pod, Map<String, String> annotations, Map<String, String> labels,
                                                  List<Container> init, List<Container> containers, List<Volume> volumes) {
+        return rendered(pod, annotations, labels, init, containers, volumes, Map.of());
+    }
+
+    private static PodAssembly.Rendered rendered(Pod pod, Map<String, String> annotations, Map<String, String> labels, List<Container> init,
+                                                 List<Container> containers, List<Volume> volumes, Map<Container, ContainerEdits> edits) {
         return new PodAssembly.Rendered(annotations, labels, new ArrayList<>(init), new ArrayList<>(containers), new ArrayList<>(volumes),
-                List.of(PROXY.getName(), INIT.getName()), List.of(WORKLOAD.getName()), List.of());
+                List.of(PROXY.getName(), INIT.getName()), List.of(WORKLOAD.getName()), List.of(), new IdentityHashMap<>(edits), Map.of());
     }
 
     private static void assertAppliesTo(Pod pod, PodAssembly.Rendered rendered) throws Exception {

@@ -17,7 +17,7 @@ class SidecarTemplatesTest {
     private static String render(LinkedHashMap<String, String> sources) {
         var templates = SidecarTemplates.compile(sources);
         var spec = PodOverrides.read(java.util.Map.of(), TestSettings.defaults());
-        return templates.renderProxy(SidecarRenderer.TemplateData.of(spec, TestSettings.defaults())).getName();
+        return templates.renderProxy(SidecarRenderer.TemplateData.of(spec, TestSettings.defaults())).container().getName();
     }
 
     @Test
@@ -69,7 +69,7 @@ class SidecarTemplatesTest {
         var hostile = "proxy:1\"}],privileged:true,x:[{\"#&*!|>'%@`\n- {a: b}";
         var settings = TestSettings.defaults();
         var spec = new SidecarSpec(hostile, settings.resources(), Placement.CONTAINER, false, settings.traffic(), settings.proxyUid(), settings.proxyGid(), true);
-        var proxy = SidecarTemplates.builtIn().renderProxy(SidecarRenderer.TemplateData.of(spec, settings));
+        var proxy = SidecarTemplates.builtIn().renderProxy(SidecarRenderer.TemplateData.of(spec, settings)).container();
         assertEquals(hostile, proxy.getImage());
         assertEquals(false, proxy.getSecurityContext().getPrivileged());
     }
