@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,11 @@ import java.util.function.Function;
 public final class PodOverrides {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * The replicas of a workload carry the same {@code proxy.istio.io/config}, so each distinct value is parsed (twice:
+     * repeated keys, then the tree) once; a refused value is not kept and is refused again, naming the problem.
+     */
+    private static final RenderCache PROXY_CONFIGS = new RenderCache(new RenderCacheLimits(1L << 20, 16L << 10));
     private static final String HOLD = "holdApplicationUntilProxyStarts";
 
     private PodOverrides() {
@@ -43,7 +49,7 @@ public final class PodOverrides {
         var image = read(annotations, Annotations.PROXY_IMAGE, v -> ImageReference.parse(Annotations.PROXY_IMAGE, v)).orElse(settings.proxyImage());
         var placement = read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
                 .orElse(settings.placement());
-        var hold = read(annotations, Annotations.PROXY_CONFIG, PodOverrides::holdFromProxyConfig)
+        var hold = read(annotations, Annotations.PROXY_CONFIG, value -> PROXY_CONFIGS.get(List.of(value), () -> holdFromProxyConfig(value)))
                 .flatMap(Function.identity())
                 .orElse(settings.holdApplicationUntilProxyStarts());
         // Istio ignores a value strconv.ParseBool refuses and keeps the global setting; refused here, naming it.

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The rendered containers of {@link SidecarTemplates}, least recently used out first, bounded by an estimate of
- * the heap they hold rather than by a count: template data carries annotation values, which a pod's author
- * chooses and may make a megabyte long. An entry heavier than {@link RenderCacheLimits#maxEntryBytes} is never kept.
+ * What the injection derives from a pod's annotations and keeps for the next pod with the same ones: the rendered
+ * containers of {@link SidecarTemplates}, the parsed {@code proxy.istio.io/config} of {@link PodOverrides}. Least
+ * recently used out first, bounded by an estimate of the heap held rather than by a count: the inputs carry
+ * annotation values, which a pod's author chooses and may make a megabyte long. An entry heavier than
+ * {@link RenderCacheLimits#maxEntryBytes} is never kept. The values are shared: nothing may change them.
  */
 final class RenderCache {
 
@@ -28,7 +30,7 @@ final class RenderCache {
     }
 
     /**
-     * The tree kept for {@code key}, or a fresh one from {@code render}, kept when it fits. The key's own weight
+     * The value kept for {@code key}, or a fresh one from {@code render}, kept when it fits. The key's own weight
      * is checked first, so an oversized input is neither hashed into the map nor compared with its keys.
      */
     @SuppressWarnings("unchecked")
