@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -47,7 +48,8 @@ public final class PodPatch {
             mapOps(ops, "/metadata/labels", metadata.getLabels(), rendered.labels());
         }
         var spec = original.getSpec();
-        var injected = Set.copyOf(rendered.injected());
+        // Hash sets: the pod may name a container or volume null (the API server refuses it after the webhooks).
+        var injected = new HashSet<>(rendered.injected());
         var containers = new ListPatch<Container>(container -> injected.contains(container.getName()), container -> {
             var json = rendered.json().get(container);
             ObjectNode value = json == null ? JSON.valueToTree(container) : (ObjectNode) json.deepCopy();
@@ -64,7 +66,7 @@ public final class PodPatch {
         });
         containers.ops(ops, "/spec/initContainers", spec.getInitContainers(), rendered.initContainers());
         containers.ops(ops, "/spec/containers", spec.getContainers(), rendered.containers());
-        var injectedVolumes = Set.copyOf(rendered.injectedVolumes());
+        var injectedVolumes = new HashSet<>(rendered.injectedVolumes());
         new ListPatch<Volume>(volume -> injectedVolumes.contains(volume.getName()), JSON::valueToTree, (volume, path) -> {
         }).ops(ops, "/spec/volumes", spec.getVolumes(), rendered.volumes());
         return ops;
@@ -126,8 +128,8 @@ public final class PodPatch {
             }
         }
         for (var entry : after.entrySet()) {
-            var old = before.get(entry.getKey());
-            if (!entry.getValue().equals(old)) {
+            // A value may be null: the API server's JSON allows it, and the injection keeps it as written.
+            if (!Objects.equals(entry.getValue(), before.get(entry.getKey())) || !before.containsKey(entry.getKey())) {
                 var op = before.containsKey(entry.getKey()) ? "replace" : "add";
                 ops.addObject().put("op", op).put("path", path + "/" + escape(entry.getKey())).put("value", entry.getValue());
             }
