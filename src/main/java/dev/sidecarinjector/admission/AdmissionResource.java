@@ -1,5 +1,6 @@
 package dev.sidecarinjector.admission;
 
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ public class AdmissionResource {
     }
 
     @POST
+    @NonBlocking
     @Path("inject")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +35,7 @@ public class AdmissionResource {
     }
 
     @POST
+    @NonBlocking
     @Path("mutate")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
