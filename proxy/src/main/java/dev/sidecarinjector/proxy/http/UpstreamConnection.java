@@ -210,7 +210,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
             }
             body = framer;
             exchange.responseHead(this, head, framer);
-            if (framer.ended()) {
+            if (framer.ended() && owner == exchange) {
                 ended(exchange, null, head.status() == 101);
             }
             return true;
@@ -232,6 +232,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
         overran = held.isReadable() && !switching;
         exchange.responseContent(this, last, true);
     }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         var exchange = owner;
