@@ -2,10 +2,7 @@ package dev.sidecarinjector.proxy.authn;
 
 import dev.sidecarinjector.api.snapshot.JwtHeader;
 import dev.sidecarinjector.api.snapshot.JwtRule;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,16 +111,15 @@ public final class JwtAuthenticator {
      * Checks the tokens of {@code request} at {@code nowSeconds} (the Unix time); when it goes on, its headers and
      * target are already as the application must see them.
      */
-    public JwtOutcome authenticate(HttpRequest request, long nowSeconds) {
+    public JwtOutcome authenticate(MessageHead request, long nowSeconds) {
         if (rules.isEmpty()) {
             return JwtOutcome.ANONYMOUS;
         }
-        var headerMap = request.headers();
         if (isCorsPreflight(request)) {
             return JwtOutcome.ANONYMOUS;
         }
         for (var name : written) {
-            headerMap.remove(name);
+            request.remove(name);
         }
         var found = extract(request);
         if (found.isEmpty()) {
@@ -144,38 +140,35 @@ public final class JwtAuthenticator {
     }
 
     /** {@code Bearer realm="http://host/path", error="invalid_token"}: Envoy's answer to a refused token. */
-    public static String challenge(HttpRequest request) {
-        var headers = request.headers();
-        var uri = request.uri();
+    public static String challenge(MessageHead request) {
+        var uri = request.target();
         var path = uri.startsWith("http://") || uri.startsWith("https://") ? uri.substring(Math.max(uri.indexOf('/', uri.indexOf("//") + 2), 0)) : uri;
         if (path.length() > MAX_REALM_PATH) {
             path = path.substring(0, MAX_REALM_PATH);
         }
-        return "Bearer realm=\"" + headers.get("x-forwarded-proto", "http") + "://" + headers.get(HttpHeaderNames.HOST, "") + path
+        return "Bearer realm=\"" + request.get("x-forwarded-proto", "http") + "://" + request.get("host", "") + path
                 + "\", error=\"invalid_token\"";
     }
 
-    private static boolean isCorsPreflight(HttpRequest request) {
-        var headers = request.headers();
-        return request.method() == HttpMethod.OPTIONS && !headers.get(HttpHeaderNames.ORIGIN, "").isEmpty()
-                && !headers.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD, "").isEmpty();
+    private static boolean isCorsPreflight(MessageHead request) {
+        return request.method().equals("OPTIONS") && !request.get("origin", "").isEmpty()
+                && !request.get("access-control-request-method", "").isEmpty();
     }
 
-    private List<Found> extract(HttpRequest request) {
+    private List<Found> extract(MessageHead request) {
         List<Found> found = List.of();
-        var headerMap = request.headers();
         for (var location : headers) {
-            if (!headerMap.contains(location.name)) {
+            if (!request.contains(location.name)) {
                 continue;
             }
-            for (var value : headerMap.getAll(location.name)) {
+            for (var value : request.getAll(location.name)) {
                 var token = afterPrefix(value, location.prefix);
                 if (token != null) {
                     found = add(found, new Found(token, location, null));
                 }
             }
         }
-        var uri = request.uri();
+        var uri = request.target();
         if (params.length > 0 && uri.indexOf('?') >= 0) {
             var query = new QueryStringDecoder(uri).parameters();
             for (var location : params) {
@@ -247,23 +240,22 @@ public final class JwtAuthenticator {
         throw first != null ? first : new JwtRefused(JwtFailure.UNKNOWN_ISSUER);
     }
 
-    private static void apply(HttpRequest request, Found found, VerifiedTokens.Verified result) {
+    private static void apply(MessageHead request, Found found, VerifiedTokens.Verified result) {
         var rule = result.rule().rule;
-        var headers = request.headers();
         if (!rule.forwardOriginalToken()) {
             if (found.header != null) {
-                headers.remove(found.header.name);
+                request.remove(found.header.name);
             } else {
-                request.setUri(withoutParam(request.uri(), found.param.name));
+                request.setTarget(withoutParam(request.target(), found.param.name));
             }
         }
         if (!rule.outputPayloadToHeader().isEmpty()) {
-            headers.add(rule.outputPayloadToHeader(), result.token().payloadBase64);
+            request.add(rule.outputPayloadToHeader(), result.token().payloadBase64);
         }
         for (var claim : rule.outputClaimToHeaders()) {
             var value = Claims.forHeader(result.token().payload, claim.claim());
             if (value != null && !value.isEmpty()) {
-                headers.add(claim.header(), value);
+                request.add(claim.header(), value);
             }
         }
     }

@@ -1,29 +1,35 @@
 package dev.sidecarinjector.proxy.http;
 
+import dev.sidecarinjector.proxy.codec.BadMessage;
+import dev.sidecarinjector.proxy.codec.BodyFramer;
+import dev.sidecarinjector.proxy.codec.Cumulation;
+import dev.sidecarinjector.proxy.codec.HeadParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream HTTP/1.1 connection: its requests are served one at a time, in order ({@link Exchange}); what a
- * client pipelines behind the current request is held until its response is complete. Reading is by demand
+ * client pipelines behind the current request is held, as bytes, until its response is complete. The connection reads
+ * its own bytes (no Netty HTTP codec): each request head is parsed by {@link HeadParser}, its body passed on in slices
+ * of the reads as {@link BodyFramer} finds it; a head that is refused is answered 400 (431 when too large) and the
+ * connection closed. Reading is by demand
  * (AUTO_READ is off): the next bytes are read when a request head is awaited, or when the request body can move on
  * (upstream writable), never while a response is still being sent, so a slow party slows its peer instead of
  * filling the proxy's memory.
  */
 final class DownstreamHttp extends ChannelInboundHandlerAdapter {
 
-    /** Pipelined messages held behind the current request before reading stops (the client waits in its socket). */
-    static final int MAX_PIPELINED = 64;
+    /** Bytes held behind the current request (pipelined) before reading stops (the client waits in its socket). */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     private final HttpEngine engine;
     private final Target target;
@@ -32,8 +38,11 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ChannelHandlerContext ctx;
     private Exchange current;
-    /** Messages that arrived after the current request was complete (pipelined), in order. */
-    private ArrayDeque<Object> pipelined;
+    /** The current request's body framing. */
+    private BodyFramer body;
+    /** Bytes read and not yet taken: the start of a head, or what was pipelined behind the current request. */
+    private ByteBuf held;
+    private boolean processing;
     private boolean inputClosed;
     private boolean closing;
     /** When the connection last carried a request or finished one: with none in flight, it closes after the idle timeout. */
@@ -101,37 +110,67 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastActivity = System.nanoTime();
-        if (closing) {
+        if (closing || !(msg instanceof ByteBuf read)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (current != null && current.requestComplete()) {
-            if (pipelined == null) {
-                pipelined = new ArrayDeque<>(2);
-            }
-            pipelined.add(msg);
-            return;
-        }
-        dispatch(msg);
+        held = Cumulation.append(held, read, ctx.alloc());
+        process();
     }
 
-    private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest request) {
-            if (current != null) {
-                // A new head while the previous request's body is unfinished cannot come out of the decoder.
-                ReferenceCountUtil.release(msg);
-                return;
+    /** Takes what is held: request heads and bodies, up to a complete request whose response is still to come. */
+    private void process() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (!closing && held != null && held.isReadable()) {
+                var progress = current == null ? nextRequest() : !current.requestComplete() && bodyPart();
+                if (!progress) {
+                    break;
+                }
             }
-            current = new Exchange(this, request);
+        } finally {
+            processing = false;
+        }
+        if (held != null && (closing || !held.isReadable())) {
+            held.release();
+            held = null;
+        }
+    }
+
+    private boolean nextRequest() {
+        try {
+            var head = HeadParser.request(held, HttpEngine.MAX_HEADERS_BYTES);
+            if (head == null) {
+                return false;
+            }
+            body = BodyFramer.forRequest(head);
+            current = new Exchange(this, head, body);
             current.start();
+        } catch (BadMessage bad) {
+            held.skipBytes(held.readableBytes());
+            current = new Exchange(this, null, null);
+            current.refuse(bad);
         }
-        if (msg instanceof HttpContent content) {
-            if (current == null) {
-                content.release();
-            } else {
-                current.requestContent(content);
-            }
+        return true;
+    }
+
+    private boolean bodyPart() {
+        ByteBuf part;
+        try {
+            part = body.next(held);
+        } catch (BadMessage bad) {
+            held.skipBytes(held.readableBytes());
+            current.refuseBody();
+            return false;
         }
+        if (part == null) {
+            return false;
+        }
+        current.requestContent(part, body.ended());
+        return true;
     }
 
     @Override
@@ -147,10 +186,9 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
         if (closing || inputClosed || !channel.isActive()) {
             return;
         }
-        if (current == null ? pipelined == null || pipelined.isEmpty()
-                : current.wantsRequestBody() || current.requestComplete() && (pipelined == null || pipelined.size() < MAX_PIPELINED)) {
+        if (current == null || current.wantsRequestBody() || current.requestComplete() && (held == null || held.readableBytes() < MAX_HELD_BYTES)) {
             // While a response is awaited a read stays pending too: it sees a client that goes away (flag DC, the
-            // try cancelled) and takes what the client pipelines, up to MAX_PIPELINED messages.
+            // try cancelled) and takes what the client pipelines, up to MAX_HELD_BYTES.
             channel.read();
         }
     }
@@ -164,8 +202,19 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes part of the response; flushed by {@link #flush()} at the end of the upstream's read batch. */
-    void write(Object msg) {
-        ctx.write(msg, ctx.voidPromise());
+    void write(ByteBuf bytes) {
+        ctx.write(bytes, ctx.voidPromise());
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    /** What the client sent past an upgrade request, for the tunnel; null when nothing. */
+    ByteBuf takeHeld() {
+        var taken = held;
+        held = null;
+        return taken;
     }
 
     void flush() {
@@ -185,29 +234,28 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        body = null;
         lastActivity = System.nanoTime();
         if (!keepAlive || inputClosed || !channel.isActive()) {
             closeAfterFlush();
             return;
         }
         ctx.flush();
-        // Pipelined messages are replayed until the next request is complete; the rest waits for its response.
-        while (!closing && pipelined != null && !pipelined.isEmpty() && (current == null || !current.requestComplete())) {
-            dispatch(pipelined.poll());
-        }
+        // What was pipelined is taken up to the next complete request; the rest waits for its response.
+        process();
         readIfWanted();
     }
 
     /** The response could not be completed (upstream cut it): the client must see the connection end. */
     void abort() {
         closing = true;
-        releasePipelined();
+        releaseHeld();
         channel.close();
     }
 
     private void closeAfterFlush() {
         closing = true;
-        releasePipelined();
+        releaseHeld();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -223,7 +271,7 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
                 gone.downstreamClosed();
             }
             closing = true;
-            releasePipelined();
+            releaseHeld();
             channel.close();
         } else {
             ctx.fireUserEventTriggered(event);
@@ -236,7 +284,7 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
-        releasePipelined();
+        releaseHeld();
         if (current != null) {
             var gone = current;
             current = null;
@@ -257,12 +305,10 @@ final class DownstreamHttp extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void releasePipelined() {
-        if (pipelined != null) {
-            for (var msg : pipelined) {
-                ReferenceCountUtil.release(msg);
-            }
-            pipelined.clear();
+    private void releaseHeld() {
+        if (held != null && !processing) {
+            held.release();
+            held = null;
         }
     }
 }

@@ -8,6 +8,9 @@ import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
 import dev.sidecarinjector.proxy.cluster.TriedEndpoints;
 import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
+import dev.sidecarinjector.proxy.codec.BadMessage;
+import dev.sidecarinjector.proxy.codec.BodyFramer;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 import dev.sidecarinjector.proxy.mesh.ResponseFlag;
 import dev.sidecarinjector.proxy.policy.RequestAuth;
 import dev.sidecarinjector.proxy.retry.RetryBackoff;
@@ -24,21 +27,11 @@ import dev.sidecarinjector.proxy.route.UriRewrite;
 import dev.sidecarinjector.proxy.run.EventLog;
 import dev.sidecarinjector.proxy.run.Tunnel;
 import dev.sidecarinjector.proxy.tls.MeshTls;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -56,14 +49,18 @@ import java.util.concurrent.TimeUnit;
 final class Exchange {
 
     private static final HttpResponseStatus UPSTREAM_TIMEOUT = HttpResponseStatus.GATEWAY_TIMEOUT;
+    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n", StandardCharsets.US_ASCII).asReadOnly());
 
     private final DownstreamHttp down;
     private final HttpEngine engine;
-    private final HttpRequest request;
+    /** The request's head; null when it was refused ({@link #refuse}). */
+    private final MessageHead request;
+    private final BodyFramer requestBody;
     private final EventLoop loop;
     private final long started = System.nanoTime();
     private final boolean clientKeepAlive;
-    private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
+    private boolean http10;
     private boolean upgrade;
     private boolean idempotent;
 
@@ -82,9 +79,10 @@ final class Exchange {
     private RetryPolicy retries;
     private boolean holdsRequest;
 
-    // The request body: kept (for retries) while small enough, queued while no try can take it.
-    private final ArrayList<HttpContent> kept = new ArrayList<>(2);
-    private ArrayList<HttpContent> queued;
+    // The request body, in slices of the reads as it came (framing included): kept (for retries) while small enough,
+    // queued while no try can take it.
+    private final ArrayList<ByteBuf> kept = new ArrayList<>(2);
+    private ArrayList<ByteBuf> queued;
     private long queuedBytes;
     private boolean keepable = true;
     private long requestBytes;
@@ -113,7 +111,7 @@ final class Exchange {
 
     // The response.
     private boolean responseStarted;
-    private boolean skippingInformational;
+    private BodyFramer responseBody;
     private boolean keepAlive;
     /** The upstream's response lets its connection serve another request. */
     private boolean upstreamKeepAlive;
@@ -125,12 +123,15 @@ final class Exchange {
     private boolean awaitingRequestEnd;
     private boolean wantsUpstreamRead;
 
-    Exchange(DownstreamHttp down, HttpRequest request) {
+    /** {@code request} and its body's framing; both null for a head that was refused. */
+    Exchange(DownstreamHttp down, MessageHead request, BodyFramer requestBody) {
         this.down = down;
         this.engine = down.engine();
         this.request = request;
+        this.requestBody = requestBody;
         this.loop = down.channel().eventLoop();
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.clientKeepAlive = request != null && HopByHop.keepAlive(request);
+        this.requestComplete = requestBody == null || !requestBody.hasBody();
     }
 
     EventLoop loop() {
@@ -156,41 +157,56 @@ final class Exchange {
 
     // ---- The request head: checks, routing, the first try.
 
+    /** The request's head (or its body's framing) was refused: 400, or 431 for a head over the limit; the connection closes. */
+    void refuse(BadMessage bad) {
+        keepable = false;
+        if (bad.tooLarge()) {
+            respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request Header Fields Too Large", ResponseFlag.NONE, true);
+        } else {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "Bad Request", ResponseFlag.NONE, true);
+        }
+    }
+
+    /** The request's chunked body broke its framing: 400 if nothing was answered yet, else the response is cut. */
+    void refuseBody() {
+        requestComplete = true;
+        keepable = false;
+        if (responseStarted) {
+            abortDownstream(ResponseFlag.NONE);
+        } else {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "Bad Request", ResponseFlag.NONE, true);
+        }
+    }
+
     void start() {
-        var decoded = request.decoderResult();
-        if (decoded.isFailure()) {
-            requestComplete = true;
-            keepable = false;
-            if (decoded.cause() instanceof TooLongFrameException) {
-                respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request Header Fields Too Large", ResponseFlag.NONE, true);
-            } else {
-                respondLocally(HttpResponseStatus.BAD_REQUEST, "Bad Request", ResponseFlag.NONE, true);
-            }
-            return;
-        }
-        var headers = request.headers();
-        upgrade = HopByHop.isUpgrade(headers);
+        upgrade = HopByHop.isUpgrade(request);
         idempotent = isIdempotent(request.method());
-        var expectContinue = HttpUtil.is100ContinueExpected(request);
-        if (!expectContinue && headers.contains(HttpHeaderNames.EXPECT)) {
-            respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "", ResponseFlag.NONE, true);
-            return;
+        var expectContinue = false;
+        if (request.contains("expect")) {
+            // Only HTTP/1.1 may ask for 100-continue; any other expectation is refused, as Envoy does.
+            for (var value : request.getAll("expect")) {
+                expectContinue |= request.minorVersion() == 1 && value.equalsIgnoreCase("100-continue");
+            }
+            if (!expectContinue) {
+                respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "", ResponseFlag.NONE, true);
+                return;
+            }
+            request.remove("expect");
         }
-        headers.remove(HttpHeaderNames.EXPECT);
         var limit = engine.maxRequestBodyBytes();
-        if (limit > 0 && HttpUtil.getContentLength(request, -1L) > limit) {
+        if (limit > 0 && requestBody.contentLength() > limit) {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", ResponseFlag.NONE, true);
             return;
         }
         if (down.target().isInbound() && (!authenticate() || !authorized() || !withinRateLimit())) {
             return;
         }
-        HopByHop.strip(headers, upgrade);
-        if (!headers.contains("x-request-id")) {
-            headers.set("x-request-id", RequestIds.next());
+        HopByHop.strip(request, upgrade);
+        if (!request.contains("x-request-id")) {
+            request.add("x-request-id", RequestIds.next());
         }
-        if (!headers.contains("x-forwarded-proto")) {
-            headers.set("x-forwarded-proto", "http");
+        if (!request.contains("x-forwarded-proto")) {
+            request.add("x-forwarded-proto", "http");
         }
         var target = down.target();
         if (upgrade) {
@@ -201,16 +217,16 @@ final class Exchange {
         } else if (!route()) {
             return;
         }
-        if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+        if (request.minorVersion() == 0) {
             // Upstream always speaks HTTP/1.1 (as Envoy), so its connection can be pooled; 1.1 needs a Host.
-            clientVersion = HttpVersion.HTTP_1_0;
-            if (!headers.contains(HttpHeaderNames.HOST)) {
-                headers.set(HttpHeaderNames.HOST, authority());
+            http10 = true;
+            if (!request.contains("host")) {
+                request.add("host", authority());
             }
-            request.setProtocolVersion(HttpVersion.HTTP_1_1);
+            request.setMinorVersion(1);
         }
         if (expectContinue) {
-            down.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+            down.write(CONTINUE.duplicate());
             down.flush();
         }
         var timeout = route == null ? 0 : route.route().timeoutMs();
@@ -237,8 +253,8 @@ final class Exchange {
         }
         var outcome = jwt.authenticate(request, System.currentTimeMillis() / 1000);
         if (outcome.refused()) {
-            var response = localResponse(HttpResponseStatus.valueOf(outcome.failure().status()), outcome.failure().message());
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, JwtAuthenticator.challenge(request));
+            var response = LocalResponse.text(HttpResponseStatus.valueOf(outcome.failure().status()), outcome.failure().message());
+            response.set("www-authenticate", JwtAuthenticator.challenge(request));
             sendLocal(response, ResponseFlag.NONE, false);
             return false;
         }
@@ -280,10 +296,10 @@ final class Exchange {
         }
         var scope = refusal.scope().name().toLowerCase(java.util.Locale.ROOT);
         engine.observer().rateLimited(limiter.spec().policy(), scope);
-        var response = localResponse(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited");
-        response.headers().setInt("x-ratelimit-limit", refusal.limit());
-        response.headers().setInt("x-ratelimit-remaining", refusal.remaining());
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+        var response = LocalResponse.text(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited")
+                .set("x-ratelimit-limit", Integer.toString(refusal.limit()))
+                .set("x-ratelimit-remaining", Integer.toString(refusal.remaining()))
+                .set("retry-after", Long.toString(refusal.retryAfterSeconds()));
         sendLocal(response, ResponseFlag.RATE_LIMITED, false);
         return false;
     }
@@ -304,9 +320,8 @@ final class Exchange {
         }
         var table = listener.routeTable();
         var authority = authority();
-        var line = HttpRequestLine.of(request.method().name(), originForm(), authority, "http", listener.port());
-        var headers = new NettyHeaders(request.headers());
-        MatchedRoute matched = table == null ? null : table.select(line, headers);
+        var line = HttpRequestLine.of(request.method(), originForm(), authority, "http", listener.port());
+        MatchedRoute matched = table == null ? null : table.select(line, request);
         if (matched == null) {
             respondLocally(HttpResponseStatus.NOT_FOUND, "", ResponseFlag.NO_ROUTE, false);
             return false;
@@ -314,10 +329,8 @@ final class Exchange {
         route = matched.route();
         var spec = route.route();
         if (spec.redirect() != null) {
-            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(spec.redirect().status()),
-                    Unpooled.EMPTY_BUFFER);
-            response.headers().set(HttpHeaderNames.LOCATION, RedirectLocation.build(spec.redirect(), line));
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            var response = LocalResponse.text(HttpResponseStatus.valueOf(spec.redirect().status()), "")
+                    .set("location", RedirectLocation.build(spec.redirect(), line));
             sendLocal(response, ResponseFlag.NONE, false);
             return false;
         }
@@ -329,15 +342,15 @@ final class Exchange {
         cluster = route.destination(destination);
         if (spec.rewrite() != null) {
             if (spec.rewrite().uri() != null) {
-                request.setUri(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));
+                request.setTarget(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));
             }
             if (spec.rewrite().authority() != null) {
-                request.headers().set(HttpHeaderNames.HOST, spec.rewrite().authority());
+                request.set("host", spec.rewrite().authority());
             }
-        } else if (!request.uri().startsWith("/") && !request.uri().equals("*")) {
-            request.setUri(line.target());
+        } else if (!request.target().startsWith("/") && !request.target().equals("*")) {
+            request.setTarget(line.target());
         }
-        HeaderEdits.applyToRequest(route, destination, headers);
+        HeaderEdits.applyToRequest(route, destination, request);
         retries = upgrade ? null : spec.retries();
         if (cluster.passthrough()) {
             fixedAddress = down.target().originalDestination();
@@ -366,11 +379,11 @@ final class Exchange {
 
     /** The Host header, or the original destination for a request without one (HTTP/1.0). */
     private String authority() {
-        var host = request.headers().get(HttpHeaderNames.HOST);
+        var host = request.get("host");
         if (host != null) {
             return host;
         }
-        var uri = request.uri();
+        var uri = request.target();
         if (uri.startsWith("http://")) {
             var end = uri.indexOf('/', 7);
             return end < 0 ? uri.substring(7) : uri.substring(7, end);
@@ -382,7 +395,7 @@ final class Exchange {
 
     /** The request target as a path: an absolute-form target ({@code http://host/p}) loses its scheme and host. */
     private String originForm() {
-        var uri = request.uri();
+        var uri = request.target();
         if (uri.startsWith("http://")) {
             var slash = uri.indexOf('/', 7);
             return slash < 0 ? "/" : uri.substring(slash);
@@ -501,7 +514,8 @@ final class Exchange {
         tryReady = true;
         upstreamPrincipal = ready.peerPrincipal();
         var channel = ready.channel;
-        channel.write(request, channel.voidPromise());
+        ready.expectResponseTo(request.method());
+        channel.write(request.encode(channel.alloc()), channel.voidPromise());
         if (keepable) {
             for (var content : kept) {
                 channel.write(content.retainedDuplicate(), channel.voidPromise());
@@ -518,19 +532,18 @@ final class Exchange {
         down.readIfWanted();
     }
 
-    void requestContent(HttpContent content) {
+    /** A part of the request's body (with its framing), the last one when {@code last}. */
+    void requestContent(ByteBuf content, boolean last) {
         if (done) {
             content.release();
-            if (awaitingRequestEnd && content instanceof LastHttpContent) {
+            if (awaitingRequestEnd && last) {
                 requestComplete = true;
                 awaitingRequestEnd = false;
                 down.exchangeDone(this, true);
             }
             return;
         }
-        var bytes = content.content().readableBytes();
-        requestBytes += bytes;
-        var last = content instanceof LastHttpContent;
+        requestBytes = requestBody.dataBytes();
         if (last) {
             requestComplete = true;
         }
@@ -572,18 +585,18 @@ final class Exchange {
         }
     }
 
-    private void queue(ArrayList<HttpContent> contents) {
+    private void queue(ArrayList<ByteBuf> contents) {
         for (var content : contents) {
             queue(content);
         }
     }
 
-    private void queue(HttpContent content) {
+    private void queue(ByteBuf content) {
         if (queued == null) {
             queued = new ArrayList<>(4);
         }
         queued.add(content);
-        queuedBytes += content.content().readableBytes();
+        queuedBytes += content.readableBytes();
     }
 
     /** End of a downstream read batch: what was written upstream goes out in one flush. */
@@ -613,16 +626,12 @@ final class Exchange {
 
     // ---- The response.
 
-    void responseHead(UpstreamConnection from, HttpResponse response) {
+    /** The try's response head (no 1xx but 101: {@link UpstreamConnection} drops them) and its body's framing. */
+    void responseHead(UpstreamConnection from, MessageHead response, BodyFramer body) {
         if (from != connection || done) {
             return;
         }
-        var code = response.status().code();
-        if (code < 200 && code != 101) {
-            // 100 Continue and other interim answers: the proxy answered the client's Expect itself.
-            skippingInformational = true;
-            return;
-        }
+        var code = response.status();
         if (!responseStarted) {
             endTryTimer();
             feedOutlier(code);
@@ -638,62 +647,56 @@ final class Exchange {
             }
         }
         responseStarted = true;
+        responseBody = body;
         status = code;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        var headers = response.headers();
+        upstreamKeepAlive = HopByHop.keepAlive(response) && !body.untilClose();
         var switching = code == 101 && upgrade;
-        HopByHop.strip(headers, switching);
+        HopByHop.strip(response, switching);
         if (route != null) {
-            HeaderEdits.applyToResponse(route, destination, new NettyHeaders(headers));
+            HeaderEdits.applyToResponse(route, destination, response);
         }
-        var framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
-                || code == 204 || code == 304 || request.method() == HttpMethod.HEAD;
+        // A body that runs to the close (and a 101 or a CONNECT's answer, whose bytes are no HTTP) ends the connection.
+        var framed = !body.untilClose() && code != 101 && !request.method().equals("CONNECT");
         keepAlive = clientKeepAlive && requestComplete && framed && !engine.draining() && !switching;
         if (!keepAlive && !switching) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            response.set("connection", "close");
         }
-        if (clientVersion == HttpVersion.HTTP_1_0) {
+        if (http10) {
             // An HTTP/1.0 client knows no chunks: the body is sent as it comes and ended by the close.
-            if (HttpUtil.isTransferEncodingChunked(response)) {
-                headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            if (body.chunked()) {
+                response.remove("transfer-encoding");
+                body.dechunk();
                 keepAlive = false;
-                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                response.set("connection", "close");
             }
-            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+            response.setMinorVersion(0);
             if (keepAlive) {
-                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                response.set("connection", "keep-alive");
             }
         } else {
-            response.setProtocolVersion(HttpVersion.HTTP_1_1);
+            response.setMinorVersion(1);
         }
         if (switching) {
             cancelTimers();
         }
-        down.write(response);
+        down.write(response.encode(down.alloc()));
     }
 
-    void responseContent(UpstreamConnection from, HttpContent content) {
-        if (from != connection || done) {
-            content.release();
+    /** A part of the response's body (null: none, at a close-delimited body's end), the last one when {@code last}. */
+    void responseContent(UpstreamConnection from, ByteBuf content, boolean last) {
+        if (from != connection || done || !responseStarted) {
+            ReferenceCountUtil.release(content);
             return;
         }
-        if (skippingInformational) {
-            skippingInformational = !(content instanceof LastHttpContent);
-            content.release();
-            return;
-        }
-        if (!responseStarted) {
-            content.release();
-            return;
-        }
-        responseBytes += content.content().readableBytes();
-        var last = content instanceof LastHttpContent;
+        responseBytes = responseBody.dataBytes();
         if (last && status == 101 && upgrade) {
-            content.release();
+            ReferenceCountUtil.release(content);
             tunnel();
             return;
         }
-        down.write(content);
+        if (content != null) {
+            down.write(content);
+        }
         if (last) {
             var reusable = requestComplete && upstreamKeepAlive;
             finishTry(reusable);
@@ -732,8 +735,7 @@ final class Exchange {
         releaseBody();
         releaseBreaker();
         record();
-        upstream.tunnelled();
-        Tunnel.join(down.channel(), upstream.channel, engine.connectionMetrics(), engine.idleTimeout());
+        Tunnel.join(down.channel(), upstream.channel, engine.connectionMetrics(), engine.idleTimeout(), down.takeHeld(), upstream.tunnelled());
     }
 
     // ---- Failures, retries and timeouts.
@@ -867,29 +869,18 @@ final class Exchange {
     // ---- Ending.
 
     private void respondOverloaded() {
-        var response = localResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: overflow");
-        response.headers().set("x-envoy-overloaded", "true");
+        var response = LocalResponse.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "upstream connect error or disconnect/reset before headers. reset reason: overflow").set("x-envoy-overloaded", "true");
         sendLocal(response, ResponseFlag.UPSTREAM_OVERFLOW, false);
     }
 
     private void respondLocally(HttpResponseStatus status, String body, ResponseFlag reason, boolean close) {
-        sendLocal(localResponse(status, body), reason, close);
-    }
-
-    private static FullHttpResponse localResponse(HttpResponseStatus status, String body) {
-        var content = body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        if (!body.isEmpty()) {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
-        }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-        return response;
+        sendLocal(LocalResponse.text(status, body), reason, close);
     }
 
     /** Answers in the proxy's name (no upstream response was passed on): the try, if any, is dropped. */
-    private void sendLocal(FullHttpResponse response, ResponseFlag reason, boolean close) {
+    private void sendLocal(LocalResponse response, ResponseFlag reason, boolean close) {
         if (done) {
-            response.release();
             return;
         }
         dropTry();
@@ -897,16 +888,16 @@ final class Exchange {
         if (reason != ResponseFlag.NONE || flag == ResponseFlag.NONE) {
             flag = reason;
         }
-        status = response.status().code();
-        responseBytes = response.content().readableBytes();
+        status = response.status();
+        responseBytes = response.bodyBytes();
         responseStarted = true;
         // A request still sending a body would have to be read to its end first: only one without a body stays.
-        keepAlive = !close && clientKeepAlive && !engine.draining() && (requestComplete || !hasBody());
-        response.headers().set("x-request-id", request.headers().get("x-request-id", ""));
+        keepAlive = !close && clientKeepAlive && !engine.draining() && requestComplete;
+        response.set("x-request-id", request == null ? "" : request.get("x-request-id", ""));
         if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            response.set("connection", "close");
         }
-        down.write(response);
+        down.write(response.encode(down.alloc()));
         // Counted before it leaves: whoever reads the answer and then the metrics finds it there.
         finish();
         down.flush();
@@ -928,10 +919,6 @@ final class Exchange {
             return;
         }
         down.exchangeDone(this, keepDownstream);
-    }
-
-    private boolean hasBody() {
-        return HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
     }
 
     private void finish() {
@@ -1016,7 +1003,7 @@ final class Exchange {
         }
     }
 
-    private static void release(ArrayList<HttpContent> contents) {
+    private static void release(ArrayList<ByteBuf> contents) {
         for (var content : contents) {
             content.release();
         }
@@ -1037,9 +1024,11 @@ final class Exchange {
         }
     }
 
-    private static boolean isIdempotent(HttpMethod method) {
-        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+    private static boolean isIdempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
+        };
     }
 
     // Timer and hand-off tasks: named classes, not lambdas (docs/proxy.md).

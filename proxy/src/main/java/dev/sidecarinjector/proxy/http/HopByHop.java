@@ -1,9 +1,6 @@
 package dev.sidecarinjector.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import java.util.ArrayList;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 
 /**
  * The headers that belong to one connection and never cross the proxy (RFC 9110 7.6.1): {@code Connection} and every
@@ -17,43 +14,39 @@ final class HopByHop {
     }
 
     /** Whether the request asks to switch protocols ({@code Connection: upgrade} with an {@code Upgrade} header). */
-    static boolean isUpgrade(HttpHeaders headers) {
-        return headers.contains(HttpHeaderNames.UPGRADE)
-                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    static boolean isUpgrade(MessageHead head) {
+        return head.contains("upgrade") && head.hasToken("connection", "upgrade");
+    }
+
+    /** Whether the message lets its connection carry another: HTTP/1.1 unless {@code close}, HTTP/1.0 with {@code keep-alive}. */
+    static boolean keepAlive(MessageHead head) {
+        return head.minorVersion() == 1 ? !head.hasToken("connection", "close") : head.hasToken("connection", "keep-alive");
     }
 
     /** Removes the hop-by-hop headers; an upgrade keeps {@code Upgrade} and gets {@code Connection: upgrade} back. */
-    static void strip(HttpHeaders headers, boolean upgrade) {
-        var named = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (!named.isEmpty()) {
-            var listed = new ArrayList<String>(4);
-            for (var value : named) {
+    static void strip(MessageHead head, boolean upgrade) {
+        if (head.contains("connection")) {
+            for (var value : head.getAll("connection")) {
                 for (var token : value.split(",")) {
                     var name = token.trim();
-                    if (!name.isEmpty()) {
-                        listed.add(name);
+                    // Framing is the codec's: a Connection header naming it must not strip the body's length.
+                    if (!name.isEmpty() && !name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
+                            && !(upgrade && name.equalsIgnoreCase("upgrade"))) {
+                        head.remove(name);
                     }
                 }
             }
-            for (var name : listed) {
-                // Framing is the codec's: a Connection header naming it must not strip the body's length.
-                if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-                        && !(upgrade && name.equalsIgnoreCase("upgrade"))) {
-                    headers.remove(name);
-                }
-            }
-            headers.remove(HttpHeaderNames.CONNECTION);
+            head.remove("connection");
         }
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        headers.remove("proxy-connection");
-        var te = headers.get(HttpHeaderNames.TE);
-        if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
-            headers.remove(HttpHeaderNames.TE);
+        head.remove("keep-alive");
+        head.remove("proxy-connection");
+        if (head.contains("te") && !head.get("te").trim().equalsIgnoreCase("trailers")) {
+            head.remove("te");
         }
         if (upgrade) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            head.set("connection", "upgrade");
         } else {
-            headers.remove(HttpHeaderNames.UPGRADE);
+            head.remove("upgrade");
         }
     }
 }

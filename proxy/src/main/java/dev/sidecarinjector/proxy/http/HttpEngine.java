@@ -10,8 +10,6 @@ import dev.sidecarinjector.proxy.ratelimit.RateLimiters;
 import dev.sidecarinjector.proxy.run.DrainState;
 import dev.sidecarinjector.proxy.tls.MeshTls;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class HttpEngine {
 
-    /** Envoy's default limit on a request's headers (max_request_headers_kb: 60); beyond it, 431. */
+    /** Envoy's default limit on a request's headers (max_request_headers_kb: 60); beyond it, 431. Also the start line's. */
     public static final int MAX_HEADERS_BYTES = 60 * 1024;
 
     private final SnapshotHolder holder;
@@ -82,8 +80,6 @@ public final class HttpEngine {
     }
 
     private void serve(Channel accepted, Target target, String peerPrincipal) {
-        var decoder = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEADERS_BYTES).setMaxHeaderSize(MAX_HEADERS_BYTES);
-        accepted.pipeline().addLast("http", new HttpServerCodec(decoder));
         accepted.pipeline().addLast("exchange", new DownstreamHttp(this, target, peerPrincipal));
     }
 

@@ -5,7 +5,7 @@ import dev.sidecarinjector.proxy.policy.Authorizer;
 import dev.sidecarinjector.proxy.policy.RequestAuth;
 import dev.sidecarinjector.proxy.policy.Verdict;
 import dev.sidecarinjector.proxy.run.EventLog;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 
 /**
  * The inbound AuthorizationPolicies for one HTTP request: the request's attributes as the policies read them, the
@@ -23,16 +23,16 @@ final class InboundAuthorization {
      * The verdict of {@code authorizer} (not empty) for {@code request}; {@code auth} what RequestAuthentication
      * established about its JWT (null without a valid one), {@code authority} its Host, {@code target} its origin form.
      */
-    static Verdict check(Authorizer authorizer, DownstreamHttp down, HttpRequest request, RequestAuth auth, String authority, String target) {
+    static Verdict check(Authorizer authorizer, DownstreamHttp down, MessageHead request, RequestAuth auth, String authority, String target) {
         var source = AccessRequest.ipv4(down.channel().remoteAddress());
-        var xff = AccessRequest.lastForwardedFor(request.headers().get("x-forwarded-for"));
+        var xff = AccessRequest.lastForwardedFor(request.get("x-forwarded-for"));
         var destination = down.target().originalDestination();
         var attributes = new AccessRequest(down.peerPrincipal(), source, xff < 0 ? source : xff, AccessRequest.ipv4(destination), destination.getPort(),
-                request.method().name(), authority, AccessRequest.pathOf(target), new NettyHeaders(request.headers()), auth);
+                request.method(), authority, AccessRequest.pathOf(target), request, auth);
         var verdict = authorizer.check(attributes);
         down.engine().observer().authorized(verdict);
         if (verdict != Verdict.ALLOWED) {
-            var line = verdict.logLine("inbound HTTP " + request.method().name() + " " + target + " from " + down.channel().remoteAddress()
+            var line = verdict.logLine("inbound HTTP " + request.method() + " " + target + " from " + down.channel().remoteAddress()
                     + (down.peerPrincipal() == null ? " (plaintext)" : " (" + down.peerPrincipal() + ")") + " to :" + destination.getPort());
             if (line != null) {
                 EventLog.info(line);

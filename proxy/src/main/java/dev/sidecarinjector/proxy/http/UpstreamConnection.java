@@ -2,20 +2,25 @@ package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
+import dev.sidecarinjector.proxy.codec.BadMessage;
+import dev.sidecarinjector.proxy.codec.BodyFramer;
+import dev.sidecarinjector.proxy.codec.Cumulation;
+import dev.sidecarinjector.proxy.codec.HeadParser;
 import dev.sidecarinjector.proxy.tls.UpstreamMtls;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
 /**
  * One upstream HTTP/1.1 connection of a {@link UpstreamPool}: serves one {@link Exchange} at a time (its
- * {@link #owner}), and sits idle in the pool between them. The last handler of the upstream channel's pipeline.
+ * {@link #owner}), and sits idle in the pool between them. The last handler of the upstream channel's pipeline; it
+ * reads the response itself: the head with {@link HeadParser}, the body as {@link BodyFramer} finds it. A response the
+ * codec refuses is treated as the connection's reset.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
 
@@ -31,6 +36,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     UpstreamMtls tls;
     private String peerPrincipal;
     private Exchange owner;
+    /** The method of the request written last: a response to HEAD has no body. */
+    private String requestMethod = "GET";
+    /** The current response's body framing; null while its head is awaited. */
+    private BodyFramer body;
+    /** Bytes read and not yet taken (part of a head or of a chunk line). */
+    private ByteBuf held;
+    /** The server sent bytes after a complete response: the connection is not to be reused. */
+    private boolean overran;
     /** Connected, and with mutual TLS the peer checked: requests may be written. */
     private boolean connected;
     /** Counted against the cluster's {@code maxConnections}; released once, when the channel closes. */
@@ -86,9 +99,26 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
         owner = null;
     }
 
-    /** The connection became a tunnel (an accepted upgrade): no exchange owns it; its slot is freed when it closes. */
-    void tunnelled() {
+    /** A request of {@code method} was written: its response is read next. */
+    void expectResponseTo(String method) {
+        requestMethod = method;
+        body = null;
+    }
+
+    /** Whether the connection may serve another request: the server sent nothing past the last response. */
+    boolean reusable() {
+        return !overran;
+    }
+
+    /**
+     * The connection became a tunnel (an accepted upgrade): no exchange owns it; its slot is freed when it closes.
+     * Returns what the server sent past the 101 (null when nothing), for the tunnel.
+     */
+    ByteBuf tunnelled() {
         owner = null;
+        var rest = held;
+        held = null;
+        return rest;
     }
 
     private record Closed(UpstreamConnection connection) implements ChannelFutureListener {
@@ -144,23 +174,63 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         var exchange = owner;
-        if (exchange == null) {
+        if (exchange == null || !(msg instanceof ByteBuf read)) {
             // An idle connection has nothing to say; a server that does (or a late answer of a dropped try) is
             // not to be trusted with the next request.
             ReferenceCountUtil.release(msg);
             channel.close();
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            exchange.responseHead(this, response);
-        }
-        if (msg instanceof HttpContent content) {
-            if (owner == exchange) {
-                exchange.responseContent(this, content);
-            } else {
-                content.release();
+        held = Cumulation.append(held, read, ctx.alloc());
+        try {
+            while (held != null && held.isReadable() && owner == exchange && read(exchange)) {
+                // one head or one part of a body at a time
             }
+        } catch (BadMessage bad) {
+            // Not HTTP the proxy can pass on: as if the server had reset the connection (the exchange hears in channelInactive).
+            channel.close();
         }
+        if (held != null && (!held.isReadable() || owner != exchange)) {
+            held.release();
+            held = null;
+        }
+    }
+
+    /** Reads a head or a part of the body off {@link #held}; false when more bytes are needed. */
+    private boolean read(Exchange exchange) throws BadMessage {
+        if (body == null) {
+            var head = HeadParser.response(held, HttpEngine.MAX_HEADERS_BYTES);
+            if (head == null) {
+                return false;
+            }
+            var framer = BodyFramer.forResponse(head, requestMethod);
+            if (head.status() < 200 && head.status() != 101) {
+                // 100 Continue and other interim answers: the proxy answered the client's Expect itself.
+                return true;
+            }
+            body = framer;
+            exchange.responseHead(this, head, framer);
+            if (framer.ended() && owner == exchange) {
+                ended(exchange, null, head.status() == 101);
+            }
+            return true;
+        }
+        var part = body.next(held);
+        if (part == null) {
+            return false;
+        }
+        if (body.ended()) {
+            ended(exchange, part, false);
+        } else {
+            exchange.responseContent(this, part, false);
+        }
+        return true;
+    }
+
+    private void ended(Exchange exchange, ByteBuf last, boolean switching) {
+        // Bytes past the response's end (but a 101's, which belong to the tunnel): the server said more than it was asked.
+        overran = held.isReadable() && !switching;
+        exchange.responseContent(this, last, true);
     }
 
     @Override
@@ -186,7 +256,17 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements C
     public void channelInactive(ChannelHandlerContext ctx) {
         var exchange = owner;
         owner = null;
-        if (exchange != null) {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        if (exchange == null) {
+            return;
+        }
+        if (body != null && body.untilClose()) {
+            // The close is the end of a body without a length.
+            exchange.responseContent(this, null, true);
+        } else {
             exchange.upstreamFailed(this, !connected);
         }
     }

@@ -7,8 +7,6 @@ import dev.sidecarinjector.proxy.tls.MeshTls;
 import dev.sidecarinjector.proxy.tls.UpstreamMtls;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -127,8 +125,6 @@ final class UpstreamPool {
             config.setIpBindAddressNoPort(true);
         }
         var connection = new UpstreamConnection(channel, address, cluster, this, mtls != null, expectedPeer);
-        channel.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(HttpEngine.MAX_HEADERS_BYTES).setMaxHeaderSize(HttpEngine.MAX_HEADERS_BYTES), false, false));
         channel.pipeline().addLast("upstream", connection);
         if (mtls != null) {
             // First in the pipeline; the try starts once the handshake is done and the peer checked (UpstreamConnection).
@@ -152,7 +148,7 @@ final class UpstreamPool {
     void release(UpstreamConnection connection, boolean reusable) {
         connection.detach();
         var cluster = connection.cluster;
-        if (!reusable || !connection.channel.isActive()) {
+        if (!reusable || !connection.reusable() || !connection.channel.isActive()) {
             connection.channel.close();
             return;
         }

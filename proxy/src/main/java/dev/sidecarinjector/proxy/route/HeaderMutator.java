@@ -1,6 +1,6 @@
 package dev.sidecarinjector.proxy.route;
 
-/** Writes to a request's or response's headers, so the engine adapts Netty's {@code HttpHeaders} without copying. */
+/** Writes to a request's or response's headers (the engine's message heads take the edits on top of the bytes read). */
 public interface HeaderMutator {
 
     /** Replaces every value of the header with this one. */

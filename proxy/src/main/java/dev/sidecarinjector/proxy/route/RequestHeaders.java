@@ -1,8 +1,8 @@
 package dev.sidecarinjector.proxy.route;
 
 /**
- * The request's headers as route matching reads them, so that the engine adapts Netty's {@code HttpHeaders}
- * without copying them. Names are asked in lower case; header names compare case-insensitively.
+ * The request's headers as route matching reads them (the engine's parsed request head, read in place). Names are
+ * asked in lower case; header names compare case-insensitively.
  */
 public interface RequestHeaders {
 

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.json.JsonObject;
 import dev.sidecarinjector.api.snapshot.AuthzPolicy;
+import dev.sidecarinjector.proxy.codec.Heads;
 import dev.sidecarinjector.proxy.policy.AccessRequest;
 import dev.sidecarinjector.proxy.policy.Authorizer;
 import dev.sidecarinjector.proxy.policy.RequestAuth;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +24,7 @@ class ClaimsAuthorizationTest {
     private static final JwtAuthenticator AUTHENTICATOR = JwtAuthenticator.compile(List.of(ISSUER.rule(List.of())), null);
 
     private static RequestAuth verified(String sub, String... claims) {
-        var request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-        request.headers().set("authorization", "Bearer " + ISSUER.sign("RS256", TestIssuer.payload(sub, NOW, claims)));
+        var request = Heads.request("GET", "/", "authorization", "Bearer " + ISSUER.sign("RS256", TestIssuer.payload(sub, NOW, claims)));
         var outcome = AUTHENTICATOR.authenticate(request, NOW);
         assertFalse(outcome.refused(), "the token is good");
         return outcome.auth();

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sidecarinjector.api.snapshot.ClaimToHeader;
 import dev.sidecarinjector.api.snapshot.JwtHeader;
 import dev.sidecarinjector.api.snapshot.JwtRule;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
+import dev.sidecarinjector.proxy.codec.Heads;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -32,16 +30,15 @@ class JwtAuthenticatorTest {
 
     private static final JwtAuthenticator DEFAULT = authenticator(ISSUER.rule(List.of("payments")));
 
-    private static HttpRequest request(String uri, String... headers) {
-        var request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
-        request.headers().set("host", "payment:8080").set("x-forwarded-proto", "http");
+    private static MessageHead request(String uri, String... headers) {
+        var request = Heads.request("GET", uri, "host", "payment:8080", "x-forwarded-proto", "http");
         for (var i = 0; i < headers.length; i += 2) {
-            request.headers().add(headers[i], headers[i + 1]);
+            request.add(headers[i], headers[i + 1]);
         }
         return request;
     }
 
-    private static HttpRequest bearer(String token) {
+    private static MessageHead bearer(String token) {
         return request("/api/v1/charge", "authorization", "Bearer " + token);
     }
 
@@ -68,7 +65,7 @@ class JwtAuthenticatorTest {
             assertFalse(outcome.refused(), alg + ": " + outcome.failure());
             assertEquals(TestIssuer.ISSUER + "/alice", outcome.auth().principal(), alg);
             assertEquals(List.of("payments"), outcome.auth().audiences());
-            assertFalse(request.headers().contains("authorization"), alg + ": the application must not see the token");
+            assertFalse(request.contains("authorization"), alg + ": the application must not see the token");
         }
     }
 
@@ -161,7 +158,7 @@ class JwtAuthenticatorTest {
         var outcome = DEFAULT.authenticate(request, NOW);
         assertFalse(outcome.refused(), String.valueOf(outcome.failure()));
         assertEquals(TestIssuer.ISSUER + "/alice", outcome.auth().principal());
-        assertEquals("/api/v1/charge?amount=5&currency=eur", request.uri());
+        assertEquals("/api/v1/charge?amount=5&currency=eur", request.target());
         refused(JwtFailure.VERIFICATION_FAILED, DEFAULT.authenticate(request("/?access_token=" + broken(good("RS256"))), NOW));
     }
 
@@ -173,7 +170,7 @@ class JwtAuthenticatorTest {
         var token = good("ES256");
         var request = request("/", "x-partner-token", "Token " + token);
         assertEquals(TestIssuer.ISSUER + "/alice", custom.authenticate(request, NOW).auth().principal());
-        assertFalse(request.headers().contains("x-partner-token"));
+        assertFalse(request.contains("x-partner-token"));
         assertNull(custom.authenticate(request("/", "x-partner-token", token), NOW).auth(), "without its prefix it is no token");
         assertNull(custom.authenticate(bearer(token), NOW).auth(), "the default header is not this rule's");
     }
@@ -185,10 +182,10 @@ class JwtAuthenticatorTest {
         var token = ISSUER.sign("RS256", TestIssuer.payload("alice", NOW, "\"org\":{\"tenant\":\"acme\"}"));
         var request = request("/", "authorization", "Bearer " + token, "x-jwt-payload", "forged", "x-user", "root");
         assertFalse(authenticator(rule).authenticate(request, NOW).refused());
-        assertEquals(token.split("\\.")[1], request.headers().get("x-jwt-payload"));
-        assertEquals(List.of("alice"), request.headers().getAll("x-user"));
-        assertEquals("acme", request.headers().get("x-tenant"));
-        assertEquals("Bearer " + token, request.headers().get("authorization"), "forwardOriginalToken keeps it");
+        assertEquals(token.split("\\.")[1], request.get("x-jwt-payload"));
+        assertEquals(List.of("alice"), request.getAll("x-user"));
+        assertEquals("acme", request.get("x-tenant"));
+        assertEquals("Bearer " + token, request.get("authorization"), "forwardOriginalToken keeps it");
     }
 
     @Test
@@ -232,9 +229,8 @@ class JwtAuthenticatorTest {
 
     @Test
     void corsPreflightsAreNotChecked() {
-        var preflight = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.OPTIONS, "/");
-        preflight.headers().set("origin", "https://shop.example").set("access-control-request-method", "POST")
-                .set("authorization", "Bearer not.a.token");
+        var preflight = Heads.request("OPTIONS", "/", "origin", "https://shop.example", "access-control-request-method", "POST",
+                "authorization", "Bearer not.a.token");
         assertFalse(DEFAULT.authenticate(preflight, NOW).refused());
     }
 

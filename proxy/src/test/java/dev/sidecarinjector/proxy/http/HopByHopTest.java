@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
+import dev.sidecarinjector.proxy.codec.Heads;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 
 class HopByHopTest {
 
-    private static HttpHeaders headers(String... namesAndValues) {
-        var headers = new DefaultHttpHeaders();
-        for (var i = 0; i < namesAndValues.length; i += 2) {
-            headers.add(namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return headers;
+    private static MessageHead headers(String... namesAndValues) {
+        return Heads.request("GET", "/", namesAndValues);
     }
 
     @Test
