@@ -44,7 +44,7 @@ USER 10001:10001
 ENV TLS_CERT_FILE=/etc/sidecar-injector/tls/tls.crt \
     TLS_KEY_FILE=/etc/sidecar-injector/tls/tls.key
 EXPOSE 8443
-ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
+ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "-XX:MaxRAMPercentage=75", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "-XX:AOTCache=/opt/sidecar-injector/app.aot", \
             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/opt/sidecar-injector/quarkus-run.jar"]
 CMD ["serve"]
