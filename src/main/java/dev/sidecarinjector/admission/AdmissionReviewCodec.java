@@ -114,6 +114,15 @@ public final class AdmissionReviewCodec {
         return review;
     }
 
+    /** A reply as the bytes of its JSON. */
+    public static byte[] encode(ObjectNode reply) {
+        try {
+            return JSON.writeValueAsBytes(reply);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an AdmissionReview reply does not serialise", e);
+        }
+    }
+
     /** Where in the object a binding error is, {@code .spec.containers[0].name}; empty when Jackson does not say. */
     public static String fieldPath(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
