@@ -21,6 +21,10 @@ public final class SidecarRenderer {
     public static final String INIT_NAME = "sidecar-init";
     public static final String TMP_VOLUME = "sidecar-proxy-tmp";
 
+    /** The two sets of the sidecar's volumes, built once and shared: nothing changes them. */
+    private static final List<Volume> PLAIN_VOLUMES = buildVolumes(false);
+    private static final List<Volume> MESH_VOLUMES = buildVolumes(true);
+
     private SidecarRenderer() {
     }
 
@@ -66,9 +70,14 @@ public final class SidecarRenderer {
      * token for the CA (audience {@code istio-ca}, 12 h), under Istio's names so tooling that knows them works.
      */
     private static List<Volume> volumes(MeshSettings mesh) {
+        return mesh.enabled() ? MESH_VOLUMES : PLAIN_VOLUMES;
+    }
+
+
+    private static List<Volume> buildVolumes(boolean mesh) {
         var volumes = new ArrayList<Volume>();
         volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withEmptyDir(new EmptyDirVolumeSource("Memory", null)).build());
-        if (mesh.enabled()) {
+        if (mesh) {
             volumes.add(new VolumeBuilder().withName(MeshSettings.TOKEN_VOLUME)
                     .withNewProjected().addNewSource().withNewServiceAccountToken()
                     .withAudience(MeshSettings.TOKEN_AUDIENCE)
@@ -78,7 +87,7 @@ public final class SidecarRenderer {
             volumes.add(new VolumeBuilder().withName(MeshSettings.ROOT_CERT_VOLUME)
                     .withNewConfigMap().withName(MeshSettings.ROOT_CERT_CONFIG_MAP).endConfigMap().build());
         }
-        return volumes;
+        return List.copyOf(volumes);
     }
 
     /** The variables the templates see; docs/templates.md lists them. */
