@@ -15,6 +15,7 @@ import dev.sidecarinjector.namespace.NamespaceLabelsUnavailable;
 import dev.sidecarinjector.templates.TemplateStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -106,9 +107,11 @@ public class AdmissionHandler {
         }
         Pod pod;
         try {
-            pod = AdmissionReviewCodec.mapper().treeToValue(request.object(), Pod.class);
+            pod = request.object().bind(AdmissionReviewCodec.mapper(), Pod.class);
         } catch (JsonProcessingException e) {
             return Verdict.failed(null, "invalid_input", "request.object" + AdmissionReviewCodec.fieldPath(e) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return Verdict.failed(null, "invalid_input", "request.object: " + e.getMessage());
         }
         // Pods from controllers carry generateName and no metadata.namespace: the request names the namespace.
         var namespace = !request.namespace().isEmpty() ? request.namespace()

@@ -1,6 +1,5 @@
 package dev.sidecarinjector.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The fields of an {@code admission.k8s.io/v1} AdmissionRequest that the injector uses. {@code object} is the
@@ -14,7 +13,7 @@ public record AdmissionRequest(
         String namespace,
         String name,
         boolean dryRun,
-        JsonNode object) {
+        RequestObject object) {
 
     /** True when the object is a core/v1 Pod. */
     public boolean isPod() {

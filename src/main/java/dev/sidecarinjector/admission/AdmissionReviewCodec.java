@@ -2,6 +2,7 @@ package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +43,8 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionRequest decode(byte[] body) {
-        var review = readOneValue(body);
+        var read = readReview(body);
+        var review = read.envelope();
         if (review == null || !review.isObject()) {
             throw new BadReviewException("body is not a JSON object");
         }
@@ -61,7 +64,7 @@ public final class AdmissionReviewCodec {
             throw new BadReviewException("request.operation: " + request.get("operation") + " is not one of " + String.join(", ", OPERATIONS));
         }
         // Only a Pod CREATE needs the object, and the handler checks it there: whatever else comes is allowed unread.
-        var object = request.get("object");
+        var object = read.object();
         var dryRun = request.get("dryRun");
         if (dryRun != null && !dryRun.isBoolean() && !dryRun.isNull()) {
             throw new BadReviewException("request.dryRun: " + dryRun + " is not a boolean");
@@ -74,7 +77,7 @@ public final class AdmissionReviewCodec {
                 optionalText(request, "namespace", "request.namespace"),
                 optionalText(request, "name", "request.name"),
                 dryRun != null && dryRun.asBoolean(),
-                object == null || object.isNull() ? null : object);
+                object);
     }
 
     /** An allowed reply; {@code patch} is a JSON Patch array, or null for no change. */
@@ -140,16 +143,58 @@ public final class AdmissionReviewCodec {
         return error;
     }
 
-    /** The one JSON value of the body, or null for an empty body; content after it is refused, not ignored. */
-    private static JsonNode readOneValue(byte[] body) {
+    /** The review's small fields as a tree, and its request's object as read. */
+    private record Read(JsonNode envelope, RequestObject object) {
+    }
+
+    /** The fields of {@code request} read as a tree; {@code object} is read apart, and the rest is skipped. */
+    private static final Set<String> REQUEST_FIELDS = Set.of("uid", "kind", "operation", "namespace", "name", "dryRun");
+    private static final Set<String> REVIEW_FIELDS = Set.of("apiVersion", "kind", "request");
+
+    /**
+     * The one JSON value of the body, null for an empty body; content after it is refused, not ignored. The whole
+     * body is parsed (so bad JSON anywhere is refused as such), but only the fields used are kept: the request's
+     * object as its tokens ({@link RequestObject}), the rest as a small tree.
+     */
+    private static Read readReview(byte[] body) {
         try (var parser = JSON.createParser(body)) {
-            JsonNode value = JSON.readTree(parser);
+            var first = parser.nextToken();
+            JsonNode envelope;
+            RequestObject object = null;
+            if (first == JsonToken.START_OBJECT) {
+                var review = JSON.createObjectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    var name = parser.currentName();
+                    var value = parser.nextToken();
+                    if (name.equals("request") && value == JsonToken.START_OBJECT) {
+                        var request = review.putObject("request");
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            var field = parser.currentName();
+                            parser.nextToken();
+                            if (field.equals("object")) {
+                                object = RequestObject.read(parser, JSON);
+                            } else if (REQUEST_FIELDS.contains(field)) {
+                                request.set(field, JSON.readTree(parser));
+                            } else {
+                                parser.skipChildren();
+                            }
+                        }
+                    } else if (REVIEW_FIELDS.contains(name)) {
+                        review.set(name, JSON.readTree(parser));
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                envelope = review;
+            } else {
+                envelope = first == null ? null : JSON.readTree(parser);
+            }
             var end = parser.currentLocation().getByteOffset();
-            if (value != null && hasMoreContent(parser)) {
+            if (envelope != null && hasMoreContent(parser)) {
                 throw new BadReviewException("body: content after the JSON value that ends at byte " + end
                         + "; a body is exactly one AdmissionReview");
             }
-            return value;
+            return new Read(envelope, object);
         } catch (JsonProcessingException e) {
             throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
