@@ -1,9 +1,9 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sidecarinjector.inject.TemplateOutput.Placed;
 import dev.sidecarinjector.inject.TemplateOutput.Slot;
 import io.fabric8.kubernetes.api.model.Container;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * containers over the rendered ones (override by name), mounts the templates' shared volumes into the pod's
  * containers, and puts every container in its slot; with the sidecar, the app's probes go to the proxy's status port
  * ({@link AppProbeRewrite}). Then the annotations that describe the injection and, with the sidecar, Istio's workload
- * labels. The result is the parts of the pod the injection may change, each whole; the admitted pod is never
- * changed (its containers are copied before a probe or a mount changes them), and the rest of it is never copied.
+ * labels. The result is the parts of the pod the injection may change, each whole; the admitted pod and the render
+ * cache's containers are never changed (what the injection gives a container is kept beside it, {@link ContainerEdits}),
+ * and the rest of the pod is never copied.
  * Everything is checked before anything is applied. Pure.
  */
 final class PodAssembly {
