@@ -1,8 +1,10 @@
 package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,11 +24,36 @@ public record InjectionStatus(List<String> initContainers, List<String> containe
                 sidecar.map(SidecarSpec::image).orElse(null), templates);
     }
 
+    /** The annotation's value: the fields in this order, placement and image left out when null (written by hand: one per review). */
     public String json() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
+        var out = new StringWriter();
+        try (var json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            list(json, "initContainers", initContainers);
+            list(json, "containers", containers);
+            list(json, "volumes", volumes);
+            if (placement != null) {
+                json.writeStringField("placement", placement);
+            }
+            if (image != null) {
+                json.writeStringField("image", image);
+            }
+            list(json, "templates", templates);
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("status annotation does not serialise", e);
         }
+        return out.toString();
+    }
+
+    private static void list(JsonGenerator json, String field, List<String> values) throws IOException {
+        if (values == null) {
+            return;
+        }
+        json.writeArrayFieldStart(field);
+        for (var value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 }
