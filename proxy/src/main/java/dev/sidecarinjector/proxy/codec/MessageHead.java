@@ -200,11 +200,7 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
     public void remove(String name) {
         for (var i = 0; i < count; i++) {
             if (live(i) && nameIs(i, name)) {
-                if (removed == null) {
-                    removed = new boolean[count];
-                }
-                removed[i] = true;
-                removedCount++;
+                markRemoved(i);
             }
         }
         if (added != null) {
@@ -215,6 +211,39 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
                 }
             }
         }
+    }
+
+    /** Removes every header named one of {@code names[0, n)}, as {@link #remove} each would, in one pass over the lines. */
+    public void removeAll(String[] names, int n) {
+        for (var i = 0; i < count; i++) {
+            if (live(i)) {
+                for (var k = 0; k < n; k++) {
+                    if (nameIs(i, names[k])) {
+                        markRemoved(i);
+                        break;
+                    }
+                }
+            }
+        }
+        if (added != null) {
+            for (var i = added.size() - 2; i >= 0; i -= 2) {
+                for (var k = 0; k < n; k++) {
+                    if (added.get(i).equalsIgnoreCase(names[k])) {
+                        added.remove(i + 1);
+                        added.remove(i);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private void markRemoved(int i) {
+        if (removed == null) {
+            removed = new boolean[count];
+        }
+        removed[i] = true;
+        removedCount++;
     }
 
     /** Whether the head would be written other than as it was read. */
@@ -284,11 +313,16 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
             return false;
         }
         for (var k = 0; k < length; k++) {
+            // Names are tokens (ASCII): both sides fold A-Z only.
             var b = bytes[start + k];
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }
-            if (b != Character.toLowerCase(name.charAt(k))) {
+            var c = name.charAt(k);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (b != c) {
                 return false;
             }
         }
