@@ -260,14 +260,36 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
             return out.writeBytes(bytes);
         }
         var out = alloc.buffer(bytes.length + 256);
-        writeStartLine(out);
+        // Lines kept as they came are copied in runs: [from, to) of the bytes read is pending.
+        var from = 0;
+        var to = 0;
+        if (!startLineChanged && canonical) {
+            to = startLineEnd + 2;
+        } else {
+            writeStartLine(out);
+        }
         for (var i = 0; i < count; i++) {
             if (live(i)) {
-                // The line as it came, up to its value's end (trailing whitespace is no part of the value).
                 var start = fields[4 * i];
-                out.writeBytes(bytes, start, fields[4 * i + 3] - start).writeShort(CRLF);
+                var end = fields[4 * i + 3];
+                if (start != to) {
+                    out.writeBytes(bytes, from, to - from);
+                    from = start;
+                }
+                if (bytes[end] == '\r') {
+                    to = end + 2;
+                } else {
+                    // The line up to its value's end (trailing whitespace is no part of the value).
+                    out.writeBytes(bytes, from, end - from).writeShort(CRLF);
+                    from = end;
+                    to = end;
+                }
             }
         }
+        if (added == null && to == bytes.length - 2) {
+            return out.writeBytes(bytes, from, bytes.length - from);
+        }
+        out.writeBytes(bytes, from, to - from);
         if (added != null) {
             for (var i = 0; i < added.size(); i += 2) {
                 out.writeCharSequence(added.get(i), StandardCharsets.ISO_8859_1);
@@ -282,10 +304,9 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
     private static final int CRLF = ('\r' << 8) | '\n';
     private static final int COLON_SPACE = (':' << 8) | ' ';
 
+    /** The start line as the proxy writes it (when it changed or was not canonical). */
     private void writeStartLine(ByteBuf out) {
-        if (!startLineChanged && canonical) {
-            out.writeBytes(bytes, 0, startLineEnd).writeShort(CRLF);
-        } else if (request) {
+        if (request) {
             out.writeBytes(bytes, 0, methodEnd).writeByte(' ');
             if (target != null && startLineChanged) {
                 out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
