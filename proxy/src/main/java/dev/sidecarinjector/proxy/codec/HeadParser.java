@@ -48,6 +48,7 @@ public final class HeadParser {
         var end = in.writerIndex();
         var lineStart = start;
         var headersStart = -1;
+        var lines = 0;
         while (true) {
             var lf = in.indexOf(lineStart, end, LF);
             if (lf < 0) {
@@ -69,9 +70,10 @@ public final class HeadParser {
             } else if (lf - 1 == lineStart) {
                 var bytes = new byte[lf + 1 - start];
                 in.readBytes(bytes);
-                return parse(bytes, headersStart - start, request);
+                return parse(bytes, headersStart - start, request, lines);
             }
             lineStart = lf + 1;
+            lines++;
         }
     }
 
@@ -89,9 +91,10 @@ public final class HeadParser {
         in.readerIndex(at);
     }
 
-    private static MessageHead parse(byte[] b, int headersStart, boolean request) throws BadMessage {
+    /** {@code lines}: how many lines the head has, the start line's included (more than it has header fields). */
+    private static MessageHead parse(byte[] b, int headersStart, boolean request, int lines) throws BadMessage {
         var startLineEnd = headersStart - 2;
-        var fields = new int[4 * 16];
+        var fields = new int[4 * lines];
         var count = 0;
         var line = headersStart;
         while (true) {
