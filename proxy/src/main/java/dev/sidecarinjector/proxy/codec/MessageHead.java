@@ -292,14 +292,33 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
         out.writeBytes(bytes, from, to - from);
         if (added != null) {
             for (var i = 0; i < added.size(); i += 2) {
-                out.writeCharSequence(added.get(i), StandardCharsets.ISO_8859_1);
+                writeLatin1(out, added.get(i));
                 out.writeShort(COLON_SPACE);
-                out.writeCharSequence(added.get(i + 1), StandardCharsets.ISO_8859_1);
+                writeLatin1(out, added.get(i + 1));
                 out.writeShort(CRLF);
             }
         }
         return out.writeShort(CRLF);
     }
+
+    /**
+     * The string as ISO-8859-1 ({@code ?} for a character outside it, as {@code writeCharSequence}): one array copy
+     * and one write, where Netty's {@code writeCharSequence} writes a byte at a time.
+     */
+    private static void writeLatin1(ByteBuf out, String s) {
+        var latin1 = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (latin1.length == s.length()) {
+            out.writeBytes(latin1);
+        } else {
+            // A surrogate pair became one '?' here; Netty writes one per char.
+            out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static final byte[] REQUEST_HTTP_10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_HTTP_11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_10 = "HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_11 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
 
     private static final int CRLF = ('\r' << 8) | '\n';
     private static final int COLON_SPACE = (':' << 8) | ' ';
@@ -309,14 +328,14 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
         if (request) {
             out.writeBytes(bytes, 0, methodEnd).writeByte(' ');
             if (target != null && startLineChanged) {
-                out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
+                writeLatin1(out, target);
             } else {
                 out.writeBytes(bytes, targetStart, targetEnd - targetStart);
             }
-            out.writeCharSequence(minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n", StandardCharsets.US_ASCII);
+            out.writeBytes(minor == 0 ? REQUEST_HTTP_10 : REQUEST_HTTP_11);
         } else {
             // HTTP/1.x SP status [SP reason]: the version is the proxy's, what follows it as it came.
-            out.writeCharSequence(minor == 0 ? "HTTP/1.0" : "HTTP/1.1", StandardCharsets.US_ASCII);
+            out.writeBytes(minor == 0 ? HTTP_10 : HTTP_11);
             out.writeBytes(bytes, versionStart + 8, startLineEnd - versionStart - 8).writeShort(CRLF);
         }
     }

@@ -61,6 +61,15 @@ class MessageHeadTest {
     }
 
     @Test
+    void addedValuesAreWrittenAsIso88591WithAQuestionMarkPerCharacterOutsideIt() throws Exception {
+        var head = HeadParser.response(bytes("HTTP/1.1 200 OK\r\n\r\n"), 1000);
+        head.add("x-latin", "caf\u00e9");
+        head.add("x-euro", "5\u20ac");
+        head.add("x-emoji", "a\ud83d\ude00b");
+        assertEquals("HTTP/1.1 200 OK\r\nx-latin: caf\u00e9\r\nx-euro: 5?\r\nx-emoji: a??b\r\n\r\n", head.toString());
+    }
+
+    @Test
     void aResponseVersionIsTheProxysAndTheRestOfTheStatusLineStays() throws Exception {
         var head = HeadParser.response(bytes("HTTP/1.1 418 I'm a teapot\r\n\r\n"), 1000);
         head.setMinorVersion(0);
