@@ -1,14 +1,16 @@
 package dev.sidecarinjector.proxy.codec;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
- * Reads one HTTP/1.1 message head off a buffer into a {@link MessageHead}: the bytes are copied once and every line
- * checked (RFC 9112), the header values left as bytes. Refused ({@link BadMessage}): a line not ended by CR LF (a bare
- * LF, or a CR inside it), a header name that is not a token or has whitespace before its colon, a value with a control
- * character (but tab) or NUL, a request line that is not {@code METHOD SP target SP HTTP/1.x}, a status line that is
- * not {@code HTTP/1.x SP 3DIGIT [SP reason]}; a start line or header section over the limit is {@code tooLarge}.
- * Empty lines before a head are skipped, and an obs-fold continuation line is joined to its header with spaces.
+ * Reads one HTTP/1.1 message head off a buffer into a {@link MessageHead}: the bytes are copied into an array and
+ * every line checked (RFC 9112), the header values left as bytes. Refused ({@link BadMessage}): a line not ended by
+ * CR LF (a bare LF, or a CR inside it), a header name that is not a token or has whitespace before its colon, a value
+ * with a control character (but tab) or NUL, a request line that is not {@code METHOD SP target SP HTTP/1.x}, a
+ * status line that is not {@code HTTP/1.x SP 3DIGIT [SP reason]}; a start line or header section over the limit is
+ * {@code tooLarge}. Empty lines before a head are skipped, and an obs-fold continuation line is joined to its header
+ * with spaces.
  */
 public final class HeadParser {
 
@@ -42,37 +44,65 @@ public final class HeadParser {
         return parse(in, limit, false);
     }
 
+    /** How much of the buffer is copied first to look for the head's end in: most heads are shorter. */
+    private static final int FIRST_COPY = 1024;
+
     private static MessageHead parse(ByteBuf in, int limit, boolean request) throws BadMessage {
         skipEmptyLines(in);
         var start = in.readerIndex();
-        var end = in.writerIndex();
-        var lineStart = start;
+        var available = in.writerIndex() - start;
+        // The lines are looked for in a copy of the buffer's first bytes, which is usually the head itself or holds
+        // it: scanning an array is cheaper than asking the buffer for each line's end. The copy doubles while it
+        // holds no end of the head and the buffer has more. Offsets below are from the head's start.
+        var b = copy(in, start, Math.min(available, FIRST_COPY));
+        var lineStart = 0;
         var headersStart = -1;
+        var lines = 0;
         while (true) {
-            var lf = in.indexOf(lineStart, end, LF);
+            var lf = indexOf(b, lineStart, b.length, LF);
             if (lf < 0) {
-                if (headersStart < 0 ? end - start > limit : end - headersStart > limit) {
+                if (b.length < available) {
+                    b = copy(in, start, (int) Math.min(available, 2L * b.length));
+                    continue;
+                }
+                if (headersStart < 0 ? available > limit : available - headersStart > limit) {
                     throw BadMessage.tooLarge(headersStart < 0 ? "start line" : "header section", limit);
                 }
                 return null;
             }
-            if (lf == lineStart || in.getByte(lf - 1) != CR) {
+            if (lf == lineStart || b[lf - 1] != CR) {
                 throw new BadMessage("line feed without carriage return");
             }
             if (headersStart < 0) {
-                if (lf - start > limit) {
+                if (lf > limit) {
                     throw BadMessage.tooLarge("start line", limit);
                 }
                 headersStart = lf + 1;
             } else if (lf + 1 - headersStart > limit) {
                 throw BadMessage.tooLarge("header section", limit);
             } else if (lf - 1 == lineStart) {
-                var bytes = new byte[lf + 1 - start];
-                in.readBytes(bytes);
-                return parse(bytes, headersStart - start, request);
+                in.skipBytes(lf + 1);
+                return parse(lf + 1 == b.length ? b : Arrays.copyOf(b, lf + 1), headersStart, request, lines);
             }
             lineStart = lf + 1;
+            lines++;
         }
+    }
+
+    private static byte[] copy(ByteBuf in, int from, int length) {
+        var bytes = new byte[length];
+        in.getBytes(from, bytes);
+        return bytes;
+    }
+
+    /** Where {@code value} is in b [from, to); -1 if it is not. */
+    private static int indexOf(byte[] b, int from, int to, byte value) {
+        for (var i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Netty's and Envoy's leniency: CR LF (and other control bytes) between pipelined messages are not a message. */
@@ -89,9 +119,10 @@ public final class HeadParser {
         in.readerIndex(at);
     }
 
-    private static MessageHead parse(byte[] b, int headersStart, boolean request) throws BadMessage {
+    /** {@code lines}: how many lines the head has, the start line's included (more than it has header fields). */
+    private static MessageHead parse(byte[] b, int headersStart, boolean request, int lines) throws BadMessage {
         var startLineEnd = headersStart - 2;
-        var fields = new int[4 * 16];
+        var fields = new int[4 * lines];
         var count = 0;
         var line = headersStart;
         while (true) {
@@ -131,7 +162,7 @@ public final class HeadParser {
                 valueStart++;
             }
             if (4 * count + 4 > fields.length) {
-                fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+                fields = Arrays.copyOf(fields, fields.length * 2);
             }
             fields[4 * count] = line;
             fields[4 * count + 1] = colon;

@@ -200,11 +200,7 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
     public void remove(String name) {
         for (var i = 0; i < count; i++) {
             if (live(i) && nameIs(i, name)) {
-                if (removed == null) {
-                    removed = new boolean[count];
-                }
-                removed[i] = true;
-                removedCount++;
+                markRemoved(i);
             }
         }
         if (added != null) {
@@ -215,6 +211,39 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
                 }
             }
         }
+    }
+
+    /** Removes every header named one of {@code names[0, n)}, as {@link #remove} each would, in one pass over the lines. */
+    public void removeAll(String[] names, int n) {
+        for (var i = 0; i < count; i++) {
+            if (live(i)) {
+                for (var k = 0; k < n; k++) {
+                    if (nameIs(i, names[k])) {
+                        markRemoved(i);
+                        break;
+                    }
+                }
+            }
+        }
+        if (added != null) {
+            for (var i = added.size() - 2; i >= 0; i -= 2) {
+                for (var k = 0; k < n; k++) {
+                    if (added.get(i).equalsIgnoreCase(names[k])) {
+                        added.remove(i + 1);
+                        added.remove(i);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private void markRemoved(int i) {
+        if (removed == null) {
+            removed = new boolean[count];
+        }
+        removed[i] = true;
+        removedCount++;
     }
 
     /** Whether the head would be written other than as it was read. */
@@ -231,42 +260,82 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
             return out.writeBytes(bytes);
         }
         var out = alloc.buffer(bytes.length + 256);
-        writeStartLine(out);
+        // Lines kept as they came are copied in runs: [from, to) of the bytes read is pending.
+        var from = 0;
+        var to = 0;
+        if (!startLineChanged && canonical) {
+            to = startLineEnd + 2;
+        } else {
+            writeStartLine(out);
+        }
         for (var i = 0; i < count; i++) {
             if (live(i)) {
-                // The line as it came, up to its value's end (trailing whitespace is no part of the value).
                 var start = fields[4 * i];
-                out.writeBytes(bytes, start, fields[4 * i + 3] - start).writeShort(CRLF);
+                var end = fields[4 * i + 3];
+                if (start != to) {
+                    out.writeBytes(bytes, from, to - from);
+                    from = start;
+                }
+                if (bytes[end] == '\r') {
+                    to = end + 2;
+                } else {
+                    // The line up to its value's end (trailing whitespace is no part of the value).
+                    out.writeBytes(bytes, from, end - from).writeShort(CRLF);
+                    from = end;
+                    to = end;
+                }
             }
         }
+        if (added == null && to == bytes.length - 2) {
+            return out.writeBytes(bytes, from, bytes.length - from);
+        }
+        out.writeBytes(bytes, from, to - from);
         if (added != null) {
             for (var i = 0; i < added.size(); i += 2) {
-                out.writeCharSequence(added.get(i), StandardCharsets.ISO_8859_1);
+                writeLatin1(out, added.get(i));
                 out.writeShort(COLON_SPACE);
-                out.writeCharSequence(added.get(i + 1), StandardCharsets.ISO_8859_1);
+                writeLatin1(out, added.get(i + 1));
                 out.writeShort(CRLF);
             }
         }
         return out.writeShort(CRLF);
     }
 
+    /**
+     * The string as ISO-8859-1 ({@code ?} for a character outside it, as {@code writeCharSequence}): one array copy
+     * and one write, where Netty's {@code writeCharSequence} writes a byte at a time.
+     */
+    private static void writeLatin1(ByteBuf out, String s) {
+        var latin1 = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (latin1.length == s.length()) {
+            out.writeBytes(latin1);
+        } else {
+            // A surrogate pair became one '?' here; Netty writes one per char.
+            out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static final byte[] REQUEST_HTTP_10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_HTTP_11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_10 = "HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_11 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+
     private static final int CRLF = ('\r' << 8) | '\n';
     private static final int COLON_SPACE = (':' << 8) | ' ';
 
+    /** The start line as the proxy writes it (when it changed or was not canonical). */
     private void writeStartLine(ByteBuf out) {
-        if (!startLineChanged && canonical) {
-            out.writeBytes(bytes, 0, startLineEnd).writeShort(CRLF);
-        } else if (request) {
+        if (request) {
             out.writeBytes(bytes, 0, methodEnd).writeByte(' ');
             if (target != null && startLineChanged) {
-                out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
+                writeLatin1(out, target);
             } else {
                 out.writeBytes(bytes, targetStart, targetEnd - targetStart);
             }
-            out.writeCharSequence(minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n", StandardCharsets.US_ASCII);
+            out.writeBytes(minor == 0 ? REQUEST_HTTP_10 : REQUEST_HTTP_11);
         } else {
             // HTTP/1.x SP status [SP reason]: the version is the proxy's, what follows it as it came.
-            out.writeCharSequence(minor == 0 ? "HTTP/1.0" : "HTTP/1.1", StandardCharsets.US_ASCII);
+            out.writeBytes(minor == 0 ? HTTP_10 : HTTP_11);
             out.writeBytes(bytes, versionStart + 8, startLineEnd - versionStart - 8).writeShort(CRLF);
         }
     }
@@ -284,11 +353,16 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
             return false;
         }
         for (var k = 0; k < length; k++) {
+            // Names are tokens (ASCII): both sides fold A-Z only.
             var b = bytes[start + k];
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }
-            if (b != Character.toLowerCase(name.charAt(k))) {
+            var c = name.charAt(k);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (b != c) {
                 return false;
             }
         }

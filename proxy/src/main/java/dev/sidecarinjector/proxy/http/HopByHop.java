@@ -25,28 +25,46 @@ final class HopByHop {
 
     /** Removes the hop-by-hop headers; an upgrade keeps {@code Upgrade} and gets {@code Connection: upgrade} back. */
     static void strip(MessageHead head, boolean upgrade) {
+        // The names to remove are gathered first and removed in one pass over the head.
+        var names = new String[8];
+        var n = 0;
+        names[n++] = "connection";
+        names[n++] = "keep-alive";
+        names[n++] = "proxy-connection";
+        if (!upgrade) {
+            names[n++] = "upgrade";
+        }
+        var te = head.get("te");
+        if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
+            names[n++] = "te";
+        }
         if (head.contains("connection")) {
             for (var value : head.getAll("connection")) {
                 for (var token : value.split(",")) {
                     var name = token.trim();
                     // Framing is the codec's: a Connection header naming it must not strip the body's length.
                     if (!name.isEmpty() && !name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-                            && !(upgrade && name.equalsIgnoreCase("upgrade"))) {
-                        head.remove(name);
+                            && !(upgrade && name.equalsIgnoreCase("upgrade")) && !named(names, n, name)) {
+                        if (n == names.length) {
+                            names = java.util.Arrays.copyOf(names, 2 * n);
+                        }
+                        names[n++] = name;
                     }
                 }
             }
-            head.remove("connection");
         }
-        head.remove("keep-alive");
-        head.remove("proxy-connection");
-        if (head.contains("te") && !head.get("te").trim().equalsIgnoreCase("trailers")) {
-            head.remove("te");
-        }
+        head.removeAll(names, n);
         if (upgrade) {
-            head.set("connection", "upgrade");
-        } else {
-            head.remove("upgrade");
+            head.add("connection", "upgrade");
         }
+    }
+
+    private static boolean named(String[] names, int n, String name) {
+        for (var k = 0; k < n; k++) {
+            if (names[k].equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -77,6 +77,23 @@ class HeadParserTest {
     }
 
     @Test
+    void aHeadLongerThanTheFirstCopyIsReadWholeAndOnlyIt() throws Exception {
+        var text = new StringBuilder("GET / HTTP/1.1\r\n");
+        for (var i = 0; i < 100; i++) {
+            text.append("x-h").append(i).append(": ").append("v".repeat(40)).append(i).append("\r\n");
+        }
+        var in = bytes(text + "host: a\r\n");
+        assertNull(HeadParser.request(in, 60 * 1024));
+        assertEquals(0, in.readerIndex());
+        in.writeBytes("\r\nnext".getBytes(StandardCharsets.US_ASCII));
+        var head = HeadParser.request(in, 60 * 1024);
+        assertEquals(101, head.size());
+        assertEquals("v".repeat(40) + 99, head.get("x-h99"));
+        assertEquals("a", head.get("host"));
+        assertEquals("next", in.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void aHeadOverTheLimitIsTooLargeEvenBeforeItEnds() {
         var big = "GET / HTTP/1.1\r\nx-big: " + "a".repeat(2000);
         assertTrue(assertThrows(BadMessage.class, () -> HeadParser.request(bytes(big), 1000)).tooLarge());

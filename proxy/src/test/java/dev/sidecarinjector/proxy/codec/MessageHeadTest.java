@@ -44,6 +44,32 @@ class MessageHeadTest {
     }
 
     @Test
+    void keptLinesAreWrittenAsTheyCameAroundRemovedOnes() throws Exception {
+        var head = HeadParser.response(bytes("HTTP/1.1 200 OK\r\nA: 1\r\nConnection: keep-alive\r\nB: 2 \r\nx-f: one\r\n  two\r\n"
+                + "x-g: three\r\n \r\nC: 3\r\nKeep-Alive: timeout=5\r\n\r\n"), 1000);
+        head.remove("connection");
+        assertEquals("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nx-f: one    two\r\nx-g: three\r\nC: 3\r\nKeep-Alive: timeout=5\r\n\r\n",
+                head.toString());
+        head.remove("KEEP-ALIVE");
+        head.remove("a");
+        assertEquals("HTTP/1.1 200 OK\r\nB: 2\r\nx-f: one    two\r\nx-g: three\r\nC: 3\r\n\r\n", head.toString());
+        head.removeAll(new String[] {"b", "C", "x-g"}, 3);
+        head.add("x-new", "v");
+        assertEquals("HTTP/1.1 200 OK\r\nx-f: one    two\r\nx-new: v\r\n\r\n", head.toString());
+        head.removeAll(new String[] {"x-new", "x-f"}, 2);
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", head.toString());
+    }
+
+    @Test
+    void addedValuesAreWrittenAsIso88591WithAQuestionMarkPerCharacterOutsideIt() throws Exception {
+        var head = HeadParser.response(bytes("HTTP/1.1 200 OK\r\n\r\n"), 1000);
+        head.add("x-latin", "caf\u00e9");
+        head.add("x-euro", "5\u20ac");
+        head.add("x-emoji", "a\ud83d\ude00b");
+        assertEquals("HTTP/1.1 200 OK\r\nx-latin: caf\u00e9\r\nx-euro: 5?\r\nx-emoji: a??b\r\n\r\n", head.toString());
+    }
+
+    @Test
     void aResponseVersionIsTheProxysAndTheRestOfTheStatusLineStays() throws Exception {
         var head = HeadParser.response(bytes("HTTP/1.1 418 I'm a teapot\r\n\r\n"), 1000);
         head.setMinorVersion(0);
