@@ -68,10 +68,17 @@ build_app() {
     && ./mvnw -B -ntp -q "${flags[@]}" -DskipTests package)
 }
 
-# build_proxy_jar: packages the proxy (mesh-api installed first) when SIDECAR_PROXY_JAR or proxy/target's jar is absent.
+# build_proxy_jar: packages the proxy (mesh-api installed first) when proxy/target's jar is absent or older than the
+# proxy's or mesh-api's sources; a SIDECAR_PROXY_JAR that exists is taken as it is.
 build_proxy_jar() {
-  local jar="${SIDECAR_PROXY_JAR:-${ROOT}/proxy/target/sidecar-proxy.jar}"
-  [[ ! -f "${jar}" ]] || return 0
+  if [[ -n "${SIDECAR_PROXY_JAR:-}" && -f "${SIDECAR_PROXY_JAR}" ]]; then
+    return 0
+  fi
+  local jar="${ROOT}/proxy/target/sidecar-proxy.jar"
+  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/proxy/src/main" "${ROOT}/proxy/pom.xml" "${ROOT}/mesh-api/src/main" "${ROOT}/mesh-api/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+    info "proxy/target/sidecar-proxy.jar is up to date"
+    return 0
+  fi
   local flags
   read -r -a flags <<<"${MVN_FLAGS:-}"
   info "building the proxy jar"

@@ -33,10 +33,7 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-jar="${SIDECAR_PROXY_JAR:-${repo}/proxy/target/sidecar-proxy.jar}"
-if [[ ! -f "${jar}" ]]; then
-  echo "==> building the proxy jar"
-  (cd "${repo}" && ./mvnw -B -ntp -q -f proxy/pom.xml -DskipTests package)
-fi
+# The proxy jar, rebuilt when its sources are newer (bench/lib.sh; in a subshell, so none of its settings leak here).
+(source "${repo}/bench/lib.sh" && build_proxy_jar)
 
 exec /usr/bin/python3 "${repo}/bench/proxy/bench.py"
