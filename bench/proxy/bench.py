@@ -30,6 +30,8 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 JAVA_HOME = os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
 JAR = os.environ.get("SIDECAR_PROXY_JAR", os.path.join(REPO, "proxy/target/sidecar-proxy.jar"))
 ALL_PEERS = ["direct", "ours", "haproxy-tcp", "haproxy-http", "nginx-stream"]
+# HAProxy: BENCH_HAPROXY (another build, e.g. from source when the Debian mirror is unreachable), else the one on PATH.
+HAPROXY_BIN = os.environ.get("BENCH_HAPROXY") or shutil.which("haproxy") or "/usr/sbin/haproxy"
 PEERS = os.environ.get("BENCH_PEERS", "direct,ours,haproxy-tcp" if QUICK else ",".join(ALL_PEERS)).split(",")
 PATHS = os.environ.get("BENCH_PATHS", "inbound" if QUICK else "inbound,outbound").split(",")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "1" if QUICK else "5"))
@@ -286,7 +288,7 @@ frontend outbound
 backend outbound
   server remote 0.0.0.0
 """
-        argv = ["/usr/sbin/haproxy", "-db", "-f", conf]
+        argv = [HAPROXY_BIN, "-db", "-f", conf]
     else:
         # nginx stream cannot read SO_ORIGINAL_DST: each listener has a fixed upstream.
         text = f"""load_module /usr/lib/nginx/modules/ngx_stream_module.so;
@@ -545,7 +547,7 @@ def versions():
         "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
         "cpus": str(os.cpu_count()),
         "java": first(f"{JAVA_HOME}/bin/java", "-version"),
-        "haproxy": first("haproxy", "-v"),
+        "haproxy": first(HAPROXY_BIN, "-v") + (f" ({HAPROXY_BIN}, BENCH_HAPROXY)" if os.environ.get("BENCH_HAPROXY") else ""),
         "nginx": first("nginx", "-v"),
         "wrk": first("wrk", "--version"),
         "iptables": first("iptables", "--version"),

@@ -23,10 +23,13 @@ if [[ ! -x "${JAVA_HOME}/bin/java" ]]; then
 fi
 
 missing=()
+peers=",${BENCH_PEERS:-haproxy,nginx-stream},"
 for tool in wrk:wrk haproxy:haproxy nginx:nginx nft:nftables taskset:util-linux; do
+  # HAProxy is not needed when BENCH_HAPROXY names another build or no HAProxy peer runs.
+  [[ "${tool}" == haproxy:* && ( -n "${BENCH_HAPROXY:-}" || "${peers}" != *,haproxy* ) ]] && continue
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
-[[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
+[[ -f /usr/lib/nginx/modules/ngx_stream_module.so || "${peers}" != *,nginx-stream,* ]] || missing+=(libnginx-mod-stream)
 if ((${#missing[@]} > 0)); then
   echo "==> installing ${missing[*]}"
   apt-get update -qq
