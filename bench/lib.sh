@@ -54,10 +54,18 @@ need_tools() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# up_to_date JAR SOURCE...: true when JAR exists and no SOURCE (file or folder, relative to ROOT, mesh-api's always
+# included) has anything newer.
+up_to_date() {
+  local jar="$1" sources=() path
+  shift
+  for path in "$@" mesh-api/src/main mesh-api/pom.xml; do sources+=("${ROOT}/${path}"); done
+  [[ -f "${jar}" ]] && [[ -z "$(find "${sources[@]}" -newer "${jar}" -print -quit)" ]]
+}
+
 # build_app: packages the webhook when target/quarkus-app is missing or older than the sources.
 build_app() {
-  local jar="${ROOT}/target/quarkus-app/quarkus-run.jar"
-  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/src/main" "${ROOT}/pom.xml" "${ROOT}/mesh-api/src/main" "${ROOT}/mesh-api/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+  if up_to_date "${ROOT}/target/quarkus-app/quarkus-run.jar" src/main pom.xml; then
     info "target/quarkus-app is up to date"
     return 0
   fi
@@ -74,8 +82,7 @@ build_proxy_jar() {
   if [[ -n "${SIDECAR_PROXY_JAR:-}" && -f "${SIDECAR_PROXY_JAR}" ]]; then
     return 0
   fi
-  local jar="${ROOT}/proxy/target/sidecar-proxy.jar"
-  if [[ -f "${jar}" ]] && [[ -z "$(find "${ROOT}/proxy/src/main" "${ROOT}/proxy/pom.xml" "${ROOT}/mesh-api/src/main" "${ROOT}/mesh-api/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+  if up_to_date "${ROOT}/proxy/target/sidecar-proxy.jar" proxy/src/main proxy/pom.xml; then
     info "proxy/target/sidecar-proxy.jar is up to date"
     return 0
   fi
