@@ -32,9 +32,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The mesh with real parts and no cluster: the control plane (this application's jar, its own process, the
@@ -64,15 +62,9 @@ class MeshE2E {
     static Pod v1b;
     static ProxyAdmin admin;
     static String clientIp;
-    private static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher FAILURES = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final FailureWatch FAILURES = new FailureWatch();
 
     @BeforeAll
     static void startTheMesh() throws Exception {
@@ -116,7 +108,7 @@ class MeshE2E {
         if (lab == null) {
             return;
         }
-        if (failed) {
+        if (FAILURES.failed()) {
             System.err.println("---- proxy log (last 80 lines)\n" + LogText.tail(proxy == null ? "" : proxy.log(), 80));
             System.err.println("---- control plane log (last 40 lines)\n" + LogText.tail(controlPlane == null ? "" : controlPlane.log(), 40));
         }

@@ -25,9 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Istio's mutual TLS with real parts and no cluster: the control plane (this application's jar, its own process,
@@ -63,15 +61,9 @@ class MtlsE2E {
     static MeshClient client2;
     static MeshClient legacy;
     static MeshClient node;
-    private static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher FAILURES = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final FailureWatch FAILURES = new FailureWatch();
 
     @BeforeAll
     static void startTheMesh() throws Exception {
@@ -113,7 +105,7 @@ class MtlsE2E {
     @AfterAll
     static void stopTheMesh() throws Exception {
         if (mesh != null) {
-            mesh.close(failed);
+            mesh.close(FAILURES.failed());
         }
     }
 

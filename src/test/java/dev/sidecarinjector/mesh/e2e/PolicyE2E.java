@@ -35,9 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * AuthorizationPolicy with real parts and no cluster: the control plane (its own process, the directory source, the
@@ -93,15 +91,9 @@ class PolicyE2E {
     static final Map<String, Long> deniedByRule = new TreeMap<>();
     /** Every request the policies let through, as the clients saw it (here: every 200). */
     static long allowedByPolicies;
-    private static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher FAILURES = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final FailureWatch FAILURES = new FailureWatch();
 
     @BeforeAll
     static void startTheMesh() throws Exception {
@@ -146,7 +138,7 @@ class PolicyE2E {
     @AfterAll
     static void stopTheMesh() throws Exception {
         if (mesh != null) {
-            mesh.close(failed);
+            mesh.close(FAILURES.failed());
         }
     }
 

@@ -63,8 +63,7 @@ class InterceptionE2E {
             lab.close();
         }
         if (staged != null) {
-            System.err.println("proxy log:\n" + (Files.exists(staged.proxyLog) ? Files.readString(staged.proxyLog) : ""));
-            staged.close();
+            staged.printLogAndClose();
         }
     }
 

@@ -63,6 +63,12 @@ final class StagedProxy implements AutoCloseable {
         return uid == 0 ? List.of() : List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups");
     }
 
+    /** Prints the proxy's log to stderr (what a failed run needs to be read), then removes the staged files. */
+    public void printLogAndClose() throws IOException {
+        System.err.println("proxy log:\n" + (Files.exists(proxyLog) ? Files.readString(proxyLog) : ""));
+        close();
+    }
+
     @Override
     public void close() throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
