@@ -100,16 +100,16 @@ final class ContainerEdits {
             var at = path + "/" + field;
             if (value == null) {
                 if (before != null) {
-                    ops.addObject().put("op", "remove").put("path", at);
+                    PodPatch.op(ops, "remove", at, null);
                 }
             } else if (appended(before, value) && !((List<?>) before).isEmpty()) {
                 var index = ((List<?>) before).size();
                 for (var item : tail(before, value)) {
-                    ops.addObject().put("op", "add").put("path", at + "/" + index++).set("value", JSON.valueToTree(item));
+                    PodPatch.op(ops, "add", at + "/" + index++, JSON.valueToTree(item));
                 }
             } else if (!value.equals(before)) {
-                ops.addObject().put("op", before == null || before instanceof List<?> list && list.isEmpty() ? "add" : "replace")
-                        .put("path", at).set("value", JSON.valueToTree(value));
+                var op = before == null || before instanceof List<?> list && list.isEmpty() ? "add" : "replace";
+                PodPatch.op(ops, op, at, JSON.valueToTree(value));
             }
         });
     }

@@ -1,6 +1,5 @@
 package dev.sidecarinjector.inject;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.util.Optional;
  * The value of {@code sidecar.istio.io/status}: what was injected, so a second admission injects nothing.
  * {@code placement} and {@code image} describe the proxy and are present when the sidecar template was applied.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record InjectionStatus(List<String> initContainers, List<String> containers, List<String> volumes, String placement, String image,
                               List<String> templates) {
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -41,7 +43,7 @@ public final class PodPatch {
             putMap(added, "annotations", rendered.annotations());
             putMap(added, "labels", rendered.labels());
             if (!added.isEmpty()) {
-                add(ops, "/metadata", added);
+                op(ops, "add", "/metadata", added);
             }
         } else {
             mapOps(ops, "/metadata/annotations", metadata.getAnnotations(), rendered.annotations());
@@ -88,7 +90,7 @@ public final class PodPatch {
                 if (!after.isEmpty()) {
                     var items = JSON.createArrayNode();
                     after.forEach(item -> items.add(value.apply(item)));
-                    add(ops, path, items);
+                    op(ops, "add", path, items);
                 }
                 return;
             }
@@ -97,7 +99,7 @@ public final class PodPatch {
                 var item = after.get(position);
                 next = removeReplaced(ops, path, before, next, position);
                 if (added.test(item)) {
-                    add(ops, path + "/" + position, value.apply(item));
+                    op(ops, "add", path + "/" + position, value.apply(item));
                 } else {
                     changed.accept(before.get(next++), path + "/" + position);
                 }
@@ -108,7 +110,7 @@ public final class PodPatch {
         /** Removes the items of {@code before} from {@code next} on that an injected item replaces; returns the next to keep. */
         private int removeReplaced(ArrayNode ops, String path, List<T> before, int next, int position) {
             while (next < before.size() && added.test(before.get(next))) {
-                ops.addObject().put("op", "remove").put("path", path + "/" + position);
+                op(ops, "remove", path + "/" + position, null);
                 next++;
             }
             return next;
@@ -118,20 +120,21 @@ public final class PodPatch {
     private static void mapOps(ArrayNode ops, String path, Map<String, String> before, Map<String, String> after) {
         if (before == null || before.isEmpty()) {
             if (!after.isEmpty()) {
-                add(ops, path, JSON.valueToTree(after));
+                op(ops, "add", path, JSON.valueToTree(after));
             }
             return;
         }
         for (var key : before.keySet()) {
             if (!after.containsKey(key)) {
-                ops.addObject().put("op", "remove").put("path", path + "/" + escape(key));
+                op(ops, "remove", path + "/" + escape(key), null);
             }
         }
         for (var entry : after.entrySet()) {
+            var present = before.containsKey(entry.getKey());
             // A value may be null: the API server's JSON allows it, and the injection keeps it as written.
-            if (!Objects.equals(entry.getValue(), before.get(entry.getKey())) || !before.containsKey(entry.getKey())) {
-                var op = before.containsKey(entry.getKey()) ? "replace" : "add";
-                ops.addObject().put("op", op).put("path", path + "/" + escape(entry.getKey())).put("value", entry.getValue());
+            if (!present || !Objects.equals(entry.getValue(), before.get(entry.getKey()))) {
+                var value = entry.getValue() == null ? NullNode.getInstance() : TextNode.valueOf(entry.getValue());
+                op(ops, present ? "replace" : "add", path + "/" + escape(entry.getKey()), value);
             }
         }
     }
@@ -142,8 +145,12 @@ public final class PodPatch {
         }
     }
 
-    private static void add(ArrayNode ops, String path, JsonNode value) {
-        ops.addObject().put("op", "add").put("path", path).set("value", value);
+    /** Appends one operation to {@code ops}; {@code value} is null for a remove. */
+    static void op(ArrayNode ops, String op, String path, JsonNode value) {
+        var node = ops.addObject().put("op", op).put("path", path);
+        if (value != null) {
+            node.set("value", value);
+        }
     }
 
     /** A key as a JSON Pointer token (RFC 6901): {@code ~} and {@code /} escaped. */
