@@ -26,6 +26,10 @@ class RelayTest {
     void pipeDownstreamToUpstream() {
         downstream = new DuplexEmbeddedChannel();
         upstream = new DuplexEmbeddedChannel();
+        // The FIN grace is a scheduled task: with the clocks frozen it runs only when a test advances them, never
+        // because a slow run let a millisecond pass between two lines.
+        downstream.freezeTime();
+        upstream.freezeTime();
         var connection = new Connection(downstream, metrics);
         connection.attach(upstream);
         downstream.pipeline().addLast(downstreamReads, new Relay(connection));
