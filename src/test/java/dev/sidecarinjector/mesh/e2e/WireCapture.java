@@ -28,6 +28,14 @@ final class WireCapture {
             return new String(bytes, StandardCharsets.ISO_8859_1).contains(text);
         }
 
+        /**
+         * Whether the stream begins with a TLS ClientHello (a handshake record whose first message is of type 1): a
+         * connection opened by a TLS handshake, however much of the rest the capture saw.
+         */
+        boolean opensWithClientHello() {
+            return bytes.length >= 6 && bytes[0] == 22 && bytes[1] == 3 && bytes[5] == 1;
+        }
+
         /** The first bytes, printable ones as they are and the others as {@code .}. */
         String head(int length) {
             var text = new StringBuilder();
@@ -67,6 +75,7 @@ final class WireCapture {
     private final Process process;
     private final Writer stop;
     private final BufferedReader output;
+    private int dropped;
 
     private WireCapture(Process process) {
         this.process = process;
@@ -85,13 +94,19 @@ final class WireCapture {
         return capture;
     }
 
+    /** The frames the kernel dropped because the capture fell behind (known after {@link #stop}; -1 if it did not say). */
+    int dropped() {
+        return dropped;
+    }
+
     /** Stops the capture and returns its streams, in the order their first segment was seen. */
     List<Stream> stop() throws IOException, InterruptedException {
         stop.write("stop\n");
         stop.flush();
         var segments = new LinkedHashMap<String, TreeMap<Long, byte[]>>();
         var first = new LinkedHashMap<String, Long>();
-        for (var line = output.readLine(); line != null && !line.equals("end"); line = output.readLine()) {
+        var line = output.readLine();
+        for (; line != null && !line.startsWith("end"); line = output.readLine()) {
             var words = line.split(" ");
             var key = words[1] + " " + words[2];
             long seq = Long.parseLong(words[3]);
@@ -99,6 +114,7 @@ final class WireCapture {
             // Relative to the first segment seen, modulo 2^32; a retransmission keeps the first copy.
             segments.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent((seq - base) & 0xffffffffL, HexFormat.of().parseHex(words[4]));
         }
+        dropped = line == null ? -1 : Integer.parseInt(line.substring("end ".length()));
         process.waitFor();
         var streams = new ArrayList<Stream>();
         segments.forEach((key, bySeq) -> {
