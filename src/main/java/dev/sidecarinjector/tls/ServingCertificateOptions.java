@@ -8,7 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Builds the HTTPS server with {@link ServingKeyManager} in place of the key pair from the TLS registry, starting
- * with that pair, so the server's SSL options never change afterwards and a rotation refuses no connection.
+ * with that pair, so the server's SSL options never change afterwards and a rotation refuses no connection; its TLS
+ * contexts are made by {@link JdkServerTls}.
  */
 @ApplicationScoped
 public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
@@ -23,6 +24,7 @@ public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
 
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
+        options.setSslEngineOptions(new JdkServerTls());
         var configured = options.getKeyCertOptions();
         if (configured == null) {
             return;

@@ -5,6 +5,7 @@ import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.ca.CertificateEndpoint;
 import dev.sidecarinjector.ca.ControlPlaneCa;
+import dev.sidecarinjector.tls.JdkServerTls;
 import dev.sidecarinjector.tls.ServingKeyManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -87,7 +88,8 @@ public class StreamServer {
 
     /** Binds the TLS server; every connection is handed to the (long-lived) pusher. */
     void listen(int port) throws Exception {
-        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(ca.serverKeys().orElse(serving)))
+        var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(new JdkServerTls())
+                .setKeyCertOptions(KeyCertOptions.wrap(ca.serverKeys().orElse(serving)))
                 .setHost(config.host()).setPort(port).setUseAlpn(false)
                 .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
         server = vertx.createHttpServer(options).requestHandler(this::request).listen()
