@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The webhook image, sidecar-injector: the Quarkus fast-jar on a JRE 25, run as a non-root user.
+# The webhook image, sidecar-injector: the Quarkus aot-jar on a JRE 25, run as a non-root user.
 #   docker build -t sidecar-injector:dev .          (or: make images)
 # Commands: serve (the default), kube-inject, selftest (the chart's helm test).
 
