@@ -47,7 +47,11 @@ public final class JwksFetcher implements JwksLookup, AutoCloseable {
     }
 
     private final Settings settings;
-    private final HttpClient client;
+    /**
+     * Made at the first fetch, on the executor: a JDK client loads the default trust store and its TLS at creation
+     * (about a tenth of a second of one CPU at start), and most meshes have no jwksUri.
+     */
+    private volatile HttpClient client;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-jwks").factory());
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -55,7 +59,6 @@ public final class JwksFetcher implements JwksLookup, AutoCloseable {
 
     public JwksFetcher(Settings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     @Override
@@ -145,6 +148,9 @@ public final class JwksFetcher implements JwksLookup, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException("not a URL: " + e.getMessage());
         }
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
         var response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
@@ -161,7 +167,10 @@ public final class JwksFetcher implements JwksLookup, AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        client.shutdownNow();
+        var made = client;
+        if (made != null) {
+            made.shutdownNow();
+        }
     }
 
     /** A named task, so a thread dump says what it is. */
