@@ -1,5 +1,6 @@
 package dev.sidecarinjector.cli;
 
+import dev.sidecarinjector.api.ca.KeyStoreRounds;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.Arrays;
@@ -14,18 +15,8 @@ public final class Main {
     private Main() {
     }
 
-    /**
-     * Keys pass through in-memory PKCS#12 key stores on their way to a TLS server (Vert.x's PEM loading, the control
-     * plane's certificate), and the JDK protects each key it puts in one with 10,000 rounds of PBKDF2, again when it
-     * takes it out: at start, with the JIT still cold, about two seconds of one CPU before the webhook was ready. This
-     * process never writes a key store out, so the rounds protected nothing; a value set with {@code -D} is kept.
-     */
-    static final String KEY_STORE_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
-
     public static void main(String... args) {
-        if (System.getProperty(KEY_STORE_ROUNDS) == null) {
-            System.setProperty(KEY_STORE_ROUNDS, "1");
-        }
+        KeyStoreRounds.useOne();
         var command = args.length == 0 ? "serve" : args[0];
         var rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {

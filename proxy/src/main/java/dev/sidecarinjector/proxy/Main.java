@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy;
 
+import dev.sidecarinjector.api.ca.KeyStoreRounds;
 import dev.sidecarinjector.proxy.admin.WaitCommand;
 import dev.sidecarinjector.proxy.cli.UsageException;
 import dev.sidecarinjector.proxy.init.InitCommand;
@@ -26,6 +27,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        KeyStoreRounds.useOne();
         System.exit(run(Arrays.asList(args)));
     }
 
