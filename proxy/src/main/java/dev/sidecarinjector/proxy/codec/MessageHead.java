@@ -198,28 +198,20 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
 
     @Override
     public void remove(String name) {
-        for (var i = 0; i < count; i++) {
-            if (live(i) && nameIs(i, name)) {
-                markRemoved(i);
-            }
-        }
-        if (added != null) {
-            for (var i = added.size() - 2; i >= 0; i -= 2) {
-                if (added.get(i).equalsIgnoreCase(name)) {
-                    added.remove(i + 1);
-                    added.remove(i);
-                }
-            }
-        }
+        removeAll(new String[] {name}, 1);
     }
 
-    /** Removes every header named one of {@code names[0, n)}, as {@link #remove} each would, in one pass over the lines. */
+    /** Removes every header named one of {@code names[0, n)}, read or added, in one pass over the lines. */
     public void removeAll(String[] names, int n) {
         for (var i = 0; i < count; i++) {
             if (live(i)) {
                 for (var k = 0; k < n; k++) {
                     if (nameIs(i, names[k])) {
-                        markRemoved(i);
+                        if (removed == null) {
+                            removed = new boolean[count];
+                        }
+                        removed[i] = true;
+                        removedCount++;
                         break;
                     }
                 }
@@ -236,14 +228,6 @@ public final class MessageHead implements RequestHeaders, HeaderMutator {
                 }
             }
         }
-    }
-
-    private void markRemoved(int i) {
-        if (removed == null) {
-            removed = new boolean[count];
-        }
-        removed[i] = true;
-        removedCount++;
     }
 
     /** Whether the head would be written other than as it was read. */

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.proxy.codec.MessageHead;
+import java.util.Arrays;
 
 /**
  * The headers that belong to one connection and never cross the proxy (RFC 9110 7.6.1): {@code Connection} and every
@@ -46,7 +47,7 @@ final class HopByHop {
                     if (!name.isEmpty() && !name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
                             && !(upgrade && name.equalsIgnoreCase("upgrade")) && !named(names, n, name)) {
                         if (n == names.length) {
-                            names = java.util.Arrays.copyOf(names, 2 * n);
+                            names = Arrays.copyOf(names, 2 * n);
                         }
                         names[n++] = name;
                     }
