@@ -4,7 +4,8 @@ capture, with nothing to install): the payload of each TCP segment to or from PO
 Usage (as root, inside the pod's network namespace): python3 tcp-capture.py IFACE PORT MAX_SECONDS
 Prints "capturing" once the socket is bound; stops when a line arrives on stdin (or stdin closes), after MAX_SECONDS,
 or after 20,000 segments, and reads what the kernel queued before the stop; then prints one line per segment with a
-payload, in capture order, "segment SRC_IP:SRC_PORT DST_IP:DST_PORT SEQ PAYLOAD_HEX", and "end DROPPED", the number
+payload, in capture order, "segment SRC_IP:SRC_PORT DST_IP:DST_PORT SEQ PAYLOAD_HEX", one per SYN (either side's),
+"syn SRC_IP:SRC_PORT DST_IP:DST_PORT SEQ", and "end DROPPED", the number
 of frames the kernel dropped because the socket's queue was full (PACKET_STATISTICS).
 """
 import select
@@ -43,6 +44,9 @@ def keep(frame):
     source_port, destination_port, seq = struct.unpack("!HHI", tcp[:8])
     if port not in (source_port, destination_port):
         return
+    if tcp[13] & 0x02:  # SYN: a connection's start; a port used again by a later connection starts a new stream
+        segments.append("syn %s:%d %s:%d %d" % (socket.inet_ntoa(ip[12:16]), source_port,
+                                                socket.inet_ntoa(ip[16:20]), destination_port, seq))
     payload = tcp[(tcp[12] >> 4) * 4:]
     if payload:
         segments.append("segment %s:%d %s:%d %d %s" % (socket.inet_ntoa(ip[12:16]), source_port,

@@ -164,7 +164,7 @@ class MtlsE2E {
         var streams = capture.stop();
 
         var fromLegacy = streams.stream().filter(s -> s.from().startsWith(lab.ip(20) + ":")).findFirst();
-        var fromClient = streams.stream().filter(s -> s.from().startsWith(productpage.pod().ip() + ":")).findFirst();
+        var fromClient = fromProductpage(streams).stream().findFirst();
         System.out.printf("MtlsE2E case 1: PERMISSIVE ratings: legacy plaintext %d (\"%s\" on the wire), proxied client %d (TLS records %s"
                 + " on the wire)%n", plain.status(), fromLegacy.map(s -> s.head(30)).orElse("-"), proxied.status(),
                 fromClient.map(WireCapture.Stream::tlsRecords).orElse(Map.of()));
@@ -237,6 +237,7 @@ class MtlsE2E {
         for (var pod : List.of(productpage, reviews, ratings)) {
             logged.put(pod, serials(pod).size());
         }
+        long ratingsCountedBefore = sum(mesh.destinationRequests(ratings), CLIENT_PRINCIPAL, "mutual_tls");
         var reviewsWire = WireCapture.start(lab, reviews.ns(), PORT, 60);
         var ratingsWire = WireCapture.start(lab, ratings.ns(), PORT, 60);
         long began = System.currentTimeMillis();
@@ -252,8 +253,10 @@ class MtlsE2E {
         var reviewsConnections = connections(reviewsWire.stop());
         var ratingsStreams = ratingsWire.stop();
         var ratingsConnections = connections(ratingsStreams);
-        var fromProductpage = ratingsStreams.stream().filter(s -> s.from().startsWith(productpage.pod().ip() + ":")).toList();
+        var fromProductpage = fromProductpage(ratingsStreams);
         var ratingsHandshakes = fromProductpage.stream().filter(WireCapture.Stream::opensWithClientHello).count();
+        long ratingsCounted = sum(mesh.destinationRequests(ratings), CLIENT_PRINCIPAL, "mutual_tls") - ratingsCountedBefore;
+        long backToProductpage = ratingsStreams.stream().filter(s -> s.to().startsWith(productpage.pod().ip() + ":")).count();
 
         var rotations = new ArrayList<String>();
         logged.forEach((pod, before) -> rotations.add(pod.pod().name().split("-")[0] + " " + rotationsSince(pod, before) + " "
@@ -273,7 +276,8 @@ class MtlsE2E {
         // machine; the capture says how many) does not hide its handshake.
         assertTrue(ratingsConnections >= renewed.size() && ratingsHandshakes == ratingsConnections, "a new mutual TLS connection for each"
                 + " request to ratings: " + renewed.size() + " requests on " + ratingsConnections + " connections, " + ratingsHandshakes
-                + " opened by a ClientHello, " + ratingsWire.dropped() + " frame(s) dropped by the capture; the others: "
+                + " opened by a ClientHello, " + ratingsWire.dropped() + " frame(s) dropped by the capture, ratings' proxy counted "
+                + ratingsCounted + " requests from productpage, answers went back on " + backToProductpage + " connections; the others: "
                 + fromProductpage.stream().filter(s -> !s.opensWithClientHello()).toList());
         for (var pod : logged.keySet()) {
             var serials = serials(pod);
@@ -293,9 +297,14 @@ class MtlsE2E {
                 && securityPolicy.equals(s.labels().get("connection_security_policy"))).mapToLong(s -> (long) s.value()).sum();
     }
 
-    /** The connections from productpage in a capture: its source ports. */
+    /** The streams productpage sent in a capture. */
+    private static List<WireCapture.Stream> fromProductpage(List<WireCapture.Stream> streams) {
+        return streams.stream().filter(s -> s.from().startsWith(productpage.pod().ip() + ":")).toList();
+    }
+
+    /** The connections from productpage in a capture: the streams it sent, one per connection. */
     private static long connections(List<WireCapture.Stream> streams) {
-        return streams.stream().filter(s -> s.from().startsWith(productpage.pod().ip() + ":")).map(WireCapture.Stream::from).distinct().count();
+        return fromProductpage(streams).size();
     }
 
     private static final Pattern LOGGED_SERIAL = Pattern.compile("identity: (?:new )?certificate for \\S+, serial ([0-9a-f]+),");

@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 /**
  * What crosses the wire on one TCP port of a pod, as tcpdump would show it: {@code mesh-e2e/tcp-capture.py} reads
  * the pod's {@code eth0} with a raw socket (AF_PACKET, before any iptables rule), and each connection's two byte
- * streams are put back together from the segments' sequence numbers, to be read as TLS records or as plaintext.
+ * streams are put back together from the segments' sequence numbers, to be read as TLS records or as plaintext. A
+ * connection is told from an earlier one on the same ports by its SYN.
  */
 final class WireCapture {
 
@@ -105,11 +107,23 @@ final class WireCapture {
         stop.flush();
         var segments = new LinkedHashMap<String, TreeMap<Long, byte[]>>();
         var first = new LinkedHashMap<String, Long>();
+        // A later connection on the same addresses and ports (the source port used again) is another stream: each
+        // SYN with a new initial sequence number starts the next generation of that pair.
+        var synSeq = new HashMap<String, Long>();
+        var generation = new HashMap<String, Integer>();
         var line = output.readLine();
         for (; line != null && !line.startsWith("end"); line = output.readLine()) {
             var words = line.split(" ");
-            var key = words[1] + " " + words[2];
+            var pair = words[1] + " " + words[2];
             long seq = Long.parseLong(words[3]);
+            if (words[0].equals("syn")) {
+                if (synSeq.containsKey(pair) && synSeq.get(pair) != seq) {
+                    generation.merge(pair, 1, Integer::sum);
+                }
+                synSeq.put(pair, seq);
+                continue;
+            }
+            var key = pair + " " + generation.getOrDefault(pair, 0);
             long base = first.computeIfAbsent(key, k -> seq);
             // Relative to the first segment seen, modulo 2^32; a retransmission keeps the first copy.
             segments.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent((seq - base) & 0xffffffffL, HexFormat.of().parseHex(words[4]));
