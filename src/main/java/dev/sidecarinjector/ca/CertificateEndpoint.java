@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
 public class CertificateEndpoint {
 
     private static final Logger LOG = Logger.getLogger(CertificateEndpoint.class);
+    /** How long a refused body is still read after its 413, at most. */
+    static final long LINGER_MILLIS = 2_000;
 
     private final ControlPlaneCa ca;
     private final CaMetrics metrics;
@@ -96,11 +98,29 @@ public class CertificateEndpoint {
         }
     }
 
-    /** 413, and the connection closed once it is written: what the client still sends is not read. */
+    /**
+     * 413 with {@code connection: close}, and the connection closed once the answer is written and the client's body
+     * has ended, or {@link #LINGER_MILLIS} after the answer, whichever is first; what the client still sends is read
+     * and dropped meanwhile. Closed at once with the client's bytes unread, the connection is reset, and a client
+     * still sending its body may lose the answer with it (nginx's lingering close does the same).
+     */
     private void tooLarge(HttpServerRequest request, String what) {
+        var connection = request.connection();
+        var closing = new int[1];
+        Runnable closeOnSecond = () -> {
+            if (++closing[0] == 2) {
+                connection.close();
+            }
+        };
+        request.handler(dropped -> {
+        });
+        request.endHandler(ended -> closeOnSecond.run());
         request.response().putHeader("connection", "close");
         answer(request, refusal(413, "body_too_large", "the request body is limited to " + CertificateRequest.MAX_BODY_BYTES + " bytes ("
-                + what + ")")).onComplete(written -> request.connection().close());
+                + what + ")")).onComplete(written -> {
+                    closeOnSecond.run();
+                    vertx.setTimer(LINGER_MILLIS, late -> connection.close());
+                });
     }
 
     private static CertificateAuthority.Refused refusal(int status, String reason, String message) {
