@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -33,7 +37,10 @@ public final class AdmissionReviewCodec {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .addModule(new DirectBinding())
             .build();
+
+    private static final ObjectReader POD = JSON.readerFor(Pod.class);
 
     static {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
@@ -43,7 +50,12 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionRequest decode(byte[] body) {
-        var read = readReview(body);
+        Read read;
+        try {
+            read = readReview(body, true);
+        } catch (ReadAgain e) {
+            read = readReview(body, false);
+        }
         var review = read.envelope();
         if (review == null || !review.isObject()) {
             throw new BadReviewException("body is not a JSON object");
@@ -80,6 +92,33 @@ public final class AdmissionReviewCodec {
                 object);
     }
 
+    /**
+     * A JSON Patch as the quoted base64 of its JSON text, written as it is: a patch is most of a reply's bytes, and
+     * base64 needs no escaping, so the bytes are made once and copied, not written through a generator twice.
+     */
+    static final class QuotedBase64 extends SerializedString {
+
+        private QuotedBase64(byte[] quoted) {
+            super(new String(quoted, StandardCharsets.ISO_8859_1));
+            _unquotedUTF8Ref = quoted;
+        }
+
+        static QuotedBase64 of(JsonNode patch) {
+            byte[] json;
+            try {
+                json = JSON.writeValueAsBytes(patch);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a JSON Patch does not serialise", e);
+            }
+            var encoded = Base64.getEncoder().encode(json);
+            var quoted = new byte[encoded.length + 2];
+            System.arraycopy(encoded, 0, quoted, 1, encoded.length);
+            quoted[0] = '"';
+            quoted[quoted.length - 1] = '"';
+            return new QuotedBase64(quoted);
+        }
+    }
+
     /** An allowed reply; {@code patch} is a JSON Patch array, or null for no change. */
     public static ObjectNode allowed(String uid, JsonNode patch) {
         return allowed(uid, patch, List.of());
@@ -95,7 +134,7 @@ public final class AdmissionReviewCodec {
         var response = (ObjectNode) review.get("response");
         if (patch != null && !patch.isEmpty()) {
             response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+            response.putRawValue("patch", new RawValue(QuotedBase64.of(patch)));
         }
         if (!warnings.isEmpty()) {
             var array = response.putArray("warnings");
@@ -154,9 +193,11 @@ public final class AdmissionReviewCodec {
     /**
      * The one JSON value of the body, null for an empty body; content after it is refused, not ignored. The whole
      * body is parsed (so bad JSON anywhere is refused as such), but only the fields used are kept: the request's
-     * object as its tokens ({@link RequestObject}), the rest as a small tree.
+     * object as its tokens ({@link RequestObject}), the rest as a small tree. With {@code bindPod}, the object of a
+     * Pod CREATE whose kind and operation came first is bound as it is read; if it does not bind, {@link ReadAgain}
+     * is thrown, for the caller to read the body again without, so that the refusal is what the handler would say.
      */
-    private static Read readReview(byte[] body) {
+    private static Read readReview(byte[] body, boolean bindPod) {
         try (var parser = JSON.createParser(body)) {
             var first = parser.nextToken();
             JsonNode envelope;
@@ -172,7 +213,8 @@ public final class AdmissionReviewCodec {
                             var field = parser.currentName();
                             parser.nextToken();
                             if (field.equals("object")) {
-                                object = RequestObject.read(parser, JSON);
+                                object = bindPod && isPodCreate(request) && parser.currentToken() == JsonToken.START_OBJECT
+                                        ? bindWhileRead(parser) : RequestObject.read(parser, JSON);
                             } else if (REQUEST_FIELDS.contains(field)) {
                                 request.set(field, JSON.readTree(parser));
                             } else {
@@ -202,6 +244,28 @@ public final class AdmissionReviewCodec {
         }
     }
 
+    /** Thrown when a pod bound while read did not bind: the review is read again, keeping the pod's tokens. */
+    private static final class ReadAgain extends RuntimeException {
+        ReadAgain() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static RequestObject bindWhileRead(JsonParser parser) {
+        try {
+            return RequestObject.bindWhileRead(parser, POD);
+        } catch (IOException | RuntimeException e) {
+            throw new ReadAgain();
+        }
+    }
+
+    /** The request read so far is a CREATE of a core Pod: the only object the handler binds. */
+    private static boolean isPodCreate(JsonNode request) {
+        var kind = request.path("kind");
+        return request.path("operation").asText().equals("CREATE") && kind.path("kind").asText().equals("Pod")
+                && kind.path("group").asText().isEmpty();
+    }
+
     private static boolean hasMoreContent(JsonParser parser) throws IOException {
         try {
             return parser.nextToken() != null;
@@ -213,6 +277,11 @@ public final class AdmissionReviewCodec {
 
     public static ObjectMapper mapper() {
         return JSON;
+    }
+
+    /** Binds a Pod with the review's mapper, its deserializer found once. */
+    public static ObjectReader podReader() {
+        return POD;
     }
 
     private static ObjectNode review(String uid, boolean allowed) {

@@ -4,20 +4,24 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 
 /**
- * The request's {@code object} as sent. A JSON object is kept as its parsed tokens and bound to the model once,
- * straight from them, instead of being built into a tree first (most of a review's bytes are the pod); any other
- * value is kept as a tree, to name it in the refusal.
+ * The request's {@code object} as sent. A Pod CREATE whose kind and operation came before the object (the API
+ * server's order) is bound while the review is read; any other JSON object is kept as its parsed tokens and bound
+ * once, straight from them, instead of being built into a tree first (most of a review's bytes are the pod); any
+ * other value is kept as a tree, to name it in the refusal.
  */
 public final class RequestObject {
 
+    private final Object bound;
     private final TokenBuffer tokens;
     private final JsonNode other;
 
-    private RequestObject(TokenBuffer tokens, JsonNode other) {
+    private RequestObject(Object bound, TokenBuffer tokens, JsonNode other) {
+        this.bound = bound;
         this.tokens = tokens;
         this.other = other;
     }
@@ -30,28 +34,39 @@ public final class RequestObject {
         if (parser.currentToken() == JsonToken.START_OBJECT) {
             var tokens = new TokenBuffer(parser);
             tokens.copyCurrentStructure(parser);
-            return new RequestObject(tokens, null);
+            return new RequestObject(null, tokens, null);
         }
-        return new RequestObject(null, mapper.readTree(parser));
+        return new RequestObject(null, null, mapper.readTree(parser));
+    }
+
+    /**
+     * Binds the object at the parser's current {@code START_OBJECT} with {@code reader}, as it is read. A value that
+     * does not bind throws, and leaves the parser inside it: the caller reads the review again with {@link #read}.
+     */
+    static RequestObject bindWhileRead(JsonParser parser, ObjectReader reader) throws IOException {
+        return new RequestObject(reader.readValue(parser), null, null);
     }
 
     public boolean isObject() {
-        return tokens != null;
+        return bound != null || tokens != null;
     }
 
     /** Binds the object; a value that does not fit the type is a {@link com.fasterxml.jackson.databind.JsonMappingException} with its path. */
-    public <T> T bind(ObjectMapper mapper, Class<T> type) throws IOException {
-        if (tokens == null) {
-            return mapper.treeToValue(other, type);
+    public <T> T bind(ObjectReader reader, Class<T> type) throws IOException {
+        if (type.isInstance(bound)) {
+            return type.cast(bound);
         }
-        try (var parser = tokens.asParser(mapper)) {
-            return mapper.readValue(parser, type);
+        if (tokens == null) {
+            return reader.forType(type).readValue(other);
+        }
+        try (var parser = tokens.asParser(reader)) {
+            return reader.forType(type).readValue(parser);
         }
     }
 
     /** The value as JSON text: what a refusal of a value that is not an object shows. */
     @Override
     public String toString() {
-        return tokens != null ? "{...}" : other.toString();
+        return isObject() ? "{...}" : other.toString();
     }
 }
