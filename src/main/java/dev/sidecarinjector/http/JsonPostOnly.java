@@ -1,16 +1,7 @@
 package dev.sidecarinjector.http;
 
-import dev.sidecarinjector.admission.AdmissionReviewCodec;
-import dev.sidecarinjector.admission.InjectionMetrics;
-import dev.sidecarinjector.admission.Outcome;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Lets only what kube-apiserver sends reach the admission endpoints, before the body is read: a POST of
@@ -18,31 +9,21 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * another media type or a compressed body 415, each with a JSON error like every other 4xx. A compressed or
  * differently encoded body must never be parsed as if it were plain JSON.
  */
-public class JsonPostOnly {
+public final class JsonPostOnly {
 
-    private static final Set<String> ENDPOINTS = Set.of("inject", "mutate");
-
-    private final InjectionMetrics metrics;
-
-    public JsonPostOnly(InjectionMetrics metrics) {
-        this.metrics = metrics;
+    /** An HTTP status and the message of its JSON error. */
+    public record Refusal(int status, String message) {
     }
 
-    // Before matching: otherwise the framework answers OPTIONS 200 and other methods 405 with no body and no Allow.
-    @ServerRequestFilter(preMatching = true)
-    public Optional<Response> check(ContainerRequestContext request) {
-        var path = request.getUriInfo().getPath().replaceAll("^/+|/+$", "");
-        if (!ENDPOINTS.contains(path)) {
-            return Optional.empty();
+    private JsonPostOnly() {
+    }
+
+    /** Why a request to {@code path} is refused before its body is read; empty when its body may be read. */
+    public static Optional<Refusal> refusal(String method, String path, String contentType, String contentEncoding) {
+        if (!"POST".equals(method)) {
+            return Optional.of(new Refusal(405, "method " + method + " is not allowed on " + path + ": send the AdmissionReview with POST"));
         }
-        var start = System.nanoTime();
-        if (!"POST".equals(request.getMethod())) {
-            return Optional.of(refuse(start, Response.status(Response.Status.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "POST"),
-                    "method " + request.getMethod() + " is not allowed on /" + path + ": send the AdmissionReview with POST"));
-        }
-        var problem = mediaTypeProblem(request.getHeaderString(HttpHeaders.CONTENT_TYPE))
-                .or(() -> encodingProblem(request.getHeaderString(HttpHeaders.CONTENT_ENCODING)));
-        return problem.map(message -> refuse(start, Response.status(Response.Status.UNSUPPORTED_MEDIA_TYPE), message));
+        return mediaTypeProblem(contentType).or(() -> encodingProblem(contentEncoding)).map(message -> new Refusal(415, message));
     }
 
     /** Why a Content-Type is not plain JSON: kube-apiserver sends {@code application/json}, perhaps with a UTF-8 charset. */
@@ -51,7 +32,7 @@ public class JsonPostOnly {
             return Optional.of("Content-Type: missing, expected application/json");
         }
         var parts = contentType.split(";", -1);
-        if (!parts[0].strip().equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
             return Optional.of("Content-Type: \"" + contentType + "\" is not application/json");
         }
         for (var i = 1; i < parts.length; i++) {
@@ -78,10 +59,5 @@ public class JsonPostOnly {
             }
         }
         return Optional.empty();
-    }
-
-    private Response refuse(long start, Response.ResponseBuilder response, String message) {
-        metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", message), start);
-        return response.type(MediaType.APPLICATION_JSON_TYPE).entity(AdmissionReviewCodec.error(message)).build();
     }
 }

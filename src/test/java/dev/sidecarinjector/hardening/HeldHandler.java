@@ -1,18 +1,16 @@
 package dev.sidecarinjector.hardening;
 
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test-only endpoint, shaped like the admission resource (a whole body as bytes, answered on a worker), whose
- * handler waits until the test lets it go: a complete request held in its handler as long as the test likes.
+ * Test-only route, shaped like the admission route (a whole body read, then answered), whose answer is made on a
+ * worker that waits until the test lets it go: a complete request held in its handler as long as the test likes.
  */
-@Path("/test/held")
+@ApplicationScoped
 public class HeldHandler {
 
     /** Handlers that have started; a test waits on this to know its body was complete and handed over. */
@@ -20,11 +18,13 @@ public class HeldHandler {
     /** One permit lets one waiting handler answer. */
     static final Semaphore RELEASE = new Semaphore(0);
 
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.TEXT_PLAIN)
-    public String hold(byte[] body) throws InterruptedException {
-        ENTERED.release();
-        return RELEASE.tryAcquire(60, TimeUnit.SECONDS) ? "held " + body.length + " bytes" : "never released";
+    void register(@Observes Router router) {
+        router.post("/test/held").handler(context -> {
+            context.request().body().onSuccess(body -> context.vertx().executeBlocking(() -> {
+                ENTERED.release();
+                return RELEASE.tryAcquire(60, TimeUnit.SECONDS) ? "held " + body.length() + " bytes" : "never released";
+            }, false).onComplete(answer -> context.response().putHeader("content-type", "text/plain").end(answer.result())));
+            context.request().resume();
+        });
     }
 }

@@ -1,0 +1,86 @@
+package dev.sidecarinjector.admission;
+
+import dev.sidecarinjector.http.JsonPostOnly;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /inject} and its alias {@code POST /mutate} on the HTTPS port, as Vert.x routes on the event loop:
+ * {@link JsonPostOnly} refuses another method (405, {@code Allow: POST}), media type or encoding (415) before the body
+ * is read, the body (bounded by {@code quarkus.http.limits.max-body-size}, 413) goes to {@link AdmissionHandler},
+ * and its reply is written as JSON; a body that is not an AdmissionReview gets 400. Every 4xx has a JSON error.
+ */
+@ApplicationScoped
+public class AdmissionRoutes {
+
+    /** The paths served; the chart's webhook configuration names one of them. */
+    public static final List<String> PATHS = List.of("/inject", "/mutate");
+
+    private static final Logger LOG = Logger.getLogger(AdmissionRoutes.class);
+
+    private final AdmissionHandler handler;
+    private final InjectionMetrics metrics;
+
+    public AdmissionRoutes(AdmissionHandler handler, InjectionMetrics metrics) {
+        this.handler = handler;
+        this.metrics = metrics;
+    }
+
+    void register(@Observes Router router) {
+        PATHS.forEach(path -> router.route(path).handler(this::answer));
+    }
+
+    private void answer(RoutingContext context) {
+        var request = context.request();
+        var start = System.nanoTime();
+        var path = "/" + context.normalizedPath().replaceAll("^/+|/+$", "");
+        var refusal = JsonPostOnly.refusal(request.method().name(), path, request.getHeader(HttpHeaders.CONTENT_TYPE),
+                request.getHeader(HttpHeaders.CONTENT_ENCODING));
+        if (refusal.isPresent()) {
+            var refused = refusal.get();
+            metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", refused.message()), start);
+            if (refused.status() == 405) {
+                context.response().putHeader(HttpHeaders.ALLOW, "POST");
+            }
+            json(context.response(), refused.status(), AdmissionReviewCodec.encode(AdmissionReviewCodec.error(refused.message())));
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            context.response().writeContinue();
+        }
+        // Quarkus's router hands the request over paused: read its body, then let it flow.
+        request.body().onComplete(body -> {
+            var response = context.response();
+            if (body.failed() || response.ended() || response.closed()) {
+                // Cut by the body limit or the body deadline, which answered already, or the client went away.
+                return;
+            }
+            byte[] reply;
+            int status;
+            try {
+                reply = AdmissionReviewCodec.encode(handler.handle(body.result().getBytes()));
+                status = 200;
+            } catch (BadReviewException e) {
+                reply = AdmissionReviewCodec.encode(AdmissionReviewCodec.error(e.getMessage()));
+                status = 400;
+            } catch (RuntimeException e) {
+                LOG.error("unexpected error answering an admission review", e);
+                reply = AdmissionReviewCodec.encode(AdmissionReviewCodec.error("the injector could not answer this review: " + e));
+                status = 500;
+            }
+            json(response, status, reply);
+        });
+        request.resume();
+    }
+
+    private static void json(HttpServerResponse response, int status, byte[] body) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(body));
+    }
+}
