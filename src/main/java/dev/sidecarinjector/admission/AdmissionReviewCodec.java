@@ -40,8 +40,6 @@ public final class AdmissionReviewCodec {
             .addModule(new DirectBinding())
             .build();
 
-    private static final ObjectReader POD = JSON.readerFor(Pod.class);
-
     static {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
     }
@@ -253,7 +251,7 @@ public final class AdmissionReviewCodec {
 
     private static RequestObject bindWhileRead(JsonParser parser) {
         try {
-            return RequestObject.bindWhileRead(parser, POD);
+            return RequestObject.bindWhileRead(parser, podReader());
         } catch (IOException | RuntimeException e) {
             throw new ReadAgain();
         }
@@ -279,9 +277,13 @@ public final class AdmissionReviewCodec {
         return JSON;
     }
 
-    /** Binds a Pod with the review's mapper, its deserializer found once. */
+    /** Binds a Pod with the review's mapper, its deserializer found once, at the first review rather than at start. */
     public static ObjectReader podReader() {
-        return POD;
+        return PodReader.POD;
+    }
+
+    private static final class PodReader {
+        static final ObjectReader POD = JSON.readerFor(Pod.class);
     }
 
     private static ObjectNode review(String uid, boolean allowed) {
