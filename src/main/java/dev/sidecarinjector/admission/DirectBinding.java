@@ -1,7 +1,6 @@
 package dev.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -19,6 +18,7 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class DirectBinding extends SimpleModule {
                 var direct = new ArrayList<SettableBeanProperty>();
                 builder.getProperties().forEachRemaining(property -> {
                     if (property instanceof MethodProperty && callable(property.getMember().getMember())) {
-                        direct.add(new DirectSetter(property, new Setter((Method) property.getMember().getMember())));
+                        direct.add(new DirectSetter(property, generatedSetter((Method) property.getMember().getMember())));
                     }
                 });
                 direct.forEach(property -> builder.addOrReplaceProperty(property, true));
@@ -72,7 +72,7 @@ public final class DirectBinding extends SimpleModule {
     }
 
     /** A public member of a public class: a generated class in this package may call it. Setters: void, one object argument. */
-    static boolean callable(java.lang.reflect.Member member) {
+    static boolean callable(Member member) {
         if (!Modifier.isPublic(member.getModifiers()) || !Modifier.isPublic(member.getDeclaringClass().getModifiers())
                 || Modifier.isAbstract(member.getDeclaringClass().getModifiers())) {
             return false;
@@ -85,38 +85,56 @@ public final class DirectBinding extends SimpleModule {
         };
     }
 
-    /** A setter called through a generated class, made on the first call; two threads racing make two equal ones. */
-    static final class Setter {
-        private final Method method;
-        private BiConsumer<Object, Object> call;
+    /**
+     * A constructor or method called through a generated class implementing {@code type}'s {@code name}, made on the
+     * first call; two threads racing make two equal ones.
+     */
+    static final class Generated<T> {
+        private final Member member;
+        private final Class<T> type;
+        private final String name;
+        private final MethodType erased;
+        private T call;
 
-        Setter(Method method) {
-            this.method = method;
+        Generated(Member member, Class<T> type, String name, MethodType erased) {
+            this.member = member;
+            this.type = type;
+            this.name = name;
+            this.erased = erased;
         }
 
-        @SuppressWarnings("unchecked")
-        void set(Object bean, Object value) {
+        T call() {
             var direct = call;
             if (direct == null) {
                 try {
-                    var handle = LOOKUP.unreflect(method);
-                    direct = (BiConsumer<Object, Object>) LambdaMetafactory.metafactory(LOOKUP, "accept",
-                            MethodType.methodType(BiConsumer.class), MethodType.methodType(void.class, Object.class, Object.class),
-                            handle, handle.type()).getTarget().invokeExact();
+                    var handle = member instanceof Constructor<?> constructor ? LOOKUP.unreflectConstructor(constructor) : LOOKUP.unreflect((Method) member);
+                    direct = type.cast(LambdaMetafactory.metafactory(LOOKUP, name, MethodType.methodType(type), erased, handle, handle.type())
+                            .getTarget().invoke());
                 } catch (Throwable e) {
-                    throw new IllegalStateException("cannot call " + method + " directly", e);
+                    throw new IllegalStateException("cannot call " + member + " directly", e);
                 }
                 call = direct;
             }
-            direct.accept(bean, value);
+            return direct;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Generated<BiConsumer<Object, Object>> generatedSetter(Method method) {
+        return new Generated<>(method, (Class<BiConsumer<Object, Object>>) (Class<?>) BiConsumer.class, "accept",
+                MethodType.methodType(void.class, Object.class, Object.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Generated<Supplier<Object>> generatedConstructor(Constructor<?> constructor) {
+        return new Generated<>(constructor, (Class<Supplier<Object>>) (Class<?>) Supplier.class, "get", MethodType.methodType(Object.class));
     }
 
     /** A property whose value is read by Jackson (nulls, types and errors as for any property) and set directly. */
     static final class DirectSetter extends SettableBeanProperty.Delegating {
-        private final Setter setter;
+        private final Generated<BiConsumer<Object, Object>> setter;
 
-        DirectSetter(SettableBeanProperty delegate, Setter setter) {
+        DirectSetter(SettableBeanProperty delegate, Generated<BiConsumer<Object, Object>> setter) {
             super(delegate);
             this.setter = setter;
         }
@@ -128,15 +146,13 @@ public final class DirectBinding extends SimpleModule {
 
         @Override
         public void deserializeAndSet(JsonParser parser, DeserializationContext context, Object instance) throws IOException {
-            if (parser.hasToken(JsonToken.VALUE_NULL) && NullsConstantProvider.isSkipper(delegate.getNullValueProvider())) {
-                return;
-            }
+            // A JSON null comes back as the property's null value: null when nulls are skipped.
             var value = delegate.deserialize(parser, context);
             if (value == null && NullsConstantProvider.isSkipper(delegate.getNullValueProvider())) {
                 return;
             }
             try {
-                setter.set(instance, value);
+                setter.call().accept(instance, value);
             } catch (RuntimeException e) {
                 _throwAsIOE(parser, e, value);
             }
@@ -151,7 +167,7 @@ public final class DirectBinding extends SimpleModule {
         @Override
         public void set(Object instance, Object value) throws IOException {
             try {
-                setter.set(instance, value);
+                setter.call().accept(instance, value);
             } catch (RuntimeException e) {
                 _throwAsIOE(e, value);
             }
@@ -166,30 +182,18 @@ public final class DirectBinding extends SimpleModule {
 
     /** Jackson's instantiator, with the no-argument constructor called through a generated class. */
     static final class DirectInstantiator extends StdValueInstantiator {
-        private final Constructor<?> constructor;
-        private Supplier<Object> call;
+        private final Generated<Supplier<Object>> constructor;
 
         DirectInstantiator(StdValueInstantiator source, Constructor<?> constructor) {
             super(source);
-            this.constructor = constructor;
+            this.constructor = generatedConstructor(constructor);
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public Object createUsingDefault(DeserializationContext context) throws IOException {
-            var direct = call;
+            var create = constructor.call();
             try {
-                if (direct == null) {
-                    var handle = LOOKUP.unreflectConstructor(constructor);
-                    direct = (Supplier<Object>) LambdaMetafactory.metafactory(LOOKUP, "get", MethodType.methodType(Supplier.class),
-                            MethodType.methodType(Object.class), handle, handle.type()).getTarget().invokeExact();
-                    call = direct;
-                }
-            } catch (Throwable e) {
-                throw new IllegalStateException("cannot call " + constructor + " directly", e);
-            }
-            try {
-                return direct.get();
+                return create.get();
             } catch (RuntimeException e) {
                 return context.handleInstantiationProblem(_valueClass, null, rewrapCtorProblem(context, e));
             }
