@@ -17,6 +17,11 @@ public record AdmissionRequest(
 
     /** True when the object is a core/v1 Pod. */
     public boolean isPod() {
+        return isPod(group, kind);
+    }
+
+    /** True for the core group's {@code Pod}; the codec asks this before the request is whole. */
+    static boolean isPod(String group, String kind) {
         return group.isEmpty() && "Pod".equals(kind);
     }
 }

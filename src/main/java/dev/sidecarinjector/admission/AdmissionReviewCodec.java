@@ -260,8 +260,7 @@ public final class AdmissionReviewCodec {
     /** The request read so far is a CREATE of a core Pod: the only object the handler binds. */
     private static boolean isPodCreate(JsonNode request) {
         var kind = request.path("kind");
-        return request.path("operation").asText().equals("CREATE") && kind.path("kind").asText().equals("Pod")
-                && kind.path("group").asText().isEmpty();
+        return request.path("operation").asText().equals("CREATE") && AdmissionRequest.isPod(kind.path("group").asText(), kind.path("kind").asText());
     }
 
     private static boolean hasMoreContent(JsonParser parser) throws IOException {

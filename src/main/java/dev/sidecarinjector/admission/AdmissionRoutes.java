@@ -49,7 +49,7 @@ public class AdmissionRoutes {
             if (refused.status() == 405) {
                 context.response().putHeader(HttpHeaders.ALLOW, "POST");
             }
-            json(context.response(), refused.status(), AdmissionReviewCodec.encode(AdmissionReviewCodec.error(refused.message())));
+            error(context.response(), refused.status(), refused.message());
             return;
         }
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
@@ -63,21 +63,23 @@ public class AdmissionRoutes {
                 return;
             }
             byte[] reply;
-            int status;
             try {
                 reply = AdmissionReviewCodec.encode(handler.handle(body.result().getBytes()));
-                status = 200;
             } catch (BadReviewException e) {
-                reply = AdmissionReviewCodec.encode(AdmissionReviewCodec.error(e.getMessage()));
-                status = 400;
+                error(response, 400, e.getMessage());
+                return;
             } catch (RuntimeException e) {
                 LOG.error("unexpected error answering an admission review", e);
-                reply = AdmissionReviewCodec.encode(AdmissionReviewCodec.error("the injector could not answer this review: " + e));
-                status = 500;
+                error(response, 500, "the injector could not answer this review: " + e);
+                return;
             }
-            json(response, status, reply);
+            json(response, 200, reply);
         });
         request.resume();
+    }
+
+    private static void error(HttpServerResponse response, int status, String message) {
+        json(response, status, AdmissionReviewCodec.encode(AdmissionReviewCodec.error(message)));
     }
 
     private static void json(HttpServerResponse response, int status, byte[] body) {

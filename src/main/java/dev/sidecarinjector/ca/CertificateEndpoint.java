@@ -47,8 +47,7 @@ public class CertificateEndpoint {
                     + CertificateRequest.PATH + ": send the request with POST"));
             return;
         }
-        var mediaType = JsonPostOnly.mediaTypeProblem(request.getHeader("content-type"))
-                .or(() -> JsonPostOnly.encodingProblem(request.getHeader("content-encoding")));
+        var mediaType = JsonPostOnly.bodyProblem(request.getHeader("content-type"), request.getHeader("content-encoding"));
         if (mediaType.isPresent()) {
             answer(request, refusal(415, "unsupported_media_type", mediaType.get()));
             return;

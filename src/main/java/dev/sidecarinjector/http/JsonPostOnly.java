@@ -23,7 +23,12 @@ public final class JsonPostOnly {
         if (!"POST".equals(method)) {
             return Optional.of(new Refusal(405, "method " + method + " is not allowed on " + path + ": send the AdmissionReview with POST"));
         }
-        return mediaTypeProblem(contentType).or(() -> encodingProblem(contentEncoding)).map(message -> new Refusal(415, message));
+        return bodyProblem(contentType, contentEncoding).map(message -> new Refusal(415, message));
+    }
+
+    /** Why a body with these headers is not plain JSON (answered 415); empty when it is. */
+    public static Optional<String> bodyProblem(String contentType, String contentEncoding) {
+        return mediaTypeProblem(contentType).or(() -> encodingProblem(contentEncoding));
     }
 
     /** Why a Content-Type is not plain JSON: kube-apiserver sends {@code application/json}, perhaps with a UTF-8 charset. */
