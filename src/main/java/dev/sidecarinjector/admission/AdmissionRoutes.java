@@ -34,13 +34,13 @@ public class AdmissionRoutes {
     }
 
     void register(@Observes Router router) {
-        PATHS.forEach(path -> router.route(path).handler(this::answer));
+        PATHS.forEach(path -> router.route(path).handler(context -> answer(context, path)));
     }
 
-    private void answer(RoutingContext context) {
+    /** Answers a request to {@code path}, the route's own path, which its refusals name. */
+    private void answer(RoutingContext context, String path) {
         var request = context.request();
         var start = System.nanoTime();
-        var path = "/" + context.normalizedPath().replaceAll("^/+|/+$", "");
         var refusal = JsonPostOnly.refusal(request.method().name(), path, request.getHeader(HttpHeaders.CONTENT_TYPE),
                 request.getHeader(HttpHeaders.CONTENT_ENCODING));
         if (refusal.isPresent()) {
