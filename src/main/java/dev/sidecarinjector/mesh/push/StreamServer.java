@@ -108,12 +108,18 @@ public class StreamServer {
         }
     }
 
+    /**
+     * Closes the server before Quarkus closes Vert.x: a close left running could finish on an event loop already shut
+     * down, and Netty logged that as an error with a stack trace on a pod's normal termination.
+     */
     void stop(@Observes ShutdownEvent shutdown) {
-        var s = server;
-        if (s != null) {
-            s.close();
+        try {
+            closeServer();
+        } catch (Exception e) {
+            LOG.warnf("mesh stream: closing the server on shutdown: %s", rootMessage(e));
+        } finally {
+            executor.shutdownNow();
         }
-        executor.shutdownNow();
     }
 
     /** The bound port, or -1 when the server is not listening. */
