@@ -1,5 +1,6 @@
 package dev.sidecarinjector.admission;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,7 @@ public final class AdmissionReviewCodec {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .addModule(new DirectBinding())
+            .addMixIn(ObjectMeta.class, ManagedFieldsSkipped.class)
             .build();
 
     static {
@@ -279,6 +282,15 @@ public final class AdmissionReviewCodec {
     /** Binds a Pod with the review's mapper, its deserializer found once, at the first review rather than at start. */
     public static ObjectReader podReader() {
         return PodReader.POD;
+    }
+
+    /**
+     * A pod's {@code metadata.managedFields} (the API server's record of field ownership, as large as the spec for a
+     * pod made by a controller) are skipped while it is bound, not built into the model: the injection neither reads
+     * nor patches them. About a third of what binding them cost (their JSON is still read).
+     */
+    @JsonIgnoreProperties(value = "managedFields", allowGetters = true)
+    private abstract static class ManagedFieldsSkipped {
     }
 
     private static final class PodReader {

@@ -43,6 +43,28 @@ class AdmissionReviewCodecTest {
         assertEquals("demo", request.namespace());
     }
 
+    /**
+     * A pod's managedFields (the API server's field ownership, often as large as the spec) are skipped while the pod
+     * is bound: the injection never reads or patches them. Everything else binds as before, in either order, and a
+     * malformed entry in them is no error of the pod.
+     */
+    @Test
+    void managedFieldsAreSkippedWhenAPodIsBound() throws IOException {
+        var managed = "\"managedFields\":[{\"manager\":\"kube-controller-manager\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
+                + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:metadata\":{\"f:labels\":{\".\":{},\"f:app\":{}}},"
+                + "\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\".\":{},\"f:image\":{}}}}}}]";
+        var expected = JSON.readValue(POD, Pod.class);
+        for (var entries : List.of(managed, "\"managedFields\":\"not a list\"")) {
+            var withManaged = POD.replace("{\"metadata\":{", "{\"metadata\":{" + entries + ",");
+            for (var objectFirst : List.of(false, true)) {
+                var pod = bind(review(withManaged, objectFirst));
+                assertEquals(expected, pod);
+                assertTrue(pod.getMetadata().getManagedFields().isEmpty(), pod.getMetadata().getManagedFields().toString());
+                assertTrue(pod.getMetadata().getAdditionalProperties().isEmpty(), pod.getMetadata().getAdditionalProperties().toString());
+            }
+        }
+    }
+
     /** A pod that does not bind while read is read again: the refusal names the same field in either order. */
     @Test
     void aPodThatDoesNotBindIsTheSameErrorInEitherOrder() {
