@@ -5,6 +5,7 @@ import dev.sidecarinjector.proxy.metrics.Metrics;
 import dev.sidecarinjector.proxy.status.StatusPages;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -13,25 +14,32 @@ import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.Supplier;
-import dev.sidecarinjector.proxy.run.Ipv4ServerChannelFactory;
+import dev.sidecarinjector.proxy.run.EventLog;
+import dev.sidecarinjector.proxy.run.ServerChannelFamily;
 
 /**
  * Health ({@code :15021/healthz/ready}), Prometheus ({@code :15090/stats/prometheus}) and, with a control plane, the
  * configuration ({@code 127.0.0.1:15000/config_dump}, {@code /clusters}) on the proxy's
- * own event loops: no extra threads, and no jdk.httpserver module in the image.
+ * own event loops: no extra threads, and no jdk.httpserver module in the image. Health, status and Prometheus listen
+ * on every address of both families, so kubelet's probes and Prometheus reach them at an IPv6 pod's address too.
  */
 public final class AdminServer {
-    private static final String ANY_IPV4 = "0.0.0.0";
     /** Envoy's admin port is loopback only: it shows the whole configuration. */
     private static final String LOOPBACK = "127.0.0.1";
     private final EventLoopGroup loops;
+    private boolean ipv6 = true;
 
     public AdminServer(EventLoopGroup loops) {
         this.loops = loops;
     }
 
+    /** False once an IPv6 listener could not be made: the kernel has no IPv6 (booted with {@code ipv6.disable=1}). */
+    public boolean ipv6() {
+        return ipv6;
+    }
+
     public Channel bindHealth(int port, Readiness readiness) throws InterruptedException {
-        return bind(ANY_IPV4, port, Map.of("/healthz/ready", new HealthPage(readiness)));
+        return bindEveryAddress(port, Map.of("/healthz/ready", new HealthPage(readiness)), null);
     }
 
     /** The configuration pages of a proxy with a control plane, on 127.0.0.1 only. */
@@ -42,7 +50,8 @@ public final class AdminServer {
     }
 
     public Channel bindConfigAdmin(int port, ConfigPages pages) throws InterruptedException {
-        return bind(LOOPBACK, port, Map.of("/config_dump", new ConfigDumpPage(pages), "/clusters", new ClustersPage(pages)));
+        return bootstrap(ServerChannelFamily.IPV4, Map.of("/config_dump", new ConfigDumpPage(pages), "/clusters", new ClustersPage(pages)), null)
+                .bind(new InetSocketAddress(LOOPBACK, port)).sync().channel();
     }
 
     private record ConfigDumpPage(ConfigPages pages) implements Supplier<Page> {
@@ -64,7 +73,7 @@ public final class AdminServer {
      * {@code /quitquitquit} ({@link StatusPages}).
      */
     public Channel bindStatus(int port, Readiness readiness, StatusPages pages) throws InterruptedException {
-        return bind(ANY_IPV4, port, Map.of("/healthz/ready", new HealthPage(readiness)), new StatusRoutes(pages));
+        return bindEveryAddress(port, Map.of("/healthz/ready", new HealthPage(readiness)), new StatusRoutes(pages));
     }
 
     private record StatusRoutes(StatusPages pages) implements AdminHandler.Dynamic {
@@ -97,7 +106,7 @@ public final class AdminServer {
     }
 
     public Channel bindMetrics(int port, Metrics metrics) throws InterruptedException {
-        return bind(ANY_IPV4, port, Map.of("/stats/prometheus", new MetricsPage(metrics)));
+        return bindEveryAddress(port, Map.of("/stats/prometheus", new MetricsPage(metrics)), null);
     }
 
     // Named classes rather than lambdas: each lambda costs a generated class for the life of the proxy.
@@ -117,24 +126,35 @@ public final class AdminServer {
         }
     }
 
-    private Channel bind(String host, int port, Map<String, Supplier<Page>> routes) throws InterruptedException {
-        return bind(host, port, routes, null);
+    /**
+     * {@code 0.0.0.0:port} and, unless the kernel has no IPv6, {@code [::]:port} (the port the first got when asked for
+     * any); returns the IPv4 channel. The event loops' shutdown closes both.
+     */
+    private Channel bindEveryAddress(int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
+            throws InterruptedException {
+        var ipv4 = bootstrap(ServerChannelFamily.IPV4, routes, dynamic).bind(new InetSocketAddress(ServerChannelFamily.IPV4.anyAddress(), port)).sync().channel();
+        if (ipv6) {
+            try {
+                var bound = ((InetSocketAddress) ipv4.localAddress()).getPort();
+                bootstrap(ServerChannelFamily.IPV6, routes, dynamic).bind(new InetSocketAddress(ServerChannelFamily.IPV6.anyAddress(), bound)).sync();
+            } catch (ChannelException e) {
+                ipv6 = false;
+                EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the proxy listens on IPv4 only");
+            }
+        }
+        return ipv4;
     }
 
-    private Channel bind(String host, int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
-            throws InterruptedException {
+    private ServerBootstrap bootstrap(ServerChannelFamily family, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic) {
         return new ServerBootstrap()
                 .group(loops)
-                .channelFactory(Ipv4ServerChannelFactory.INSTANCE)
+                .channelFactory(family)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new AdminHandler(routes, dynamic));
                     }
-                })
-                .bind(new InetSocketAddress(host, port))
-                .sync()
-                .channel();
+                });
     }
 }

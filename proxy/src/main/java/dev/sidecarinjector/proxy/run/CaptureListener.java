@@ -8,10 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -21,31 +18,25 @@ import java.util.concurrent.TimeUnit;
  * connection is accepted, relayed and closed on the loop that accepted it, with no hand-off between
  * an accept thread and an I/O thread (a wake-up and two context switches per connection). It goes on
  * accepting while the proxy drains, until {@link SidecarProxy#drain()} closes it at the end of the period.
- * The IPv6 listener is {@code IPV6_V6ONLY}, beside the IPv4 one rather than one dual-stack socket: what ip6tables
- * redirected arrives on it, and only there is {@link OriginalDestination}'s IPv6 call the one that answers.
+ * The IPv6 listener is {@code IPV6_V6ONLY}, beside the IPv4 one ({@link ServerChannelFamily}).
  */
 record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metrics metrics, ProxySettings settings,
                        DrainState drain, MeshTraffic mesh) {
-
-    /** {@code setsockopt(fd, SOL_IPV6 = 41, IPV6_V6ONLY = 26, 1)}: Netty's epoll transport has no named option for it. */
-    private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
     /**
      * @param ipv6 bind {@code [::]:port} rather than {@code 0.0.0.0:port}
      * @throws io.netty.channel.ChannelException when the kernel has no such family (IPv6 turned off at boot)
      */
     Channel bind(EventLoop loop, Direction direction, int port, boolean ipv6, UpstreamConnector connector) throws InterruptedException {
-        var listener = new EpollServerSocketChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        if (ipv6) {
-            listener.config().setOption(IPV6_V6ONLY, 1);
-        }
+        var family = ipv6 ? ServerChannelFamily.IPV6 : ServerChannelFamily.IPV4;
+        var listener = family.newChannel();
         listener.config().setOption(ChannelOption.SO_BACKLOG, 1024);
         // A restarted proxy must rebind while old connections sit in TIME_WAIT.
         listener.config().setOption(ChannelOption.SO_REUSEADDR, true);
         listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
         listener.pipeline().addLast(new Acceptor(this, direction, connector));
         loop.register(listener).sync();
-        return listener.bind(new InetSocketAddress(ipv6 ? "::" : "0.0.0.0", port)).sync().channel();
+        return listener.bind(new InetSocketAddress(family.anyAddress(), port)).sync().channel();
     }
 
     /**

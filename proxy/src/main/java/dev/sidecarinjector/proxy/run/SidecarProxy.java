@@ -89,6 +89,7 @@ public final class SidecarProxy implements AutoCloseable {
             statusPages = new StatusPages(Map.of(), UpstreamSocket.PASSTHROUGH_IPV4, InetAddress.getLoopbackAddress(), new CloseNow(this));
         }
         status = admin.bindStatus(settings.statusPort(), readiness, statusPages);
+        ipv6 = admin.ipv6();
         var loopGuard = LoopGuard.forThisHost(new HashSet<>(List.of(settings.inboundPort(), settings.outboundPort(),
                 settings.healthPort(), settings.metricsPort(), settings.statusPort(), port(health), port(prometheus), port(status))));
         var listener = new CaptureListener(resolver, loopGuard, metrics, settings, drainState, meshTraffic());

@@ -128,9 +128,20 @@ class DualStackInterceptionE2E {
         assertEquals(before.inboundOpened() + 1, after.inboundOpened());
     }
 
-    /** ::1 is never captured, so this reaches the IPv6 listener unredirected: no original destination, refused. */
+    /** kubelet probes a pod at its own address: the health and status ports answer at the IPv6 one too, uncaptured. */
     @Test
     @Order(6)
+    void healthAndStatusAnswerAtThePodsIpv6Address() throws Exception {
+        ProxyCounters before = actions.counters();
+        for (int port : new int[] {15021, 15020}) {
+            assertEquals("ready", actions.client(lab.remote, 0, "get", "http://[" + DS_POD_IP6 + "]:" + port + "/healthz/ready"));
+        }
+        assertEquals(before, actions.counters(), "the proxy's own ports are not captured");
+    }
+
+    /** ::1 is never captured, so this reaches the IPv6 listener unredirected: no original destination, refused. */
+    @Test
+    @Order(7)
     void dialingTheProxysIpv6ListenerDirectlyIsRefused() throws Exception {
         ProxyCounters before = actions.counters();
         Result direct = lab.tryExec(lab.pod, staged.toolCommand(APP_UID, "up", "::1", "15001", "10").toArray(String[]::new));
@@ -141,7 +152,7 @@ class DualStackInterceptionE2E {
 
     /** A pod with IPv6 whose ip6tables cannot run: init fails rather than leave the pod's IPv6 traffic uncaptured. */
     @Test
-    @Order(7)
+    @Order(8)
     void withoutIp6tablesAPodWithIpv6FailsToInitialise() throws Exception {
         Path bin = Files.createDirectory(staged.dir.resolve("bin-without-ip6tables"));
         for (String tool : List.of("bash", "dirname", "iptables", "iptables-save", "iptables-restore", "ip")) {
@@ -157,7 +168,7 @@ class DualStackInterceptionE2E {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void cleanupRemovesBothFamiliesAndIpv6FlowsDirectly() throws Exception {
         String output = lab.exec(lab.pod, staged.proxyCommand(0, "init", "--cleanup").toArray(String[]::new));
 

@@ -27,7 +27,7 @@ class AcceptQueueTest {
     @BeforeEach
     void bind() throws Exception {
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        listener = Ipv4ServerChannelFactory.INSTANCE.newChannel();
+        listener = ServerChannelFamily.IPV4.newChannel();
         listener.config().setAutoRead(false); // nothing is ever accepted
         listener.config().setOption(ChannelOption.SO_BACKLOG, 16);
         loop.register(listener).sync();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -294,6 +295,19 @@ class SidecarProxyIT {
         String body = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(body.contains("sidecar_proxy_connections_opened_total{direction=\"inbound\"} 0"), body);
         assertTrue(connection.getContentType().startsWith("text/plain; version=0.0.4"));
+    }
+
+    /** kubelet probes an IPv6 pod at its IPv6 address, and Prometheus scrapes it there: each admin port has both families. */
+    @Test
+    void healthStatusAndPrometheusAnswerOnIpv6AtTheSamePorts() throws Exception {
+        proxy = start((InetSocketAddress) app.getLocalSocketAddress());
+        for (int port : new int[] {proxy.healthPort(), proxy.statusPort(), proxy.metricsPort()}) {
+            String path = port == proxy.metricsPort() ? "/stats/prometheus" : "/healthz/ready";
+            for (String host : List.of("127.0.0.1", "[::1]")) {
+                var connection = (HttpURLConnection) URI.create("http://%s:%d%s".formatted(host, port, path)).toURL().openConnection();
+                assertEquals(200, connection.getResponseCode(), host + ":" + port + path);
+            }
+        }
     }
 
     /** Ephemeral ports (0) so tests never collide with a real proxy on this host. */

@@ -1,0 +1,48 @@
+package dev.sidecarinjector.proxy.run;
+
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+
+/**
+ * Makes the proxy's epoll listening sockets, one family each: a listener that serves both families is two sockets on
+ * one port, the IPv6 one {@code IPV6_V6ONLY}, rather than one dual-stack socket (what ip6tables redirected arrives
+ * on the IPv6 one, where {@link OriginalDestination}'s IPv6 call is the one that answers; and a peer's address is
+ * never an IPv4-mapped one). A named class rather than a lambda, which would cost a generated class.
+ */
+public final class ServerChannelFamily implements ChannelFactory<EpollServerSocketChannel> {
+    public static final ServerChannelFamily IPV4 = new ServerChannelFamily(false);
+    public static final ServerChannelFamily IPV6 = new ServerChannelFamily(true);
+
+    /** {@code setsockopt(fd, SOL_IPV6 = 41, IPV6_V6ONLY = 26, 1)}: Netty's epoll transport has no named option for it. */
+    private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+
+    private final boolean ipv6;
+
+    private ServerChannelFamily(boolean ipv6) {
+        this.ipv6 = ipv6;
+    }
+
+    /**
+     * @throws io.netty.channel.ChannelException when the kernel has no such family (IPv6 turned off at boot)
+     */
+    @Override
+    public EpollServerSocketChannel newChannel() {
+        var listener = new EpollServerSocketChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+        if (ipv6) {
+            listener.config().setOption(IPV6_V6ONLY, 1);
+        }
+        return listener;
+    }
+
+    /** The family's any address, {@code ::} or {@code 0.0.0.0}. */
+    public String anyAddress() {
+        return ipv6 ? "::" : "0.0.0.0";
+    }
+
+    @Override
+    public String toString() {
+        return ipv6 ? "IPv6" : "IPv4";
+    }
+}
