@@ -4,6 +4,7 @@ import dev.sidecarinjector.api.net.MeshPorts;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The configuration stream to the proxies (istiod's port 15012), served with the webhook's certificate. */
 @ConfigMapping(prefix = "injector.mesh.stream")
@@ -17,9 +18,8 @@ public interface StreamConfig {
     @WithDefault("" + MeshPorts.CONTROL_PLANE)
     int port();
 
-    /** Address to bind. */
-    @WithDefault("0.0.0.0")
-    String host();
+    /** Address to bind; unset, every address of both families ({@code ::}, or {@code 0.0.0.0} without IPv6). */
+    Optional<String> host();
 
     /** A change is pushed once nothing else changed for this long... */
     @WithDefault("100ms")

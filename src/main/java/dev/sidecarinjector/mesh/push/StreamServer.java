@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.http.AnyAddress;
 import dev.sidecarinjector.api.ca.CertificateRequest;
 import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.stream.StreamMessage;
@@ -81,7 +82,7 @@ public class StreamServer {
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
             listen(config.port());
         } catch (Exception e) {
-            failure = "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e);
+            failure = "cannot listen on " + AnyAddress.hostAndPort(host(), config.port()) + ": " + rootMessage(e);
             LOG.errorf("mesh stream not started: %s", failure);
         }
     }
@@ -90,12 +91,16 @@ public class StreamServer {
     void listen(int port) throws Exception {
         var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(new JdkServerTls())
                 .setKeyCertOptions(KeyCertOptions.wrap(ca.serverKeys().orElse(serving)))
-                .setHost(config.host()).setPort(port).setUseAlpn(false)
+                .setHost(host()).setPort(port).setUseAlpn(false)
                 .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);
         server = vertx.createHttpServer(options).requestHandler(this::request).listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         failure = null;
-        LOG.infof("mesh stream on https://%s:%d%s (proxies), %s (status)", config.host(), server.actualPort(), StreamMessage.PATH, SYNCZ);
+        LOG.infof("mesh stream on https://%s%s (proxies), %s (status)", AnyAddress.hostAndPort(host(), server.actualPort()), StreamMessage.PATH, SYNCZ);
+    }
+
+    private String host() {
+        return config.host().orElseGet(AnyAddress::get);
     }
 
     /** Closes the server and with it every proxy's connection (tests use it to play a control-plane outage). */

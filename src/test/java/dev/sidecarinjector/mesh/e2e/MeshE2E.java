@@ -320,6 +320,22 @@ class MeshE2E {
      * Case 8: the control plane stops and starts again while requests flow: none fails (the proxy keeps its last
      * good snapshot), and after the restart the proxy holds the new control plane's version, SYNCED in mesh status.
      */
+    /**
+     * The webhook (8443) and the stream (15012) take both families, as istiod's listeners do: an IPv6-only cluster's
+     * API server and proxies reach them. Quarkus alone would listen on 0.0.0.0.
+     */
+    @Test
+    @Order(7)
+    void theWebhookAndTheStreamListenOnBothFamilies() throws Exception {
+        for (int port : new int[] {8443, ControlPlaneProcess.STREAM_PORT}) {
+            for (String host : List.of("127.0.0.1", "::1")) {
+                lab.exec(lab.node, "python3", "-c", "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 5).close()",
+                        host, String.valueOf(port));
+            }
+        }
+        assertTrue(controlPlane.log().contains("mesh stream on https://[::]:" + ControlPlaneProcess.STREAM_PORT + "/"), controlPlane.log());
+    }
+
     @Test
     @Order(8)
     void theControlPlaneRestartedMidLoadFailsNoRequestAndTheProxyResyncs() throws Exception {

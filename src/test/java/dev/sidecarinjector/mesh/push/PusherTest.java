@@ -297,7 +297,7 @@ class PusherTest {
         return new StreamConfig() {
             public boolean enabled() { return true; }
             public int port() { return 0; }
-            public String host() { return "127.0.0.1"; }
+            public java.util.Optional<String> host() { return java.util.Optional.of("127.0.0.1"); }
             public Duration debounceQuiet() { return Duration.ofMillis(100); }
             public Duration debounceMax() { return Duration.ofSeconds(1); }
             public Duration helloTimeout() { return helloTimeout; }
