@@ -173,7 +173,8 @@ final class ManifestInjector {
         return switch (result) {
             case InjectionResult.Injected injected -> {
                 notes.explanations().add(where + ": " + injected.decision().explanation());
-                yield JsonPatch.apply(injected.patch(), podJson);
+                // A copy: the patch shares the render cache's immutable container JSON, and the applied pod is changed further.
+                yield JsonPatch.apply(injected.patch().deepCopy(), podJson);
             }
             case InjectionResult.Skipped skipped -> {
                 notes.explanations().add(where + ": " + skipped.decision().explanation());

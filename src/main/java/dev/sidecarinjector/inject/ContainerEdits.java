@@ -79,14 +79,20 @@ final class ContainerEdits {
         return copy;
     }
 
-    /** Writes these fields into {@code tree}, the base's JSON; a list the injection only appended to gets the new items. */
+    /**
+     * Writes these fields into {@code tree}, the base's JSON (a shallow copy of it: each field is set anew, never
+     * changed in place); a list the injection only appended to gets the new items.
+     */
     void writeInto(ObjectNode tree) {
         changed.forEach((field, value) -> {
             var before = FIELDS.get(field).get().apply(base);
             if (value == null) {
                 tree.remove(field);
-            } else if (appended(before, value) && tree.get(field) instanceof ArrayNode items) {
+            } else if (appended(before, value) && tree.get(field) instanceof ArrayNode shared) {
+                // The base's list may be the render cache's (immutable, SharedJson): the new items go on a copy.
+                var items = SharedJson.shallowCopy(shared);
                 tail(before, value).forEach(item -> items.add(JSON.valueToTree(item)));
+                tree.set(field, items);
             } else {
                 tree.set(field, JSON.valueToTree(value));
             }

@@ -54,11 +54,12 @@ public final class PodPatch {
         var injected = new HashSet<>(rendered.injected());
         var containers = new ListPatch<Container>(container -> injected.contains(container.getName()), container -> {
             var json = rendered.json().get(container);
-            ObjectNode value = json == null ? JSON.valueToTree(container) : (ObjectNode) json.deepCopy();
             var edits = rendered.edits().get(container);
-            if (edits != null) {
-                edits.writeInto(value);
+            if (edits == null) {
+                return json == null ? JSON.valueToTree(container) : json;
             }
+            ObjectNode value = json == null ? JSON.valueToTree(container) : SharedJson.shallowCopy((ObjectNode) json);
+            edits.writeInto(value);
             return value;
         }, (container, path) -> {
             var edits = rendered.edits().get(container);

@@ -79,7 +79,7 @@ final class RenderCache {
             case SidecarTemplates.Rendering rendering -> weigh(rendering.tree());
             case JsonNode node when node.isTextual() -> VALUE_OVERHEAD + 2L * node.textValue().length();
             case JsonNode node -> {
-                var total = VALUE_OVERHEAD;
+                var total = VALUE_OVERHEAD + 2L * SharedJson.textLength(node);
                 for (var field : node.properties()) {
                     total += weigh(field.getKey()) + weigh(field.getValue());
                 }

@@ -166,7 +166,7 @@ public final class SidecarTemplates {
         return TemplateFragment.bind(file, tree);
     }
 
-    /** A rendered container as the cache keeps it, shared between pods: the Container and its JSON. */
+    /** A rendered container as the cache keeps it, shared between pods: the Container and its JSON ({@link SharedJson}). */
     record Rendering(Container container, JsonNode tree) {
     }
 
@@ -186,7 +186,7 @@ public final class SidecarTemplates {
     private Rendering cached(Template template, String file, Map<String, Object> data) {
         return rendered.get(List.of(file, data), () -> {
             var container = render(template, file, data);
-            return new Rendering(container, JSON.valueToTree(container));
+            return new Rendering(container, SharedJson.freeze(JSON.valueToTree(container)));
         });
     }
 
