@@ -120,6 +120,9 @@ public class StreamServer {
     void stop(@Observes ShutdownEvent shutdown) {
         try {
             closeServer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warnf("mesh stream: interrupted while closing the server on shutdown");
         } catch (Exception e) {
             LOG.warnf("mesh stream: closing the server on shutdown: %s", rootMessage(e));
         } finally {
