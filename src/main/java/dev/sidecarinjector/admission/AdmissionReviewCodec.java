@@ -5,10 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -17,7 +21,9 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -94,29 +100,52 @@ public final class AdmissionReviewCodec {
     }
 
     /**
-     * A JSON Patch as the quoted base64 of its JSON text, written as it is: a patch is most of a reply's bytes, and
-     * base64 needs no escaping, so the bytes are made once and copied, not written through a generator twice.
+     * A JSON Patch as the base64 of its JSON text: a patch is most of a reply's bytes, and base64 needs no escaping,
+     * so a UTF-8 JSON generator copies the encoded bytes into its buffer between quotes as they are (any other writes
+     * them as a string). The JDK's encoder, not the generator's, makes them.
      */
-    static final class QuotedBase64 extends SerializedString {
+    static final class PatchBase64 implements JsonSerializable {
+        private final byte[] encoded;
 
-        private QuotedBase64(byte[] quoted) {
-            super(new String(quoted, StandardCharsets.ISO_8859_1));
-            _unquotedUTF8Ref = quoted;
+        private PatchBase64(byte[] encoded) {
+            this.encoded = encoded;
         }
 
-        static QuotedBase64 of(JsonNode patch) {
-            byte[] json;
+        static PatchBase64 of(JsonNode patch) {
             try {
-                json = JSON.writeValueAsBytes(patch);
+                return new PatchBase64(Base64.getEncoder().encode(JSON.writeValueAsBytes(patch)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a JSON Patch does not serialise", e);
             }
-            var encoded = Base64.getEncoder().encode(json);
-            var quoted = new byte[encoded.length + 2];
-            System.arraycopy(encoded, 0, quoted, 1, encoded.length);
-            quoted[0] = '"';
-            quoted[quoted.length - 1] = '"';
-            return new QuotedBase64(quoted);
+        }
+
+        @Override
+        public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
+            if (generator instanceof UTF8JsonGenerator) {
+                generator.writeRawUTF8String(encoded, 0, encoded.length);
+            } else {
+                generator.writeString(new String(encoded, StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator generator, SerializerProvider provider, TypeSerializer type) throws IOException {
+            serialize(generator, provider);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PatchBase64 that && Arrays.equals(encoded, that.encoded);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(encoded);
+        }
+
+        @Override
+        public String toString() {
+            return new String(encoded, StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -135,7 +164,7 @@ public final class AdmissionReviewCodec {
         var response = (ObjectNode) review.get("response");
         if (patch != null && !patch.isEmpty()) {
             response.put("patchType", "JSONPatch");
-            response.putRawValue("patch", new RawValue(QuotedBase64.of(patch)));
+            response.putRawValue("patch", new RawValue(PatchBase64.of(patch)));
         }
         if (!warnings.isEmpty()) {
             var array = response.putArray("warnings");
@@ -162,6 +191,15 @@ public final class AdmissionReviewCodec {
         try {
             return JSON.writeValueAsBytes(reply);
         } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an AdmissionReview reply does not serialise", e);
+        }
+    }
+
+    /** A reply's JSON written to {@code out}, which is closed (the server's reply buffer: no copy in between). */
+    public static void encode(ObjectNode reply, OutputStream out) {
+        try {
+            JSON.writeValue(out, reply);
+        } catch (IOException e) {
             throw new IllegalStateException("an AdmissionReview reply does not serialise", e);
         }
     }

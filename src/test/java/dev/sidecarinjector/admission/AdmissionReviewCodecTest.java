@@ -98,11 +98,14 @@ class AdmissionReviewCodecTest {
         assertTrue(request.object().isObject());
     }
 
-    /** The patch is the base64 of its JSON, the same whether the reply is written as bytes or as text. */
+    /** The patch is the base64 of its JSON, the same whether the reply is written as bytes, to a stream or as text. */
     @Test
     void theReplyCarriesThePatchAsBase64() throws IOException {
         var patch = JSON.readTree("[{\"op\":\"add\",\"path\":\"/metadata/annotations/a~1b\",\"value\":\"caf\\u00e9 \\\"q\\\"\"}]");
         var reply = AdmissionReviewCodec.allowed("u1", patch, List.of("w"));
+        var streamed = new java.io.ByteArrayOutputStream();
+        AdmissionReviewCodec.encode(reply, streamed);
+        assertEquals(new String(AdmissionReviewCodec.encode(reply), StandardCharsets.UTF_8), streamed.toString(StandardCharsets.UTF_8));
         for (var written : List.of(JSON.readTree(AdmissionReviewCodec.encode(reply)), JSON.readTree(reply.toString()))) {
             var response = written.get("response");
             assertEquals("u1", response.get("uid").asText());
