@@ -5,10 +5,9 @@ import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.inject.PodAssembly.Own;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,13 +128,25 @@ final class AppProbeRewrite {
         return seconds == null || seconds < 1 ? 1 : Math.min(seconds, AppProbe.MAX_TIMEOUT_SECONDS);
     }
 
-    /** Kubelet's probe now: HTTP to the status port at the check's path, every timing field kept. */
-    private static Probe onStatusPort(Probe original, String path, int statusPort) {
-        var probe = new ProbeBuilder(original).build();
-        probe.setExec(null);
-        probe.setTcpSocket(null);
-        probe.setGrpc(null);
-        probe.setHttpGet(new HTTPGetActionBuilder().withPath(path).withPort(new IntOrString(statusPort)).withScheme("HTTP").build());
+    /**
+     * Kubelet's probe now: HTTP to the status port at the check's path, every timing field kept (and any field the
+     * model does not know). Made field by field rather than through a builder's deep copy of the old check, four times
+     * per pod; {@code AppProbeRewriteTest} fails when the model gains a field this does not copy.
+     */
+    static Probe onStatusPort(Probe original, String path, int statusPort) {
+        var probe = new Probe();
+        probe.setFailureThreshold(original.getFailureThreshold());
+        probe.setInitialDelaySeconds(original.getInitialDelaySeconds());
+        probe.setPeriodSeconds(original.getPeriodSeconds());
+        probe.setSuccessThreshold(original.getSuccessThreshold());
+        probe.setTerminationGracePeriodSeconds(original.getTerminationGracePeriodSeconds());
+        probe.setTimeoutSeconds(original.getTimeoutSeconds());
+        original.getAdditionalProperties().forEach(probe::setAdditionalProperty);
+        var check = new HTTPGetAction();
+        check.setPath(path);
+        check.setPort(new IntOrString(statusPort));
+        check.setScheme("HTTP");
+        probe.setHttpGet(check);
         return probe;
     }
 
