@@ -74,9 +74,16 @@ final class SharedJson {
         }
     }
 
-    /** The text is written as it is only by a compact JSON generator; anything else walks the (equal) tree. */
-    private static boolean copiesText(JsonGenerator generator) {
-        return generator instanceof JsonGeneratorImpl && generator.getPrettyPrinter() == null;
+    /**
+     * Writes the text as it is, when {@code generator} is a compact JSON one; false when it is anything else, which
+     * walks the (equal) tree instead.
+     */
+    private static boolean copied(JsonGenerator generator, SerializedString text) throws IOException {
+        if (generator instanceof JsonGeneratorImpl && generator.getPrettyPrinter() == null) {
+            generator.writeRawValue(text);
+            return true;
+        }
+        return false;
     }
 
     /** The text's length, for the render cache's weight. */
@@ -99,9 +106,7 @@ final class SharedJson {
 
         @Override
         public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
-            if (copiesText(generator)) {
-                generator.writeRawValue(text);
-            } else {
+            if (!copied(generator, text)) {
                 super.serialize(generator, provider);
             }
         }
@@ -118,9 +123,7 @@ final class SharedJson {
 
         @Override
         public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
-            if (copiesText(generator)) {
-                generator.writeRawValue(text);
-            } else {
+            if (!copied(generator, text)) {
                 super.serialize(generator, provider);
             }
         }
