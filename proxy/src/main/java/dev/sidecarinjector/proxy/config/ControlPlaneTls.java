@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.config;
 
 import io.netty.handler.ssl.SslContext;
+import dev.sidecarinjector.proxy.tls.TlsProvider;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ public final class ControlPlaneTls {
             throw new IOException("--root-cert " + rootCert + ": not a readable file");
         }
         try {
-            return SslContextBuilder.forClient().trustManager(rootCert.toFile()).endpointIdentificationAlgorithm("HTTPS").build();
+            return SslContextBuilder.forClient().sslProvider(TlsProvider.get()).trustManager(rootCert.toFile()).endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IOException("--root-cert " + rootCert + ": not a PEM certificate: " + e.getMessage(), e);
         }

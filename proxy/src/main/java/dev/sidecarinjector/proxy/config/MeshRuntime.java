@@ -64,7 +64,8 @@ public final class MeshRuntime implements AutoCloseable {
         client.start();
         identityManager.start();
         dev.sidecarinjector.proxy.run.EventLog.info("config: control plane " + settings.controlPlane() + ", admin on 127.0.0.1:" + adminPort()
-                + ", readiness waits up to " + settings.configGrace().toSeconds() + "s for the first configuration");
+                + ", readiness waits up to " + settings.configGrace().toSeconds() + "s for the first configuration; TLS "
+                + dev.sidecarinjector.proxy.tls.TlsProvider.describe());
     }
 
     public SnapshotHolder holder() {

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.api.snapshot.MtlsMode;
+import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.proxy.metrics.RbacMetrics;
 import dev.sidecarinjector.proxy.policy.AccessRequest;
 import dev.sidecarinjector.proxy.policy.Verdict;
@@ -28,24 +29,26 @@ final class InboundSecurity {
      */
     static boolean takesOver(ChannelHandlerContext ctx, MeshTraffic mesh, InetSocketAddress destination, Duration idleTimeout,
                              InboundMtls.Outcome outcome) {
-        var mode = mesh.inboundMtls(destination);
+        var port = mesh.inboundPort(destination);
+        var mode = port == null ? null : port.mtls();
         if (mode == null || mode == MtlsMode.DISABLE) {
             return false;
         }
+        var http = port.protocol() == Protocol.HTTP;
         var contexts = mesh.tls() == null ? null : mesh.tls().current();
         if (mode == MtlsMode.STRICT) {
             if (contexts == null) {
                 outcome.refused("STRICT port without a workload certificate yet");
                 ctx.channel().close();
             } else {
-                InboundMtls.strict(ctx.pipeline(), ctx.name(), contexts.server(), outcome);
+                InboundMtls.strict(ctx.pipeline(), ctx.name(), contexts.server(http), outcome);
             }
             return true;
         }
         if (contexts == null) {
             return false;
         }
-        InboundMtls.permissive(ctx.pipeline(), ctx.name(), contexts.server(), outcome, idleTimeout);
+        InboundMtls.permissive(ctx.pipeline(), ctx.name(), contexts.server(http), outcome, idleTimeout);
         return true;
     }
 

@@ -1,7 +1,7 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
-import dev.sidecarinjector.api.snapshot.MtlsMode;
+import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Workload;
@@ -42,12 +42,12 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
     static final Decision NO_CERTIFICATE = new Decision(false, null, null, null, null);
 
     /**
-     * What PeerAuthentication says for an inbound connection to {@code destination}; null: a port of no Service
-     * (plaintext). Inbound decisions go by port alone, so a client reaching the pod over IPv6 meets the same policy.
+     * The inbound port of {@code destination} (its protocol, and what PeerAuthentication says for it); null: a port of
+     * no Service (plaintext). Inbound decisions go by port alone, so a client reaching the pod over IPv6 meets the same
+     * policy.
      */
-    MtlsMode inboundMtls(InetSocketAddress destination) {
-        var port = holder.current().inboundPort(destination.getPort());
-        return port == null ? null : port.mtls();
+    InboundPort inboundPort(InetSocketAddress destination) {
+        return holder.current().inboundPort(destination.getPort());
     }
 
     /**

@@ -31,8 +31,19 @@ public final class MeshTls implements IdentityHolder.Listener {
     public static final List<String> MESH_ALPN = List.of("istio-peer-exchange", "istio-http/1.1", "istio-http/1.0", "istio-h2", "istio");
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    /** The TLS contexts of one workload certificate. */
-    public record Contexts(WorkloadCertificate certificate, SslContext server, SslContext httpClient, SslContext tcpClient) {
+    /**
+     * The TLS contexts of one workload certificate: for the HTTP engine (inbound on HTTP ports, outbound to HTTP
+     * clusters) on {@link TlsProvider}'s implementation; for connections relayed at TCP on the JDK's, whose TLS 1.3
+     * keeps a connection's other direction open after a close_notify (a half-close relayed), where netty-tcnative's
+     * engine closes both. One object when both are the JDK's.
+     */
+    public record Contexts(WorkloadCertificate certificate, SslContext httpServer, SslContext tcpServer, SslContext httpClient,
+                           SslContext tcpClient) {
+
+        /** The server context for an inbound port: the HTTP engine's, or the relay's. */
+        public SslContext server(boolean http) {
+            return http ? httpServer : tcpServer;
+        }
     }
 
     private volatile Contexts current;
@@ -85,10 +96,23 @@ public final class MeshTls implements IdentityHolder.Listener {
     }
 
     static Contexts contexts(WorkloadCertificate certificate) throws SSLException {
+        return contexts(certificate, TlsProvider.get());
+    }
+
+    /** {@code provider}: the HTTP engine's implementation; TCP is the JDK's (see {@link Contexts}). */
+    static Contexts contexts(WorkloadCertificate certificate, SslProvider provider) throws SSLException {
         var presented = certificate.presented();
         var root = certificate.chain().getLast();
-        var server = SslContextBuilder.forServer(certificate.key(), presented)
-                .sslProvider(SslProvider.JDK)
+        var tcpServer = server(SslProvider.JDK, certificate, presented, root);
+        var httpServer = provider == SslProvider.JDK ? tcpServer : server(provider, certificate, presented, root);
+        return new Contexts(certificate, httpServer, tcpServer, client(provider, certificate, presented, root, HTTP_ALPN),
+                client(SslProvider.JDK, certificate, presented, root, TCP_ALPN));
+    }
+
+    private static SslContext server(SslProvider provider, WorkloadCertificate certificate, java.security.cert.X509Certificate[] presented,
+                                     java.security.cert.X509Certificate root) throws SSLException {
+        return SslContextBuilder.forServer(certificate.key(), presented)
+                .sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .trustManager(root)
                 .clientAuth(ClientAuth.REQUIRE)
@@ -96,13 +120,12 @@ public final class MeshTls implements IdentityHolder.Listener {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, MESH_ALPN))
                 .build();
-        return new Contexts(certificate, server, client(certificate, presented, root, HTTP_ALPN), client(certificate, presented, root, TCP_ALPN));
     }
 
-    private static SslContext client(WorkloadCertificate certificate, java.security.cert.X509Certificate[] presented,
+    private static SslContext client(SslProvider provider, WorkloadCertificate certificate, java.security.cert.X509Certificate[] presented,
                                      java.security.cert.X509Certificate root, List<String> alpn) throws SSLException {
         return SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .keyManager(certificate.key(), presented)
                 .trustManager(root)

@@ -28,7 +28,7 @@ class InboundMtlsTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        server = MeshTls.contexts(new TestCa().issue("default", "server")).server();
+        server = MeshTls.contexts(new TestCa().issue("default", "server")).tcpServer();
     }
 
     /** Records what the handler decided. */

@@ -42,7 +42,7 @@ final class MeshPeer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        var ssl = contexts.server().newHandler(channel.alloc());
+                        var ssl = contexts.server(http).newHandler(channel.alloc());
                         channel.pipeline().addLast(ssl, new Recorder(ssl, http));
                     }
                 })

@@ -55,13 +55,14 @@ class MeshTlsTest {
         identity.install(first);
         var before = tls.current();
         assertSame(first, before.certificate());
-        assertTrue(before.server().isServer());
+        assertTrue(before.httpServer().isServer());
+        assertTrue(before.tcpServer().isServer());
         assertTrue(before.httpClient().isClient());
         assertEquals(MeshTls.HTTP_ALPN, before.httpClient().applicationProtocolNegotiator().protocols());
         assertEquals(MeshTls.TCP_ALPN, before.tcpClient().applicationProtocolNegotiator().protocols());
         identity.install(ca.issue("default", "productpage"));
         assertNotSame(before, tls.current());
-        assertNotSame(before.server(), tls.current().server());
+        assertNotSame(before.httpServer(), tls.current().httpServer());
         // Following a holder that already has one: in force at once.
         assertSame(identity.current(), MeshTls.following(identity).current().certificate());
     }
