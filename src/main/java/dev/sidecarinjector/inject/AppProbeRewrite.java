@@ -17,11 +17,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Istio's probe rewrite: each httpGet and tcpSocket probe of the pod's own containers becomes an httpGet of the
+ * Istio's probe rewrite: each httpGet, tcpSocket and grpc probe of the pod's own containers becomes an httpGet of the
  * proxy's status port ({@code /app-health/<container>/readyz|livez|startupz}), and the original goes to the proxy in
  * {@code ISTIO_KUBE_APP_PROBERS}; the proxy runs it against the app from 127.0.0.6, which the interception lets
  * through, so kubelet's probes keep working when inbound traffic must be mTLS. A probe that cannot be handed over (a
- * named port the container does not declare, a grpc probe for now) is left as it is, with a warning. Pure.
+ * named port the container does not declare) is left as it is, with a warning. Pure.
  */
 final class AppProbeRewrite {
 
@@ -87,11 +87,10 @@ final class AppProbeRewrite {
                     .map(port -> AppProbe.tcpSocket(port, tcp.getHost(), timeout));
         }
         if (probe.getGrpc() != null) {
-            // Istio hands grpc probes over too. This proxy answers them 501 until it speaks HTTP/2 (docs/proxy.md, the
-            // status port), so a moved grpc readiness probe would keep the pod unready, where left alone it works as
-            // before wherever inbound mTLS is PERMISSIVE. Once the proxy runs them: AppProbe.grpc(port, service, timeout),
-            // whose JSON both sides already write and read (mesh-api's AppProbeTest).
-            warn.accept(left(field + ".grpc", "{port: " + probe.getGrpc().getPort() + "}", "is a grpc probe, which the proxy does not run yet", statusPort));
+            var grpc = probe.getGrpc();
+            var number = grpc.getPort() == null ? 0 : grpc.getPort();
+            return number == statusPort ? Optional.empty() : inRange(number, field + ".grpc.port", statusPort, warn)
+                    .map(port -> AppProbe.grpc(port, grpc.getService(), timeout));
         }
         return Optional.empty();
     }

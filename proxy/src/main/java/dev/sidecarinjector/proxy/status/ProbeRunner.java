@@ -18,10 +18,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Runs an {@link AppProbe} against the application as kubelet would: an HTTP GET (HTTPS without verifying the
- * certificate, as kubelet) whose status is the answer, or a TCP connect (200 when it opens). It connects from
+ * certificate, as kubelet) whose status is the answer, a TCP connect (200 when it opens), or a gRPC health check. It connects from
  * 127.0.0.6 (::6 to an IPv6 address), the source the interception rules let through to the application unredirected. Blocking: it runs on
- * a thread of its own, never an event loop. Any failure is 500 with its reason; a grpc probe needs HTTP/2, which
- * comes with the HTTP/2 path: until then it is answered 501.
+ * a thread of its own, never an event loop. A gRPC probe calls the application's health service ({@link GrpcProbe}):
+ * 200 when it is SERVING. Any failure is 500 with its reason.
  */
 final class ProbeRunner {
 
@@ -47,7 +47,7 @@ final class ProbeRunner {
                     }
                 }
                 case HTTP_GET -> httpGet(probe, timeoutMs);
-                case GRPC -> new Result(501, "grpc probes are not run by this proxy yet (port " + probe.port() + ")");
+                case GRPC -> grpc(probe, timeoutMs);
             };
         } catch (IOException | RuntimeException e) {
             return new Result(500, "probe of port " + probe.port() + " failed: " + e.getMessage());
@@ -66,6 +66,14 @@ final class ProbeRunner {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    private Result grpc(AppProbe probe, int timeoutMs) throws IOException {
+        try (var socket = connect(probe, timeoutMs)) {
+            var host = socket.getInetAddress();
+            var authority = (host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress()) + ":" + probe.port();
+            return GrpcProbe.check(socket, authority, probe.grpcService(), timeoutMs);
         }
     }
 

@@ -79,7 +79,7 @@ class StatusPortIT {
         assertEquals(503, request("GET", "/app-health/app/readyz"), "the app's own answer is passed on");
         assertEquals(200, request("GET", "/app-health/app/livez"));
         assertEquals(500, request("GET", "/app-health/app/startupz"), "nothing listens: the probe fails");
-        assertEquals(501, request("GET", "/app-health/db/readyz"));
+        assertEquals(500, request("GET", "/app-health/db/readyz"), "a gRPC probe of a port nothing listens on fails");
         assertEquals(404, request("GET", "/app-health/other/readyz"));
         assertEquals(405, request("POST", "/app-health/app/readyz"));
         assertEquals(200, request("GET", "/healthz/ready"), "the proxy's own readiness is served here too");
