@@ -3,7 +3,7 @@
 # bench/SECTION/run.sh, that writes RESULTS/SECTION.md (or SECTION-quick.md; its summary, in markdown) and its
 # CSV files into RESULTS (also passed as BENCH_OUT); a missing section is skipped, so the proxy section
 # (bench/proxy/run.sh) joins by being there.
-#   bench/run.sh [SECTION ...]     default: webhook jmh controlplane proxy proxy-http proxy-policy
+#   bench/run.sh [SECTION ...]     default: webhook jmh controlplane proxy proxy-http proxy-policy proxy-mtls
 #   BENCH_QUICK=1 bench/run.sh     about 80 s, results under bench/results/quick/
 #   bench/run.sh --report          only rebuild README.md from the sections' latest reports
 set -o errexit -o nounset -o pipefail
@@ -15,7 +15,7 @@ report_only=0
 if [[ "${1:-}" == --report ]]; then
   report_only=1 sections=()
 fi
-(( ${#sections[@]} > 0 || report_only )) || sections=(webhook jmh controlplane proxy proxy-http proxy-policy)
+(( ${#sections[@]} > 0 || report_only )) || sections=(webhook jmh controlplane proxy proxy-http proxy-policy proxy-mtls)
 started="${SECONDS}"
 
 if (( ! report_only )); then
@@ -58,7 +58,7 @@ summary="${RESULTS}/README.md"
   echo
   cat "${RESULTS}/machine.md"
   # Every section's latest report, also of sections not run this time (bench/run.sh SECTION reruns one).
-  for section in webhook jmh controlplane proxy proxy-http proxy-policy; do
+  for section in webhook jmh controlplane proxy proxy-http proxy-policy proxy-mtls; do
     for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md"; do
       if [[ -f "${report}" ]]; then
         echo
@@ -71,7 +71,7 @@ summary="${RESULTS}/README.md"
 
 step "bench: summary ($(( SECONDS - started )) s; full report in ${summary#"${ROOT}/"})"
 if (( report_only )); then
-  for section in webhook jmh controlplane proxy proxy-http proxy-policy; do
+  for section in webhook jmh controlplane proxy proxy-http proxy-policy proxy-mtls; do
     for report in "${RESULTS}/${section}.md" "${RESULTS}/${section}-quick.md"; do
       if [[ -f "${report}" ]]; then reports+=("${report}"); break; fi
     done

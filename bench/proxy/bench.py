@@ -417,7 +417,9 @@ def app_pids(lab):
 
 
 def measured(lab, pid, what, run):
-    """Runs one measurement, with the peer's CPU use and other load on the machine; repeats disturbed runs."""
+    """Runs one measurement, with the peer's CPU use and other load on the machine; repeats disturbed runs.
+    pid: the peer's process, or a tuple of processes whose CPU is added (a client and a server proxy)."""
+    pids = set(pid) if isinstance(pid, tuple) else ({pid} if pid else set())
     best = None
     for attempt in range(RETRIES + 1):
         reason = foreign_load()
@@ -427,12 +429,12 @@ def measured(lab, pid, what, run):
             time.sleep(5)
             waited += 5
             reason = foreign_load()
-        before_all, before = proc_ticks(), cpu_ticks(pid) if pid else 0
+        before_all, before = proc_ticks(), sum(cpu_ticks(p) for p in pids)
         started = time.monotonic()
         result = run()
         elapsed = time.monotonic() - started
-        result["proxy_cpu_s"] = (cpu_ticks(pid) - before) / HZ if pid else 0.0
-        other, top = others_cpu(before_all, proc_ticks(), app_pids(lab) | ({pid} if pid else set()))
+        result["proxy_cpu_s"] = (sum(cpu_ticks(p) for p in pids) - before) / HZ
+        other, top = others_cpu(before_all, proc_ticks(), app_pids(lab) | pids)
         result["others_cpu_per_s"] = other / elapsed
         result["others_top"] = top
         result["disturbed"] = result["others_cpu_per_s"] > DISTURBED or bool(reason)

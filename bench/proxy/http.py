@@ -221,7 +221,11 @@ def start_control_plane(mesh, ns=None, extra_env=None):
            "INJECTOR_MESH_ROOT_CERT_FILE": f"{certs}/ca.crt", "INJECTOR_MESH_STREAM_PORT": str(STREAM_PORT),
            # No mesh CA: this data path is plaintext, and 15012 keeps the serving certificate the proxy is given.
            "INJECTOR_CA_ENABLED": "false"}
-    env.update(extra_env or {})
+    for key, value in (extra_env or {}).items():  # None takes a default out
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     argv = [f"{l4.JAVA_HOME}/bin/java", "-Xmx256m", "-XX:ActiveProcessorCount=1", "-jar",
             os.path.join(APP, "quarkus-run.jar"), "serve"]
     process = mesh.start(ns, "controlplane", argv, l4.APP_CPU, 0, env)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Proxy benchmark, mTLS path (issue 11): a client proxy and a server proxy speaking Istio's mutual TLS (certificates
+# from the real control plane's CA), with BoringSSL and with the JDK's TLS, against HAProxy doing TLS on both sides
+# with client certificates, behind the real `sidecar-proxy init` rules in network namespaces. Needs root.
+# Results: RESULTS/proxy-mtls.md and proxy-mtls.csv (proxy-mtls-quick.* with BENCH_QUICK=1).
+#
+#   bench/proxy-mtls.sh                 # full run, about 5 minutes on a quiet machine
+#   BENCH_QUICK=1 bench/proxy-mtls.sh   # smoke run, about a minute
+#
+# Knobs (BENCH_MTLS_PEERS, BENCH_SECONDS, BENCH_PROXY_JAVA_OPTS, BENCH_CP_APP, BENCH_HAPROXY) are described at the
+# top of bench/proxy/mtls.py. Method: docs/benchmarks-proxy.md, "mTLS path".
+set -o errexit -o nounset -o pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+[[ "$(id -u)" == 0 ]] || die "bench/proxy-mtls.sh: needs root (network namespaces, iptables, setpriv)"
+tools=(wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl)
+[[ -n "${BENCH_HAPROXY:-}" || ",${BENCH_MTLS_PEERS:-haproxy-mtls}," != *,haproxy-mtls,* ]] || tools+=(haproxy:haproxy)
+need_tools "${tools[@]}"
+[[ -n "${BENCH_CP_APP:-}" ]] || build_app
+build_proxy_jar
+
+step "proxy-mtls: ours (BoringSSL, the JDK's TLS) vs HAProxy with TLS and client certificates vs direct$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
+BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/mtls.py"
