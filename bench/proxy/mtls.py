@@ -194,7 +194,7 @@ def start_control_plane(lab):
     return process
 
 
-HAPROXY_CLIENT = """global
+HAPROXY_DEFAULTS = """global
   maxconn 9000
   nbthread 1
 defaults
@@ -204,7 +204,9 @@ defaults
   timeout client 1h
   timeout http-keep-alive 1h
   timeout server 10s
-frontend outbound
+"""
+
+HAPROXY_CLIENT = HAPROXY_DEFAULTS + """frontend outbound
   bind 0.0.0.0:15001
   use_backend fresh if {{ dst {new_ip} }}
   default_backend app
@@ -216,17 +218,7 @@ backend fresh
   server server-1 {server_ip}:{port} ssl crt {certs}/client.pem ca-file {certs}/root.crt verify required no-ssl-reuse
 """
 
-HAPROXY_SERVER = """global
-  maxconn 9000
-  nbthread 1
-defaults
-  mode http
-  option http-keep-alive
-  timeout connect 10s
-  timeout client 1h
-  timeout http-keep-alive 1h
-  timeout server 10s
-frontend inbound
+HAPROXY_SERVER = HAPROXY_DEFAULTS + """frontend inbound
   bind 0.0.0.0:15006 ssl crt {certs}/server.pem ca-file {certs}/root.crt verify required
   default_backend app
 backend app

@@ -93,28 +93,27 @@ class TlsProviderTest {
         var toClient = ByteBuffer.allocate(1 << 17);
         var clientApp = ByteBuffer.allocate(1 << 17);
         var serverApp = ByteBuffer.allocate(1 << 17);
-        var empty = ByteBuffer.allocate(0);
         client.beginHandshake();
         server.beginHandshake();
         for (int round = 0; round < 50; round++) {
-            client.wrap(empty, toServer);
-            tasks(client);
-            toServer.flip();
-            server.unwrap(toServer, serverApp);
-            toServer.compact();
-            tasks(server);
-            server.wrap(empty, toClient);
-            tasks(server);
-            toClient.flip();
-            client.unwrap(toClient, clientApp);
-            toClient.compact();
-            tasks(client);
+            pass(client, toServer, server, serverApp);
+            pass(server, toClient, client, clientApp);
             if (finished(client) && finished(server) && toServer.position() == 0 && toClient.position() == 0) {
                 return;
             }
         }
         throw new AssertionError("handshake not finished after 50 rounds: client " + client.getHandshakeStatus()
                 + ", server " + server.getHandshakeStatus());
+    }
+
+    /** What {@code from} has to send, through {@code wire}, into {@code to}. */
+    private static void pass(SSLEngine from, ByteBuffer wire, SSLEngine to, ByteBuffer app) throws SSLException {
+        from.wrap(ByteBuffer.allocate(0), wire);
+        tasks(from);
+        wire.flip();
+        to.unwrap(wire, app);
+        wire.compact();
+        tasks(to);
     }
 
     private static boolean finished(SSLEngine engine) {
