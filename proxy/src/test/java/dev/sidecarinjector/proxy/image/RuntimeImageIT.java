@@ -52,6 +52,28 @@ class RuntimeImageIT {
         assertEquals(0, proxy.exitValue(), Files.readString(tmp.resolve("proxy.log")));
     }
 
+    /** BoringSSL (netty-tcnative) loads on the image's runtime, unpacked to a writable tmpdir as the pod's /tmp. */
+    @Test
+    void boringSslLoadsOnTheImageRuntime(@TempDir Path tmp) throws Exception {
+        Path runtime = tmp.resolve("java");
+        run(List.of(JAVA_HOME.resolve("bin/jlink").toString(), "--add-modules", String.join(",", dockerfileModules()),
+                "--strip-debug", "--no-man-pages", "--no-header-files", "--output", runtime.toString()), tmp);
+        Path source = tmp.resolve("TlsCheck.java");
+        Files.writeString(source, """
+                public class TlsCheck {
+                    public static void main(String[] args) {
+                        System.out.println(dev.sidecarinjector.proxy.tls.TlsProvider.describe());
+                    }
+                }
+                """);
+        run(List.of(JAVA_HOME.resolve("bin/javac").toString(), "-cp", JAR.toString(), "-d", tmp.resolve("classes").toString(),
+                source.toString()), tmp);
+        Path unpacked = Files.createDirectories(tmp.resolve("pod-tmp"));
+        String described = run(List.of(runtime.resolve("bin/java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + unpacked, "-cp", tmp.resolve("classes") + ":" + JAR, "TlsCheck"), tmp).strip();
+        assertTrue(described.endsWith("BoringSSL (netty-tcnative)"), described);
+    }
+
     private static Set<String> dockerfileModules() throws IOException {
         var matcher = Pattern.compile("--add-modules\\s+(\\S+)").matcher(Files.readString(Path.of("Dockerfile")));
         assertTrue(matcher.find(), "Dockerfile has a jlink --add-modules line");
