@@ -14,6 +14,13 @@ class MainTest {
         assertEquals(2, Main.run(List.of("init", "--exclude-outbound-ports", "80x")));
         assertEquals(2, Main.run(List.of("run", "--drain-seconds", "-1")));
         assertEquals(2, Main.run(List.of("wait", "--health-port", "0")));
+        System.setProperty("sidecar.proxy.tls", "gnutls");
+        try {
+            assertEquals(2, Main.run(List.of("run", "--dry-run")), "a TLS implementation the proxy does not have");
+        } finally {
+            System.clearProperty("sidecar.proxy.tls");
+        }
+        assertEquals(0, Main.run(List.of("run", "--dry-run")));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.sidecarinjector.proxy.config;
 
-import io.netty.handler.ssl.SslContext;
 import dev.sidecarinjector.proxy.tls.TlsProvider;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;

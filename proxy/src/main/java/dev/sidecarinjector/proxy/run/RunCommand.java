@@ -8,6 +8,7 @@ import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
 import dev.sidecarinjector.api.json.JsonException;
 import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.proxy.status.StatusPages;
+import dev.sidecarinjector.proxy.tls.TlsProvider;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class RunCommand {
         var flags = Flags.parse(args, valued, ProxySettings.SWITCHES);
         ProxySettings settings = ProxySettings.from(flags, System.getenv());
         MeshSettings mesh = MeshSettings.from(flags, System.getenv());
+        try {
+            TlsProvider.check();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         if ("true".equals(flags.find("--dry-run").orElse(null))) {
             // Lets the webhook's tests check that the rendered container's arguments are ones this command takes.
             System.out.println(settings);

@@ -50,6 +50,13 @@ class TlsProviderTest {
     void anUnknownValueNamesTheProperty() {
         var error = assertThrows(IllegalArgumentException.class, () -> TlsProvider.choose("gnutls"));
         assertEquals("-Dsidecar.proxy.tls=gnutls: expected jdk or boringssl", error.getMessage());
+        System.setProperty(TlsProvider.PROPERTY, "gnutls");
+        try {
+            assertEquals(error.getMessage(), assertThrows(IllegalArgumentException.class, TlsProvider::check).getMessage());
+        } finally {
+            System.clearProperty(TlsProvider.PROPERTY);
+        }
+        TlsProvider.check();
     }
 
     /** Mutual TLS with Istio's ALPN between a client and a server of each implementation, in memory. */
