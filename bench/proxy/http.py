@@ -238,7 +238,8 @@ def start_control_plane(mesh, ns=None, extra_env=None):
     return process
 
 
-HAPROXY = """global
+# The global and defaults sections every `mode http` peer of the proxy sections starts with.
+HAPROXY_HTTP_HEAD = """global
   maxconn 9000
   nbthread 1
 defaults
@@ -247,7 +248,9 @@ defaults
   timeout connect 10s
   timeout client 1h
   timeout http-keep-alive 1h
-  # The route's 10 s timeout (HAProxy's is per read, not per request: the nearest it has).
+"""
+
+HAPROXY = HAPROXY_HTTP_HEAD + """  # The route's 10 s timeout (HAProxy's is per read, not per request: the nearest it has).
   timeout server 10s
   # Istio's default retry policy on a route with none: 2 retries on connect failure and 503.
   retries 2
@@ -553,15 +556,7 @@ def markdown(rows, info, quiet, command):
         [f"{r['peer']} answered 8 requests on new connections with {r['round_robin']}" for r in rows if r.get("round_robin")]
         + [f"ours ran configuration version {ours['config_version']} from the control plane" if ours.get("config_version") else ""]
         + [f"wrk errors or non-2xx: {', '.join(errors)}" if errors else "no wrk errors or non-2xx answers"]).replace("; ;", ";") + "."]
-    flagged = [r for r in rows if r.get("disturbed")]
-    out += ["", "## Disturbance", ""]
-    if flagged:
-        out += [f"Measurements during which other processes used more than {l4.DISTURBED:.2f} CPU-s per second "
-                f"(repeated up to {l4.RETRIES} times, the least disturbed attempt kept; the busiest other process):", ""]
-        out += [f"- {r['peer']}: {r['disturbed']}" for r in flagged]
-    else:
-        out += [f"No measurement saw other processes use more than {l4.DISTURBED:.2f} CPU-s per second."]
-    out += ["", "## Machine and versions", ""] + [f"- {k}: {v}" for k, v in info.items() if k not in ("date", "duration")]
+    out += report_tail(rows, info)
     out += ["", "## Command lines", "",
             f"- load: `ip netns exec CLIENT taskset -c 0 setpriv --reuid=1000 ... wrk -t1 -cN -d{SECONDS:g}s --latency "
             f"http://CLUSTER_IP:{PORT}/` (direct: `http://SERVER_1_IP:{PORT}/`)",
@@ -599,38 +594,59 @@ def versions():
     }
 
 
-def main():
-    out_dir = os.environ.get("BENCH_OUT") or (tempfile.mkdtemp(prefix="proxy-http-bench-quick-") if QUICK
+def report_tail(rows, info):
+    """The Disturbance and Machine sections of a proxy section's report (before its command lines)."""
+    flagged = [r for r in rows if r.get("disturbed")]
+    out = ["", "## Disturbance", ""]
+    if flagged:
+        out += [f"Measurements during which other processes used more than {l4.DISTURBED:.2f} CPU-s per second "
+                f"(repeated up to {l4.RETRIES} times, the least disturbed attempt kept; the busiest other process):", ""]
+        out += [f"- {r['peer']}: {r['disturbed']}" for r in flagged]
+    else:
+        out += [f"No measurement saw other processes use more than {l4.DISTURBED:.2f} CPU-s per second."]
+    return out + ["", "## Machine and versions", ""] + [f"- {k}: {v}" for k, v in info.items() if k not in ("date", "duration")]
+
+
+def run_section(name, title, peers, lab, prepare, bench_one, derive, columns, markdown):
+    """A proxy section from start to report: waits for a quiet machine, prepares the lab, benches each peer, always
+    removes the namespaces, and writes RESULTS/NAME.md and NAME.csv (NAME-quick.* with BENCH_QUICK=1)."""
+    out_dir = os.environ.get("BENCH_OUT") or (tempfile.mkdtemp(prefix=f"{name}-bench-quick-") if QUICK
                                               else os.path.join(l4.REPO, "bench/results"))
     os.makedirs(out_dir, exist_ok=True)
-    l4.log(f"proxy HTTP bench: peers {', '.join(PEERS)}; {SECONDS:g}s per measurement" + (" (quick)" if QUICK else ""))
+    l4.log(f"{title}: peers {', '.join(peers)}; {SECONDS:g}s per measurement" + (" (quick)" if QUICK else ""))
     # SIGTERM (make interrupted, a CI timeout) unwinds like Ctrl-C, so the namespaces are always removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     quiet = l4.wait_for_quiet()
     rows = []
-    mesh = Mesh()
     try:
-        l4.log(f"namespaces: client {mesh.cli}, control plane {mesh.cp}, servers {', '.join(mesh.servers)}, hub {mesh.hub}")
-        mesh.setup()
-        start_servers(mesh)
-        if "ours" in PEERS:
-            started = time.monotonic()
-            start_control_plane(mesh)
-            l4.log(f"control plane listening on {mesh.cp_ip}:{STREAM_PORT} after {time.monotonic() - started:.1f}s")
+        prepare(lab)
         l4.MEASURING[0] = time.monotonic()
-        for i, peer in enumerate(PEERS, 1):
-            l4.log(f"step {i}/{len(PEERS)}: {peer}")
-            rows.append(bench_peer(mesh, peer))
+        for i, peer in enumerate(peers, 1):
+            l4.log(f"step {i}/{len(peers)}: {peer}")
+            rows.append(bench_one(lab, peer))
     finally:
-        mesh.close()
+        lab.close()
         shutil.rmtree(os.path.dirname(l4.CLIENT_CLASS), ignore_errors=True)
-    add_derived(rows)
+    derive(rows)
     info = versions()
     info["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     info["duration"] = f"{time.monotonic() - l4.STARTED:.0f} s"
-    command = ("BENCH_QUICK=1 " if QUICK else "") + "bench/proxy-http.sh"
-    name = "proxy-http-quick" if QUICK else "proxy-http"
-    l4.write_results(out_dir, name, rows, COLUMNS, markdown(rows, info, quiet, command))
+    command = ("BENCH_QUICK=1 " if QUICK else "") + f"bench/{name}.sh"
+    l4.write_results(out_dir, f"{name}-quick" if QUICK else name, rows, columns, markdown(rows, info, quiet, command))
+
+
+def prepare(mesh):
+    l4.log(f"namespaces: client {mesh.cli}, control plane {mesh.cp}, servers {', '.join(mesh.servers)}, hub {mesh.hub}")
+    mesh.setup()
+    start_servers(mesh)
+    if "ours" in PEERS:
+        started = time.monotonic()
+        start_control_plane(mesh)
+        l4.log(f"control plane listening on {mesh.cp_ip}:{STREAM_PORT} after {time.monotonic() - started:.1f}s")
+
+
+def main():
+    run_section("proxy-http", "proxy HTTP bench", PEERS, Mesh(), prepare, bench_peer, add_derived, COLUMNS, markdown)
 
 
 if __name__ == "__main__":

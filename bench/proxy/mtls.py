@@ -27,15 +27,9 @@ HAProxy on CPU and p50, >= 1.0x on new connections per second, RSS <= 48 MB.
 Environment: BENCH_QUICK=1, BENCH_OUT, BENCH_SECONDS, BENCH_MTLS_PEERS, BENCH_PROXY_JAVA_OPTS, BENCH_CP_APP,
 BENCH_HAPROXY, SIDECAR_PROXY_JAR, JAVA_HOME.
 """
-import datetime
 import importlib.util
-import json
 import os
-import signal
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -194,16 +188,7 @@ def start_control_plane(lab):
     return process
 
 
-HAPROXY_DEFAULTS = """global
-  maxconn 9000
-  nbthread 1
-defaults
-  mode http
-  option http-keep-alive
-  timeout connect 10s
-  timeout client 1h
-  timeout http-keep-alive 1h
-  timeout server 10s
+HAPROXY_DEFAULTS = http_bench.HAPROXY_HTTP_HEAD + """  timeout server 10s
 """
 
 HAPROXY_CLIENT = HAPROXY_DEFAULTS + """frontend outbound
@@ -448,11 +433,7 @@ def markdown(rows, info, quiet, command):
                    f"{fmt(r.get('rss_client_mb'), 1)} | {fmt(r.get('rss_server_mb'), 1)} | {fmt(r.get('c1_p50_us'))} | "
                    f"{fmt(r.get('c1_p99_us'))} | {fmt(r.get('added_p50_us'))} | {fmt(r.get('new_per_s'))} | "
                    f"{fmt(r.get('cpu_per_1k_new'), 3)} | {errors} | {r.get('mtls_requests', '-')} |")
-    out += ["", "## Disturbance", ""]
-    disturbed = [f"{r['peer']}: {r['disturbed']}" for r in rows if r.get("disturbed")]
-    out.append("; ".join(disturbed) if disturbed else
-               f"No measurement saw other processes use more than {l4.DISTURBED:.2f} CPU-s per second.")
-    out += ["", "## Machine and versions", ""] + [f"- {k}: {v}" for k, v in info.items() if k not in ("date", "duration")]
+    out += http_bench.report_tail(rows, info)
     out += ["", "## Command lines", "",
             "- load: `ip netns exec CLIENT taskset -c 0 setpriv --reuid=1000 ... wrk -t1 -cN -d5s --latency http://CLUSTER_IP:8080/` "
             "(new connections: `-c50 -H 'Connection: close' http://APP_NEW_IP:8080/`; direct: `http://SERVER_IP:8080/`)",
@@ -466,40 +447,21 @@ def markdown(rows, info, quiet, command):
     return "\n".join(out) + "\n"
 
 
+def prepare(lab):
+    l4.log(f"namespaces: client {lab.cli}, server {lab.server}, control plane {lab.cp}, hub {lab.hub}")
+    lab.setup()
+    l4.nginx_app(lab, lab.server, lab.server_ip, "server-1", l4.APP_UID)
+    body = b" server-1\n"
+    with open(os.path.join(lab.work, "server-1", "www", "index.html"), "wb") as f:
+        f.write(b"x" * (len(l4.BODY) - len(body)) + body)
+    if any(p.startswith("ours") for p in PEERS):
+        started = time.monotonic()
+        start_control_plane(lab)
+        l4.log(f"control plane with its CA listening on {lab.cp_ip}:{STREAM_PORT} after {time.monotonic() - started:.1f}s")
+
+
 def main():
-    out_dir = os.environ.get("BENCH_OUT") or (tempfile.mkdtemp(prefix="proxy-mtls-bench-quick-") if QUICK
-                                              else os.path.join(l4.REPO, "bench/results"))
-    os.makedirs(out_dir, exist_ok=True)
-    l4.log(f"proxy mTLS bench: peers {', '.join(PEERS)}; {SECONDS:g}s per measurement" + (" (quick)" if QUICK else ""))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    quiet = l4.wait_for_quiet()
-    rows = []
-    lab = Lab()
-    try:
-        l4.log(f"namespaces: client {lab.cli}, server {lab.server}, control plane {lab.cp}, hub {lab.hub}")
-        lab.setup()
-        l4.nginx_app(lab, lab.server, lab.server_ip, "server-1", l4.APP_UID)
-        body = b" server-1\n"
-        with open(os.path.join(lab.work, "server-1", "www", "index.html"), "wb") as f:
-            f.write(b"x" * (len(l4.BODY) - len(body)) + body)
-        if any(p.startswith("ours") for p in PEERS):
-            started = time.monotonic()
-            start_control_plane(lab)
-            l4.log(f"control plane with its CA listening on {lab.cp_ip}:{STREAM_PORT} after {time.monotonic() - started:.1f}s")
-        l4.MEASURING[0] = time.monotonic()
-        for i, peer in enumerate(PEERS, 1):
-            l4.log(f"step {i}/{len(PEERS)}: {peer}")
-            rows.append(bench_peer(lab, peer))
-    finally:
-        lab.close()
-        shutil.rmtree(os.path.dirname(l4.CLIENT_CLASS), ignore_errors=True)
-    add_derived(rows)
-    info = http_bench.versions()
-    info["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    info["duration"] = f"{time.monotonic() - l4.STARTED:.0f} s"
-    command = ("BENCH_QUICK=1 " if QUICK else "") + "bench/proxy-mtls.sh"
-    name = "proxy-mtls-quick" if QUICK else "proxy-mtls"
-    l4.write_results(out_dir, name, rows, COLUMNS, markdown(rows, info, quiet, command))
+    http_bench.run_section("proxy-mtls", "proxy mTLS bench", PEERS, Lab(), prepare, bench_peer, add_derived, COLUMNS, markdown)
 
 
 if __name__ == "__main__":
