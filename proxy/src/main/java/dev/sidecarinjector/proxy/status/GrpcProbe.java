@@ -42,7 +42,7 @@ final class GrpcProbe {
                     .method("POST").scheme("http").path(GrpcHealthMessages.PATH).authority(authority)
                     .set("content-type", "application/grpc")
                     .set("te", "trailers")
-                    .set("user-agent", "kube-probe/1.33")
+                    .set("user-agent", ProbeRunner.USER_AGENT)
                     .set("grpc-timeout", Math.max(1, timeoutMs) + "m");
             var stream = call.newStream();
             channel.write(new DefaultHttp2HeadersFrame(headers, false).stream(stream));

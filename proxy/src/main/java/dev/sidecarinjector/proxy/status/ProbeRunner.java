@@ -29,6 +29,9 @@ final class ProbeRunner {
     record Result(int status, String reason) {
     }
 
+    /** kubelet's user agent, which both the HTTP and the gRPC probes send as kubelet would. */
+    static final String USER_AGENT = "kube-probe/1.33";
+
     private final InetAddress source;
     private final InetAddress application;
 
@@ -93,7 +96,7 @@ final class ProbeRunner {
                 request.append("Host: ").append(host).append(':').append(probe.port()).append("\r\n");
             }
             if (!agentSet) {
-                request.append("User-Agent: kube-probe/1.33\r\n");
+                request.append("User-Agent: ").append(USER_AGENT).append("\r\n");
             }
             request.append("Accept: */*\r\nConnection: close\r\n\r\n");
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
