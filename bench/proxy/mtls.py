@@ -28,6 +28,7 @@ Environment: BENCH_QUICK=1, BENCH_OUT, BENCH_SECONDS, BENCH_MTLS_PEERS, BENCH_PR
 BENCH_HAPROXY, SIDECAR_PROXY_JAR, JAVA_HOME.
 """
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -242,22 +243,6 @@ def start_peers(lab, peer):
     return processes
 
 
-WAIT_READY = """
-import json, sys, time, urllib.request
-deadline = time.monotonic() + 60
-while True:
-    try:
-        if urllib.request.urlopen('http://127.0.0.1:15021/healthz/ready', timeout=2).status == 200:
-            dump = json.load(urllib.request.urlopen('http://127.0.0.1:15000/config_dump', timeout=2))
-            print(dump.get('version', ''))
-            break
-    except OSError:
-        pass
-    if time.monotonic() > deadline:
-        sys.exit('not ready after 60 s')
-    time.sleep(0.1)
-"""
-
 MTLS_SERIES = """
 import sys, urllib.request
 text = urllib.request.urlopen('http://127.0.0.1:15090/stats/prometheus', timeout=5).read().decode()
@@ -295,8 +280,9 @@ def bench_peer(lab, peer):
     flags = []
     try:
         if peer.startswith("ours"):
-            versions = [lab.ns(ns, "/usr/bin/python3", "-c", WAIT_READY).stdout.strip() for ns in (lab.server, lab.cli)]
-            row["config_version"] = versions[-1]
+            # The HTTP section's wait: ready, with a configuration from the control plane (its version kept).
+            dumps = [json.loads(lab.ns(ns, "/usr/bin/python3", "-c", http_bench.WAIT_FOR_CONFIG).stdout) for ns in (lab.server, lab.cli)]
+            row["config_version"] = dumps[-1]["version"]
         answer = get_once(lab, host)
         if answer != "server-1":
             raise RuntimeError(f"{peer}: expected server-1 to answer, got {answer!r}")
