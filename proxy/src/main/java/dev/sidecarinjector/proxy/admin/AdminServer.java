@@ -132,6 +132,19 @@ public final class AdminServer {
      */
     private Channel bindEveryAddress(int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
             throws InterruptedException {
+        return ServerChannelFamily.onOnePort(port, new EveryAddress(this, routes, dynamic));
+    }
+
+    private record EveryAddress(AdminServer server, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
+            implements ServerChannelFamily.SharedPort<Channel> {
+        @Override
+        public Channel bind(int port) throws InterruptedException {
+            return server.bindBothFamilies(port, routes, dynamic);
+        }
+    }
+
+    private Channel bindBothFamilies(int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
+            throws InterruptedException {
         var ipv4 = bootstrap(ServerChannelFamily.IPV4, routes, dynamic).bind(new InetSocketAddress(ServerChannelFamily.IPV4.anyAddress(), port)).sync().channel();
         if (ipv6) {
             try {
@@ -140,6 +153,9 @@ public final class AdminServer {
             } catch (ChannelException e) {
                 ipv6 = false;
                 EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the proxy listens on IPv4 only");
+            } catch (Exception e) {
+                ipv4.close().sync();
+                throw e;
             }
         }
         return ipv4;

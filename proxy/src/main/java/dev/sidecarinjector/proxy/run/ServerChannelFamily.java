@@ -3,7 +3,9 @@ package dev.sidecarinjector.proxy.run;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.net.BindException;
 
 /**
  * Makes the proxy's epoll listening sockets, one family each: a listener that serves both families is two sockets on
@@ -18,7 +20,38 @@ public final class ServerChannelFamily implements ChannelFactory<EpollServerSock
     /** {@code setsockopt(fd, SOL_IPV6 = 41, IPV6_V6ONLY = 26, 1)}: Netty's epoll transport has no named option for it. */
     private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
+    /** Linux's {@code -EADDRINUSE}, as Netty's native transport reports a bind to a port already taken. */
+    private static final int EADDRINUSE_NEGATIVE = -98;
+    /** How often listeners asked for any port are made again when the port the first got is taken on the other family. */
+    private static final int ANY_PORT_ATTEMPTS = 16;
+
     private final boolean ipv6;
+
+    /** Binds the listeners that share one port, of both families; closes what it bound before it throws. */
+    public interface SharedPort<T> {
+        T bind(int port) throws InterruptedException;
+    }
+
+    /**
+     * {@code listeners} bound on {@code port}. For any port (0) the kernel picks one that is free for the first
+     * listener's family only: when the other family has it taken ("address already in use"), the listeners are made
+     * again on another, at most 16 times. A fixed port that is taken fails at once, as it always did.
+     */
+    public static <T> T onOnePort(int port, SharedPort<T> listeners) throws InterruptedException {
+        for (var attempt = 1; ; attempt++) {
+            try {
+                return listeners.bind(port);
+            } catch (Exception e) {
+                if (port != 0 || attempt >= ANY_PORT_ATTEMPTS || !addressInUse(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean addressInUse(Exception e) {
+        return e instanceof BindException || e instanceof Errors.NativeIoException error && error.expectedErr() == EADDRINUSE_NEGATIVE;
+    }
 
     private ServerChannelFamily(boolean ipv6) {
         this.ipv6 = ipv6;

@@ -328,20 +328,40 @@ public final class SidecarProxy implements AutoCloseable {
      */
     private List<Channel> bindOnEveryLoop(CaptureListener listener, Direction direction, int port, UpstreamConnector connector)
             throws InterruptedException {
-        var channels = new ArrayList<Channel>();
-        for (EventExecutor executor : loops) {
-            channels.add(listener.bind((EventLoop) executor, direction, channels.isEmpty() ? port : port(channels.getFirst()), false, connector));
+        return ServerChannelFamily.onOnePort(port, new EveryLoop(this, listener, direction, connector));
+    }
+
+    private record EveryLoop(SidecarProxy proxy, CaptureListener listener, Direction direction, UpstreamConnector connector)
+            implements ServerChannelFamily.SharedPort<List<Channel>> {
+        @Override
+        public List<Channel> bind(int port) throws InterruptedException {
+            return proxy.bindBothFamilies(listener, direction, port, connector);
         }
-        for (EventExecutor executor : loops) {
-            if (!ipv6) {
-                break;
+    }
+
+    private List<Channel> bindBothFamilies(CaptureListener listener, Direction direction, int port, UpstreamConnector connector)
+            throws InterruptedException {
+        var channels = new ArrayList<Channel>();
+        try {
+            for (EventExecutor executor : loops) {
+                channels.add(listener.bind((EventLoop) executor, direction, channels.isEmpty() ? port : port(channels.getFirst()), false, connector));
             }
-            try {
-                channels.add(listener.bind((EventLoop) executor, direction, port(channels.getFirst()), true, connector));
-            } catch (ChannelException e) {
-                ipv6 = false;
-                EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the capture listeners are IPv4 only");
+            for (EventExecutor executor : loops) {
+                if (!ipv6) {
+                    break;
+                }
+                try {
+                    channels.add(listener.bind((EventLoop) executor, direction, port(channels.getFirst()), true, connector));
+                } catch (ChannelException e) {
+                    ipv6 = false;
+                    EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the capture listeners are IPv4 only");
+                }
             }
+        } catch (Exception e) {
+            for (var channel : channels) {
+                channel.close().sync();
+            }
+            throw e;
         }
         return List.copyOf(channels);
     }
