@@ -47,8 +47,11 @@ final class GrpcProbe {
             var stream = call.newStream();
             channel.write(new DefaultHttp2HeadersFrame(headers, false).stream(stream));
             channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(GrpcHealthMessages.request(service)), true).stream(stream));
+            // The whole request (preface, SETTINGS, HEADERS, DATA) in one write: an application that is not HTTP/2 and
+            // closes after the first bytes it reads would otherwise turn its answer into a broken pipe on the next write.
             send(channel, socket);
             var buffer = new byte[16 * 1024];
+            var sending = true;
             while (!call.done) {
                 var left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
@@ -70,7 +73,14 @@ final class GrpcProbe {
                     // The codec's own errors, thrown through the embedded channel: what came is not HTTP/2.
                     return failed("error: health rpc probe failed: not an HTTP/2 answer (" + e.getMessage() + ")");
                 }
-                send(channel, socket);
+                if (sending) {
+                    try {
+                        send(channel, socket);
+                    } catch (IOException e) {
+                        // Only acknowledgements go out now: the answer, or why it never comes, is what the next read says.
+                        sending = false;
+                    }
+                }
             }
             return call.result();
         } finally {
@@ -78,17 +88,21 @@ final class GrpcProbe {
         }
     }
 
+    /** What the codec has to send, in one write. */
     private static void send(EmbeddedChannel channel, Socket socket) throws IOException {
+        var pending = new ByteArrayOutputStream();
         ByteBuf out;
-        var stream = socket.getOutputStream();
         while ((out = channel.readOutbound()) != null) {
             try {
-                out.readBytes(stream, out.readableBytes());
+                out.readBytes(pending, out.readableBytes());
             } finally {
                 out.release();
             }
         }
-        stream.flush();
+        if (pending.size() > 0) {
+            pending.writeTo(socket.getOutputStream());
+            socket.getOutputStream().flush();
+        }
     }
 
     private static ProbeRunner.Result timeout(int timeoutMs) {
