@@ -1,7 +1,13 @@
 package dev.sidecarinjector.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +32,28 @@ class MainTest {
     @Test
     void dryRunNeedsNoRoot() {
         assertEquals(0, Main.run(List.of("init", "--dry-run")));
+    }
+
+    /** The root certificate is read once, before the proxy serves: unreadable, the proxy stops with its path (exit 1). */
+    @Test
+    void anUnreadableRootCertificateStopsTheProxyNamingIt() throws Exception {
+        var command = new ArrayList<>(List.of("run", "--control-plane", "127.0.0.1:15012", "--root-cert", "/nonexistent/root-cert.pem"));
+        for (var flag : List.of("--inbound-port", "--outbound-port", "--health-port", "--metrics-port", "--status-port")) {
+            try (var socket = new ServerSocket(0)) {
+                command.addAll(List.of(flag, Integer.toString(socket.getLocalPort())));
+            }
+        }
+        var log = new ByteArrayOutputStream();
+        var stderr = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.run(command);
+        } finally {
+            System.setErr(stderr);
+        }
+        var text = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, text);
+        assertTrue(text.contains("proxy failed to start: --root-cert /nonexistent/root-cert.pem: not a readable file"), text);
     }
 }

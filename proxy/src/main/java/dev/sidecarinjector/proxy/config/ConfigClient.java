@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.Executor;
 
@@ -54,12 +53,13 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
     private boolean outageLogged;
     private boolean everConnected;
 
-    public ConfigClient(MeshSettings settings, StreamSession session, EventLoopGroup loops, Class<? extends SocketChannel> channelType,
-                        Scheduler scheduler, Backoff backoff) throws IOException {
+    /** {@code tls}: {@link ControlPlaneTls#client}, the one context the proxy's connections to the control plane share. */
+    public ConfigClient(MeshSettings settings, SslContext tls, StreamSession session, EventLoopGroup loops, Class<? extends SocketChannel> channelType,
+                        Scheduler scheduler, Backoff backoff) {
         this.host = settings.controlPlaneHost();
         this.port = settings.controlPlanePort();
         this.address = settings.controlPlane();
-        this.tls = ControlPlaneTls.client(settings.rootCert());
+        this.tls = tls;
         this.session = session;
         this.loops = loops;
         this.channelType = channelType;

@@ -9,6 +9,7 @@ import dev.sidecarinjector.proxy.admin.Readiness;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -25,6 +26,8 @@ import java.util.function.LongSupplier;
 public final class MeshRuntime implements AutoCloseable {
 
     private final MeshSettings settings;
+    /** TLS to the control plane, for the stream and the certificate requests alike (built once: it loads the root certificate). */
+    private final SslContext tls;
     private final SnapshotHolder holder;
     private final StreamSession session;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(new ConfigThreads());
@@ -37,13 +40,16 @@ public final class MeshRuntime implements AutoCloseable {
         this.settings = settings;
         this.holder = holder;
         this.session = new StreamSession(settings.node(), holder);
-        var ca = new CertificateClient(settings.controlPlaneHost(), settings.controlPlanePort(), ControlPlaneTls.client(settings.rootCert()),
-                loops, EpollSocketChannel.class);
+        this.tls = ControlPlaneTls.client(settings.rootCert());
+        var ca = new CertificateClient(settings.controlPlaneHost(), settings.controlPlanePort(), tls, loops, EpollSocketChannel.class);
         this.identityManager = new IdentityManager(ca, settings.tokenFile(), Duration.ZERO, settings.configGrace(),
                 new ThreadScheduler(thread), new Backoff(new Jitter()), new Jitter(), identity);
     }
 
-    /** Before the listeners are bound: readiness waits for the first snapshot and the first certificate from here on. */
+    /**
+     * Before the listeners are bound: readiness waits for the first snapshot and the first certificate from here on. A
+     * bad root certificate fails here, with its path.
+     */
     public static MeshRuntime prepare(MeshSettings settings, SnapshotHolder holder, Readiness readiness, EventLoopGroup loops)
             throws IOException {
         var runtime = new MeshRuntime(settings, holder, loops);
@@ -57,9 +63,9 @@ public final class MeshRuntime implements AutoCloseable {
         return identity;
     }
 
-    /** Connects to the control plane and binds the admin port; a bad root certificate fails here, with its path. */
+    /** Connects to the control plane and binds the admin port. */
     public void start(EventLoopGroup loops) throws IOException, InterruptedException {
-        client = new ConfigClient(settings, session, loops, EpollSocketChannel.class, new ThreadScheduler(thread), new Backoff(new Jitter()));
+        client = new ConfigClient(settings, tls, session, loops, EpollSocketChannel.class, new ThreadScheduler(thread), new Backoff(new Jitter()));
         admin = new AdminServer(loops).bindConfigAdmin(settings.adminPort(), new Pages(new ConfigDump(client)));
         client.start();
         identityManager.start();

@@ -118,7 +118,7 @@ class ConfigClientIT {
     private ConfigClient client(String host, Path rootCert) throws Exception {
         var port = ((InetSocketAddress) server.localAddress()).getPort();
         var settings = new MeshSettings(host, port, rootCert, Path.of("/nonexistent"), Duration.ofSeconds(30), 0, NODE);
-        client = new ConfigClient(settings, new StreamSession(NODE, new SnapshotHolder()), loops, EpollSocketChannel.class,
+        client = new ConfigClient(settings, ControlPlaneTls.client(rootCert), new StreamSession(NODE, new SnapshotHolder()), loops, EpollSocketChannel.class,
                 new ConfigClient.Scheduler() {
                     @Override
                     public void schedule(Runnable task, long delayMillis) {
