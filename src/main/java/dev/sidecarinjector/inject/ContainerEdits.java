@@ -26,7 +26,7 @@ final class ContainerEdits {
     private record Field(Function<Container, Object> get, BiConsumer<Container, Object> set) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
     private static final Map<String, Field> FIELDS = Map.of(
             "readinessProbe", new Field(Container::getReadinessProbe, (c, v) -> c.setReadinessProbe((Probe) v)),
             "livenessProbe", new Field(Container::getLivenessProbe, (c, v) -> c.setLivenessProbe((Probe) v)),

@@ -24,7 +24,7 @@ final class ContainerOverride {
 
     /** Istio's word for "keep the image the injector chose". */
     static final String AUTO_IMAGE = "auto";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
     private static final Map<String, List<String>> MERGE_KEYS = Map.of(
             "env", List.of("name"),
             "ports", List.of("containerPort", "protocol"),

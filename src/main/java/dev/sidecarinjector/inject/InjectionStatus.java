@@ -14,7 +14,7 @@ import java.util.Optional;
 public record InjectionStatus(List<String> initContainers, List<String> containers, List<String> volumes, String placement, String image,
                               List<String> templates) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     static InjectionStatus of(List<String> templates, List<String> initContainers, List<String> containers, List<String> volumes,
                               Optional<SidecarSpec> sidecar) {

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  */
 public final class PodPatch {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     private PodPatch() {
     }

@@ -28,7 +28,7 @@ import java.util.LinkedHashMap;
  */
 final class SharedJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
     private static final int TEXT_DEPTH = 2;
 
     private SharedJson() {

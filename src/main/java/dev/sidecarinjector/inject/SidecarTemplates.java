@@ -45,7 +45,7 @@ public final class SidecarTemplates {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     private final Template proxy;
     private final Template init;

@@ -26,7 +26,7 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
     static final String VOLUMES = "volumes";
     static final String APP_VOLUME_MOUNTS = "appVolumeMounts";
     private static final Set<String> KEYS = Set.of(INIT_CONTAINERS_FIRST, INIT_CONTAINERS, CONTAINERS, VOLUMES, APP_VOLUME_MOUNTS);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     TemplateFragment {
         initContainers = List.copyOf(initContainers);

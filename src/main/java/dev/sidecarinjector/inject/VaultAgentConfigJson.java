@@ -15,7 +15,7 @@ import java.util.Base64;
  */
 final class VaultAgentConfigJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
     static final String TOKEN_SINK = VaultAgentValues.HOME_DIR + "/.vault-token";
     static final String PID_FILE = VaultAgentValues.HOME_DIR + "/.pid";
 
