@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds a JDK 25 ahead-of-time cache for the webhook (JEP 483, 514, 515: its classes loaded and linked, and method
-# profiles) from a training run: starts the webhook with -XX:AOTCacheOutput, sends it admission reviews over HTTPS
+# Builds a JDK 25 ahead-of-time cache for the webhook (JEP 483, 514: its classes loaded and linked) from a training run: starts the webhook with -XX:AOTCacheOutput, sends it admission reviews over HTTPS
 # and metrics and health requests, then stops it; the JVM writes the cache as it exits. Start the webhook with
-# -XX:AOTCache=OUT to use it (the Dockerfile does). The cache holds for the same JDK and the same jar paths; a JVM
+# -XX:AOTCache=OUT to use it (the Dockerfile does). The cache holds no method profiles (JEP 515, -XX:-AOTRecordTraining):
+# with them the JVM compiles the training's hot methods at once, on one CPU a third of the start, and the webhook's
+# compile thresholds (the Dockerfile's) do better without them (docs/benchmarks.md, "Start to ready: the compilers"). The cache holds for the same JDK and the same jar paths; a JVM
 # that does not match it says so in one warning and starts without it.
 #   hack/aot-train.sh APP_DIR OUT [REVIEW_JSON ...]   APP_DIR holds quarkus-run.jar (target/quarkus-app)
 # Needs java, openssl and curl. AOT_TRAIN_PORT (18470), AOT_TRAIN_ROUNDS (5: each review 100 times per round),
@@ -31,7 +32,7 @@ trap cleanup EXIT
 "${here}/dev-certs.sh" "${work}/certs" >/dev/null
 rm -f "${out}"
 TLS_CERT_FILE="${work}/certs/tls.crt" TLS_KEY_FILE="${work}/certs/tls.key" QUARKUS_HTTP_SSL_PORT="${port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  "${java}" "${java_opts[@]}" -XX:AOTCacheOutput="${out}" -jar "${app}/quarkus-run.jar" serve >"${work}/webhook.log" 2>&1 &
+  "${java}" "${java_opts[@]}" -XX:AOTCacheOutput="${out}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -jar "${app}/quarkus-run.jar" serve >"${work}/webhook.log" 2>&1 &
 pid=$!
 
 base="https://localhost:${port}"
