@@ -118,6 +118,22 @@ class KindFlowIT {
         assertTrue(dockerfile.stream().anyMatch(l -> l.contains("/opt/sidecar-injector/quarkus-run.jar")), "ENTRYPOINT must run the fast-jar");
     }
 
+    /** The webhook section of make bench measures the image's JVM: its heap and compile-threshold flags, the same values. */
+    @Test
+    void benchRunsTheWebhookWithTheImagesJvmFlags() throws Exception {
+        var flag = java.util.regex.Pattern.compile("-XX:(MaxRAMPercentage|NewSize|TrimNativeHeapInterval|Tier[34]\\w+)=(\\w+)");
+        var image = new java.util.TreeSet<String>();
+        var entrypoint = Files.readString(Path.of("Dockerfile"));
+        entrypoint = entrypoint.substring(entrypoint.indexOf("ENTRYPOINT ["), entrypoint.indexOf("CMD ["));
+        flag.matcher(entrypoint).results().forEach(m -> image.add(m.group()));
+        var bench = new java.util.TreeSet<String>();
+        var script = Files.readString(Path.of("bench/webhook.sh"));
+        script = script.substring(script.indexOf("java_opts=("), script.indexOf(")", script.indexOf("java_opts=(")));
+        flag.matcher(script).results().forEach(m -> bench.add(m.group()));
+        assertTrue(image.stream().anyMatch(f -> f.startsWith("-XX:Tier4")), "the image sets its C2 thresholds: " + image);
+        assertEquals(image, bench);
+    }
+
     @Test
     void proxyImageBuildsFromTheRootWithMeshApiFirst() throws Exception {
         // The proxy shades mesh-api: its image must be built with the repository root as context, install mesh-api
