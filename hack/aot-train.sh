@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds a JDK 25 ahead-of-time cache for the webhook (JEP 483, 514: its classes loaded and linked) from a training run: starts the webhook with -XX:AOTCacheOutput, sends it admission reviews over HTTPS
-# and metrics and health requests, then stops it; the JVM writes the cache as it exits. Start the webhook with
-# -XX:AOTCache=OUT to use it (the Dockerfile does). The cache holds no method profiles (JEP 515, -XX:-AOTRecordTraining):
-# with them the JVM compiles the training's hot methods at once, on one CPU a third of the start, and the webhook's
-# compile thresholds (the Dockerfile's) do better without them (docs/benchmarks.md, "Start to ready: the compilers"). The cache holds for the same JDK and the same jar paths; a JVM
-# that does not match it says so in one warning and starts without it.
+# Builds a JDK 25 ahead-of-time cache for the webhook (JEP 483, 514: its classes loaded and linked) from a training
+# run: starts the webhook with -XX:AOTCacheOutput, sends it admission reviews over HTTPS and metrics and health
+# requests, then stops it; the JVM writes the cache as it exits. Start the webhook with -XX:AOTCache=OUT to use it (the
+# Dockerfile does). The cache holds no method profiles (JEP 515, -XX:-AOTRecordTraining): with them the JVM compiles
+# the training's hot methods at once, on one CPU a third of the start, and the webhook's compile thresholds (the
+# Dockerfile's) do better without them (docs/benchmarks.md, "Start to ready: the compilers"). The cache holds for the
+# same JDK and the same jar paths; a JVM that does not match it says so in one warning and starts without it.
 #   hack/aot-train.sh APP_DIR OUT [REVIEW_JSON ...]   APP_DIR holds quarkus-run.jar (target/quarkus-app)
 # Needs java, openssl and curl. AOT_TRAIN_PORT (18470), AOT_TRAIN_ROUNDS (5: each review 100 times per round),
 # AOT_TRAIN_JAVA_OPTS (-Xmx256m).
