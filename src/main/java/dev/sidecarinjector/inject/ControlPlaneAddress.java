@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import dev.sidecarinjector.api.net.HostPort;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +40,6 @@ public record ControlPlaneAddress(String host, int port) {
 
     /** The {@code HOST:PORT} form the proxy's flag takes. */
     public String text() {
-        return host + ":" + port;
+        return HostPort.join(host, port);
     }
 }

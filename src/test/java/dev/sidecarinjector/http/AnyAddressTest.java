@@ -52,11 +52,4 @@ class AnyAddressTest {
             }
         }
     }
-
-    @Test
-    void hostAndPortBracketsIpv6() {
-        assertEquals("[::]:15012", AnyAddress.hostAndPort("::", 15012));
-        assertEquals("0.0.0.0:15012", AnyAddress.hostAndPort("0.0.0.0", 15012));
-        assertEquals("example.org:443", AnyAddress.hostAndPort("example.org", 443));
-    }
 }

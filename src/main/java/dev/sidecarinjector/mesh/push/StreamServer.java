@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.push;
 
 import dev.sidecarinjector.http.AnyAddress;
 import dev.sidecarinjector.api.ca.CertificateRequest;
+import dev.sidecarinjector.api.net.HostPort;
 import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.ca.CertificateEndpoint;
@@ -82,7 +83,7 @@ public class StreamServer {
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
             listen(config.port());
         } catch (Exception e) {
-            failure = "cannot listen on " + AnyAddress.hostAndPort(host(), config.port()) + ": " + rootMessage(e);
+            failure = "cannot listen on " + HostPort.join(host(), config.port()) + ": " + rootMessage(e);
             LOG.errorf("mesh stream not started: %s", failure);
         }
     }
@@ -96,7 +97,7 @@ public class StreamServer {
         server = vertx.createHttpServer(options).requestHandler(this::request).listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         failure = null;
-        LOG.infof("mesh stream on https://%s%s (proxies), %s (status)", AnyAddress.hostAndPort(host(), server.actualPort()), StreamMessage.PATH, SYNCZ);
+        LOG.infof("mesh stream on https://%s%s (proxies), %s (status)", HostPort.join(host(), server.actualPort()), StreamMessage.PATH, SYNCZ);
     }
 
     private String host() {

@@ -54,6 +54,6 @@ public record MeshSettings(String controlPlaneHost, int controlPlanePort, Path r
 
     /** {@code host:port} as given, for logs and the config dump. */
     public String controlPlane() {
-        return controlPlaneHost.indexOf(':') >= 0 ? "[" + controlPlaneHost + "]:" + controlPlanePort : controlPlaneHost + ":" + controlPlanePort;
+        return dev.sidecarinjector.api.net.HostPort.join(controlPlaneHost, controlPlanePort);
     }
 }

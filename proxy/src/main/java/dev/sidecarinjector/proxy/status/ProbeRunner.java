@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.status;
 
+import dev.sidecarinjector.api.net.HostPort;
 import dev.sidecarinjector.api.probe.AppProbe;
 import dev.sidecarinjector.proxy.run.UpstreamSocket;
 import java.io.IOException;
@@ -74,13 +75,8 @@ final class ProbeRunner {
 
     private Result grpc(AppProbe probe, int timeoutMs) throws IOException {
         try (var socket = connect(probe, timeoutMs)) {
-            return GrpcProbe.check(socket, authority(socket.getInetAddress().getHostAddress(), probe.port()), probe.grpcService(), timeoutMs);
+            return GrpcProbe.check(socket, HostPort.join(socket.getInetAddress().getHostAddress(), probe.port()), probe.grpcService(), timeoutMs);
         }
-    }
-
-    /** {@code host:port} as kubelet writes it in the Host header and the :authority: an IPv6 literal in brackets. */
-    static String authority(String host, int port) {
-        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private Result httpGet(AppProbe probe, int timeoutMs) throws IOException {
@@ -96,7 +92,7 @@ final class ProbeRunner {
                 request.append(header.name()).append(": ").append(header.value()).append("\r\n");
             }
             if (!hostSet) {
-                request.append("Host: ").append(authority(host, probe.port())).append("\r\n");
+                request.append("Host: ").append(HostPort.join(host, probe.port())).append("\r\n");
             }
             if (!agentSet) {
                 request.append("User-Agent: ").append(USER_AGENT).append("\r\n");
