@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Where the webhook (8443) and the configuration stream (15012) listen unless told otherwise: every address of the
@@ -17,19 +14,15 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * or {@code -Djava.net.preferIPv4Stack=true}). Quarkus's own default is {@code 0.0.0.0}, which an IPv6-only cluster's
  * API server and proxies cannot reach.
  *
- * <p>As a configuration source it gives {@code quarkus.http.host} that default in the normal (production) launch mode
- * only, at the lowest ordinal: {@code application.properties}, {@code QUARKUS_HTTP_HOST} and {@code -D} all win, and
- * dev and test mode keep Quarkus's {@code localhost}.
+ * <p>As a configuration source ({@link ProductionDefault}) it gives {@code quarkus.http.host} that default in
+ * production; {@code QUARKUS_HTTP_HOST} and the rest win, and dev and test mode keep Quarkus's {@code localhost}.
  */
-public final class AnyAddress implements ConfigSource {
+public final class AnyAddress extends ProductionDefault {
 
     public static final String IPV6_ANY = "::";
     public static final String IPV4_ANY = "0.0.0.0";
     static final String HTTP_HOST = "quarkus.http.host";
     private static volatile String probed;
-
-    private final Supplier<LaunchMode> mode;
-    private final Supplier<String> any;
 
     /** What the ServiceLoader makes. */
     public AnyAddress() {
@@ -37,8 +30,7 @@ public final class AnyAddress implements ConfigSource {
     }
 
     AnyAddress(Supplier<LaunchMode> mode, Supplier<String> any) {
-        this.mode = mode;
-        this.any = any;
+        super(HTTP_HOST, mode, any);
     }
 
     /** {@code ::} when this process can listen on IPv6, else {@code 0.0.0.0}; found out once. */
@@ -60,34 +52,8 @@ public final class AnyAddress implements ConfigSource {
         }
     }
 
-    /** {@code host:port} as a URL writes it: an IPv6 address in brackets. */
-    public static String hostAndPort(String host, int port) {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return mode.get() == LaunchMode.NORMAL ? Set.of(HTTP_HOST) : Set.of();
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return mode.get() == LaunchMode.NORMAL ? Map.of(HTTP_HOST, any.get()) : Map.of();
-    }
-
-    @Override
-    public String getValue(String name) {
-        return HTTP_HOST.equals(name) && mode.get() == LaunchMode.NORMAL ? any.get() : null;
-    }
-
     @Override
     public String getName() {
         return "every address of both families (" + AnyAddress.class.getName() + ")";
-    }
-
-    /** Below every source a user sets (application.properties 250, environment 300, system properties 400). */
-    @Override
-    public int getOrdinal() {
-        return 1;
     }
 }
