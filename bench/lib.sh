@@ -93,6 +93,21 @@ build_proxy_jar() {
     && ./mvnw -B -ntp -q "${flags[@]}" -f proxy/pom.xml -DskipTests package)
 }
 
+# proxy_lab_needs SCRIPT [PEERS HAPROXY_PEER]: what a proxy section in network namespaces needs before its Python
+# runs: root, the load and server tools (HAProxy too when the comma-separated PEERS name HAPROXY_PEER and no
+# BENCH_HAPROXY binary is given), the control plane's build (unless BENCH_CP_APP) and the proxy's jar.
+proxy_lab_needs() {
+  local script="$1" peers="${2:-}" haproxy_peer="${3:-}"
+  [[ "$(id -u)" == 0 ]] || die "${script}: needs root (network namespaces, iptables, setpriv)"
+  local tools=(wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl)
+  if [[ -n "${haproxy_peer}" && -z "${BENCH_HAPROXY:-}" && ",${peers}," == *",${haproxy_peer},"* ]]; then
+    tools+=(haproxy:haproxy)
+  fi
+  need_tools "${tools[@]}"
+  [[ -n "${BENCH_CP_APP:-}" ]] || build_app
+  build_proxy_jar
+}
+
 # dev_certs DIR: a CA and a serving certificate for localhost (hack/dev-certs.sh), created once per DIR.
 dev_certs() {
   if [[ ! -s "$1/tls.crt" ]] || ! openssl x509 -checkend 3600 -noout -in "$1/tls.crt" >/dev/null 2>&1; then

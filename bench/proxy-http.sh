@@ -13,12 +13,7 @@ set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-[[ "$(id -u)" == 0 ]] || die "bench/proxy-http.sh: needs root (network namespaces, iptables, setpriv)"
-tools=(wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl)
-[[ -n "${BENCH_HAPROXY:-}" || ",${BENCH_HTTP_PEERS:-haproxy-http}," != *,haproxy-http,* ]] || tools+=(haproxy:haproxy)
-need_tools "${tools[@]}"
-[[ -n "${BENCH_CP_APP:-}" ]] || build_app
-build_proxy_jar
+proxy_lab_needs bench/proxy-http.sh "${BENCH_HTTP_PEERS:-haproxy-http}" haproxy-http
 
 step "proxy-http: ours (HTTP engine, control plane) vs HAProxy mode http vs direct$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
 BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/http.py"

@@ -13,12 +13,7 @@ set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-[[ "$(id -u)" == 0 ]] || die "bench/proxy-mtls.sh: needs root (network namespaces, iptables, setpriv)"
-tools=(wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl)
-[[ -n "${BENCH_HAPROXY:-}" || ",${BENCH_MTLS_PEERS:-haproxy-mtls}," != *,haproxy-mtls,* ]] || tools+=(haproxy:haproxy)
-need_tools "${tools[@]}"
-[[ -n "${BENCH_CP_APP:-}" ]] || build_app
-build_proxy_jar
+proxy_lab_needs bench/proxy-mtls.sh "${BENCH_MTLS_PEERS:-haproxy-mtls}" haproxy-mtls
 
 step "proxy-mtls: ours (BoringSSL, the JDK's TLS) vs HAProxy with TLS and client certificates vs direct$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
 BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/mtls.py"

@@ -12,10 +12,7 @@ set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-[[ "$(id -u)" == 0 ]] || die "bench/proxy-policy.sh: needs root (network namespaces, iptables, setpriv)"
-need_tools wrk:wrk nginx:nginx nft:nftables taskset:util-linux openssl:openssl
-[[ -n "${BENCH_CP_APP:-}" ]] || build_app
-build_proxy_jar
+proxy_lab_needs bench/proxy-policy.sh
 
 step "proxy-policy: inbound HTTP with no policy vs ten ALLOW rules and a JWT check$( [[ "${BENCH_QUICK}" == 1 ]] && echo ' (quick)')"
 BENCH_OUT="${BENCH_OUT:-${RESULTS}}" exec /usr/bin/python3 "${BENCH_DIR}/proxy/policy.py"
