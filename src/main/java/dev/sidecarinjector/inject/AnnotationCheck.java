@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,10 +40,14 @@ public final class AnnotationCheck {
     public static List<InjectionWarning> warnings(Map<String, String> annotations, Map<String, String> labels) {
         var warnings = new ArrayList<InjectionWarning>();
         var unknown = 0;
-        for (var name : new TreeSet<>(annotations.keySet())) {
-            if (!checked(name)) {
-                continue;
+        var names = new ArrayList<String>();
+        for (var name : annotations.keySet()) {
+            if (checked(name)) {
+                names.add(name);
             }
+        }
+        names.sort(null);
+        for (var name : names) {
             var shown = ShownValue.of(name, "");
             var replacement = IstioAnnotations.DEPRECATED.get(name);
             if (replacement != null) {
@@ -69,7 +72,12 @@ public final class AnnotationCheck {
     }
 
     private static boolean checked(String name) {
-        return PREFIXES.stream().anyMatch(name::startsWith);
+        for (var prefix : PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String value(Field field) {
