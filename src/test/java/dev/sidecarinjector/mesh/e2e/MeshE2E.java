@@ -265,14 +265,15 @@ class MeshE2E {
         // Until the third 500: the balancer may pick the healthy endpoint many times in a row, so a run of successes
         // says nothing; the 50 requests after the third must then all reach the healthy one.
         var before = new ArrayList<Reply>();
-        var failed = 0;
-        while (failed < 3 && before.size() < 100) {
+        var errors = new ArrayList<Reply>();
+        while (errors.size() < 3 && before.size() < 100) {
             var reply = client.one(SERVICE, path);
             assertTrue(reply.status() > 0, "no answer: " + reply);
             before.add(reply);
-            failed += reply.ok() ? 0 : 1;
+            if (!reply.ok()) {
+                errors.add(reply);
+            }
         }
-        var errors = before.stream().filter(r -> !r.ok()).toList();
         var afterwards = client.send(SERVICE, 50, path);
         var ejected = admin.clustersLine(V1_CLUSTER + "::" + v1b.ip() + ":" + PORT, "health_flags");
 
