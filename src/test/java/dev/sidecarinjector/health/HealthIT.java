@@ -3,6 +3,8 @@ package dev.sidecarinjector.health;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.testing.DevCertificates;
 import dev.sidecarinjector.testing.WebhookClient;
@@ -41,6 +43,18 @@ class HealthIT {
                 .body("status", is("UP"))
                 .body("checks.name", hasItems("tls", "templates", "namespace-labels", "memory", "mesh-stream"))
                 .body("checks.find { it.name == 'tls' }.data.subject", is("CN=sidecar-injector"));
+    }
+
+    @Test
+    void theJvmMetersAreReadWhenScrapedNotFromGcNotifications() throws Exception {
+        var metrics = given().config(trustingTestCa()).baseUri(base()).when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (var series : new String[] {"jvm_gc_pause_seconds_count{gc=", "jvm_gc_pause_seconds_sum{gc=", "jvm_gc_memory_allocated_bytes_total ",
+                "jvm_memory_used_bytes{", "jvm_threads_live_threads ", "jvm_classes_loaded_classes ", "jvm_info{"}) {
+            assertTrue(metrics.contains(series), series + " missing from /q/metrics");
+        }
+        // Only the notification timer of Quarkus's own binder has a maximum; the heap-pressure meters listen too.
+        assertFalse(metrics.contains("jvm_gc_pause_seconds_max"), "a GC notification listener is registered");
+        assertFalse(metrics.contains("jvm_gc_overhead"), "a GC notification listener is registered");
     }
 
     @Test
