@@ -49,10 +49,11 @@ EXPOSE 8443
 # about 20 % more CPU per review on one CPU (docs/benchmarks.md). 12 MB is what it grows to without the cache.
 # -XX:-TieredCompilation: C2 alone compiles what the reviews run hot, after the interpreter profiled it. The tiered
 # compilers' C1 code (most of it profiled code, kept after C2 replaced it) was 18 MB of the code cache and about 25 MB
-# of the RSS under load; the cost is the first 30 s after a start (reviews/s reach their steady rate 5 to 10 s later)
-# and about 0.1 s more to ready (docs/benchmarks.md, "One compiler"). -XX:Tier4*: C2 alone still takes its
-# thresholds from these; raised from 5,000 calls to 15,000, so that on one CPU it does not compile the code that only
-# runs while starting (with the defaults the start took a second longer). bench/webhook.sh runs with the same flags.
+# of the RSS under load; the cost is the warm-up (under load the steady rate comes 5 to 10 s later; at a low rate
+# reviews run partly interpreted for minutes, a few ms each) and about 0.1 s more to ready (docs/benchmarks.md,
+# "One compiler"). -XX:Tier4*: C2 alone still takes its thresholds from these; raised from 5,000 calls to 15,000,
+# so that on one CPU it does not compile the code that only runs while starting (with the defaults the start took a
+# second longer). bench/webhook.sh runs with the same flags.
 ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "-XX:MaxRAMPercentage=75", "-XX:NewSize=12m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "-XX:-TieredCompilation", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4MinInvocationThreshold=1800", "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=120000", \
             "-XX:AOTCache=/opt/sidecar-injector/app.aot", \
