@@ -118,10 +118,10 @@ class KindFlowIT {
         assertTrue(dockerfile.stream().anyMatch(l -> l.contains("/opt/sidecar-injector/quarkus-run.jar")), "ENTRYPOINT must run the fast-jar");
     }
 
-    /** The webhook section of make bench measures the image's JVM: its heap and compile-threshold flags, the same values. */
+    /** The webhook section of make bench measures the image's JVM: its heap flags, its compiler and its thresholds, the same values. */
     @Test
     void benchRunsTheWebhookWithTheImagesJvmFlags() throws Exception {
-        var flag = java.util.regex.Pattern.compile("-XX:(MaxRAMPercentage|NewSize|TrimNativeHeapInterval|Tier[34]\\w+)=(\\w+)");
+        var flag = java.util.regex.Pattern.compile("-XX:((MaxRAMPercentage|NewSize|TrimNativeHeapInterval|Tier[34]\\w+)=(\\w+)|[+-]TieredCompilation)");
         var image = new java.util.TreeSet<String>();
         var entrypoint = Files.readString(Path.of("Dockerfile"));
         entrypoint = entrypoint.substring(entrypoint.indexOf("ENTRYPOINT ["), entrypoint.indexOf("CMD ["));
@@ -131,6 +131,7 @@ class KindFlowIT {
         script = script.substring(script.indexOf("java_opts=("), script.indexOf(")", script.indexOf("java_opts=(")));
         flag.matcher(script).results().forEach(m -> bench.add(m.group()));
         assertTrue(image.stream().anyMatch(f -> f.startsWith("-XX:Tier4")), "the image sets its C2 thresholds: " + image);
+        assertTrue(image.contains("-XX:-TieredCompilation"), "the image runs C2 alone: " + image);
         assertEquals(image, bench);
     }
 
