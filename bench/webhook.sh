@@ -64,7 +64,6 @@ startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh")
 # warns about a cache it cannot use (another jar, other flags) and starts plain; -XX:AOTMode=on makes it refuse to
 # start instead, so that a plain start is never measured as a cached one.
 image_opts=()
-cache_required=()
 if (( aot )); then
   step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
   aot_cache="${WORK}/aot/app.aot"
@@ -74,10 +73,9 @@ if (( aot )); then
     mkdir -p "${WORK}/aot"
     AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
   fi
-  image_opts=("-XX:AOTCache=${aot_cache}")
-  cache_required=(-XX:AOTMode=on)
+  image_opts=("-XX:AOTCache=${aot_cache}" -XX:AOTMode=on)
   # hyperfine runs the command with a shell: the flags are quoted, or the second one would be taken for the command.
-  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS='${image_opts[*]} ${cache_required[*]}' ${BENCH_DIR}/startup-once.sh")
+  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS='${image_opts[*]}' ${BENCH_DIR}/startup-once.sh")
 fi
 
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
@@ -92,9 +90,9 @@ info "other work during the starts: ${startup_other}% of a core"
 
 # The webhook starts on both CPUs so that its JIT compiler threads can use the one the load generator leaves idle
 # during the warm-up; every thread is pinned to SERVER_CPU before the first measurement.
-step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]} ${image_opts[*]} ${cache_required[*]} ${server_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
+step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]} ${image_opts[*]} ${server_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  java "${java_opts[@]}" "${image_opts[@]}" "${cache_required[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+  java "${java_opts[@]}" "${image_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
 webhook_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
 rss_idle="$(rss_mb "${webhook_pid}")"
@@ -309,7 +307,7 @@ step "webhook: report"
   echo "Commands (client on CPU ${CLIENT_CPU}, servers on CPU ${SERVER_CPU}):"
   echo
   echo '```'
-  echo "java ${java_opts[*]} ${image_opts[*]/${ROOT}\//} ${cache_required[*]} ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
+  echo "java ${java_opts[*]} ${image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
   echo "taskset -a -p -c ${SERVER_CPU} WEBHOOK_PID   # after the warm-up, before the first measurement"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
