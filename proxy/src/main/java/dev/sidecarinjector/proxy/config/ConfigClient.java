@@ -1,6 +1,5 @@
 package dev.sidecarinjector.proxy.config;
 
-import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.proxy.run.EventLog;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,14 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import java.net.URI;
 import java.util.concurrent.Executor;
 
 /**
@@ -35,6 +27,9 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
 
     /** What the client is doing, for {@code /config_dump}. */
     public enum State { CONNECTING, CONNECTED, DISCONNECTED }
+
+    /** The close code for a message the session refuses (RFC 6455, 7.4.1). */
+    private static final int POLICY_VIOLATION = 1008;
 
     private final String host;
     private final int port;
@@ -84,40 +79,25 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
             return;
         }
         state = State.CONNECTING;
-        var handler = new StreamHandler(this);
-        var config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(URI.create("wss://" + address + StreamMessage.PATH))
-                .version(WebSocketVersion.V13)
-                .maxFramePayloadLength(StreamMessage.MAX_MESSAGE_BYTES)
-                .handleCloseFrames(false)
-                // Pongs must reach the idle watch after this handler: a quiet control plane answers pings with them.
-                .dropPongFrames(false)
-                .handshakeTimeoutMillis(10_000)
-                .build();
         var bootstrap = new Bootstrap().group(loops).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new Pipeline(this, config, handler));
+                .handler(new Pipeline(this));
         bootstrap.connect(host, port).addListener(new Connected(this));
     }
 
-    /** The connection's pipeline: TLS to the host dialled, HTTP for the upgrade, WebSocket, whole messages. */
+    /** The connection's pipeline: TLS to the host dialled, the keepalive's timers, then the WebSocket client. */
     private static final class Pipeline extends ChannelInitializer<SocketChannel> {
         private final ConfigClient client;
-        private final WebSocketClientProtocolConfig config;
-        private final StreamHandler handler;
 
-        Pipeline(ConfigClient client, WebSocketClientProtocolConfig config, StreamHandler handler) {
+        Pipeline(ConfigClient client) {
             this.client = client;
-            this.config = config;
-            this.handler = handler;
         }
 
         @Override
         protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(client.tls.newHandler(ch.alloc(), client.host, client.port), new HttpClientCodec(),
-                    new HttpObjectAggregator(65_536), new WebSocketClientProtocolHandler(config),
-                    new WebSocketFrameAggregator(StreamMessage.MAX_MESSAGE_BYTES), StreamHandler.keepalive(), handler);
+            ch.pipeline().addLast(client.tls.newHandler(ch.alloc(), client.host, client.port), StreamHandler.keepalive(),
+                    new StreamHandler(client, client.address));
         }
     }
 
@@ -149,7 +129,7 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
             }
             client.outageLogged = false;
             client.everConnected = true;
-            ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(client.session.hello()));
+            ch.writeAndFlush(StreamHandler.text(ch, client.session.hello()));
         }
     }
 
@@ -165,11 +145,10 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
             try {
                 var reply = client.session.onMessage(text);
                 client.backoff.reset();
-                ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(reply));
+                ch.writeAndFlush(StreamHandler.text(ch, reply));
             } catch (StreamSession.ProtocolError e) {
                 client.lastError = e.getMessage();
-                ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1008, closeReason(e.getMessage())))
-                        .addListener(ChannelFutureListener.CLOSE);
+                StreamHandler.close(ch, POLICY_VIOLATION, e.getMessage());
             }
         }
     }
@@ -230,7 +209,4 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
         }
     }
 
-    static String closeReason(String reason) {
-        return reason.length() > 120 ? reason.substring(0, 120) : reason;
-    }
 }

@@ -4,26 +4,27 @@ import dev.sidecarinjector.api.ca.CertificateRequest;
 import dev.sidecarinjector.api.ca.CertificateResponse;
 import dev.sidecarinjector.api.json.Json;
 import dev.sidecarinjector.api.json.JsonException;
+import dev.sidecarinjector.api.net.HostPort;
+import dev.sidecarinjector.proxy.codec.BadMessage;
+import dev.sidecarinjector.proxy.codec.BodyFramer;
+import dev.sidecarinjector.proxy.codec.ClientRequest;
+import dev.sidecarinjector.proxy.codec.Cumulation;
+import dev.sidecarinjector.proxy.codec.HeadParser;
+import dev.sidecarinjector.proxy.codec.MessageHead;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,7 @@ public final class CertificateClient implements CertificateSource {
     }
 
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    private static final int MAX_HEAD_BYTES = 16 * 1024;
     private static final int TIMEOUT_SECONDS = 10;
 
     private final String host;
@@ -70,13 +72,15 @@ public final class CertificateClient implements CertificateSource {
     public CompletableFuture<CertificateResponse> request(String csrPem, long validitySeconds, String token) {
         var result = new CompletableFuture<CertificateResponse>();
         var body = new CertificateRequest(csrPem, validitySeconds > 0 ? OptionalLong.of(validitySeconds) : OptionalLong.empty()).toJson();
-        var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, CertificateRequest.PATH,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        request.headers().set(HttpHeaderNames.HOST, host + ":" + port)
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
+        byte[] request;
+        try {
+            request = ClientRequest.encode("POST", CertificateRequest.PATH, body.getBytes(StandardCharsets.UTF_8),
+                    "Host", HostPort.join(host, port), "Content-Type", "application/json",
+                    "Authorization", "Bearer " + token, "Connection", "close");
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(new IOException("cannot send the certificate request: " + e.getMessage()));
+            return result;
+        }
         new Bootstrap().group(loops).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(new Pipeline(this, result))
@@ -97,34 +101,77 @@ public final class CertificateClient implements CertificateSource {
         @Override
         protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast(client.tls.newHandler(ch.alloc(), client.host, client.port), new ReadTimeoutHandler(TIMEOUT_SECONDS),
-                    new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES), new Answer(result));
+                    new Answer(result));
         }
     }
 
-    private record Send(DefaultFullHttpRequest request, CompletableFuture<CertificateResponse> result) implements ChannelFutureListener {
+    private record Send(byte[] request, CompletableFuture<CertificateResponse> result) implements ChannelFutureListener {
         @Override
         public void operationComplete(ChannelFuture connected) {
             if (connected.isSuccess()) {
-                connected.channel().writeAndFlush(request);
+                connected.channel().writeAndFlush(Unpooled.wrappedBuffer(request));
             } else {
-                request.release();
                 result.completeExceptionally(connected.cause());
             }
         }
     }
 
-    /** Reads the one response; anything but a 200 with a chain is a {@link Refused} with the CA's own reason. */
-    private static final class Answer extends SimpleChannelInboundHandler<FullHttpResponse> {
+    /**
+     * Reads the one response (its head, then its body by {@code Content-Length}, chunks or up to the close, at most
+     * {@link #MAX_RESPONSE_BYTES}); anything but a 200 with a chain is a {@link Refused} with the CA's own reason.
+     */
+    private static final class Answer extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<CertificateResponse> result;
+        private ByteBuf held;
+        private MessageHead head;
+        private BodyFramer framer;
+        private ByteBuf body;
 
         Answer(CompletableFuture<CertificateResponse> result) {
             this.result = result;
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            var text = response.content().toString(StandardCharsets.UTF_8);
-            var status = response.status().code();
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf read) || result.isDone()) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            held = Cumulation.append(held, read, ctx.alloc());
+            try {
+                if (head == null) {
+                    head = HeadParser.response(held, MAX_HEAD_BYTES);
+                    if (head == null) {
+                        return;
+                    }
+                    framer = BodyFramer.forResponse(head, "POST");
+                    framer.dechunk();
+                    body = ctx.alloc().heapBuffer();
+                }
+                ByteBuf part;
+                while ((part = framer.next(held)) != null) {
+                    try {
+                        if (body.readableBytes() + part.readableBytes() > MAX_RESPONSE_BYTES) {
+                            throw new IOException("the control plane's answer is over " + MAX_RESPONSE_BYTES + " bytes");
+                        }
+                        body.writeBytes(part);
+                    } finally {
+                        part.release();
+                    }
+                }
+                if (framer.ended()) {
+                    answered(ctx);
+                }
+            } catch (BadMessage e) {
+                fail(ctx, new IOException("the control plane's answer is not HTTP/1.1: " + e.getMessage()));
+            } catch (IOException e) {
+                fail(ctx, e);
+            }
+        }
+
+        private void answered(ChannelHandlerContext ctx) {
+            var text = body.toString(StandardCharsets.UTF_8);
+            var status = head.status();
             try {
                 if (status == 200) {
                     result.complete(CertificateResponse.parse(text));
@@ -134,6 +181,11 @@ public final class CertificateClient implements CertificateSource {
             } catch (JsonException e) {
                 result.completeExceptionally(new Refused(status, "the CA's answer is not a certificate chain: " + e.getMessage()));
             }
+            ctx.close();
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+            result.completeExceptionally(cause);
             ctx.close();
         }
 
@@ -152,7 +204,17 @@ public final class CertificateClient implements CertificateSource {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            result.completeExceptionally(new java.io.IOException("the control plane closed the connection before answering"));
+            if (!result.isDone() && framer != null && framer.untilClose()) {
+                answered(ctx); // the body ran to the close
+            }
+            result.completeExceptionally(new IOException("the control plane closed the connection before answering"));
+            for (var buf : new ByteBuf[] {held, body}) {
+                if (buf != null) {
+                    buf.release();
+                }
+            }
+            held = null;
+            body = null;
         }
 
         @Override

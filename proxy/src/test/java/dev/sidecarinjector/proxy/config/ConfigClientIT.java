@@ -170,6 +170,25 @@ class ConfigClientIT {
     }
 
     @Test
+    void readsASnapshotSentInFragmentsWithPingsBetweenThem() throws Exception {
+        var client = client("localhost", CERTS.resolve("ca.crt"));
+        client.start();
+        next();
+        // As the control plane's server splits a large message into frames of its maximum frame size; the pings
+        // between them are answered (RFC 6455 lets control frames come inside a fragmented message).
+        var push = StreamSessionTest.push("7-1", 5432, false).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var third = push.length / 3;
+        speaker.write(new TextWebSocketFrame(false, 0, io.netty.buffer.Unpooled.wrappedBuffer(push, 0, third)));
+        speaker.write(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame());
+        speaker.write(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(false, 0,
+                io.netty.buffer.Unpooled.wrappedBuffer(push, third, third)));
+        speaker.writeAndFlush(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(true, 0,
+                io.netty.buffer.Unpooled.wrappedBuffer(push, 2 * third, push.length - 2 * third)));
+        assertEquals(new StreamMessage.Ack("7-1"), StreamMessage.parse(next()));
+        assertEquals(StreamSessionTest.snapshot("7-1", 5432, false), client.session().holder().current().snapshot());
+    }
+
+    @Test
     void reconnectsWithBackoffWhenTheServerClosesAndSaysWhichVersionItHolds() throws Exception {
         var client = client("127.0.0.1", CERTS.resolve("ca.crt"));
         client.start();
