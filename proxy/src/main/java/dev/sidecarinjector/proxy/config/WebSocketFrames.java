@@ -2,7 +2,6 @@ package dev.sidecarinjector.proxy.config;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -46,17 +45,11 @@ final class WebSocketFrames {
         }
     }
 
-    /** A whole message, or a control frame: its opcode ({@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, ...) and payload. */
-    record Message(int opcode, byte[] payload) {
-
-        /** The payload as UTF-8, refused when it is not. */
-        String text() throws ProtocolError {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(payload)).toString();
-            } catch (CharacterCodingException e) {
-                throw new ProtocolError(INVALID_DATA, "a text message that is not UTF-8");
-            }
-        }
+    /**
+     * A whole message, or a control frame: its opcode ({@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, ...); a text
+     * message's text, checked to be UTF-8; a control frame's payload (a binary message's is not kept).
+     */
+    record Message(int opcode, String text, byte[] payload) {
 
         /** A close frame's status code (1005, none given, when it has no payload) and reason. */
         String closeStatus() throws ProtocolError {
@@ -67,9 +60,62 @@ final class WebSocketFrames {
                 throw new ProtocolError(PROTOCOL_ERROR, "a close frame with a one-byte payload");
             }
             var code = (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
-            var reason = new Message(TEXT, java.util.Arrays.copyOfRange(payload, 2, payload.length)).text();
+            var reason = utf8(io.netty.buffer.Unpooled.wrappedBuffer(payload, 2, payload.length - 2));
             return code + (reason.isEmpty() ? "" : " " + reason);
         }
+    }
+
+    /**
+     * The buffer's readable bytes as text, refused unless they are UTF-8 (RFC 3629: no overlong form, no surrogate,
+     * nothing over U+10FFFF), checked in place so that a large message is decoded once, into its String.
+     */
+    static String utf8(ByteBuf buf) throws ProtocolError {
+        var end = buf.writerIndex();
+        for (var i = buf.readerIndex(); i < end; ) {
+            if (i + 8 <= end && (buf.getLong(i) & 0x8080808080808080L) == 0) {
+                i += 8; // eight ASCII bytes, the bulk of a snapshot's JSON
+                continue;
+            }
+            var b = buf.getByte(i) & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int more;
+            int min;
+            if (b >= 0xC2 && b <= 0xDF) {
+                more = 1;
+                min = 0x80;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                more = 2;
+                min = 0x800;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                more = 3;
+                min = 0x10000;
+            } else {
+                throw notUtf8();
+            }
+            if (i + more >= end) {
+                throw notUtf8();
+            }
+            var code = b & (0x3F >> more);
+            for (var k = 1; k <= more; k++) {
+                var c = buf.getByte(i + k) & 0xFF;
+                if ((c & 0xC0) != 0x80) {
+                    throw notUtf8();
+                }
+                code = code << 6 | c & 0x3F;
+            }
+            if (code < min || code > 0x10FFFF || code >= 0xD800 && code <= 0xDFFF) {
+                throw notUtf8();
+            }
+            i += more + 1;
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static ProtocolError notUtf8() {
+        return new ProtocolError(INVALID_DATA, "a text message that is not UTF-8");
     }
 
     /** One frame from the client: FIN set, {@code opcode}, the payload masked with a fresh key. */
@@ -143,10 +189,12 @@ final class WebSocketFrames {
                     }
                     remaining = -1;
                     if (finalFrame) {
-                        var whole = new Message(messageOpcode, readAll(message));
-                        message.release();
-                        message = null;
-                        return whole;
+                        try {
+                            return new Message(messageOpcode, messageOpcode == TEXT ? utf8(message) : null, null);
+                        } finally {
+                            message.release();
+                            message = null;
+                        }
                     }
                 }
                 if (in.readableBytes() < 2) {
@@ -195,7 +243,7 @@ final class WebSocketFrames {
                     in.skipBytes(header);
                     var payload = new byte[(int) length];
                     in.readBytes(payload);
-                    return new Message(opcode, payload);
+                    return new Message(opcode, null, payload);
                 }
                 if (opcode == CONTINUATION && message == null) {
                     throw new ProtocolError(PROTOCOL_ERROR, "a continuation frame outside a message");
@@ -209,8 +257,10 @@ final class WebSocketFrames {
                 }
                 in.skipBytes(header);
                 if (message == null) {
+                    // Off the heap (Netty's pool), sized for the whole message when it comes in one frame, as the
+                    // control plane sends all but the largest: its bytes are held once, and decoded once.
                     messageOpcode = opcode;
-                    message = alloc.heapBuffer((int) Math.min(length, 65_536));
+                    message = alloc.buffer((int) Math.max(length, 256));
                 }
                 remaining = length;
                 finalFrame = fin;
@@ -223,12 +273,6 @@ final class WebSocketFrames {
                 message.release();
                 message = null;
             }
-        }
-
-        private static byte[] readAll(ByteBuf buf) {
-            var bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            return bytes;
         }
     }
 }
