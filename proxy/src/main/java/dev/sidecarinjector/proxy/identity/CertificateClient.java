@@ -24,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
@@ -134,7 +135,7 @@ public final class CertificateClient implements CertificateSource {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof ByteBuf read) || result.isDone()) {
-                io.netty.util.ReferenceCountUtil.release(msg);
+                ReferenceCountUtil.release(msg);
                 return;
             }
             held = Cumulation.append(held, read, ctx.alloc());
@@ -166,6 +167,11 @@ public final class CertificateClient implements CertificateSource {
                 fail(ctx, new IOException("the control plane's answer is not HTTP/1.1: " + e.getMessage()));
             } catch (IOException e) {
                 fail(ctx, e);
+            } finally {
+                if (held != null && !held.isReadable()) {
+                    held.release(); // what the body took was copied out; the next read starts a new buffer
+                    held = null;
+                }
             }
         }
 
