@@ -1,13 +1,10 @@
 package dev.sidecarinjector.admission;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
@@ -15,10 +12,9 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
+import dev.sidecarinjector.inject.ModelJson;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,20 +34,11 @@ public final class AdmissionReviewCodec {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
     public static final String KIND = "AdmissionReview";
-    private static final int MAX_NESTING = 200;
     /** The operations of admission.k8s.io/v1; only CREATE is acted on. */
     private static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .addModule(new DirectBinding())
-            .addMixIn(ObjectMeta.class, ManagedFieldsSkipped.class)
-            .build();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
-    }
+    /** The model's mapper: the pod is bound with the deserializers the start's template check built. */
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     private AdmissionReviewCodec() {
     }
@@ -238,6 +225,7 @@ public final class AdmissionReviewCodec {
      */
     private static Read readReview(byte[] body, boolean bindPod) {
         try (var parser = JSON.createParser(body)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             var first = parser.nextToken();
             JsonNode envelope;
             RequestObject object = null;
@@ -313,22 +301,9 @@ public final class AdmissionReviewCodec {
         }
     }
 
-    public static ObjectMapper mapper() {
-        return JSON;
-    }
-
     /** Binds a Pod with the review's mapper, its deserializer found once, at the first review rather than at start. */
     public static ObjectReader podReader() {
         return PodReader.POD;
-    }
-
-    /**
-     * A pod's {@code metadata.managedFields} (the API server's record of field ownership, as large as the spec for a
-     * pod made by a controller) are skipped while it is bound, not built into the model: the injection neither reads
-     * nor patches them. About a third of what binding them cost (their JSON is still read).
-     */
-    @JsonIgnoreProperties(value = "managedFields", allowGetters = true)
-    private abstract static class ManagedFieldsSkipped {
     }
 
     private static final class PodReader {

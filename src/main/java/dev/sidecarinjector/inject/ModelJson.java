@@ -1,17 +1,42 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
- * The one plain mapper of the injection's Kubernetes model (templates, fragments, overrides, the patch): Jackson builds
- * a type's serializer and deserializer once per mapper, and for fabric8's {@code Container} and what it holds that takes
- * a few hundred milliseconds on one CPU, so every class that binds or writes the model shares this one instead of
- * building its own at the start's template check and again at the first review. Not to be reconfigured.
+ * The one JSON mapper of the Kubernetes model, for the review's pod as for the injection (templates, fragments,
+ * overrides, the patch): Jackson builds a type's serializer and deserializer once per mapper, and for fabric8's
+ * {@code Pod} and {@code Container} and what they hold that takes a few hundred milliseconds on one CPU, so every
+ * class that binds or writes the model shares this one: the start's template check builds what the first review then
+ * uses. Beans are bound through {@link DirectBinding}. Not to be reconfigured; a reader that needs a parser feature
+ * (the review's duplicate-key check) enables it on its own parser.
  */
-final class ModelJson {
+public final class ModelJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The deepest nesting a parser of this mapper reads: a pod is a dozen levels deep; 200 refuses a stack-exhausting body. */
+    private static final int MAX_NESTING = 200;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new DirectBinding())
+            .addMixIn(ObjectMeta.class, ManagedFieldsSkipped.class)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    }
 
     private ModelJson() {
+    }
+
+    /**
+     * An object's {@code metadata.managedFields} (the API server's record of field ownership, as large as the spec for
+     * a pod made by a controller) are skipped while it is bound, not built into the model: the injection neither reads
+     * nor patches them. About a third of what binding them cost (their JSON is still read). Written when present.
+     */
+    @JsonIgnoreProperties(value = "managedFields", allowGetters = true)
+    private abstract static class ManagedFieldsSkipped {
     }
 }

@@ -1,4 +1,4 @@
-package dev.sidecarinjector.admission;
+package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
