@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.stream.ProxyNode;
 import dev.sidecarinjector.api.stream.StreamMessage;
+import dev.sidecarinjector.proxy.DevCerts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,7 +27,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,8 +63,8 @@ class ConfigClientIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        certificates(CERTS);
-        certificates(OTHER_CA);
+        DevCerts.in(CERTS);
+        DevCerts.in(OTHER_CA);
         loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         SslContext tls = SslContextBuilder.forServer(CERTS.resolve("tls.crt").toFile(), CERTS.resolve("tls.key").toFile()).build();
         server = new ServerBootstrap().group(loops).channel(EpollServerSocketChannel.class)
@@ -86,14 +86,6 @@ class ConfigClientIT {
                                 });
                     }
                 }).bind(new InetSocketAddress("0.0.0.0", 0)).sync().channel();
-    }
-
-    private static void certificates(Path dir) throws Exception {
-        if (Files.exists(dir.resolve("tls.crt"))) {
-            return;
-        }
-        var process = new ProcessBuilder("../hack/dev-certs.sh", dir.toString()).inheritIO().start();
-        assertEquals(0, process.waitFor(), "hack/dev-certs.sh");
     }
 
     @AfterAll

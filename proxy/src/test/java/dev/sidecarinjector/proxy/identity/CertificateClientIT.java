@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.ca.CertificateRequest;
 import dev.sidecarinjector.api.ca.CertificateResponse;
+import dev.sidecarinjector.proxy.DevCerts;
 import dev.sidecarinjector.proxy.config.ControlPlaneTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -25,7 +26,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -47,16 +47,13 @@ class CertificateClientIT {
 
     private static EventLoopGroup loops;
     private static Channel server;
-    /** What the server answers, raw, then whether it closes the connection. */
+    /** What the server answers, raw (it closes the connection after), and the request it read. */
     private static final AtomicReference<String> answer = new AtomicReference<>();
     private static final AtomicReference<String> request = new AtomicReference<>();
 
     @BeforeAll
     static void startServer() throws Exception {
-        if (!Files.exists(CERTS.resolve("tls.crt"))) {
-            var process = new ProcessBuilder("../hack/dev-certs.sh", CERTS.toString()).inheritIO().start();
-            assertEquals(0, process.waitFor(), "hack/dev-certs.sh");
-        }
+        DevCerts.in(CERTS);
         loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         var tls = SslContextBuilder.forServer(CERTS.resolve("tls.crt").toFile(), CERTS.resolve("tls.key").toFile()).build();
         server = new ServerBootstrap().group(loops).channel(EpollServerSocketChannel.class)
