@@ -129,7 +129,7 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
             }
             client.outageLogged = false;
             client.everConnected = true;
-            ch.writeAndFlush(StreamHandler.text(ch, client.session.hello()));
+            ch.writeAndFlush(WebSocketFrames.text(ch.alloc(), client.session.hello()));
         }
     }
 
@@ -145,7 +145,7 @@ public final class ConfigClient implements StreamHandler.Events, AutoCloseable {
             try {
                 var reply = client.session.onMessage(text);
                 client.backoff.reset();
-                ch.writeAndFlush(StreamHandler.text(ch, reply));
+                ch.writeAndFlush(WebSocketFrames.text(ch.alloc(), reply));
             } catch (StreamSession.ProtocolError e) {
                 client.lastError = e.getMessage();
                 StreamHandler.close(ch, POLICY_VIOLATION, e.getMessage());

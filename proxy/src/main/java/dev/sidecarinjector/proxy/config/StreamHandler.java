@@ -70,11 +70,6 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         return new IdleStateHandler(SILENCE_SECONDS, PING_SECONDS, 0);
     }
 
-    /** A text message to the control plane, as a frame to write. */
-    static ByteBuf text(Channel ch, String text) {
-        return WebSocketFrames.text(ch.alloc(), text);
-    }
-
     /** Closes the stream with a close frame ({@code code}, {@code reason}), then the connection. */
     static void close(Channel ch, int code, String reason) {
         ch.writeAndFlush(WebSocketFrames.close(ch.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
