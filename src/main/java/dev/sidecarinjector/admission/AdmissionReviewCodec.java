@@ -301,7 +301,10 @@ public final class AdmissionReviewCodec {
         }
     }
 
-    /** Binds a Pod with the review's mapper, its deserializer found once, at the first review rather than at start. */
+    /**
+     * Binds a Pod with the model's mapper: the Pod's own deserializer is found once, at the first review, and reuses
+     * those of {@code Container} and what it holds, which the start's template check built.
+     */
     public static ObjectReader podReader() {
         return PodReader.POD;
     }

@@ -9,9 +9,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 /**
  * The one JSON mapper of the Kubernetes model, for the review's pod as for the injection (templates, fragments,
  * overrides, the patch): Jackson builds a type's serializer and deserializer once per mapper, and for fabric8's
- * {@code Pod} and {@code Container} and what they hold that takes a few hundred milliseconds on one CPU, so every
- * class that binds or writes the model shares this one: the start's template check builds what the first review then
- * uses. Beans are bound through {@link DirectBinding}. Not to be reconfigured; a reader that needs a parser feature
+ * {@code Container} and what it holds that takes a few hundred milliseconds on one CPU, so every class that binds or
+ * writes the model shares this one: those the start's template check builds, the first review's pod then uses. Beans are bound through {@link DirectBinding}. Not to be reconfigured; a reader that needs a parser feature
  * (the review's duplicate-key check) enables it on its own parser.
  */
 public final class ModelJson {
