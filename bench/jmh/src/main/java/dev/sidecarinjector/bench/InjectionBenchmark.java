@@ -90,6 +90,6 @@ public class InjectionBenchmark {
         var object = request.object().bind(AdmissionReviewCodec.podReader(), Pod.class);
         var result = SidecarInjector.inject(object, facts, settings, templates);
         var reply = AdmissionReviewCodec.allowed(request.uid(), ((InjectionResult.Injected) result).patch());
-        return AdmissionReviewCodec.mapper().writeValueAsBytes(reply);
+        return AdmissionReviewCodec.encode(reply);
     }
 }
