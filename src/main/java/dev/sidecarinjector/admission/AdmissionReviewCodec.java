@@ -280,7 +280,7 @@ public final class AdmissionReviewCodec {
 
     private static RequestObject bindWhileRead(JsonParser parser) {
         try {
-            return RequestObject.bindWhileRead(parser, podReader());
+            return RequestObject.bindPodWhileRead(parser);
         } catch (IOException | RuntimeException e) {
             throw new ReadAgain();
         }
@@ -302,7 +302,8 @@ public final class AdmissionReviewCodec {
     }
 
     /**
-     * Binds a Pod with the model's mapper: the Pod's own deserializer is found once, at the first review, and reuses
+     * Binds a Pod with the model's mapper, for a pod the generated binder leaves to Jackson (an unknown property, a
+     * null, a value of another JSON type): the Pod's own deserializer is found once, at the first such pod, and reuses
      * those of {@code Container} and what it holds, which the start's template check built.
      */
     public static ObjectReader podReader() {

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.sidecarinjector.inject.PodBinderBase;
 import java.io.IOException;
 
 /**
  * The request's {@code object} as sent. A Pod CREATE whose kind and operation came before the object (the API
- * server's order) is bound while the review is read; any other JSON object is kept as its parsed tokens and bound
+ * server's order) is bound while the review is read, by the model's generated binder; any other JSON object is kept as its parsed tokens and bound
  * once, straight from them, instead of being built into a tree first (most of a review's bytes are the pod); any
  * other value is kept as a tree, to name it in the refusal.
  */
@@ -40,11 +41,12 @@ public final class RequestObject {
     }
 
     /**
-     * Binds the object at the parser's current {@code START_OBJECT} with {@code reader}, as it is read. A value that
-     * does not bind throws, and leaves the parser inside it: the caller reads the review again with {@link #read}.
+     * Binds the Pod at the parser's current {@code START_OBJECT} as it is read ({@link PodBinderBase#bind}). A value
+     * that binder does not take throws, and leaves the parser inside it: the caller reads the review again with
+     * {@link #read}, and the handler binds the object with Jackson, which binds or refuses it in its own words.
      */
-    static RequestObject bindWhileRead(JsonParser parser, ObjectReader reader) throws IOException {
-        return new RequestObject(reader.readValue(parser), null, null);
+    static RequestObject bindPodWhileRead(JsonParser parser) throws IOException {
+        return new RequestObject(PodBinderBase.bind(parser), null, null);
     }
 
     public boolean isObject() {

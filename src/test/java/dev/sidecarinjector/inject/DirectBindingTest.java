@@ -9,16 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.admission.AdmissionReviewCodec;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class DirectBindingTest {
@@ -29,15 +23,7 @@ class DirectBindingTest {
     /** Every pod of the webhook's golden inputs, and the benchmark's: bound directly they equal what reflection binds. */
     @Test
     void bindsEveryGoldenPodAsReflectionDoes() throws IOException {
-        var pods = new ArrayList<ObjectNode>();
-        try (Stream<Path> dirs = Files.list(Path.of("src/test/resources/golden/webhook"))) {
-            for (var input : dirs.map(dir -> dir.resolve("input.yaml")).filter(Files::exists).sorted().toList()) {
-                if (new YAMLMapper().readTree(input.toFile()).get("pod") instanceof ObjectNode pod) {
-                    pods.add(pod);
-                }
-            }
-        }
-        pods.add((ObjectNode) REFLECTION.readTree(Path.of("bench/fixtures/deployment-pod-review.json").toFile()).at("/request/object"));
+        var pods = Golden.pods();
         assertTrue(pods.size() > 90, "golden pods found: " + pods.size());
         for (var pod : pods) {
             var text = pod.toString();

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.cli.KubernetesYaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -28,6 +30,19 @@ public final class Golden {
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.filter(Files::isDirectory).sorted().toList();
         }
+    }
+
+    /** The pod of every webhook golden input that has one, and then the benchmark's pod (the last). */
+    public static List<ObjectNode> pods() throws IOException {
+        var pods = new ArrayList<ObjectNode>();
+        for (var dir : scenarios(Path.of("src/test/resources/golden/webhook"))) {
+            var input = dir.resolve("input.yaml");
+            if (Files.exists(input) && YAML.readTree(input.toFile()).get("pod") instanceof ObjectNode pod) {
+                pods.add(pod);
+            }
+        }
+        pods.add((ObjectNode) YAML.readTree(Path.of("bench/fixtures/deployment-pod-review.json").toFile()).at("/request/object"));
+        return pods;
     }
 
     /** Compares as data (not text), so the assertion names the first difference in a readable form. */

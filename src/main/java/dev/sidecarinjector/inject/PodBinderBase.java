@@ -1,0 +1,186 @@
+package dev.sidecarinjector.inject;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the generated {@link PodBinder} reads values with, each the value Jackson makes of the same JSON through
+ * {@link ModelJson#MAPPER} (a {@code String} from a JSON string, an {@code Integer} from an integer that fits one, an
+ * {@code ArrayList}, a {@code LinkedHashMap}, fabric8's {@code Quantity} and {@code IntOrString} as their own
+ * deserializers make them); any other JSON type, a null among them, throws {@link #UNBOUND}.
+ */
+public class PodBinderBase {
+
+    /** The JSON is not what this binder takes: bind it with Jackson, which binds or refuses it with its own message. */
+    public static final class Unbound extends RuntimeException {
+        private Unbound() {
+            super("not bound here: Jackson binds it", null, false, false);
+        }
+    }
+
+    static final Unbound UNBOUND = new Unbound();
+
+    PodBinderBase() {
+    }
+
+    /**
+     * The Pod whose {@code START_OBJECT} is the parser's current token, read up to its {@code END_OBJECT}; throws
+     * {@link Unbound} (the parser then left somewhere inside) for what only Jackson binds, and the parser's own
+     * exception for JSON that is not well formed.
+     */
+    public static Pod bind(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw UNBOUND;
+        }
+        return PodBinder.pod(parser);
+    }
+
+    /** Reads a value whose first token is the parser's current one; a bean's method of {@link PodBinder}. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A list of beans, each read by {@code item} from its {@code START_OBJECT}. */
+    static <T> List<T> list(JsonParser p, Reader<T> item) throws IOException {
+        array(p);
+        var list = new ArrayList<T>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            list.add(item.read(p));
+        }
+        return ended(p, list);
+    }
+
+    static String string(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
+            throw UNBOUND;
+        }
+        return p.getText();
+    }
+
+    static Integer integer(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            throw UNBOUND;
+        }
+        return p.getIntValue();
+    }
+
+    static Long longValue(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw UNBOUND;
+        }
+        var type = p.getNumberType();
+        if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
+            throw UNBOUND;
+        }
+        return p.getLongValue();
+    }
+
+    static Boolean bool(JsonParser p) throws IOException {
+        return switch (p.nextToken()) {
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case null, default -> throw UNBOUND;
+        };
+    }
+
+    /** fabric8's deserializer makes a Quantity of a JSON string's text. */
+    static Quantity quantity(JsonParser p) throws IOException {
+        return new Quantity(string(p));
+    }
+
+    /** Its creator takes what Jackson makes of the value untyped: an Integer or a String. */
+    static IntOrString intOrString(JsonParser p) throws IOException {
+        return switch (p.nextToken()) {
+            case VALUE_STRING -> new IntOrString(p.getText());
+            case VALUE_NUMBER_INT -> {
+                if (p.getNumberType() != JsonParser.NumberType.INT) {
+                    throw UNBOUND;
+                }
+                yield new IntOrString(p.getIntValue());
+            }
+            case null, default -> throw UNBOUND;
+        };
+    }
+
+    static List<String> strings(JsonParser p) throws IOException {
+        array(p);
+        var list = new ArrayList<String>();
+        while (p.nextToken() == JsonToken.VALUE_STRING) {
+            list.add(p.getText());
+        }
+        return ended(p, list);
+    }
+
+    static List<Integer> integers(JsonParser p) throws IOException {
+        array(p);
+        var list = new ArrayList<Integer>();
+        while (p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+            list.add(p.getIntValue());
+        }
+        return ended(p, list);
+    }
+
+    static List<Long> longs(JsonParser p) throws IOException {
+        array(p);
+        var list = new ArrayList<Long>();
+        while (p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            list.add(p.getLongValue());
+        }
+        return ended(p, list);
+    }
+
+    static Map<String, String> stringMap(JsonParser p) throws IOException {
+        object(p);
+        var map = new LinkedHashMap<String, String>();
+        for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            map.put(name, string(p));
+        }
+        return map;
+    }
+
+    static Map<String, Quantity> quantityMap(JsonParser p) throws IOException {
+        object(p);
+        var map = new LinkedHashMap<String, Quantity>();
+        for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            map.put(name, quantity(p));
+        }
+        return map;
+    }
+
+    /** A property Jackson ignores: its value is read past, whatever it is. */
+    static void skip(JsonParser p) throws IOException {
+        p.nextToken();
+        p.skipChildren();
+    }
+
+    /** Reads the {@code START_OBJECT} of a bean's value. */
+    static JsonParser object(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw UNBOUND;
+        }
+        return p;
+    }
+
+    static void array(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw UNBOUND;
+        }
+    }
+
+    /** The list read, when the token that ended its loop is the array's end (not a value of another type). */
+    static <T> List<T> ended(JsonParser p, List<T> list) {
+        if (p.currentToken() != JsonToken.END_ARRAY) {
+            throw UNBOUND;
+        }
+        return list;
+    }
+}

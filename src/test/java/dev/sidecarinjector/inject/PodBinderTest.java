@@ -1,0 +1,259 @@
+package dev.sidecarinjector.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated {@link PodBinder} is what its generator writes today, and binds every pod it takes exactly as
+ * Jackson binds it through {@link ModelJson#MAPPER}; every pod it does not take it refuses with {@link
+ * PodBinderBase.Unbound}, never with a pod Jackson would not make.
+ */
+class PodBinderTest {
+
+    private static final ObjectMapper JSON = ModelJson.MAPPER;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Test
+    void theCheckedInBinderIsWhatTheGeneratorWrites() throws IOException {
+        var generator = new PodBinderGenerator();
+        var source = generator.source();
+        assertEquals(List.of(), generator.left(), "properties of the pod's model the binder leaves to Jackson");
+        if (Golden.updating()) {
+            Files.writeString(PodBinderGenerator.TARGET, source);
+            return;
+        }
+        assertEquals(Files.readString(PodBinderGenerator.TARGET), source,
+                PodBinderGenerator.TARGET + " is not what PodBinderGenerator writes: run with -Dgolden.update=true and review it");
+    }
+
+    /** Every pod of the webhook's golden inputs, and the benchmark's: bound here, they equal what Jackson binds. */
+    @Test
+    void bindsEveryGoldenPodAsJacksonDoes() throws IOException {
+        var pods = Golden.pods();
+        var bench = pods.getLast().toString();
+        assertEquals(expected(bench), bound(bench), "the benchmark's pod is bound here, not by Jackson");
+        assertTrue(pods.size() > 90, "golden pods found: " + pods.size());
+        var boundHere = 0;
+        for (var pod : pods) {
+            if (sameAsJackson(pod.toString())) {
+                boundHere++;
+            }
+        }
+        assertTrue(boundHere > pods.size() * 3 / 4, "bound here: " + boundHere + " of " + pods.size());
+    }
+
+    /** A pod with every property of the model set (two items in each list and map): bound here, and as Jackson binds it. */
+    @Test
+    void bindsEveryPropertyOfTheModel() throws IOException {
+        var full = fullPod();
+        var text = full.toString();
+        assertTrue(text.length() > 50_000, "the full pod is " + text.length() + " bytes");
+        assertEquals(expected(text), bound(text));
+        assertEquals(JSON.valueToTree(expected(text)), JSON.valueToTree(bound(text)));
+    }
+
+    /**
+     * Each value of the full pod in turn made something else (null, another JSON type, a fraction, a number too large,
+     * an unknown property beside it): either bound here as Jackson binds it, or left to Jackson; never bound to a pod
+     * Jackson would not make, nor bound where Jackson refuses.
+     */
+    @Test
+    void everyOtherValueIsBoundAsJacksonDoesOrLeftToIt() throws IOException {
+        var full = fullPod();
+        var paths = new ArrayList<String>();
+        values(full, "", paths);
+        assertTrue(paths.size() > 1000, "values: " + paths.size());
+        List<Function<JsonNode, JsonNode>> mutations = List.of(
+                value -> NODES.nullNode(),
+                value -> value.isTextual() ? NODES.numberNode(7) : NODES.textNode("7"),
+                value -> NODES.numberNode(1.5),
+                value -> NODES.numberNode(new java.math.BigInteger("123456789012345678901234567890")),
+                value -> NODES.numberNode(5_000_000_000L),
+                value -> NODES.booleanNode(true),
+                value -> value.isArray() ? NODES.objectNode() : NODES.arrayNode().add(value.deepCopy()),
+                value -> value.isObject() ? ((ObjectNode) value.deepCopy()).put("unknownField", "x") : NODES.objectNode());
+        var tried = 0;
+        var boundHere = 0;
+        for (var i = 0; i < paths.size(); i++) {
+            var mutated = full.deepCopy();
+            var path = paths.get(i);
+            replace(mutated, path, mutations.get(i % mutations.size()));
+            if (sameAsJackson(mutated.toString())) {
+                boundHere++;
+            }
+            tried++;
+        }
+        assertTrue(boundHere > 0 && boundHere < tried, "bound here " + boundHere + " of " + tried);
+    }
+
+    @Test
+    void aPodIsReadUpToItsEndAndNoFurther() throws IOException {
+        try (var parser = JSON.createParser("[{\"metadata\":{\"name\":\"a\"}},{\"x\":1}]")) {
+            parser.nextToken();
+            parser.nextToken();
+            assertEquals("a", PodBinderBase.bind(parser).getMetadata().getName());
+            assertEquals(JsonToken.END_OBJECT, parser.currentToken());
+            assertEquals(JsonToken.START_OBJECT, parser.nextToken());
+        }
+    }
+
+    @Test
+    void aDuplicateKeyIsTheParsersError() throws IOException {
+        try (var parser = JSON.createParser("{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}")) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            parser.nextToken();
+            assertThrows(JsonProcessingException.class, () -> PodBinderBase.bind(parser));
+        }
+    }
+
+    @Test
+    void quantitiesAndIntOrStringsAreMadeAsFabric8sDeserializersMakeThem() throws IOException {
+        var text = "{\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"250m\",\"memory\":\"1.5Gi\"}},"
+                + "\"readinessProbe\":{\"httpGet\":{\"port\":8080}},\"livenessProbe\":{\"tcpSocket\":{\"port\":\"http\"}}}]}}";
+        var pod = bound(text);
+        assertEquals(expected(text), pod);
+        var container = pod.getSpec().getContainers().getFirst();
+        assertEquals(new Quantity("250m"), container.getResources().getLimits().get("cpu"));
+        assertEquals(new IntOrString(8080), container.getReadinessProbe().getHttpGet().getPort());
+        assertEquals(new IntOrString("http"), container.getLivenessProbe().getTcpSocket().getPort());
+    }
+
+    @Test
+    void managedFieldsAreSkippedAsJacksonSkipsThem() throws IOException {
+        var text = "{\"metadata\":{\"name\":\"a\",\"managedFields\":[{\"manager\":\"kubectl\",\"fieldsV1\":{\"f:x\":{}}}]}}";
+        assertEquals(expected(text), bound(text));
+        assertNull(bound(text).getMetadata().getManagedFields().isEmpty() ? null : "kept");
+    }
+
+    /** Whether the pod is bound here (then as Jackson binds it); when it is not, Jackson must bind or refuse it alone. */
+    private static boolean sameAsJackson(String text) throws IOException {
+        Pod here;
+        try {
+            here = bound(text);
+        } catch (PodBinderBase.Unbound e) {
+            return false;
+        }
+        var jackson = expected(text);
+        assertEquals(JSON.valueToTree(jackson), JSON.valueToTree(here), text);
+        try {
+            assertEquals(jackson, here, text);
+        } catch (NumberFormatException e) {
+            // fabric8's Quantity.equals parses both amounts and throws on one like "x": their text is equal (above).
+        }
+        return true;
+    }
+
+    private static Pod bound(String text) throws IOException {
+        try (var parser = JSON.createParser(text)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            parser.nextToken();
+            var pod = PodBinderBase.bind(parser);
+            assertEquals(JsonToken.END_OBJECT, parser.currentToken());
+            assertNull(parser.nextToken(), "the binder stopped before the pod's end");
+            return pod;
+        }
+    }
+
+    /** What Jackson binds; a value it refuses fails the test, since the binder just bound it. */
+    private static Pod expected(String text) throws IOException {
+        return JSON.readValue(text, Pod.class);
+    }
+
+    /** A Pod's JSON with every property Jackson binds set, from Jackson's own view of the model. */
+    private static ObjectNode fullPod() {
+        return (ObjectNode) sample(JSON.constructType(Pod.class), 0, "pod");
+    }
+
+    private static JsonNode sample(JavaType type, int depth, String name) {
+        var raw = type.getRawClass();
+        if (raw == String.class) {
+            return NODES.textNode(name + "-" + depth);
+        }
+        if (raw == Integer.class || raw == int.class) {
+            return NODES.numberNode(depth + 3);
+        }
+        if (raw == Long.class || raw == long.class) {
+            return NODES.numberNode(depth + 3_000_000_000L);
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return NODES.booleanNode(depth % 2 == 0);
+        }
+        if (raw == Quantity.class) {
+            return NODES.textNode(depth + "500m");
+        }
+        if (raw == IntOrString.class) {
+            return depth % 2 == 0 ? NODES.numberNode(8080) : NODES.textNode("http");
+        }
+        if (type.isCollectionLikeType()) {
+            return NODES.arrayNode().add(sample(type.getContentType(), depth + 1, name)).add(sample(type.getContentType(), depth + 2, name));
+        }
+        if (type.isMapLikeType()) {
+            var map = NODES.objectNode();
+            map.set("k1", sample(type.getContentType(), depth + 1, name));
+            map.set("k2", sample(type.getContentType(), depth + 2, name));
+            return map;
+        }
+        var object = NODES.objectNode();
+        if (depth > 12 || !raw.getPackageName().startsWith("io.fabric8")) {
+            return object;
+        }
+        var config = JSON.getDeserializationConfig();
+        for (var property : config.introspect(type).findProperties()) {
+            if (property.getSetter() != null && !Map.class.isAssignableFrom(raw) && !property.getName().equals("managedFields")) {
+                var parameter = property.getSetter().getParameterType(0);
+                if (parameter.getRawClass() != Object.class) {
+                    object.set(property.getName(), sample(parameter, depth + 1, property.getName()));
+                }
+            }
+        }
+        return object;
+    }
+
+    /** The JSON Pointer of every value under {@code node} that is not an empty container. */
+    private static void values(JsonNode node, String path, List<String> paths) {
+        if (!path.isEmpty()) {
+            paths.add(path);
+        }
+        if (node.isObject()) {
+            node.properties().forEach(field -> values(field.getValue(), path + "/" + field.getKey(), paths));
+        } else if (node.isArray()) {
+            for (var i = 0; i < node.size(); i++) {
+                values(node.get(i), path + "/" + i, paths);
+            }
+        }
+    }
+
+    private static void replace(JsonNode root, String path, Function<JsonNode, JsonNode> mutation) {
+        var cut = path.lastIndexOf('/');
+        var parent = root.at(path.substring(0, cut));
+        var key = path.substring(cut + 1);
+        if (parent instanceof ObjectNode object) {
+            object.set(key, mutation.apply(object.get(key)));
+        } else if (parent instanceof ArrayNode array) {
+            var index = Integer.parseInt(key);
+            array.set(index, mutation.apply(array.get(index)));
+        }
+    }
+}
