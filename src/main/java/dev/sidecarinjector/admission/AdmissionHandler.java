@@ -107,7 +107,7 @@ public class AdmissionHandler {
         }
         Pod pod;
         try {
-            pod = request.object().bind(AdmissionReviewCodec.podReader(), Pod.class);
+            pod = request.object().pod();
         } catch (JsonProcessingException e) {
             return Verdict.failed(null, "invalid_input", "request.object" + AdmissionReviewCodec.fieldPath(e) + ": " + e.getOriginalMessage());
         } catch (IOException e) {

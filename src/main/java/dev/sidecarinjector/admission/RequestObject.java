@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.sidecarinjector.inject.PodBinderBase;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 
 /**
@@ -53,16 +53,21 @@ public final class RequestObject {
         return bound != null || tokens != null;
     }
 
-    /** Binds the object; a value that does not fit the type is a {@link com.fasterxml.jackson.databind.JsonMappingException} with its path. */
-    public <T> T bind(ObjectReader reader, Class<T> type) throws IOException {
-        if (type.isInstance(bound)) {
-            return type.cast(bound);
+    /**
+     * The object as a Pod: the one bound while the review was read, or else bound now by Jackson
+     * ({@link AdmissionReviewCodec#podReader}, whose deserializers are built at the first pod that needs them); a value
+     * that does not fit is a {@link com.fasterxml.jackson.databind.JsonMappingException} with its path.
+     */
+    public Pod pod() throws IOException {
+        if (bound instanceof Pod pod) {
+            return pod;
         }
+        var reader = AdmissionReviewCodec.podReader();
         if (tokens == null) {
-            return reader.forType(type).readValue(other);
+            return reader.readValue(other);
         }
         try (var parser = tokens.asParser(reader)) {
-            return reader.forType(type).readValue(parser);
+            return reader.readValue(parser);
         }
     }
 

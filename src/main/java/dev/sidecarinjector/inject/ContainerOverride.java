@@ -60,7 +60,7 @@ final class ContainerOverride {
         }
         mergeObject(base, patch, "");
         try {
-            return JSON.treeToValue(base, Container.class);
+            return PodBinderBase.fromTree(base, PodBinder::container, Container.class);
         } catch (java.io.IOException e) {
             throw new InvalidValueException(field, declared.getName(), "cannot be merged over the injected container: " + e.getMessage());
         }

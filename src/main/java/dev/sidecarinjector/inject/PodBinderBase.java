@@ -1,7 +1,9 @@
 package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -57,6 +59,23 @@ public class PodBinderBase {
             list.add(item.read(p));
         }
         return ended(p, list);
+    }
+
+    /**
+     * A tree of the model (a rendered template's container, volume or mount) bound as {@link ModelJson#MAPPER} binds
+     * it: by {@code reader}, a bean's method of {@link PodBinder}, when it takes the tree, else by Jackson, which binds
+     * it or throws with its own message. Jackson's deserializers for the type are then built only for a tree that needs them.
+     */
+    static <T> T fromTree(JsonNode tree, Reader<T> reader, Class<T> type) throws JsonProcessingException {
+        if (tree.isObject()) {
+            try (var parser = tree.traverse()) {
+                parser.nextToken();
+                return reader.read(parser);
+            } catch (Unbound | IOException e) {
+                // Left to Jackson.
+            }
+        }
+        return ModelJson.MAPPER.treeToValue(tree, type);
     }
 
     static String string(JsonParser p) throws IOException {

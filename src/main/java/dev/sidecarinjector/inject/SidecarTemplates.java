@@ -220,7 +220,7 @@ public final class SidecarTemplates {
             if (tree == null || !tree.isObject()) {
                 throw new TemplateException("template " + file + " does not render a YAML mapping");
             }
-            container = JSON.treeToValue(tree, Container.class);
+            container = PodBinderBase.fromTree(tree, PodBinder::container, Container.class);
         } catch (IOException e) {
             throw new TemplateException("template " + file + " renders invalid YAML for a container: " + e.getMessage(), e);
         }

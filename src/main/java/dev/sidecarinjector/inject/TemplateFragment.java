@@ -84,14 +84,16 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
         try {
             var object = (ObjectNode) tree;
             return new TemplateFragment(object.path(INIT_CONTAINERS_FIRST).asBoolean(false),
-                    list(object.get(INIT_CONTAINERS), Container.class), list(object.get(CONTAINERS), Container.class),
-                    list(object.get(VOLUMES), Volume.class), list(object.get(APP_VOLUME_MOUNTS), VolumeMount.class));
+                    list(object.get(INIT_CONTAINERS), PodBinder::container, Container.class),
+                    list(object.get(CONTAINERS), PodBinder::container, Container.class),
+                    list(object.get(VOLUMES), PodBinder::volume, Volume.class),
+                    list(object.get(APP_VOLUME_MOUNTS), PodBinder::volumeMount, VolumeMount.class));
         } catch (IOException | IllegalArgumentException e) {
             throw new TemplateException("template " + file + " renders invalid YAML for its containers, volumes or mounts: " + e.getMessage(), e);
         }
     }
 
-    private static <T> List<T> list(JsonNode node, Class<T> type) throws IOException {
+    private static <T> List<T> list(JsonNode node, PodBinderBase.Reader<T> reader, Class<T> type) throws IOException {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -103,7 +105,7 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
             if (item.isNull()) {
                 throw new IllegalArgumentException("a list item is empty");
             }
-            items.add(JSON.treeToValue(item, type));
+            items.add(PodBinderBase.fromTree(item, reader, type));
         }
         return items;
     }

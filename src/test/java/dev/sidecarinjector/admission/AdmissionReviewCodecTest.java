@@ -30,7 +30,7 @@ class AdmissionReviewCodecTest {
     }
 
     private static Pod bind(byte[] body) throws IOException {
-        return AdmissionReviewCodec.decode(body).object().bind(AdmissionReviewCodec.podReader(), Pod.class);
+        return AdmissionReviewCodec.decode(body).object().pod();
     }
 
     @Test

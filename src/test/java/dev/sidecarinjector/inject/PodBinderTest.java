@@ -14,9 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -106,6 +109,50 @@ class PodBinderTest {
             tried++;
         }
         assertTrue(boundHere > 0 && boundHere < tried, "bound here " + boundHere + " of " + tried);
+    }
+
+    /**
+     * Trees as the templates render them (YAML read into a tree): every container, volume and mount of the golden
+     * pods and of the full pod is bound from its tree here as Jackson binds it, and one Jackson does not take is
+     * refused in Jackson's words.
+     */
+    @Test
+    void bindsTreesAsJacksonDoes() throws IOException {
+        var pods = new ArrayList<>(Golden.pods());
+        pods.add(fullPod());
+        var items = 0;
+        for (var pod : pods) {
+            for (var list : List.of("/spec/containers", "/spec/initContainers")) {
+                for (var container : pod.at(list)) {
+                    sameFromTree(container, PodBinder::container, Container.class);
+                    items++;
+                    for (var mount : container.path("volumeMounts")) {
+                        sameFromTree(mount, PodBinder::volumeMount, VolumeMount.class);
+                    }
+                }
+            }
+            for (var volume : pod.at("/spec/volumes")) {
+                sameFromTree(volume, PodBinder::volume, Volume.class);
+            }
+        }
+        assertTrue(items > 100, "containers: " + items);
+        var broken = (ObjectNode) JSON.createObjectNode().put("name", "proxy").set("ports", NODES.textNode("8080"));
+        var expected = assertThrows(JsonProcessingException.class, () -> JSON.treeToValue(broken, Container.class));
+        var thrown = assertThrows(JsonProcessingException.class, () -> PodBinderBase.fromTree(broken, PodBinder::container, Container.class));
+        assertEquals(expected.getOriginalMessage(), thrown.getOriginalMessage());
+        var unknown = (ObjectNode) JSON.createObjectNode().put("name", "proxy").put("imagePolicy", "x");
+        assertEquals(Map.of("imagePolicy", "x"),
+                PodBinderBase.fromTree(unknown, PodBinder::container, Container.class).getAdditionalProperties(), "an unknown field is Jackson's to keep");
+    }
+
+    private static <T> void sameFromTree(JsonNode tree, PodBinderBase.Reader<T> reader, Class<T> type) throws IOException {
+        T here;
+        try (var parser = tree.traverse()) {
+            parser.nextToken();
+            here = reader.read(parser);
+        }
+        assertEquals(JSON.treeToValue(tree, type), here, tree.toString());
+        assertEquals(here, PodBinderBase.fromTree(tree, reader, type));
     }
 
     @Test

@@ -87,7 +87,7 @@ public class InjectionBenchmark {
     @Benchmark
     public byte[] review() throws IOException {
         var request = AdmissionReviewCodec.decode(review);
-        var object = request.object().bind(AdmissionReviewCodec.podReader(), Pod.class);
+        var object = request.object().pod();
         var result = SidecarInjector.inject(object, facts, settings, templates);
         var reply = AdmissionReviewCodec.allowed(request.uid(), ((InjectionResult.Injected) result).patch());
         return AdmissionReviewCodec.encode(reply);
