@@ -29,16 +29,14 @@ public final class SidecarRenderer {
     }
 
     static TemplateOutput output(SidecarSpec spec, InjectionSettings settings, SidecarTemplates templates) {
-        var data = TemplateData.of(spec, settings);
+        var sidecar = templates.renderSidecar(spec, settings);
         var placed = new ArrayList<TemplateOutput.Placed>();
-        if (settings.interception() == Interception.IPTABLES) {
-            var init = templates.renderInit(data);
-            placed.add(new TemplateOutput.Placed(init.container(), Slot.SIDECAR_INIT, init.tree()));
+        if (sidecar.init() != null) {
+            placed.add(new TemplateOutput.Placed(sidecar.init().container(), Slot.SIDECAR_INIT, sidecar.init().tree()));
         }
         var proxySlot = spec.placement() == Placement.NATIVE ? Slot.SIDECAR_INIT
                 : spec.holdApplicationUntilProxyStarts() ? Slot.LEADING : Slot.TRAILING;
-        var proxy = templates.renderProxy(data);
-        placed.add(new TemplateOutput.Placed(proxy.container(), proxySlot, proxy.tree()));
+        placed.add(new TemplateOutput.Placed(sidecar.proxy().container(), proxySlot, sidecar.proxy().tree()));
         return new TemplateOutput(TemplateNames.SIDECAR, placed, volumes(settings.mesh()), List.of());
     }
 

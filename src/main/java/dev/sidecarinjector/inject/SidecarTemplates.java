@@ -56,6 +56,8 @@ public final class SidecarTemplates {
      * data is rendered, parsed, checked and bound once; callers share the Container, which nothing changes.
      */
     private final RenderCache rendered;
+    /** The sidecar last rendered, for the next pod that asks the same ({@link #renderSidecar}). */
+    private volatile Sidecar lastSidecar;
 
     private SidecarTemplates(Template proxy, Template init, SortedMap<String, Template> named, RenderCacheLimits cacheLimits) {
         this.proxy = proxy;
@@ -168,6 +170,28 @@ public final class SidecarTemplates {
 
     /** A rendered container as the cache keeps it, shared between pods: the Container and its JSON ({@link SharedJson}). */
     record Rendering(Container container, JsonNode tree) {
+    }
+
+    /** The sidecar template's containers for one spec and settings: the init container (null without iptables) and the proxy. */
+    record Sidecar(SidecarSpec spec, InjectionSettings settings, Rendering init, Rendering proxy) {
+    }
+
+    /**
+     * The init container and the proxy for {@code spec} under {@code settings}. Most pods of a cluster ask what the pod
+     * before asked (the same overrides, often none): then the last pair is returned again, from a comparison of the
+     * two specs, without building the template data and looking it up in the render cache. Otherwise each comes from
+     * the cache, or is rendered, and becomes the last pair (one spec held, at most one pod's annotations).
+     */
+    Sidecar renderSidecar(SidecarSpec spec, InjectionSettings settings) {
+        var last = lastSidecar;
+        if (last != null && last.settings() == settings && last.spec().equals(spec)) {
+            return last;
+        }
+        var data = SidecarRenderer.TemplateData.of(spec, settings);
+        var init = settings.interception() == Interception.IPTABLES ? renderInit(data) : null;
+        var made = new Sidecar(spec, settings, init, renderProxy(data));
+        lastSidecar = made;
+        return made;
     }
 
     Rendering renderProxy(Map<String, Object> data) {

@@ -1,6 +1,8 @@
 package dev.sidecarinjector.inject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +91,21 @@ class RenderCacheTest {
             largest = Math.max(largest, templates.renderCacheBytes());
         }
         assertTrue(largest <= RenderCacheLimits.DEFAULT.maxBytes(), "the render cache reached " + largest + " bytes");
+    }
+
+    @Test
+    void thePodBeforesSidecarIsReusedForAnEqualSpecAndTheSameSettings() {
+        var templates = SidecarTemplates.builtIn();
+        var settings = TestSettings.defaults();
+        var first = templates.renderSidecar(PodOverrides.read(Map.of(), settings), settings);
+        assertNotNull(first.init(), "iptables interception renders the init container");
+        assertSame(first, templates.renderSidecar(PodOverrides.read(Map.of(), settings), settings), "an equal spec, parsed again");
+        var other = templates.renderSidecar(PodOverrides.read(Map.of(Annotations.PROXY_IMAGE, "example.com/proxy:2"), settings), settings);
+        assertEquals("example.com/proxy:2", other.proxy().container().getImage());
+        var again = templates.renderSidecar(PodOverrides.read(Map.of(), settings), settings);
+        assertNotSame(first, again);
+        assertSame(first.proxy(), again.proxy(), "from the render cache");
+        var otherSettings = TestSettings.defaults();
+        assertNotSame(again, templates.renderSidecar(PodOverrides.read(Map.of(), otherSettings), otherSettings), "settings are compared by identity");
     }
 }
