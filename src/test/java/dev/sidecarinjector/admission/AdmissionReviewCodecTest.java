@@ -78,7 +78,10 @@ class AdmissionReviewCodecTest {
     /** Bad JSON or a duplicate key inside the pod is still bad JSON, and the rest of the review is still read. */
     @Test
     void badJsonInsideThePodIsRefusedAsBadJson() {
-        for (var object : List.of("{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", "{\"metadata\":{\"name\":}}")) {
+        for (var object : List.of("{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", "{\"metadata\":{\"name\":}}",
+                "{\"metadata\":{\"labels\":{\"app\":\"a\",\"app\":\"b\"}}}",
+                "{\"metadata\":{\"managedFields\":[{\"manager\":\"a\",\"manager\":\"b\"}]}}",
+                "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x\",\"image\":\"y\"}]}}")) {
             for (var objectFirst : List.of(false, true)) {
                 var thrown = assertThrows(BadReviewException.class, () -> AdmissionReviewCodec.decode(review(object, objectFirst)));
                 assertTrue(thrown.getMessage().startsWith("body is not valid JSON"), thrown.getMessage());
