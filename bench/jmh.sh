@@ -9,8 +9,9 @@ source "$(dirname "$0")/lib.sh"
 if [[ "${BENCH_QUICK}" == 1 ]]; then
   jmh_args=(-f 1 -wi 0 -i 1 -r 1s)
 else
-  # Long warm-up: pinned to one CPU, C2 compiles slowly (iterations kept improving after 8 s in shorter runs).
-  jmh_args=(-f 1 -wi 4 -w 2s -i 3 -r 2s)
+  # Long warm-up: pinned to one CPU, C2 compiles slowly (review's iterations kept improving for 12-14 s on the
+  # 2-core AMD machine of December 2026; 8 s of warm-up left an error larger than the score).
+  jmh_args=(-f 1 -wi 8 -w 2s -i 3 -r 2s)
 fi
 read -r -a extra <<<"${BENCH_JMH_ARGS:-}"
 csv="${RESULTS}/jmh.csv"
