@@ -303,8 +303,8 @@ public final class AdmissionReviewCodec {
 
     /**
      * Binds a Pod with the model's mapper, for a pod the generated binder leaves to Jackson (an unknown property, a
-     * null, a value of another JSON type): the Pod's own deserializer is found once, at the first such pod, and reuses
-     * those of {@code Container} and what it holds, which the start's template check built.
+     * null, a value of another JSON type): its deserializers, the Pod's and those of what it holds, are built once,
+     * when the first such pod asks for this reader.
      */
     public static ObjectReader podReader() {
         return PodReader.POD;

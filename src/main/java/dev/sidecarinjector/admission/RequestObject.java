@@ -11,9 +11,9 @@ import java.io.IOException;
 
 /**
  * The request's {@code object} as sent. A Pod CREATE whose kind and operation came before the object (the API
- * server's order) is bound while the review is read, by the model's generated binder; any other JSON object is kept as its parsed tokens and bound
- * once, straight from them, instead of being built into a tree first (most of a review's bytes are the pod); any
- * other value is kept as a tree, to name it in the refusal.
+ * server's order) is bound while the review is read, by the model's generated binder; any other JSON object is kept
+ * as its parsed tokens and bound once, straight from them, instead of being built into a tree first (most of a
+ * review's bytes are the pod); any other value is kept as a tree, to name it in the refusal.
  */
 public final class RequestObject {
 
