@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,29 @@ public final class PodOverrides {
     private PodOverrides() {
     }
 
+    /** A pod's annotations (a copy), the settings, and the spec read from them. */
+    private record Read(Map<String, String> annotations, InjectionSettings settings, SidecarSpec spec) {
+    }
+
+    /** The last spec read: most pods carry the annotations the pod before carried (a Deployment's replicas). */
+    private static volatile Read last;
+
+    /**
+     * The proxy's spec from the pod's annotations over {@code settings}; an invalid value throws
+     * {@link InvalidValueException} naming the annotation. The same annotations under the same settings (compared by
+     * identity) as the last pod's give the last spec again, without parsing them; one pod's annotations are held.
+     */
     public static SidecarSpec read(Map<String, String> annotations, InjectionSettings settings) {
+        var seen = last;
+        if (seen != null && seen.settings() == settings && seen.annotations().equals(annotations)) {
+            return seen.spec();
+        }
+        var spec = parse(annotations, settings);
+        last = new Read(new HashMap<>(annotations), settings, spec);
+        return spec;
+    }
+
+    private static SidecarSpec parse(Map<String, String> annotations, InjectionSettings settings) {
         var defaults = settings.resources();
         var resources = new ProxyResources(
                 quantity(annotations, Annotations.PROXY_CPU).or(defaults::cpuRequest),

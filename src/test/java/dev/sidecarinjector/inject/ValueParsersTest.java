@@ -1,10 +1,15 @@
 package dev.sidecarinjector.inject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -222,5 +227,22 @@ class ValueParsersTest {
         var error = assertThrows(InvalidValueException.class, () -> KubernetesNames.subdomain(Annotations.LOG_SHIPPER_OUTPUT, value));
         assertTrue(error.getMessage().startsWith(Annotations.LOG_SHIPPER_OUTPUT + ": \"" + value + "\" is not a Kubernetes object name"), error.getMessage());
         assertEquals("logs.to-loki", KubernetesNames.subdomain(Annotations.LOG_SHIPPER_OUTPUT, "logs.to-loki"));
+    }
+
+    /** The last pod's spec is given again for equal annotations under the same settings, and read anew otherwise. */
+    @Test
+    void theLastPodsSpecIsReusedOnlyForEqualAnnotationsAndTheSameSettings() {
+        var settings = TestSettings.defaults();
+        var mutable = new HashMap<>(Map.of(Annotations.PROXY_CPU, "200m"));
+        var first = PodOverrides.read(mutable, settings);
+        assertSame(first, PodOverrides.read(new LinkedHashMap<>(Map.of(Annotations.PROXY_CPU, "200m")), settings));
+        mutable.put(Annotations.PROXY_CPU, "300m");
+        assertEquals("300m", PodOverrides.read(mutable, settings).resources().cpuRequest().orElseThrow().text(),
+                "the annotations are copied, not kept");
+        var otherSettings = TestSettings.defaults();
+        assertNotSame(PodOverrides.read(mutable, settings), PodOverrides.read(mutable, otherSettings));
+        for (var attempt = 0; attempt < 2; attempt++) {
+            assertThrows(InvalidValueException.class, () -> PodOverrides.read(Map.of(Annotations.PROXY_CPU, "lots"), settings));
+        }
     }
 }
