@@ -45,7 +45,10 @@ public class PodBinderBase {
         return PodBinder.pod(parser);
     }
 
-    /** Reads a value whose first token is the parser's current one; a bean's method of {@link PodBinder}. */
+    /**
+     * Reads one value: a bean's method of {@link PodBinder} once its {@code START_OBJECT} is read, or a helper such as
+     * {@link #string} from the token after a property's name.
+     */
     @FunctionalInterface
     interface Reader<T> {
         T read(JsonParser p) throws IOException;
@@ -158,19 +161,19 @@ public class PodBinderBase {
     }
 
     static Map<String, String> stringMap(JsonParser p) throws IOException {
-        object(p);
-        var map = new LinkedHashMap<String, String>();
-        for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            map.put(name, string(p));
-        }
-        return map;
+        return map(p, PodBinderBase::string);
     }
 
     static Map<String, Quantity> quantityMap(JsonParser p) throws IOException {
+        return map(p, PodBinderBase::quantity);
+    }
+
+    /** An object of string keys, each value read by {@code value} from the token before it. */
+    private static <V> Map<String, V> map(JsonParser p, Reader<V> value) throws IOException {
         object(p);
-        var map = new LinkedHashMap<String, Quantity>();
+        var map = new LinkedHashMap<String, V>();
         for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            map.put(name, quantity(p));
+            map.put(name, value.read(p));
         }
         return map;
     }
