@@ -37,7 +37,7 @@ public final class AdmissionReviewCodec {
     /** The operations of admission.k8s.io/v1; only CREATE is acted on. */
     private static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
-    /** The model's mapper: the pod is bound with the deserializers the start's template check built. */
+    /** The model's mapper: it reads the review, and binds a pod the generated binder leaves to Jackson. */
     private static final ObjectMapper JSON = ModelJson.MAPPER;
 
     private AdmissionReviewCodec() {

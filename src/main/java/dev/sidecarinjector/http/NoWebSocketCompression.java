@@ -23,7 +23,7 @@ public class NoWebSocketCompression implements HttpServerOptionsCustomizer {
         off(options);
     }
 
-    static void off(HttpServerOptions options) {
+    private static void off(HttpServerOptions options) {
         options.setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false);
     }
 }
