@@ -26,7 +26,6 @@ final class ContainerEdits {
     private record Field(Function<Container, Object> get, BiConsumer<Container, Object> set) {
     }
 
-    private static final ObjectMapper JSON = ModelJson.MAPPER;
     private static final Map<String, Field> FIELDS = Map.of(
             "readinessProbe", new Field(Container::getReadinessProbe, (c, v) -> c.setReadinessProbe((Probe) v)),
             "livenessProbe", new Field(Container::getLivenessProbe, (c, v) -> c.setLivenessProbe((Probe) v)),
@@ -91,10 +90,10 @@ final class ContainerEdits {
             } else if (appended(before, value) && tree.get(field) instanceof ArrayNode shared) {
                 // The base's list may be the render cache's (immutable, SharedJson): the new items go on a copy.
                 var items = SharedJson.shallowCopy(shared);
-                tail(before, value).forEach(item -> items.add(JSON.valueToTree(item)));
+                tail(before, value).forEach(item -> items.add(PodTreeBase.tree(item)));
                 tree.set(field, items);
             } else {
-                tree.set(field, JSON.valueToTree(value));
+                tree.set(field, PodTreeBase.tree(value));
             }
         });
     }
@@ -111,11 +110,11 @@ final class ContainerEdits {
             } else if (appended(before, value) && !((List<?>) before).isEmpty()) {
                 var index = ((List<?>) before).size();
                 for (var item : tail(before, value)) {
-                    PodPatch.op(ops, "add", at + "/" + index++, JSON.valueToTree(item));
+                    PodPatch.op(ops, "add", at + "/" + index++, PodTreeBase.tree(item));
                 }
             } else if (!value.equals(before)) {
                 var op = before == null || before instanceof List<?> list && list.isEmpty() ? "add" : "replace";
-                PodPatch.op(ops, op, at, JSON.valueToTree(value));
+                PodPatch.op(ops, op, at, PodTreeBase.tree(value));
             }
         });
     }

@@ -24,7 +24,6 @@ final class ContainerOverride {
 
     /** Istio's word for "keep the image the injector chose". */
     static final String AUTO_IMAGE = "auto";
-    private static final ObjectMapper JSON = ModelJson.MAPPER;
     private static final Map<String, List<String>> MERGE_KEYS = Map.of(
             "env", List.of("name"),
             "ports", List.of("containerPort", "protocol"),
@@ -53,8 +52,8 @@ final class ContainerOverride {
                     + rendered.getName() + " runs " + (rendered.getRestartPolicy() == null ? "as a regular container" : "as a native sidecar")
                     + (rendered.getName().equals(SidecarRenderer.PROXY_NAME) ? " (choose with " + Annotations.NATIVE_SIDECAR + ")" : ""));
         }
-        ObjectNode base = JSON.valueToTree(rendered);
-        ObjectNode patch = JSON.valueToTree(declared);
+        ObjectNode base = PodTreeBase.object(rendered);
+        ObjectNode patch = PodTreeBase.object(declared);
         if (patch.path("image").asText("").equals(AUTO_IMAGE)) {
             patch.remove("image");
         }

@@ -10,11 +10,11 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  * The one JSON mapper of the Kubernetes model, for the review's pod as for the injection (templates, fragments,
  * overrides, the patch): Jackson builds a type's serializer and deserializer once per mapper, and for fabric8's
  * {@code Container} and what it holds that takes a few hundred milliseconds on one CPU, so every class that binds or
- * writes the model shares this one: the serializers the start's template check builds, the first review uses.
- * Pods and rendered containers are bound by the generated {@link PodBinder} as this mapper would bind them, and by
- * this mapper (beans through {@link DirectBinding}) only what that binder leaves to it, so its deserializers are built
- * at the first such value. Not to be reconfigured; a reader that needs a parser feature (the review's duplicate-key
- * check) enables it on its own parser.
+ * writes the model shares this one. Pods and rendered containers are bound by the generated {@link PodBinder} as this
+ * mapper would bind them, and the model is written into trees by the generated {@link PodTree} as this mapper would
+ * write it; this mapper (beans through {@link DirectBinding}) binds or writes only what those leave to it, so its
+ * bean deserializers and serializers are built at the first such value, not at start. Not to be reconfigured; a
+ * reader that needs a parser feature (the review's duplicate-key check) enables it on its own parser.
  */
 public final class ModelJson {
 

@@ -56,9 +56,9 @@ public final class PodPatch {
             var json = rendered.json().get(container);
             var edits = rendered.edits().get(container);
             if (edits == null) {
-                return json == null ? JSON.valueToTree(container) : json;
+                return json == null ? PodTreeBase.tree(container) : json;
             }
-            ObjectNode value = json == null ? JSON.valueToTree(container) : SharedJson.shallowCopy((ObjectNode) json);
+            ObjectNode value = json == null ? PodTreeBase.object(container) : SharedJson.shallowCopy((ObjectNode) json);
             edits.writeInto(value);
             return value;
         }, (container, path) -> {
@@ -70,7 +70,7 @@ public final class PodPatch {
         containers.ops(ops, "/spec/initContainers", spec.getInitContainers(), rendered.initContainers());
         containers.ops(ops, "/spec/containers", spec.getContainers(), rendered.containers());
         var injectedVolumes = new HashSet<>(rendered.injectedVolumes());
-        new ListPatch<Volume>(volume -> injectedVolumes.contains(volume.getName()), JSON::valueToTree, (volume, path) -> {
+        new ListPatch<Volume>(volume -> injectedVolumes.contains(volume.getName()), PodTreeBase::tree, (volume, path) -> {
         }).ops(ops, "/spec/volumes", spec.getVolumes(), rendered.volumes());
         return ops;
     }
@@ -121,7 +121,7 @@ public final class PodPatch {
     private static void mapOps(ArrayNode ops, String path, Map<String, String> before, Map<String, String> after) {
         if (before == null || before.isEmpty()) {
             if (!after.isEmpty()) {
-                op(ops, "add", path, JSON.valueToTree(after));
+                op(ops, "add", path, PodTreeBase.tree(after));
             }
             return;
         }
@@ -142,7 +142,7 @@ public final class PodPatch {
 
     private static void putMap(ObjectNode parent, String field, Map<String, String> map) {
         if (!map.isEmpty()) {
-            parent.set(field, JSON.valueToTree(map));
+            parent.set(field, PodTreeBase.tree(map));
         }
     }
 

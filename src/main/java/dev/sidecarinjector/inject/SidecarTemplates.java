@@ -210,7 +210,7 @@ public final class SidecarTemplates {
     private Rendering cached(Template template, String file, Map<String, Object> data) {
         return rendered.get(List.of(file, data), () -> {
             var container = render(template, file, data);
-            return new Rendering(container, SharedJson.freeze(JSON.valueToTree(container)));
+            return new Rendering(container, SharedJson.freeze(PodTreeBase.tree(container)));
         });
     }
 

@@ -3,18 +3,12 @@ package dev.sidecarinjector.inject;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.introspect.Annotated;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -25,84 +19,26 @@ import java.util.TreeSet;
  * {@code PodBinderTest} checks that the checked-in file is what this writes; {@code -Dgolden.update=true} rewrites it.
  * One instance writes one source.
  */
-final class PodBinderGenerator {
+final class PodBinderGenerator extends ModelSourceGenerator {
 
     static final Path TARGET = Path.of("src/main/java/dev/sidecarinjector/inject/PodBinder.java");
 
-    /** How a property's value is read: a helper of {@link PodBinderBase} or, for a bean, its class's method. */
-    private sealed interface Value {
-    }
-
-    private record Scalar(String helper) implements Value {
-    }
-
-    private record Bean(Class<?> type) implements Value {
-    }
-
-    private record BeanList(Class<?> type) implements Value {
-    }
-
-    private record Skipped() implements Value {
-    }
-
-    private record Property(String name, String setter, Value value) {
-    }
-
-    private static final Map<Class<?>, String> SCALARS = Map.of(
-            String.class, "string", Integer.class, "integer", Long.class, "longValue", Boolean.class, "bool",
-            Quantity.class, "quantity", IntOrString.class, "intOrString");
 
     private final DeserializationConfig config = ModelJson.MAPPER.getDeserializationConfig();
-    private final Map<Class<?>, String> methods = new LinkedHashMap<>();
-    private final Map<Class<?>, List<Property>> properties = new HashMap<>();
-    private final Set<String> imports = new TreeSet<>(List.of(
-            "com.fasterxml.jackson.core.JsonParser", "java.io.IOException"));
-    /** The properties left to Jackson, as {@code Class.property: type}. */
-    private final List<String> left = new ArrayList<>();
 
-    /** After {@link #source}: the properties it leaves to Jackson. */
-    List<String> left() {
-        return left;
-    }
-
-    /** The source of {@code PodBinder}. */
-    String source() {
-        var queue = new ArrayDeque<Class<?>>(List.of(Pod.class));
-        methodName(Pod.class);
-        while (!queue.isEmpty()) {
-            var type = queue.poll();
-            var found = describe(type);
-            properties.put(type, found);
-            for (var property : found) {
-                var nested = switch (property.value()) {
-                    case Bean bean -> bean.type();
-                    case BeanList list -> list.type();
-                    default -> null;
-                };
-                if (nested != null && !methods.containsKey(nested)) {
-                    methodName(nested);
-                    queue.add(nested);
-                }
-            }
-        }
-        for (var type : methods.keySet()) {
-            if (methods.keySet().stream().noneMatch(other -> other != type && other.getSimpleName().equals(type.getSimpleName()))) {
-                imports.add(type.getName());
-            }
-        }
-        var body = new StringBuilder();
-        methods.forEach((type, method) -> body.append(method(type, method, properties.get(type))));
-        return header() + body + "}\n";
+    PodBinderGenerator() {
+        super("PodBinder", List.of("com.fasterxml.jackson.core.JsonParser", "java.io.IOException"));
     }
 
     /** The properties Jackson binds on {@code type} through a setter, in Jackson's order, and the names it ignores. */
-    private List<Property> describe(Class<?> type) {
+    @Override
+    List<Property> describe(Class<?> type) {
         var javaType = config.constructType(type);
         var description = config.introspect(javaType);
         var found = new ArrayList<Property>();
         var ignorals = config.getDefaultPropertyIgnorals(type, description.getClassInfo());
         for (var name : new TreeSet<>(ignorals.findIgnoredForDeserialization())) {
-            found.add(new Property(name, null, new Skipped()));
+            found.add(new Property(name, null, new Other()));
         }
         for (var definition : description.findProperties()) {
             var setter = definition.getSetter();
@@ -113,7 +49,7 @@ final class PodBinderGenerator {
             if (value != null) {
                 found.add(new Property(definition.getName(), setter.getName(), value));
             } else {
-                left.add(type.getSimpleName() + "." + definition.getName() + ": " + setter.getParameterType(0));
+                leave(type.getSimpleName() + "." + definition.getName() + ": " + setter.getParameterType(0));
             }
         }
         return found;
@@ -151,8 +87,7 @@ final class PodBinderGenerator {
 
     /** A concrete class of the model with a public no-argument constructor and no deserializer of its own. */
     private boolean bean(Class<?> type) {
-        if (!type.getPackageName().startsWith("io.fabric8.kubernetes.api.model") || type.isInterface()
-                || Modifier.isAbstract(type.getModifiers()) || !Modifier.isPublic(type.getModifiers())) {
+        if (!modelClass(type)) {
             return false;
         }
         try {
@@ -165,21 +100,8 @@ final class PodBinderGenerator {
         return !custom(config.introspectClassAnnotations(type).getClassInfo());
     }
 
-    private void methodName(Class<?> type) {
-        var simple = type.getSimpleName();
-        var name = Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
-        if (methods.containsValue(name)) {
-            var packageName = type.getPackageName();
-            name = packageName.substring(packageName.lastIndexOf('.') + 1) + simple;
-        }
-        methods.put(type, name);
-    }
-
-    private String typeName(Class<?> type) {
-        return imports.contains(type.getName()) ? type.getSimpleName() : type.getName();
-    }
-
-    private String method(Class<?> type, String method, List<Property> found) {
+    @Override
+    String method(Class<?> type, String method, List<Property> found) {
         var out = new StringBuilder();
         var name = typeName(type);
         out.append("\n    static ").append(name).append(' ').append(method).append("(JsonParser p) throws IOException {\n");
@@ -189,10 +111,10 @@ final class PodBinderGenerator {
         for (var property : found) {
             out.append("                case \"").append(property.name()).append("\" -> ");
             switch (property.value()) {
-                case Skipped skipped -> out.append("skip(p);\n");
-                case Scalar scalar -> out.append("v.").append(property.setter()).append('(').append(scalar.helper()).append("(p));\n");
-                case Bean bean -> out.append("v.").append(property.setter()).append('(').append(methods.get(bean.type())).append("(object(p)));\n");
-                case BeanList list -> out.append("v.").append(property.setter()).append("(list(p, PodBinder::").append(methods.get(list.type())).append("));\n");
+                case Other other -> out.append("skip(p);\n");
+                case Scalar scalar -> out.append("v.").append(property.accessor()).append('(').append(scalar.helper()).append("(p));\n");
+                case Bean bean -> out.append("v.").append(property.accessor()).append('(').append(methodOf(bean.type())).append("(object(p)));\n");
+                case BeanList list -> out.append("v.").append(property.accessor()).append("(list(p, PodBinder::").append(methodOf(list.type())).append("));\n");
             }
         }
         out.append("                default -> throw UNBOUND;\n");
@@ -200,21 +122,9 @@ final class PodBinderGenerator {
         return out.toString();
     }
 
-    private String header() {
-        var out = new StringBuilder();
-        out.append("""
-                package dev.sidecarinjector.inject;
-
-                // Generated by PodBinderGenerator (src/test/java) from fabric8's model as ModelJson.MAPPER sees it.
-                // Do not edit: PodBinderTest fails when this file is not what the generator writes, and
-                // `./mvnw test -Dtest=PodBinderTest -Dgolden.update=true` writes it again.
-
-                """);
-        for (var name : imports) {
-            out.append("import ").append(name).append(";\n");
-        }
-        out.append("""
-
+    @Override
+    String javadoc() {
+        return """
                 /**
                  * Binds a Pod's JSON as Jackson would through {@link ModelJson#MAPPER}, without its bean machinery: a
                  * method per class of the model, a switch on the property name, the setter called directly. Only
@@ -222,11 +132,6 @@ final class PodBinderGenerator {
                  * nulls, no unknown property); anything else throws {@link PodBinderBase#UNBOUND}, for the caller to bind
                  * the pod with Jackson instead, which then says what it says of such a value.
                  */
-                final class PodBinder extends PodBinderBase {
-
-                    private PodBinder() {
-                    }
-                """);
-        return out.toString();
+                """;
     }
 }

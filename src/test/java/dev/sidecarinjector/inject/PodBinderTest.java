@@ -229,7 +229,7 @@ class PodBinderTest {
     }
 
     /** A Pod's JSON with every property Jackson binds set, from Jackson's own view of the model. */
-    private static ObjectNode fullPod() {
+    static ObjectNode fullPod() {
         return (ObjectNode) sample(JSON.constructType(Pod.class), 0, "pod");
     }
 
@@ -279,7 +279,7 @@ class PodBinderTest {
     }
 
     /** The JSON Pointer of every value under {@code node} that is not an empty container. */
-    private static void values(JsonNode node, String path, List<String> paths) {
+    static void values(JsonNode node, String path, List<String> paths) {
         if (!path.isEmpty()) {
             paths.add(path);
         }
@@ -292,7 +292,7 @@ class PodBinderTest {
         }
     }
 
-    private static void replace(JsonNode root, String path, Function<JsonNode, JsonNode> mutation) {
+    static void replace(JsonNode root, String path, Function<JsonNode, JsonNode> mutation) {
         var cut = path.lastIndexOf('/');
         var parent = root.at(path.substring(0, cut));
         var key = path.substring(cut + 1);
