@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -33,6 +34,15 @@ class AdmissionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final WebhookClient webhook = new WebhookClient();
+
+    @Inject
+    LogFlushing logFlushing;
+
+    /** The application's console handler writes its lines in batches (LogFlushing), not one write per decision. */
+    @Test
+    void theConsoleLogIsWrittenInBatches() {
+        assertTrue(logFlushing.held() >= 1, "handlers held: " + logFlushing.held());
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"/inject", "/mutate"})
