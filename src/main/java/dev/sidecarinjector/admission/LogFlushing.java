@@ -3,6 +3,7 @@ package dev.sidecarinjector.admission;
 import dev.sidecarinjector.inject.InvalidValueException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -41,7 +42,8 @@ public class LogFlushing {
         }
     }
 
-    void start(@Observes StartupEvent startup) {
+    /** After every other start-up observer (the last of them logs where the servers listen): those lines are written as they come. */
+    void start(@Observes @Priority(Integer.MAX_VALUE) StartupEvent startup) {
         if (interval.isZero()) {
             return;
         }
