@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
@@ -15,12 +16,14 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.sidecarinjector.inject.ModelJson;
+import dev.sidecarinjector.inject.PodBinderBase;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -39,6 +42,8 @@ public final class AdmissionReviewCodec {
 
     /** The model's mapper: it reads the review, and binds a pod the generated binder leaves to Jackson. */
     private static final ObjectMapper JSON = ModelJson.MAPPER;
+    /** Its trees, refused when an object names a key twice (with the parser's own check off). */
+    private static final ObjectReader TREES_WITHOUT_DUPLICATES = JSON.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     private AdmissionReviewCodec() {
     }
@@ -220,55 +225,102 @@ public final class AdmissionReviewCodec {
      * The one JSON value of the body, null for an empty body; content after it is refused, not ignored. The whole
      * body is parsed (so bad JSON anywhere is refused as such), but only the fields used are kept: the request's
      * object as its tokens ({@link RequestObject}), the rest as a small tree. With {@code bindPod}, the object of a
-     * Pod CREATE whose kind and operation came first is bound as it is read; if it does not bind, {@link ReadAgain}
-     * is thrown, for the caller to read the body again without, so that the refusal is what the handler would say.
+     * Pod CREATE whose kind and operation came first is bound as it is read, and the parser's own duplicate-key check
+     * (a set per object of the whole review) is off: the envelope's objects, the trees read, the values skipped and
+     * the binder each check their keys themselves. Anything else ({@link ReadAgain}: another object, a pod the binder
+     * does not take, a duplicate key, bad JSON) is read again without {@code bindPod}, with the parser's check, so that
+     * the refusal, or the object kept, is what it always was.
      */
     private static Read readReview(byte[] body, boolean bindPod) {
         try (var parser = JSON.createParser(body)) {
-            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            if (!bindPod) {
+                parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            }
             var first = parser.nextToken();
             JsonNode envelope;
             RequestObject object = null;
             if (first == JsonToken.START_OBJECT) {
                 var review = JSON.createObjectNode();
+                var reviewNames = bindPod ? new HashSet<String>() : null;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     var name = parser.currentName();
+                    named(reviewNames, name);
                     var value = parser.nextToken();
                     if (name.equals("request") && value == JsonToken.START_OBJECT) {
                         var request = review.putObject("request");
+                        var requestNames = bindPod ? new HashSet<String>() : null;
                         while (parser.nextToken() == JsonToken.FIELD_NAME) {
                             var field = parser.currentName();
+                            named(requestNames, field);
                             parser.nextToken();
                             if (field.equals("object")) {
-                                object = bindPod && isPodCreate(request) && parser.currentToken() == JsonToken.START_OBJECT
-                                        ? bindWhileRead(parser) : RequestObject.read(parser, JSON);
+                                object = !bindPod ? RequestObject.read(parser, JSON)
+                                        : isPodCreate(request) && parser.currentToken() == JsonToken.START_OBJECT ? bindWhileRead(parser) : readAgain();
                             } else if (REQUEST_FIELDS.contains(field)) {
-                                request.set(field, JSON.readTree(parser));
+                                request.set(field, tree(parser, bindPod));
                             } else {
-                                parser.skipChildren();
+                                skip(parser, bindPod);
                             }
                         }
                     } else if (REVIEW_FIELDS.contains(name)) {
-                        review.set(name, JSON.readTree(parser));
+                        review.set(name, tree(parser, bindPod));
                     } else {
-                        parser.skipChildren();
+                        skip(parser, bindPod);
                     }
                 }
                 envelope = review;
+            } else if (bindPod) {
+                throw new ReadAgain();
             } else {
                 envelope = first == null ? null : JSON.readTree(parser);
             }
             var end = parser.currentLocation().getByteOffset();
             if (envelope != null && hasMoreContent(parser)) {
+                if (bindPod) {
+                    throw new ReadAgain();
+                }
                 throw new BadReviewException("body: content after the JSON value that ends at byte " + end
                         + "; a body is exactly one AdmissionReview");
             }
             return new Read(envelope, object);
+        } catch (PodBinderBase.Unbound e) {
+            throw new ReadAgain();
         } catch (JsonProcessingException e) {
+            if (bindPod) {
+                throw new ReadAgain();
+            }
             throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
+            if (bindPod) {
+                throw new ReadAgain();
+            }
             throw new BadReviewException("body cannot be read: " + e.getMessage());
         }
+    }
+
+    /** With the parser's duplicate check off ({@code names} not null): a name the object had already is read again with it. */
+    private static void named(Set<String> names, String name) {
+        if (names != null && !names.add(name)) {
+            throw new ReadAgain();
+        }
+    }
+
+    /** A value kept as a tree; with the parser's duplicate check off, a tree that names a key twice is read again with it. */
+    private static JsonNode tree(JsonParser parser, boolean checkKeys) throws IOException {
+        return checkKeys ? TREES_WITHOUT_DUPLICATES.readTree(parser) : JSON.readTree(parser);
+    }
+
+    /** A value not used, read past; with the parser's duplicate check off, one that names a key twice is read again with it. */
+    private static void skip(JsonParser parser, boolean checkKeys) throws IOException {
+        if (checkKeys) {
+            PodBinderBase.skipValue(parser, parser.currentToken());
+        } else {
+            parser.skipChildren();
+        }
+    }
+
+    private static RequestObject readAgain() {
+        throw new ReadAgain();
     }
 
     /** Thrown when a pod bound while read did not bind: the review is read again, keeping the pod's tokens. */

@@ -136,8 +136,9 @@ import java.io.IOException;
  * Binds a Pod's JSON as Jackson would through {@link ModelJson#MAPPER}, without its bean machinery: a
  * method per class of the model, a switch on the property name, the setter called directly. Only
  * values of the expected JSON type are taken (a string for a string, an integer for a number, no
- * nulls, no unknown property); anything else throws {@link PodBinderBase#UNBOUND}, for the caller to bind
- * the pod with Jackson instead, which then says what it says of such a value.
+ * nulls, no unknown property, no key named twice in an object: a bit per property); anything else throws
+ * {@link PodBinderBase#UNBOUND}, for the caller to bind the pod with Jackson instead, which then says what
+ * it says of such a value.
  */
 final class PodBinder extends PodBinderBase {
 
@@ -146,13 +147,29 @@ final class PodBinder extends PodBinderBase {
 
     static Pod pod(JsonParser p) throws IOException {
         var v = new Pod();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "apiVersion" -> v.setApiVersion(string(p));
-                case "kind" -> v.setKind(string(p));
-                case "metadata" -> v.setMetadata(objectMeta(object(p)));
-                case "spec" -> v.setSpec(podSpec(object(p)));
-                case "status" -> v.setStatus(podStatus(object(p)));
+                case "apiVersion" -> {
+                    seen = once(seen, 0x1L);
+                    v.setApiVersion(string(p));
+                }
+                case "kind" -> {
+                    seen = once(seen, 0x2L);
+                    v.setKind(string(p));
+                }
+                case "metadata" -> {
+                    seen = once(seen, 0x4L);
+                    v.setMetadata(objectMeta(object(p)));
+                }
+                case "spec" -> {
+                    seen = once(seen, 0x8L);
+                    v.setSpec(podSpec(object(p)));
+                }
+                case "status" -> {
+                    seen = once(seen, 0x10L);
+                    v.setStatus(podStatus(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -161,23 +178,69 @@ final class PodBinder extends PodBinderBase {
 
     static ObjectMeta objectMeta(JsonParser p) throws IOException {
         var v = new ObjectMeta();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "managedFields" -> skip(p);
-                case "annotations" -> v.setAnnotations(stringMap(p));
-                case "creationTimestamp" -> v.setCreationTimestamp(string(p));
-                case "deletionGracePeriodSeconds" -> v.setDeletionGracePeriodSeconds(longValue(p));
-                case "deletionTimestamp" -> v.setDeletionTimestamp(string(p));
-                case "finalizers" -> v.setFinalizers(strings(p));
-                case "generateName" -> v.setGenerateName(string(p));
-                case "generation" -> v.setGeneration(longValue(p));
-                case "labels" -> v.setLabels(stringMap(p));
-                case "name" -> v.setName(string(p));
-                case "namespace" -> v.setNamespace(string(p));
-                case "ownerReferences" -> v.setOwnerReferences(list(p, PodBinder::ownerReference));
-                case "resourceVersion" -> v.setResourceVersion(string(p));
-                case "selfLink" -> v.setSelfLink(string(p));
-                case "uid" -> v.setUid(string(p));
+                case "managedFields" -> {
+                    seen = once(seen, 0x1L);
+                    skip(p);
+                }
+                case "annotations" -> {
+                    seen = once(seen, 0x2L);
+                    v.setAnnotations(stringMap(p));
+                }
+                case "creationTimestamp" -> {
+                    seen = once(seen, 0x4L);
+                    v.setCreationTimestamp(string(p));
+                }
+                case "deletionGracePeriodSeconds" -> {
+                    seen = once(seen, 0x8L);
+                    v.setDeletionGracePeriodSeconds(longValue(p));
+                }
+                case "deletionTimestamp" -> {
+                    seen = once(seen, 0x10L);
+                    v.setDeletionTimestamp(string(p));
+                }
+                case "finalizers" -> {
+                    seen = once(seen, 0x20L);
+                    v.setFinalizers(strings(p));
+                }
+                case "generateName" -> {
+                    seen = once(seen, 0x40L);
+                    v.setGenerateName(string(p));
+                }
+                case "generation" -> {
+                    seen = once(seen, 0x80L);
+                    v.setGeneration(longValue(p));
+                }
+                case "labels" -> {
+                    seen = once(seen, 0x100L);
+                    v.setLabels(stringMap(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x200L);
+                    v.setName(string(p));
+                }
+                case "namespace" -> {
+                    seen = once(seen, 0x400L);
+                    v.setNamespace(string(p));
+                }
+                case "ownerReferences" -> {
+                    seen = once(seen, 0x800L);
+                    v.setOwnerReferences(list(p, PodBinder::ownerReference));
+                }
+                case "resourceVersion" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setResourceVersion(string(p));
+                }
+                case "selfLink" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setSelfLink(string(p));
+                }
+                case "uid" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setUid(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -186,49 +249,173 @@ final class PodBinder extends PodBinderBase {
 
     static PodSpec podSpec(JsonParser p) throws IOException {
         var v = new PodSpec();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "activeDeadlineSeconds" -> v.setActiveDeadlineSeconds(longValue(p));
-                case "affinity" -> v.setAffinity(affinity(object(p)));
-                case "automountServiceAccountToken" -> v.setAutomountServiceAccountToken(bool(p));
-                case "containers" -> v.setContainers(list(p, PodBinder::container));
-                case "dnsConfig" -> v.setDnsConfig(podDNSConfig(object(p)));
-                case "dnsPolicy" -> v.setDnsPolicy(string(p));
-                case "enableServiceLinks" -> v.setEnableServiceLinks(bool(p));
-                case "ephemeralContainers" -> v.setEphemeralContainers(list(p, PodBinder::ephemeralContainer));
-                case "hostAliases" -> v.setHostAliases(list(p, PodBinder::hostAlias));
-                case "hostIPC" -> v.setHostIPC(bool(p));
-                case "hostNetwork" -> v.setHostNetwork(bool(p));
-                case "hostPID" -> v.setHostPID(bool(p));
-                case "hostUsers" -> v.setHostUsers(bool(p));
-                case "hostname" -> v.setHostname(string(p));
-                case "hostnameOverride" -> v.setHostnameOverride(string(p));
-                case "imagePullSecrets" -> v.setImagePullSecrets(list(p, PodBinder::localObjectReference));
-                case "initContainers" -> v.setInitContainers(list(p, PodBinder::container));
-                case "nodeName" -> v.setNodeName(string(p));
-                case "nodeSelector" -> v.setNodeSelector(stringMap(p));
-                case "os" -> v.setOs(podOS(object(p)));
-                case "overhead" -> v.setOverhead(quantityMap(p));
-                case "preemptionPolicy" -> v.setPreemptionPolicy(string(p));
-                case "priority" -> v.setPriority(integer(p));
-                case "priorityClassName" -> v.setPriorityClassName(string(p));
-                case "readinessGates" -> v.setReadinessGates(list(p, PodBinder::podReadinessGate));
-                case "resourceClaims" -> v.setResourceClaims(list(p, PodBinder::podResourceClaim));
-                case "resources" -> v.setResources(resourceRequirements(object(p)));
-                case "restartPolicy" -> v.setRestartPolicy(string(p));
-                case "runtimeClassName" -> v.setRuntimeClassName(string(p));
-                case "schedulerName" -> v.setSchedulerName(string(p));
-                case "schedulingGates" -> v.setSchedulingGates(list(p, PodBinder::podSchedulingGate));
-                case "securityContext" -> v.setSecurityContext(podSecurityContext(object(p)));
-                case "serviceAccount" -> v.setServiceAccount(string(p));
-                case "serviceAccountName" -> v.setServiceAccountName(string(p));
-                case "setHostnameAsFQDN" -> v.setSetHostnameAsFQDN(bool(p));
-                case "shareProcessNamespace" -> v.setShareProcessNamespace(bool(p));
-                case "subdomain" -> v.setSubdomain(string(p));
-                case "terminationGracePeriodSeconds" -> v.setTerminationGracePeriodSeconds(longValue(p));
-                case "tolerations" -> v.setTolerations(list(p, PodBinder::toleration));
-                case "topologySpreadConstraints" -> v.setTopologySpreadConstraints(list(p, PodBinder::topologySpreadConstraint));
-                case "volumes" -> v.setVolumes(list(p, PodBinder::volume));
+                case "activeDeadlineSeconds" -> {
+                    seen = once(seen, 0x1L);
+                    v.setActiveDeadlineSeconds(longValue(p));
+                }
+                case "affinity" -> {
+                    seen = once(seen, 0x2L);
+                    v.setAffinity(affinity(object(p)));
+                }
+                case "automountServiceAccountToken" -> {
+                    seen = once(seen, 0x4L);
+                    v.setAutomountServiceAccountToken(bool(p));
+                }
+                case "containers" -> {
+                    seen = once(seen, 0x8L);
+                    v.setContainers(list(p, PodBinder::container));
+                }
+                case "dnsConfig" -> {
+                    seen = once(seen, 0x10L);
+                    v.setDnsConfig(podDNSConfig(object(p)));
+                }
+                case "dnsPolicy" -> {
+                    seen = once(seen, 0x20L);
+                    v.setDnsPolicy(string(p));
+                }
+                case "enableServiceLinks" -> {
+                    seen = once(seen, 0x40L);
+                    v.setEnableServiceLinks(bool(p));
+                }
+                case "ephemeralContainers" -> {
+                    seen = once(seen, 0x80L);
+                    v.setEphemeralContainers(list(p, PodBinder::ephemeralContainer));
+                }
+                case "hostAliases" -> {
+                    seen = once(seen, 0x100L);
+                    v.setHostAliases(list(p, PodBinder::hostAlias));
+                }
+                case "hostIPC" -> {
+                    seen = once(seen, 0x200L);
+                    v.setHostIPC(bool(p));
+                }
+                case "hostNetwork" -> {
+                    seen = once(seen, 0x400L);
+                    v.setHostNetwork(bool(p));
+                }
+                case "hostPID" -> {
+                    seen = once(seen, 0x800L);
+                    v.setHostPID(bool(p));
+                }
+                case "hostUsers" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setHostUsers(bool(p));
+                }
+                case "hostname" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setHostname(string(p));
+                }
+                case "hostnameOverride" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setHostnameOverride(string(p));
+                }
+                case "imagePullSecrets" -> {
+                    seen = once(seen, 0x8000L);
+                    v.setImagePullSecrets(list(p, PodBinder::localObjectReference));
+                }
+                case "initContainers" -> {
+                    seen = once(seen, 0x10000L);
+                    v.setInitContainers(list(p, PodBinder::container));
+                }
+                case "nodeName" -> {
+                    seen = once(seen, 0x20000L);
+                    v.setNodeName(string(p));
+                }
+                case "nodeSelector" -> {
+                    seen = once(seen, 0x40000L);
+                    v.setNodeSelector(stringMap(p));
+                }
+                case "os" -> {
+                    seen = once(seen, 0x80000L);
+                    v.setOs(podOS(object(p)));
+                }
+                case "overhead" -> {
+                    seen = once(seen, 0x100000L);
+                    v.setOverhead(quantityMap(p));
+                }
+                case "preemptionPolicy" -> {
+                    seen = once(seen, 0x200000L);
+                    v.setPreemptionPolicy(string(p));
+                }
+                case "priority" -> {
+                    seen = once(seen, 0x400000L);
+                    v.setPriority(integer(p));
+                }
+                case "priorityClassName" -> {
+                    seen = once(seen, 0x800000L);
+                    v.setPriorityClassName(string(p));
+                }
+                case "readinessGates" -> {
+                    seen = once(seen, 0x1000000L);
+                    v.setReadinessGates(list(p, PodBinder::podReadinessGate));
+                }
+                case "resourceClaims" -> {
+                    seen = once(seen, 0x2000000L);
+                    v.setResourceClaims(list(p, PodBinder::podResourceClaim));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x4000000L);
+                    v.setResources(resourceRequirements(object(p)));
+                }
+                case "restartPolicy" -> {
+                    seen = once(seen, 0x8000000L);
+                    v.setRestartPolicy(string(p));
+                }
+                case "runtimeClassName" -> {
+                    seen = once(seen, 0x10000000L);
+                    v.setRuntimeClassName(string(p));
+                }
+                case "schedulerName" -> {
+                    seen = once(seen, 0x20000000L);
+                    v.setSchedulerName(string(p));
+                }
+                case "schedulingGates" -> {
+                    seen = once(seen, 0x40000000L);
+                    v.setSchedulingGates(list(p, PodBinder::podSchedulingGate));
+                }
+                case "securityContext" -> {
+                    seen = once(seen, 0x80000000L);
+                    v.setSecurityContext(podSecurityContext(object(p)));
+                }
+                case "serviceAccount" -> {
+                    seen = once(seen, 0x100000000L);
+                    v.setServiceAccount(string(p));
+                }
+                case "serviceAccountName" -> {
+                    seen = once(seen, 0x200000000L);
+                    v.setServiceAccountName(string(p));
+                }
+                case "setHostnameAsFQDN" -> {
+                    seen = once(seen, 0x400000000L);
+                    v.setSetHostnameAsFQDN(bool(p));
+                }
+                case "shareProcessNamespace" -> {
+                    seen = once(seen, 0x800000000L);
+                    v.setShareProcessNamespace(bool(p));
+                }
+                case "subdomain" -> {
+                    seen = once(seen, 0x1000000000L);
+                    v.setSubdomain(string(p));
+                }
+                case "terminationGracePeriodSeconds" -> {
+                    seen = once(seen, 0x2000000000L);
+                    v.setTerminationGracePeriodSeconds(longValue(p));
+                }
+                case "tolerations" -> {
+                    seen = once(seen, 0x4000000000L);
+                    v.setTolerations(list(p, PodBinder::toleration));
+                }
+                case "topologySpreadConstraints" -> {
+                    seen = once(seen, 0x8000000000L);
+                    v.setTopologySpreadConstraints(list(p, PodBinder::topologySpreadConstraint));
+                }
+                case "volumes" -> {
+                    seen = once(seen, 0x10000000000L);
+                    v.setVolumes(list(p, PodBinder::volume));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -237,26 +424,81 @@ final class PodBinder extends PodBinderBase {
 
     static PodStatus podStatus(JsonParser p) throws IOException {
         var v = new PodStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "conditions" -> v.setConditions(list(p, PodBinder::podCondition));
-                case "containerStatuses" -> v.setContainerStatuses(list(p, PodBinder::containerStatus));
-                case "ephemeralContainerStatuses" -> v.setEphemeralContainerStatuses(list(p, PodBinder::containerStatus));
-                case "extendedResourceClaimStatus" -> v.setExtendedResourceClaimStatus(podExtendedResourceClaimStatus(object(p)));
-                case "hostIP" -> v.setHostIP(string(p));
-                case "hostIPs" -> v.setHostIPs(list(p, PodBinder::hostIP));
-                case "initContainerStatuses" -> v.setInitContainerStatuses(list(p, PodBinder::containerStatus));
-                case "message" -> v.setMessage(string(p));
-                case "nominatedNodeName" -> v.setNominatedNodeName(string(p));
-                case "observedGeneration" -> v.setObservedGeneration(longValue(p));
-                case "phase" -> v.setPhase(string(p));
-                case "podIP" -> v.setPodIP(string(p));
-                case "podIPs" -> v.setPodIPs(list(p, PodBinder::podIP));
-                case "qosClass" -> v.setQosClass(string(p));
-                case "reason" -> v.setReason(string(p));
-                case "resize" -> v.setResize(string(p));
-                case "resourceClaimStatuses" -> v.setResourceClaimStatuses(list(p, PodBinder::podResourceClaimStatus));
-                case "startTime" -> v.setStartTime(string(p));
+                case "conditions" -> {
+                    seen = once(seen, 0x1L);
+                    v.setConditions(list(p, PodBinder::podCondition));
+                }
+                case "containerStatuses" -> {
+                    seen = once(seen, 0x2L);
+                    v.setContainerStatuses(list(p, PodBinder::containerStatus));
+                }
+                case "ephemeralContainerStatuses" -> {
+                    seen = once(seen, 0x4L);
+                    v.setEphemeralContainerStatuses(list(p, PodBinder::containerStatus));
+                }
+                case "extendedResourceClaimStatus" -> {
+                    seen = once(seen, 0x8L);
+                    v.setExtendedResourceClaimStatus(podExtendedResourceClaimStatus(object(p)));
+                }
+                case "hostIP" -> {
+                    seen = once(seen, 0x10L);
+                    v.setHostIP(string(p));
+                }
+                case "hostIPs" -> {
+                    seen = once(seen, 0x20L);
+                    v.setHostIPs(list(p, PodBinder::hostIP));
+                }
+                case "initContainerStatuses" -> {
+                    seen = once(seen, 0x40L);
+                    v.setInitContainerStatuses(list(p, PodBinder::containerStatus));
+                }
+                case "message" -> {
+                    seen = once(seen, 0x80L);
+                    v.setMessage(string(p));
+                }
+                case "nominatedNodeName" -> {
+                    seen = once(seen, 0x100L);
+                    v.setNominatedNodeName(string(p));
+                }
+                case "observedGeneration" -> {
+                    seen = once(seen, 0x200L);
+                    v.setObservedGeneration(longValue(p));
+                }
+                case "phase" -> {
+                    seen = once(seen, 0x400L);
+                    v.setPhase(string(p));
+                }
+                case "podIP" -> {
+                    seen = once(seen, 0x800L);
+                    v.setPodIP(string(p));
+                }
+                case "podIPs" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setPodIPs(list(p, PodBinder::podIP));
+                }
+                case "qosClass" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setQosClass(string(p));
+                }
+                case "reason" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setReason(string(p));
+                }
+                case "resize" -> {
+                    seen = once(seen, 0x8000L);
+                    v.setResize(string(p));
+                }
+                case "resourceClaimStatuses" -> {
+                    seen = once(seen, 0x10000L);
+                    v.setResourceClaimStatuses(list(p, PodBinder::podResourceClaimStatus));
+                }
+                case "startTime" -> {
+                    seen = once(seen, 0x20000L);
+                    v.setStartTime(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -265,14 +507,33 @@ final class PodBinder extends PodBinderBase {
 
     static OwnerReference ownerReference(JsonParser p) throws IOException {
         var v = new OwnerReference();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "apiVersion" -> v.setApiVersion(string(p));
-                case "kind" -> v.setKind(string(p));
-                case "blockOwnerDeletion" -> v.setBlockOwnerDeletion(bool(p));
-                case "controller" -> v.setController(bool(p));
-                case "name" -> v.setName(string(p));
-                case "uid" -> v.setUid(string(p));
+                case "apiVersion" -> {
+                    seen = once(seen, 0x1L);
+                    v.setApiVersion(string(p));
+                }
+                case "kind" -> {
+                    seen = once(seen, 0x2L);
+                    v.setKind(string(p));
+                }
+                case "blockOwnerDeletion" -> {
+                    seen = once(seen, 0x4L);
+                    v.setBlockOwnerDeletion(bool(p));
+                }
+                case "controller" -> {
+                    seen = once(seen, 0x8L);
+                    v.setController(bool(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x10L);
+                    v.setName(string(p));
+                }
+                case "uid" -> {
+                    seen = once(seen, 0x20L);
+                    v.setUid(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -281,11 +542,21 @@ final class PodBinder extends PodBinderBase {
 
     static Affinity affinity(JsonParser p) throws IOException {
         var v = new Affinity();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "nodeAffinity" -> v.setNodeAffinity(nodeAffinity(object(p)));
-                case "podAffinity" -> v.setPodAffinity(podAffinity(object(p)));
-                case "podAntiAffinity" -> v.setPodAntiAffinity(podAntiAffinity(object(p)));
+                case "nodeAffinity" -> {
+                    seen = once(seen, 0x1L);
+                    v.setNodeAffinity(nodeAffinity(object(p)));
+                }
+                case "podAffinity" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPodAffinity(podAffinity(object(p)));
+                }
+                case "podAntiAffinity" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPodAntiAffinity(podAntiAffinity(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -294,33 +565,109 @@ final class PodBinder extends PodBinderBase {
 
     static Container container(JsonParser p) throws IOException {
         var v = new Container();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "args" -> v.setArgs(strings(p));
-                case "command" -> v.setCommand(strings(p));
-                case "env" -> v.setEnv(list(p, PodBinder::envVar));
-                case "envFrom" -> v.setEnvFrom(list(p, PodBinder::envFromSource));
-                case "image" -> v.setImage(string(p));
-                case "imagePullPolicy" -> v.setImagePullPolicy(string(p));
-                case "lifecycle" -> v.setLifecycle(lifecycle(object(p)));
-                case "livenessProbe" -> v.setLivenessProbe(probe(object(p)));
-                case "name" -> v.setName(string(p));
-                case "ports" -> v.setPorts(list(p, PodBinder::containerPort));
-                case "readinessProbe" -> v.setReadinessProbe(probe(object(p)));
-                case "resizePolicy" -> v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
-                case "resources" -> v.setResources(resourceRequirements(object(p)));
-                case "restartPolicy" -> v.setRestartPolicy(string(p));
-                case "restartPolicyRules" -> v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
-                case "securityContext" -> v.setSecurityContext(securityContext(object(p)));
-                case "startupProbe" -> v.setStartupProbe(probe(object(p)));
-                case "stdin" -> v.setStdin(bool(p));
-                case "stdinOnce" -> v.setStdinOnce(bool(p));
-                case "terminationMessagePath" -> v.setTerminationMessagePath(string(p));
-                case "terminationMessagePolicy" -> v.setTerminationMessagePolicy(string(p));
-                case "tty" -> v.setTty(bool(p));
-                case "volumeDevices" -> v.setVolumeDevices(list(p, PodBinder::volumeDevice));
-                case "volumeMounts" -> v.setVolumeMounts(list(p, PodBinder::volumeMount));
-                case "workingDir" -> v.setWorkingDir(string(p));
+                case "args" -> {
+                    seen = once(seen, 0x1L);
+                    v.setArgs(strings(p));
+                }
+                case "command" -> {
+                    seen = once(seen, 0x2L);
+                    v.setCommand(strings(p));
+                }
+                case "env" -> {
+                    seen = once(seen, 0x4L);
+                    v.setEnv(list(p, PodBinder::envVar));
+                }
+                case "envFrom" -> {
+                    seen = once(seen, 0x8L);
+                    v.setEnvFrom(list(p, PodBinder::envFromSource));
+                }
+                case "image" -> {
+                    seen = once(seen, 0x10L);
+                    v.setImage(string(p));
+                }
+                case "imagePullPolicy" -> {
+                    seen = once(seen, 0x20L);
+                    v.setImagePullPolicy(string(p));
+                }
+                case "lifecycle" -> {
+                    seen = once(seen, 0x40L);
+                    v.setLifecycle(lifecycle(object(p)));
+                }
+                case "livenessProbe" -> {
+                    seen = once(seen, 0x80L);
+                    v.setLivenessProbe(probe(object(p)));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x100L);
+                    v.setName(string(p));
+                }
+                case "ports" -> {
+                    seen = once(seen, 0x200L);
+                    v.setPorts(list(p, PodBinder::containerPort));
+                }
+                case "readinessProbe" -> {
+                    seen = once(seen, 0x400L);
+                    v.setReadinessProbe(probe(object(p)));
+                }
+                case "resizePolicy" -> {
+                    seen = once(seen, 0x800L);
+                    v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setResources(resourceRequirements(object(p)));
+                }
+                case "restartPolicy" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setRestartPolicy(string(p));
+                }
+                case "restartPolicyRules" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
+                }
+                case "securityContext" -> {
+                    seen = once(seen, 0x8000L);
+                    v.setSecurityContext(securityContext(object(p)));
+                }
+                case "startupProbe" -> {
+                    seen = once(seen, 0x10000L);
+                    v.setStartupProbe(probe(object(p)));
+                }
+                case "stdin" -> {
+                    seen = once(seen, 0x20000L);
+                    v.setStdin(bool(p));
+                }
+                case "stdinOnce" -> {
+                    seen = once(seen, 0x40000L);
+                    v.setStdinOnce(bool(p));
+                }
+                case "terminationMessagePath" -> {
+                    seen = once(seen, 0x80000L);
+                    v.setTerminationMessagePath(string(p));
+                }
+                case "terminationMessagePolicy" -> {
+                    seen = once(seen, 0x100000L);
+                    v.setTerminationMessagePolicy(string(p));
+                }
+                case "tty" -> {
+                    seen = once(seen, 0x200000L);
+                    v.setTty(bool(p));
+                }
+                case "volumeDevices" -> {
+                    seen = once(seen, 0x400000L);
+                    v.setVolumeDevices(list(p, PodBinder::volumeDevice));
+                }
+                case "volumeMounts" -> {
+                    seen = once(seen, 0x800000L);
+                    v.setVolumeMounts(list(p, PodBinder::volumeMount));
+                }
+                case "workingDir" -> {
+                    seen = once(seen, 0x1000000L);
+                    v.setWorkingDir(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -329,11 +676,21 @@ final class PodBinder extends PodBinderBase {
 
     static PodDNSConfig podDNSConfig(JsonParser p) throws IOException {
         var v = new PodDNSConfig();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "nameservers" -> v.setNameservers(strings(p));
-                case "options" -> v.setOptions(list(p, PodBinder::podDNSConfigOption));
-                case "searches" -> v.setSearches(strings(p));
+                case "nameservers" -> {
+                    seen = once(seen, 0x1L);
+                    v.setNameservers(strings(p));
+                }
+                case "options" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOptions(list(p, PodBinder::podDNSConfigOption));
+                }
+                case "searches" -> {
+                    seen = once(seen, 0x4L);
+                    v.setSearches(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -342,34 +699,113 @@ final class PodBinder extends PodBinderBase {
 
     static EphemeralContainer ephemeralContainer(JsonParser p) throws IOException {
         var v = new EphemeralContainer();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "args" -> v.setArgs(strings(p));
-                case "command" -> v.setCommand(strings(p));
-                case "env" -> v.setEnv(list(p, PodBinder::envVar));
-                case "envFrom" -> v.setEnvFrom(list(p, PodBinder::envFromSource));
-                case "image" -> v.setImage(string(p));
-                case "imagePullPolicy" -> v.setImagePullPolicy(string(p));
-                case "lifecycle" -> v.setLifecycle(lifecycle(object(p)));
-                case "livenessProbe" -> v.setLivenessProbe(probe(object(p)));
-                case "name" -> v.setName(string(p));
-                case "ports" -> v.setPorts(list(p, PodBinder::containerPort));
-                case "readinessProbe" -> v.setReadinessProbe(probe(object(p)));
-                case "resizePolicy" -> v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
-                case "resources" -> v.setResources(resourceRequirements(object(p)));
-                case "restartPolicy" -> v.setRestartPolicy(string(p));
-                case "restartPolicyRules" -> v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
-                case "securityContext" -> v.setSecurityContext(securityContext(object(p)));
-                case "startupProbe" -> v.setStartupProbe(probe(object(p)));
-                case "stdin" -> v.setStdin(bool(p));
-                case "stdinOnce" -> v.setStdinOnce(bool(p));
-                case "targetContainerName" -> v.setTargetContainerName(string(p));
-                case "terminationMessagePath" -> v.setTerminationMessagePath(string(p));
-                case "terminationMessagePolicy" -> v.setTerminationMessagePolicy(string(p));
-                case "tty" -> v.setTty(bool(p));
-                case "volumeDevices" -> v.setVolumeDevices(list(p, PodBinder::volumeDevice));
-                case "volumeMounts" -> v.setVolumeMounts(list(p, PodBinder::volumeMount));
-                case "workingDir" -> v.setWorkingDir(string(p));
+                case "args" -> {
+                    seen = once(seen, 0x1L);
+                    v.setArgs(strings(p));
+                }
+                case "command" -> {
+                    seen = once(seen, 0x2L);
+                    v.setCommand(strings(p));
+                }
+                case "env" -> {
+                    seen = once(seen, 0x4L);
+                    v.setEnv(list(p, PodBinder::envVar));
+                }
+                case "envFrom" -> {
+                    seen = once(seen, 0x8L);
+                    v.setEnvFrom(list(p, PodBinder::envFromSource));
+                }
+                case "image" -> {
+                    seen = once(seen, 0x10L);
+                    v.setImage(string(p));
+                }
+                case "imagePullPolicy" -> {
+                    seen = once(seen, 0x20L);
+                    v.setImagePullPolicy(string(p));
+                }
+                case "lifecycle" -> {
+                    seen = once(seen, 0x40L);
+                    v.setLifecycle(lifecycle(object(p)));
+                }
+                case "livenessProbe" -> {
+                    seen = once(seen, 0x80L);
+                    v.setLivenessProbe(probe(object(p)));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x100L);
+                    v.setName(string(p));
+                }
+                case "ports" -> {
+                    seen = once(seen, 0x200L);
+                    v.setPorts(list(p, PodBinder::containerPort));
+                }
+                case "readinessProbe" -> {
+                    seen = once(seen, 0x400L);
+                    v.setReadinessProbe(probe(object(p)));
+                }
+                case "resizePolicy" -> {
+                    seen = once(seen, 0x800L);
+                    v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setResources(resourceRequirements(object(p)));
+                }
+                case "restartPolicy" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setRestartPolicy(string(p));
+                }
+                case "restartPolicyRules" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
+                }
+                case "securityContext" -> {
+                    seen = once(seen, 0x8000L);
+                    v.setSecurityContext(securityContext(object(p)));
+                }
+                case "startupProbe" -> {
+                    seen = once(seen, 0x10000L);
+                    v.setStartupProbe(probe(object(p)));
+                }
+                case "stdin" -> {
+                    seen = once(seen, 0x20000L);
+                    v.setStdin(bool(p));
+                }
+                case "stdinOnce" -> {
+                    seen = once(seen, 0x40000L);
+                    v.setStdinOnce(bool(p));
+                }
+                case "targetContainerName" -> {
+                    seen = once(seen, 0x80000L);
+                    v.setTargetContainerName(string(p));
+                }
+                case "terminationMessagePath" -> {
+                    seen = once(seen, 0x100000L);
+                    v.setTerminationMessagePath(string(p));
+                }
+                case "terminationMessagePolicy" -> {
+                    seen = once(seen, 0x200000L);
+                    v.setTerminationMessagePolicy(string(p));
+                }
+                case "tty" -> {
+                    seen = once(seen, 0x400000L);
+                    v.setTty(bool(p));
+                }
+                case "volumeDevices" -> {
+                    seen = once(seen, 0x800000L);
+                    v.setVolumeDevices(list(p, PodBinder::volumeDevice));
+                }
+                case "volumeMounts" -> {
+                    seen = once(seen, 0x1000000L);
+                    v.setVolumeMounts(list(p, PodBinder::volumeMount));
+                }
+                case "workingDir" -> {
+                    seen = once(seen, 0x2000000L);
+                    v.setWorkingDir(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -378,10 +814,17 @@ final class PodBinder extends PodBinderBase {
 
     static HostAlias hostAlias(JsonParser p) throws IOException {
         var v = new HostAlias();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "hostnames" -> v.setHostnames(strings(p));
-                case "ip" -> v.setIp(string(p));
+                case "hostnames" -> {
+                    seen = once(seen, 0x1L);
+                    v.setHostnames(strings(p));
+                }
+                case "ip" -> {
+                    seen = once(seen, 0x2L);
+                    v.setIp(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -390,9 +833,13 @@ final class PodBinder extends PodBinderBase {
 
     static LocalObjectReference localObjectReference(JsonParser p) throws IOException {
         var v = new LocalObjectReference();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -401,9 +848,13 @@ final class PodBinder extends PodBinderBase {
 
     static PodOS podOS(JsonParser p) throws IOException {
         var v = new PodOS();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -412,9 +863,13 @@ final class PodBinder extends PodBinderBase {
 
     static PodReadinessGate podReadinessGate(JsonParser p) throws IOException {
         var v = new PodReadinessGate();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "conditionType" -> v.setConditionType(string(p));
+                case "conditionType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setConditionType(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -423,11 +878,21 @@ final class PodBinder extends PodBinderBase {
 
     static PodResourceClaim podResourceClaim(JsonParser p) throws IOException {
         var v = new PodResourceClaim();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "resourceClaimName" -> v.setResourceClaimName(string(p));
-                case "resourceClaimTemplateName" -> v.setResourceClaimTemplateName(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "resourceClaimName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setResourceClaimName(string(p));
+                }
+                case "resourceClaimTemplateName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setResourceClaimTemplateName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -436,11 +901,21 @@ final class PodBinder extends PodBinderBase {
 
     static ResourceRequirements resourceRequirements(JsonParser p) throws IOException {
         var v = new ResourceRequirements();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "claims" -> v.setClaims(list(p, PodBinder::resourceClaim));
-                case "limits" -> v.setLimits(quantityMap(p));
-                case "requests" -> v.setRequests(quantityMap(p));
+                case "claims" -> {
+                    seen = once(seen, 0x1L);
+                    v.setClaims(list(p, PodBinder::resourceClaim));
+                }
+                case "limits" -> {
+                    seen = once(seen, 0x2L);
+                    v.setLimits(quantityMap(p));
+                }
+                case "requests" -> {
+                    seen = once(seen, 0x4L);
+                    v.setRequests(quantityMap(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -449,9 +924,13 @@ final class PodBinder extends PodBinderBase {
 
     static PodSchedulingGate podSchedulingGate(JsonParser p) throws IOException {
         var v = new PodSchedulingGate();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -460,21 +939,61 @@ final class PodBinder extends PodBinderBase {
 
     static PodSecurityContext podSecurityContext(JsonParser p) throws IOException {
         var v = new PodSecurityContext();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "appArmorProfile" -> v.setAppArmorProfile(appArmorProfile(object(p)));
-                case "fsGroup" -> v.setFsGroup(longValue(p));
-                case "fsGroupChangePolicy" -> v.setFsGroupChangePolicy(string(p));
-                case "runAsGroup" -> v.setRunAsGroup(longValue(p));
-                case "runAsNonRoot" -> v.setRunAsNonRoot(bool(p));
-                case "runAsUser" -> v.setRunAsUser(longValue(p));
-                case "seLinuxChangePolicy" -> v.setSeLinuxChangePolicy(string(p));
-                case "seLinuxOptions" -> v.setSeLinuxOptions(sELinuxOptions(object(p)));
-                case "seccompProfile" -> v.setSeccompProfile(seccompProfile(object(p)));
-                case "supplementalGroups" -> v.setSupplementalGroups(longs(p));
-                case "supplementalGroupsPolicy" -> v.setSupplementalGroupsPolicy(string(p));
-                case "sysctls" -> v.setSysctls(list(p, PodBinder::sysctl));
-                case "windowsOptions" -> v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
+                case "appArmorProfile" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAppArmorProfile(appArmorProfile(object(p)));
+                }
+                case "fsGroup" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFsGroup(longValue(p));
+                }
+                case "fsGroupChangePolicy" -> {
+                    seen = once(seen, 0x4L);
+                    v.setFsGroupChangePolicy(string(p));
+                }
+                case "runAsGroup" -> {
+                    seen = once(seen, 0x8L);
+                    v.setRunAsGroup(longValue(p));
+                }
+                case "runAsNonRoot" -> {
+                    seen = once(seen, 0x10L);
+                    v.setRunAsNonRoot(bool(p));
+                }
+                case "runAsUser" -> {
+                    seen = once(seen, 0x20L);
+                    v.setRunAsUser(longValue(p));
+                }
+                case "seLinuxChangePolicy" -> {
+                    seen = once(seen, 0x40L);
+                    v.setSeLinuxChangePolicy(string(p));
+                }
+                case "seLinuxOptions" -> {
+                    seen = once(seen, 0x80L);
+                    v.setSeLinuxOptions(sELinuxOptions(object(p)));
+                }
+                case "seccompProfile" -> {
+                    seen = once(seen, 0x100L);
+                    v.setSeccompProfile(seccompProfile(object(p)));
+                }
+                case "supplementalGroups" -> {
+                    seen = once(seen, 0x200L);
+                    v.setSupplementalGroups(longs(p));
+                }
+                case "supplementalGroupsPolicy" -> {
+                    seen = once(seen, 0x400L);
+                    v.setSupplementalGroupsPolicy(string(p));
+                }
+                case "sysctls" -> {
+                    seen = once(seen, 0x800L);
+                    v.setSysctls(list(p, PodBinder::sysctl));
+                }
+                case "windowsOptions" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -483,13 +1002,29 @@ final class PodBinder extends PodBinderBase {
 
     static Toleration toleration(JsonParser p) throws IOException {
         var v = new Toleration();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "effect" -> v.setEffect(string(p));
-                case "key" -> v.setKey(string(p));
-                case "operator" -> v.setOperator(string(p));
-                case "tolerationSeconds" -> v.setTolerationSeconds(longValue(p));
-                case "value" -> v.setValue(string(p));
+                case "effect" -> {
+                    seen = once(seen, 0x1L);
+                    v.setEffect(string(p));
+                }
+                case "key" -> {
+                    seen = once(seen, 0x2L);
+                    v.setKey(string(p));
+                }
+                case "operator" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOperator(string(p));
+                }
+                case "tolerationSeconds" -> {
+                    seen = once(seen, 0x8L);
+                    v.setTolerationSeconds(longValue(p));
+                }
+                case "value" -> {
+                    seen = once(seen, 0x10L);
+                    v.setValue(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -498,16 +1033,41 @@ final class PodBinder extends PodBinderBase {
 
     static TopologySpreadConstraint topologySpreadConstraint(JsonParser p) throws IOException {
         var v = new TopologySpreadConstraint();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "labelSelector" -> v.setLabelSelector(labelSelector(object(p)));
-                case "matchLabelKeys" -> v.setMatchLabelKeys(strings(p));
-                case "maxSkew" -> v.setMaxSkew(integer(p));
-                case "minDomains" -> v.setMinDomains(integer(p));
-                case "nodeAffinityPolicy" -> v.setNodeAffinityPolicy(string(p));
-                case "nodeTaintsPolicy" -> v.setNodeTaintsPolicy(string(p));
-                case "topologyKey" -> v.setTopologyKey(string(p));
-                case "whenUnsatisfiable" -> v.setWhenUnsatisfiable(string(p));
+                case "labelSelector" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLabelSelector(labelSelector(object(p)));
+                }
+                case "matchLabelKeys" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMatchLabelKeys(strings(p));
+                }
+                case "maxSkew" -> {
+                    seen = once(seen, 0x4L);
+                    v.setMaxSkew(integer(p));
+                }
+                case "minDomains" -> {
+                    seen = once(seen, 0x8L);
+                    v.setMinDomains(integer(p));
+                }
+                case "nodeAffinityPolicy" -> {
+                    seen = once(seen, 0x10L);
+                    v.setNodeAffinityPolicy(string(p));
+                }
+                case "nodeTaintsPolicy" -> {
+                    seen = once(seen, 0x20L);
+                    v.setNodeTaintsPolicy(string(p));
+                }
+                case "topologyKey" -> {
+                    seen = once(seen, 0x40L);
+                    v.setTopologyKey(string(p));
+                }
+                case "whenUnsatisfiable" -> {
+                    seen = once(seen, 0x80L);
+                    v.setWhenUnsatisfiable(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -516,39 +1076,133 @@ final class PodBinder extends PodBinderBase {
 
     static Volume volume(JsonParser p) throws IOException {
         var v = new Volume();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "awsElasticBlockStore" -> v.setAwsElasticBlockStore(aWSElasticBlockStoreVolumeSource(object(p)));
-                case "azureDisk" -> v.setAzureDisk(azureDiskVolumeSource(object(p)));
-                case "azureFile" -> v.setAzureFile(azureFileVolumeSource(object(p)));
-                case "cephfs" -> v.setCephfs(cephFSVolumeSource(object(p)));
-                case "cinder" -> v.setCinder(cinderVolumeSource(object(p)));
-                case "configMap" -> v.setConfigMap(configMapVolumeSource(object(p)));
-                case "csi" -> v.setCsi(cSIVolumeSource(object(p)));
-                case "downwardAPI" -> v.setDownwardAPI(downwardAPIVolumeSource(object(p)));
-                case "emptyDir" -> v.setEmptyDir(emptyDirVolumeSource(object(p)));
-                case "ephemeral" -> v.setEphemeral(ephemeralVolumeSource(object(p)));
-                case "fc" -> v.setFc(fCVolumeSource(object(p)));
-                case "flexVolume" -> v.setFlexVolume(flexVolumeSource(object(p)));
-                case "flocker" -> v.setFlocker(flockerVolumeSource(object(p)));
-                case "gcePersistentDisk" -> v.setGcePersistentDisk(gCEPersistentDiskVolumeSource(object(p)));
-                case "gitRepo" -> v.setGitRepo(gitRepoVolumeSource(object(p)));
-                case "glusterfs" -> v.setGlusterfs(glusterfsVolumeSource(object(p)));
-                case "hostPath" -> v.setHostPath(hostPathVolumeSource(object(p)));
-                case "image" -> v.setImage(imageVolumeSource(object(p)));
-                case "iscsi" -> v.setIscsi(iSCSIVolumeSource(object(p)));
-                case "name" -> v.setName(string(p));
-                case "nfs" -> v.setNfs(nFSVolumeSource(object(p)));
-                case "persistentVolumeClaim" -> v.setPersistentVolumeClaim(persistentVolumeClaimVolumeSource(object(p)));
-                case "photonPersistentDisk" -> v.setPhotonPersistentDisk(photonPersistentDiskVolumeSource(object(p)));
-                case "portworxVolume" -> v.setPortworxVolume(portworxVolumeSource(object(p)));
-                case "projected" -> v.setProjected(projectedVolumeSource(object(p)));
-                case "quobyte" -> v.setQuobyte(quobyteVolumeSource(object(p)));
-                case "rbd" -> v.setRbd(rBDVolumeSource(object(p)));
-                case "scaleIO" -> v.setScaleIO(scaleIOVolumeSource(object(p)));
-                case "secret" -> v.setSecret(secretVolumeSource(object(p)));
-                case "storageos" -> v.setStorageos(storageOSVolumeSource(object(p)));
-                case "vsphereVolume" -> v.setVsphereVolume(vsphereVirtualDiskVolumeSource(object(p)));
+                case "awsElasticBlockStore" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAwsElasticBlockStore(aWSElasticBlockStoreVolumeSource(object(p)));
+                }
+                case "azureDisk" -> {
+                    seen = once(seen, 0x2L);
+                    v.setAzureDisk(azureDiskVolumeSource(object(p)));
+                }
+                case "azureFile" -> {
+                    seen = once(seen, 0x4L);
+                    v.setAzureFile(azureFileVolumeSource(object(p)));
+                }
+                case "cephfs" -> {
+                    seen = once(seen, 0x8L);
+                    v.setCephfs(cephFSVolumeSource(object(p)));
+                }
+                case "cinder" -> {
+                    seen = once(seen, 0x10L);
+                    v.setCinder(cinderVolumeSource(object(p)));
+                }
+                case "configMap" -> {
+                    seen = once(seen, 0x20L);
+                    v.setConfigMap(configMapVolumeSource(object(p)));
+                }
+                case "csi" -> {
+                    seen = once(seen, 0x40L);
+                    v.setCsi(cSIVolumeSource(object(p)));
+                }
+                case "downwardAPI" -> {
+                    seen = once(seen, 0x80L);
+                    v.setDownwardAPI(downwardAPIVolumeSource(object(p)));
+                }
+                case "emptyDir" -> {
+                    seen = once(seen, 0x100L);
+                    v.setEmptyDir(emptyDirVolumeSource(object(p)));
+                }
+                case "ephemeral" -> {
+                    seen = once(seen, 0x200L);
+                    v.setEphemeral(ephemeralVolumeSource(object(p)));
+                }
+                case "fc" -> {
+                    seen = once(seen, 0x400L);
+                    v.setFc(fCVolumeSource(object(p)));
+                }
+                case "flexVolume" -> {
+                    seen = once(seen, 0x800L);
+                    v.setFlexVolume(flexVolumeSource(object(p)));
+                }
+                case "flocker" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setFlocker(flockerVolumeSource(object(p)));
+                }
+                case "gcePersistentDisk" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setGcePersistentDisk(gCEPersistentDiskVolumeSource(object(p)));
+                }
+                case "gitRepo" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setGitRepo(gitRepoVolumeSource(object(p)));
+                }
+                case "glusterfs" -> {
+                    seen = once(seen, 0x8000L);
+                    v.setGlusterfs(glusterfsVolumeSource(object(p)));
+                }
+                case "hostPath" -> {
+                    seen = once(seen, 0x10000L);
+                    v.setHostPath(hostPathVolumeSource(object(p)));
+                }
+                case "image" -> {
+                    seen = once(seen, 0x20000L);
+                    v.setImage(imageVolumeSource(object(p)));
+                }
+                case "iscsi" -> {
+                    seen = once(seen, 0x40000L);
+                    v.setIscsi(iSCSIVolumeSource(object(p)));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x80000L);
+                    v.setName(string(p));
+                }
+                case "nfs" -> {
+                    seen = once(seen, 0x100000L);
+                    v.setNfs(nFSVolumeSource(object(p)));
+                }
+                case "persistentVolumeClaim" -> {
+                    seen = once(seen, 0x200000L);
+                    v.setPersistentVolumeClaim(persistentVolumeClaimVolumeSource(object(p)));
+                }
+                case "photonPersistentDisk" -> {
+                    seen = once(seen, 0x400000L);
+                    v.setPhotonPersistentDisk(photonPersistentDiskVolumeSource(object(p)));
+                }
+                case "portworxVolume" -> {
+                    seen = once(seen, 0x800000L);
+                    v.setPortworxVolume(portworxVolumeSource(object(p)));
+                }
+                case "projected" -> {
+                    seen = once(seen, 0x1000000L);
+                    v.setProjected(projectedVolumeSource(object(p)));
+                }
+                case "quobyte" -> {
+                    seen = once(seen, 0x2000000L);
+                    v.setQuobyte(quobyteVolumeSource(object(p)));
+                }
+                case "rbd" -> {
+                    seen = once(seen, 0x4000000L);
+                    v.setRbd(rBDVolumeSource(object(p)));
+                }
+                case "scaleIO" -> {
+                    seen = once(seen, 0x8000000L);
+                    v.setScaleIO(scaleIOVolumeSource(object(p)));
+                }
+                case "secret" -> {
+                    seen = once(seen, 0x10000000L);
+                    v.setSecret(secretVolumeSource(object(p)));
+                }
+                case "storageos" -> {
+                    seen = once(seen, 0x20000000L);
+                    v.setStorageos(storageOSVolumeSource(object(p)));
+                }
+                case "vsphereVolume" -> {
+                    seen = once(seen, 0x40000000L);
+                    v.setVsphereVolume(vsphereVirtualDiskVolumeSource(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -557,15 +1211,37 @@ final class PodBinder extends PodBinderBase {
 
     static PodCondition podCondition(JsonParser p) throws IOException {
         var v = new PodCondition();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "lastProbeTime" -> v.setLastProbeTime(string(p));
-                case "lastTransitionTime" -> v.setLastTransitionTime(string(p));
-                case "message" -> v.setMessage(string(p));
-                case "observedGeneration" -> v.setObservedGeneration(longValue(p));
-                case "reason" -> v.setReason(string(p));
-                case "status" -> v.setStatus(string(p));
-                case "type" -> v.setType(string(p));
+                case "lastProbeTime" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLastProbeTime(string(p));
+                }
+                case "lastTransitionTime" -> {
+                    seen = once(seen, 0x2L);
+                    v.setLastTransitionTime(string(p));
+                }
+                case "message" -> {
+                    seen = once(seen, 0x4L);
+                    v.setMessage(string(p));
+                }
+                case "observedGeneration" -> {
+                    seen = once(seen, 0x8L);
+                    v.setObservedGeneration(longValue(p));
+                }
+                case "reason" -> {
+                    seen = once(seen, 0x10L);
+                    v.setReason(string(p));
+                }
+                case "status" -> {
+                    seen = once(seen, 0x20L);
+                    v.setStatus(string(p));
+                }
+                case "type" -> {
+                    seen = once(seen, 0x40L);
+                    v.setType(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -574,23 +1250,69 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerStatus containerStatus(JsonParser p) throws IOException {
         var v = new ContainerStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "allocatedResources" -> v.setAllocatedResources(quantityMap(p));
-                case "allocatedResourcesStatus" -> v.setAllocatedResourcesStatus(list(p, PodBinder::resourceStatus));
-                case "containerID" -> v.setContainerID(string(p));
-                case "image" -> v.setImage(string(p));
-                case "imageID" -> v.setImageID(string(p));
-                case "lastState" -> v.setLastState(containerState(object(p)));
-                case "name" -> v.setName(string(p));
-                case "ready" -> v.setReady(bool(p));
-                case "resources" -> v.setResources(resourceRequirements(object(p)));
-                case "restartCount" -> v.setRestartCount(integer(p));
-                case "started" -> v.setStarted(bool(p));
-                case "state" -> v.setState(containerState(object(p)));
-                case "stopSignal" -> v.setStopSignal(string(p));
-                case "user" -> v.setUser(containerUser(object(p)));
-                case "volumeMounts" -> v.setVolumeMounts(list(p, PodBinder::volumeMountStatus));
+                case "allocatedResources" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAllocatedResources(quantityMap(p));
+                }
+                case "allocatedResourcesStatus" -> {
+                    seen = once(seen, 0x2L);
+                    v.setAllocatedResourcesStatus(list(p, PodBinder::resourceStatus));
+                }
+                case "containerID" -> {
+                    seen = once(seen, 0x4L);
+                    v.setContainerID(string(p));
+                }
+                case "image" -> {
+                    seen = once(seen, 0x8L);
+                    v.setImage(string(p));
+                }
+                case "imageID" -> {
+                    seen = once(seen, 0x10L);
+                    v.setImageID(string(p));
+                }
+                case "lastState" -> {
+                    seen = once(seen, 0x20L);
+                    v.setLastState(containerState(object(p)));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x40L);
+                    v.setName(string(p));
+                }
+                case "ready" -> {
+                    seen = once(seen, 0x80L);
+                    v.setReady(bool(p));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x100L);
+                    v.setResources(resourceRequirements(object(p)));
+                }
+                case "restartCount" -> {
+                    seen = once(seen, 0x200L);
+                    v.setRestartCount(integer(p));
+                }
+                case "started" -> {
+                    seen = once(seen, 0x400L);
+                    v.setStarted(bool(p));
+                }
+                case "state" -> {
+                    seen = once(seen, 0x800L);
+                    v.setState(containerState(object(p)));
+                }
+                case "stopSignal" -> {
+                    seen = once(seen, 0x1000L);
+                    v.setStopSignal(string(p));
+                }
+                case "user" -> {
+                    seen = once(seen, 0x2000L);
+                    v.setUser(containerUser(object(p)));
+                }
+                case "volumeMounts" -> {
+                    seen = once(seen, 0x4000L);
+                    v.setVolumeMounts(list(p, PodBinder::volumeMountStatus));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -599,10 +1321,17 @@ final class PodBinder extends PodBinderBase {
 
     static PodExtendedResourceClaimStatus podExtendedResourceClaimStatus(JsonParser p) throws IOException {
         var v = new PodExtendedResourceClaimStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "requestMappings" -> v.setRequestMappings(list(p, PodBinder::containerExtendedResourceRequest));
-                case "resourceClaimName" -> v.setResourceClaimName(string(p));
+                case "requestMappings" -> {
+                    seen = once(seen, 0x1L);
+                    v.setRequestMappings(list(p, PodBinder::containerExtendedResourceRequest));
+                }
+                case "resourceClaimName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setResourceClaimName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -611,9 +1340,13 @@ final class PodBinder extends PodBinderBase {
 
     static HostIP hostIP(JsonParser p) throws IOException {
         var v = new HostIP();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "ip" -> v.setIp(string(p));
+                case "ip" -> {
+                    seen = once(seen, 0x1L);
+                    v.setIp(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -622,9 +1355,13 @@ final class PodBinder extends PodBinderBase {
 
     static PodIP podIP(JsonParser p) throws IOException {
         var v = new PodIP();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "ip" -> v.setIp(string(p));
+                case "ip" -> {
+                    seen = once(seen, 0x1L);
+                    v.setIp(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -633,10 +1370,17 @@ final class PodBinder extends PodBinderBase {
 
     static PodResourceClaimStatus podResourceClaimStatus(JsonParser p) throws IOException {
         var v = new PodResourceClaimStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "resourceClaimName" -> v.setResourceClaimName(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "resourceClaimName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setResourceClaimName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -645,10 +1389,17 @@ final class PodBinder extends PodBinderBase {
 
     static NodeAffinity nodeAffinity(JsonParser p) throws IOException {
         var v = new NodeAffinity();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::preferredSchedulingTerm));
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> v.setRequiredDuringSchedulingIgnoredDuringExecution(nodeSelector(object(p)));
+                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::preferredSchedulingTerm));
+                }
+                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequiredDuringSchedulingIgnoredDuringExecution(nodeSelector(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -657,10 +1408,17 @@ final class PodBinder extends PodBinderBase {
 
     static PodAffinity podAffinity(JsonParser p) throws IOException {
         var v = new PodAffinity();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
+                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
+                }
+                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -669,10 +1427,17 @@ final class PodBinder extends PodBinderBase {
 
     static PodAntiAffinity podAntiAffinity(JsonParser p) throws IOException {
         var v = new PodAntiAffinity();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
+                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
+                }
+                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -681,11 +1446,21 @@ final class PodBinder extends PodBinderBase {
 
     static EnvVar envVar(JsonParser p) throws IOException {
         var v = new EnvVar();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "value" -> v.setValue(string(p));
-                case "valueFrom" -> v.setValueFrom(envVarSource(object(p)));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "value" -> {
+                    seen = once(seen, 0x2L);
+                    v.setValue(string(p));
+                }
+                case "valueFrom" -> {
+                    seen = once(seen, 0x4L);
+                    v.setValueFrom(envVarSource(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -694,11 +1469,21 @@ final class PodBinder extends PodBinderBase {
 
     static EnvFromSource envFromSource(JsonParser p) throws IOException {
         var v = new EnvFromSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "configMapRef" -> v.setConfigMapRef(configMapEnvSource(object(p)));
-                case "prefix" -> v.setPrefix(string(p));
-                case "secretRef" -> v.setSecretRef(secretEnvSource(object(p)));
+                case "configMapRef" -> {
+                    seen = once(seen, 0x1L);
+                    v.setConfigMapRef(configMapEnvSource(object(p)));
+                }
+                case "prefix" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPrefix(string(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setSecretRef(secretEnvSource(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -707,11 +1492,21 @@ final class PodBinder extends PodBinderBase {
 
     static Lifecycle lifecycle(JsonParser p) throws IOException {
         var v = new Lifecycle();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "postStart" -> v.setPostStart(lifecycleHandler(object(p)));
-                case "preStop" -> v.setPreStop(lifecycleHandler(object(p)));
-                case "stopSignal" -> v.setStopSignal(string(p));
+                case "postStart" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPostStart(lifecycleHandler(object(p)));
+                }
+                case "preStop" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPreStop(lifecycleHandler(object(p)));
+                }
+                case "stopSignal" -> {
+                    seen = once(seen, 0x4L);
+                    v.setStopSignal(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -720,18 +1515,49 @@ final class PodBinder extends PodBinderBase {
 
     static Probe probe(JsonParser p) throws IOException {
         var v = new Probe();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "exec" -> v.setExec(execAction(object(p)));
-                case "failureThreshold" -> v.setFailureThreshold(integer(p));
-                case "grpc" -> v.setGrpc(gRPCAction(object(p)));
-                case "httpGet" -> v.setHttpGet(hTTPGetAction(object(p)));
-                case "initialDelaySeconds" -> v.setInitialDelaySeconds(integer(p));
-                case "periodSeconds" -> v.setPeriodSeconds(integer(p));
-                case "successThreshold" -> v.setSuccessThreshold(integer(p));
-                case "tcpSocket" -> v.setTcpSocket(tCPSocketAction(object(p)));
-                case "terminationGracePeriodSeconds" -> v.setTerminationGracePeriodSeconds(longValue(p));
-                case "timeoutSeconds" -> v.setTimeoutSeconds(integer(p));
+                case "exec" -> {
+                    seen = once(seen, 0x1L);
+                    v.setExec(execAction(object(p)));
+                }
+                case "failureThreshold" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFailureThreshold(integer(p));
+                }
+                case "grpc" -> {
+                    seen = once(seen, 0x4L);
+                    v.setGrpc(gRPCAction(object(p)));
+                }
+                case "httpGet" -> {
+                    seen = once(seen, 0x8L);
+                    v.setHttpGet(hTTPGetAction(object(p)));
+                }
+                case "initialDelaySeconds" -> {
+                    seen = once(seen, 0x10L);
+                    v.setInitialDelaySeconds(integer(p));
+                }
+                case "periodSeconds" -> {
+                    seen = once(seen, 0x20L);
+                    v.setPeriodSeconds(integer(p));
+                }
+                case "successThreshold" -> {
+                    seen = once(seen, 0x40L);
+                    v.setSuccessThreshold(integer(p));
+                }
+                case "tcpSocket" -> {
+                    seen = once(seen, 0x80L);
+                    v.setTcpSocket(tCPSocketAction(object(p)));
+                }
+                case "terminationGracePeriodSeconds" -> {
+                    seen = once(seen, 0x100L);
+                    v.setTerminationGracePeriodSeconds(longValue(p));
+                }
+                case "timeoutSeconds" -> {
+                    seen = once(seen, 0x200L);
+                    v.setTimeoutSeconds(integer(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -740,13 +1566,29 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerPort containerPort(JsonParser p) throws IOException {
         var v = new ContainerPort();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "containerPort" -> v.setContainerPort(integer(p));
-                case "hostIP" -> v.setHostIP(string(p));
-                case "hostPort" -> v.setHostPort(integer(p));
-                case "name" -> v.setName(string(p));
-                case "protocol" -> v.setProtocol(string(p));
+                case "containerPort" -> {
+                    seen = once(seen, 0x1L);
+                    v.setContainerPort(integer(p));
+                }
+                case "hostIP" -> {
+                    seen = once(seen, 0x2L);
+                    v.setHostIP(string(p));
+                }
+                case "hostPort" -> {
+                    seen = once(seen, 0x4L);
+                    v.setHostPort(integer(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x8L);
+                    v.setName(string(p));
+                }
+                case "protocol" -> {
+                    seen = once(seen, 0x10L);
+                    v.setProtocol(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -755,10 +1597,17 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerResizePolicy containerResizePolicy(JsonParser p) throws IOException {
         var v = new ContainerResizePolicy();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "resourceName" -> v.setResourceName(string(p));
-                case "restartPolicy" -> v.setRestartPolicy(string(p));
+                case "resourceName" -> {
+                    seen = once(seen, 0x1L);
+                    v.setResourceName(string(p));
+                }
+                case "restartPolicy" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRestartPolicy(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -767,10 +1616,17 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerRestartRule containerRestartRule(JsonParser p) throws IOException {
         var v = new ContainerRestartRule();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "action" -> v.setAction(string(p));
-                case "exitCodes" -> v.setExitCodes(containerRestartRuleOnExitCodes(object(p)));
+                case "action" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAction(string(p));
+                }
+                case "exitCodes" -> {
+                    seen = once(seen, 0x2L);
+                    v.setExitCodes(containerRestartRuleOnExitCodes(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -779,20 +1635,57 @@ final class PodBinder extends PodBinderBase {
 
     static SecurityContext securityContext(JsonParser p) throws IOException {
         var v = new SecurityContext();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "allowPrivilegeEscalation" -> v.setAllowPrivilegeEscalation(bool(p));
-                case "appArmorProfile" -> v.setAppArmorProfile(appArmorProfile(object(p)));
-                case "capabilities" -> v.setCapabilities(capabilities(object(p)));
-                case "privileged" -> v.setPrivileged(bool(p));
-                case "procMount" -> v.setProcMount(string(p));
-                case "readOnlyRootFilesystem" -> v.setReadOnlyRootFilesystem(bool(p));
-                case "runAsGroup" -> v.setRunAsGroup(longValue(p));
-                case "runAsNonRoot" -> v.setRunAsNonRoot(bool(p));
-                case "runAsUser" -> v.setRunAsUser(longValue(p));
-                case "seLinuxOptions" -> v.setSeLinuxOptions(sELinuxOptions(object(p)));
-                case "seccompProfile" -> v.setSeccompProfile(seccompProfile(object(p)));
-                case "windowsOptions" -> v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
+                case "allowPrivilegeEscalation" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAllowPrivilegeEscalation(bool(p));
+                }
+                case "appArmorProfile" -> {
+                    seen = once(seen, 0x2L);
+                    v.setAppArmorProfile(appArmorProfile(object(p)));
+                }
+                case "capabilities" -> {
+                    seen = once(seen, 0x4L);
+                    v.setCapabilities(capabilities(object(p)));
+                }
+                case "privileged" -> {
+                    seen = once(seen, 0x8L);
+                    v.setPrivileged(bool(p));
+                }
+                case "procMount" -> {
+                    seen = once(seen, 0x10L);
+                    v.setProcMount(string(p));
+                }
+                case "readOnlyRootFilesystem" -> {
+                    seen = once(seen, 0x20L);
+                    v.setReadOnlyRootFilesystem(bool(p));
+                }
+                case "runAsGroup" -> {
+                    seen = once(seen, 0x40L);
+                    v.setRunAsGroup(longValue(p));
+                }
+                case "runAsNonRoot" -> {
+                    seen = once(seen, 0x80L);
+                    v.setRunAsNonRoot(bool(p));
+                }
+                case "runAsUser" -> {
+                    seen = once(seen, 0x100L);
+                    v.setRunAsUser(longValue(p));
+                }
+                case "seLinuxOptions" -> {
+                    seen = once(seen, 0x200L);
+                    v.setSeLinuxOptions(sELinuxOptions(object(p)));
+                }
+                case "seccompProfile" -> {
+                    seen = once(seen, 0x400L);
+                    v.setSeccompProfile(seccompProfile(object(p)));
+                }
+                case "windowsOptions" -> {
+                    seen = once(seen, 0x800L);
+                    v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -801,10 +1694,17 @@ final class PodBinder extends PodBinderBase {
 
     static VolumeDevice volumeDevice(JsonParser p) throws IOException {
         var v = new VolumeDevice();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "devicePath" -> v.setDevicePath(string(p));
-                case "name" -> v.setName(string(p));
+                case "devicePath" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDevicePath(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -813,15 +1713,37 @@ final class PodBinder extends PodBinderBase {
 
     static VolumeMount volumeMount(JsonParser p) throws IOException {
         var v = new VolumeMount();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "mountPath" -> v.setMountPath(string(p));
-                case "mountPropagation" -> v.setMountPropagation(string(p));
-                case "name" -> v.setName(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "recursiveReadOnly" -> v.setRecursiveReadOnly(string(p));
-                case "subPath" -> v.setSubPath(string(p));
-                case "subPathExpr" -> v.setSubPathExpr(string(p));
+                case "mountPath" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMountPath(string(p));
+                }
+                case "mountPropagation" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMountPropagation(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x4L);
+                    v.setName(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setReadOnly(bool(p));
+                }
+                case "recursiveReadOnly" -> {
+                    seen = once(seen, 0x10L);
+                    v.setRecursiveReadOnly(string(p));
+                }
+                case "subPath" -> {
+                    seen = once(seen, 0x20L);
+                    v.setSubPath(string(p));
+                }
+                case "subPathExpr" -> {
+                    seen = once(seen, 0x40L);
+                    v.setSubPathExpr(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -830,10 +1752,17 @@ final class PodBinder extends PodBinderBase {
 
     static PodDNSConfigOption podDNSConfigOption(JsonParser p) throws IOException {
         var v = new PodDNSConfigOption();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "value" -> v.setValue(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "value" -> {
+                    seen = once(seen, 0x2L);
+                    v.setValue(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -842,10 +1771,17 @@ final class PodBinder extends PodBinderBase {
 
     static ResourceClaim resourceClaim(JsonParser p) throws IOException {
         var v = new ResourceClaim();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "request" -> v.setRequest(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "request" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequest(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -854,10 +1790,17 @@ final class PodBinder extends PodBinderBase {
 
     static AppArmorProfile appArmorProfile(JsonParser p) throws IOException {
         var v = new AppArmorProfile();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "localhostProfile" -> v.setLocalhostProfile(string(p));
-                case "type" -> v.setType(string(p));
+                case "localhostProfile" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLocalhostProfile(string(p));
+                }
+                case "type" -> {
+                    seen = once(seen, 0x2L);
+                    v.setType(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -866,12 +1809,25 @@ final class PodBinder extends PodBinderBase {
 
     static SELinuxOptions sELinuxOptions(JsonParser p) throws IOException {
         var v = new SELinuxOptions();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "level" -> v.setLevel(string(p));
-                case "role" -> v.setRole(string(p));
-                case "type" -> v.setType(string(p));
-                case "user" -> v.setUser(string(p));
+                case "level" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLevel(string(p));
+                }
+                case "role" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRole(string(p));
+                }
+                case "type" -> {
+                    seen = once(seen, 0x4L);
+                    v.setType(string(p));
+                }
+                case "user" -> {
+                    seen = once(seen, 0x8L);
+                    v.setUser(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -880,10 +1836,17 @@ final class PodBinder extends PodBinderBase {
 
     static SeccompProfile seccompProfile(JsonParser p) throws IOException {
         var v = new SeccompProfile();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "localhostProfile" -> v.setLocalhostProfile(string(p));
-                case "type" -> v.setType(string(p));
+                case "localhostProfile" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLocalhostProfile(string(p));
+                }
+                case "type" -> {
+                    seen = once(seen, 0x2L);
+                    v.setType(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -892,10 +1855,17 @@ final class PodBinder extends PodBinderBase {
 
     static Sysctl sysctl(JsonParser p) throws IOException {
         var v = new Sysctl();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "value" -> v.setValue(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "value" -> {
+                    seen = once(seen, 0x2L);
+                    v.setValue(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -904,12 +1874,25 @@ final class PodBinder extends PodBinderBase {
 
     static WindowsSecurityContextOptions windowsSecurityContextOptions(JsonParser p) throws IOException {
         var v = new WindowsSecurityContextOptions();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "gmsaCredentialSpec" -> v.setGmsaCredentialSpec(string(p));
-                case "gmsaCredentialSpecName" -> v.setGmsaCredentialSpecName(string(p));
-                case "hostProcess" -> v.setHostProcess(bool(p));
-                case "runAsUserName" -> v.setRunAsUserName(string(p));
+                case "gmsaCredentialSpec" -> {
+                    seen = once(seen, 0x1L);
+                    v.setGmsaCredentialSpec(string(p));
+                }
+                case "gmsaCredentialSpecName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setGmsaCredentialSpecName(string(p));
+                }
+                case "hostProcess" -> {
+                    seen = once(seen, 0x4L);
+                    v.setHostProcess(bool(p));
+                }
+                case "runAsUserName" -> {
+                    seen = once(seen, 0x8L);
+                    v.setRunAsUserName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -918,10 +1901,17 @@ final class PodBinder extends PodBinderBase {
 
     static LabelSelector labelSelector(JsonParser p) throws IOException {
         var v = new LabelSelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "matchExpressions" -> v.setMatchExpressions(list(p, PodBinder::labelSelectorRequirement));
-                case "matchLabels" -> v.setMatchLabels(stringMap(p));
+                case "matchExpressions" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMatchExpressions(list(p, PodBinder::labelSelectorRequirement));
+                }
+                case "matchLabels" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMatchLabels(stringMap(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -930,12 +1920,25 @@ final class PodBinder extends PodBinderBase {
 
     static AWSElasticBlockStoreVolumeSource aWSElasticBlockStoreVolumeSource(JsonParser p) throws IOException {
         var v = new AWSElasticBlockStoreVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "partition" -> v.setPartition(integer(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "volumeID" -> v.setVolumeID(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "partition" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPartition(integer(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x4L);
+                    v.setReadOnly(bool(p));
+                }
+                case "volumeID" -> {
+                    seen = once(seen, 0x8L);
+                    v.setVolumeID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -944,14 +1947,33 @@ final class PodBinder extends PodBinderBase {
 
     static AzureDiskVolumeSource azureDiskVolumeSource(JsonParser p) throws IOException {
         var v = new AzureDiskVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "kind" -> v.setKind(string(p));
-                case "cachingMode" -> v.setCachingMode(string(p));
-                case "diskName" -> v.setDiskName(string(p));
-                case "diskURI" -> v.setDiskURI(string(p));
-                case "fsType" -> v.setFsType(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
+                case "kind" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKind(string(p));
+                }
+                case "cachingMode" -> {
+                    seen = once(seen, 0x2L);
+                    v.setCachingMode(string(p));
+                }
+                case "diskName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setDiskName(string(p));
+                }
+                case "diskURI" -> {
+                    seen = once(seen, 0x8L);
+                    v.setDiskURI(string(p));
+                }
+                case "fsType" -> {
+                    seen = once(seen, 0x10L);
+                    v.setFsType(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x20L);
+                    v.setReadOnly(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -960,11 +1982,21 @@ final class PodBinder extends PodBinderBase {
 
     static AzureFileVolumeSource azureFileVolumeSource(JsonParser p) throws IOException {
         var v = new AzureFileVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretName" -> v.setSecretName(string(p));
-                case "shareName" -> v.setShareName(string(p));
+                case "readOnly" -> {
+                    seen = once(seen, 0x1L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setSecretName(string(p));
+                }
+                case "shareName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setShareName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -973,14 +2005,33 @@ final class PodBinder extends PodBinderBase {
 
     static CephFSVolumeSource cephFSVolumeSource(JsonParser p) throws IOException {
         var v = new CephFSVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "monitors" -> v.setMonitors(strings(p));
-                case "path" -> v.setPath(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretFile" -> v.setSecretFile(string(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "user" -> v.setUser(string(p));
+                case "monitors" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMonitors(strings(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPath(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x4L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretFile" -> {
+                    seen = once(seen, 0x8L);
+                    v.setSecretFile(string(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "user" -> {
+                    seen = once(seen, 0x20L);
+                    v.setUser(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -989,12 +2040,25 @@ final class PodBinder extends PodBinderBase {
 
     static CinderVolumeSource cinderVolumeSource(JsonParser p) throws IOException {
         var v = new CinderVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "volumeID" -> v.setVolumeID(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "volumeID" -> {
+                    seen = once(seen, 0x8L);
+                    v.setVolumeID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1003,12 +2067,25 @@ final class PodBinder extends PodBinderBase {
 
     static ConfigMapVolumeSource configMapVolumeSource(JsonParser p) throws IOException {
         var v = new ConfigMapVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "defaultMode" -> v.setDefaultMode(integer(p));
-                case "items" -> v.setItems(list(p, PodBinder::keyToPath));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "defaultMode" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDefaultMode(integer(p));
+                }
+                case "items" -> {
+                    seen = once(seen, 0x2L);
+                    v.setItems(list(p, PodBinder::keyToPath));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x4L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x8L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1017,13 +2094,29 @@ final class PodBinder extends PodBinderBase {
 
     static CSIVolumeSource cSIVolumeSource(JsonParser p) throws IOException {
         var v = new CSIVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "driver" -> v.setDriver(string(p));
-                case "fsType" -> v.setFsType(string(p));
-                case "nodePublishSecretRef" -> v.setNodePublishSecretRef(localObjectReference(object(p)));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "volumeAttributes" -> v.setVolumeAttributes(stringMap(p));
+                case "driver" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDriver(string(p));
+                }
+                case "fsType" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFsType(string(p));
+                }
+                case "nodePublishSecretRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setNodePublishSecretRef(localObjectReference(object(p)));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setReadOnly(bool(p));
+                }
+                case "volumeAttributes" -> {
+                    seen = once(seen, 0x10L);
+                    v.setVolumeAttributes(stringMap(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1032,10 +2125,17 @@ final class PodBinder extends PodBinderBase {
 
     static DownwardAPIVolumeSource downwardAPIVolumeSource(JsonParser p) throws IOException {
         var v = new DownwardAPIVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "defaultMode" -> v.setDefaultMode(integer(p));
-                case "items" -> v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
+                case "defaultMode" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDefaultMode(integer(p));
+                }
+                case "items" -> {
+                    seen = once(seen, 0x2L);
+                    v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1044,10 +2144,17 @@ final class PodBinder extends PodBinderBase {
 
     static EmptyDirVolumeSource emptyDirVolumeSource(JsonParser p) throws IOException {
         var v = new EmptyDirVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "medium" -> v.setMedium(string(p));
-                case "sizeLimit" -> v.setSizeLimit(quantity(p));
+                case "medium" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMedium(string(p));
+                }
+                case "sizeLimit" -> {
+                    seen = once(seen, 0x2L);
+                    v.setSizeLimit(quantity(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1056,9 +2163,13 @@ final class PodBinder extends PodBinderBase {
 
     static EphemeralVolumeSource ephemeralVolumeSource(JsonParser p) throws IOException {
         var v = new EphemeralVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "volumeClaimTemplate" -> v.setVolumeClaimTemplate(persistentVolumeClaimTemplate(object(p)));
+                case "volumeClaimTemplate" -> {
+                    seen = once(seen, 0x1L);
+                    v.setVolumeClaimTemplate(persistentVolumeClaimTemplate(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1067,13 +2178,29 @@ final class PodBinder extends PodBinderBase {
 
     static FCVolumeSource fCVolumeSource(JsonParser p) throws IOException {
         var v = new FCVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "lun" -> v.setLun(integer(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "targetWWNs" -> v.setTargetWWNs(strings(p));
-                case "wwids" -> v.setWwids(strings(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "lun" -> {
+                    seen = once(seen, 0x2L);
+                    v.setLun(integer(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x4L);
+                    v.setReadOnly(bool(p));
+                }
+                case "targetWWNs" -> {
+                    seen = once(seen, 0x8L);
+                    v.setTargetWWNs(strings(p));
+                }
+                case "wwids" -> {
+                    seen = once(seen, 0x10L);
+                    v.setWwids(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1082,13 +2209,29 @@ final class PodBinder extends PodBinderBase {
 
     static FlexVolumeSource flexVolumeSource(JsonParser p) throws IOException {
         var v = new FlexVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "driver" -> v.setDriver(string(p));
-                case "fsType" -> v.setFsType(string(p));
-                case "options" -> v.setOptions(stringMap(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
+                case "driver" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDriver(string(p));
+                }
+                case "fsType" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFsType(string(p));
+                }
+                case "options" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptions(stringMap(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1097,10 +2240,17 @@ final class PodBinder extends PodBinderBase {
 
     static FlockerVolumeSource flockerVolumeSource(JsonParser p) throws IOException {
         var v = new FlockerVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "datasetName" -> v.setDatasetName(string(p));
-                case "datasetUUID" -> v.setDatasetUUID(string(p));
+                case "datasetName" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDatasetName(string(p));
+                }
+                case "datasetUUID" -> {
+                    seen = once(seen, 0x2L);
+                    v.setDatasetUUID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1109,12 +2259,25 @@ final class PodBinder extends PodBinderBase {
 
     static GCEPersistentDiskVolumeSource gCEPersistentDiskVolumeSource(JsonParser p) throws IOException {
         var v = new GCEPersistentDiskVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "partition" -> v.setPartition(integer(p));
-                case "pdName" -> v.setPdName(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "partition" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPartition(integer(p));
+                }
+                case "pdName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPdName(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setReadOnly(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1123,11 +2286,21 @@ final class PodBinder extends PodBinderBase {
 
     static GitRepoVolumeSource gitRepoVolumeSource(JsonParser p) throws IOException {
         var v = new GitRepoVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "directory" -> v.setDirectory(string(p));
-                case "repository" -> v.setRepository(string(p));
-                case "revision" -> v.setRevision(string(p));
+                case "directory" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDirectory(string(p));
+                }
+                case "repository" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRepository(string(p));
+                }
+                case "revision" -> {
+                    seen = once(seen, 0x4L);
+                    v.setRevision(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1136,11 +2309,21 @@ final class PodBinder extends PodBinderBase {
 
     static GlusterfsVolumeSource glusterfsVolumeSource(JsonParser p) throws IOException {
         var v = new GlusterfsVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "endpoints" -> v.setEndpoints(string(p));
-                case "path" -> v.setPath(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
+                case "endpoints" -> {
+                    seen = once(seen, 0x1L);
+                    v.setEndpoints(string(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPath(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x4L);
+                    v.setReadOnly(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1149,10 +2332,17 @@ final class PodBinder extends PodBinderBase {
 
     static HostPathVolumeSource hostPathVolumeSource(JsonParser p) throws IOException {
         var v = new HostPathVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "path" -> v.setPath(string(p));
-                case "type" -> v.setType(string(p));
+                case "path" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPath(string(p));
+                }
+                case "type" -> {
+                    seen = once(seen, 0x2L);
+                    v.setType(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1161,10 +2351,17 @@ final class PodBinder extends PodBinderBase {
 
     static ImageVolumeSource imageVolumeSource(JsonParser p) throws IOException {
         var v = new ImageVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "pullPolicy" -> v.setPullPolicy(string(p));
-                case "reference" -> v.setReference(string(p));
+                case "pullPolicy" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPullPolicy(string(p));
+                }
+                case "reference" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReference(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1173,19 +2370,53 @@ final class PodBinder extends PodBinderBase {
 
     static ISCSIVolumeSource iSCSIVolumeSource(JsonParser p) throws IOException {
         var v = new ISCSIVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "chapAuthDiscovery" -> v.setChapAuthDiscovery(bool(p));
-                case "chapAuthSession" -> v.setChapAuthSession(bool(p));
-                case "fsType" -> v.setFsType(string(p));
-                case "initiatorName" -> v.setInitiatorName(string(p));
-                case "iqn" -> v.setIqn(string(p));
-                case "iscsiInterface" -> v.setIscsiInterface(string(p));
-                case "lun" -> v.setLun(integer(p));
-                case "portals" -> v.setPortals(strings(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "targetPortal" -> v.setTargetPortal(string(p));
+                case "chapAuthDiscovery" -> {
+                    seen = once(seen, 0x1L);
+                    v.setChapAuthDiscovery(bool(p));
+                }
+                case "chapAuthSession" -> {
+                    seen = once(seen, 0x2L);
+                    v.setChapAuthSession(bool(p));
+                }
+                case "fsType" -> {
+                    seen = once(seen, 0x4L);
+                    v.setFsType(string(p));
+                }
+                case "initiatorName" -> {
+                    seen = once(seen, 0x8L);
+                    v.setInitiatorName(string(p));
+                }
+                case "iqn" -> {
+                    seen = once(seen, 0x10L);
+                    v.setIqn(string(p));
+                }
+                case "iscsiInterface" -> {
+                    seen = once(seen, 0x20L);
+                    v.setIscsiInterface(string(p));
+                }
+                case "lun" -> {
+                    seen = once(seen, 0x40L);
+                    v.setLun(integer(p));
+                }
+                case "portals" -> {
+                    seen = once(seen, 0x80L);
+                    v.setPortals(strings(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x100L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x200L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "targetPortal" -> {
+                    seen = once(seen, 0x400L);
+                    v.setTargetPortal(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1194,11 +2425,21 @@ final class PodBinder extends PodBinderBase {
 
     static NFSVolumeSource nFSVolumeSource(JsonParser p) throws IOException {
         var v = new NFSVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "path" -> v.setPath(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "server" -> v.setServer(string(p));
+                case "path" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPath(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
+                case "server" -> {
+                    seen = once(seen, 0x4L);
+                    v.setServer(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1207,10 +2448,17 @@ final class PodBinder extends PodBinderBase {
 
     static PersistentVolumeClaimVolumeSource persistentVolumeClaimVolumeSource(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "claimName" -> v.setClaimName(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
+                case "claimName" -> {
+                    seen = once(seen, 0x1L);
+                    v.setClaimName(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1219,10 +2467,17 @@ final class PodBinder extends PodBinderBase {
 
     static PhotonPersistentDiskVolumeSource photonPersistentDiskVolumeSource(JsonParser p) throws IOException {
         var v = new PhotonPersistentDiskVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "pdID" -> v.setPdID(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "pdID" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPdID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1231,11 +2486,21 @@ final class PodBinder extends PodBinderBase {
 
     static PortworxVolumeSource portworxVolumeSource(JsonParser p) throws IOException {
         var v = new PortworxVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "volumeID" -> v.setVolumeID(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
+                case "volumeID" -> {
+                    seen = once(seen, 0x4L);
+                    v.setVolumeID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1244,10 +2509,17 @@ final class PodBinder extends PodBinderBase {
 
     static ProjectedVolumeSource projectedVolumeSource(JsonParser p) throws IOException {
         var v = new ProjectedVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "defaultMode" -> v.setDefaultMode(integer(p));
-                case "sources" -> v.setSources(list(p, PodBinder::volumeProjection));
+                case "defaultMode" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDefaultMode(integer(p));
+                }
+                case "sources" -> {
+                    seen = once(seen, 0x2L);
+                    v.setSources(list(p, PodBinder::volumeProjection));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1256,14 +2528,33 @@ final class PodBinder extends PodBinderBase {
 
     static QuobyteVolumeSource quobyteVolumeSource(JsonParser p) throws IOException {
         var v = new QuobyteVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "group" -> v.setGroup(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "registry" -> v.setRegistry(string(p));
-                case "tenant" -> v.setTenant(string(p));
-                case "user" -> v.setUser(string(p));
-                case "volume" -> v.setVolume(string(p));
+                case "group" -> {
+                    seen = once(seen, 0x1L);
+                    v.setGroup(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
+                case "registry" -> {
+                    seen = once(seen, 0x4L);
+                    v.setRegistry(string(p));
+                }
+                case "tenant" -> {
+                    seen = once(seen, 0x8L);
+                    v.setTenant(string(p));
+                }
+                case "user" -> {
+                    seen = once(seen, 0x10L);
+                    v.setUser(string(p));
+                }
+                case "volume" -> {
+                    seen = once(seen, 0x20L);
+                    v.setVolume(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1272,16 +2563,41 @@ final class PodBinder extends PodBinderBase {
 
     static RBDVolumeSource rBDVolumeSource(JsonParser p) throws IOException {
         var v = new RBDVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "image" -> v.setImage(string(p));
-                case "keyring" -> v.setKeyring(string(p));
-                case "monitors" -> v.setMonitors(strings(p));
-                case "pool" -> v.setPool(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "user" -> v.setUser(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "image" -> {
+                    seen = once(seen, 0x2L);
+                    v.setImage(string(p));
+                }
+                case "keyring" -> {
+                    seen = once(seen, 0x4L);
+                    v.setKeyring(string(p));
+                }
+                case "monitors" -> {
+                    seen = once(seen, 0x8L);
+                    v.setMonitors(strings(p));
+                }
+                case "pool" -> {
+                    seen = once(seen, 0x10L);
+                    v.setPool(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x20L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x40L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "user" -> {
+                    seen = once(seen, 0x80L);
+                    v.setUser(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1290,18 +2606,49 @@ final class PodBinder extends PodBinderBase {
 
     static ScaleIOVolumeSource scaleIOVolumeSource(JsonParser p) throws IOException {
         var v = new ScaleIOVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "gateway" -> v.setGateway(string(p));
-                case "protectionDomain" -> v.setProtectionDomain(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "sslEnabled" -> v.setSslEnabled(bool(p));
-                case "storageMode" -> v.setStorageMode(string(p));
-                case "storagePool" -> v.setStoragePool(string(p));
-                case "system" -> v.setSystem(string(p));
-                case "volumeName" -> v.setVolumeName(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "gateway" -> {
+                    seen = once(seen, 0x2L);
+                    v.setGateway(string(p));
+                }
+                case "protectionDomain" -> {
+                    seen = once(seen, 0x4L);
+                    v.setProtectionDomain(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "sslEnabled" -> {
+                    seen = once(seen, 0x20L);
+                    v.setSslEnabled(bool(p));
+                }
+                case "storageMode" -> {
+                    seen = once(seen, 0x40L);
+                    v.setStorageMode(string(p));
+                }
+                case "storagePool" -> {
+                    seen = once(seen, 0x80L);
+                    v.setStoragePool(string(p));
+                }
+                case "system" -> {
+                    seen = once(seen, 0x100L);
+                    v.setSystem(string(p));
+                }
+                case "volumeName" -> {
+                    seen = once(seen, 0x200L);
+                    v.setVolumeName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1310,12 +2657,25 @@ final class PodBinder extends PodBinderBase {
 
     static SecretVolumeSource secretVolumeSource(JsonParser p) throws IOException {
         var v = new SecretVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "defaultMode" -> v.setDefaultMode(integer(p));
-                case "items" -> v.setItems(list(p, PodBinder::keyToPath));
-                case "optional" -> v.setOptional(bool(p));
-                case "secretName" -> v.setSecretName(string(p));
+                case "defaultMode" -> {
+                    seen = once(seen, 0x1L);
+                    v.setDefaultMode(integer(p));
+                }
+                case "items" -> {
+                    seen = once(seen, 0x2L);
+                    v.setItems(list(p, PodBinder::keyToPath));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
+                case "secretName" -> {
+                    seen = once(seen, 0x8L);
+                    v.setSecretName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1324,13 +2684,29 @@ final class PodBinder extends PodBinderBase {
 
     static StorageOSVolumeSource storageOSVolumeSource(JsonParser p) throws IOException {
         var v = new StorageOSVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "secretRef" -> v.setSecretRef(localObjectReference(object(p)));
-                case "volumeName" -> v.setVolumeName(string(p));
-                case "volumeNamespace" -> v.setVolumeNamespace(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReadOnly(bool(p));
+                }
+                case "secretRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setSecretRef(localObjectReference(object(p)));
+                }
+                case "volumeName" -> {
+                    seen = once(seen, 0x8L);
+                    v.setVolumeName(string(p));
+                }
+                case "volumeNamespace" -> {
+                    seen = once(seen, 0x10L);
+                    v.setVolumeNamespace(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1339,12 +2715,25 @@ final class PodBinder extends PodBinderBase {
 
     static VsphereVirtualDiskVolumeSource vsphereVirtualDiskVolumeSource(JsonParser p) throws IOException {
         var v = new VsphereVirtualDiskVolumeSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fsType" -> v.setFsType(string(p));
-                case "storagePolicyID" -> v.setStoragePolicyID(string(p));
-                case "storagePolicyName" -> v.setStoragePolicyName(string(p));
-                case "volumePath" -> v.setVolumePath(string(p));
+                case "fsType" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFsType(string(p));
+                }
+                case "storagePolicyID" -> {
+                    seen = once(seen, 0x2L);
+                    v.setStoragePolicyID(string(p));
+                }
+                case "storagePolicyName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setStoragePolicyName(string(p));
+                }
+                case "volumePath" -> {
+                    seen = once(seen, 0x8L);
+                    v.setVolumePath(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1353,10 +2742,17 @@ final class PodBinder extends PodBinderBase {
 
     static ResourceStatus resourceStatus(JsonParser p) throws IOException {
         var v = new ResourceStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "resources" -> v.setResources(list(p, PodBinder::resourceHealth));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x2L);
+                    v.setResources(list(p, PodBinder::resourceHealth));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1365,11 +2761,21 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerState containerState(JsonParser p) throws IOException {
         var v = new ContainerState();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "running" -> v.setRunning(containerStateRunning(object(p)));
-                case "terminated" -> v.setTerminated(containerStateTerminated(object(p)));
-                case "waiting" -> v.setWaiting(containerStateWaiting(object(p)));
+                case "running" -> {
+                    seen = once(seen, 0x1L);
+                    v.setRunning(containerStateRunning(object(p)));
+                }
+                case "terminated" -> {
+                    seen = once(seen, 0x2L);
+                    v.setTerminated(containerStateTerminated(object(p)));
+                }
+                case "waiting" -> {
+                    seen = once(seen, 0x4L);
+                    v.setWaiting(containerStateWaiting(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1378,9 +2784,13 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerUser containerUser(JsonParser p) throws IOException {
         var v = new ContainerUser();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "linux" -> v.setLinux(linuxContainerUser(object(p)));
+                case "linux" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLinux(linuxContainerUser(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1389,12 +2799,25 @@ final class PodBinder extends PodBinderBase {
 
     static VolumeMountStatus volumeMountStatus(JsonParser p) throws IOException {
         var v = new VolumeMountStatus();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "mountPath" -> v.setMountPath(string(p));
-                case "name" -> v.setName(string(p));
-                case "readOnly" -> v.setReadOnly(bool(p));
-                case "recursiveReadOnly" -> v.setRecursiveReadOnly(string(p));
+                case "mountPath" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMountPath(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "readOnly" -> {
+                    seen = once(seen, 0x4L);
+                    v.setReadOnly(bool(p));
+                }
+                case "recursiveReadOnly" -> {
+                    seen = once(seen, 0x8L);
+                    v.setRecursiveReadOnly(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1403,11 +2826,21 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerExtendedResourceRequest containerExtendedResourceRequest(JsonParser p) throws IOException {
         var v = new ContainerExtendedResourceRequest();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "containerName" -> v.setContainerName(string(p));
-                case "requestName" -> v.setRequestName(string(p));
-                case "resourceName" -> v.setResourceName(string(p));
+                case "containerName" -> {
+                    seen = once(seen, 0x1L);
+                    v.setContainerName(string(p));
+                }
+                case "requestName" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequestName(string(p));
+                }
+                case "resourceName" -> {
+                    seen = once(seen, 0x4L);
+                    v.setResourceName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1416,10 +2849,17 @@ final class PodBinder extends PodBinderBase {
 
     static PreferredSchedulingTerm preferredSchedulingTerm(JsonParser p) throws IOException {
         var v = new PreferredSchedulingTerm();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "preference" -> v.setPreference(nodeSelectorTerm(object(p)));
-                case "weight" -> v.setWeight(integer(p));
+                case "preference" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPreference(nodeSelectorTerm(object(p)));
+                }
+                case "weight" -> {
+                    seen = once(seen, 0x2L);
+                    v.setWeight(integer(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1428,9 +2868,13 @@ final class PodBinder extends PodBinderBase {
 
     static NodeSelector nodeSelector(JsonParser p) throws IOException {
         var v = new NodeSelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "nodeSelectorTerms" -> v.setNodeSelectorTerms(list(p, PodBinder::nodeSelectorTerm));
+                case "nodeSelectorTerms" -> {
+                    seen = once(seen, 0x1L);
+                    v.setNodeSelectorTerms(list(p, PodBinder::nodeSelectorTerm));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1439,10 +2883,17 @@ final class PodBinder extends PodBinderBase {
 
     static WeightedPodAffinityTerm weightedPodAffinityTerm(JsonParser p) throws IOException {
         var v = new WeightedPodAffinityTerm();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "podAffinityTerm" -> v.setPodAffinityTerm(podAffinityTerm(object(p)));
-                case "weight" -> v.setWeight(integer(p));
+                case "podAffinityTerm" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPodAffinityTerm(podAffinityTerm(object(p)));
+                }
+                case "weight" -> {
+                    seen = once(seen, 0x2L);
+                    v.setWeight(integer(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1451,14 +2902,33 @@ final class PodBinder extends PodBinderBase {
 
     static PodAffinityTerm podAffinityTerm(JsonParser p) throws IOException {
         var v = new PodAffinityTerm();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "labelSelector" -> v.setLabelSelector(labelSelector(object(p)));
-                case "matchLabelKeys" -> v.setMatchLabelKeys(strings(p));
-                case "mismatchLabelKeys" -> v.setMismatchLabelKeys(strings(p));
-                case "namespaceSelector" -> v.setNamespaceSelector(labelSelector(object(p)));
-                case "namespaces" -> v.setNamespaces(strings(p));
-                case "topologyKey" -> v.setTopologyKey(string(p));
+                case "labelSelector" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLabelSelector(labelSelector(object(p)));
+                }
+                case "matchLabelKeys" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMatchLabelKeys(strings(p));
+                }
+                case "mismatchLabelKeys" -> {
+                    seen = once(seen, 0x4L);
+                    v.setMismatchLabelKeys(strings(p));
+                }
+                case "namespaceSelector" -> {
+                    seen = once(seen, 0x8L);
+                    v.setNamespaceSelector(labelSelector(object(p)));
+                }
+                case "namespaces" -> {
+                    seen = once(seen, 0x10L);
+                    v.setNamespaces(strings(p));
+                }
+                case "topologyKey" -> {
+                    seen = once(seen, 0x20L);
+                    v.setTopologyKey(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1467,13 +2937,29 @@ final class PodBinder extends PodBinderBase {
 
     static EnvVarSource envVarSource(JsonParser p) throws IOException {
         var v = new EnvVarSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "configMapKeyRef" -> v.setConfigMapKeyRef(configMapKeySelector(object(p)));
-                case "fieldRef" -> v.setFieldRef(objectFieldSelector(object(p)));
-                case "fileKeyRef" -> v.setFileKeyRef(fileKeySelector(object(p)));
-                case "resourceFieldRef" -> v.setResourceFieldRef(resourceFieldSelector(object(p)));
-                case "secretKeyRef" -> v.setSecretKeyRef(secretKeySelector(object(p)));
+                case "configMapKeyRef" -> {
+                    seen = once(seen, 0x1L);
+                    v.setConfigMapKeyRef(configMapKeySelector(object(p)));
+                }
+                case "fieldRef" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFieldRef(objectFieldSelector(object(p)));
+                }
+                case "fileKeyRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setFileKeyRef(fileKeySelector(object(p)));
+                }
+                case "resourceFieldRef" -> {
+                    seen = once(seen, 0x8L);
+                    v.setResourceFieldRef(resourceFieldSelector(object(p)));
+                }
+                case "secretKeyRef" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSecretKeyRef(secretKeySelector(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1482,10 +2968,17 @@ final class PodBinder extends PodBinderBase {
 
     static ConfigMapEnvSource configMapEnvSource(JsonParser p) throws IOException {
         var v = new ConfigMapEnvSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1494,10 +2987,17 @@ final class PodBinder extends PodBinderBase {
 
     static SecretEnvSource secretEnvSource(JsonParser p) throws IOException {
         var v = new SecretEnvSource();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1506,12 +3006,25 @@ final class PodBinder extends PodBinderBase {
 
     static LifecycleHandler lifecycleHandler(JsonParser p) throws IOException {
         var v = new LifecycleHandler();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "exec" -> v.setExec(execAction(object(p)));
-                case "httpGet" -> v.setHttpGet(hTTPGetAction(object(p)));
-                case "sleep" -> v.setSleep(sleepAction(object(p)));
-                case "tcpSocket" -> v.setTcpSocket(tCPSocketAction(object(p)));
+                case "exec" -> {
+                    seen = once(seen, 0x1L);
+                    v.setExec(execAction(object(p)));
+                }
+                case "httpGet" -> {
+                    seen = once(seen, 0x2L);
+                    v.setHttpGet(hTTPGetAction(object(p)));
+                }
+                case "sleep" -> {
+                    seen = once(seen, 0x4L);
+                    v.setSleep(sleepAction(object(p)));
+                }
+                case "tcpSocket" -> {
+                    seen = once(seen, 0x8L);
+                    v.setTcpSocket(tCPSocketAction(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1520,9 +3033,13 @@ final class PodBinder extends PodBinderBase {
 
     static ExecAction execAction(JsonParser p) throws IOException {
         var v = new ExecAction();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "command" -> v.setCommand(strings(p));
+                case "command" -> {
+                    seen = once(seen, 0x1L);
+                    v.setCommand(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1531,10 +3048,17 @@ final class PodBinder extends PodBinderBase {
 
     static GRPCAction gRPCAction(JsonParser p) throws IOException {
         var v = new GRPCAction();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "port" -> v.setPort(integer(p));
-                case "service" -> v.setService(string(p));
+                case "port" -> {
+                    seen = once(seen, 0x1L);
+                    v.setPort(integer(p));
+                }
+                case "service" -> {
+                    seen = once(seen, 0x2L);
+                    v.setService(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1543,13 +3067,29 @@ final class PodBinder extends PodBinderBase {
 
     static HTTPGetAction hTTPGetAction(JsonParser p) throws IOException {
         var v = new HTTPGetAction();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "host" -> v.setHost(string(p));
-                case "httpHeaders" -> v.setHttpHeaders(list(p, PodBinder::hTTPHeader));
-                case "path" -> v.setPath(string(p));
-                case "port" -> v.setPort(intOrString(p));
-                case "scheme" -> v.setScheme(string(p));
+                case "host" -> {
+                    seen = once(seen, 0x1L);
+                    v.setHost(string(p));
+                }
+                case "httpHeaders" -> {
+                    seen = once(seen, 0x2L);
+                    v.setHttpHeaders(list(p, PodBinder::hTTPHeader));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPath(string(p));
+                }
+                case "port" -> {
+                    seen = once(seen, 0x8L);
+                    v.setPort(intOrString(p));
+                }
+                case "scheme" -> {
+                    seen = once(seen, 0x10L);
+                    v.setScheme(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1558,10 +3098,17 @@ final class PodBinder extends PodBinderBase {
 
     static TCPSocketAction tCPSocketAction(JsonParser p) throws IOException {
         var v = new TCPSocketAction();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "host" -> v.setHost(string(p));
-                case "port" -> v.setPort(intOrString(p));
+                case "host" -> {
+                    seen = once(seen, 0x1L);
+                    v.setHost(string(p));
+                }
+                case "port" -> {
+                    seen = once(seen, 0x2L);
+                    v.setPort(intOrString(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1570,10 +3117,17 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerRestartRuleOnExitCodes containerRestartRuleOnExitCodes(JsonParser p) throws IOException {
         var v = new ContainerRestartRuleOnExitCodes();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "operator" -> v.setOperator(string(p));
-                case "values" -> v.setValues(integers(p));
+                case "operator" -> {
+                    seen = once(seen, 0x1L);
+                    v.setOperator(string(p));
+                }
+                case "values" -> {
+                    seen = once(seen, 0x2L);
+                    v.setValues(integers(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1582,10 +3136,17 @@ final class PodBinder extends PodBinderBase {
 
     static Capabilities capabilities(JsonParser p) throws IOException {
         var v = new Capabilities();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "add" -> v.setAdd(strings(p));
-                case "drop" -> v.setDrop(strings(p));
+                case "add" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAdd(strings(p));
+                }
+                case "drop" -> {
+                    seen = once(seen, 0x2L);
+                    v.setDrop(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1594,11 +3155,21 @@ final class PodBinder extends PodBinderBase {
 
     static LabelSelectorRequirement labelSelectorRequirement(JsonParser p) throws IOException {
         var v = new LabelSelectorRequirement();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "operator" -> v.setOperator(string(p));
-                case "values" -> v.setValues(strings(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "operator" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOperator(string(p));
+                }
+                case "values" -> {
+                    seen = once(seen, 0x4L);
+                    v.setValues(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1607,11 +3178,21 @@ final class PodBinder extends PodBinderBase {
 
     static KeyToPath keyToPath(JsonParser p) throws IOException {
         var v = new KeyToPath();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "mode" -> v.setMode(integer(p));
-                case "path" -> v.setPath(string(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "mode" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMode(integer(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPath(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1620,12 +3201,25 @@ final class PodBinder extends PodBinderBase {
 
     static DownwardAPIVolumeFile downwardAPIVolumeFile(JsonParser p) throws IOException {
         var v = new DownwardAPIVolumeFile();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "fieldRef" -> v.setFieldRef(objectFieldSelector(object(p)));
-                case "mode" -> v.setMode(integer(p));
-                case "path" -> v.setPath(string(p));
-                case "resourceFieldRef" -> v.setResourceFieldRef(resourceFieldSelector(object(p)));
+                case "fieldRef" -> {
+                    seen = once(seen, 0x1L);
+                    v.setFieldRef(objectFieldSelector(object(p)));
+                }
+                case "mode" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMode(integer(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPath(string(p));
+                }
+                case "resourceFieldRef" -> {
+                    seen = once(seen, 0x8L);
+                    v.setResourceFieldRef(resourceFieldSelector(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1634,10 +3228,17 @@ final class PodBinder extends PodBinderBase {
 
     static PersistentVolumeClaimTemplate persistentVolumeClaimTemplate(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimTemplate();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "metadata" -> v.setMetadata(objectMeta(object(p)));
-                case "spec" -> v.setSpec(persistentVolumeClaimSpec(object(p)));
+                case "metadata" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMetadata(objectMeta(object(p)));
+                }
+                case "spec" -> {
+                    seen = once(seen, 0x2L);
+                    v.setSpec(persistentVolumeClaimSpec(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1646,14 +3247,33 @@ final class PodBinder extends PodBinderBase {
 
     static VolumeProjection volumeProjection(JsonParser p) throws IOException {
         var v = new VolumeProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "clusterTrustBundle" -> v.setClusterTrustBundle(clusterTrustBundleProjection(object(p)));
-                case "configMap" -> v.setConfigMap(configMapProjection(object(p)));
-                case "downwardAPI" -> v.setDownwardAPI(downwardAPIProjection(object(p)));
-                case "podCertificate" -> v.setPodCertificate(podCertificateProjection(object(p)));
-                case "secret" -> v.setSecret(secretProjection(object(p)));
-                case "serviceAccountToken" -> v.setServiceAccountToken(serviceAccountTokenProjection(object(p)));
+                case "clusterTrustBundle" -> {
+                    seen = once(seen, 0x1L);
+                    v.setClusterTrustBundle(clusterTrustBundleProjection(object(p)));
+                }
+                case "configMap" -> {
+                    seen = once(seen, 0x2L);
+                    v.setConfigMap(configMapProjection(object(p)));
+                }
+                case "downwardAPI" -> {
+                    seen = once(seen, 0x4L);
+                    v.setDownwardAPI(downwardAPIProjection(object(p)));
+                }
+                case "podCertificate" -> {
+                    seen = once(seen, 0x8L);
+                    v.setPodCertificate(podCertificateProjection(object(p)));
+                }
+                case "secret" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSecret(secretProjection(object(p)));
+                }
+                case "serviceAccountToken" -> {
+                    seen = once(seen, 0x20L);
+                    v.setServiceAccountToken(serviceAccountTokenProjection(object(p)));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1662,10 +3282,17 @@ final class PodBinder extends PodBinderBase {
 
     static ResourceHealth resourceHealth(JsonParser p) throws IOException {
         var v = new ResourceHealth();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "health" -> v.setHealth(string(p));
-                case "resourceID" -> v.setResourceID(string(p));
+                case "health" -> {
+                    seen = once(seen, 0x1L);
+                    v.setHealth(string(p));
+                }
+                case "resourceID" -> {
+                    seen = once(seen, 0x2L);
+                    v.setResourceID(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1674,9 +3301,13 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerStateRunning containerStateRunning(JsonParser p) throws IOException {
         var v = new ContainerStateRunning();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "startedAt" -> v.setStartedAt(string(p));
+                case "startedAt" -> {
+                    seen = once(seen, 0x1L);
+                    v.setStartedAt(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1685,15 +3316,37 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerStateTerminated containerStateTerminated(JsonParser p) throws IOException {
         var v = new ContainerStateTerminated();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "containerID" -> v.setContainerID(string(p));
-                case "exitCode" -> v.setExitCode(integer(p));
-                case "finishedAt" -> v.setFinishedAt(string(p));
-                case "message" -> v.setMessage(string(p));
-                case "reason" -> v.setReason(string(p));
-                case "signal" -> v.setSignal(integer(p));
-                case "startedAt" -> v.setStartedAt(string(p));
+                case "containerID" -> {
+                    seen = once(seen, 0x1L);
+                    v.setContainerID(string(p));
+                }
+                case "exitCode" -> {
+                    seen = once(seen, 0x2L);
+                    v.setExitCode(integer(p));
+                }
+                case "finishedAt" -> {
+                    seen = once(seen, 0x4L);
+                    v.setFinishedAt(string(p));
+                }
+                case "message" -> {
+                    seen = once(seen, 0x8L);
+                    v.setMessage(string(p));
+                }
+                case "reason" -> {
+                    seen = once(seen, 0x10L);
+                    v.setReason(string(p));
+                }
+                case "signal" -> {
+                    seen = once(seen, 0x20L);
+                    v.setSignal(integer(p));
+                }
+                case "startedAt" -> {
+                    seen = once(seen, 0x40L);
+                    v.setStartedAt(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1702,10 +3355,17 @@ final class PodBinder extends PodBinderBase {
 
     static ContainerStateWaiting containerStateWaiting(JsonParser p) throws IOException {
         var v = new ContainerStateWaiting();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "message" -> v.setMessage(string(p));
-                case "reason" -> v.setReason(string(p));
+                case "message" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMessage(string(p));
+                }
+                case "reason" -> {
+                    seen = once(seen, 0x2L);
+                    v.setReason(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1714,11 +3374,21 @@ final class PodBinder extends PodBinderBase {
 
     static LinuxContainerUser linuxContainerUser(JsonParser p) throws IOException {
         var v = new LinuxContainerUser();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "gid" -> v.setGid(longValue(p));
-                case "supplementalGroups" -> v.setSupplementalGroups(longs(p));
-                case "uid" -> v.setUid(longValue(p));
+                case "gid" -> {
+                    seen = once(seen, 0x1L);
+                    v.setGid(longValue(p));
+                }
+                case "supplementalGroups" -> {
+                    seen = once(seen, 0x2L);
+                    v.setSupplementalGroups(longs(p));
+                }
+                case "uid" -> {
+                    seen = once(seen, 0x4L);
+                    v.setUid(longValue(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1727,10 +3397,17 @@ final class PodBinder extends PodBinderBase {
 
     static NodeSelectorTerm nodeSelectorTerm(JsonParser p) throws IOException {
         var v = new NodeSelectorTerm();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "matchExpressions" -> v.setMatchExpressions(list(p, PodBinder::nodeSelectorRequirement));
-                case "matchFields" -> v.setMatchFields(list(p, PodBinder::nodeSelectorRequirement));
+                case "matchExpressions" -> {
+                    seen = once(seen, 0x1L);
+                    v.setMatchExpressions(list(p, PodBinder::nodeSelectorRequirement));
+                }
+                case "matchFields" -> {
+                    seen = once(seen, 0x2L);
+                    v.setMatchFields(list(p, PodBinder::nodeSelectorRequirement));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1739,11 +3416,21 @@ final class PodBinder extends PodBinderBase {
 
     static ConfigMapKeySelector configMapKeySelector(JsonParser p) throws IOException {
         var v = new ConfigMapKeySelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1752,10 +3439,17 @@ final class PodBinder extends PodBinderBase {
 
     static ObjectFieldSelector objectFieldSelector(JsonParser p) throws IOException {
         var v = new ObjectFieldSelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "apiVersion" -> v.setApiVersion(string(p));
-                case "fieldPath" -> v.setFieldPath(string(p));
+                case "apiVersion" -> {
+                    seen = once(seen, 0x1L);
+                    v.setApiVersion(string(p));
+                }
+                case "fieldPath" -> {
+                    seen = once(seen, 0x2L);
+                    v.setFieldPath(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1764,12 +3458,25 @@ final class PodBinder extends PodBinderBase {
 
     static FileKeySelector fileKeySelector(JsonParser p) throws IOException {
         var v = new FileKeySelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "optional" -> v.setOptional(bool(p));
-                case "path" -> v.setPath(string(p));
-                case "volumeName" -> v.setVolumeName(string(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOptional(bool(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPath(string(p));
+                }
+                case "volumeName" -> {
+                    seen = once(seen, 0x8L);
+                    v.setVolumeName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1778,11 +3485,21 @@ final class PodBinder extends PodBinderBase {
 
     static ResourceFieldSelector resourceFieldSelector(JsonParser p) throws IOException {
         var v = new ResourceFieldSelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "containerName" -> v.setContainerName(string(p));
-                case "divisor" -> v.setDivisor(quantity(p));
-                case "resource" -> v.setResource(string(p));
+                case "containerName" -> {
+                    seen = once(seen, 0x1L);
+                    v.setContainerName(string(p));
+                }
+                case "divisor" -> {
+                    seen = once(seen, 0x2L);
+                    v.setDivisor(quantity(p));
+                }
+                case "resource" -> {
+                    seen = once(seen, 0x4L);
+                    v.setResource(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1791,11 +3508,21 @@ final class PodBinder extends PodBinderBase {
 
     static SecretKeySelector secretKeySelector(JsonParser p) throws IOException {
         var v = new SecretKeySelector();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1804,9 +3531,13 @@ final class PodBinder extends PodBinderBase {
 
     static SleepAction sleepAction(JsonParser p) throws IOException {
         var v = new SleepAction();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "seconds" -> v.setSeconds(longValue(p));
+                case "seconds" -> {
+                    seen = once(seen, 0x1L);
+                    v.setSeconds(longValue(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1815,10 +3546,17 @@ final class PodBinder extends PodBinderBase {
 
     static HTTPHeader hTTPHeader(JsonParser p) throws IOException {
         var v = new HTTPHeader();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "name" -> v.setName(string(p));
-                case "value" -> v.setValue(string(p));
+                case "name" -> {
+                    seen = once(seen, 0x1L);
+                    v.setName(string(p));
+                }
+                case "value" -> {
+                    seen = once(seen, 0x2L);
+                    v.setValue(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1827,17 +3565,45 @@ final class PodBinder extends PodBinderBase {
 
     static PersistentVolumeClaimSpec persistentVolumeClaimSpec(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimSpec();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "accessModes" -> v.setAccessModes(strings(p));
-                case "dataSource" -> v.setDataSource(typedLocalObjectReference(object(p)));
-                case "dataSourceRef" -> v.setDataSourceRef(typedObjectReference(object(p)));
-                case "resources" -> v.setResources(volumeResourceRequirements(object(p)));
-                case "selector" -> v.setSelector(labelSelector(object(p)));
-                case "storageClassName" -> v.setStorageClassName(string(p));
-                case "volumeAttributesClassName" -> v.setVolumeAttributesClassName(string(p));
-                case "volumeMode" -> v.setVolumeMode(string(p));
-                case "volumeName" -> v.setVolumeName(string(p));
+                case "accessModes" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAccessModes(strings(p));
+                }
+                case "dataSource" -> {
+                    seen = once(seen, 0x2L);
+                    v.setDataSource(typedLocalObjectReference(object(p)));
+                }
+                case "dataSourceRef" -> {
+                    seen = once(seen, 0x4L);
+                    v.setDataSourceRef(typedObjectReference(object(p)));
+                }
+                case "resources" -> {
+                    seen = once(seen, 0x8L);
+                    v.setResources(volumeResourceRequirements(object(p)));
+                }
+                case "selector" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSelector(labelSelector(object(p)));
+                }
+                case "storageClassName" -> {
+                    seen = once(seen, 0x20L);
+                    v.setStorageClassName(string(p));
+                }
+                case "volumeAttributesClassName" -> {
+                    seen = once(seen, 0x40L);
+                    v.setVolumeAttributesClassName(string(p));
+                }
+                case "volumeMode" -> {
+                    seen = once(seen, 0x80L);
+                    v.setVolumeMode(string(p));
+                }
+                case "volumeName" -> {
+                    seen = once(seen, 0x100L);
+                    v.setVolumeName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1846,13 +3612,29 @@ final class PodBinder extends PodBinderBase {
 
     static ClusterTrustBundleProjection clusterTrustBundleProjection(JsonParser p) throws IOException {
         var v = new ClusterTrustBundleProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "labelSelector" -> v.setLabelSelector(labelSelector(object(p)));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
-                case "path" -> v.setPath(string(p));
-                case "signerName" -> v.setSignerName(string(p));
+                case "labelSelector" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLabelSelector(labelSelector(object(p)));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x8L);
+                    v.setPath(string(p));
+                }
+                case "signerName" -> {
+                    seen = once(seen, 0x10L);
+                    v.setSignerName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1861,11 +3643,21 @@ final class PodBinder extends PodBinderBase {
 
     static ConfigMapProjection configMapProjection(JsonParser p) throws IOException {
         var v = new ConfigMapProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "items" -> v.setItems(list(p, PodBinder::keyToPath));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "items" -> {
+                    seen = once(seen, 0x1L);
+                    v.setItems(list(p, PodBinder::keyToPath));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1874,9 +3666,13 @@ final class PodBinder extends PodBinderBase {
 
     static DownwardAPIProjection downwardAPIProjection(JsonParser p) throws IOException {
         var v = new DownwardAPIProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "items" -> v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
+                case "items" -> {
+                    seen = once(seen, 0x1L);
+                    v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1885,14 +3681,33 @@ final class PodBinder extends PodBinderBase {
 
     static PodCertificateProjection podCertificateProjection(JsonParser p) throws IOException {
         var v = new PodCertificateProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "certificateChainPath" -> v.setCertificateChainPath(string(p));
-                case "credentialBundlePath" -> v.setCredentialBundlePath(string(p));
-                case "keyPath" -> v.setKeyPath(string(p));
-                case "keyType" -> v.setKeyType(string(p));
-                case "maxExpirationSeconds" -> v.setMaxExpirationSeconds(integer(p));
-                case "signerName" -> v.setSignerName(string(p));
+                case "certificateChainPath" -> {
+                    seen = once(seen, 0x1L);
+                    v.setCertificateChainPath(string(p));
+                }
+                case "credentialBundlePath" -> {
+                    seen = once(seen, 0x2L);
+                    v.setCredentialBundlePath(string(p));
+                }
+                case "keyPath" -> {
+                    seen = once(seen, 0x4L);
+                    v.setKeyPath(string(p));
+                }
+                case "keyType" -> {
+                    seen = once(seen, 0x8L);
+                    v.setKeyType(string(p));
+                }
+                case "maxExpirationSeconds" -> {
+                    seen = once(seen, 0x10L);
+                    v.setMaxExpirationSeconds(integer(p));
+                }
+                case "signerName" -> {
+                    seen = once(seen, 0x20L);
+                    v.setSignerName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1901,11 +3716,21 @@ final class PodBinder extends PodBinderBase {
 
     static SecretProjection secretProjection(JsonParser p) throws IOException {
         var v = new SecretProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "items" -> v.setItems(list(p, PodBinder::keyToPath));
-                case "name" -> v.setName(string(p));
-                case "optional" -> v.setOptional(bool(p));
+                case "items" -> {
+                    seen = once(seen, 0x1L);
+                    v.setItems(list(p, PodBinder::keyToPath));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x2L);
+                    v.setName(string(p));
+                }
+                case "optional" -> {
+                    seen = once(seen, 0x4L);
+                    v.setOptional(bool(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1914,11 +3739,21 @@ final class PodBinder extends PodBinderBase {
 
     static ServiceAccountTokenProjection serviceAccountTokenProjection(JsonParser p) throws IOException {
         var v = new ServiceAccountTokenProjection();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "audience" -> v.setAudience(string(p));
-                case "expirationSeconds" -> v.setExpirationSeconds(longValue(p));
-                case "path" -> v.setPath(string(p));
+                case "audience" -> {
+                    seen = once(seen, 0x1L);
+                    v.setAudience(string(p));
+                }
+                case "expirationSeconds" -> {
+                    seen = once(seen, 0x2L);
+                    v.setExpirationSeconds(longValue(p));
+                }
+                case "path" -> {
+                    seen = once(seen, 0x4L);
+                    v.setPath(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1927,11 +3762,21 @@ final class PodBinder extends PodBinderBase {
 
     static NodeSelectorRequirement nodeSelectorRequirement(JsonParser p) throws IOException {
         var v = new NodeSelectorRequirement();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "key" -> v.setKey(string(p));
-                case "operator" -> v.setOperator(string(p));
-                case "values" -> v.setValues(strings(p));
+                case "key" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKey(string(p));
+                }
+                case "operator" -> {
+                    seen = once(seen, 0x2L);
+                    v.setOperator(string(p));
+                }
+                case "values" -> {
+                    seen = once(seen, 0x4L);
+                    v.setValues(strings(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1940,11 +3785,21 @@ final class PodBinder extends PodBinderBase {
 
     static TypedLocalObjectReference typedLocalObjectReference(JsonParser p) throws IOException {
         var v = new TypedLocalObjectReference();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "kind" -> v.setKind(string(p));
-                case "apiGroup" -> v.setApiGroup(string(p));
-                case "name" -> v.setName(string(p));
+                case "kind" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKind(string(p));
+                }
+                case "apiGroup" -> {
+                    seen = once(seen, 0x2L);
+                    v.setApiGroup(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x4L);
+                    v.setName(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1953,12 +3808,25 @@ final class PodBinder extends PodBinderBase {
 
     static TypedObjectReference typedObjectReference(JsonParser p) throws IOException {
         var v = new TypedObjectReference();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "kind" -> v.setKind(string(p));
-                case "apiGroup" -> v.setApiGroup(string(p));
-                case "name" -> v.setName(string(p));
-                case "namespace" -> v.setNamespace(string(p));
+                case "kind" -> {
+                    seen = once(seen, 0x1L);
+                    v.setKind(string(p));
+                }
+                case "apiGroup" -> {
+                    seen = once(seen, 0x2L);
+                    v.setApiGroup(string(p));
+                }
+                case "name" -> {
+                    seen = once(seen, 0x4L);
+                    v.setName(string(p));
+                }
+                case "namespace" -> {
+                    seen = once(seen, 0x8L);
+                    v.setNamespace(string(p));
+                }
                 default -> throw UNBOUND;
             }
         }
@@ -1967,10 +3835,17 @@ final class PodBinder extends PodBinderBase {
 
     static VolumeResourceRequirements volumeResourceRequirements(JsonParser p) throws IOException {
         var v = new VolumeResourceRequirements();
+        var seen = 0L;
         for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             switch (f) {
-                case "limits" -> v.setLimits(quantityMap(p));
-                case "requests" -> v.setRequests(quantityMap(p));
+                case "limits" -> {
+                    seen = once(seen, 0x1L);
+                    v.setLimits(quantityMap(p));
+                }
+                case "requests" -> {
+                    seen = once(seen, 0x2L);
+                    v.setRequests(quantityMap(p));
+                }
                 default -> throw UNBOUND;
             }
         }

@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the generated {@link PodBinder} reads values with, each the value Jackson makes of the same JSON through
@@ -168,20 +170,68 @@ public class PodBinderBase {
         return map(p, PodBinderBase::quantity);
     }
 
-    /** An object of string keys, each value read by {@code value} from the token before it. */
+    /** An object of string keys, each value read by {@code value} from the token before it; a key named twice is UNBOUND. */
     private static <V> Map<String, V> map(JsonParser p, Reader<V> value) throws IOException {
         object(p);
         var map = new LinkedHashMap<String, V>();
         for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            map.put(name, value.read(p));
+            // The values read are never null (a null is UNBOUND): a previous value means the key came before.
+            if (map.put(name, value.read(p)) != null) {
+                throw UNBOUND;
+            }
         }
         return map;
     }
 
-    /** A property Jackson ignores: its value is read past, whatever it is. */
+    /**
+     * {@code seen} (the properties of one object named so far, a bit each) with {@code bit} added; a property named
+     * a second time is a duplicate key, UNBOUND. The review's parser leaves duplicate keys to this binder and to
+     * {@link #skipValue}: the review is then read again with the parser's own check, which refuses it in its words.
+     */
+    static long once(long seen, long bit) {
+        if ((seen & bit) != 0) {
+            throw UNBOUND;
+        }
+        return seen | bit;
+    }
+
+    /** A property Jackson ignores: its value is read past, whatever it is (its objects' keys checked, {@link #skipValue}). */
     static void skip(JsonParser p) throws IOException {
-        p.nextToken();
-        p.skipChildren();
+        skipValue(p, p.nextToken());
+    }
+
+    /**
+     * Reads past the value whose first token is {@code token}, as {@code skipChildren} does, and throws {@link
+     * #UNBOUND} when an object in it names a key twice: for a parser whose own duplicate check is off (it costs a set
+     * per object of the whole review), so that no duplicate key is ever taken; the caller reads the input again with
+     * the parser's check, which refuses it as before.
+     */
+    public static void skipValue(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            String first = null;
+            Set<String> names = null;
+            for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                if (first == null) {
+                    first = name;
+                } else {
+                    if (names == null) {
+                        names = new HashSet<>();
+                        names.add(first);
+                    }
+                    if (!names.add(name)) {
+                        throw UNBOUND;
+                    }
+                }
+                skipValue(p, p.nextToken());
+            }
+        } else if (token == JsonToken.START_ARRAY) {
+            for (var item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+                if (item == null) {
+                    throw UNBOUND;
+                }
+                skipValue(p, item);
+            }
+        }
     }
 
     /** Reads the {@code START_OBJECT} of a bean's value. */

@@ -92,6 +92,70 @@ class AdmissionReviewCodecTest {
         assertTrue(thrown.getMessage().startsWith("body: content after the JSON value"), thrown.getMessage());
     }
 
+    /**
+     * The parser's own duplicate-key check is off while a Pod CREATE is read (the envelope, the trees, the skipped
+     * values and the binder check their keys themselves): a key named twice in any object of the review, the envelope
+     * or the pod, the benchmark's review or a pod with every property set, is refused as the parser refuses it.
+     */
+    @Test
+    void aKeyNamedTwiceAnywhereIsRefusedAsTheParserRefusesIt() throws IOException {
+        var bench = JSON.readTree(java.nio.file.Path.of("bench/fixtures/deployment-pod-review.json").toFile());
+        var full = JSON.readTree(review(dev.sidecarinjector.inject.Golden.fullPod().toString(), false));
+        var strict = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        var refused = 0;
+        for (var body : List.of(bench, full)) {
+            AdmissionReviewCodec.decode(JSON.writeValueAsBytes(body)).object().pod();
+            for (var target = 0; ; target++) {
+                var text = withKeyTwice(body, target);
+                if (text == null) {
+                    break;
+                }
+                var expected = assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> strict.readTree(text));
+                var thrown = assertThrows(BadReviewException.class, () -> AdmissionReviewCodec.decode(text.getBytes(StandardCharsets.UTF_8)), text);
+                assertEquals("body is not valid JSON: " + expected.getOriginalMessage(), thrown.getMessage());
+                refused++;
+            }
+        }
+        assertTrue(refused > 1000, "objects given a key twice: " + refused);
+    }
+
+    /** {@code tree}'s JSON with the first key of its {@code target}-th non-empty object (in document order) written again at its end; null past the last. */
+    private static String withKeyTwice(JsonNode tree, int target) throws IOException {
+        var out = new java.io.StringWriter();
+        var count = new int[] {0};
+        var found = new boolean[] {false};
+        try (var generator = JSON.getFactory().createGenerator(out)) {
+            write(generator, tree, target, count, found);
+        }
+        return found[0] ? out.toString() : null;
+    }
+
+    private static void write(com.fasterxml.jackson.core.JsonGenerator generator, JsonNode node, int target, int[] count, boolean[] found) throws IOException {
+        if (node.isObject() && !node.isEmpty()) {
+            var mine = count[0]++ == target;
+            generator.writeStartObject();
+            for (var field : node.properties()) {
+                generator.writeFieldName(field.getKey());
+                write(generator, field.getValue(), target, count, found);
+            }
+            if (mine) {
+                var first = node.properties().iterator().next();
+                generator.writeFieldName(first.getKey());
+                write(generator, first.getValue(), -1, new int[] {0}, new boolean[1]);
+                found[0] = true;
+            }
+            generator.writeEndObject();
+        } else if (node.isArray()) {
+            generator.writeStartArray();
+            for (var item : node) {
+                write(generator, item, target, count, found);
+            }
+            generator.writeEndArray();
+        } else {
+            generator.writeTree(node);
+        }
+    }
+
     /** Only a Pod CREATE is bound while read; an UPDATE's object stays unread until asked for. */
     @Test
     void anotherOperationKeepsTheObjectAsTokens() throws IOException {

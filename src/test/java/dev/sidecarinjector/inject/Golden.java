@@ -3,10 +3,15 @@ package dev.sidecarinjector.inject;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.cli.KubernetesYaml;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,5 +69,55 @@ public final class Golden {
         }
         assertTrue(Files.exists(expectedFile), expectedFile + " is missing: run with -Dgolden.update=true and review it");
         assertEquals(Files.readString(expectedFile), actual, "golden mismatch for " + expectedFile);
+    }
+
+    /** A Pod's JSON with every property Jackson binds set, from Jackson's own view of the model. */
+    public static ObjectNode fullPod() {
+        return (ObjectNode) sample(ModelJson.MAPPER.constructType(Pod.class), 0, "pod");
+    }
+
+    private static JsonNode sample(JavaType type, int depth, String name) {
+        var raw = type.getRawClass();
+        if (raw == String.class) {
+            return JsonNodeFactory.instance.textNode(name + "-" + depth);
+        }
+        if (raw == Integer.class || raw == int.class) {
+            return JsonNodeFactory.instance.numberNode(depth + 3);
+        }
+        if (raw == Long.class || raw == long.class) {
+            return JsonNodeFactory.instance.numberNode(depth + 3_000_000_000L);
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return JsonNodeFactory.instance.booleanNode(depth % 2 == 0);
+        }
+        if (raw == Quantity.class) {
+            return JsonNodeFactory.instance.textNode(depth + "500m");
+        }
+        if (raw == IntOrString.class) {
+            return depth % 2 == 0 ? JsonNodeFactory.instance.numberNode(8080) : JsonNodeFactory.instance.textNode("http");
+        }
+        if (type.isCollectionLikeType()) {
+            return JsonNodeFactory.instance.arrayNode().add(sample(type.getContentType(), depth + 1, name)).add(sample(type.getContentType(), depth + 2, name));
+        }
+        if (type.isMapLikeType()) {
+            var map = JsonNodeFactory.instance.objectNode();
+            map.set("k1", sample(type.getContentType(), depth + 1, name));
+            map.set("k2", sample(type.getContentType(), depth + 2, name));
+            return map;
+        }
+        var object = JsonNodeFactory.instance.objectNode();
+        if (depth > 12 || !raw.getPackageName().startsWith("io.fabric8")) {
+            return object;
+        }
+        var config = ModelJson.MAPPER.getDeserializationConfig();
+        for (var property : config.introspect(type).findProperties()) {
+            if (property.getSetter() != null && !property.getName().equals("managedFields")) {
+                var parameter = property.getSetter().getParameterType(0);
+                if (parameter.getRawClass() != Object.class) {
+                    object.set(property.getName(), sample(parameter, depth + 1, property.getName()));
+                }
+            }
+        }
+        return object;
     }
 }

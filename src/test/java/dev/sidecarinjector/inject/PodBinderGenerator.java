@@ -105,17 +105,25 @@ final class PodBinderGenerator extends ModelSourceGenerator {
         var out = new StringBuilder();
         var name = typeName(type);
         out.append("\n    static ").append(name).append(' ').append(method).append("(JsonParser p) throws IOException {\n");
+        if (found.size() > Long.SIZE) {
+            throw new IllegalStateException(type + " has " + found.size() + " properties: more than a long's bits to tell a duplicate key");
+        }
         out.append("        var v = new ").append(name).append("();\n");
+        out.append("        var seen = 0L;\n");
         out.append("        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {\n");
         out.append("            switch (f) {\n");
-        for (var property : found) {
-            out.append("                case \"").append(property.name()).append("\" -> ");
+        for (var i = 0; i < found.size(); i++) {
+            var property = found.get(i);
+            out.append("                case \"").append(property.name()).append("\" -> {\n");
+            out.append("                    seen = once(seen, 0x").append(Long.toHexString(1L << i)).append("L);\n");
+            out.append("                    ");
             switch (property.value()) {
                 case Other other -> out.append("skip(p);\n");
                 case Scalar scalar -> out.append("v.").append(property.accessor()).append('(').append(scalar.helper()).append("(p));\n");
                 case Bean bean -> out.append("v.").append(property.accessor()).append('(').append(methodOf(bean.type())).append("(object(p)));\n");
                 case BeanList list -> out.append("v.").append(property.accessor()).append("(list(p, PodBinder::").append(methodOf(list.type())).append("));\n");
             }
+            out.append("                }\n");
         }
         out.append("                default -> throw UNBOUND;\n");
         out.append("            }\n        }\n        return v;\n    }\n");
@@ -129,8 +137,9 @@ final class PodBinderGenerator extends ModelSourceGenerator {
                  * Binds a Pod's JSON as Jackson would through {@link ModelJson#MAPPER}, without its bean machinery: a
                  * method per class of the model, a switch on the property name, the setter called directly. Only
                  * values of the expected JSON type are taken (a string for a string, an integer for a number, no
-                 * nulls, no unknown property); anything else throws {@link PodBinderBase#UNBOUND}, for the caller to bind
-                 * the pod with Jackson instead, which then says what it says of such a value.
+                 * nulls, no unknown property, no key named twice in an object: a bit per property); anything else throws
+                 * {@link PodBinderBase#UNBOUND}, for the caller to bind the pod with Jackson instead, which then says what
+                 * it says of such a value.
                  */
                 """;
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,7 +69,7 @@ class PodBinderTest {
     /** A pod with every property of the model set (two items in each list and map): bound here, and as Jackson binds it. */
     @Test
     void bindsEveryPropertyOfTheModel() throws IOException {
-        var full = fullPod();
+        var full = Golden.fullPod();
         var text = full.toString();
         assertTrue(text.length() > 50_000, "the full pod is " + text.length() + " bytes");
         assertEquals(expected(text), bound(text));
@@ -84,7 +83,7 @@ class PodBinderTest {
      */
     @Test
     void everyOtherValueIsBoundAsJacksonDoesOrLeftToIt() throws IOException {
-        var full = fullPod();
+        var full = Golden.fullPod();
         var paths = new ArrayList<String>();
         values(full, "", paths);
         assertTrue(paths.size() > 1000, "values: " + paths.size());
@@ -119,7 +118,7 @@ class PodBinderTest {
     @Test
     void bindsTreesAsJacksonDoes() throws IOException {
         var pods = new ArrayList<>(Golden.pods());
-        pods.add(fullPod());
+        pods.add(Golden.fullPod());
         var items = 0;
         for (var pod : pods) {
             for (var list : List.of("/spec/containers", "/spec/initContainers")) {
@@ -175,6 +174,27 @@ class PodBinderTest {
         }
     }
 
+    /**
+     * With the parser's own duplicate check off (as the review is read), a key named twice in a bean, a map or a
+     * skipped value is not bound here: the review is then read again with the parser's check, which refuses it.
+     */
+    @Test
+    void aKeyNamedTwiceIsLeftToTheParsersCheck() throws IOException {
+        for (var text : List.of("{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", "{\"metadata\":{\"labels\":{\"app\":\"a\",\"app\":\"b\"}}}",
+                "{\"metadata\":{\"managedFields\":[{\"manager\":\"a\",\"fieldsV1\":{\"f:x\":{},\"f:y\":{},\"f:x\":{}}}]}}",
+                "{\"metadata\":{\"managedFields\":[]},\"metadata\":{}}",
+                "{\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"1\",\"cpu\":\"2\"}}}]}}")) {
+            try (var parser = JSON.createParser(text)) {
+                parser.nextToken();
+                assertThrows(PodBinderBase.Unbound.class, () -> PodBinderBase.bind(parser), text);
+            }
+        }
+        try (var parser = JSON.createParser("{\"metadata\":{\"managedFields\":[{\"a\":1,\"b\":[{\"c\":1,\"d\":2}]}],\"name\":\"x\"}}")) {
+            parser.nextToken();
+            assertEquals("x", PodBinderBase.bind(parser).getMetadata().getName(), "a skipped value without a key twice");
+        }
+    }
+
     @Test
     void quantitiesAndIntOrStringsAreMadeAsFabric8sDeserializersMakeThem() throws IOException {
         var text = "{\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"250m\",\"memory\":\"1.5Gi\"}},"
@@ -226,56 +246,6 @@ class PodBinderTest {
     /** What Jackson binds; a value it refuses fails the test, since the binder just bound it. */
     private static Pod expected(String text) throws IOException {
         return JSON.readValue(text, Pod.class);
-    }
-
-    /** A Pod's JSON with every property Jackson binds set, from Jackson's own view of the model. */
-    static ObjectNode fullPod() {
-        return (ObjectNode) sample(JSON.constructType(Pod.class), 0, "pod");
-    }
-
-    private static JsonNode sample(JavaType type, int depth, String name) {
-        var raw = type.getRawClass();
-        if (raw == String.class) {
-            return NODES.textNode(name + "-" + depth);
-        }
-        if (raw == Integer.class || raw == int.class) {
-            return NODES.numberNode(depth + 3);
-        }
-        if (raw == Long.class || raw == long.class) {
-            return NODES.numberNode(depth + 3_000_000_000L);
-        }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return NODES.booleanNode(depth % 2 == 0);
-        }
-        if (raw == Quantity.class) {
-            return NODES.textNode(depth + "500m");
-        }
-        if (raw == IntOrString.class) {
-            return depth % 2 == 0 ? NODES.numberNode(8080) : NODES.textNode("http");
-        }
-        if (type.isCollectionLikeType()) {
-            return NODES.arrayNode().add(sample(type.getContentType(), depth + 1, name)).add(sample(type.getContentType(), depth + 2, name));
-        }
-        if (type.isMapLikeType()) {
-            var map = NODES.objectNode();
-            map.set("k1", sample(type.getContentType(), depth + 1, name));
-            map.set("k2", sample(type.getContentType(), depth + 2, name));
-            return map;
-        }
-        var object = NODES.objectNode();
-        if (depth > 12 || !raw.getPackageName().startsWith("io.fabric8")) {
-            return object;
-        }
-        var config = JSON.getDeserializationConfig();
-        for (var property : config.introspect(type).findProperties()) {
-            if (property.getSetter() != null && !property.getName().equals("managedFields")) {
-                var parameter = property.getSetter().getParameterType(0);
-                if (parameter.getRawClass() != Object.class) {
-                    object.set(property.getName(), sample(parameter, depth + 1, property.getName()));
-                }
-            }
-        }
-        return object;
     }
 
     /** The JSON Pointer of every value under {@code node} that is not an empty container. */

@@ -68,7 +68,7 @@ class PodTreeTest {
     /** A pod with every property of the model set (two items in each list and map), written here as Jackson writes it. */
     @Test
     void writesEveryPropertyOfTheModel() throws IOException {
-        var full = JSON.treeToValue(PodBinderTest.fullPod(), Pod.class);
+        var full = JSON.treeToValue(Golden.fullPod(), Pod.class);
         assertTrue(sameAsJackson(full), "the full pod is written here");
         assertTrue(JSON.valueToTree(full).toString().length() > 50_000);
     }
@@ -80,7 +80,7 @@ class PodTreeTest {
      */
     @Test
     void everyOtherValueIsWrittenAsJacksonDoesOrLeftToIt() throws IOException {
-        var full = PodBinderTest.fullPod();
+        var full = Golden.fullPod();
         var paths = new ArrayList<String>();
         PodBinderTest.values(full, "", paths);
         List<Function<JsonNode, JsonNode>> mutations = List.of(
