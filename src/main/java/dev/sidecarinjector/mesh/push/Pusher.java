@@ -157,15 +157,16 @@ final class Pusher {
             case StreamMessage.Hello _ -> reject(stream, "a second hello");
             case StreamMessage.Ack ack when stream.node != null -> {
                 if (ack.version().equals(stream.sent)) {
+                    // Counted first: whoever sees the stream's new state (mesh status, a test) sees it counted.
+                    metrics.acked();
                     stream.acked = ack.version();
                     stream.nackReason = null;
-                    metrics.acked();
                 }
             }
             case StreamMessage.Nack nack when stream.node != null -> {
                 if (nack.version().equals(stream.sent)) {
-                    stream.nackReason = nack.reason();
                     metrics.nacked();
+                    stream.nackReason = nack.reason();
                     if (stream.sentDelta) {
                         // Once: the full snapshot is not a delta, so a nack of it is only recorded.
                         LOG.warnf("proxy %s rejected the delta of version %s: %s; sending the full snapshot", stream.node.name(),
