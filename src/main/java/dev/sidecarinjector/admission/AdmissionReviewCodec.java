@@ -323,7 +323,10 @@ public final class AdmissionReviewCodec {
         throw new ReadAgain();
     }
 
-    /** Thrown when a pod bound while read did not bind: the review is read again, keeping the pod's tokens. */
+    /**
+     * Thrown when the first reading of a review does not take it (a pod the binder does not take, another object, a
+     * key named twice, bad JSON): the review is read again with the parser's own checks, keeping the object's tokens.
+     */
     private static final class ReadAgain extends RuntimeException {
         ReadAgain() {
             super(null, null, false, false);
