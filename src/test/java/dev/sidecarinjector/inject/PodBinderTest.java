@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,7 @@ class PodBinderTest {
         var generator = new PodBinderGenerator();
         var source = generator.source();
         assertEquals(List.of(), generator.left(), "properties of the pod's model the binder leaves to Jackson");
-        if (Golden.updating()) {
-            Files.writeString(PodBinderGenerator.TARGET, source);
-            return;
-        }
-        assertEquals(Files.readString(PodBinderGenerator.TARGET), source,
-                PodBinderGenerator.TARGET + " is not what PodBinderGenerator writes: run with -Dgolden.update=true and review it");
+        Golden.compareText(PodBinderGenerator.TARGET, source);
     }
 
     /** Every pod of the webhook's golden inputs, and the benchmark's: bound here, they equal what Jackson binds. */

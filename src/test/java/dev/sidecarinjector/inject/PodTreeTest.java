@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,12 +41,7 @@ class PodTreeTest {
         var generator = new PodTreeGenerator();
         var source = generator.source();
         assertEquals(List.of(), generator.left(), "classes of the pod's model the writer leaves to Jackson");
-        if (Golden.updating()) {
-            Files.writeString(PodTreeGenerator.TARGET, source);
-            return;
-        }
-        assertEquals(Files.readString(PodTreeGenerator.TARGET), source,
-                PodTreeGenerator.TARGET + " is not what PodTreeGenerator writes: run with -Dgolden.update=true and review it");
+        Golden.compareText(PodTreeGenerator.TARGET, source);
     }
 
     /** Every pod of the webhook's golden inputs, and the benchmark's, bound by Jackson: written here as Jackson writes it. */
