@@ -285,16 +285,12 @@ public final class AdmissionReviewCodec {
             return new Read(envelope, object);
         } catch (PodBinderBase.Unbound e) {
             throw new ReadAgain();
-        } catch (JsonProcessingException e) {
-            if (bindPod) {
-                throw new ReadAgain();
-            }
-            throw new BadReviewException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             if (bindPod) {
                 throw new ReadAgain();
             }
-            throw new BadReviewException("body cannot be read: " + e.getMessage());
+            throw new BadReviewException(e instanceof JsonProcessingException json ? "body is not valid JSON: " + json.getOriginalMessage()
+                    : "body cannot be read: " + e.getMessage());
         }
     }
 
