@@ -50,8 +50,9 @@ public final class AdminServer {
     }
 
     public Channel bindConfigAdmin(int port, ConfigPages pages) throws InterruptedException {
-        return bootstrap(ServerChannelFamily.IPV4, Map.of("/config_dump", new ConfigDumpPage(pages), "/clusters", new ClustersPage(pages)), null)
-                .bind(new InetSocketAddress(LOOPBACK, port)).sync().channel();
+        var address = new InetSocketAddress(LOOPBACK, port);
+        return ServerChannelFamily.bound(bootstrap(ServerChannelFamily.IPV4,
+                Map.of("/config_dump", new ConfigDumpPage(pages), "/clusters", new ClustersPage(pages)), null).bind(address), address);
     }
 
     private record ConfigDumpPage(ConfigPages pages) implements Supplier<Page> {
@@ -145,11 +146,13 @@ public final class AdminServer {
 
     private Channel bindBothFamilies(int port, Map<String, Supplier<Page>> routes, AdminHandler.Dynamic dynamic)
             throws InterruptedException {
-        var ipv4 = bootstrap(ServerChannelFamily.IPV4, routes, dynamic).bind(new InetSocketAddress(ServerChannelFamily.IPV4.anyAddress(), port)).sync().channel();
+        var any = new InetSocketAddress(ServerChannelFamily.IPV4.anyAddress(), port);
+        var ipv4 = ServerChannelFamily.bound(bootstrap(ServerChannelFamily.IPV4, routes, dynamic).bind(any), any);
         if (ipv6) {
             try {
                 var bound = ((InetSocketAddress) ipv4.localAddress()).getPort();
-                bootstrap(ServerChannelFamily.IPV6, routes, dynamic).bind(new InetSocketAddress(ServerChannelFamily.IPV6.anyAddress(), bound)).sync();
+                var anyIpv6 = new InetSocketAddress(ServerChannelFamily.IPV6.anyAddress(), bound);
+                ServerChannelFamily.bound(bootstrap(ServerChannelFamily.IPV6, routes, dynamic).bind(anyIpv6), anyIpv6);
             } catch (ChannelException e) {
                 ipv6 = false;
                 EventLog.info("no IPv6 in this kernel (" + e.getMessage() + "): the proxy listens on IPv4 only");

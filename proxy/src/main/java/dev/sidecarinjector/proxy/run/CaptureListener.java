@@ -36,7 +36,8 @@ record CaptureListener(DestinationResolver resolver, LoopGuard loopGuard, Metric
         listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
         listener.pipeline().addLast(new Acceptor(this, direction, connector));
         loop.register(listener).sync();
-        return listener.bind(new InetSocketAddress(family.anyAddress(), port)).sync().channel();
+        var address = new InetSocketAddress(family.anyAddress(), port);
+        return ServerChannelFamily.bound(listener.bind(address), address);
     }
 
     /**

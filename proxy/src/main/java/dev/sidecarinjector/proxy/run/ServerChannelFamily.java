@@ -1,11 +1,17 @@
 package dev.sidecarinjector.proxy.run;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.util.NetUtil;
+import io.netty.util.internal.PlatformDependent;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
 
 /**
  * Makes the proxy's epoll listening sockets, one family each: a listener that serves both families is two sockets on
@@ -49,8 +55,32 @@ public final class ServerChannelFamily implements ChannelFactory<EpollServerSock
         }
     }
 
-    private static boolean addressInUse(Exception e) {
+    private static boolean addressInUse(Throwable e) {
         return e instanceof BindException || e instanceof Errors.NativeIoException error && error.expectedErr() == EADDRINUSE_NEGATIVE;
+    }
+
+    /**
+     * The listener {@code bind} makes on {@code address}, once bound. A bind the kernel refuses is thrown naming the
+     * address (Netty's message names only the error, so a proxy that cannot start said "Address already in use" and
+     * not which port): a {@link BindException} when the address is taken (what {@link #onOnePort} tries again for any
+     * port), else a {@link SocketException}, each with Netty's as its cause; the listener is closed. Anything else
+     * (a family the kernel does not have) is thrown as it came.
+     */
+    public static Channel bound(ChannelFuture bind, InetSocketAddress address) throws InterruptedException {
+        bind.await();
+        if (bind.isSuccess()) {
+            return bind.channel();
+        }
+        var cause = bind.cause();
+        if (cause instanceof Errors.NativeIoException || cause instanceof SocketException) {
+            bind.channel().close();
+            var message = "cannot listen on " + NetUtil.toSocketAddressString(address) + ": " + cause.getMessage();
+            var named = addressInUse(cause) ? new BindException(message) : new SocketException(message);
+            named.initCause(cause);
+            cause = named;
+        }
+        PlatformDependent.throwException(cause);
+        return null;
     }
 
     private ServerChannelFamily(boolean ipv6) {

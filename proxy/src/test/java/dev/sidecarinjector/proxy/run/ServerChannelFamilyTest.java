@@ -2,11 +2,19 @@ package dev.sidecarinjector.proxy.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.Errors;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +59,27 @@ class ServerChannelFamilyTest {
         var always = new FailingWith(Integer.MAX_VALUE, inUse);
         assertThrows(Errors.NativeIoException.class, () -> ServerChannelFamily.onOnePort(0, always));
         assertEquals(16, always.asked.size());
+    }
+
+    @Test
+    void aTakenPortIsNamedInTheFailure() throws Exception {
+        var group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try (var taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            var address = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
+            var listener = ServerChannelFamily.IPV4.newChannel();
+            listener.pipeline().addLast(new ChannelInboundHandlerAdapter());
+            group.next().register(listener).sync();
+            var failure = assertThrows(BindException.class, () -> ServerChannelFamily.bound(listener.bind(address), address));
+            assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": bind(..) failed with error(-98): Address already in use",
+                    failure.getMessage());
+            assertInstanceOf(Errors.NativeIoException.class, failure.getCause());
+            assertTrue(listener.closeFuture().await(5_000), "the listener that could not bind is closed");
+            // A fixed port taken fails at once, with the named failure.
+            var fixed = new FailingWith(1, failure);
+            assertSame(failure, assertThrows(BindException.class, () -> ServerChannelFamily.onOnePort(taken.getLocalPort(), fixed)));
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
