@@ -1,6 +1,8 @@
 package dev.sidecarinjector.ca;
 
+import dev.sidecarinjector.config.StrictBoolean;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,7 @@ public interface CaConfig {
      * certificate and {@code injector.mesh.root-cert-file} is published, as before the CA.
      */
     @WithDefault("true")
+    @WithConverter(StrictBoolean.class)
     boolean enabled();
 
     /** The SPIFFE trust domain of issued identities ({@code spiffe://TRUST_DOMAIN/ns/NS/sa/SA}) and the root's O=. */

@@ -18,6 +18,7 @@ import dev.sidecarinjector.inject.TrafficRules;
 import dev.sidecarinjector.inject.TrafficValues;
 import dev.sidecarinjector.inject.VaultAgentValues;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -139,7 +140,11 @@ public final class InjectionSettingsFactory {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (ConfigValidationException e) {
+            throw ConfigProblems.describe(e, builder.getMappingsBuilder().getMappings());
+        }
     }
 
     public static InjectionSettings from(SmallRyeConfig config) {

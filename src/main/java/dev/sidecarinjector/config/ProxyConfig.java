@@ -3,6 +3,7 @@ package dev.sidecarinjector.config;
 import dev.sidecarinjector.api.net.MeshPorts;
 import dev.sidecarinjector.inject.Placement;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
@@ -24,6 +25,7 @@ public interface ProxyConfig {
 
     /** Start the proxy first and hold the app until the proxy is ready; per pod: proxy.istio.io/config holdApplicationUntilProxyStarts. */
     @WithDefault("false")
+    @WithConverter(StrictBoolean.class)
     boolean holdApplicationUntilProxyStarts();
 
     /**
@@ -31,6 +33,7 @@ public interface ProxyConfig {
      * (Istio's rewriteAppHTTPProbe); per pod: sidecar.istio.io/rewriteAppHTTPProbers.
      */
     @WithDefault("true")
+    @WithConverter(StrictBoolean.class)
     boolean rewriteAppProbes();
 
     /** CPU request; per pod: sidecar.istio.io/proxyCPU. */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * ignored first (a case slip is the likeliest mistake), then with case, then alphabetically, so the answer is
  * always the same. Pure; the work is bounded: names are compared on their first {@link #COMPARED} characters.
  */
-final class ClosestName {
+public final class ClosestName {
 
     /** The distance is quadratic in the names' lengths; annotation keys are at most 316 characters when valid. */
     static final int COMPARED = 128;
@@ -20,7 +20,7 @@ final class ClosestName {
     }
 
     /** The closest of {@code known} to {@code written}; empty only when {@code known} is. */
-    static Optional<String> among(String written, Collection<String> known) {
+    public static Optional<String> among(String written, Collection<String> known) {
         var folded = cut(written).toLowerCase(Locale.ROOT);
         var cut = cut(written);
         return known.stream().min(Comparator
@@ -35,7 +35,7 @@ final class ClosestName {
      * otherwise hide: the same name under another prefix, a start of the known name (three characters or more), or a
      * few slips (two, or a quarter of the name if more).
      */
-    static boolean isLikelyIntent(String written, String closest) {
+    public static boolean isLikelyIntent(String written, String closest) {
         var name = local(written);
         var known = local(closest);
         if (name.equals(known) || name.length() >= 3 && known.startsWith(name)) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -404,6 +405,30 @@ class KubeInjectCommandTest {
         var result = run("", "-f", "-", "--config", config.toString());
         assertEquals(2, result.exit());
         assertTrue(result.err().contains("injector.interception.exclude-outbound-ports: \"80x\""), result.err());
+    }
+
+    @Test
+    void configFileMistakesAreNamedWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("injector.properties");
+        var cases = Map.of(
+                "injector.proxy.imag=foo\n", "error: injector.proxy.imag (line 1 of " + config + "): no such setting; did you mean injector.proxy.image?",
+                "# a comment\ninjector.proxy.placement=sideways\n", "error: injector.proxy.placement: \"sideways\" is not one of container, native",
+                "injector.proxy.image=\n", "error: injector.proxy.image: \"\" is empty: leave the line out for the default",
+                "injector.proxy.uid=abc\n", "error: injector.proxy.uid: \"abc\" is not a number",
+                "injector.proxy.hold-application-until-proxy-starts=maybe\n",
+                "error: injector.proxy.hold-application-until-proxy-starts: \"maybe\" is not true or false",
+                "injector.mesh.directory-poll-interval=soon\n", "error: injector.mesh.directory-poll-interval: \"soon\"",
+                "injector.proxy.inbound-prot=15006\ninjector.proxy.placement=sideways\n",
+                "error: injector.proxy.inbound-prot (line 1 of " + config + "): no such setting; did you mean injector.proxy.inbound-port?; "
+                        + "injector.proxy.placement: \"sideways\" is not one of container, native");
+        for (var c : cases.entrySet()) {
+            Files.writeString(config, c.getKey());
+            var result = run("", "-f", "-", "--config", config.toString());
+            assertEquals(2, result.exit(), c.getKey() + result.err());
+            assertTrue(result.err().startsWith(c.getValue()), c.getKey() + " gave:\n" + result.err());
+            assertEquals(1, result.err().lines().count(), result.err());
+            assertFalse(result.err().contains("SRCFG") || result.err().contains("Exception") || result.err().contains("dev.sidecarinjector"), result.err());
+        }
     }
 
     @Test

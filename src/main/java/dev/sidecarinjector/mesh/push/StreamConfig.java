@@ -1,7 +1,9 @@
 package dev.sidecarinjector.mesh.push;
 
 import dev.sidecarinjector.api.net.MeshPorts;
+import dev.sidecarinjector.config.StrictBoolean;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +14,7 @@ public interface StreamConfig {
 
     /** Serve the stream at all; off, no proxy can get configuration and they relay at L4. */
     @WithDefault("true")
+    @WithConverter(StrictBoolean.class)
     boolean enabled();
 
     /** TLS port of the stream ({@code /v1/stream}) and of {@code GET /debug/syncz}; 0 picks a free one. */
