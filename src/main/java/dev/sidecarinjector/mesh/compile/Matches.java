@@ -9,9 +9,8 @@ import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchRegex;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.PatternSyntaxException;
 
-/** VirtualService {@code match} entries as the proxy evaluates them; regexes are checked against what RE2 accepts. */
+/** VirtualService {@code match} entries as the proxy evaluates them; regexes are RE2's, checked as the proxy compiles them. */
 final class Matches {
 
     private Matches() {
@@ -58,50 +57,12 @@ final class Matches {
         };
     }
 
-    /** A regex Envoy (RE2) and the proxy (java.util.regex) both run the same way, or an {@link InvalidField}. */
+    /** A regex Envoy and the proxy both run as RE2 ({@code Re2Regex}), or an {@link InvalidField} saying why not. */
     static StringMatch regex(String regex, String field) {
-        var unsupported = re2Lacks(regex);
-        if (unsupported != null) {
-            throw new InvalidField(field, regex, "uses " + unsupported + ", which RE2 (Istio's regex engine) does not support");
-        }
         try {
             return StringMatch.regex(regex);
-        } catch (PatternSyntaxException e) {
-            throw new InvalidField(field, regex, "is not a regular expression: " + e.getDescription());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField(field, regex, e.getMessage());
         }
-    }
-
-    /** What {@code regex} uses that RE2 lacks: backreferences, lookaround, atomic groups, possessive quantifiers; or null. */
-    static String re2Lacks(String regex) {
-        var inClass = false;
-        for (var i = 0; i < regex.length(); i++) {
-            var c = regex.charAt(i);
-            if (c == '\\' && i + 1 < regex.length()) {
-                var next = regex.charAt(i + 1);
-                if (!inClass && (next >= '1' && next <= '9' || next == 'k' && i + 2 < regex.length() && regex.charAt(i + 2) == '<')) {
-                    return "a backreference";
-                }
-                i++;
-            } else if (inClass) {
-                inClass = c != ']';
-            } else if (c == '[') {
-                inClass = true;
-                if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
-                    i++;
-                }
-            } else if (c == '(' && regex.startsWith("(?", i)) {
-                var rest = regex.substring(i + 2);
-                if (rest.startsWith("=") || rest.startsWith("!") || rest.startsWith("<=") || rest.startsWith("<!")) {
-                    return "a lookaround";
-                }
-                if (rest.startsWith(">")) {
-                    return "an atomic group";
-                }
-            } else if (c == '+' && i > 0 && (regex.charAt(i - 1) == '*' || regex.charAt(i - 1) == '+' || regex.charAt(i - 1) == '?'
-                    || regex.charAt(i - 1) == '}') && (i < 2 || regex.charAt(i - 2) != '\\')) {
-                return "a possessive quantifier";
-            }
-        }
-        return null;
     }
 }

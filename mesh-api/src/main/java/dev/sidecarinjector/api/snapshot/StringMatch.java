@@ -2,12 +2,12 @@ package dev.sidecarinjector.api.snapshot;
 
 import dev.sidecarinjector.api.json.JsonObject;
 import dev.sidecarinjector.api.json.JsonWriter;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import dev.sidecarinjector.api.text.ShownValue;
+import com.google.re2j.Pattern;
 
 /**
- * Istio's {@code StringMatch}: exactly one of exact, prefix or regex (RE2 syntax, matched against the whole
- * value). The regex is compiled once, when the snapshot is read.
+ * Istio's {@code StringMatch}: exactly one of exact, prefix or regex (RE2, {@link Re2Regex}, matched against the
+ * whole value as Envoy's {@code safe_regex}). The regex is compiled once, when the snapshot is read.
  */
 public record StringMatch(Kind kind, String value, Pattern pattern) implements JsonWriter.Writable {
 
@@ -23,9 +23,9 @@ public record StringMatch(Kind kind, String value, Pattern pattern) implements J
         return new StringMatch(Kind.PREFIX, value, null);
     }
 
-    /** A regex match; the syntax error, if any, is an {@link IllegalArgumentException} with the pattern's message. */
+    /** A regex match; one RE2 cannot run is an {@link IllegalArgumentException} saying why ({@link Re2Regex#compile}). */
     public static StringMatch regex(String value) {
-        return new StringMatch(Kind.REGEX, value, Pattern.compile(value));
+        return new StringMatch(Kind.REGEX, value, Re2Regex.compile(value));
     }
 
     public static StringMatch read(JsonObject json) {
@@ -44,8 +44,8 @@ public record StringMatch(Kind kind, String value, Pattern pattern) implements J
         }
         try {
             return regex(regex);
-        } catch (PatternSyntaxException e) {
-            throw json.error("regex", "\"" + regex + "\" is not a regular expression: " + e.getDescription());
+        } catch (IllegalArgumentException e) {
+            throw json.error("regex", ShownValue.of(regex, "\"") + " " + e.getMessage());
         }
     }
 

@@ -69,7 +69,9 @@ class SnapshotTest {
         assertRejected(good.replace("\"port\":9080,\"protocol\":\"HTTP\"", "\"port\":90800,\"protocol\":\"HTTP\""),
                 "listeners[0].port: 90800 is not a whole number in 1..65535");
         assertRejected(good.replace("\"regex\":\"yes|true\"", "\"regex\":\"(yes\""),
-                "routeTables[0].routes[0].matches[0].headers.x-canary.regex: \"(yes\" is not a regular expression: Unclosed group");
+                "routeTables[0].routes[0].matches[0].headers.x-canary.regex: \"(yes\" is not an RE2 regular expression: missing closing ): `(yes`");
+        assertRejected(good.replace("\"regex\":\"yes|true\"", "\"regex\":\"(a)\\\\1\""),
+                "routeTables[0].routes[0].matches[0].headers.x-canary.regex: \"(a)\\1\" uses a backreference (`\\1`), which RE2 (Istio's regex engine) does not support");
         assertRejected(good.replace("\"retryOn\":[\"5xx\"", "\"retryOn\":[\"sometimes\""),
                 "routeTables[0].routes[0].retries.retryOn[0]: \"sometimes\" is not one of 5xx, gateway-error, reset, connect-failure, "
                         + "refused-stream, retriable-status-codes, unavailable, cancelled, deadline-exceeded, internal, resource-exhausted, retriable-4xx");
