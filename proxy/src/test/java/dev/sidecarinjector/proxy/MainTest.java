@@ -30,6 +30,27 @@ class MainTest {
     }
 
     @Test
+    void aControlPlaneThatIsNotAHostIsRefusedNamingTheFlag() {
+        assertRefused("--control-plane: \"a b:1\" is not HOST:PORT: \"a b\" is not a DNS name or an IP address",
+                "run", "--dry-run", "--control-plane", "a b:1");
+    }
+
+    private static void assertRefused(String message, String... args) {
+        var log = new ByteArrayOutputStream();
+        var stderr = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.run(List.of(args));
+        } finally {
+            System.setErr(stderr);
+        }
+        var text = log.toString(StandardCharsets.UTF_8);
+        assertEquals(2, exit, text);
+        assertTrue(text.startsWith("sidecar-proxy run: " + message + "\n"), text);
+    }
+
+    @Test
     void dryRunNeedsNoRoot() {
         assertEquals(0, Main.run(List.of("init", "--dry-run")));
     }

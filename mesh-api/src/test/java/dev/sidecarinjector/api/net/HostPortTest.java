@@ -1,6 +1,7 @@
 package dev.sidecarinjector.api.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,5 +15,27 @@ class HostPortTest {
         assertEquals("app.example.com:443", HostPort.join("app.example.com", 443));
         assertEquals("[::]:15012", HostPort.join("::", 15012));
         assertEquals("0.0.0.0:15012", HostPort.join("0.0.0.0", 15012));
+    }
+
+    @Test
+    void anAddressIsADnsNameOrAnIpLiteralAndAPort() {
+        assertEquals(new HostPort("istiod.istio-system.svc", 15012), HostPort.parse("f", "istiod.istio-system.svc:15012"));
+        assertEquals(new HostPort("10.96.0.12", 15012), HostPort.parse("f", "10.96.0.12:15012"));
+        assertEquals(new HostPort("[fd00::12]", 15012), HostPort.parse("f", "[fd00::12]:15012"));
+        assertRefused("a b:1", "is not HOST:PORT: \"a b\" is not a DNS name or an IP address");
+        assertRefused("[fd00::zz]:15012", "is not HOST:PORT: \"[fd00::zz]\" is not a DNS name or an IP address");
+        assertRefused("[]:15012", "is not HOST:PORT: \"[]\" is not a DNS name or an IP address");
+        assertRefused("fd00::12:15012", "is not HOST:PORT: \"fd00::12\" is not a DNS name or an IP address");
+        assertRefused("istiod", "is not HOST:PORT");
+        assertRefused(":15012", "is not HOST:PORT");
+        assertRefused("istiod:0", "is not HOST:PORT: \"0\" is not a port (1-65535)");
+        assertRefused("istiod:15012x", "is not HOST:PORT: \"15012x\" is not a port (1-65535)");
+        assertRefused("istiod:\u0661\u0665", "is not HOST:PORT: \"\u0661\u0665\" is not a port (1-65535)");
+    }
+
+    private static void assertRefused(String value, String problem) {
+        var error = assertThrows(InvalidListException.class, () -> HostPort.parse("--control-plane", value));
+        assertEquals(problem, error.problem());
+        assertEquals("--control-plane: \"" + value + "\" " + problem, error.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sidecarinjector.proxy.config;
 
+import dev.sidecarinjector.api.net.HostPort;
+import dev.sidecarinjector.api.net.InvalidListException;
 import dev.sidecarinjector.api.stream.ProxyNode;
 import dev.sidecarinjector.proxy.cli.Flags;
 import dev.sidecarinjector.proxy.cli.UsageException;
@@ -26,15 +28,17 @@ public record MeshSettings(String controlPlaneHost, int controlPlanePort, Path r
         int port = 0;
         var address = flags.find("--control-plane").orElse(null);
         if (address != null && !address.isEmpty()) {
-            var colon = address.lastIndexOf(':');
-            if (colon <= 0 || colon == address.length() - 1) {
-                throw UsageException.badValue("--control-plane", address, "HOST:PORT");
+            HostPort parsed;
+            try {
+                parsed = HostPort.parse("--control-plane", address);
+            } catch (InvalidListException e) {
+                throw new UsageException(e.getMessage());
             }
-            host = address.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
+            host = parsed.host();
+            if (host.startsWith("[")) {
                 host = host.substring(1, host.length() - 1);
             }
-            port = dev.sidecarinjector.proxy.cli.NetValues.port("--control-plane", address.substring(colon + 1));
+            port = parsed.port();
         }
         var node = new ProxyNode(env.getOrDefault("POD_NAMESPACE", "default"), env.getOrDefault("POD_NAME", hostname(env)),
                 env.getOrDefault("INSTANCE_IP", ""), env.getOrDefault("SERVICE_ACCOUNT", "default"));
@@ -54,6 +58,6 @@ public record MeshSettings(String controlPlaneHost, int controlPlanePort, Path r
 
     /** {@code host:port} as given, for logs and the config dump. */
     public String controlPlane() {
-        return dev.sidecarinjector.api.net.HostPort.join(controlPlaneHost, controlPlanePort);
+        return HostPort.join(controlPlaneHost, controlPlanePort);
     }
 }

@@ -34,6 +34,14 @@ class MeshSettingsTest {
     }
 
     @Test
+    void aControlPlaneIsANameOrAnAddress() throws Exception {
+        assertEquals("10.96.0.12", parse(List.of("--control-plane", "10.96.0.12:15012"), Map.of()).controlPlaneHost());
+        var ipv6 = parse(List.of("--control-plane", "[fd00::12]:15012"), Map.of());
+        assertEquals("fd00::12", ipv6.controlPlaneHost());
+        assertEquals("[fd00::12]:15012", ipv6.controlPlane());
+    }
+
+    @Test
     void withoutAControlPlaneTheMeshIsOff() throws Exception {
         assertFalse(parse(List.of(), Map.of()).meshEnabled());
     }
@@ -44,6 +52,11 @@ class MeshSettingsTest {
             var error = assertThrows(UsageException.class, () -> parse(List.of("--control-plane", bad), Map.of()));
             assertEquals(true, error.getMessage().startsWith("--control-plane"), error.getMessage());
             assertEquals(true, error.getMessage().contains(bad.substring(bad.lastIndexOf(':') + 1)), error.getMessage());
+        }
+        for (var bad : List.of("a b:1", "bad_host:15012", "[fd00::zz]:15012", "fd00::12:15012", "-istiod:15012")) {
+            var error = assertThrows(UsageException.class, () -> parse(List.of("--control-plane", bad), Map.of()));
+            var host = bad.substring(0, bad.lastIndexOf(':'));
+            assertEquals("--control-plane: \"" + bad + "\" is not HOST:PORT: \"" + host + "\" is not a DNS name or an IP address", error.getMessage());
         }
         assertThrows(UsageException.class, () -> parse(List.of("--config-grace-seconds", "-1"), Map.of()));
     }
