@@ -20,7 +20,7 @@ public final class Main {
                                       [--connect-timeout-ms 10000] [--idle-timeout-seconds 3600] [--dry-run]
                                       [--control-plane HOST:PORT] [--root-cert /var/run/secrets/istio/root-cert.pem]
                                       [--token-file /var/run/secrets/tokens/istio-token] [--config-grace-seconds 30]
-                                      [--admin-port 15000]
+                                      [--admin-port 15000] [--status-port 15020]
                    sidecar-proxy wait [--health-port 15021] [--timeout-seconds 60]""";
 
     private Main() {

@@ -30,6 +30,20 @@ class MainTest {
     }
 
     @Test
+    void twoListenersOnOnePortAreRefusedNamingBothFlagsBeforeAnythingBinds() {
+        assertRefused("--inbound-port and --outbound-port are both 36001: each listener needs a port of its own",
+                "run", "--dry-run", "--inbound-port", "36001", "--outbound-port", "36001");
+        // Not a dry run: without the check this one got as far as bind (exit 1, "Address already in use", no flag).
+        assertRefused("--inbound-port and --status-port are both 36020: each listener needs a port of its own",
+                "run", "--inbound-port", "36020", "--status-port", "36020");
+        assertRefused("--health-port (default) and --metrics-port are both 15021: each listener needs a port of its own",
+                "run", "--dry-run", "--metrics-port", "15021");
+        assertRefused("--outbound-port and --admin-port are both 36002: each listener needs a port of its own",
+                "run", "--dry-run", "--control-plane", "127.0.0.1:15012", "--outbound-port", "36002", "--admin-port", "36002");
+        assertEquals(0, Main.run(List.of("run", "--dry-run", "--health-port", "15000")), "no admin listener without a control plane");
+    }
+
+    @Test
     void aControlPlaneThatIsNotAHostIsRefusedNamingTheFlag() {
         assertRefused("--control-plane: \"a b:1\" is not HOST:PORT: \"a b\" is not a DNS name or an IP address",
                 "run", "--dry-run", "--control-plane", "a b:1");

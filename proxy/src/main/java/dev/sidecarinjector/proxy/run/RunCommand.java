@@ -28,6 +28,7 @@ public final class RunCommand {
         var flags = Flags.parse(args, valued, ProxySettings.SWITCHES);
         ProxySettings settings = ProxySettings.from(flags, System.getenv());
         MeshSettings mesh = MeshSettings.from(flags, System.getenv());
+        ListeningPorts.checkDistinct(flags, settings, mesh);
         try {
             TlsProvider.check();
         } catch (IllegalArgumentException e) {
