@@ -1,7 +1,7 @@
 package dev.sidecarinjector.cli;
 
 /** Input kube-inject cannot use: the message names the document, the field or the byte, and says what is wrong. */
-final class InvalidManifestException extends RuntimeException {
+public final class InvalidManifestException extends RuntimeException {
     InvalidManifestException(String message) {
         super(message);
     }

@@ -8,24 +8,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds fields the Kubernetes model does not know. fabric8 keeps them in {@code additionalProperties}
- * instead of failing, which would let a typo in a template ({@code imagePulPolicy}) slip into every pod.
+ * Finds fields the Kubernetes model (and fabric8's Istio model, and this project's) does not know. fabric8 keeps
+ * them in {@code additionalProperties} instead of failing, which would let a typo in a template
+ * ({@code imagePulPolicy}) slip into every pod, or one in a mesh resource go unnoticed.
  */
 public final class ModelStrictness {
 
-    private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
+    private static final List<String> MODEL_PACKAGES = List.of("io.fabric8.kubernetes.api.model", "io.fabric8.istio.api",
+            "dev.sidecarinjector.mesh.model");
+
+    /** One unknown field: its path, its name, and the model class that does not know it. */
+    public record UnknownField(String path, String name, Class<?> owner) {
+    }
 
     private ModelStrictness() {
     }
 
     /** The paths of every unknown field under {@code root}, such as {@code spec.containers[0].imagePulPolicy}. */
     public static List<String> unknownFields(Object root, String rootPath) {
-        var unknown = new ArrayList<String>();
+        return unknown(root, rootPath).stream().map(UnknownField::path).toList();
+    }
+
+    /** Every unknown field under {@code root}, with the class it was found in (for a suggestion). */
+    public static List<UnknownField> unknown(Object root, String rootPath) {
+        var unknown = new ArrayList<UnknownField>();
         walk(root, rootPath, unknown);
         return unknown;
     }
 
-    private static void walk(Object value, String path, List<String> unknown) {
+    private static boolean isModel(Class<?> type) {
+        var name = type.getPackageName();
+        return MODEL_PACKAGES.stream().anyMatch(name::startsWith);
+    }
+
+    private static void walk(Object value, String path, List<UnknownField> unknown) {
         switch (value) {
             case null -> {
             }
@@ -36,14 +52,14 @@ public final class ModelStrictness {
             }
             case Map<?, ?> map -> map.forEach((key, item) -> walk(item, path + "." + key, unknown));
             default -> {
-                if (value.getClass().getPackageName().startsWith(MODEL_PACKAGE)) {
+                if (isModel(value.getClass())) {
                     walkModel(value, path, unknown);
                 }
             }
         }
     }
 
-    private static void walkModel(Object model, String path, List<String> unknown) {
+    private static void walkModel(Object model, String path, List<UnknownField> unknown) {
         for (var getter : model.getClass().getMethods()) {
             if (!isPropertyGetter(getter)) {
                 continue;
@@ -51,7 +67,7 @@ public final class ModelStrictness {
             var property = read(getter, model);
             if (getter.getName().equals("getAdditionalProperties")) {
                 if (property instanceof Map<?, ?> extra) {
-                    extra.keySet().forEach(key -> unknown.add(path + "." + key));
+                    extra.keySet().forEach(key -> unknown.add(new UnknownField(path + "." + key, String.valueOf(key), model.getClass())));
                 }
             } else {
                 walk(property, path + "." + Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4), unknown);
@@ -62,7 +78,7 @@ public final class ModelStrictness {
     private static boolean isPropertyGetter(Method method) {
         return method.getName().startsWith("get") && method.getName().length() > 3
                 && method.getParameterCount() == 0 && !Modifier.isStatic(method.getModifiers())
-                && method.getDeclaringClass().getPackageName().startsWith(MODEL_PACKAGE);
+                && isModel(method.getDeclaringClass());
     }
 
     private static Object read(Method getter, Object model) {

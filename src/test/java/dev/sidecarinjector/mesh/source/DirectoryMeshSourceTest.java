@@ -99,7 +99,7 @@ class DirectoryMeshSourceTest {
             assertEquals(1, source.current().services().size());
             assertEquals(0, source.current().virtualServices().size());
             var problem = source.readProblems().getFirst().describe();
-            assertTrue(problem.startsWith("VirtualService default/reviews: spec.http[0].timeout has the wrong type"), problem);
+            assertTrue(problem.startsWith("VirtualService default/reviews: spec.http[0].timeout: \"[1,2]\" is not a string"), problem);
             assertTrue(problem.contains("mixed.yaml"), problem);
         }
     }

@@ -1,0 +1,231 @@
+package dev.sidecarinjector.mesh.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sidecarinjector.mesh.compile.Problem;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How documents bind: what kubectl and the API server refuse is left out with the field and value named, never read as a default. */
+class MeshDocumentsTest {
+
+    private static String only(String yaml) throws MeshDocumentException {
+        var parsed = MeshDocuments.read(yaml, "mesh.yaml");
+        assertEquals(List.of(), parsed.resources(), "the resource must be left out");
+        assertEquals(1, parsed.problems().size(), parsed.problems()::toString);
+        return parsed.problems().getFirst().describe();
+    }
+
+    private static final String POLICY = """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: deny-get}
+            spec:
+              %s
+            """;
+
+    @Test
+    void anUnknownEnumValueIsRefusedWithTheAllowedValues() throws Exception {
+        assertEquals("AuthorizationPolicy default/deny-get: spec.action: \"DENNY\" is not one of ALLOW, AUDIT, CUSTOM, DENY (in mesh.yaml); "
+                + "the AuthorizationPolicy is left out", only(POLICY.formatted("action: DENNY")));
+        assertTrue(only("""
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: default}
+                spec: {mtls: {mode: STRIKT}}
+                """).startsWith("PeerAuthentication default/default: spec.mtls.mode: \"STRIKT\" is not one of DISABLE, PERMISSIVE, STRICT, UNSET"));
+        var dr = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews}
+                spec:
+                  host: reviews
+                  trafficPolicy: %s
+                """;
+        var simple = only(dr.formatted("{loadBalancer: {simple: FASTEST}}"));
+        assertTrue(simple.contains("spec.trafficPolicy.loadBalancer.simple: \"FASTEST\" is not one of"), simple);
+        var tls = only(dr.formatted("{tls: {mode: BOGUS}}"));
+        assertTrue(tls.contains("spec.trafficPolicy.tls.mode: \"BOGUS\" is not one of DISABLE, ISTIO_MUTUAL, MUTUAL, SIMPLE"), tls);
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedWithItsPathAndTheLikelyName() throws Exception {
+        assertEquals("AuthorizationPolicy default/deny-get: spec.actoin is not a known field; did you mean action? (kubectl refuses unknown fields)"
+                + " (in mesh.yaml); the AuthorizationPolicy is left out", only(POLICY.formatted("actoin: DENY")));
+        assertTrue(only(POLICY.formatted("selector: {matchLables: {app: x}}"))
+                .contains("spec.selector.matchLables is not a known field; did you mean matchLabels?"));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews}}]
+                    timout: 10s
+                """).contains("spec.http[0].timout is not a known field; did you mean timeout?"));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews}
+                spec: {host: reviews, trafficPolicy: {outlierDetecton: {consecutive5xxErrors: 1}}}
+                """).contains("spec.trafficPolicy.outlierDetecton is not a known field; did you mean outlierDetection?"));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews}
+                spec: {host: reviews, trafficPolicy: {loadBalancer: {simpel: ROUND_ROBIN}}}
+                """).contains("spec.trafficPolicy.loadBalancer.simpel is not a known field"));
+        assertTrue(only("""
+                apiVersion: policy.sidecarinjector.dev/v1alpha1
+                kind: HTTPLocalRateLimitPolicy
+                metadata: {name: limit}
+                spec: {total: {requestsPerSecnd: 10}}
+                """).contains("spec.total.requestsPerSecnd is not a known field; did you mean requestsPerSecond?"));
+    }
+
+    @Test
+    void metadataAndStatusAsTheClusterWritesThemAreRead() throws Exception {
+        var parsed = MeshDocuments.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: reviews
+                  namespace: default
+                  uid: 6b1c7a2e-0000-4000-8000-000000000001
+                  resourceVersion: "1234"
+                  generation: 3
+                  creationTimestamp: "2026-01-01T00:00:00Z"
+                  labels: {app: reviews}
+                  annotations: {kubectl.kubernetes.io/last-applied-configuration: "{}"}
+                  finalizers: [example.com/keep]
+                  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: owner, uid: x}]
+                  managedFields: [{manager: kubectl, operation: Apply, apiVersion: networking.istio.io/v1, fieldsType: FieldsV1, fieldsV1: {f:spec: {}}}]
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - match: [{uri: {prefix: /r}, headers: {end-user: {exact: jason}}}]
+                    route: [{destination: {host: reviews, subset: v2, port: {number: 9080}}, weight: 100}]
+                    retries: {attempts: 3, perTryTimeout: 2s, retryOn: 5xx}
+                    timeout: 10s
+                status:
+                  observedGeneration: 3
+                  conditions: [{type: Reconciled, status: "True"}]
+                  validationMessages: [{type: {code: IST0101}}]
+                  somethingNewer: 1
+                """, "vs.yaml");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(1, parsed.resources().size());
+    }
+
+    @Test
+    void aNumberIsNotAStringNorAFractionAnInteger() throws Exception {
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews}, weight: 50.5}]
+                """).contains("spec.http[0].route[0].weight: \"50.5\" is not an integer"));
+        assertTrue(only("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: reviews, labels: {version: 1.10}}
+                """).contains("metadata.labels.version: \"1.1\" is not a string"));
+    }
+
+    @Test
+    void aValueOfTheWrongShapeSaysWhatWasExpected() throws Exception {
+        var message = only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec: {hosts: reviews}
+                """);
+        assertTrue(message.contains("spec.hosts: \"reviews\" is not a list"), message);
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec: {hosts: [reviews], http: [{timeout: [1, 2]}]}
+                """).contains("spec.http[0].timeout: \"[1,2]\" is not a string"));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec: {hosts: [reviews], http: [{retries: 3}]}
+                """).contains("spec.http[0].retries: \"3\" is not an object"));
+    }
+
+    @Test
+    void aWrongOrMissingApiVersionAndABadListAreNamed() throws Exception {
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1beta
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec: {hosts: [reviews]}
+                """).contains("VirtualService default/reviews: apiVersion: \"networking.istio.io/v1beta\" is not one of networking.istio.io/v1, "
+                + "networking.istio.io/v1alpha3, networking.istio.io/v1beta1"));
+        assertTrue(only("""
+                kind: VirtualService
+                metadata: {name: reviews}
+                """).contains("VirtualService default/reviews: apiVersion is missing"));
+        assertTrue(only("""
+                apiVersion: v1
+                kind: List
+                items: {not: a list}
+                """).contains("List default/(no name): items: \"{\"not\":\"a list\"}\" is not a list"));
+    }
+
+    @Test
+    void yamlIsReadAsKubectlReadsIt() throws Exception {
+        var parsed = MeshDocuments.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - match: [{uri: {prefix: /a}}]
+                    route: &r [{destination: {host: reviews}}]
+                  - route: *r
+                """, "vs.yaml");
+        assertEquals(List.of(), parsed.problems());
+        var duplicate = assertThrows(MeshDocumentException.class, () -> MeshDocuments.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews}}]
+                    timeout: 1s
+                    timeout: 100s
+                """, "vs.yaml")).getMessage();
+        assertTrue(duplicate.contains("mapping key \"timeout\" already defined"), duplicate);
+    }
+
+    @Test
+    void jsonIsReadAsJsonTabsAndAll() throws Exception {
+        var parsed = MeshDocuments.read("{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Service\",\n\t\"metadata\": {\"name\": \"reviews\"}\n}\n", "svc.json");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(1, parsed.resources().size());
+        var broken = assertThrows(MeshDocumentException.class, () -> MeshDocuments.read("{\n\t\"kind\": \n}", "svc.json")).getMessage();
+        assertTrue(broken.startsWith("svc.json (line 3, column 1): not JSON: "), broken);
+        var tabs = assertThrows(MeshDocumentException.class, () -> MeshDocuments.read("kind: Service\n\tmetadata: {}\n", "svc.yaml")).getMessage();
+        assertTrue(tabs.contains("(line 2, column 1)") && !tabs.contains("line 1"), tabs);
+    }
+
+    @Test
+    void textThatIsNotUtf8IsNamedSo() {
+        var message = assertThrows(MeshDocumentException.class,
+                () -> MeshDocuments.utf8(new byte[] {'k', 'i', (byte) 0xff, 0}, "binary.yaml")).getMessage();
+        assertEquals("binary.yaml: not UTF-8 text (byte 2 is not UTF-8): not YAML or JSON", message);
+        assertTrue(new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals("é"));
+    }
+}
