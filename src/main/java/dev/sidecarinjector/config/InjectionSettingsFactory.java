@@ -18,6 +18,8 @@ import dev.sidecarinjector.inject.TrafficRules;
 import dev.sidecarinjector.inject.TrafficValues;
 import dev.sidecarinjector.inject.VaultAgentValues;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -128,6 +130,8 @@ public final class InjectionSettingsFactory {
                 .addDefaultSources()
                 // Durations read as the webhook reads them ("500ms", not only ISO-8601 "PT0.5S").
                 .withConverter(Duration.class, 200, new DurationConverter())
+                // Sizes too ("16M"): injector.mesh.directory-max-file-size.
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withMapping(NamespaceConfig.class)
                 .withMapping(ProxyConfig.class)
                 .withMapping(InterceptionConfig.class)

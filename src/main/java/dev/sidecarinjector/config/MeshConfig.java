@@ -1,5 +1,6 @@
 package dev.sidecarinjector.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -38,6 +39,14 @@ public interface MeshConfig {
      */
     @WithDefault("500ms")
     Duration directoryPollInterval();
+
+    /**
+     * With the directory source: the largest file it reads. A larger one is refused unread, named with its size in the
+     * log (it keeps its last good content; the other files apply). A Kubernetes object is at most about 1.5 MiB; a file
+     * may hold many.
+     */
+    @WithDefault("16M")
+    MemorySize directoryMaxFileSize();
 
     /** The cluster's DNS domain: Service hosts are NAME.NAMESPACE.svc.DOMAIN. */
     @WithDefault("cluster.local")

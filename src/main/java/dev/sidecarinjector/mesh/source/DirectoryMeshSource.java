@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,20 +21,33 @@ import org.jboss.logging.Logger;
 
 /**
  * The mesh from a directory: every {@code *.yaml}, {@code *.yml} and {@code *.json} file in it (not below it),
- * polled for changes (a changed size or modification time) and re-read. A file that is not YAML (half written,
- * say) keeps its last good content and is named in the log with the error, once per error; a missing directory
- * is an empty mesh until it appears. Polling works the same on every filesystem, ConfigMap volumes included,
- * where a WatchService can miss the symlink swap.
+ * polled for changes (a changed size, modification time, status change time or file identity) and re-read. A file
+ * that is not YAML (half written, say) or is larger than the limit keeps its last good content and is named in the
+ * log with the error, once per error; a missing directory is an empty mesh until it appears. Polling works the same
+ * on every filesystem, ConfigMap volumes included, where a WatchService can miss the symlink swap. A poll that fails
+ * (whatever the cause) is logged and the next one runs: the poller never stops.
  */
 public final class DirectoryMeshSource implements MeshSource {
 
     private static final Logger LOG = Logger.getLogger(DirectoryMeshSource.class);
 
-    private record FileState(FileTime modified, long size, List<HasMetadata> resources, List<Problem> problems, String error) {
+    /** Kubernetes objects are at most ~1.5 MiB; a file may hold many. Larger files are refused unread. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 16L * 1024 * 1024;
+
+    /**
+     * What tells a changed file: size, modification time, and where the filesystem has them the status change time
+     * (which nobody can set back) and the file's identity (inode), so a same-size replacement with the old
+     * modification time is seen too.
+     */
+    private record Stamp(long size, FileTime modified, Object changed, Object key) {
+    }
+
+    private record FileState(Stamp stamp, List<HasMetadata> resources, List<Problem> problems, String error) {
     }
 
     private final Path directory;
     private final Duration interval;
+    private final long maxFileBytes;
     private final IndexPublication publication = new IndexPublication();
     private final Map<Path, FileState> files = new TreeMap<>();
     private volatile List<Problem> problems = List.of();
@@ -44,8 +58,14 @@ public final class DirectoryMeshSource implements MeshSource {
     private Thread poller;
 
     public DirectoryMeshSource(Path directory, Duration interval) {
+        this(directory, interval, DEFAULT_MAX_FILE_BYTES);
+    }
+
+    /** A file larger than {@code maxFileBytes} is refused with its size (injector.mesh.directory-max-file-size). */
+    public DirectoryMeshSource(Path directory, Duration interval, long maxFileBytes) {
         this.directory = directory;
         this.interval = interval;
+        this.maxFileBytes = maxFileBytes;
     }
 
     /** Reads the directory once, with no polling (the CLI's way). */
@@ -72,8 +92,9 @@ public final class DirectoryMeshSource implements MeshSource {
             }
             try {
                 scan();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "mesh directory %s: reading failed; the last good view stays", directory);
+            } catch (RuntimeException | Error e) {
+                // Even an Error (out of memory, a stack overflow) is one poll's: the next may succeed, a dead poller never would.
+                LOG.errorf(e, "mesh directory %s: reading failed; the last good view stays, the next poll tries again", directory);
             }
         }
     }
@@ -84,19 +105,17 @@ public final class DirectoryMeshSource implements MeshSource {
         var changed = false;
         for (var file : list()) {
             seen.put(file, Boolean.TRUE);
-            FileTime modified;
-            long size;
+            Stamp stamp;
             try {
-                modified = Files.getLastModifiedTime(file);
-                size = Files.size(file);
+                stamp = stamp(file);
             } catch (IOException e) {
                 continue;
             }
             var old = files.get(file);
-            if (old != null && old.modified.equals(modified) && old.size == size) {
+            if (old != null && old.stamp.equals(stamp)) {
                 continue;
             }
-            files.put(file, read(file, modified, size, old));
+            files.put(file, read(file, stamp, old));
             changed = true;
         }
         changed |= files.keySet().removeIf(file -> !seen.containsKey(file));
@@ -106,18 +125,43 @@ public final class DirectoryMeshSource implements MeshSource {
         return changed;
     }
 
-    private FileState read(Path file, FileTime modified, long size, FileState old) {
+    private static Stamp stamp(Path file) throws IOException {
+        var attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        Object changed;
         try {
-            var parsed = MeshDocuments.read(Files.readString(file), file.getFileName().toString());
-            return new FileState(modified, size, parsed.resources(), parsed.problems(), null);
+            changed = Files.getAttribute(file, "unix:ctime");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            changed = null;
+        }
+        return new Stamp(attributes.size(), attributes.lastModifiedTime(), changed, attributes.fileKey());
+    }
+
+    private FileState read(Path file, Stamp stamp, FileState old) {
+        var name = file.getFileName().toString();
+        try {
+            var parsed = MeshDocuments.read(text(file, name), name);
+            return new FileState(stamp, parsed.resources(), parsed.problems(), null);
         } catch (MeshDocumentException | IOException e) {
-            var message = e instanceof MeshDocumentException ? e.getMessage() : file + ": " + e;
+            var message = e instanceof MeshDocumentException ? e.getMessage() : name + ": cannot be read: " + e.getMessage();
             if (logging && (old == null || !message.equals(old.error))) {
                 LOG.warnf("mesh directory: %s; %s", message, old == null ? "the file is skipped" : "its last good content stays");
             }
-            return old == null ? new FileState(modified, size, List.of(), List.of(), message)
-                    : new FileState(modified, size, old.resources, old.problems, message);
+            return old == null ? new FileState(stamp, List.of(), List.of(), message)
+                    : new FileState(stamp, old.resources, old.problems, message);
         }
+    }
+
+    /** The file's text; refused unread past the limit (it may grow while read: never more than the limit is held). */
+    private String text(Path file, String name) throws IOException, MeshDocumentException {
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes + 1));
+            if (bytes.length > maxFileBytes) {
+                throw new MeshDocumentException(name + ": " + Files.size(file) + " bytes, larger than the limit of " + maxFileBytes
+                        + " bytes (injector.mesh.directory-max-file-size): not read");
+            }
+        }
+        return MeshDocuments.utf8(bytes, name);
     }
 
     private void publish() {
@@ -169,7 +213,7 @@ public final class DirectoryMeshSource implements MeshSource {
         return problems;
     }
 
-    /** The files that are not YAML or JSON now (each keeps its last good content, if it had one), with the error. */
+    /** The files that cannot be used now (not YAML or JSON, too large, unreadable), with the error; each keeps its last good content, if it had one. */
     public synchronized List<String> fileErrors() {
         var errors = new ArrayList<String>();
         for (var state : files.values()) {

@@ -57,7 +57,8 @@ public class MeshSourceProducer {
         var problems = new ProblemLog();
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
-            case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), config.directoryPollInterval());
+            case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), config.directoryPollInterval(),
+                    config.directoryMaxFileSize().asLongValue());
         };
         // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
         var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;

@@ -111,4 +111,76 @@ class DirectoryMeshSourceTest {
             assertEquals(0, source.current().size());
         }
     }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWithItsSizeAndTheOthersApply() throws Exception {
+        Files.writeString(dir.resolve("reviews.yaml"), SERVICE);
+        try (var huge = java.nio.channels.FileChannel.open(dir.resolve("zz-huge.yaml"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            huge.truncate(0).position(4096).write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+        }
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50), 4096).load()) {
+            assertEquals(1, source.current().services().size());
+            assertEquals(java.util.List.of("zz-huge.yaml: 4097 bytes, larger than the limit of 4096 bytes "
+                    + "(injector.mesh.directory-max-file-size): not read"), source.fileErrors());
+        }
+    }
+
+    @Test
+    void aPollThatFailsEvenWithAnErrorDoesNotStopThePoller() throws Exception {
+        var file = dir.resolve("reviews.yaml");
+        Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        var published = new LinkedBlockingQueue<MeshIndex>();
+        var failures = new java.util.concurrent.atomic.AtomicInteger();
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50))) {
+            source.addListener(index -> {
+                if (index.version() == 2 && failures.getAndIncrement() == 0) {
+                    throw new OutOfMemoryError("Java heap space (thrown by the test)");
+                }
+                published.add(index);
+            });
+            source.start();
+            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            waitFor(() -> failures.get() > 0);
+            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("30s"));
+            MeshIndex last;
+            do {
+                last = published.poll(10, TimeUnit.SECONDS);
+            } while (last != null && last.version() < 3);
+            assertEquals("30s", last.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout(),
+                    "the poller must go on after a failed poll");
+            assertTrue(source.ready());
+        }
+    }
+
+    @Test
+    void aSameSizeReplacementWithTheOldModificationTimeIsSeen() throws Exception {
+        var file = dir.resolve("reviews.yaml");
+        Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        var time = Files.getLastModifiedTime(file);
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
+            var replacement = dir.resolve(".reviews.tmp");
+            Files.writeString(replacement, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            Files.setLastModifiedTime(replacement, time);
+            Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertEquals(time, Files.getLastModifiedTime(file));
+            assertTrue(source.scan(), "a replaced file must be read again");
+            assertEquals("2s", source.current().virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
+        }
+    }
+
+    @Test
+    void aBinaryFileIsNamedAsNotUtf8() throws Exception {
+        Files.write(dir.resolve("binary.yaml"), new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xc3, (byte) 0x28});
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
+            assertEquals(java.util.List.of("binary.yaml: not UTF-8 text (byte 6 is not UTF-8): not YAML or JSON"), source.fileErrors());
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (var i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(condition.getAsBoolean());
+    }
 }
