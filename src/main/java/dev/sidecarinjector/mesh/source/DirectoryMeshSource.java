@@ -164,11 +164,27 @@ public final class DirectoryMeshSource implements MeshSource {
         return MeshDocuments.utf8(bytes, name);
     }
 
+    /**
+     * Kubernetes holds one object of a kind and namespace/name: the first in file-name order (then document order) is
+     * kept, a later one is left out and named with both files.
+     */
     private void publish() {
         var resources = new ArrayList<HasMetadata>();
         var found = new ArrayList<Problem>();
-        for (var state : files.values()) {
-            resources.addAll(state.resources);
+        var kept = new HashMap<String, Path>();
+        for (var entry : files.entrySet()) {
+            var state = entry.getValue();
+            for (var resource : state.resources) {
+                var key = resource.getKind() + " " + MeshIndex.key(resource);
+                var first = kept.putIfAbsent(key, entry.getKey());
+                if (first == null) {
+                    resources.add(resource);
+                } else {
+                    found.add(Problem.invalid(resource.getKind(), MeshIndex.namespace(resource), resource.getMetadata().getName(),
+                            "metadata.name", null, "is defined twice: in " + first.getFileName() + " (kept: the first in file-name order) and in "
+                                    + entry.getKey().getFileName() + " (left out)"));
+                }
+            }
             found.addAll(state.problems);
         }
         problems = List.copyOf(found);

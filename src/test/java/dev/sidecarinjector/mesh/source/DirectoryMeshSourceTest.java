@@ -177,6 +177,26 @@ class DirectoryMeshSourceTest {
         }
     }
 
+    @Test
+    void aDuplicateObjectIsLeftOutNamingBothFilesAndTheFirstInFileNameOrderIsKept() throws Exception {
+        Files.writeString(dir.resolve("a-reviews.yaml"), SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        Files.writeString(dir.resolve("b-hijack.yaml"), VIRTUAL_SERVICE.formatted("99s") + "---\n"
+                + SERVICE.replace("10.96.0.20", "10.96.0.99") + "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\n"
+                + "metadata: {name: reviews}\nspec: {host: reviews}\n");
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
+            var index = source.current();
+            assertEquals("1s", index.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
+            assertEquals("10.96.0.20", index.services().get("default/reviews").getSpec().getClusterIP());
+            assertEquals(1, index.destinationRules().size(), "another kind of the same name is no duplicate");
+            assertEquals(java.util.List.of(
+                    "Service default/reviews: metadata.name is defined twice: in a-reviews.yaml (kept: the first in file-name order) "
+                            + "and in b-hijack.yaml (left out); the Service is left out",
+                    "VirtualService default/reviews: metadata.name is defined twice: in a-reviews.yaml (kept: the first in file-name order) "
+                            + "and in b-hijack.yaml (left out); the VirtualService is left out"),
+                    source.readProblems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).sorted().toList());
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (var i = 0; i < 200 && !condition.getAsBoolean(); i++) {
             Thread.sleep(50);
