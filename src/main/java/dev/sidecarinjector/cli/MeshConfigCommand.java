@@ -1,5 +1,6 @@
 package dev.sidecarinjector.cli;
 
+import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.mesh.compile.MeshCompiler;
 import dev.sidecarinjector.mesh.compile.UnknownPodException;
 import dev.sidecarinjector.mesh.source.DirectoryMeshSource;
@@ -32,7 +33,7 @@ public final class MeshConfigCommand extends Subcommand<MeshConfigCommand.Option
     @Override
     int execute(Options options) {
         if (!Files.isDirectory(options.directory())) {
-            stderr.println("error: --directory " + options.directory() + " is not a directory\n" + HELP);
+            stderr.println("error: " + options.directoryFrom() + " " + options.directory() + " is not a directory\n" + HELP);
             return 2;
         }
         var source = new DirectoryMeshSource(options.directory(), Duration.ZERO).load();
@@ -54,21 +55,32 @@ public final class MeshConfigCommand extends Subcommand<MeshConfigCommand.Option
     }
 
     /** The parsed command line. */
-    record Options(String namespace, String pod, Path directory, String domain, String rootNamespace, boolean help) implements Flags {
+    record Options(String namespace, String pod, Path directory, String directoryFrom, String domain, String rootNamespace, boolean help)
+            implements Flags {
 
         static Options parse(String... args) {
+            return parseWith(System.getenv("INJECTOR_MESH_DIRECTORY"), args);
+        }
+
+        /** {@code environment}: $INJECTOR_MESH_DIRECTORY, or null. */
+        static Options parseWith(String environment, String... args) {
             String target = null;
-            var env = System.getenv("INJECTOR_MESH_DIRECTORY");
-            var directory = Path.of(env == null || env.isBlank() ? "/etc/sidecar-injector/mesh" : env);
+            var fromEnvironment = environment != null && !environment.isBlank();
+            var directory = Path.of(fromEnvironment ? environment : "/etc/sidecar-injector/mesh");
+            // Where the directory came from, for the error that says it is not one.
+            var directoryFrom = fromEnvironment ? "$INJECTOR_MESH_DIRECTORY" : "the default directory";
             var domain = "cluster.local";
             var root = "istio-system";
             var flags = new FlagReader(args);
             while (flags.next()) {
                 switch (flags.name()) {
                     case "-h", "--help" -> {
-                        return new Options("", "", directory, domain, root, true);
+                        return new Options("", "", directory, directoryFrom, domain, root, true);
                     }
-                    case "--directory", "-d" -> directory = Path.of(flags.value());
+                    case "--directory", "-d" -> {
+                        directoryFrom = "--directory";
+                        directory = Path.of(flags.value());
+                    }
                     case "--domain" -> domain = flags.value();
                     case "--root-namespace" -> root = flags.value();
                     default -> {
@@ -82,6 +94,12 @@ public final class MeshConfigCommand extends Subcommand<MeshConfigCommand.Option
                     }
                 }
             }
+            if (!KubernetesNames.isSubdomain(domain)) {
+                throw new UsageException("--domain \"" + domain + "\" is not a DNS domain (lowercase letters, digits, '-' and '.': cluster.local)");
+            }
+            if (root.length() > 63 || !KubernetesNames.isSubdomain(root) || root.contains(".")) {
+                throw new UsageException("--root-namespace \"" + root + "\" is not a namespace name (lowercase letters, digits and '-', at most 63)");
+            }
             if (target == null) {
                 throw new UsageException("NAMESPACE/POD is required");
             }
@@ -89,7 +107,7 @@ public final class MeshConfigCommand extends Subcommand<MeshConfigCommand.Option
             if (slash <= 0 || slash == target.length() - 1 || target.indexOf('/', slash + 1) >= 0) {
                 throw new UsageException("\"" + target + "\" is not NAMESPACE/POD");
             }
-            return new Options(target.substring(0, slash), target.substring(slash + 1), directory, domain, root, false);
+            return new Options(target.substring(0, slash), target.substring(slash + 1), directory, directoryFrom, domain, root, false);
         }
     }
 }

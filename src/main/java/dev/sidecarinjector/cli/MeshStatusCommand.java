@@ -205,6 +205,9 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
             if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new UsageException("--control-plane \"" + controlPlane + "\" is not an https://HOST:PORT URL");
             }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new UsageException("--control-plane \"" + controlPlane + "\": port " + uri.getPort() + " is not a port (1 to 65535)");
+            }
             return new Options(uri, cacert, false);
         }
     }

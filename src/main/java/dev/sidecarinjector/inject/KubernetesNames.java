@@ -11,10 +11,15 @@ public final class KubernetesNames {
     private KubernetesNames() {
     }
 
+    /** Whether {@code name} is a DNS subdomain (RFC 1123: lowercase labels of letters, digits and '-'), as Kubernetes checks it. */
+    public static boolean isSubdomain(String name) {
+        return name.length() <= SUBDOMAIN_MAX && SUBDOMAIN.matcher(name).matches();
+    }
+
     /** A DNS subdomain, the name of a ConfigMap or a Secret; the error names the field and the value. */
     public static String subdomain(String field, String value) {
         var name = value.strip();
-        if (name.length() > SUBDOMAIN_MAX || !SUBDOMAIN.matcher(name).matches()) {
+        if (!isSubdomain(name)) {
             throw new InvalidValueException(field, value, "is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most " + SUBDOMAIN_MAX + " characters)");
         }
         return name;

@@ -66,8 +66,21 @@ class MeshConfigCommandTest {
         assertEquals(2, run("config", "default/a", "default/b").exit());
         assertEquals(2, run("config", "default/a", "--bogus").exit());
         assertTrue(run("config", "default/a", "--directory", "/nonexistent").err().contains("--directory /nonexistent is not a directory"));
+        assertEquals(2, run("config", "default/a", "--domain", "").exit());
+        assertTrue(run("config", "default/a", "--domain", "bad domain!").err().contains("error: --domain \"bad domain!\" is not a DNS domain"));
+        assertTrue(run("config", "default/a", "--root-namespace", "Istio_System").err().contains("--root-namespace \"Istio_System\" is not a namespace name"));
         assertEquals(2, run("status-of-things").exit());
         assertEquals(2, run().exit());
         assertEquals(0, run("config", "--help").exit());
+    }
+
+    @Test
+    void aDirectoryFromTheEnvironmentIsNamedSo() {
+        var err = new ByteArrayOutputStream();
+        var command = new MeshConfigCommand(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, command.execute(MeshConfigCommand.Options.parseWith("/nonexistent", "default/a")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: $INJECTOR_MESH_DIRECTORY /nonexistent is not a directory"),
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals("--directory", MeshConfigCommand.Options.parseWith("/nonexistent", "default/a", "--directory", "/x").directoryFrom());
     }
 }

@@ -56,6 +56,9 @@ class MeshStatusCommandTest {
         assertEquals(2, command.run("--control-plane", "localhost:15012"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: --control-plane \"localhost:15012\" is not an https://HOST:PORT URL"));
         assertEquals(2, command.run("--cluster"));
+        assertEquals(2, command.run("--control-plane", "https://localhost:99999"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: --control-plane \"https://localhost:99999\": port 99999 is not a port (1 to 65535)"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(1, command.run("--cacert", "/nonexistent/ca.crt"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: --cacert /nonexistent/ca.crt: no such file"), err.toString(StandardCharsets.UTF_8));
     }
