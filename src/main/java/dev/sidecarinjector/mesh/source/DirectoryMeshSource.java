@@ -140,7 +140,7 @@ public final class DirectoryMeshSource implements MeshSource {
         var name = file.getFileName().toString();
         try {
             var parsed = MeshDocuments.read(text(file, name), name);
-            return new FileState(stamp, parsed.resources(), parsed.problems(), null);
+            return keepLastGood(new FileState(stamp, parsed.resources(), parsed.problems(), null), old);
         } catch (MeshDocumentException | IOException e) {
             var message = e instanceof MeshDocumentException ? e.getMessage() : name + ": cannot be read: " + e.getMessage();
             if (logging && (old == null || !message.equals(old.error))) {
@@ -149,6 +149,35 @@ public final class DirectoryMeshSource implements MeshSource {
             return old == null ? new FileState(stamp, List.of(), List.of(), message)
                     : new FileState(stamp, old.resources, old.problems, message);
         }
+    }
+
+    /**
+     * An object of the file that was good and is now refused (a typo in a field, an unknown enum value) keeps its last
+     * good version, as the API server keeps the stored object when it refuses a {@code kubectl apply}: a DENY policy
+     * edited into a typo must not vanish and allow what it denied. The problem is then a warning saying so; an object
+     * that was never good (new, or first read) is left out.
+     */
+    private static FileState keepLastGood(FileState now, FileState old) {
+        if (old == null || now.problems.stream().noneMatch(Problem::leftOut)) {
+            return now;
+        }
+        var resources = new ArrayList<>(now.resources);
+        var problems = new ArrayList<Problem>();
+        for (var problem : now.problems) {
+            var previous = !problem.leftOut() ? null : old.resources.stream()
+                    .filter(r -> r.getKind().equals(problem.kind()) && r.getMetadata().getName().equals(problem.name())
+                            && MeshIndex.namespace(r).equals(problem.namespace()))
+                    .filter(r -> resources.stream().noneMatch(n -> n.getKind().equals(r.getKind()) && MeshIndex.key(n).equals(MeshIndex.key(r))))
+                    .findFirst().orElse(null);
+            if (previous == null) {
+                problems.add(problem);
+            } else {
+                resources.add(previous);
+                problems.add(new Problem(problem.kind(), problem.namespace(), problem.name(), problem.field(), problem.value(),
+                        problem.message() + "; its last good version stays, as the API server would have refused the change", false));
+            }
+        }
+        return new FileState(now.stamp, List.copyOf(resources), List.copyOf(problems), null);
     }
 
     /** The file's text; refused unread past the limit (it may grow while read: never more than the limit is held). */

@@ -197,6 +197,39 @@ class DirectoryMeshSourceTest {
         }
     }
 
+    @Test
+    void anObjectEditedIntoOneTheApiServerWouldRefuseKeepsItsLastGoodVersion() throws Exception {
+        var deny = """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: deny-admin, namespace: default}
+                spec:
+                  %s: DENY
+                  rules: [{to: [{operation: {paths: [/admin]}}]}]
+                """;
+        var file = dir.resolve("policy.yaml");
+        Files.writeString(file, deny.formatted("action") + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
+            assertEquals("DENY", source.current().authorizationPolicies().get("default/deny-admin").getSpec().getAction().getValue());
+            // As kubectl apply would be refused: the DENY policy stays in force instead of vanishing (which would allow
+            // /admin); the VirtualService's valid change applies.
+            Files.writeString(file, deny.formatted("actoin") + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            source.scan();
+            var index = source.current();
+            assertEquals("DENY", index.authorizationPolicies().get("default/deny-admin").getSpec().getAction().getValue());
+            assertEquals("2s", index.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
+            var problems = source.readProblems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).toList();
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.getFirst().startsWith("AuthorizationPolicy default/deny-admin: spec.actoin")
+                    && problems.getFirst().endsWith("; its last good version stays, as the API server would have refused the change"), problems.toString());
+            // Gone from the file: gone from the mesh. New and already wrong: never applied.
+            Files.writeString(file, VIRTUAL_SERVICE.formatted("2s") + "---\n" + deny.formatted("actoin").replace("deny-admin", "deny-new"));
+            source.scan();
+            assertEquals(java.util.Set.of(), source.current().authorizationPolicies().keySet());
+            assertTrue(source.readProblems().getFirst().describe().endsWith("; the AuthorizationPolicy is left out"), source.readProblems().toString());
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (var i = 0; i < 200 && !condition.getAsBoolean(); i++) {
             Thread.sleep(50);
