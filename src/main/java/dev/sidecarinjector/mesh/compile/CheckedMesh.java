@@ -37,7 +37,7 @@ final class CheckedMesh {
         this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems);
         this.rateLimitPolicies = new RateLimitPolicies(index, problems);
         this.requestAuthentications = new RequestAuthentications(index, rootNamespace, problems);
-        this.registry = new ServiceRegistry(index, domain, peerAuthentications);
+        this.registry = new ServiceRegistry(index, domain, peerAuthentications, problems);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {
             var gateways = resource.getSpec() == null ? null : resource.getSpec().getGateways();

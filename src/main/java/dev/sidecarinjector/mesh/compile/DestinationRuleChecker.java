@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
 import dev.sidecarinjector.mesh.index.MeshIndex;
@@ -85,7 +86,7 @@ final class DestinationRuleChecker {
                 var level = policy.getPortLevelSettings().get(i);
                 var at = field + ".portLevelSettings[" + i + "]";
                 var number = level.getPort() == null || level.getPort().getNumber() == null ? 0L : level.getPort().getNumber();
-                if (number < 1 || number > 65535) {
+                if (!Limits.isPort(number)) {
                     throw new InvalidField(at + ".port.number", level.getPort() == null ? null : level.getPort().getNumber(), "is not a port");
                 }
                 ports.put((int) number, new TrafficPolicySpec(pool(level.getConnectionPool(), at + ".connectionPool"),

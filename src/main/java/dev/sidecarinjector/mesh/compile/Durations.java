@@ -1,10 +1,12 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Limits;
 import java.math.BigDecimal;
 
 /**
  * Istio's durations as the API server accepts them: Go's syntax ({@code 10s}, {@code 1.5s}, {@code 250ms},
- * {@code 1m30s}, {@code 1h}), converted to whole milliseconds; Istio rejects anything finer than a millisecond.
+ * {@code 1m30s}, {@code 1h}), converted to whole milliseconds; Istio rejects anything finer than a millisecond, and
+ * anything longer than Go's durations hold ({@link Limits#MAX_DURATION_MS}), which the proxy's reader refuses too.
  */
 final class Durations {
 
@@ -19,6 +21,9 @@ final class Durations {
         }
         if (ms < minMs) {
             throw new InvalidField(field, text, "is shorter than " + minMs + "ms");
+        }
+        if (ms > Limits.MAX_DURATION_MS) {
+            throw new InvalidField(field, text, "is longer than the longest duration, 2562047h47m16.854s");
         }
         return ms;
     }

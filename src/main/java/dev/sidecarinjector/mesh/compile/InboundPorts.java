@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.snapshot.InboundPort;
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.RateLimit;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
@@ -34,9 +35,15 @@ final class InboundPorts {
             }
             for (var port : service.ports()) {
                 var target = targetPort(pod, port);
-                if (target <= 0) {
+                if (target < 0) {
                     problems.add(Problem.ignored("Service", ref.namespace(), ref.name(), "spec.ports[" + port.port() + "].targetPort",
                             port.targetPort().getStrVal(), "is not a container port of pod " + namespace + "/" + pod.getMetadata().getName()));
+                    continue;
+                }
+                if (!Limits.isPort(target)) {
+                    problems.add(Problem.ignored("Pod", namespace, pod.getMetadata().getName(), "spec.containers[].ports[].containerPort",
+                            String.valueOf(target), "is not a port (" + Limits.MIN_PORT + "-" + Limits.MAX_PORT + "); Service "
+                                    + ref.namespace() + "/" + ref.name() + " targets it by the name " + port.targetPort().getStrVal() + ", the port is left out"));
                     continue;
                 }
                 protocols.putIfAbsent(target, port.protocol());

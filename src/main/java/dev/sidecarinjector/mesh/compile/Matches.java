@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.RouteMatch;
 import dev.sidecarinjector.api.snapshot.StringMatch;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest;
@@ -18,7 +19,7 @@ final class Matches {
 
     static RouteMatch of(HTTPMatchRequest match, String field) {
         var port = match.getPort() == null ? 0L : match.getPort();
-        if (port < 0 || port > 65535) {
+        if (port != 0 && !Limits.isPort(port)) {
             throw new InvalidField(field + ".port", port, "is not a port");
         }
         return new RouteMatch(string(match.getUri(), field + ".uri"), Boolean.TRUE.equals(match.getIgnoreUriCase()),

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.MtlsMode;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS;
@@ -89,7 +90,7 @@ final class PeerAuthentications {
                     } catch (NumberFormatException e) {
                         port = -1;
                     }
-                    if (port < 1 || port > 65535) {
+                    if (!Limits.isPort(port)) {
                         throw new InvalidField(field, entry.getKey(), "is not a port (1-65535)");
                     }
                     var atPort = mode(entry.getValue(), field + ".mode");

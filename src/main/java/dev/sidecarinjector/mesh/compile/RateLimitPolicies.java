@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.RateLimit;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
@@ -74,7 +75,7 @@ final class RateLimitPolicies {
                     : Map.copyOf(spec.selector.matchLabels);
             var port = 0;
             if (spec.port != null) {
-                if (spec.port < 1 || spec.port > 65535) {
+                if (!Limits.isPort(spec.port)) {
                     throw new InvalidField("spec.port", String.valueOf(spec.port), "is not a port (1-65535)");
                 }
                 port = spec.port;

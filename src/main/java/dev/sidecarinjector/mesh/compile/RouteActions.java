@@ -3,6 +3,7 @@ package dev.sidecarinjector.mesh.compile;
 import dev.sidecarinjector.api.snapshot.Fault;
 import dev.sidecarinjector.api.snapshot.HeaderEdit;
 import dev.sidecarinjector.api.snapshot.Headers;
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.Redirect;
 import dev.sidecarinjector.api.snapshot.Rewrite;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjection;
@@ -94,7 +95,7 @@ final class RouteActions {
         var port = 0L;
         if (redirect.getRedirectPort() instanceof HTTPRedirectPort explicit && explicit.getPort() != null) {
             port = explicit.getPort();
-            if (port < 1 || port > 65535) {
+            if (!Limits.isPort(port)) {
                 throw new InvalidField(field + ".port", port, "is not a port");
             }
         } else if (redirect.getRedirectPort() != null) {

@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.Endpoint;
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.MtlsMode;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
@@ -29,6 +30,7 @@ final class ServiceRegistry {
 
     /** Istio's label on a pod whose sidecar accepts the mesh's mutual TLS ({@code istio}); the injector adds it. */
     static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+    private static final String NOT_A_PORT = "is not a port (" + Limits.MIN_PORT + "-" + Limits.MAX_PORT + "); the port is left out";
 
     /** A Service port: its number, protocol and ready endpoints (sorted by address). */
     record Port(String name, int port, Protocol protocol, IntOrString targetPort, List<LabelledEndpoint> endpoints) {
@@ -60,7 +62,8 @@ final class ServiceRegistry {
     /** Each pod's workload as an endpoint carries it ({@link Workload#asPeer}), one instance a pod. */
     private final Map<String, Workload> peers = new ConcurrentHashMap<>();
 
-    ServiceRegistry(MeshIndex index, String domain, PeerAuthentications peerAuthentications) {
+    /** Problems of Services and EndpointSlices go to {@code problems}: a bad port or address is left out, the rest kept. */
+    ServiceRegistry(MeshIndex index, String domain, PeerAuthentications peerAuthentications, List<Problem> problems) {
         this.index = index;
         this.domain = domain;
         this.peerAuthentications = peerAuthentications;
@@ -69,6 +72,7 @@ final class ServiceRegistry {
             var labels = slice.getMetadata().getLabels();
             var service = labels == null ? null : labels.get("kubernetes.io/service-name");
             if (service != null) {
+                reportBadPorts(slice, problems);
                 slicesByService.computeIfAbsent(MeshIndex.namespace(slice) + "/" + service, k -> new ArrayList<>()).add(slice);
             }
         }
@@ -87,8 +91,17 @@ final class ServiceRegistry {
             }
             var ports = new ArrayList<Port>();
             var slices = slicesByService.getOrDefault(entry.getKey(), List.of());
-            for (var port : spec.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ServicePort>of() : spec.getPorts()) {
+            var given = spec.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ServicePort>of() : spec.getPorts();
+            for (var i = 0; i < given.size(); i++) {
+                var port = given.get(i);
                 if (port.getPort() == null || port.getProtocol() != null && !port.getProtocol().equals("TCP")) {
+                    continue;
+                }
+                var target = port.getTargetPort() == null ? null : port.getTargetPort().getIntVal();
+                if (!Limits.isPort(port.getPort()) || target != null && !Limits.isPort(target)) {
+                    var field = Limits.isPort(port.getPort()) ? "targetPort" : "port";
+                    problems.add(Problem.ignored("Service", namespace, name, "spec.ports[" + i + "]." + field,
+                            String.valueOf(field.equals("port") ? port.getPort() : target), NOT_A_PORT));
                     continue;
                 }
                 ports.add(new Port(port.getName(), port.getPort(), protocol(port.getName(), port.getAppProtocol()),
@@ -99,6 +112,17 @@ final class ServiceRegistry {
         }
         for (var entry : byHost.values()) {
             byNamespace.computeIfAbsent(entry.ref().namespace(), k -> new ArrayList<>()).add(entry);
+        }
+    }
+
+    private static void reportBadPorts(EndpointSlice slice, List<Problem> problems) {
+        var ports = slice.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort>of() : slice.getPorts();
+        for (var i = 0; i < ports.size(); i++) {
+            var number = ports.get(i).getPort();
+            if (number != null && !Limits.isPort(number)) {
+                problems.add(Problem.ignored("EndpointSlice", MeshIndex.namespace(slice), slice.getMetadata().getName(), "ports[" + i + "].port",
+                        String.valueOf(number), NOT_A_PORT));
+            }
         }
     }
 
@@ -125,7 +149,7 @@ final class ServiceRegistry {
             Integer number = null;
             for (var port : slice.getPorts()) {
                 var name = port.getName() == null ? "" : port.getName();
-                if (name.equals(wanted) && port.getPort() != null) {
+                if (name.equals(wanted) && port.getPort() != null && Limits.isPort(port.getPort())) {
                     number = port.getPort();
                 }
             }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
 import dev.sidecarinjector.api.snapshot.RouteMatch;
 import dev.sidecarinjector.mesh.index.MeshIndex;
@@ -141,7 +142,7 @@ final class VirtualServiceChecker {
             }
             total += weight;
             var port = destination.getPort() == null || destination.getPort().getNumber() == null ? 0L : destination.getPort().getNumber();
-            if (port < 0 || port > 65535) {
+            if (port != 0 && !Limits.isPort(port)) {
                 throw new InvalidField(at + ".destination.port.number", port, "is not a port");
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
@@ -160,8 +161,9 @@ final class VirtualServiceChecker {
             return DEFAULT_RETRIES;
         }
         var attempts = retries.getAttempts() == null ? 0 : retries.getAttempts();
-        if (attempts < 0) {
-            throw new InvalidField(field + ".attempts", attempts, "is negative");
+        if (attempts < 0 || attempts > Limits.MAX_RETRY_ATTEMPTS) {
+            throw new InvalidField(field + ".attempts", attempts, "is not between 0 and " + Limits.MAX_RETRY_ATTEMPTS
+                    + " (the most retries the proxy makes)");
         }
         var perTry = retries.getPerTryTimeout() == null ? 0 : Durations.millis(field + ".perTryTimeout", retries.getPerTryTimeout(), 1);
         if (attempts == 0) {

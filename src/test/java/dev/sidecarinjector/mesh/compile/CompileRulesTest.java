@@ -29,6 +29,9 @@ class CompileRulesTest {
         var error = assertThrows(InvalidField.class, () -> Durations.millis("spec.http[0].timeout", "10x", 0));
         assertEquals("spec.http[0].timeout", error.field);
         assertEquals("10x", error.value);
+        assertEquals(dev.sidecarinjector.api.snapshot.Limits.MAX_DURATION_MS, Durations.millis("spec.http[0].timeout", "2562047h47m16.854s", 0));
+        var tooLong = assertThrows(InvalidField.class, () -> Durations.millis("spec.http[0].timeout", "2562047h47m16.855s", 0));
+        assertEquals("is longer than the longest duration, 2562047h47m16.854s", tooLong.getMessage());
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Snapshot compilation goldens: {@code mesh-golden/<case>/input.yaml} (Istio and Kubernetes YAML) compiled for the
  * pod named in {@code proxy} must give {@code expected.json}, and the problems {@code problems.txt} (absent: none);
  * {@code jwks.json} (optional, {@code {"uri": "key set"}}) stands in for the keys fetched for {@code jwksUri}s.
- * Every snapshot must also read back equal through {@link Snapshot#fromJson}, the proxy's parser.
+ * Every snapshot must also read back equal through {@link Snapshot#fromJson}, the proxy's parser, and so must the
+ * snapshot of every other pod of the case.
  * {@code -Dgolden.update=true} rewrites the expected files; read the diff.
  */
 class MeshGoldenTest {
@@ -50,6 +51,24 @@ class MeshGoldenTest {
         assertEquals(Files.readString(ROOT.resolve("reviews/expected.json")), result.snapshot().toJson(true) + "\n");
     }
 
+    /**
+     * The safety net under the control plane's checks: the snapshot of every pod of the case, not only the golden's
+     * proxy, must pass the proxy's reader (every bound of {@code Limits}, every reference), as a proxy refuses a whole
+     * snapshot that does not, and every proxy of the mesh would then keep a stale one.
+     */
+    private static void everyPodsSnapshotReadsBack(MeshCompiler compiler, MeshIndex index) throws Exception {
+        for (var pod : index.pods().keySet()) {
+            var name = pod.split("/");
+            var snapshot = compiler.compile(index, name[0], name[1], "golden").snapshot();
+            var json = snapshot.toJson(false);
+            try {
+                assertEquals(snapshot, Snapshot.fromJson(json), pod + ": the snapshot does not read back equal");
+            } catch (dev.sidecarinjector.api.json.JsonException e) {
+                throw new AssertionError(pod + ": the proxy's reader refuses the snapshot: " + e.getMessage(), e);
+            }
+        }
+    }
+
     private static JwksLookup fetched(Path file) throws Exception {
         if (!Files.exists(file)) {
             return JwksLookup.NONE;
@@ -61,8 +80,10 @@ class MeshGoldenTest {
     private static void check(Path dir) throws Exception {
         var parsed = MeshDocuments.read(Files.readString(dir.resolve("input.yaml")), "input.yaml");
         var proxy = Files.readString(dir.resolve("proxy")).strip().split("/");
-        var result = new MeshCompiler("cluster.local", "istio-system", fetched(dir.resolve("jwks.json")))
-                .compile(MeshIndex.of(1, parsed.resources()), proxy[0], proxy[1], "golden");
+        var index = MeshIndex.of(1, parsed.resources());
+        var compiler = new MeshCompiler("cluster.local", "istio-system", fetched(dir.resolve("jwks.json")));
+        var result = compiler.compile(index, proxy[0], proxy[1], "golden");
+        everyPodsSnapshotReadsBack(compiler, index);
         var json = result.snapshot().toJson(true);
         Golden.compareText(dir.resolve("expected.json"), json + "\n");
         assertEquals(result.snapshot(), Snapshot.fromJson(json), "the snapshot does not read back equal");

@@ -82,7 +82,7 @@ public enum AuthzAttribute {
     public String whyInvalid(String value) {
         switch (this) {
             case DESTINATION_PORT -> {
-                if (value.isEmpty() || value.length() > 5 || !value.chars().allMatch(Character::isDigit) || Integer.parseInt(value) > 65535) {
+                if (value.isEmpty() || value.length() > 5 || !value.chars().allMatch(Character::isDigit) || Integer.parseInt(value) > Limits.MAX_PORT) {
                     return "is not a port (0-65535)";
                 }
             }

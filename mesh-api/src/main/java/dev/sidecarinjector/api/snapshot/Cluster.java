@@ -31,7 +31,7 @@ public record Cluster(String name, ServiceRef service, int port, String subset, 
 
     public static Cluster read(JsonObject json) {
         var pool = json.object("connectionPool", ConnectionPool::read);
-        return new Cluster(json.string("name"), json.object("service", ServiceRef::read), (int) json.number("port", 0, 0, 65535),
+        return new Cluster(json.string("name"), json.object("service", ServiceRef::read), (int) json.number("port", 0, 0, Limits.MAX_PORT),
                 json.string("subset", null), json.choice("protocol", Protocol.class, Protocol.TCP),
                 json.choice("loadBalancer", LoadBalancer.class, LoadBalancer.LEAST_REQUEST),
                 pool == null ? ConnectionPool.DEFAULT : pool, json.object("outlierDetection", OutlierDetection::read),

@@ -15,9 +15,9 @@ public record ConnectionPool(int maxConnections, long connectTimeoutMs, int http
     public static final ConnectionPool DEFAULT = new ConnectionPool(0, DEFAULT_CONNECT_TIMEOUT_MS, 0, 0, 0, 0, 0);
 
     public static ConnectionPool read(JsonObject json) {
-        return new ConnectionPool(limit(json, "maxConnections"), json.number("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 1, Long.MAX_VALUE),
+        return new ConnectionPool(limit(json, "maxConnections"), json.number("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 1, Limits.MAX_DURATION_MS),
                 limit(json, "http1MaxPendingRequests"), limit(json, "http2MaxRequests"), limit(json, "maxRequestsPerConnection"),
-                limit(json, "maxRetries"), json.number("idleTimeoutMs", 0, 0, Long.MAX_VALUE));
+                limit(json, "maxRetries"), json.number("idleTimeoutMs", 0, 0, Limits.MAX_DURATION_MS));
     }
 
     private static int limit(JsonObject json, String field) {

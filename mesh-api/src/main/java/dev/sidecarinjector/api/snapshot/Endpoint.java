@@ -24,7 +24,7 @@ public record Endpoint(String address, int port, Workload workload, String tlsMo
     }
 
     public static Endpoint read(JsonObject json) {
-        return new Endpoint(Addresses.ipv4(json, "address"), (int) json.number("port", 1, 65535),
+        return new Endpoint(Addresses.ipv4(json, "address"), (int) json.number("port", Limits.MIN_PORT, Limits.MAX_PORT),
                 json.object("workload", Workload::read), json.string("tlsMode", null));
     }
 

@@ -10,7 +10,7 @@ import dev.sidecarinjector.api.json.JsonWriter;
 public record Fault(long delayMs, double delayPercent, int abortStatus, double abortPercent) implements JsonWriter.Writable {
 
     public static Fault read(JsonObject json) {
-        return new Fault(json.number("delayMs", 0, 0, Long.MAX_VALUE), json.decimal("delayPercent", 0, 0, 100),
+        return new Fault(json.number("delayMs", 0, 0, Limits.MAX_DURATION_MS), json.decimal("delayPercent", 0, 0, 100),
                 (int) json.number("abortStatus", 0, 0, 599), json.decimal("abortPercent", 0, 0, 100));
     }
 

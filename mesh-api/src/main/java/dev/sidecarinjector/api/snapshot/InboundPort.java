@@ -27,7 +27,7 @@ public record InboundPort(int port, Protocol protocol, List<ServiceRef> services
     }
 
     public static InboundPort read(JsonObject json) {
-        return new InboundPort((int) json.number("port", 1, 65535), json.choice("protocol", Protocol.class, Protocol.TCP),
+        return new InboundPort((int) json.number("port", Limits.MIN_PORT, Limits.MAX_PORT), json.choice("protocol", Protocol.class, Protocol.TCP),
                 json.list("services", ServiceRef::read), json.choice("mtls", MtlsMode.class, MtlsMode.PERMISSIVE),
                 json.object("rateLimit", RateLimit::read));
     }

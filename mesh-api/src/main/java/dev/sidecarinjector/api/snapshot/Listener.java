@@ -13,7 +13,7 @@ public record Listener(String address, int port, Protocol protocol, ServiceRef s
 
     public static Listener read(JsonObject json) {
         var protocol = json.choice("protocol", Protocol.class, Protocol.TCP);
-        var listener = new Listener(Addresses.ipv4(json, "address"), (int) json.number("port", 1, 65535), protocol,
+        var listener = new Listener(Addresses.ipv4(json, "address"), (int) json.number("port", Limits.MIN_PORT, Limits.MAX_PORT), protocol,
                 json.object("service", ServiceRef::read), json.string("routeTable", null), json.string("cluster", null));
         if (protocol == Protocol.HTTP && listener.routeTable == null) {
             throw json.error("routeTable", "missing (an HTTP listener routes through a route table)");

@@ -17,7 +17,7 @@ public record OutlierDetection(int consecutive5xxErrors, int consecutiveGatewayE
     public static OutlierDetection read(JsonObject json) {
         return new OutlierDetection((int) json.number("consecutive5xxErrors", 0, 0, Integer.MAX_VALUE),
                 (int) json.number("consecutiveGatewayErrors", 0, 0, Integer.MAX_VALUE),
-                json.number("intervalMs", 1, Long.MAX_VALUE), json.number("baseEjectionTimeMs", 1, Long.MAX_VALUE),
+                json.number("intervalMs", 1, Limits.MAX_DURATION_MS), json.number("baseEjectionTimeMs", 1, Limits.MAX_DURATION_MS),
                 (int) json.number("maxEjectionPercent", 0, 100), (int) json.number("minHealthPercent", 0, 0, 100));
     }
 

@@ -8,7 +8,7 @@ public record Redirect(String uri, String authority, String scheme, int port, in
 
     public static Redirect read(JsonObject json) {
         return new Redirect(json.string("uri", null), json.string("authority", null), json.string("scheme", null),
-                (int) json.number("port", 0, 0, 65535), (int) json.number("status", 301, 300, 399));
+                (int) json.number("port", 0, 0, Limits.MAX_PORT), (int) json.number("status", 301, 300, 399));
     }
 
     @Override

@@ -32,7 +32,8 @@ public record RetryPolicy(int attempts, long perTryTimeoutMs, List<String> retry
                 throw json.error("retryOn[" + i + "]", "\"" + retryOn.get(i) + "\" is not one of " + String.join(", ", CONDITIONS));
             }
         }
-        return new RetryPolicy((int) json.number("attempts", 0, 0, 1000), json.number("perTryTimeoutMs", 0, 0, Long.MAX_VALUE),
+        return new RetryPolicy((int) json.number("attempts", 0, 0, Limits.MAX_RETRY_ATTEMPTS),
+                json.number("perTryTimeoutMs", 0, 0, Limits.MAX_DURATION_MS),
                 retryOn, json.integers("retriableStatusCodes", 100, 599));
     }
 

@@ -23,7 +23,7 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
         var headers = json.object("headers", Headers::read);
         var route = new Route(json.string("name"), json.list("matches", RouteMatch::read),
                 json.list("destinations", WeightedCluster::read), json.object("redirect", Redirect::read),
-                json.number("timeoutMs", 0, 0, Long.MAX_VALUE), retries == null ? RetryPolicy.NONE : retries,
+                json.number("timeoutMs", 0, 0, Limits.MAX_DURATION_MS), retries == null ? RetryPolicy.NONE : retries,
                 json.object("fault", Fault::read), json.object("rewrite", Rewrite::read), headers == null ? Headers.NONE : headers);
         if ((route.redirect == null) == route.destinations.isEmpty()) {
             throw json.error("destinations", "a route needs destinations or a redirect, not both");

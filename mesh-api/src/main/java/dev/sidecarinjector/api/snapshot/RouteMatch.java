@@ -26,7 +26,7 @@ public record RouteMatch(StringMatch uri, boolean ignoreUriCase, StringMatch met
                 json.object("method", StringMatch::read), json.object("authority", StringMatch::read),
                 json.object("scheme", StringMatch::read), lowerCase(json.objectMap("headers", StringMatch::read)),
                 lowerCase(json.objectMap("withoutHeaders", StringMatch::read)), json.objectMap("queryParams", StringMatch::read),
-                (int) json.number("port", 0, 0, 65535), json.stringMap("sourceLabels"), json.string("sourceNamespace", null));
+                (int) json.number("port", 0, 0, Limits.MAX_PORT), json.stringMap("sourceLabels"), json.string("sourceNamespace", null));
     }
 
     private static Map<String, StringMatch> lowerCase(Map<String, StringMatch> byName) {

@@ -82,6 +82,19 @@ class SnapshotTest {
     }
 
     @Test
+    void durationsAndRetriesStopAtTheLimitsTheControlPlaneChecks() {
+        var good = reviews().toJson(false);
+        var longest = good.replace("\"timeoutMs\":10000", "\"timeoutMs\":" + Limits.MAX_DURATION_MS);
+        assertEquals(Limits.MAX_DURATION_MS, Snapshot.fromJson(longest).routeTables().get(0).routes().get(0).timeoutMs());
+        assertRejected(good.replace("\"timeoutMs\":10000", "\"timeoutMs\":" + (Limits.MAX_DURATION_MS + 1)),
+                "routeTables[0].routes[0].timeoutMs: 9223372036855 is not a whole number in 0..9223372036854");
+        assertRejected(good.replace("\"connectTimeoutMs\":10000,\"http1", "\"connectTimeoutMs\":9223372036855,\"http1"),
+                "clusters[0].connectionPool.connectTimeoutMs: 9223372036855 is not a whole number in 1..9223372036854");
+        assertRejected(good.replace("\"attempts\":3", "\"attempts\":" + (Limits.MAX_RETRY_ATTEMPTS + 1)),
+                "routeTables[0].routes[0].retries.attempts: 1001 is not a whole number in 0..1000");
+    }
+
+    @Test
     void everyReferenceMustResolve() {
         var good = reviews().toJson(false);
         assertRejected(good.replace("\"cluster\":\"outbound|9080|v2|", "\"cluster\":\"outbound|9080|v3|"),
