@@ -60,6 +60,10 @@ final class VirtualServiceChecker {
             }
             hosts.add(Hosts.fqdn(host, namespace, domain));
         }
+        if (isEmpty(spec.getHttp()) && isEmpty(spec.getTcp()) && isEmpty(spec.getTls())) {
+            // Istio's words: a VirtualService with no routes would win its hosts and send their requests nowhere.
+            throw new InvalidField("spec.http", null, "is empty: http, tcp or tls must be provided in virtual service");
+        }
         if (spec.getTcp() != null && !spec.getTcp().isEmpty()) {
             warnings.add(Problem.ignored(KIND, namespace, name, "spec.tcp", null, "is not supported yet; ignored"));
         }
@@ -77,6 +81,10 @@ final class VirtualServiceChecker {
         var createdAt = DestinationRuleChecker.created(resource.getMetadata().getCreationTimestamp());
         return new CheckedVirtualService(namespace, name, createdAt, List.copyOf(hosts),
                 spec.getExportTo() == null ? List.of() : List.copyOf(spec.getExportTo()), List.copyOf(routes));
+    }
+
+    private static boolean isEmpty(List<?> list) {
+        return list == null || list.isEmpty();
     }
 
     /** One route, or null when none of its matches applies to sidecars (they all name gateways without mesh). */
