@@ -8,7 +8,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchExact;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchPrefix;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchRegex;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** VirtualService {@code match} entries as the proxy evaluates them; regexes are RE2's, checked as the proxy compiles them. */
@@ -38,7 +37,7 @@ final class Matches {
         }
         var result = new HashMap<String, StringMatch>();
         for (var entry : matches.entrySet()) {
-            var name = lowerCase ? entry.getKey().toLowerCase(Locale.ROOT) : entry.getKey();
+            var name = lowerCase ? HeaderFields.name(entry.getKey(), field) : entry.getKey();
             var match = string(entry.getValue(), field + "." + entry.getKey());
             // Istio: a header or query parameter given with an empty match only has to be present.
             result.put(name, match == null ? StringMatch.regex(".*") : match);

@@ -134,7 +134,7 @@ final class RequestAuthentications {
         for (var i = 0; i < fromHeaders.size(); i++) {
             var header = fromHeaders.get(i);
             var at = field + ".fromHeaders[" + i + "].name";
-            headers.add(new JwtHeader(headerName(header == null ? null : header.getName(), at),
+            headers.add(new JwtHeader(HeaderFields.name(header == null ? null : header.getName(), at),
                     header == null || header.getPrefix() == null ? "" : header.getPrefix()));
         }
         var params = rule.getFromParams() == null ? List.<String>of() : rule.getFromParams();
@@ -148,14 +148,14 @@ final class RequestAuthentications {
             params = List.of("access_token");
         }
         var payloadHeader = rule.getOutputPayloadToHeader() == null || rule.getOutputPayloadToHeader().isEmpty() ? ""
-                : headerName(rule.getOutputPayloadToHeader(), field + ".outputPayloadToHeader");
+                : HeaderFields.name(rule.getOutputPayloadToHeader(), field + ".outputPayloadToHeader");
         var claims = new ArrayList<ClaimToHeader>();
         var claimHeaders = rule.getOutputClaimToHeaders() == null ? List.<io.fabric8.istio.api.api.security.v1beta1.ClaimToHeader>of()
                 : rule.getOutputClaimToHeaders();
         for (var i = 0; i < claimHeaders.size(); i++) {
             var claim = claimHeaders.get(i);
             var at = field + ".outputClaimToHeaders[" + i + "]";
-            var header = headerName(claim == null ? null : claim.getHeader(), at + ".header");
+            var header = HeaderFields.name(claim == null ? null : claim.getHeader(), at + ".header");
             if (claim.getClaim() == null || claim.getClaim().isEmpty()) {
                 throw new InvalidField(at + ".claim", null, "is missing");
             }
@@ -163,20 +163,6 @@ final class RequestAuthentications {
         }
         return new JwtRule(source, rule.getIssuer(), audiences, jwksUri, jwks, headers, params, payloadHeader, claims,
                 Boolean.TRUE.equals(rule.getForwardOriginalToken()));
-    }
-
-    /** An HTTP header name (RFC 9110 token), lower-cased as HTTP/2 and the proxy's header maps have them. */
-    private static String headerName(String name, String field) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidField(field, null, "is missing");
-        }
-        for (var i = 0; i < name.length(); i++) {
-            var c = name.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new InvalidField(field, name, "is not an HTTP header name");
-            }
-        }
-        return name.toLowerCase(Locale.ROOT);
     }
 
     private static void checkUri(String uri, String field) {

@@ -15,8 +15,9 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a VirtualService route does besides choosing destinations, checked as Istio checks it: {@code fault},
@@ -85,7 +86,7 @@ final class RouteActions {
         if (rewrite.getUri() == null && rewrite.getAuthority() == null) {
             return null;
         }
-        return new Rewrite(rewrite.getUri(), rewrite.getAuthority());
+        return new Rewrite(text(rewrite.getUri(), field + ".uri"), text(rewrite.getAuthority(), field + ".authority"));
     }
 
     static Redirect redirect(HTTPRedirect redirect, String field) {
@@ -105,35 +106,44 @@ final class RouteActions {
         if (code < 300 || code > 399) {
             throw new InvalidField(field + ".redirectCode", code, "is not a redirect status from 300 to 399");
         }
-        return new Redirect(redirect.getUri(), redirect.getAuthority(), redirect.getScheme(), (int) port, (int) code);
+        return new Redirect(text(redirect.getUri(), field + ".uri"), text(redirect.getAuthority(), field + ".authority"),
+                text(redirect.getScheme(), field + ".scheme"), (int) port, (int) code);
     }
 
-    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers) {
+    /** A path, authority or scheme the proxy writes into a request or a Location header: null stays null. */
+    private static String text(String value, String field) {
+        return value == null ? null : HeaderFields.value(value, field);
+    }
+
+    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers, String field) {
         if (headers == null) {
             return Headers.NONE;
         }
-        return new Headers(edit(headers.getRequest()), edit(headers.getResponse()));
+        return new Headers(edit(headers.getRequest(), field + ".request"), edit(headers.getResponse(), field + ".response"));
     }
 
-    static HeaderEdit edit(HeadersHeaderOperations operations) {
+    static HeaderEdit edit(HeadersHeaderOperations operations, String field) {
         if (operations == null) {
             return HeaderEdit.NONE;
         }
         var remove = new ArrayList<String>();
-        if (operations.getRemove() != null) {
-            for (var name : operations.getRemove()) {
-                remove.add(name.toLowerCase(Locale.ROOT));
-            }
+        var given = operations.getRemove() == null ? List.<String>of() : operations.getRemove();
+        for (var i = 0; i < given.size(); i++) {
+            remove.add(HeaderFields.name(given.get(i), field + ".remove[" + i + "]"));
         }
-        return new HeaderEdit(lower(operations.getSet()), lower(operations.getAdd()), remove);
+        return new HeaderEdit(checked(operations.getSet(), field + ".set"), checked(operations.getAdd(), field + ".add"), remove);
     }
 
-    static Map<String, String> lower(Map<String, String> byName) {
+    /** Header values by lower-case name, each name a token and each value free of control characters. */
+    static Map<String, String> checked(Map<String, String> byName, String field) {
         if (byName == null) {
             return Map.of();
         }
         var lower = new HashMap<String, String>();
-        byName.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value == null ? "" : value));
+        for (var entry : new TreeMap<>(byName).entrySet()) {
+            var name = HeaderFields.name(entry.getKey(), field);
+            lower.put(name, HeaderFields.value(entry.getValue(), field + "." + entry.getKey()));
+        }
         return lower;
     }
 }

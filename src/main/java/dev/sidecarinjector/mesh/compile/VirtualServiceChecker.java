@@ -123,7 +123,7 @@ final class VirtualServiceChecker {
                 route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
                 hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
                 RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
-                RouteActions.headers(route.getHeaders()));
+                RouteActions.headers(route.getHeaders(), field + ".headers"));
         return given > 0 && matches.isEmpty() ? null : spec;
     }
 
@@ -155,7 +155,7 @@ final class VirtualServiceChecker {
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
             list.add(new RouteSpec.DestinationSpec(Hosts.fqdn(destination.getHost(), namespace, domain), subset, (int) port,
-                    weight, RouteActions.headers(entry.getHeaders()), at + ".destination"));
+                    weight, RouteActions.headers(entry.getHeaders(), at + ".headers"), at + ".destination"));
         }
         if (total <= 0) {
             throw new InvalidField(field + ".route", null, "weights add up to 0");

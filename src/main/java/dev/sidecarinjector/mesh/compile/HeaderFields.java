@@ -1,0 +1,63 @@
+package dev.sidecarinjector.mesh.compile;
+
+import java.util.Locale;
+
+/**
+ * HTTP header names and values as RFC 9110 allows them, checked before a resource can put them in a proxy's
+ * requests: a name is a token, a value (and a path or authority the proxy writes) holds no control character but
+ * tab, so no resource can split a header or a request in two.
+ */
+final class HeaderFields {
+
+    private HeaderFields() {
+    }
+
+    /** {@code name} lower-cased, as HTTP/2 and the proxy's header maps have it; an {@link InvalidField} when it is not a token. */
+    static String name(String name, String field) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidField(field, null, "is missing");
+        }
+        for (var i = 0; i < name.length(); i++) {
+            var c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new InvalidField(field, printable(name), "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code value} (null as empty); an {@link InvalidField} when it holds CR, LF, NUL or another control character but tab. */
+    static String value(String value, String field) {
+        if (value == null) {
+            return "";
+        }
+        for (var i = 0; i < value.length(); i++) {
+            var c = value.charAt(i);
+            if (c < ' ' && c != '\t' || c == 0x7f) {
+                throw new InvalidField(field, printable(value), "holds a control character (CR, LF, NUL, ...), which HTTP forbids in a header or path");
+            }
+        }
+        return value;
+    }
+
+    /** The text with its control characters escaped ({@code \r}, {@code \n}, {@code \u0000}), so a problem stays one line. */
+    static String printable(String text) {
+        var out = new StringBuilder(text.length() + 8);
+        for (var i = 0; i < text.length(); i++) {
+            var c = text.charAt(i);
+            switch (c) {
+                case '\r' -> out.append("\\r");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < ' ' || c == 0x7f) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+}
