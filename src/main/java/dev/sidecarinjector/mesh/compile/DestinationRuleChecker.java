@@ -42,6 +42,10 @@ final class DestinationRuleChecker {
             if (spec == null || spec.getHost() == null || spec.getHost().isBlank()) {
                 throw new InvalidField("spec.host", null, "is missing");
             }
+            var hostProblem = Hosts.problem(spec.getHost());
+            if (hostProblem != null) {
+                throw new InvalidField("spec.host", spec.getHost(), hostProblem);
+            }
             var subsets = new LinkedHashMap<String, CheckedDestinationRule.Subset>();
             var given = spec.getSubsets() == null ? List.<io.fabric8.istio.api.api.networking.v1alpha3.Subset>of() : spec.getSubsets();
             for (var i = 0; i < given.size(); i++) {
@@ -49,6 +53,10 @@ final class DestinationRuleChecker {
                 var field = "spec.subsets[" + i + "]";
                 if (subset.getName() == null || subset.getName().isBlank()) {
                     throw new InvalidField(field + ".name", null, "is missing");
+                }
+                if (!Hosts.isLabel(subset.getName(), true)) {
+                    // Istio's rule: the name becomes part of a cluster name (outbound|9080|v1|reviews...).
+                    throw new InvalidField(field + ".name", subset.getName(), "is not a DNS label (letters, digits and -, at most 63)");
                 }
                 if (subsets.containsKey(subset.getName())) {
                     throw new InvalidField(field + ".name", subset.getName(), "is a duplicate");
@@ -62,7 +70,7 @@ final class DestinationRuleChecker {
                     : policy(spec.getTrafficPolicy(), "spec.trafficPolicy", true, namespace, name, warnings);
             problems.addAll(warnings);
             return new CheckedDestinationRule(namespace, name, created(created), Hosts.fqdn(spec.getHost(), namespace, domain),
-                    spec.getExportTo() == null ? List.of() : List.copyOf(spec.getExportTo()), policy, Map.copyOf(subsets));
+                    ExportTo.checked(spec.getExportTo()), policy, Map.copyOf(subsets));
         } catch (InvalidField e) {
             problems.add(Problem.invalid(KIND, namespace, name, e.field, e.value, e.getMessage()));
             return null;

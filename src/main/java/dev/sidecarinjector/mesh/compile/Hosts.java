@@ -1,5 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.net.Ipv4;
+
 /**
  * Host names as VirtualServices and DestinationRules write them: a short name is relative to the resource's
  * namespace ({@code reviews}), {@code reviews.NS} and {@code reviews.NS.svc} name a Service of another namespace,
@@ -31,6 +33,54 @@ final class Hosts {
             return host + "." + domain;
         }
         return host;
+    }
+
+    /**
+     * Why {@code host} is not one Istio's validation accepts, or null: a DNS name of labels (letters, digits and
+     * {@code -}, at most 63 each, 255 in all, the last not all digits unless it is an IPv4 address), {@code *} alone, or
+     * {@code *.} before such a name.
+     */
+    static String problem(String host) {
+        if (host == null || host.isEmpty()) {
+            return "is missing";
+        }
+        if (host.length() > 255) {
+            return "is longer than 255 characters";
+        }
+        if (host.equals("*")) {
+            return null;
+        }
+        var name = host.startsWith("*.") ? host.substring(2) : host;
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        var labels = name.split("\\.", -1);
+        for (var label : labels) {
+            if (!isLabel(label, true)) {
+                return host.indexOf('*') >= 0 && !host.startsWith("*.")
+                        ? "is not a host name (a wildcard is * alone or *. before a name)"
+                        : "is not a host name (\"" + label + "\" is not a DNS label: letters, digits and -, at most 63)";
+            }
+        }
+        var last = labels[labels.length - 1];
+        if (last.chars().allMatch(Character::isDigit) && Ipv4.parse(name) < 0) {
+            return "is not a host name (its last label, \"" + last + "\", is all digits)";
+        }
+        return null;
+    }
+
+    /** A DNS-1123 label: letters and digits, {@code -} inside, at most 63 characters; upper case too when {@code anyCase}. */
+    static boolean isLabel(String text, boolean anyCase) {
+        if (text.isEmpty() || text.length() > 63 || text.charAt(0) == '-' || text.charAt(text.length() - 1) == '-') {
+            return false;
+        }
+        for (var i = 0; i < text.length(); i++) {
+            var c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || anyCase && c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isWildcard(String host) {

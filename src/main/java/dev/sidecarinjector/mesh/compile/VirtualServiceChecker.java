@@ -55,8 +55,9 @@ final class VirtualServiceChecker {
         var hosts = new ArrayList<String>();
         for (var i = 0; i < spec.getHosts().size(); i++) {
             var host = spec.getHosts().get(i);
-            if (host == null || host.isBlank() || host.indexOf('*') > 0 || host.indexOf('/') >= 0) {
-                throw new InvalidField("spec.hosts[" + i + "]", host, "is not a host name (a name or a *. wildcard)");
+            var problem = Hosts.problem(host);
+            if (problem != null) {
+                throw new InvalidField("spec.hosts[" + i + "]", host, problem);
             }
             hosts.add(Hosts.fqdn(host, namespace, domain));
         }
@@ -80,7 +81,7 @@ final class VirtualServiceChecker {
         }
         var createdAt = DestinationRuleChecker.created(resource.getMetadata().getCreationTimestamp());
         return new CheckedVirtualService(namespace, name, createdAt, List.copyOf(hosts),
-                spec.getExportTo() == null ? List.of() : List.copyOf(spec.getExportTo()), List.copyOf(routes));
+                ExportTo.checked(spec.getExportTo()), List.copyOf(routes));
     }
 
     private static boolean isEmpty(List<?> list) {
@@ -137,6 +138,10 @@ final class VirtualServiceChecker {
             var destination = entry.getDestination();
             if (destination == null || destination.getHost() == null || destination.getHost().isBlank()) {
                 throw new InvalidField(at + ".destination.host", null, "is missing");
+            }
+            var problem = Hosts.problem(destination.getHost());
+            if (problem != null) {
+                throw new InvalidField(at + ".destination.host", destination.getHost(), problem);
             }
             if (Hosts.isWildcard(destination.getHost())) {
                 throw new InvalidField(at + ".destination.host", destination.getHost(), "is a wildcard (a destination names one host)");
