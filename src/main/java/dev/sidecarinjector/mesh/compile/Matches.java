@@ -7,7 +7,10 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchExact;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchPrefix;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchRegex;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** VirtualService {@code match} entries as the proxy evaluates them; regexes are RE2's, checked as the proxy compiles them. */
@@ -49,12 +52,33 @@ final class Matches {
         if (match == null || match.getMatchType() == null) {
             return null;
         }
+        // The model keeps the first kind and puts any other in the kind's additionalProperties; the CRD's oneOf refuses both.
+        var given = switch (match.getMatchType()) {
+            case StringMatchExact exact -> kinds("exact", exact.getAdditionalProperties());
+            case StringMatchPrefix prefix -> kinds("prefix", prefix.getAdditionalProperties());
+            case StringMatchRegex regex -> kinds("regex", regex.getAdditionalProperties());
+            default -> List.<String>of();
+        };
+        if (given.size() > 1) {
+            throw new InvalidField(field, null, "has " + String.join(" and ", given) + ": a string match is exactly one of exact, prefix or regex");
+        }
         return switch (match.getMatchType()) {
             case StringMatchExact exact -> StringMatch.exact(exact.getExact() == null ? "" : exact.getExact());
             case StringMatchPrefix prefix -> StringMatch.prefix(prefix.getPrefix() == null ? "" : prefix.getPrefix());
             case StringMatchRegex regex -> regex(regex.getRegex() == null ? "" : regex.getRegex(), field + ".regex");
             default -> throw new InvalidField(field, null, "is not exact, prefix or regex");
         };
+    }
+
+    private static List<String> kinds(String chosen, Map<String, Object> others) {
+        var kinds = new ArrayList<String>(List.of(chosen));
+        for (var kind : List.of("exact", "prefix", "regex")) {
+            if (others != null && others.containsKey(kind)) {
+                kinds.add(kind);
+            }
+        }
+        kinds.sort(Comparator.comparingInt(List.of("exact", "prefix", "regex")::indexOf));
+        return kinds;
     }
 
     /** A regex Envoy and the proxy both run as RE2 ({@code Re2Regex}), or an {@link InvalidField} saying why not. */
