@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.net.Ipv4;
+import dev.sidecarinjector.api.net.Ipv6;
 import dev.sidecarinjector.api.snapshot.Endpoint;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.MtlsMode;
@@ -72,7 +73,7 @@ final class ServiceRegistry {
             var labels = slice.getMetadata().getLabels();
             var service = labels == null ? null : labels.get("kubernetes.io/service-name");
             if (service != null) {
-                reportBadPorts(slice, problems);
+                reportBadPortsAndAddresses(slice, problems);
                 slicesByService.computeIfAbsent(MeshIndex.namespace(slice) + "/" + service, k -> new ArrayList<>()).add(slice);
             }
         }
@@ -86,6 +87,11 @@ final class ServiceRegistry {
                 continue;
             }
             var clusterIp = spec.getClusterIP();
+            if (clusterIp != null && !clusterIp.isEmpty() && !clusterIp.equals("None") && Ipv4.parse(clusterIp) < 0
+                    && Ipv6.parse(clusterIp) == null) {
+                problems.add(Problem.ignored("Service", namespace, name, "spec.clusterIP", clusterIp,
+                        "is not an IP address (nor None); the address is left out, the Service is treated as headless"));
+            }
             if (clusterIp == null || clusterIp.equals("None") || Ipv4.parse(clusterIp) < 0) {
                 clusterIp = null;
             }
@@ -115,15 +121,57 @@ final class ServiceRegistry {
         }
     }
 
-    private static void reportBadPorts(EndpointSlice slice, List<Problem> problems) {
+    private static void reportBadPortsAndAddresses(EndpointSlice slice, List<Problem> problems) {
+        var namespace = MeshIndex.namespace(slice);
+        var name = slice.getMetadata().getName();
         var ports = slice.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort>of() : slice.getPorts();
         for (var i = 0; i < ports.size(); i++) {
             var number = ports.get(i).getPort();
             if (number != null && !Limits.isPort(number)) {
-                problems.add(Problem.ignored("EndpointSlice", MeshIndex.namespace(slice), slice.getMetadata().getName(), "ports[" + i + "].port",
-                        String.valueOf(number), NOT_A_PORT));
+                problems.add(Problem.ignored("EndpointSlice", namespace, name, "ports[" + i + "].port", String.valueOf(number), NOT_A_PORT));
             }
         }
+        if (!isIpv4(slice) || slice.getEndpoints() == null) {
+            return;
+        }
+        for (var j = 0; j < slice.getEndpoints().size(); j++) {
+            var addresses = slice.getEndpoints().get(j).getAddresses();
+            for (var k = 0; addresses != null && k < addresses.size(); k++) {
+                var problem = endpointAddressProblem(addresses.get(k));
+                if (problem != null) {
+                    problems.add(Problem.ignored("EndpointSlice", namespace, name, "endpoints[" + j + "].addresses[" + k + "]",
+                            addresses.get(k), problem + "; the address is left out"));
+                }
+            }
+        }
+    }
+
+    private static boolean isIpv4(EndpointSlice slice) {
+        return slice.getAddressType() == null || slice.getAddressType().equals("IPv4");
+    }
+
+    /**
+     * Why {@code address} cannot be an endpoint, or null: not an IPv4 address, or one the API server refuses for an
+     * endpoint (unspecified, loopback, link-local, multicast): a proxy would connect to itself or to nothing.
+     */
+    static String endpointAddressProblem(String address) {
+        var ip = address == null ? -1 : Ipv4.parse(address);
+        if (ip < 0) {
+            return "is not an IPv4 address";
+        }
+        if (ip == 0) {
+            return "is the unspecified address, which Kubernetes refuses for an endpoint";
+        }
+        if (ip >>> 24 == 127) {
+            return "is a loopback address (127.0.0.0/8), which Kubernetes refuses for an endpoint";
+        }
+        if (ip >>> 16 == (169L << 8 | 254)) {
+            return "is a link-local address (169.254.0.0/16), which Kubernetes refuses for an endpoint";
+        }
+        if (ip >>> 28 == 14) {
+            return "is a multicast address (224.0.0.0/4), which cannot be an endpoint";
+        }
+        return null;
     }
 
     /** Istio's rule for a Service port: name {@code http} or {@code http-*}, or appProtocol {@code http}, is HTTP; the rest TCP for now. */
@@ -142,7 +190,7 @@ final class ServiceRegistry {
         var wanted = portName == null ? "" : portName;
         var byAddress = new LinkedHashMap<String, LabelledEndpoint>();
         for (var slice : slices) {
-            if (slice.getAddressType() != null && !slice.getAddressType().equals("IPv4") || slice.getPorts() == null
+            if (!isIpv4(slice) || slice.getPorts() == null
                     || slice.getEndpoints() == null) {
                 continue;
             }
@@ -169,7 +217,7 @@ final class ServiceRegistry {
                 var peer = workload == null ? null : peers.computeIfAbsent(MeshIndex.key(pod), k -> workload.asPeer());
                 var tlsMode = tlsMode(workload, number);
                 for (var address : endpoint.getAddresses()) {
-                    if (Ipv4.parse(address) >= 0) {
+                    if (endpointAddressProblem(address) == null) {
                         byAddress.putIfAbsent(address + ":" + number, new LabelledEndpoint(new Endpoint(address, number, peer, tlsMode),
                                 workload == null ? Map.of() : workload.labels()));
                     }
