@@ -20,7 +20,7 @@ final class HeaderFields {
         for (var i = 0; i < name.length(); i++) {
             var c = name.charAt(i);
             if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new InvalidField(field, printable(name), "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+                throw new InvalidField(field, name, "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
             }
         }
         return name.toLowerCase(Locale.ROOT);
@@ -34,30 +34,9 @@ final class HeaderFields {
         for (var i = 0; i < value.length(); i++) {
             var c = value.charAt(i);
             if (c < ' ' && c != '\t' || c == 0x7f) {
-                throw new InvalidField(field, printable(value), "holds a control character (CR, LF, NUL, ...), which HTTP forbids in a header or path");
+                throw new InvalidField(field, value, "holds a control character (CR, LF, NUL, ...), which HTTP forbids in a header or path");
             }
         }
         return value;
-    }
-
-    /** The text with its control characters escaped ({@code \r}, {@code \n}, {@code \u0000}), so a problem stays one line. */
-    static String printable(String text) {
-        var out = new StringBuilder(text.length() + 8);
-        for (var i = 0; i < text.length(); i++) {
-            var c = text.charAt(i);
-            switch (c) {
-                case '\r' -> out.append("\\r");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < ' ' || c == 0x7f) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

@@ -46,6 +46,34 @@ class CompileRulesTest {
     }
 
     @Test
+    void hostsAreCheckedAsIstioChecksThem() {
+        for (var good : List.of("*", "*.example.com", "reviews", "reviews.other.svc.cluster.local", "Reviews.Default", "10.96.0.20", "istio.io.")) {
+            assertNull(Hosts.problem(good), good);
+        }
+        assertEquals("is not a host name (a wildcard is * alone or *. before a name)", Hosts.problem("*foo"));
+        assertEquals("is not a host name (a wildcard is * alone or *. before a name)", Hosts.problem("a.*.com"));
+        assertEquals("is not a host name (\"bad host!\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("bad host!"));
+        assertEquals("is not a host name (\"\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("a..b"));
+        assertEquals("is not a host name (its last label, \"123\", is all digits)", Hosts.problem("reviews.123"));
+        assertTrue(Hosts.isLabel("v1-canary", false));
+        assertTrue(!Hosts.isLabel("-v1", false) && !Hosts.isLabel("V1", false) && Hosts.isLabel("V1", true) && !Hosts.isLabel("a".repeat(64), true));
+    }
+
+    @Test
+    void headerNamesAreTokensAndValuesHoldNoControlCharacters() {
+        assertEquals("x-b3-traceid", HeaderFields.name("X-B3-TraceId", "f"));
+        assertEquals("a\tb \"quoted\"", HeaderFields.value("a\tb \"quoted\"", "f"));
+        for (var bad : List.of("bad header", "x:y", "x(y)", "", "é")) {
+            assertThrows(InvalidField.class, () -> HeaderFields.name(bad, "f"), bad);
+        }
+        for (var bad : List.of("a\r\nb", "a\nb", "a\0b", "a\u007fb")) {
+            var error = assertThrows(InvalidField.class, () -> HeaderFields.value(bad, "spec.x"), bad);
+            assertTrue(!Problem.invalid("VirtualService", "default", "v", error.field, error.value, error.getMessage()).describe().contains("\n"),
+                    "the problem stays on one line");
+        }
+    }
+
+    @Test
     void regexesAreRe2sAsTheProxyRunsThem() {
         for (var regex : List.of("/\\p{L}+", "/\\x{41}+", "(?P<name>a+)", "/v[[:digit:]]+")) {
             assertEquals(regex, Matches.regex(regex, "spec.http[0].match[0].uri.regex").value());
