@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -17,8 +18,12 @@ public final class ModelStrictness {
     private static final List<String> MODEL_PACKAGES = List.of("io.fabric8.kubernetes.api.model", "io.fabric8.istio.api",
             "dev.sidecarinjector.mesh.model");
 
-    /** One unknown field: its path, its name, and the model class that does not know it. */
-    public record UnknownField(String path, String name, Class<?> owner) {
+    /**
+     * One unknown field: its path, its name, and the model class that does not know it; {@code oneOf} when that class
+     * is the chosen member of a one-of (fabric8's unwrapped {@code matchType}, say), where the unknown name is usually
+     * a second member written beside the first ({@code uri: {exact: /a, prefix: /b}}).
+     */
+    public record UnknownField(String path, String name, Class<?> owner, boolean oneOf) {
     }
 
     private ModelStrictness() {
@@ -53,26 +58,41 @@ public final class ModelStrictness {
             case Map<?, ?> map -> map.forEach((key, item) -> walk(item, path + "." + key, unknown));
             default -> {
                 if (isModel(value.getClass())) {
-                    walkModel(value, path, unknown);
+                    walkModel(value, path, unknown, false);
                 }
             }
         }
     }
 
-    private static void walkModel(Object model, String path, List<UnknownField> unknown) {
+    private static void walkModel(Object model, String path, List<UnknownField> unknown, boolean oneOf) {
         for (var getter : model.getClass().getMethods()) {
             if (!isPropertyGetter(getter)) {
                 continue;
             }
             var property = read(getter, model);
+            var name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
             if (getter.getName().equals("getAdditionalProperties")) {
                 if (property instanceof Map<?, ?> extra) {
-                    extra.keySet().forEach(key -> unknown.add(new UnknownField(path + "." + key, String.valueOf(key), model.getClass())));
+                    extra.keySet().forEach(key -> unknown.add(new UnknownField(path + "." + key, String.valueOf(key), model.getClass(), oneOf)));
                 }
+            } else if (property != null && isModel(property.getClass()) && isUnwrapped(model.getClass(), name)) {
+                // Written inline in the JSON: its fields are the holder's, so is their path.
+                walkModel(property, path, unknown, true);
             } else {
-                walk(property, path + "." + Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4), unknown);
+                walk(property, path + "." + name, unknown);
             }
         }
+    }
+
+    private static boolean isUnwrapped(Class<?> type, String property) {
+        for (var c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredField(property).isAnnotationPresent(JsonUnwrapped.class);
+            } catch (NoSuchFieldException e) {
+                // declared higher up, or not a field
+            }
+        }
+        return false;
     }
 
     private static boolean isPropertyGetter(Method method) {

@@ -99,7 +99,13 @@ final class StrictBinding {
         for (var unknown : ModelStrictness.unknown(bound, "")) {
             var path = unknown.path().substring(1);
             if (!path.startsWith("status.") && unknown.owner() != FieldsV1.class) {
-                throw new FailureException(new Failure(path, null, unknownField(unknown.name(), knownNames(unknown.owner()))));
+                var known = knownNames(unknown.owner());
+                if (unknown.oneOf() && known.size() == 1) {
+                    // uri: {exact: /a, prefix: /b}: fabric8 keeps the first member and files the second as unknown.
+                    throw new FailureException(new Failure(path.substring(0, path.lastIndexOf('.')), null, "has " + known.getFirst() + " and "
+                            + unknown.name() + ": only one of them may be set (kubectl refuses both)"));
+                }
+                throw new FailureException(new Failure(path, null, unknownField(unknown.name(), known)));
             }
         }
         dropped(document, MAPPER.valueToTree(bound), bound, "");

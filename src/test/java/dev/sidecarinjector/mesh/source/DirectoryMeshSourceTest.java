@@ -210,13 +210,13 @@ class DirectoryMeshSourceTest {
         var file = dir.resolve("policy.yaml");
         Files.writeString(file, deny.formatted("action") + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
         try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
-            assertEquals("DENY", source.current().authorizationPolicies().get("default/deny-admin").getSpec().getAction().getValue());
+            assertEquals("DENY", source.current().authorizationPolicies().get("default/deny-admin").getSpec().getAction().name());
             // As kubectl apply would be refused: the DENY policy stays in force instead of vanishing (which would allow
             // /admin); the VirtualService's valid change applies.
             Files.writeString(file, deny.formatted("actoin") + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
             source.scan();
             var index = source.current();
-            assertEquals("DENY", index.authorizationPolicies().get("default/deny-admin").getSpec().getAction().getValue());
+            assertEquals("DENY", index.authorizationPolicies().get("default/deny-admin").getSpec().getAction().name());
             assertEquals("2s", index.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
             var problems = source.readProblems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).toList();
             assertEquals(1, problems.size(), problems.toString());
