@@ -106,9 +106,16 @@ final class ContainerOverride {
         return null;
     }
 
-    /** A port's protocol defaults to TCP, so {@code containerPort: 15090} names the rendered TCP port 15090. */
+    /**
+     * A port's protocol defaults to TCP, so {@code containerPort: 15090} names the rendered TCP port 15090; a path is
+     * compared normalised, so {@code /tmp/} names the rendered mount at {@code /tmp}.
+     */
     private static String keyValue(JsonNode item, String key) {
         var value = item.path(key);
-        return value.isMissingNode() || value.isNull() ? (key.equals("protocol") ? "TCP" : "") : value.asText();
+        if (value.isMissingNode() || value.isNull()) {
+            return key.equals("protocol") ? "TCP" : "";
+        }
+        return key.endsWith("Path") ? MountPaths.normal(value.asText()) : value.asText();
     }
+
 }

@@ -15,6 +15,8 @@ record LogShipperValues(String logDirectory, String image, String outputConfigMa
     static final String OUTPUT_VOLUME = "log-shipper-output";
     /** The key of the output ConfigMap Fluent Bit reads, classic format. */
     static final String OUTPUT_FILE = "output.conf";
+    /** The setting whose value is the log directory of a pod without the annotation. */
+    static final String LOG_DIRECTORY_SETTING = "injector.log-shipper.log-directory";
 
     static LogShipperValues read(Map<String, String> annotations, TemplateSettings.LogShipper defaults) {
         var resources = new ProxyResources(
@@ -29,6 +31,13 @@ record LogShipperValues(String logDirectory, String image, String outputConfigMa
                 PodOverrides.read(annotations, Annotations.LOG_SHIPPER_IMAGE, v -> ImageReference.parse(Annotations.LOG_SHIPPER_IMAGE, v)).orElse(defaults.image()),
                 PodOverrides.read(annotations, Annotations.LOG_SHIPPER_OUTPUT, v -> KubernetesNames.subdomain(Annotations.LOG_SHIPPER_OUTPUT, v)).orElse(defaults.outputConfigMap()),
                 resources);
+    }
+
+    /** Where the log directory came from: the pod's annotation, else the setting. */
+    MountPaths.Source logDirectorySource(Map<String, String> annotations) {
+        var annotated = annotations.get(Annotations.LOG_DIRECTORY);
+        return annotated != null ? new MountPaths.Source(Annotations.LOG_DIRECTORY, annotated, LOG_VOLUME)
+                : new MountPaths.Source(LOG_DIRECTORY_SETTING, logDirectory, LOG_VOLUME);
     }
 
     /** The variables {@code log-shipper.yaml} sees under {@code logShipper}; docs/templates.md lists them. */

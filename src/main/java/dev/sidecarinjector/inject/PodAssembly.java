@@ -94,8 +94,8 @@ final class PodAssembly {
                 sidecar = Optional.of(spec);
                 outputs.add(SidecarRenderer.output(spec, settings, templates));
             } else {
-                var data = TemplateValues.of(name, pod, facts.namespace(), settings);
-                outputs.add(TemplateOutput.of(name, templates.renderFragment(name, data)));
+                var values = TemplateValues.of(name, pod, facts.namespace(), settings);
+                outputs.add(TemplateOutput.of(name, templates.renderFragment(name, values.data()), values.mountSources()));
             }
         }
         var injected = injectedByName(outputs);
@@ -111,6 +111,8 @@ final class PodAssembly {
         }
         var slots = new EnumMap<Slot, List<Container>>(Slot.class);
         var json = new IdentityHashMap<Container, JsonNode>();
+        // The mounts the templates add to the pod's containers, with the template that adds each (by identity).
+        var shared = new IdentityHashMap<VolumeMount, TemplateOutput>();
         for (var output : outputs) {
             for (var placed : output.containers()) {
                 var container = placed.container();
@@ -120,11 +122,12 @@ final class PodAssembly {
                 } else if (placed.json() != null) {
                     json.put(container, placed.json());
                 }
+                MountPaths.check(container, output.template(), own == null ? null : own.container(), own == null ? null : own.field(), output.mountSources());
                 slots.computeIfAbsent(placed.slot(), slot -> new ArrayList<>()).add(container);
             }
             for (var mount : output.appVolumeMounts()) {
-                containers.forEach(own -> mount(own, mount, output.template()));
-                initContainers.forEach(own -> mount(own, mount, output.template()));
+                containers.forEach(own -> mount(own, mount, output, shared));
+                initContainers.forEach(own -> mount(own, mount, output, shared));
             }
         }
 
@@ -271,21 +274,46 @@ final class PodAssembly {
 
     /**
      * Adds a template's shared volume to one of the pod's containers. A mount of that volume at that path already
-     * there (the pod wired it itself) is kept as written; another volume at that path is refused, naming the field.
+     * there (the pod wired it itself) is kept as written; another volume at that path (compared normalised) is
+     * refused, naming the pod's field, or when an earlier template put it there, the annotation or setting that
+     * chose one of the two paths.
      */
-    private static void mount(Own own, VolumeMount mount, String template) {
+    private static void mount(Own own, VolumeMount mount, TemplateOutput output, Map<VolumeMount, TemplateOutput> shared) {
         var mounts = new ArrayList<>(own.edits().volumeMounts());
+        var path = MountPaths.normal(mount.getMountPath());
         for (var i = 0; i < mounts.size(); i++) {
             var existing = mounts.get(i);
-            if (existing != null && mount.getMountPath().equals(existing.getMountPath())) {
+            if (existing != null && path.equals(MountPaths.normal(existing.getMountPath()))) {
                 if (mount.getName().equals(existing.getName())) {
                     return;
                 }
+                var earlier = shared.get(existing);
+                if (earlier != null) {
+                    throw clash(path, output, mount, earlier, existing);
+                }
                 throw new InvalidValueException(own.field() + ".volumeMounts[" + i + "].mountPath", existing.getMountPath(),
-                        "is where the template " + template + " mounts its volume " + mount.getName() + " into the pod's containers");
+                        "is where the template " + output.template() + " mounts its volume " + mount.getName() + " into the pod's containers");
             }
         }
-        mounts.add(new VolumeMountBuilder(mount).build());
+        var added = new VolumeMountBuilder(mount).build();
+        shared.put(added, output);
+        mounts.add(added);
         own.edits().set("volumeMounts", mounts);
+    }
+
+    /** Two templates mount their volumes at one path of the pod's containers: the path an annotation or a setting chose is named. */
+    private static RuntimeException clash(String path, TemplateOutput output, VolumeMount mount, TemplateOutput earlier, VolumeMount existing) {
+        var source = output.mountSources().get(path);
+        if (source != null) {
+            return new InvalidValueException(source.field(), source.value(), "is where the template " + earlier.template() + " mounts its volume "
+                    + existing.getName() + " into the pod's containers, so " + output.template() + " cannot mount " + mount.getName() + " there");
+        }
+        source = earlier.mountSources().get(path);
+        if (source != null) {
+            return new InvalidValueException(source.field(), source.value(), "is where the template " + output.template() + " mounts its volume "
+                    + mount.getName() + " into the pod's containers, so " + earlier.template() + " cannot mount " + existing.getName() + " there");
+        }
+        return new TemplateException("templates " + earlier.template() + " and " + output.template() + " both mount a volume at " + path
+                + " into the pod's containers (" + existing.getName() + ", " + mount.getName() + "), so they cannot be applied together");
     }
 }

@@ -37,7 +37,7 @@ public final class SidecarRenderer {
         var proxySlot = spec.placement() == Placement.NATIVE ? Slot.SIDECAR_INIT
                 : spec.holdApplicationUntilProxyStarts() ? Slot.LEADING : Slot.TRAILING;
         placed.add(new TemplateOutput.Placed(sidecar.proxy().container(), proxySlot, sidecar.proxy().tree()));
-        return new TemplateOutput(TemplateNames.SIDECAR, placed, volumes(settings.mesh()), List.of());
+        return new TemplateOutput(TemplateNames.SIDECAR, placed, volumes(settings.mesh()), List.of(), Map.of());
     }
 
     /**

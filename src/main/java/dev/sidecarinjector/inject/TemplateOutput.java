@@ -6,9 +6,14 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** What one template adds to a pod: its containers, each in a {@link Slot}, its volumes, and the mounts it adds to the pod's own containers. */
-record TemplateOutput(String template, List<Placed> containers, List<Volume> volumes, List<VolumeMount> appVolumeMounts) {
+/**
+ * What one template adds to a pod: its containers, each in a {@link Slot}, its volumes, the mounts it adds to the
+ * pod's own containers, and which of its mount paths came from an annotation or a setting (normalised path to source).
+ */
+record TemplateOutput(String template, List<Placed> containers, List<Volume> volumes, List<VolumeMount> appVolumeMounts,
+                      Map<String, MountPaths.Source> mountSources) {
 
     /** Where an injected container goes; within a slot, templates keep their order. */
     enum Slot {
@@ -18,6 +23,7 @@ record TemplateOutput(String template, List<Placed> containers, List<Volume> vol
         SIDECAR_INIT,
         /** After the pod's own init containers. */
         TRAILING_INIT,
+
         /** Before the pod's own containers (the proxy held until ready). */
         LEADING,
         /** After the pod's own containers. */
@@ -43,14 +49,15 @@ record TemplateOutput(String template, List<Placed> containers, List<Volume> vol
         containers = List.copyOf(containers);
         volumes = List.copyOf(volumes);
         appVolumeMounts = List.copyOf(appVolumeMounts);
+        mountSources = Map.copyOf(mountSources);
     }
 
     /** A named template's fragment: its init containers lead or trail the pod's own, its containers trail them. */
-    static TemplateOutput of(String template, TemplateFragment fragment) {
+    static TemplateOutput of(String template, TemplateFragment fragment, Map<String, MountPaths.Source> mountSources) {
         var placed = new ArrayList<Placed>();
         var initSlot = fragment.initContainersFirst() ? Slot.LEADING_INIT : Slot.TRAILING_INIT;
         fragment.initContainers().forEach(c -> placed.add(new Placed(c, initSlot)));
         fragment.containers().forEach(c -> placed.add(new Placed(c, Slot.TRAILING)));
-        return new TemplateOutput(template, placed, fragment.volumes(), fragment.appVolumeMounts());
+        return new TemplateOutput(template, placed, fragment.volumes(), fragment.appVolumeMounts(), mountSources);
     }
 }
