@@ -167,9 +167,7 @@ final class ManifestInjector {
             return podJson;
         }
         var result = SidecarInjector.inject(pod, facts, settings, templates);
-        // A probe's warning starts with the field it is about, which in a workload is under its pod template.
-        result.warnings().forEach(warning -> notes.warnings().add(where + ": "
-                + (warning.kind() == InjectionWarning.Kind.PROBE_NOT_MOVED ? fieldPrefix : "") + warning.message()));
+        result.warnings().forEach(warning -> notes.warnings().add(where + ": " + (warning.kind().namesPodField() ? fieldPrefix : "") + warning.message()));
         return switch (result) {
             case InjectionResult.Injected injected -> {
                 notes.explanations().add(where + ": " + injected.decision().explanation());

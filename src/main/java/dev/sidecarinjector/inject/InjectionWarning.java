@@ -20,10 +20,17 @@ public record InjectionWarning(Kind kind, String message) {
         /** One of Istio's annotations that this injector does not read. */
         UNSUPPORTED_ANNOTATION,
         /** An annotation Istio deprecated, with its replacement. */
-        DEPRECATED_ANNOTATION;
+        DEPRECATED_ANNOTATION,
+        /** A pod meant to finish (restartPolicy Never or OnFailure) with a template's long-running container as a regular container. */
+        SIDECAR_BLOCKS_COMPLETION;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** True when the message starts with the pod's field it is about ({@code spec.restartPolicy: ...}), which in a workload is under its pod template. */
+        public boolean namesPodField() {
+            return this == PROBE_NOT_MOVED || this == SIDECAR_BLOCKS_COMPLETION;
         }
     }
 }

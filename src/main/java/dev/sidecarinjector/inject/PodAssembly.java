@@ -48,7 +48,7 @@ final class PodAssembly {
      * cache keeps, by container (identity).
      */
     record Rendered(Map<String, String> annotations, Map<String, String> labels, List<Container> initContainers, List<Container> containers,
-                    List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<String> warnings,
+                    List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<InjectionWarning> warnings,
                     Map<Container, ContainerEdits> edits, Map<Container, JsonNode> json) {
 
         /** The whole injected pod: the admitted pod with these parts (kube-inject's output is the patch applied instead). */
@@ -82,6 +82,7 @@ final class PodAssembly {
         checkKnown(decision.templates(), templates, annotations);
 
         var declared = declared(initContainers, containers);
+        var placement = PodOverrides.placement(annotations, settings);
         var outputs = new ArrayList<TemplateOutput>();
         Optional<SidecarSpec> sidecar = Optional.empty();
         for (var name : decision.templates()) {
@@ -95,7 +96,7 @@ final class PodAssembly {
                 outputs.add(SidecarRenderer.output(spec, settings, templates));
             } else {
                 var values = TemplateValues.of(name, pod, facts.namespace(), settings);
-                outputs.add(TemplateOutput.of(name, templates.renderFragment(name, values.data()), values.mountSources()));
+                outputs.add(TemplateOutput.of(name, templates.renderFragment(name, values.data()), placement, values.mountSources()));
             }
         }
         var injected = injectedByName(outputs);
@@ -136,11 +137,12 @@ final class PodAssembly {
         finalInit.addAll(slots.getOrDefault(Slot.SIDECAR_INIT, List.of()));
         initContainers.forEach(own -> finalInit.add(own.container()));
         finalInit.addAll(slots.getOrDefault(Slot.TRAILING_INIT, List.of()));
+        finalInit.addAll(slots.getOrDefault(Slot.NATIVE_SIDECAR, List.of()));
         var finalContainers = new ArrayList<>(slots.getOrDefault(Slot.LEADING, List.of()));
         containers.forEach(own -> finalContainers.add(own.container()));
         finalContainers.addAll(slots.getOrDefault(Slot.TRAILING, List.of()));
         var edits = new IdentityHashMap<Container, ContainerEdits>();
-        List<String> warnings = List.of();
+        var warnings = new ArrayList<InjectionWarning>();
         if (sidecar.isPresent() && sidecar.get().rewriteAppProbes()) {
             var appContainers = new ArrayList<>(initContainers);
             appContainers.addAll(containers);
@@ -149,9 +151,14 @@ final class PodAssembly {
                     .orElseThrow(() -> new TemplateException("the template sidecar-proxy.yaml renders no container named "
                             + SidecarRenderer.PROXY_NAME + ", which gets the app's probes"));
             var proxyEdits = new ContainerEdits(proxy);
-            warnings = AppProbeRewrite.apply(appContainers, proxyEdits, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status());
+            AppProbeRewrite.apply(appContainers, proxyEdits, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status())
+                    .forEach(warning -> warnings.add(new InjectionWarning(InjectionWarning.Kind.PROBE_NOT_MOVED, warning)));
             edits.put(proxy, proxyEdits);
         }
+        var longRunning = outputs.stream().filter(output -> !output.template().equals(TemplateNames.SIDECAR))
+                .flatMap(output -> output.containers().stream()).filter(placed -> placed.slot() == Slot.TRAILING)
+                .map(placed -> placed.container().getName()).toList();
+        JobCompletion.warning(podSpec.getRestartPolicy(), longRunning).ifPresent(warnings::add);
         Stream.concat(initContainers.stream(), containers.stream()).forEach(own -> edits.put(own.container(), own.edits()));
         edits.values().removeIf(ContainerEdits::isEmpty);
         var injectedVolumes = outputs.stream().flatMap(output -> output.volumes().stream()).toList();

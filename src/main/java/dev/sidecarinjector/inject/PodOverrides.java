@@ -70,8 +70,7 @@ public final class PodOverrides {
                 read(annotations, Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> TrafficValues.cidrs(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)).orElse(global.includeOutboundCidrs()),
                 read(annotations, Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> TrafficValues.cidrs(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)).orElse(global.excludeOutboundCidrs()));
         var image = read(annotations, Annotations.PROXY_IMAGE, v -> ImageReference.parse(Annotations.PROXY_IMAGE, v)).orElse(settings.proxyImage());
-        var placement = read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
-                .orElse(settings.placement());
+        var placement = placement(annotations, settings);
         var hold = read(annotations, Annotations.PROXY_CONFIG, value -> PROXY_CONFIGS.get(List.of(value), () -> holdFromProxyConfig(value)))
                 .flatMap(Function.identity())
                 .orElse(settings.holdApplicationUntilProxyStarts());
@@ -80,6 +79,15 @@ public final class PodOverrides {
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
         return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite);
+    }
+
+    /**
+     * The pod's placement, {@code sidecar.istio.io/nativeSidecar} over the setting: the proxy's, and every template's
+     * long-running containers' (native sidecars too), so that it is read with or without the {@code sidecar} template.
+     */
+    static Placement placement(Map<String, String> annotations, InjectionSettings settings) {
+        return read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
+                .orElse(settings.placement());
     }
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */

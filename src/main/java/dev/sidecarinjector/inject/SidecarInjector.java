@@ -35,7 +35,7 @@ public final class SidecarInjector {
                     if (skip) {
                         yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, PodSecurityCheck.summary(enforced, security)), warnings);
                     }
-                    rendered.warnings().forEach(warning -> warnings.add(new InjectionWarning(Kind.PROBE_NOT_MOVED, warning)));
+                    warnings.addAll(rendered.warnings());
                     yield new InjectionResult.Injected(inject, PodPatch.between(pod, rendered), warnings);
                 }
             };

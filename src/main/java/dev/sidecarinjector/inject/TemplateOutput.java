@@ -2,6 +2,7 @@ package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
@@ -23,14 +24,19 @@ record TemplateOutput(String template, List<Placed> containers, List<Volume> vol
         SIDECAR_INIT,
         /** After the pod's own init containers. */
         TRAILING_INIT,
-
+        /**
+         * After every other init container: a named template's long-running containers as native sidecars, in native
+         * placement. The proxy and the init containers that fill the secrets (vault-agent-init) run before them; the
+         * proxy, started first, is stopped last.
+         */
+        NATIVE_SIDECAR,
         /** Before the pod's own containers (the proxy held until ready). */
         LEADING,
         /** After the pod's own containers. */
         TRAILING;
 
         boolean init() {
-            return this == LEADING_INIT || this == SIDECAR_INIT || this == TRAILING_INIT;
+            return this == LEADING_INIT || this == SIDECAR_INIT || this == TRAILING_INIT || this == NATIVE_SIDECAR;
         }
     }
 
@@ -52,12 +58,23 @@ record TemplateOutput(String template, List<Placed> containers, List<Volume> vol
         mountSources = Map.copyOf(mountSources);
     }
 
-    /** A named template's fragment: its init containers lead or trail the pod's own, its containers trail them. */
-    static TemplateOutput of(String template, TemplateFragment fragment, Map<String, MountPaths.Source> mountSources) {
+    /**
+     * A named template's fragment: its init containers lead or trail the pod's own; its containers trail the pod's
+     * own, or in native placement run as native sidecars (restartPolicy Always) after every init container, so that a
+     * Job's pod completes: Kubernetes stops native sidecars once the pod's containers have exited.
+     */
+    static TemplateOutput of(String template, TemplateFragment fragment, Placement placement, Map<String, MountPaths.Source> mountSources) {
         var placed = new ArrayList<Placed>();
         var initSlot = fragment.initContainersFirst() ? Slot.LEADING_INIT : Slot.TRAILING_INIT;
         fragment.initContainers().forEach(c -> placed.add(new Placed(c, initSlot)));
-        fragment.containers().forEach(c -> placed.add(new Placed(c, Slot.TRAILING)));
+        for (var container : fragment.containers()) {
+            placed.add(placement == Placement.NATIVE
+                    ? new Placed(new ContainerBuilder(container).withRestartPolicy(NATIVE_RESTART_POLICY).build(), Slot.NATIVE_SIDECAR)
+                    : new Placed(container, Slot.TRAILING));
+        }
         return new TemplateOutput(template, placed, fragment.volumes(), fragment.appVolumeMounts(), mountSources);
     }
+
+    /** A native sidecar is an init container with this restart policy. */
+    static final String NATIVE_RESTART_POLICY = "Always";
 }
