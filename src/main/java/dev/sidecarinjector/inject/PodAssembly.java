@@ -206,11 +206,19 @@ final class PodAssembly {
         return own;
     }
 
-    /** The pod's containers by name, init containers first (Kubernetes requires the names to be unique across both). */
+    /**
+     * The pod's containers by name, init containers first. A name given twice is refused, as the API server refuses
+     * it (names are unique across both lists): merged, one of two declarations of an injected container would be lost.
+     */
     private static Map<String, Own> declared(List<Own> initContainers, List<Own> containers) {
         var byName = new HashMap<String, Own>();
-        initContainers.forEach(own -> byName.putIfAbsent(own.container().getName(), own));
-        containers.forEach(own -> byName.putIfAbsent(own.container().getName(), own));
+        Stream.concat(initContainers.stream(), containers.stream()).forEach(own -> {
+            var earlier = byName.putIfAbsent(own.container().getName(), own);
+            if (earlier != null && own.container().getName() != null) {
+                throw new InvalidValueException(own.field() + ".name", own.container().getName(), "is the name of " + earlier.field()
+                        + " too: the names of a pod's containers and init containers must be unique");
+            }
+        });
         return byName;
     }
 
