@@ -58,6 +58,7 @@ final class ContainerOverride {
             patch.remove("image");
         }
         mergeObject(base, patch, "");
+        checkPortNames(base, rendered, patch, field);
         try {
             return PodBinderBase.fromTree(base, PodBinder::container, Container.class);
         } catch (java.io.IOException e) {
@@ -118,4 +119,36 @@ final class ContainerOverride {
         return key.endsWith("Path") ? MountPaths.normal(value.asText()) : value.asText();
     }
 
+    /**
+     * A port the pod's declaration adds (another number or protocol) under the name of another port of the merged
+     * container: the API server refuses a container whose ports share a name. Refused naming the declaration's port.
+     */
+    private static void checkPortNames(ObjectNode merged, Container rendered, ObjectNode patch, String field) {
+        var ports = merged.path("ports");
+        var declared = patch.path("ports");
+        for (var i = 0; i < declared.size(); i++) {
+            var name = declared.get(i).path("name").asText("");
+            if (name.isEmpty()) {
+                continue;
+            }
+            var holders = 0;
+            JsonNode other = null;
+            for (var port : ports) {
+                if (name.equals(port.path("name").asText(""))) {
+                    holders++;
+                    if (!sameKey(port, declared.get(i))) {
+                        other = port;
+                    }
+                }
+            }
+            if (holders > 1 && other != null) {
+                throw new InvalidValueException(field + ".ports[" + i + "].name", name, "is also the name of the port " + keyValue(other, "containerPort")
+                        + "/" + keyValue(other, "protocol") + " of " + rendered.getName() + ": the ports of a container must have unique names");
+            }
+        }
+    }
+
+    private static boolean sameKey(JsonNode a, JsonNode b) {
+        return MERGE_KEYS.get("ports").stream().allMatch(key -> keyValue(a, key).equals(keyValue(b, key)));
+    }
 }
