@@ -49,7 +49,7 @@ final class PodAssembly {
      */
     record Rendered(Map<String, String> annotations, Map<String, String> labels, List<Container> initContainers, List<Container> containers,
                     List<Volume> volumes, List<String> injected, List<String> injectedVolumes, List<InjectionWarning> warnings,
-                    Map<Container, ContainerEdits> edits, Map<Container, JsonNode> json) {
+                    Map<Container, ContainerEdits> edits, Map<Container, JsonNode> json, List<String> autoImageFields) {
 
         /** The whole injected pod: the admitted pod with these parts (kube-inject's output is the patch applied instead). */
         Pod pod(Pod original) {
@@ -101,6 +101,7 @@ final class PodAssembly {
         }
         var injected = injectedByName(outputs);
         checkVolumes(volumes, outputs);
+        checkAutoImages(declared, injected, decision.templates());
 
         // Override by name: the pod's declaration of an injected container is merged over it and leaves its own list.
         var overrides = declared.keySet().stream().filter(injected::containsKey).sorted().toList();
@@ -169,7 +170,9 @@ final class PodAssembly {
         var described = annotations(pod, status, containers.getFirst().container().getName(), sidecar.isPresent(), decision.templates(), settings);
         var metadata = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         var labels = sidecar.isPresent() ? WorkloadLabels.of(metadata, facts.workloadName()) : PodFields.labels(pod);
-        return new Rendered(described, labels, finalInit, finalContainers, volumes, List.copyOf(injected.keySet()), volumeNames, warnings, edits, json);
+        var autoImageFields = overrides.stream().map(declared::get).filter(PodAssembly::keepsInjectedImage).map(Own::field).sorted().toList();
+        return new Rendered(described, labels, finalInit, finalContainers, volumes, List.copyOf(injected.keySet()), volumeNames, warnings, edits, json,
+                autoImageFields);
     }
 
     /** The pod's annotations with those that describe the injection. */
@@ -233,6 +236,28 @@ final class PodAssembly {
             throw new InvalidValueException("spec.containers", spec != null ? "[]" : "null",
                     "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
         }
+    }
+
+    private static boolean keepsInjectedImage(Own own) {
+        return ContainerOverride.AUTO_IMAGE.equals(own.container().getImage());
+    }
+
+    /**
+     * A container the pod declares with {@code image: auto} (keep the injected image) under a name no applied template
+     * injects could never run (there is no image "auto"): refused naming it, rather than left as an app container.
+     */
+    private static void checkAutoImages(Map<String, Own> declared, Map<String, Placed> injected, List<String> templates) {
+        declared.values().stream().filter(PodAssembly::keepsInjectedImage).filter(own -> !injected.containsKey(own.container().getName()))
+                .min(java.util.Comparator.comparing(Own::field)).ifPresent(own -> {
+                    throw autoImageNeverRuns(own.field(), "the templates applied (" + String.join(", ", templates) + ") inject no container named "
+                            + own.container().getName() + (injected.isEmpty() ? "" : " (they inject " + String.join(", ", injected.keySet()) + ")"));
+                });
+    }
+
+    /** The refusal of a declaration with {@code image: auto} that nothing is merged into, saying {@code why}. */
+    static InvalidValueException autoImageNeverRuns(String field, String why) {
+        return new InvalidValueException(field + ".image", ContainerOverride.AUTO_IMAGE, "keeps the image of an injected container, but " + why
+                + ", so this container could never run; give it an image, or remove it");
     }
 
     /** An unknown name is refused naming the annotation, its value and the templates in force. */

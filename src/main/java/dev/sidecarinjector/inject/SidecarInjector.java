@@ -33,7 +33,13 @@ public final class SidecarInjector {
                     security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, skip))));
                     warnings.addAll(annotationWarnings(pod));
                     if (skip) {
-                        yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, PodSecurityCheck.summary(enforced, security)), warnings);
+                        var summary = PodSecurityCheck.summary(enforced, security);
+                        if (!rendered.autoImageFields().isEmpty()) {
+                            // Left as it is, the declaration would be an app container with the image "auto", which never runs.
+                            throw PodAssembly.autoImageNeverRuns(rendered.autoImageFields().getFirst(),
+                                    "with injector.pod-security.mode=skip this pod is admitted without injection (" + summary + ")");
+                        }
+                        yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, summary), warnings);
                     }
                     warnings.addAll(rendered.warnings());
                     yield new InjectionResult.Injected(inject, PodPatch.between(pod, rendered), warnings);

@@ -85,7 +85,7 @@ class PodPatchTest {
         env.add(new io.fabric8.kubernetes.api.model.EnvVar("ISTIO_KUBE_APP_PROBERS", "{}", null));
         edits.set("env", env);
         var rendered = new PodAssembly.Rendered(Map.of(), Map.of(), List.of(), List.of(pod.getSpec().getContainers().getFirst(), proxy), List.of(),
-                List.of(PROXY.getName()), List.of(), List.of(), Map.of(proxy, edits), Map.of(proxy, cached));
+                List.of(PROXY.getName()), List.of(), List.of(), Map.of(proxy, edits), Map.of(proxy, cached), List.of());
 
         assertEquals(YAML.readTree("""
                 - {op: add, path: /spec/containers/1, value: {env: [{name: A, value: "1"}, {name: ISTIO_KUBE_APP_PROBERS, value: "{}"}], image: proxy, name: sidecar-proxy}}
@@ -160,7 +160,7 @@ class PodPatchTest {
     private static PodAssembly.Rendered rendered(Pod pod, Map<String, String> annotations, Map<String, String> labels, List<Container> init,
                                                  List<Container> containers, List<Volume> volumes, Map<Container, ContainerEdits> edits) {
         return new PodAssembly.Rendered(annotations, labels, new ArrayList<>(init), new ArrayList<>(containers), new ArrayList<>(volumes),
-                List.of(PROXY.getName(), INIT.getName()), List.of(WORKLOAD.getName()), List.of(), new IdentityHashMap<>(edits), Map.of());
+                List.of(PROXY.getName(), INIT.getName()), List.of(WORKLOAD.getName()), List.of(), new IdentityHashMap<>(edits), Map.of(), List.of());
     }
 
     private static void assertAppliesTo(Pod pod, PodAssembly.Rendered rendered) throws Exception {
