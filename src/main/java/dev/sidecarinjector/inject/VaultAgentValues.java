@@ -96,16 +96,19 @@ public record VaultAgentValues(String role, List<VaultSecret> secrets, boolean p
         return path;
     }
 
-    /** The secrets, sorted by file name, as vault-k8s finds them: every secret or template annotation with a value. */
+    /**
+     * The secrets, sorted by file name, as vault-k8s finds them: one for every {@code agent-inject-secret-<name>}, with
+     * its {@code agent-inject-template-<name>} if there is one. As in vault-k8s, a secret annotation with no name
+     * ({@code agent-inject-secret-}) and a template without its secret are ignored; a secret without a path is refused
+     * unless a template renders it (vault-k8s would render {@code secret ""}, which Vault refuses when the pod starts).
+     */
     private static List<VaultSecret> secrets(Map<String, String> annotations) {
         var byName = new TreeMap<String, String>();
         for (var key : new java.util.TreeSet<>(annotations.keySet())) {
-            var prefix = key.startsWith(VaultAnnotations.SECRET_PREFIX) ? VaultAnnotations.SECRET_PREFIX
-                    : key.startsWith(VaultAnnotations.TEMPLATE_PREFIX) ? VaultAnnotations.TEMPLATE_PREFIX : null;
-            if (prefix == null || annotations.get(key).isBlank()) {
+            if (!key.startsWith(VaultAnnotations.SECRET_PREFIX) || key.length() == VaultAnnotations.SECRET_PREFIX.length()) {
                 continue;
             }
-            var raw = key.substring(prefix.length());
+            var raw = key.substring(VaultAnnotations.SECRET_PREFIX.length());
             var name = raw.toLowerCase(java.util.Locale.ROOT);
             var earlier = byName.putIfAbsent(name, raw);
             if (earlier != null && !earlier.equals(raw)) {
@@ -118,7 +121,11 @@ public record VaultAgentValues(String role, List<VaultSecret> secrets, boolean p
             var secretKey = VaultAnnotations.SECRET_PREFIX + raw;
             var path = Optional.ofNullable(annotations.get(secretKey)).map(String::strip).filter(p -> !p.isEmpty());
             var template = Optional.ofNullable(annotations.get(VaultAnnotations.TEMPLATE_PREFIX + raw)).filter(t -> !t.isBlank());
-            if (template.isEmpty() && path.isPresent() && VAULT_PATH_UNSAFE.matcher(path.get()).find()) {
+            if (template.isEmpty() && path.isEmpty()) {
+                throw new InvalidValueException(secretKey, annotations.get(secretKey), "is not a Vault path: empty (expected the secret's path, "
+                        + "such as database/creds/my-role, or a template in " + VaultAnnotations.TEMPLATE_PREFIX + raw + ")");
+            }
+            if (template.isEmpty() && VAULT_PATH_UNSAFE.matcher(path.get()).find()) {
                 throw new InvalidValueException(secretKey, annotations.get(secretKey), "is not a Vault path (no quote, backslash, backtick, control character or template delimiter)");
             }
             secrets.add(new VaultSecret(name, path, template));

@@ -27,8 +27,11 @@ class VaultAgentValuesTest {
                 VaultAnnotations.SECRET_PREFIX + "api", "secret/data/api",
                 VaultAnnotations.TEMPLATE_PREFIX + "api", "{{ with secret \"secret/data/api\" }}{{ .Data.data.key }}{{ end }}",
                 VaultAnnotations.TEMPLATE_PREFIX + "only-template", "static",
-                VaultAnnotations.SECRET_PREFIX + "blank", " "));
-        assertEquals(List.of("api", "db-creds", "only-template"), values.secrets().stream().map(VaultSecret::name).toList());
+                VaultAnnotations.SECRET_PREFIX, "secret/data/no-name",
+                VaultAnnotations.SECRET_PREFIX + "templated", " ",
+                VaultAnnotations.TEMPLATE_PREFIX + "templated", "static"));
+        // As vault-k8s: a template without its secret and a secret without a name are ignored; a template needs no path.
+        assertEquals(List.of("api", "db-creds", "templated"), values.secrets().stream().map(VaultSecret::name).toList());
         assertEquals(Optional.of("database/creds/app"), values.secrets().get(1).path());
         assertTrue(values.secrets().get(1).contents().startsWith("{{ with secret \"database/creds/app\" }}"));
         assertEquals("{{ with secret \"secret/data/api\" }}{{ .Data.data.key }}{{ end }}", values.secrets().getFirst().contents());
@@ -68,6 +71,8 @@ class VaultAgentValuesTest {
         assertRefused(Map.of(VaultAnnotations.REQUESTS_MEM, "1Gi"), "vault.hashicorp.com/agent-requests-mem: \"1Gi\" is above the memory limit");
         assertRefused(Map.of(VaultAnnotations.PRE_POPULATE, "false", VaultAnnotations.PRE_POPULATE_ONLY, "true"),
                 "vault.hashicorp.com/agent-pre-populate-only: \"true\" asks for the init container only, which vault.hashicorp.com/agent-pre-populate: \"false\" turns off");
+        assertRefused(Map.of(VaultAnnotations.SECRET_PREFIX + "db", ""), "vault.hashicorp.com/agent-inject-secret-db: \"\" is not a Vault path: empty");
+        assertRefused(Map.of(VaultAnnotations.SECRET_PREFIX + "db", " "), "vault.hashicorp.com/agent-inject-secret-db: \" \" is not a Vault path: empty");
         assertRefused(Map.of(VaultAnnotations.SECRET_PREFIX + "DB", "a", VaultAnnotations.SECRET_PREFIX + "db", "b"),
                 "writes /vault/secrets/db, as the annotations for \"DB\" do");
     }
