@@ -3,6 +3,7 @@ package dev.sidecarinjector.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -11,6 +12,7 @@ import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InjectionWarning;
+import dev.sidecarinjector.inject.ModelJson;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,7 +31,7 @@ import java.util.Map;
 final class ManifestInjector {
 
     private static final YAMLMapper YAML = KubernetesYaml.MAPPER;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ModelJson.nullsAsTheApiServerReadsThem(JsonMapper.builder()).build();
     private final InjectionSettings settings;
     private final SidecarTemplates templates;
     private final String defaultNamespace;

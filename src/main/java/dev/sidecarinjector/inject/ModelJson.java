@@ -1,10 +1,14 @@
 package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.Map;
 
 /**
  * The one JSON mapper of the Kubernetes model, for the review's pod as for the injection (templates, fragments,
@@ -21,7 +25,7 @@ public final class ModelJson {
     /** The deepest nesting a parser of this mapper reads: a pod is a dozen levels deep; 200 refuses a stack-exhausting body. */
     private static final int MAX_NESTING = 200;
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = nullsAsTheApiServerReadsThem(JsonMapper.builder())
             .addModule(new DirectBinding())
             .addMixIn(ObjectMeta.class, ManagedFieldsSkipped.class)
             .build();
@@ -31,6 +35,14 @@ public final class ModelJson {
     }
 
     private ModelJson() {
+    }
+
+    /**
+     * A null value in a map of strings (annotations, labels, a node selector, ...) is bound as the empty string, as
+     * the API server binds it (Go's zero value), not kept as a null no one expects; kube-inject's mapper too.
+     */
+    public static <B extends MapperBuilder<?, B>> B nullsAsTheApiServerReadsThem(B builder) {
+        return builder.withConfigOverride(Map.class, map -> map.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.AS_EMPTY)));
     }
 
     /**

@@ -162,8 +162,17 @@ public class PodBinderBase {
         return ended(p, list);
     }
 
+    /** A null value is the empty string, as the API server (Go's zero value) binds it. */
     static Map<String, String> stringMap(JsonParser p) throws IOException {
-        return map(p, PodBinderBase::string);
+        return map(p, PodBinderBase::stringOrEmpty);
+    }
+
+    private static String stringOrEmpty(JsonParser p) throws IOException {
+        return switch (p.nextToken()) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_NULL -> "";
+            case null, default -> throw UNBOUND;
+        };
     }
 
     static Map<String, Quantity> quantityMap(JsonParser p) throws IOException {
