@@ -70,6 +70,13 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         InjectionSettings settings;
         SidecarTemplates templates;
         String input;
+        var templatesDirectory = options.templates().filter(directory -> !Files.isDirectory(directory));
+        if (templatesDirectory.isPresent()) {
+            // The webhook waits for a missing directory to appear (a ConfigMap mounted later); a command has nothing to wait for.
+            var directory = templatesDirectory.get();
+            error("--templates " + directory + ": " + (Files.exists(directory) ? "not a directory (it takes a directory of NAME.yaml files)" : "no such directory"));
+            return 2;
+        }
         try {
             settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(options.config()));
             var store = new TemplateStore(options.templates(), settings);

@@ -432,6 +432,20 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void templatesThatAreNotADirectoryAreAUsageError(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(dir.resolve("debug-shell.yaml"), "containers: []\n");
+        var missing = dir.resolve("nonexistent");
+        var pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: a}]}\n";
+        for (var c : Map.of(missing, "error: --templates " + missing + ": no such directory",
+                file, "error: --templates " + file + ": not a directory").entrySet()) {
+            var result = run(pod, "-f", "-", "--templates", c.getKey().toString());
+            assertEquals(2, result.exit(), result.err());
+            assertEquals("", result.out());
+            assertTrue(result.err().startsWith(c.getValue()), result.err());
+        }
+    }
+
+    @Test
     void usageErrors() {
         assertEquals(2, run("").exit());
         assertEquals(2, run("", "-f").exit());
