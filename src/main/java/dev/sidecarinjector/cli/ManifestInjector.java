@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sidecarinjector.admission.AdmissionReviewCodec;
+import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.inject.AdmissionFacts;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
@@ -159,7 +160,32 @@ final class ManifestInjector {
         return copy;
     }
 
+    /**
+     * An annotation or label whose value YAML read as a number, a boolean, a list or a mapping (an unquoted
+     * {@code true} or {@code 1.10}): kubectl refuses it, and bound as a string it would not be what was written
+     * ({@code 1.10} is the number 1.1). Named with its field and value; null when there is none. A null value is
+     * the empty string, as kubectl sends it.
+     */
+    private static String notAString(ObjectNode podJson, String fieldPrefix) {
+        for (var map : List.of("annotations", "labels")) {
+            var values = podJson.path("metadata").path(map);
+            for (var entry : values.properties()) {
+                var value = entry.getValue();
+                if (!value.isTextual() && !value.isNull()) {
+                    var shown = ShownValue.of(value.isValueNode() ? value.asText() : value.toString(), "");
+                    return fieldPrefix + "metadata." + map + "." + entry.getKey() + ": " + shown + " is not a string (quote it)";
+                }
+            }
+        }
+        return null;
+    }
+
     private JsonNode injectPod(ObjectNode podJson, AdmissionFacts facts, String where, String fieldPrefix, Notes notes) {
+        var notString = notAString(podJson, fieldPrefix);
+        if (notString != null) {
+            notes.errors().add(where + ": " + notString);
+            return podJson;
+        }
         Pod pod;
         try {
             pod = JSON.treeToValue(podJson, Pod.class);

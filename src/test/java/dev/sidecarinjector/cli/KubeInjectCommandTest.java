@@ -446,6 +446,20 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void anAnnotationOrLabelThatIsNotAStringIsRefusedAsKubectlRefusesIt() {
+        refused(run("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    sidecar.istio.io/nativeSidecar: true\n"
+                        + "spec: {containers: [{name: a, image: b}]}\n", "-f", "-"),
+                "error: document 1 (Pod default/p): metadata.annotations.sidecar.istio.io/nativeSidecar: true is not a string (quote it)");
+        refused(run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      labels: {app: d, version: 1.10}\n"
+                        + "    spec: {containers: [{name: a, image: b}]}\n", "-f", "-"),
+                "error: document 1 (Deployment default/d): spec.template.metadata.labels.version: 1.1 is not a string (quote it)");
+        // An empty value is the empty string, as kubectl sends it: here a Vault secret without a path, refused naming it.
+        refused(run("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    vault.hashicorp.com/agent-inject: \"true\"\n"
+                        + "    vault.hashicorp.com/role: r\n    vault.hashicorp.com/agent-inject-secret-db:\nspec: {containers: [{name: a, image: b}]}\n", "-f", "-"),
+                "error: document 1 (Pod default/p): vault.hashicorp.com/agent-inject-secret-db: \"\" is not a Vault path: empty");
+    }
+
+    @Test
     void usageErrors() {
         assertEquals(2, run("").exit());
         assertEquals(2, run("", "-f").exit());
