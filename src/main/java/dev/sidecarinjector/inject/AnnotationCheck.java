@@ -24,6 +24,8 @@ public final class AnnotationCheck {
             "inject.istio.io/", "sidecarinjector.dev/");
     /** Unknown annotations given a closest name; past these, one warning counts the rest. */
     static final int MAX_UNKNOWN_NAMED = 8;
+    private static final String PROXY_CONFIG_HOLD = "holdApplicationUntilProxyStarts";
+    private static final java.util.regex.Pattern SIMPLE_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
     /** The names this injector reads: the constants of {@link Annotations} under the prefixes. */
     static final Set<String> READ = Arrays.stream(Annotations.class.getFields())
@@ -59,6 +61,14 @@ public final class AnnotationCheck {
             } else if (IstioAnnotations.NOT_READ.contains(name)) {
                 warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + shown + " is Istio's, but this injector does not read it: it has no effect"));
             } else if (!READ.contains(name) && ++unknown <= MAX_UNKNOWN_NAMED) {
+                var field = proxyConfigField(name);
+                if (field != null) {
+                    warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown + ": " + field
+                            + " is a field of Istio's ProxyConfig, not an annotation; set it in " + Annotations.PROXY_CONFIG + ", e.g. "
+                            + Annotations.PROXY_CONFIG + ": \"" + field + ": " + example(annotations.get(name)) + "\""
+                            + (field.equals(PROXY_CONFIG_HOLD) ? "" : " (this injector reads only " + PROXY_CONFIG_HOLD + " there)")));
+                    continue;
+                }
                 var closest = ClosestName.among(name, KNOWN).orElseThrow();
                 warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown
                         + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + closest + "?" : " (closest known name: " + closest + ")")));
@@ -69,6 +79,22 @@ public final class AnnotationCheck {
                     + " (the first " + MAX_UNKNOWN_NAMED + " are named)"));
         }
         return warnings;
+    }
+
+    /** The ProxyConfig field (Istio's spelling) an annotation under sidecar.istio.io/ or proxy.istio.io/ is named after, else null. */
+    private static String proxyConfigField(String name) {
+        var slash = name.indexOf('/');
+        var prefix = name.substring(0, slash + 1);
+        if (!prefix.equals("sidecar.istio.io/") && !prefix.equals("proxy.istio.io/")) {
+            return null;
+        }
+        var rest = name.substring(slash + 1);
+        return IstioAnnotations.PROXY_CONFIG_FIELDS.stream().filter(field -> field.equalsIgnoreCase(rest)).findFirst().orElse(null);
+    }
+
+    /** The annotation's value in the example when it is a plain word, else a placeholder. */
+    private static String example(String value) {
+        return value != null && SIMPLE_VALUE.matcher(value).matches() ? value : "...";
     }
 
     private static boolean checked(String name) {

@@ -40,6 +40,18 @@ final class IstioAnnotations {
             "sidecar.istio.io/statsCompression", Annotations.PROXY_CONFIG + " statsCompression",
             "traffic.sidecar.istio.io/kubevirtInterfaces", "the annotation istio.io/reroute-virtual-interfaces");
 
+    /**
+     * The fields of Istio's ProxyConfig (istio.io/api's {@code mesh/v1alpha1/proxy.proto}), which a pod sets in the
+     * annotation {@code proxy.istio.io/config}: written as an annotation of their own, they are a likely mistake.
+     */
+    static final Set<String> PROXY_CONFIG_FIELDS = Set.of(
+            "configPath", "binaryPath", "serviceCluster", "drainDuration", "discoveryAddress", "proxyAdminPort",
+            "controlPlaneAuthPolicy", "customConfigFile", "statNameLength", "concurrency", "proxyBootstrapTemplatePath",
+            "interceptionMode", "tracing", "envoyAccessLogService", "envoyMetricsService", "proxyMetadata", "runtimeValues",
+            "statusPort", "extraStatTags", "gatewayTopology", "terminationDrainDuration", "meshId", "readinessProbe",
+            "proxyStatsMatcher", "holdApplicationUntilProxyStarts", "caCertificatesPem", "image", "privateKeyProvider",
+            "proxyHeaders", "fileFlushInterval", "fileFlushMinSizeKb");
+
     private IstioAnnotations() {
     }
 }

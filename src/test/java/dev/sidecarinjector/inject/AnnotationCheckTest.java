@@ -38,6 +38,18 @@ class AnnotationCheckTest {
     }
 
     @Test
+    void aProxyConfigFieldWrittenAsAnAnnotationPointsToProxyConfig() {
+        assertEquals(List.of(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation sidecar.istio.io/holdApplicationUntilProxyStarts: "
+                        + "holdApplicationUntilProxyStarts is a field of Istio's ProxyConfig, not an annotation; set it in proxy.istio.io/config, "
+                        + "e.g. proxy.istio.io/config: \"holdApplicationUntilProxyStarts: true\"")),
+                AnnotationCheck.warnings(Map.of("sidecar.istio.io/holdApplicationUntilProxyStarts", "true"), Map.of()));
+        assertEquals(List.of(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation proxy.istio.io/terminationdrainduration: "
+                        + "terminationDrainDuration is a field of Istio's ProxyConfig, not an annotation; set it in proxy.istio.io/config, "
+                        + "e.g. proxy.istio.io/config: \"terminationDrainDuration: ...\" (this injector reads only holdApplicationUntilProxyStarts there)")),
+                AnnotationCheck.warnings(Map.of("proxy.istio.io/terminationdrainduration", "30 s"), Map.of()));
+    }
+
+    @Test
     void otherPrefixesAreNotLookedAt() {
         assertEquals(List.of(), AnnotationCheck.warnings(Map.of("vault.hashicorp.com/agent-injekt", "true", "istio.io/rev", "canary",
                 "status.sidecar.istio.io/port", "0", "example.com/sidecar.istio.io/x", "1", "sidecar.istio.io", "1"), Map.of()));
