@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.inject.AdmissionFacts;
+import dev.sidecarinjector.inject.BindingError;
 import dev.sidecarinjector.inject.InjectionDecision;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
@@ -109,7 +110,7 @@ public class AdmissionHandler {
         try {
             pod = request.object().pod();
         } catch (JsonProcessingException e) {
-            return Verdict.failed(null, "invalid_input", "request.object" + AdmissionReviewCodec.fieldPath(e) + ": " + e.getOriginalMessage());
+            return Verdict.failed(null, "invalid_input", "request.object" + BindingError.fieldPath(e) + ": " + BindingError.problem(e, tree(request.object())));
         } catch (IOException e) {
             return Verdict.failed(null, "invalid_input", "request.object: " + e.getMessage());
         }
@@ -146,5 +147,14 @@ public class AdmissionHandler {
             }
         }
         return request.name();
+    }
+
+    /** The object as a tree, for the refusal of a pod that did not bind; null when it cannot be read again (the refusal is then Jackson's words). */
+    private static JsonNode tree(RequestObject object) {
+        try {
+            return object.tree();
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

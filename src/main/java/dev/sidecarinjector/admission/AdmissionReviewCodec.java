@@ -196,16 +196,6 @@ public final class AdmissionReviewCodec {
         }
     }
 
-    /** Where in the object a binding error is, {@code .spec.containers[0].name}; empty when Jackson does not say. */
-    public static String fieldPath(JsonProcessingException e) {
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining());
-        }
-        return "";
-    }
-
     /** The JSON body of an HTTP 4xx answer for a body that is not a usable AdmissionReview. */
     public static ObjectNode error(String message) {
         var error = JSON.createObjectNode();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.sidecarinjector.inject.ModelJson;
 import dev.sidecarinjector.inject.PodBinderBase;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -68,6 +69,16 @@ public final class RequestObject {
         }
         try (var parser = tokens.asParser(reader)) {
             return reader.readValue(parser);
+        }
+    }
+
+    /** The object as a tree, for a refusal that quotes one of its values; null when it was bound as it was read (it bound). */
+    public JsonNode tree() throws IOException {
+        if (tokens == null) {
+            return other;
+        }
+        try (var parser = tokens.asParser(ModelJson.MAPPER)) {
+            return ModelJson.MAPPER.readTree(parser);
         }
     }
 

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.sidecarinjector.admission.AdmissionReviewCodec;
 import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.inject.AdmissionFacts;
+import dev.sidecarinjector.inject.BindingError;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InjectionWarning;
@@ -190,8 +190,8 @@ final class ManifestInjector {
         try {
             pod = JSON.treeToValue(podJson, Pod.class);
         } catch (JsonProcessingException e) {
-            var field = fieldPrefix + AdmissionReviewCodec.fieldPath(e).replaceFirst("^\\.", "");
-            notes.errors().add(where + ": " + (field.isEmpty() ? fieldPrefix + "is not a valid pod" : field) + ": " + e.getOriginalMessage());
+            var field = fieldPrefix + BindingError.fieldPath(e).replaceFirst("^\\.", "");
+            notes.errors().add(where + ": " + (field.isEmpty() ? fieldPrefix + "is not a valid pod" : field) + ": " + BindingError.problem(e, podJson));
             return podJson;
         }
         var result = SidecarInjector.inject(pod, facts, settings, templates);

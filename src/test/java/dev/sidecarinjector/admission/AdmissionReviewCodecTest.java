@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.inject.BindingError;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +72,8 @@ class AdmissionReviewCodecTest {
         var inOrder = assertThrows(JsonMappingException.class, () -> bind(review(BAD_POD, false)));
         var objectFirst = assertThrows(JsonMappingException.class, () -> bind(review(BAD_POD, true)));
         assertEquals(objectFirst.getOriginalMessage(), inOrder.getOriginalMessage());
-        assertEquals(".spec.containers[0].ports", AdmissionReviewCodec.fieldPath(inOrder));
-        assertEquals(AdmissionReviewCodec.fieldPath(objectFirst), AdmissionReviewCodec.fieldPath(inOrder));
+        assertEquals(".spec.containers[0].ports", BindingError.fieldPath(inOrder));
+        assertEquals(BindingError.fieldPath(objectFirst), BindingError.fieldPath(inOrder));
     }
 
     /** Bad JSON or a duplicate key inside the pod is still bad JSON, and the rest of the review is still read. */

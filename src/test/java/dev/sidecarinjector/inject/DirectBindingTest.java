@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.sidecarinjector.admission.AdmissionReviewCodec;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.util.List;
@@ -40,8 +39,8 @@ class DirectBindingTest {
         var expected = assertThrows(JsonMappingException.class, () -> REFLECTION.readValue(text, Pod.class));
         var thrown = assertThrows(JsonMappingException.class, () -> DIRECT.readValue(text, Pod.class));
         assertEquals(expected.getOriginalMessage(), thrown.getOriginalMessage());
-        assertEquals(AdmissionReviewCodec.fieldPath(expected), AdmissionReviewCodec.fieldPath(thrown));
-        assertEquals(".spec.containers[0].ports", AdmissionReviewCodec.fieldPath(thrown));
+        assertEquals(BindingError.fieldPath(expected), BindingError.fieldPath(thrown));
+        assertEquals(".spec.containers[0].ports", BindingError.fieldPath(thrown));
     }
 
     @Test
