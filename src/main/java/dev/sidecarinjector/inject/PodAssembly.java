@@ -69,6 +69,7 @@ final class PodAssembly {
 
     static Rendered render(Pod pod, InjectionDecision.Inject decision, InjectionSettings settings, SidecarTemplates templates, AdmissionFacts facts) {
         checkHasContainers(pod);
+        checkAnnotationsSize(PodFields.annotations(pod));
         var podSpec = pod.getSpec();
         var containers = own(podSpec.getContainers(), "spec.containers");
         var initContainers = own(podSpec.getInitContainers(), "spec.initContainers");
@@ -236,6 +237,41 @@ final class PodAssembly {
             throw new InvalidValueException("spec.containers", spec != null ? "[]" : "null",
                     "has no container: a pod needs at least one of its own, and the sidecar is not injected into a pod it would be alone in");
         }
+    }
+
+    /** The most the API server takes of a pod's annotations, keys and values together, in bytes (Kubernetes' TotalAnnotationSizeLimitB). */
+    static final long MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+    /**
+     * Annotations over the API server's limit are refused before anything renders, naming the largest: the API server
+     * would refuse the pod anyway, and the templates that carry an annotation (vault-agent's) would only be blamed for
+     * rendering too much.
+     */
+    private static void checkAnnotationsSize(Map<String, String> annotations) {
+        long total = 0;
+        Map.Entry<String, String> largest = null;
+        for (var entry : annotations.entrySet()) {
+            total += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+            if (largest == null || entry.getValue().length() > largest.getValue().length()) {
+                largest = entry;
+            }
+        }
+        if (total > MAX_ANNOTATIONS_BYTES) {
+            throw new InvalidValueException(largest.getKey(), largest.getValue(), "makes the pod's annotations " + total + " bytes, more than the "
+                    + MAX_ANNOTATIONS_BYTES + " the API server takes");
+        }
+    }
+
+    private static long utf8Length(String text) {
+        if (text == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (var i = 0; i < text.length(); i++) {
+            var c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private static boolean keepsInjectedImage(Own own) {
