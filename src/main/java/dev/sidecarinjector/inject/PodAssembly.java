@@ -59,6 +59,12 @@ final class PodAssembly {
                     .build();
         }
 
+        /** The containers the templates put in the pod, init containers first; not the pod's own (a pod's container may have no name). */
+        List<Container> injectedContainers() {
+            return Stream.concat(initContainers.stream(), containers.stream())
+                    .filter(container -> container.getName() != null && injected.contains(container.getName())).toList();
+        }
+
         private List<Container> applied(List<Container> list) {
             return list.stream().map(container -> edits.containsKey(container) ? edits.get(container).applied() : container).toList();
         }

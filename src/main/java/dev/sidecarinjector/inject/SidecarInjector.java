@@ -5,7 +5,6 @@ import dev.sidecarinjector.inject.InjectionWarning.Kind;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The injection pipeline both the webhook and kube-inject call: decide (which templates), read and validate each
@@ -42,7 +41,9 @@ public final class SidecarInjector {
                         yield new InjectionResult.Skipped(new InjectionDecision.Skip(SkipReason.POD_SECURITY, summary), warnings);
                     }
                     warnings.addAll(rendered.warnings());
-                    yield new InjectionResult.Injected(inject, PodPatch.between(pod, rendered), warnings);
+                    var patch = PodPatch.between(pod, rendered);
+                    PodSize.check(pod, rendered, patch);
+                    yield new InjectionResult.Injected(inject, patch, warnings);
                 }
             };
         } catch (InvalidValueException e) {
@@ -62,8 +63,6 @@ public final class SidecarInjector {
         if (level.isEmpty() || settings.podSecurity() == PodSecurityMode.IGNORE) {
             return List.of();
         }
-        var injected = Stream.concat(rendered.initContainers().stream(), rendered.containers().stream())
-                .filter(container -> rendered.injected().contains(container.getName())).toList();
-        return PodSecurityCheck.check(level.get(), pod.getSpec().getSecurityContext(), injected);
+        return PodSecurityCheck.check(level.get(), pod.getSpec().getSecurityContext(), rendered.injectedContainers());
     }
 }

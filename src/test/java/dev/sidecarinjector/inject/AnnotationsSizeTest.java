@@ -32,4 +32,19 @@ class AnnotationsSizeTest {
         assertInstanceOf(InjectionResult.Injected.class, inject("x".repeat(200_000)), "under the limit, injected");
     }
 
+    @Test
+    void anInjectedPodOverWhatEtcdStoresIsRefusedNamingWhatMadeIt() {
+        var annotations = new java.util.HashMap<String, String>(Map.of(VaultAnnotations.INJECT, "true", VaultAnnotations.ROLE, "web"));
+        for (var i = 0; i < 3000; i++) {
+            annotations.put(VaultAnnotations.SECRET_PREFIX + "s" + i, "secret/data/app/s" + i);
+        }
+        var pod = new PodBuilder().withNewMetadata().withName("web").addToAnnotations(annotations).endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer().endSpec().build();
+        var result = SidecarInjector.inject(pod, new AdmissionFacts("CREATE", "default", Map.of("istio-injection", "enabled"), true),
+                TestSettings.defaults(), SidecarTemplates.builtIn());
+        var rejected = assertInstanceOf(InjectionResult.Rejected.class, result);
+        org.junit.jupiter.api.Assertions.assertTrue(rejected.message().matches("metadata\\.annotations: 3002 annotations make the injected pod \\d+ bytes of JSON, "
+                + "more than the 1572864 etcd stores for an object; the largest value it adds is env VAULT_CONFIG of vault-agent(-init)? \\(\\d+ characters\\): "
+                + "ask for fewer secrets or templates in one pod"), rejected.message());
+    }
 }
