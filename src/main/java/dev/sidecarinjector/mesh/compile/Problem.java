@@ -1,5 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.admission.PrintableText;
+
 /**
  * Something wrong with one resource, found while reading or compiling the mesh: the resource, the field and its
  * value, and what is wrong. {@code leftOut} says whether the resource was left out of the configuration (an error)
@@ -22,34 +24,13 @@ public record Problem(String kind, String namespace, String name, String field, 
     public String describe() {
         var text = new StringBuilder(kind).append(' ').append(namespace).append('/').append(name).append(": ").append(field);
         if (value != null) {
-            text.append(": \"").append(printable(value)).append('"');
+            text.append(": \"").append(PrintableText.escape(value)).append('"');
         }
         text.append(' ').append(message);
         if (leftOut) {
             text.append("; the ").append(kind).append(" is left out");
         }
         return text.toString();
-    }
-
-    /** The text with its control characters escaped as Java writes them, so that a value with CR or LF stays on one line. */
-    private static String printable(String text) {
-        var out = new StringBuilder(text.length() + 8);
-        for (var i = 0; i < text.length(); i++) {
-            var c = text.charAt(i);
-            switch (c) {
-                case '\r' -> out.append("\\r");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < ' ' || c == 0x7f) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     @Override
