@@ -16,6 +16,8 @@ import java.util.Map;
 /** VirtualService {@code match} entries as the proxy evaluates them; regexes are RE2's, checked as the proxy compiles them. */
 final class Matches {
 
+    private static final String CLAIM_PREFIX = "@request.auth.claims.";
+
     private Matches() {
     }
 
@@ -40,12 +42,21 @@ final class Matches {
         }
         var result = new HashMap<String, StringMatch>();
         for (var entry : matches.entrySet()) {
-            var name = lowerCase ? HeaderFields.name(entry.getKey(), field) : entry.getKey();
+            var name = !lowerCase ? entry.getKey() : isClaim(entry.getKey()) ? entry.getKey() : HeaderFields.name(entry.getKey(), field);
             var match = string(entry.getValue(), field + "." + entry.getKey());
             // Istio: a header or query parameter given with an empty match only has to be present.
             result.put(name, match == null ? StringMatch.regex(".*") : match);
         }
         return result;
+    }
+
+    /**
+     * Istio's JWT claim routing ({@code @request.auth.claims.group}), which works on gateways only. Kept as written: not
+     * being an HTTP token, the name is in no request the proxy parses, so on a sidecar the match never holds (and a
+     * {@code withoutHeaders} one always does), as in Istio's sidecars.
+     */
+    private static boolean isClaim(String name) {
+        return name.startsWith(CLAIM_PREFIX) && name.length() > CLAIM_PREFIX.length();
     }
 
     static StringMatch string(io.fabric8.istio.api.api.networking.v1alpha3.StringMatch match, String field) {

@@ -75,6 +75,20 @@ class CompileRulesTest {
     }
 
     @Test
+    void jwtClaimMatchesStayAcceptedAndNeverHoldOnASidecar() {
+        // Istio routes on @request.auth.claims.* at gateways only; a VirtualService bound to the mesh as well must not be
+        // left out for it. The name is no HTTP token, so no request the proxy parses can carry it: the match never holds.
+        var match = new io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequestBuilder()
+                .addToHeaders("@request.auth.claims.group", new io.fabric8.istio.api.api.networking.v1alpha3.StringMatchBuilder()
+                        .withNewStringMatchExactType("admin").build())
+                .build();
+        var compiled = Matches.of(match, "spec.http[0].match[0]");
+        assertEquals(java.util.Set.of("@request.auth.claims.group"), compiled.headers().keySet());
+        assertThrows(InvalidField.class, () -> Matches.of(new io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequestBuilder()
+                .addToHeaders("@request.auth.claims.", new io.fabric8.istio.api.api.networking.v1alpha3.StringMatch()).build(), "f"));
+    }
+
+    @Test
     void regexesAreRe2sAsTheProxyRunsThem() {
         for (var regex : List.of("/\\p{L}+", "/\\x{41}+", "(?P<name>a+)", "/v[[:digit:]]+")) {
             assertEquals(regex, Matches.regex(regex, "spec.http[0].match[0].uri.regex").value());
