@@ -37,7 +37,8 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             OpenShift DeploymentConfigs are injected (also inside a v1 List); other documents pass through
             unchanged, empty and comment-only ones are left out. Warnings about a pod (its annotations, the
             namespace's Pod Security level from --namespace-labels, probes) go to standard error. Input is UTF-8,
-            or UTF-16 with a byte order mark; YAML aliases and merge keys (<<) are resolved as kubectl resolves them.""";
+            or UTF-16 with a byte order mark; YAML aliases and merge keys (<<) are resolved as kubectl resolves them, and
+            a key written twice in one mapping is refused as kubectl refuses it.""";
 
     /** Past this much output the first pass only checks, and a second pass prints as it goes: memory stays flat. */
     static final int OUTPUT_BUFFER_CHARS = 16 * 1024 * 1024;

@@ -61,6 +61,7 @@ final class ManifestInjector {
         var warnings = new ArrayList<String>();
         var errors = new ArrayList<String>();
         var written = 0;
+        // A key written twice in one mapping is refused, as kubectl (go-yaml) refuses it, instead of the last one winning.
         try (var documents = new YamlDocuments(input)) {
             for (var document = documents.next(); document != null; document = documents.next()) {
                 if (document.isNull() || document.isMissingNode() || (document.isTextual() && document.textValue().isEmpty())) {

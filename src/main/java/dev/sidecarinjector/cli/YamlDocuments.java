@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.reader.StreamReader;
 /**
  * The documents of a YAML stream, one at a time, read as kubectl reads them: aliases resolved, merge keys merged
  * ({@link AliasResolvingParser}, {@link MergeKeys}), sizes bounded ({@link BoundedYamlReader}). Every error is an
- * {@link InvalidManifestException} naming the document. The mesh's directory source reads its YAML with it too, and
- * also refuses a key written twice in one mapping, as kubectl does ({@code mapping key "timeout" already defined}).
+ * {@link InvalidManifestException} naming the document; a key written twice in one mapping is one, as kubectl refuses
+ * it ({@code mapping key "timeout" already defined}). kube-inject and the mesh's directory source read their YAML with it.
  */
 public final class YamlDocuments implements AutoCloseable {
 
@@ -31,17 +31,9 @@ public final class YamlDocuments implements AutoCloseable {
     private final MappingIterator<JsonNode> values;
     private int index;
 
-    YamlDocuments(String text) {
-        this(text, false);
-    }
-
-    /** {@code refuseDuplicateKeys}: a mapping that names one key twice is an error (else the last one wins). */
-    public YamlDocuments(String text, boolean refuseDuplicateKeys) {
+    public YamlDocuments(String text) {
         var reader = new BoundedYamlReader(new StringReader(text));
-        var documents = KubernetesYaml.MAPPER.readerFor(JsonNode.class);
-        if (refuseDuplicateKeys) {
-            documents = documents.with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        }
+        var documents = KubernetesYaml.MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         try {
             values = documents.readValues(new ResolvingFactory(reader).createParser(reader));
         } catch (IOException e) {

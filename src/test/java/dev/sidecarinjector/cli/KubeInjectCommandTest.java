@@ -72,6 +72,14 @@ class KubeInjectCommandTest {
             """;
 
     @Test
+    void aKeyWrittenTwiceIsRefusedAsKubectlRefusesIt() {
+        var result = run("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: a\n    image: b\n", "-f", "-");
+        assertEquals(1, result.exit(), result.err());
+        assertEquals("", result.out());
+        assertTrue(result.err().contains("mapping key \"image\" already defined"), result.err());
+    }
+
+    @Test
     void aliasesAndMergeKeysAreResolvedAsKubectlResolvesThem() throws Exception {
         var result = run(POD_WITH_ALIASES, "-f", "-");
         assertEquals(0, result.exit(), result.err());

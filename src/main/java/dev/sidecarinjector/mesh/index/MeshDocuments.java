@@ -85,7 +85,7 @@ public final class MeshDocuments {
 
     private static List<JsonNode> yaml(String text, String origin) throws MeshDocumentException {
         var documents = new ArrayList<JsonNode>();
-        try (var reader = new YamlDocuments(text, true)) {
+        try (var reader = new YamlDocuments(text)) {
             for (var document = reader.next(); document != null; document = reader.next()) {
                 documents.add(document);
             }
