@@ -44,6 +44,8 @@ public final class MeshProblemEvents implements AutoCloseable {
             case "HTTPLocalRateLimitPolicy" -> index.rateLimitPolicies().get(key);
             case "RequestAuthentication" -> index.requestAuthentications().get(key);
             case "Service" -> index.services().get(key);
+            case "EndpointSlice" -> index.endpointSlices().get(key);
+            case "Pod" -> index.pods().get(key);
             default -> null;
         };
         if (resource == null) {

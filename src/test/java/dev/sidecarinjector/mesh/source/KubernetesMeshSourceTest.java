@@ -84,13 +84,7 @@ class KubernetesMeshSourceTest {
                 .filter(p -> p.name().equals("bad-duration")).findFirst().orElseThrow();
         try (var events = new MeshProblemEvents(client)) {
             events.record(problem, index);
-            io.fabric8.kubernetes.api.model.Event event = null;
-            for (var i = 0; i < 200 && event == null; i++) {
-                var list = client.v1().events().inNamespace("default").list().getItems();
-                event = list.isEmpty() ? null : list.getFirst();
-                Thread.sleep(50);
-            }
-            assertTrue(event != null, "no Event was recorded");
+            var event = awaitEvent("default");
             assertEquals("Warning", event.getType());
             assertEquals("MeshConfigInvalid", event.getReason());
             assertEquals("VirtualService", event.getInvolvedObject().getKind());
@@ -107,13 +101,7 @@ class KubernetesMeshSourceTest {
                 .filter(p -> p.name().equals("ext-authz")).findFirst().orElseThrow();
         try (var events = new MeshProblemEvents(client)) {
             events.record(problem, index);
-            io.fabric8.kubernetes.api.model.Event event = null;
-            for (var i = 0; i < 200 && event == null; i++) {
-                var list = client.v1().events().inNamespace("production").list().getItems();
-                event = list.isEmpty() ? null : list.getFirst();
-                Thread.sleep(50);
-            }
-            assertTrue(event != null, "no Event was recorded");
+            var event = awaitEvent("production");
             assertEquals("MeshConfigIgnored", event.getReason());
             assertEquals("AuthorizationPolicy", event.getInvolvedObject().getKind());
             assertEquals("ext-authz", event.getInvolvedObject().getName());
@@ -129,18 +117,40 @@ class KubernetesMeshSourceTest {
                 .filter(p -> p.name().equals("bad-jwks")).findFirst().orElseThrow();
         try (var events = new MeshProblemEvents(client)) {
             events.record(problem, index);
-            io.fabric8.kubernetes.api.model.Event event = null;
-            for (var i = 0; i < 200 && event == null; i++) {
-                var list = client.v1().events().inNamespace("default").list().getItems();
-                event = list.isEmpty() ? null : list.getFirst();
-                Thread.sleep(50);
-            }
-            assertTrue(event != null, "no Event was recorded");
+            var event = awaitEvent("default");
             assertEquals("MeshConfigInvalid", event.getReason());
             assertEquals("RequestAuthentication", event.getInvolvedObject().getKind());
             assertEquals("bad-jwks", event.getInvolvedObject().getName());
             assertTrue(event.getMessage().contains("spec.jwtRules[0].jwks"), event.getMessage());
         }
+    }
+
+    @Test
+    void anEndpointSliceWarningBecomesAnEventOnTheSlice() throws Exception {
+        var parsed = MeshDocuments.read(Files.readString(Path.of("src/test/resources/mesh-golden/out-of-bounds/input.yaml")), "input.yaml");
+        var index = MeshIndex.of(1, parsed.resources());
+        var problem = new dev.sidecarinjector.mesh.compile.MeshCompiler("cluster.local", "istio-system").problems(index).stream()
+                .filter(p -> p.kind().equals("EndpointSlice")).findFirst().orElseThrow();
+        try (var events = new MeshProblemEvents(client)) {
+            events.record(problem, index);
+            var event = awaitEvent(problem.namespace());
+            assertEquals("MeshConfigIgnored", event.getReason());
+            assertEquals("EndpointSlice", event.getInvolvedObject().getKind());
+            assertEquals(problem.name(), event.getInvolvedObject().getName());
+            assertTrue(event.getMessage().contains("endpoints[0].addresses["), event.getMessage());
+        }
+    }
+
+    /** The first Event recorded in {@code namespace}, waited for up to 10 s (the events are sent by a thread of their own). */
+    private io.fabric8.kubernetes.api.model.Event awaitEvent(String namespace) throws InterruptedException {
+        for (var i = 0; i < 200; i++) {
+            var list = client.v1().events().inNamespace(namespace).list().getItems();
+            if (!list.isEmpty()) {
+                return list.getFirst();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no Event was recorded in " + namespace);
     }
 
     @Test
