@@ -29,6 +29,9 @@ final class MountPaths {
         if (path == null || path.isEmpty()) {
             return "";
         }
+        if (path.startsWith("/") && !path.contains("//") && !path.contains("/.") && (path.length() == 1 || !path.endsWith("/"))) {
+            return path; // already clean, as nearly every path is: checked on every review, so no copy
+        }
         var segments = new ArrayDeque<String>();
         var absolute = path.startsWith("/");
         for (var segment : path.split("/")) {
@@ -61,10 +64,14 @@ final class MountPaths {
      */
     static void check(Container container, String template, Container declared, String declaredField, Map<String, Source> sources) {
         var mounts = container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts();
-        for (var i = 0; i < mounts.size(); i++) {
-            var path = normal(mounts.get(i).getMountPath());
-            for (var j = i + 1; j < mounts.size(); j++) {
-                if (path.equals(normal(mounts.get(j).getMountPath()))) {
+        var paths = new String[mounts.size()];
+        for (var i = 0; i < paths.length; i++) {
+            paths[i] = normal(mounts.get(i).getMountPath());
+        }
+        for (var i = 0; i < paths.length; i++) {
+            var path = paths[i];
+            for (var j = i + 1; j < paths.length; j++) {
+                if (path.equals(paths[j])) {
                     throw twice(container, template, mounts.get(i), mounts.get(j), declared, declaredField, sources);
                 }
             }
@@ -74,8 +81,9 @@ final class MountPaths {
             return;
         }
         var executable = normal(command);
-        for (var mount : mounts) {
-            var path = normal(mount.getMountPath());
+        for (var i = 0; i < paths.length; i++) {
+            var mount = mounts.get(i);
+            var path = paths[i];
             if (within(executable, path)) {
                 var problem = "would hide " + executable + ", the command of the " + container.getName() + " container, under the volume " + mount.getName();
                 throw blame(path, mount, declared, declaredField, sources, problem,
