@@ -97,7 +97,7 @@ public final class MeshConfigCommand extends Subcommand<MeshConfigCommand.Option
             if (!KubernetesNames.isSubdomain(domain)) {
                 throw new UsageException("--domain \"" + domain + "\" is not a DNS domain (lowercase letters, digits, '-' and '.': cluster.local)");
             }
-            if (root.length() > 63 || !KubernetesNames.isSubdomain(root) || root.contains(".")) {
+            if (!KubernetesNames.isLabel(root, false)) {
                 throw new UsageException("--root-namespace \"" + root + "\" is not a namespace name (lowercase letters, digits and '-', at most 63)");
             }
             if (target == null) {

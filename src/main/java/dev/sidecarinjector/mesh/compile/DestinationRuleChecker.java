@@ -5,6 +5,7 @@ import dev.sidecarinjector.api.snapshot.ConnectionPool;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
+import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettings;
@@ -54,7 +55,7 @@ final class DestinationRuleChecker {
                 if (subset.getName() == null || subset.getName().isBlank()) {
                     throw new InvalidField(field + ".name", null, "is missing");
                 }
-                if (!Hosts.isLabel(subset.getName(), true)) {
+                if (!KubernetesNames.isLabel(subset.getName(), true)) {
                     // Istio's rule: the name becomes part of a cluster name (outbound|9080|v1|reviews...).
                     throw new InvalidField(field + ".name", subset.getName(), "is not a DNS label (letters, digits and -, at most 63)");
                 }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.inject.KubernetesNames;
 import java.util.List;
 
 /** Istio's {@code exportTo}: empty or {@code *} everywhere, {@code .} the resource's own namespace, {@code ~} nowhere, else the namespaces named. */
@@ -19,7 +20,7 @@ final class ExportTo {
         for (var i = 0; i < exportTo.size(); i++) {
             var entry = exportTo.get(i);
             var field = "spec.exportTo[" + i + "]";
-            if (entry == null || !entry.equals(".") && !entry.equals("*") && !entry.equals("~") && !Hosts.isLabel(entry, false)) {
+            if (entry == null || !entry.equals(".") && !entry.equals("*") && !entry.equals("~") && !KubernetesNames.isLabel(entry, false)) {
                 throw new InvalidField(field, entry, "is not ., *, ~ or a namespace name");
             }
             if (exportTo.indexOf(entry) < i) {

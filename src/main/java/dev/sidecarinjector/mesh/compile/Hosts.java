@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.net.Ipv4;
+import dev.sidecarinjector.inject.KubernetesNames;
 
 /**
  * Host names as VirtualServices and DestinationRules write them: a short name is relative to the resource's
@@ -56,7 +57,7 @@ final class Hosts {
         }
         var labels = name.split("\\.", -1);
         for (var label : labels) {
-            if (!isLabel(label, true)) {
+            if (!KubernetesNames.isLabel(label, true)) {
                 return host.indexOf('*') >= 0 && !host.startsWith("*.")
                         ? "is not a host name (a wildcard is * alone or *. before a name)"
                         : "is not a host name (\"" + label + "\" is not a DNS label: letters, digits and -, at most 63)";
@@ -67,20 +68,6 @@ final class Hosts {
             return "is not a host name (its last label, \"" + last + "\", is all digits)";
         }
         return null;
-    }
-
-    /** A DNS-1123 label: letters and digits, {@code -} inside, at most 63 characters; upper case too when {@code anyCase}. */
-    static boolean isLabel(String text, boolean anyCase) {
-        if (text.isEmpty() || text.length() > 63 || text.charAt(0) == '-' || text.charAt(text.length() - 1) == '-') {
-            return false;
-        }
-        for (var i = 0; i < text.length(); i++) {
-            var c = text.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || anyCase && c >= 'A' && c <= 'Z')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean isWildcard(String host) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.mesh.index.MeshDocuments;
 import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.nio.file.Files;
@@ -56,8 +57,8 @@ class CompileRulesTest {
         assertEquals("is not a host name (\"bad host!\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("bad host!"));
         assertEquals("is not a host name (\"\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("a..b"));
         assertEquals("is not a host name (its last label, \"123\", is all digits)", Hosts.problem("reviews.123"));
-        assertTrue(Hosts.isLabel("v1-canary", false));
-        assertTrue(!Hosts.isLabel("-v1", false) && !Hosts.isLabel("V1", false) && Hosts.isLabel("V1", true) && !Hosts.isLabel("a".repeat(64), true));
+        assertTrue(KubernetesNames.isLabel("v1-canary", false));
+        assertTrue(!KubernetesNames.isLabel("-v1", false) && !KubernetesNames.isLabel("V1", false) && KubernetesNames.isLabel("V1", true) && !KubernetesNames.isLabel("a".repeat(64), true));
     }
 
     @Test
