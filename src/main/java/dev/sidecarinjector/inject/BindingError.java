@@ -39,16 +39,22 @@ public final class BindingError {
         if (!(e instanceof MismatchedInputException mismatch) || mismatch.getTargetType() == null || object == null) {
             return e.getOriginalMessage();
         }
-        var value = object;
-        for (var ref : mismatch.getPath()) {
-            value = ref.getFieldName() != null ? value.path(ref.getFieldName()) : value.path(ref.getIndex());
-        }
+        var value = at(object, mismatch);
         var expected = expected(mismatch.getTargetType());
         if (value.isMissingNode() || expected == null) {
             return e.getOriginalMessage();
         }
         var shown = value.isTextual() ? ShownValue.of(value.textValue(), "\"") : ShownValue.of(value.toString(), "");
         return shown + " is not " + expected;
+    }
+
+    /** The node of {@code object} that {@code e}'s path leads to (a missing node when there is none; {@code object} for an empty path). */
+    public static JsonNode at(JsonNode object, JsonMappingException e) {
+        var node = object;
+        for (var ref : e.getPath()) {
+            node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
+        }
+        return node;
     }
 
     private static String expected(Class<?> type) {

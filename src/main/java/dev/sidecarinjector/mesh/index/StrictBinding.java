@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.sidecarinjector.inject.BindingError;
 import dev.sidecarinjector.inject.ClosestName;
 import dev.sidecarinjector.inject.ModelStrictness;
 import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
@@ -216,10 +217,7 @@ final class StrictBinding {
     }
 
     private static Optional<String> valueAt(JsonNode document, JsonMappingException e) {
-        var node = document;
-        for (var reference : e.getPath()) {
-            node = reference.getFieldName() != null ? node.path(reference.getFieldName()) : node.path(reference.getIndex());
-        }
+        var node = BindingError.at(document, e);
         return node.isMissingNode() || node == document ? Optional.empty() : Optional.of(node.isTextual() ? node.textValue() : node.toString());
     }
 
