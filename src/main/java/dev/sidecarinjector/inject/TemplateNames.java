@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The names of injection templates: the built-in ones, and the pod's choice read from Istio's
@@ -20,15 +19,12 @@ public final class TemplateNames {
     /** The templates a pod gets when it names none, as Istio's {@code defaultTemplates}. */
     public static final List<String> DEFAULT = List.of(SIDECAR);
 
-    /** A DNS label: the name is also the start of a file name and of container and volume names. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?");
-
     private TemplateNames() {
     }
 
-    /** True when {@code name} can name a template. */
+    /** True when {@code name} can name a template: a DNS label, since it also starts a file name and container and volume names. */
     public static boolean valid(String name) {
-        return NAME.matcher(name).matches();
+        return KubernetesNames.isLabel(name, false);
     }
 
     /**
