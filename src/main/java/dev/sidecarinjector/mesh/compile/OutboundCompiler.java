@@ -86,10 +86,14 @@ final class OutboundCompiler {
                 null, 0, VirtualServiceChecker.DEFAULT_RETRIES, null, null, Headers.NONE)));
     }
 
-    /** The VirtualServices visible here whose subsets all exist, by host; the others are reported and left out. */
+    /**
+     * The VirtualServices visible here that have http routes and whose subsets all exist, by host; the others are
+     * reported and left out. One with tcp or tls routes only claims no host here, as in Istio, where it builds no
+     * virtual host: the host keeps its default route, or takes the routes of the next VirtualService that has some.
+     */
     private void selectVirtualServices() {
         for (var vs : mesh.virtualServices) {
-            if (!vs.visibleFrom(namespace) || !subsetsExist(vs)) {
+            if (vs.routes().isEmpty() || !vs.visibleFrom(namespace) || !subsetsExist(vs)) {
                 continue;
             }
             for (var host : vs.hosts()) {
