@@ -6,14 +6,19 @@ import dev.sidecarinjector.inject.KubernetesNames;
 /**
  * Host names as VirtualServices and DestinationRules write them: a short name is relative to the resource's
  * namespace ({@code reviews}), {@code reviews.NS} and {@code reviews.NS.svc} name a Service of another namespace,
- * anything longer is taken as written; {@code *} and {@code *.suffix} are wildcards.
+ * anything longer is taken as written. A host starting with {@code *} is a wildcard, as in Istio: {@code *} alone,
+ * {@code *.example.com}, or {@code *} before the first label ({@code *-canary.example.com}, {@code *reviews}).
  */
 final class Hosts {
 
     private Hosts() {
     }
 
-    /** The FQDN a host of a resource in {@code namespace} stands for; wildcards are returned as written. */
+    /**
+     * The FQDN a host of a resource in {@code namespace} stands for; {@code *} and {@code *.suffix} are returned as
+     * written, a wildcard first label is completed as a short name is ({@code *reviews} in {@code default}:
+     * {@code *reviews.default.svc.cluster.local}, as Istio's short-name rule makes it).
+     */
     static String fqdn(String host, String namespace, String domain) {
         if (host.equals("*") || host.startsWith("*.")) {
             return host;
@@ -38,8 +43,8 @@ final class Hosts {
 
     /**
      * Why {@code host} is not one Istio's validation accepts, or null: a DNS name of labels (letters, digits and
-     * {@code -}, at most 63 each, 255 in all, the last not all digits unless it is an IPv4 address), {@code *} alone, or
-     * {@code *.} before such a name.
+     * {@code -}, at most 63 each, 255 in all, the last not all digits unless it is an IPv4 address), whose first label
+     * may be {@code *} or start with {@code *} ({@code *foo}, {@code *-foo}).
      */
     static String problem(String host) {
         if (host == null || host.isEmpty()) {
@@ -51,15 +56,16 @@ final class Hosts {
         if (host.equals("*")) {
             return null;
         }
-        var name = host.startsWith("*.") ? host.substring(2) : host;
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
+        var name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         var labels = name.split("\\.", -1);
-        for (var label : labels) {
+        for (var i = 0; i < labels.length; i++) {
+            var label = labels[i];
+            if (i == 0 && (label.equals("*") && labels.length > 1 || isWildcardLabel(label))) {
+                continue;
+            }
             if (!KubernetesNames.isLabel(label, true)) {
-                return host.indexOf('*') >= 0 && !host.startsWith("*.")
-                        ? "is not a host name (a wildcard is * alone or *. before a name)"
+                return label.indexOf('*') >= 0
+                        ? "is not a host name (a wildcard is * alone or * at the start of the first label: *.example.com, *-canary.example.com)"
                         : "is not a host name (\"" + label + "\" is not a DNS label: letters, digits and -, at most 63)";
             }
         }
@@ -70,11 +76,24 @@ final class Hosts {
         return null;
     }
 
-    static boolean isWildcard(String host) {
-        return host.equals("*") || host.startsWith("*.");
+    /** {@code *foo}, {@code *-foo}: a label after its {@code *} (Istio's wildcard first label), at most 63 in all. */
+    private static boolean isWildcardLabel(String label) {
+        if (label.length() < 2 || label.length() > 63 || label.charAt(0) != '*') {
+            return false;
+        }
+        var rest = label.startsWith("*-") ? label.substring(2) : label.substring(1);
+        return KubernetesNames.isLabel(rest, true);
     }
 
-    /** Whether the wildcard {@code pattern} covers {@code host}: {@code *} covers all, {@code *.x} every name ending in {@code .x}. */
+    static boolean isWildcard(String host) {
+        return host.startsWith("*");
+    }
+
+    /**
+     * Whether the wildcard {@code pattern} covers {@code host}: {@code *} covers all, any other every name that ends
+     * in what follows its {@code *} ({@code *.x} every name ending in {@code .x}, {@code *foo.x} {@code foo.x} and
+     * {@code barfoo.x}), as Istio matches a wildcard host to a Service.
+     */
     static boolean covers(String pattern, String host) {
         return pattern.equals("*") || host.endsWith(pattern.substring(1));
     }

@@ -45,15 +45,24 @@ class CompileRulesTest {
         assertEquals("*.other.svc.cluster.local", Hosts.fqdn("*.other.svc.cluster.local", "bookinfo", "cluster.local"));
         assertTrue(Hosts.covers("*.svc.cluster.local", "reviews.other.svc.cluster.local"));
         assertTrue(Hosts.covers("*", "reviews.other.svc.cluster.local"));
+        // A wildcard first label is completed as a short name is, and covers what ends in what follows the *.
+        assertEquals("*views.bookinfo.svc.cluster.local", Hosts.fqdn("*views", "bookinfo", "cluster.local"));
+        assertTrue(Hosts.covers("*views.bookinfo.svc.cluster.local", "reviews.bookinfo.svc.cluster.local"));
+        assertTrue(Hosts.covers("*views.bookinfo.svc.cluster.local", "views.bookinfo.svc.cluster.local"));
+        assertTrue(!Hosts.covers("*views.bookinfo.svc.cluster.local", "reviews.other.svc.cluster.local"));
+        assertTrue(Hosts.isWildcard("*views.bookinfo.svc.cluster.local") && !Hosts.isWildcard("reviews"));
     }
 
     @Test
     void hostsAreCheckedAsIstioChecksThem() {
-        for (var good : List.of("*", "*.example.com", "reviews", "reviews.other.svc.cluster.local", "Reviews.Default", "10.96.0.20", "istio.io.")) {
+        for (var good : List.of("*", "*.example.com", "reviews", "reviews.other.svc.cluster.local", "Reviews.Default", "10.96.0.20", "istio.io.",
+                "*foo", "*-canary.example.com", "*foo.example.com")) {
             assertNull(Hosts.problem(good), good);
         }
-        assertEquals("is not a host name (a wildcard is * alone or *. before a name)", Hosts.problem("*foo"));
-        assertEquals("is not a host name (a wildcard is * alone or *. before a name)", Hosts.problem("a.*.com"));
+        var wildcard = "is not a host name (a wildcard is * alone or * at the start of the first label: *.example.com, *-canary.example.com)";
+        for (var bad : List.of("a.*.com", "f*o.com", "**.com", "*-.com", "*.", "*" + "a".repeat(63) + ".com")) {
+            assertEquals(wildcard, Hosts.problem(bad), bad);
+        }
         assertEquals("is not a host name (\"bad host!\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("bad host!"));
         assertEquals("is not a host name (\"\" is not a DNS label: letters, digits and -, at most 63)", Hosts.problem("a..b"));
         assertEquals("is not a host name (its last label, \"123\", is all digits)", Hosts.problem("reviews.123"));
