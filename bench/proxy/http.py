@@ -14,8 +14,12 @@ Load generator, servers and control plane run on CPU 0, the peer on CPU 1. The m
 quiet machine, disturbance checks, wrk and the fixed-rate client, RSS) is bench.py's. Method and figures:
 docs/benchmarks-proxy.md, "HTTP path".
 
+`jvm-floor` is no proxy: bench/tools/JvmFloor.java on the launcher's JVM flags, a bare Netty HTTP/1.1 server on 15001
+that answers every request itself and holds one TLS connection to the control plane, as every mesh proxy does: the
+memory and CPU the runtime takes before any proxying.
+
 Environment: BENCH_QUICK=1 (smoke run), BENCH_OUT (results folder), BENCH_HTTP_PEERS (comma list of direct,
-ours, haproxy-http), BENCH_SECONDS (per measurement), BENCH_PROXY_JAVA_OPTS (extra JVM flags for ours),
+ours, jvm-floor, haproxy-http), BENCH_SECONDS (per measurement), BENCH_PROXY_JAVA_OPTS (extra JVM flags for ours),
 BENCH_HTTP_JFR (a file: record ours with JFR during an extra c50 run after the measured ones), BENCH_CP_APP
 (the control plane's quarkus-app directory), BENCH_HAPROXY (another haproxy binary), SIDECAR_PROXY_JAR, JAVA_HOME.
 """
@@ -35,7 +39,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench as l4  # noqa: E402 - the L4 bench's lab, load generators and disturbance checks
 
 QUICK = l4.QUICK
-PEERS = os.environ.get("BENCH_HTTP_PEERS", "direct,ours,haproxy-http").split(",")
+PEERS = os.environ.get("BENCH_HTTP_PEERS", "direct,ours,jvm-floor,haproxy-http").split(",")
+# The runtime's floor (bench/tools/JvmFloor.java): what the launcher's JVM and Netty take before any proxying.
+FLOOR = "jvm-floor"
 SECONDS = l4.SECONDS
 FIXED_RATE = l4.FIXED_RATE
 FIXED_SECONDS = l4.FIXED_SECONDS
@@ -273,6 +279,18 @@ def start_peer(mesh, peer):
                "POD_NAME": CLIENT_POD, "POD_NAMESPACE": NAMESPACE, "INSTANCE_IP": mesh.cli_ip,
                "SERVICE_ACCOUNT": CLIENT_SA}
         ports = [15006, 15001]
+    elif peer == FLOOR:
+        classes = os.path.join(mesh.work, "jvm-floor")
+        if not os.path.exists(os.path.join(classes, "JvmFloor.class")):
+            l4.sh(f"{l4.JAVA_HOME}/bin/javac", "-cp", os.path.join(mesh.work, "sidecar-proxy.jar"), "-d", classes,
+                  os.path.join(l4.HERE, "..", "tools", "JvmFloor.java"))
+            for name in os.listdir(classes):
+                os.chmod(os.path.join(classes, name), 0o644)
+            os.chmod(classes, 0o755)
+        argv = [f"{l4.JAVA_HOME}/bin/java", *l4.launcher_flags(), *os.environ.get("BENCH_PROXY_JAVA_OPTS", "").split(),
+                "-cp", f"{mesh.work}/sidecar-proxy.jar:{classes}", "JvmFloor", "15001",
+                os.path.join(mesh.work, "certs/ca.crt"), mesh.cp_ip, str(STREAM_PORT)]
+        env, ports = {}, [15001]
     else:
         conf = os.path.join(mesh.work, "haproxy-http.conf")
         servers = "".join(f"  server server-{i} {ip}:{PORT}\n" for i, ip in enumerate(mesh.server_ips, 1))
@@ -311,6 +329,16 @@ def wait_for_config(mesh):
     if not listener or listener.get("protocol") != "HTTP":
         raise RuntimeError(f"snapshot {dump['version']} has no HTTP listener for {mesh.cluster_ip}:{PORT}: {out}")
     return dump["version"]
+
+
+def wait_for_floor(mesh, process):
+    """Until JvmFloor has made its TLS connection to the control plane (it prints "ready")."""
+    log = os.path.join(mesh.work, f"{FLOOR}.log")
+    deadline = time.monotonic() + 30
+    while "ready" not in open(log, errors="replace").read():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{FLOOR} did not connect to the control plane: {open(log, errors='replace').read()[-2000:]}")
+        time.sleep(0.1)
 
 
 ROUND_ROBIN = """
@@ -371,8 +399,11 @@ def bench_peer(mesh, peer):
         if peer == "ours":
             row["config_version"] = wait_for_config(mesh)
             l4.scrape_admin(view)  # as in a pod: the kubelet probes and Prometheus scrapes
+        if peer == FLOOR:
+            wait_for_floor(mesh, process)
         if pid:
             row["rss_idle_mb"] = l4.memory(pid)["rss"]
+        if pid and peer != FLOOR:
             row["round_robin"] = check_round_robin(mesh)
             l4.log(f"  {peer}: round robin {row['round_robin']}"
                    + (f", configuration version {row['config_version']}" if peer == "ours" else ""))
@@ -520,6 +551,14 @@ def markdown(rows, info, quiet, command):
     if failed:
         out += ["", "**Failed**: " + "; ".join(f"{r['peer']} {r['failed']}" for r in failed)
                 + ". Its figures stop there; the targets it has no figure for are not met."]
+    floor = next((r for r in rows if r["peer"] == FLOOR), {})
+    if floor.get("rss_1k_mb") is not None:
+        out += ["", f"The runtime's floor (`{FLOOR}`, bench/tools/JvmFloor.java): the launcher's JVM flags, Netty's epoll "
+                "transport and HTTP/1.1 codec answering every request itself (no routing, upstream, metrics or admin), "
+                "holding one TLS connection to the control plane verified against the root certificate, as every mesh "
+                f"proxy does: **RSS {fmt(floor['rss_1k_mb'], 1)} MB at {FIXED_RATE:,} req/s** (idle "
+                f"{fmt(floor.get('rss_idle_mb'), 1)} MB), CPU {fmt(floor.get('cpu_per_1k_fixed'), 4)} CPU-s per 1,000 "
+                f"requests. Ours: {fmt(ours.get('rss_1k_mb'), 1)} MB."]
     if ours.get("cpu_per_1k_fixed") is not None:
         out += ["", f"For scale: {ENVOY}; ours here {fmt(ours['cpu_per_1k_fixed'], 3)} CPU-s per 1,000 requests "
                 f"and {fmt(ours.get('rss_1k_mb'), 1)} MB (no mTLS on this path yet)."]
@@ -565,6 +604,8 @@ def markdown(rows, info, quiet, command):
             "--root-cert ca.crt` with POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT",
             "- control plane: `taskset -c 0 java -Xmx256m -XX:ActiveProcessorCount=1 -jar quarkus-run.jar serve` "
             "(INJECTOR_MESH_SOURCE=directory)",
+            f"- {FLOOR}: `taskset -c 1 setpriv --reuid=1337 ... java LAUNCHER_FLAGS -cp sidecar-proxy.jar:DIR JvmFloor 15001 "
+            f"ca.crt CP_IP {STREAM_PORT}` (bench/tools/JvmFloor.java, compiled against the proxy's jar)",
             "- HAProxy: `taskset -c 1 setpriv --reuid=1337 ... haproxy -db -f CONF`; configuration and mesh YAML in "
             "`bench/proxy/http.py` (`HAPROXY`, `write_mesh`)",
             "- servers: nginx, 1 worker each on CPU 0, static 128-byte body; rules: `sidecar-proxy init` "
@@ -639,7 +680,7 @@ def prepare(mesh):
     l4.log(f"namespaces: client {mesh.cli}, control plane {mesh.cp}, servers {', '.join(mesh.servers)}, hub {mesh.hub}")
     mesh.setup()
     start_servers(mesh)
-    if "ours" in PEERS:
+    if "ours" in PEERS or FLOOR in PEERS:
         started = time.monotonic()
         start_control_plane(mesh)
         l4.log(f"control plane listening on {mesh.cp_ip}:{STREAM_PORT} after {time.monotonic() - started:.1f}s")
