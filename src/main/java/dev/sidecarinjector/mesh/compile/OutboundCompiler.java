@@ -163,7 +163,7 @@ final class OutboundCompiler {
             for (var destination : spec.destinations()) {
                 destinations.add(new WeightedCluster(destinationCluster(vs, destination, listenerPort), destination.weight(), destination.headers()));
             }
-            routes.add(new Route(spec.name(), spec.matches(), destinations, spec.redirect(), spec.timeoutMs(), spec.retries(),
+            routes.add(new Route(spec.name(), spec.matches(), destinations, spec.redirect(), spec.directResponse(), spec.timeoutMs(), spec.retries(),
                     spec.fault(), spec.rewrite(), spec.headers()));
         }
         return routes;

@@ -1,11 +1,15 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.DirectResponse;
 import dev.sidecarinjector.api.snapshot.Fault;
 import dev.sidecarinjector.api.snapshot.HeaderEdit;
 import dev.sidecarinjector.api.snapshot.Headers;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.Redirect;
 import dev.sidecarinjector.api.snapshot.Rewrite;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyBytes;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyString;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPDirectResponse;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjection;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionAbortHttpStatus;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixedDelay;
@@ -13,7 +17,9 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirect;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectPort;
 import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +114,55 @@ final class RouteActions {
         }
         return new Redirect(text(redirect.getUri(), field + ".uri"), text(redirect.getAuthority(), field + ".authority"),
                 text(redirect.getScheme(), field + ".scheme"), (int) port, (int) code);
+    }
+
+    /**
+     * {@code directResponse}: a status from 200 to 599 (Istio's check) and a body as {@code string} or {@code bytes}
+     * (base64, standard or URL-safe, written standard in the snapshot), under 1 MB as Istio requires.
+     */
+    static DirectResponse directResponse(HTTPDirectResponse response, String field) {
+        if (response == null) {
+            return null;
+        }
+        if (response.getStatus() == null) {
+            throw new InvalidField(field + ".status", null, "is missing");
+        }
+        long status = response.getStatus();
+        if (status < 200 || status > 599) {
+            throw new InvalidField(field + ".status", status, "is not an HTTP status from 200 to 599");
+        }
+        var specifier = response.getBody() == null ? null : response.getBody().getSpecifier();
+        String text = null;
+        String base64 = null;
+        int size = 0;
+        String bodyField = null;
+        if (specifier instanceof HTTPBodyString string && string.getString() != null) {
+            text = string.getString();
+            size = text.getBytes(StandardCharsets.UTF_8).length;
+            bodyField = field + ".body.string";
+        } else if (specifier instanceof HTTPBodyBytes bytes && bytes.getBytes() != null) {
+            bodyField = field + ".body.bytes";
+            var decoded = base64(bytes.getBytes(), bodyField);
+            base64 = Base64.getEncoder().encodeToString(decoded);
+            size = decoded.length;
+        }
+        if (size > Limits.MAX_DIRECT_RESPONSE_BYTES) {
+            throw new InvalidField(bodyField, null, "holds " + size + " bytes: Istio refuses a direct response of 1 MB or more");
+        }
+        return new DirectResponse((int) status, text, base64);
+    }
+
+    private static byte[] base64(String value, String field) {
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException standard) {
+            try {
+                return Base64.getUrlDecoder().decode(value);
+            } catch (IllegalArgumentException urlSafe) {
+                throw new InvalidField(field, value.length() > 64 ? value.substring(0, 64) + "..." : value,
+                        "is not base64 (" + standard.getMessage() + ")");
+            }
+        }
     }
 
     /** A path, authority or scheme the proxy writes into a request or a Location header: null stays null. */

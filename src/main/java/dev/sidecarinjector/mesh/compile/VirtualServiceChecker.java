@@ -22,6 +22,8 @@ final class VirtualServiceChecker {
     /** Istio's retry policy when a route sets none. */
     static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(2, 0,
             List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"), List.of(503));
+    /** Istio warns about a direct response's body over 100 KB (and refuses 1 MB). */
+    private static final int LARGE_DIRECT_RESPONSE = 100 * 1024;
 
     private final String domain;
 
@@ -93,9 +95,6 @@ final class VirtualServiceChecker {
         if (route.getDelegate() != null) {
             throw new InvalidField(field + ".delegate", null, "is not supported yet");
         }
-        if (route.getDirectResponse() != null) {
-            throw new InvalidField(field + ".directResponse", null, "is not supported yet");
-        }
         if (route.getMirror() != null || route.getMirrors() != null && !route.getMirrors().isEmpty()) {
             warnings.add(Problem.ignored(KIND, namespace, name, field + ".mirror", null, "is not supported yet; ignored"));
         }
@@ -115,16 +114,28 @@ final class VirtualServiceChecker {
         if (hasRoute && route.getRedirect() != null) {
             throw new InvalidField(field + ".redirect", null, "cannot be set together with route");
         }
-        if (!hasRoute && route.getRedirect() == null) {
-            throw new InvalidField(field + ".route", null, "is empty (a route needs route destinations or a redirect)");
+        if (route.getDirectResponse() != null) {
+            // Istio's conflicts: a direct response replaces forwarding, so nothing that shapes a forwarded request.
+            var conflict = hasRoute ? "route" : route.getRedirect() != null ? "redirect" : route.getFault() != null ? "fault"
+                    : route.getRewrite() != null ? "rewrite" : null;
+            if (conflict != null) {
+                throw new InvalidField(field + ".directResponse", null, "cannot be set together with " + conflict);
+            }
+        } else if (!hasRoute && route.getRedirect() == null) {
+            throw new InvalidField(field + ".route", null, "is empty (a route needs route destinations, a redirect or a directResponse)");
         }
         var destinations = hasRoute ? destinations(route, field, namespace) : List.<RouteSpec.DestinationSpec>of();
         var routeName = namespace + "/" + name + "." + (route.getName() == null || route.getName().isEmpty() ? String.valueOf(index) : route.getName());
         var spec = new RouteSpec(routeName, matches, destinations, RouteActions.redirect(route.getRedirect(), field + ".redirect"),
+                RouteActions.directResponse(route.getDirectResponse(), field + ".directResponse"),
                 route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
                 hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
                 RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
                 RouteActions.headers(route.getHeaders(), field + ".headers"));
+        if (spec.directResponse() != null && spec.directResponse().body().length > LARGE_DIRECT_RESPONSE) {
+            warnings.add(Problem.ignored(KIND, namespace, name, field + ".directResponse.body", null, "holds "
+                    + spec.directResponse().body().length + " bytes: large direct responses may impact control plane performance (Istio's warning over 100 KB)"));
+        }
         return given > 0 && matches.isEmpty() ? null : spec;
     }
 

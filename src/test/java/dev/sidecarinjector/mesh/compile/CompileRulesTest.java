@@ -152,6 +152,29 @@ class CompileRulesTest {
         assertEquals(List.of("istio-system/mesh-wide"), keys(policies.forWorkload("other", Map.of("app", "orders"))));
     }
 
+    @Test
+    void aDirectResponseBodyIsWarnedAboutOver100KbAndRefusedFrom1Mb() {
+        var checker = new VirtualServiceChecker("cluster.local");
+        var problems = new java.util.ArrayList<Problem>();
+        var large = checker.check(directResponse("a".repeat(100 * 1024 + 1)), problems);
+        assertEquals(102401, large.routes().getFirst().directResponse().body().length);
+        assertEquals(List.of("VirtualService default/static: spec.http[0].directResponse.body holds 102401 bytes: large direct responses"
+                + " may impact control plane performance (Istio's warning over 100 KB)"), problems.stream().map(Problem::describe).toList());
+        problems.clear();
+        assertNull(checker.check(directResponse("é".repeat(512 * 1024)), problems));
+        assertEquals(List.of("VirtualService default/static: spec.http[0].directResponse.body.string holds 1048576 bytes: Istio refuses a"
+                + " direct response of 1 MB or more; the VirtualService is left out"), problems.stream().map(Problem::describe).toList());
+    }
+
+    private static io.fabric8.istio.api.networking.v1.VirtualService directResponse(String body) {
+        return new io.fabric8.istio.api.networking.v1.VirtualServiceBuilder()
+                .withNewMetadata().withName("static").withNamespace("default").endMetadata()
+                .withNewSpec().withHosts("reviews").addNewHttp()
+                .withNewDirectResponse().withStatus(200L).withNewBody()
+                .withSpecifier(new io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyString(body)).endBody().endDirectResponse()
+                .endHttp().endSpec().build();
+    }
+
     private static List<String> keys(List<CheckedAuthorizationPolicy> selected) {
         return selected.stream().map(CheckedAuthorizationPolicy::key).toList();
     }

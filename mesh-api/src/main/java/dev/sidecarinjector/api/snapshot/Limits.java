@@ -21,6 +21,8 @@ public final class Limits {
      * ours: a thousand tries of one request is already a mistake, not a policy.
      */
     public static final int MAX_RETRY_ATTEMPTS = 1000;
+    /** The largest body of a VirtualService {@code directResponse}: Istio's validation refuses 1 MB and more. */
+    public static final int MAX_DIRECT_RESPONSE_BYTES = 1024 * 1024 - 1;
 
     private Limits() {
     }

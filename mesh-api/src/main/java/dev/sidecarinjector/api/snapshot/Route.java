@@ -6,11 +6,13 @@ import java.util.List;
 
 /**
  * One VirtualService {@code http} route: it applies when any of {@code matches} holds (none: always), then either
- * redirects or sends to one of {@code destinations} by weight. {@code name} says where it came from
- * ({@code namespace/virtualservice[.route name or index]}) for logs and metrics. {@code timeoutMs} 0: no timeout.
+ * redirects, answers itself ({@code directResponse}) or sends to one of {@code destinations} by weight. {@code name}
+ * says where it came from ({@code namespace/virtualservice[.route name or index]}) for logs and metrics.
+ * {@code timeoutMs} 0: no timeout.
  */
 public record Route(String name, List<RouteMatch> matches, List<WeightedCluster> destinations, Redirect redirect,
-                    long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers)
+                    DirectResponse directResponse, long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite,
+                    Headers headers)
         implements JsonWriter.Writable {
 
     public Route {
@@ -18,15 +20,23 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
         destinations = List.copyOf(destinations);
     }
 
+    /** A route with no direct response. */
+    public Route(String name, List<RouteMatch> matches, List<WeightedCluster> destinations, Redirect redirect,
+                 long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers) {
+        this(name, matches, destinations, redirect, null, timeoutMs, retries, fault, rewrite, headers);
+    }
+
     public static Route read(JsonObject json) {
         var retries = json.object("retries", RetryPolicy::read);
         var headers = json.object("headers", Headers::read);
         var route = new Route(json.string("name"), json.list("matches", RouteMatch::read),
                 json.list("destinations", WeightedCluster::read), json.object("redirect", Redirect::read),
+                json.object("directResponse", DirectResponse::read),
                 json.number("timeoutMs", 0, 0, Limits.MAX_DURATION_MS), retries == null ? RetryPolicy.NONE : retries,
                 json.object("fault", Fault::read), json.object("rewrite", Rewrite::read), headers == null ? Headers.NONE : headers);
-        if ((route.redirect == null) == route.destinations.isEmpty()) {
-            throw json.error("destinations", "a route needs destinations or a redirect, not both");
+        var actions = (route.destinations.isEmpty() ? 0 : 1) + (route.redirect == null ? 0 : 1) + (route.directResponse == null ? 0 : 1);
+        if (actions != 1) {
+            throw json.error("destinations", "a route needs one of destinations, a redirect or a direct response");
         }
         var total = 0;
         for (var destination : route.destinations) {
@@ -41,7 +51,7 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
     @Override
     public void writeTo(JsonWriter json) {
         json.beginObject().field("name", name).field("matches", matches).field("destinations", destinations)
-                .field("redirect", redirect).nonZero("timeoutMs", timeoutMs)
+                .field("redirect", redirect).field("directResponse", directResponse).nonZero("timeoutMs", timeoutMs)
                 .field("retries", retries.attempts() == 0 ? null : retries).field("fault", fault).field("rewrite", rewrite)
                 .field("headers", headers.isEmpty() ? null : headers).endObject();
     }

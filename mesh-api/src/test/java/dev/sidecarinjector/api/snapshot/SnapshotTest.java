@@ -109,7 +109,41 @@ class SnapshotTest {
     void aRouteNeedsDestinationsOrARedirect() {
         var good = reviews().toJson(false);
         assertRejected(good.replace(",\"redirect\":{\"uri\":\"/new\",\"scheme\":\"https\",\"status\":308}", ""),
-                "routeTables[0].routes[1].destinations: a route needs destinations or a redirect, not both");
+                "routeTables[0].routes[1].destinations: a route needs one of destinations, a redirect or a direct response");
+        assertRejected(good.replace(",\"redirect\":{\"uri\":\"/new\",\"scheme\":\"https\",\"status\":308}",
+                        ",\"redirect\":{\"uri\":\"/new\",\"status\":308},\"directResponse\":{\"status\":410}"),
+                "routeTables[0].routes[1].destinations: a route needs one of destinations, a redirect or a direct response");
+    }
+
+    @Test
+    void aDirectResponseCarriesItsStatusAndBody() {
+        var good = reviews().toJson(false);
+        var redirect = ",\"redirect\":{\"uri\":\"/new\",\"scheme\":\"https\",\"status\":308}";
+        var text = Snapshot.fromJson(good.replace(redirect, ",\"directResponse\":{\"status\":410,\"text\":\"gone \\u00e9\"}"));
+        var direct = text.routeTables().get(0).routes().get(1).directResponse();
+        assertEquals(new DirectResponse(410, "gone \u00e9", null), direct);
+        assertEquals("gone \u00e9", new String(direct.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(text, Snapshot.fromJson(text.toJson(true)));
+        var bytes = Snapshot.fromJson(good.replace(redirect, ",\"directResponse\":{\"status\":200,\"base64\":\"AAEC/w==\"}"));
+        assertEquals(List.of((byte) 0, (byte) 1, (byte) 2, (byte) -1), asList(bytes.routeTables().get(0).routes().get(1).directResponse().body()));
+        assertEquals(0, Snapshot.fromJson(good.replace(redirect, ",\"directResponse\":{\"status\":204}"))
+                .routeTables().get(0).routes().get(1).directResponse().body().length);
+        assertRejected(good.replace(redirect, ",\"directResponse\":{\"status\":600}"),
+                "routeTables[0].routes[1].directResponse.status: 600 is not a whole number in 200..599");
+        assertRejected(good.replace(redirect, ",\"directResponse\":{\"status\":200,\"base64\":\"not base64!\"}"),
+                "routeTables[0].routes[1].directResponse.base64: is not base64: Illegal base64 character 20");
+        assertRejected(good.replace(redirect, ",\"directResponse\":{\"status\":200,\"text\":\"a\",\"base64\":\"YQ==\"}"),
+                "routeTables[0].routes[1].directResponse.base64: a direct response's body is text or base64, not both");
+        assertRejected(good.replace(redirect, ",\"directResponse\":{\"status\":200,\"text\":\"" + "a".repeat(Limits.MAX_DIRECT_RESPONSE_BYTES + 1) + "\"}"),
+                "routeTables[0].routes[1].directResponse.text: holds 1048576 bytes, over 1048575");
+    }
+
+    private static List<Byte> asList(byte[] bytes) {
+        var list = new java.util.ArrayList<Byte>();
+        for (var b : bytes) {
+            list.add(b);
+        }
+        return list;
     }
 
     @Test

@@ -334,6 +334,12 @@ final class Exchange {
             sendLocal(response, ResponseFlag.NONE, false);
             return false;
         }
+        if (spec.directResponse() != null) {
+            var response = LocalResponse.bytes(HttpResponseStatus.valueOf(spec.directResponse().status()), route.directResponseBody());
+            HeaderEdits.applyToResponse(route, -1, response.edits());
+            sendLocal(response, ResponseFlag.NONE, false);
+            return false;
+        }
         destination = route.pickDestination(engine.random());
         if (destination < 0) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, false);

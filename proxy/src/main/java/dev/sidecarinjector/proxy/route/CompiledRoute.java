@@ -8,17 +8,20 @@ import dev.sidecarinjector.proxy.mesh.RandomSource;
 /**
  * A route of a compiled snapshot: the api {@link Route} with its destinations resolved to the snapshot's
  * {@link ClusterState}s and their weights as a cumulative table, so a weighted pick is one random number and a
- * short scan. A redirect route has no destinations.
+ * short scan. A redirect or direct-response route has no destinations; a direct response's body is decoded once,
+ * here.
  */
 public final class CompiledRoute {
 
     private final Route route;
     private final ClusterState[] destinations;
     private final int[] cumulativeWeights;
+    private final byte[] directResponseBody;
 
     public CompiledRoute(Route route, ClusterState[] destinations) {
         this.route = route;
         this.destinations = destinations;
+        this.directResponseBody = route.directResponse() == null ? null : route.directResponse().body();
         this.cumulativeWeights = new int[destinations.length];
         var total = 0;
         for (var i = 0; i < destinations.length; i++) {
@@ -29,6 +32,11 @@ public final class CompiledRoute {
 
     public Route route() {
         return route;
+    }
+
+    /** The direct response's body (the same array for every request: not to be written to), or null. */
+    public byte[] directResponseBody() {
+        return directResponseBody;
     }
 
     /** Which destination this request goes to, by weight (a weight of 0 is never chosen). */

@@ -445,6 +445,32 @@ class HttpEngineIT {
     }
 
     @Test
+    void aDirectResponseIsAnsweredByTheProxyWithTheRoutesResponseHeaders() throws Exception {
+        configure(ROUTE.formatted("\"matches\": [{\"uri\": {\"exact\": \"/gone\"}}],", "",
+                        ", \"directResponse\": {\"status\": 410, \"text\": \"this page is gone\"},"
+                                + " \"headers\": {\"response\": {\"set\": {\"content-type\": \"text/html\", \"content-length\": \"1\"},"
+                                + " \"add\": {\"x-reason\": \"retired\"}}}")
+                + "," + ROUTE.formatted("\"matches\": [{\"uri\": {\"exact\": \"/empty\"}}],", "", ", \"directResponse\": {\"status\": 204}")
+                + "," + ROUTE.formatted("\"matches\": [{\"uri\": {\"exact\": \"/bytes\"}}],", "",
+                        ", \"directResponse\": {\"status\": 200, \"base64\": \"aGk=\"}")
+                + "," + route(to("v1", 100), ""), "");
+        var before = v1.requests.get();
+        try (var client = client()) {
+            var gone = client.get("/gone");
+            assertEquals(410, gone.status());
+            assertEquals("this page is gone", gone.body());
+            assertEquals("text/html", gone.header("content-type"));
+            assertEquals("17", gone.header("content-length"), "a route's edit does not change the body's length");
+            assertEquals("retired", gone.header("x-reason"));
+            assertEquals(204, client.get("/empty").status());
+            assertEquals("hi", client.get("/bytes").body());
+            assertEquals(before, v1.requests.get(), "a direct response never goes upstream");
+            // The connection stays open and the other routes still forward.
+            assertEquals(200, client.get("/other").status());
+        }
+    }
+
+    @Test
     void anAcceptedUpgradeBecomesATunnel() throws Exception {
         try (var server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             var tunnelCluster = """
