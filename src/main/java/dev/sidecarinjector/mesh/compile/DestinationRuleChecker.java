@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
+import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
@@ -10,6 +11,13 @@ import dev.sidecarinjector.mesh.index.MeshIndex;
 import io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHash;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLB;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpCookie;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpHeaderName;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpQueryParameterName;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBMaglev;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBUseSourceIp;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
 import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
@@ -129,22 +137,91 @@ final class DestinationRuleChecker {
         };
     }
 
-    private static LoadBalancer loadBalancer(LoadBalancerSettings settings, String field, String namespace, String name,
-                                             List<Problem> warnings) {
+    private static TrafficPolicySpec.Balancing loadBalancer(LoadBalancerSettings settings, String field, String namespace, String name,
+                                                            List<Problem> warnings) {
         if (settings == null || settings.getLbPolicy() == null) {
             return null;
         }
+        if (settings.getLbPolicy() instanceof LoadBalancerSettingsConsistentHash consistent && consistent.getConsistentHash() != null) {
+            return consistentHash(consistent.getConsistentHash(), field + ".consistentHash", namespace, name, warnings);
+        }
         if (!(settings.getLbPolicy() instanceof LoadBalancerSettingsSimple simple) || simple.getSimple() == null) {
-            warnings.add(Problem.ignored(KIND, namespace, name, field + ".consistentHash", null,
-                    "is not supported yet: LEAST_REQUEST is used"));
             return null;
         }
-        return switch (simple.getSimple()) {
+        return new TrafficPolicySpec.Balancing(switch (simple.getSimple()) {
             case UNSPECIFIED, LEAST_REQUEST, LEAST_CONN -> LoadBalancer.LEAST_REQUEST;
             case ROUND_ROBIN -> LoadBalancer.ROUND_ROBIN;
             case RANDOM -> LoadBalancer.RANDOM;
             case PASSTHROUGH -> LoadBalancer.PASSTHROUGH;
-        };
+        }, null);
+    }
+
+    /**
+     * {@code consistentHash}: its key ({@code httpHeaderName}, {@code httpCookie}, {@code useSourceIp} or
+     * {@code httpQueryParameterName}) and table ({@code maglev.tableSize}, a prime; else a ring of
+     * {@code ringHash.minimumRingSize} or the deprecated {@code minimumRingSize}, Envoy's defaults 65537 and 1024).
+     * With no key Envoy picks at random, and so does the proxy, with a warning.
+     */
+    private static TrafficPolicySpec.Balancing consistentHash(LoadBalancerSettingsConsistentHashLB settings, String field, String namespace,
+                                                              String name, List<Problem> warnings) {
+        ConsistentHash.Source source;
+        String key = null;
+        String cookiePath = null;
+        Long cookieTtl = null;
+        switch (settings.getHashKey()) {
+            case LoadBalancerSettingsConsistentHashLBHttpHeaderName header -> {
+                source = ConsistentHash.Source.HEADER;
+                key = HeaderFields.name(header.getHttpHeaderName(), field + ".httpHeaderName");
+            }
+            case LoadBalancerSettingsConsistentHashLBHttpCookie holder when holder.getHttpCookie() != null -> {
+                var cookie = holder.getHttpCookie();
+                source = ConsistentHash.Source.COOKIE;
+                key = HeaderFields.cookieName(cookie.getName(), field + ".httpCookie.name");
+                cookiePath = cookie.getPath() == null || cookie.getPath().isEmpty() ? null : HeaderFields.value(cookie.getPath(), field + ".httpCookie.path");
+                cookieTtl = cookie.getTtl() == null ? null : Durations.millis(field + ".httpCookie.ttl", cookie.getTtl(), 0);
+                if (cookie.getAttributes() != null && !cookie.getAttributes().isEmpty()) {
+                    warnings.add(Problem.ignored(KIND, namespace, name, field + ".httpCookie.attributes", null,
+                            "is not supported yet: a generated cookie has Max-Age, Path and HttpOnly only"));
+                }
+            }
+            case LoadBalancerSettingsConsistentHashLBUseSourceIp sourceIp when Boolean.TRUE.equals(sourceIp.getUseSourceIp()) ->
+                    source = ConsistentHash.Source.SOURCE_IP;
+            case LoadBalancerSettingsConsistentHashLBHttpQueryParameterName query -> {
+                source = ConsistentHash.Source.QUERY_PARAMETER;
+                key = query.getHttpQueryParameterName();
+                if (key == null || key.isEmpty()) {
+                    throw new InvalidField(field + ".httpQueryParameterName", null, "is missing");
+                }
+            }
+            case null, default -> {
+                warnings.add(Problem.ignored(KIND, namespace, name, field, null,
+                        "has no hash key (httpHeaderName, httpCookie, useSourceIp: true or httpQueryParameterName): requests are balanced at random, as Envoy does"));
+                return new TrafficPolicySpec.Balancing(LoadBalancer.RANDOM, null);
+            }
+        }
+        var table = LoadBalancer.RING_HASH;
+        long size = ConsistentHash.DEFAULT_RING_SIZE;
+        var sizeField = field + ".minimumRingSize";
+        long max = ConsistentHash.MAX_RING_SIZE;
+        if (settings.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev maglev) {
+            table = LoadBalancer.MAGLEV;
+            sizeField = field + ".maglev.tableSize";
+            max = ConsistentHash.MAX_MAGLEV_SIZE;
+            size = maglev.getMaglev() == null || maglev.getMaglev().getTableSize() == null ? ConsistentHash.DEFAULT_MAGLEV_SIZE
+                    : maglev.getMaglev().getTableSize();
+            if (!ConsistentHash.isPrime(size)) {
+                throw new InvalidField(sizeField, size, "is not a prime number (Envoy's Maglev table size must be)");
+            }
+        } else if (settings.getMinimumRingSize() != null && settings.getMinimumRingSize() > 0) {
+            // ringHash.minimumRingSize is read into this field too (MeshDocuments: fabric8's model cannot hold it).
+            size = settings.getMinimumRingSize();
+        }
+        if (size > max) {
+            warnings.add(Problem.ignored(KIND, namespace, name, sizeField, String.valueOf(size), "is more than the proxy builds; "
+                    + (table == LoadBalancer.MAGLEV ? "a table of " : "a ring of ") + max + " is used"));
+            size = max;
+        }
+        return new TrafficPolicySpec.Balancing(table, new ConsistentHash(source, key, cookiePath, cookieTtl, (int) size));
     }
 
     private static ConnectionPool pool(ConnectionPoolSettings settings, String field) {

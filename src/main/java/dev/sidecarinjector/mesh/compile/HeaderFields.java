@@ -14,16 +14,25 @@ final class HeaderFields {
 
     /** {@code name} lower-cased, as HTTP/2 and the proxy's header maps have it; an {@link InvalidField} when it is not a token. */
     static String name(String name, String field) {
+        return token(name, field, "an HTTP header name").toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code name} as written (cookie names are case-sensitive); an {@link InvalidField} when it is not a token. */
+    static String cookieName(String name, String field) {
+        return token(name, field, "a cookie name");
+    }
+
+    private static String token(String name, String field, String what) {
         if (name == null || name.isEmpty()) {
             throw new InvalidField(field, null, "is missing");
         }
         for (var i = 0; i < name.length(); i++) {
             var c = name.charAt(i);
             if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new InvalidField(field, name, "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+                throw new InvalidField(field, name, "is not " + what + " (letters, digits and !#$%&'*+-.^_`|~)");
             }
         }
-        return name.toLowerCase(Locale.ROOT);
+        return name;
     }
 
     /** {@code value} (null as empty); an {@link InvalidField} when it holds CR, LF, NUL or another control character but tab. */

@@ -210,11 +210,11 @@ final class OutboundCompiler {
             }
         }
         // A headless Service is reached at the address the client chose, as Istio's ORIGINAL_DST clusters.
-        var balancer = service.clusterIp() == null ? LoadBalancer.PASSTHROUGH
-                : policy.loadBalancer() == null ? LoadBalancer.LEAST_REQUEST : policy.loadBalancer();
-        clusters.put(name, new Cluster(name, service.ref(), port.port(), subset, port.protocol(), balancer,
+        var balancing = service.clusterIp() == null ? new TrafficPolicySpec.Balancing(LoadBalancer.PASSTHROUGH, null)
+                : policy.loadBalancer() == null ? new TrafficPolicySpec.Balancing(LoadBalancer.LEAST_REQUEST, null) : policy.loadBalancer();
+        clusters.put(name, new Cluster(name, service.ref(), port.port(), subset, port.protocol(), balancing.policy(),
                 policy.connectionPool() == null ? ConnectionPool.DEFAULT : policy.connectionPool(), policy.outlierDetection(), endpoints,
-                policy.tls() == null ? ClusterTls.AUTO : policy.tls()));
+                policy.tls() == null ? ClusterTls.AUTO : policy.tls(), balancing.hash()));
         return name;
     }
 }

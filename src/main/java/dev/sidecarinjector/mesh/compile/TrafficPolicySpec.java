@@ -2,6 +2,7 @@ package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConnectionPool;
+import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.api.snapshot.OutlierDetection;
 import java.util.Map;
@@ -10,8 +11,12 @@ import java.util.Map;
  * A checked DestinationRule {@code trafficPolicy}: each part null when not set, so that Istio's merge (subset over
  * top level, port level over both) can tell "not set" from "set to the default".
  */
-record TrafficPolicySpec(ConnectionPool connectionPool, LoadBalancer loadBalancer, OutlierDetection outlierDetection,
+record TrafficPolicySpec(ConnectionPool connectionPool, Balancing loadBalancer, OutlierDetection outlierDetection,
                          ClusterTls tls, Map<Integer, TrafficPolicySpec> portLevel) {
+
+    /** A checked {@code loadBalancer}: the policy, and for a consistent hash ({@code policy} hashed) its key and table. */
+    record Balancing(LoadBalancer policy, ConsistentHash hash) {
+    }
 
     static final TrafficPolicySpec NONE = new TrafficPolicySpec(null, null, null, null, Map.of());
 

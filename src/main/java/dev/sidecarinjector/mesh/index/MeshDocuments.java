@@ -169,6 +169,9 @@ public final class MeshDocuments {
             problems.add(Problem.invalid(kind, namespace, "(no name)", "metadata.name", null, "is missing (in " + where + ")"));
             return;
         }
+        if (kind.equals("DestinationRule")) {
+            RingHashField.moveUp(document);
+        }
         try {
             resources.add(StrictBinding.bind(document, type(kind)));
         } catch (StrictBinding.FailureException e) {

@@ -75,8 +75,8 @@ class SnapshotTest {
         assertRejected(good.replace("\"retryOn\":[\"5xx\"", "\"retryOn\":[\"sometimes\""),
                 "routeTables[0].routes[0].retries.retryOn[0]: \"sometimes\" is not one of 5xx, gateway-error, reset, connect-failure, "
                         + "refused-stream, retriable-status-codes, unavailable, cancelled, deadline-exceeded, internal, resource-exhausted, retriable-4xx");
-        assertRejected(good.replace("\"loadBalancer\":\"ROUND_ROBIN\"", "\"loadBalancer\":\"MAGLEV\""),
-                "clusters[0].loadBalancer: \"MAGLEV\" is not one of LEAST_REQUEST, ROUND_ROBIN, RANDOM, PASSTHROUGH");
+        assertRejected(good.replace("\"loadBalancer\":\"ROUND_ROBIN\"", "\"loadBalancer\":\"WEIGHTED\""),
+                "clusters[0].loadBalancer: \"WEIGHTED\" is not one of LEAST_REQUEST, ROUND_ROBIN, RANDOM, PASSTHROUGH, RING_HASH, MAGLEV");
         assertRejected(good.replace("\"address\":\"10.0.0.11\"", "\"address\":\"10.0.0.256\""),
                 "clusters[0].endpoints[0].address: \"10.0.0.256\" is not an IPv4 address");
     }
@@ -136,6 +136,29 @@ class SnapshotTest {
                 "routeTables[0].routes[1].directResponse.base64: a direct response's body is text or base64, not both");
         assertRejected(good.replace(redirect, ",\"directResponse\":{\"status\":200,\"text\":\"" + "a".repeat(Limits.MAX_DIRECT_RESPONSE_BYTES + 1) + "\"}"),
                 "routeTables[0].routes[1].directResponse.text: holds 1048576 bytes, over 1048575");
+    }
+
+    @Test
+    void aConsistentHashClusterCarriesItsKeyAndTable() {
+        var good = reviews().toJson(false);
+        var balancer = "\"loadBalancer\":\"ROUND_ROBIN\"";
+        var ring = Snapshot.fromJson(good.replace(balancer, "\"loadBalancer\":\"RING_HASH\",\"consistentHash\":{\"source\":\"COOKIE\","
+                + "\"name\":\"user\",\"cookiePath\":\"/\",\"cookieTtlMs\":0,\"size\":2048}"));
+        assertEquals(new ConsistentHash(ConsistentHash.Source.COOKIE, "user", "/", 0L, 2048), ring.clusters().get(0).consistentHash());
+        assertEquals(ring, Snapshot.fromJson(ring.toJson(true)));
+        var maglev = Snapshot.fromJson(good.replace(balancer, "\"loadBalancer\":\"MAGLEV\",\"consistentHash\":{\"source\":\"SOURCE_IP\"}"));
+        assertEquals(new ConsistentHash(ConsistentHash.Source.SOURCE_IP, null, null, null, ConsistentHash.DEFAULT_MAGLEV_SIZE),
+                maglev.clusters().get(0).consistentHash());
+        assertRejected(good.replace(balancer, "\"loadBalancer\":\"RING_HASH\""),
+                "clusters[0].consistentHash: missing: a RING_HASH cluster hashes by it");
+        assertRejected(good.replace(balancer, balancer + ",\"consistentHash\":{\"source\":\"SOURCE_IP\"}"),
+                "clusters[0].consistentHash: is set, but the load balancer is ROUND_ROBIN");
+        assertRejected(good.replace(balancer, "\"loadBalancer\":\"MAGLEV\",\"consistentHash\":{\"source\":\"SOURCE_IP\",\"size\":65536}"),
+                "clusters[0].consistentHash.size: 65536 is not a prime number (a Maglev table's size must be)");
+        assertRejected(good.replace(balancer, "\"loadBalancer\":\"RING_HASH\",\"consistentHash\":{\"source\":\"HEADER\"}"),
+                "clusters[0].consistentHash.name: missing: a HEADER hash names its header");
+        assertRejected(good.replace(balancer, "\"loadBalancer\":\"RING_HASH\",\"consistentHash\":{\"source\":\"SOURCE_IP\",\"size\":131073}"),
+                "clusters[0].consistentHash.size: 131073 is not a whole number in 1..131072");
     }
 
     private static List<Byte> asList(byte[] bytes) {

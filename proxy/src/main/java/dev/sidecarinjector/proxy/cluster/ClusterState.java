@@ -2,6 +2,7 @@ package dev.sidecarinjector.proxy.cluster;
 
 import dev.sidecarinjector.api.net.Ipv4;
 import dev.sidecarinjector.api.snapshot.Cluster;
+import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.api.snapshot.Endpoint;
 import dev.sidecarinjector.api.snapshot.LoadBalancer;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
@@ -29,6 +30,8 @@ public final class ClusterState {
     /** Each endpoint's socket address, made once per snapshot rather than per connection. */
     private final InetSocketAddress[] addresses;
     private final EndpointPicker picker;
+    /** Null unless the cluster balances by a consistent hash. */
+    private final HashTable hashTable;
     private final CircuitBreaker breaker;
     private final OutlierDetector outlierDetector;
 
@@ -46,6 +49,8 @@ public final class ClusterState {
         this.picker = new EndpointPicker(cluster.loadBalancer(),
                 outlier == null ? DEFAULT_PANIC_THRESHOLD_PERCENT : outlier.minHealthPercent());
         this.outlierDetector = outlier == null ? null : new OutlierDetector(outlier, states);
+        var hash = cluster.consistentHash();
+        this.hashTable = hash == null ? null : HashTable.of(cluster.loadBalancer(), hash.size(), endpoints);
     }
 
     /** The cluster of a new snapshot; {@code previous} is the same-named cluster of the current one, or null. */
@@ -86,7 +91,20 @@ public final class ClusterState {
 
     /** The index of the endpoint for the next try, or {@link EndpointPicker#NONE} (flag UH). */
     public int pick(TriedEndpoints tried, RandomSource random) {
-        return picker.pick(states, tried, random);
+        return picker.pick(states, tried, random, null, 0);
+    }
+
+    /**
+     * As {@link #pick(TriedEndpoints, RandomSource)}, for a request whose consistent hash is {@code hash}: a
+     * consistent-hash cluster sends it where the hash lands; any other cluster ignores it.
+     */
+    public int pick(TriedEndpoints tried, RandomSource random, long hash) {
+        return picker.pick(states, tried, random, hashTable, hash);
+    }
+
+    /** The DestinationRule's {@code consistentHash}, or null when the cluster does not balance by one. */
+    public ConsistentHash consistentHash() {
+        return cluster.consistentHash();
     }
 
     public int size() {

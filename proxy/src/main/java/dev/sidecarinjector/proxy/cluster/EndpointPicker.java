@@ -41,6 +41,14 @@ public final class EndpointPicker {
      * PASSTHROUGH cluster has no endpoints (the engine connects to the original destination): {@link #NONE}.
      */
     public int pick(EndpointState[] states, TriedEndpoints tried, RandomSource random) {
+        return pick(states, tried, random, null, 0);
+    }
+
+    /**
+     * As {@link #pick(EndpointState[], TriedEndpoints, RandomSource)}; for a consistent-hash cluster, {@code table} is
+     * its table and {@code hash} the request's: the endpoint the hash lands on, or the next eligible one after it.
+     */
+    public int pick(EndpointState[] states, TriedEndpoints tried, RandomSource random, HashTable table, long hash) {
         var total = states.length;
         if (total == 0) {
             return NONE;
@@ -66,7 +74,20 @@ public final class EndpointPicker {
             case RANDOM -> nth(states, filter, tried, random.nextInt(eligible));
             case LEAST_REQUEST -> leastRequest(states, filter, tried, eligible, random);
             case PASSTHROUGH -> NONE;
+            case RING_HASH, MAGLEV -> table == null ? nth(states, filter, tried, random.nextInt(eligible)) : hashed(states, filter, tried, table, hash);
         };
+    }
+
+    /** The first eligible endpoint from where the hash lands on; there is one (the caller counted them). */
+    private static int hashed(EndpointState[] states, int filter, TriedEndpoints tried, HashTable table, long hash) {
+        var start = table.start(hash);
+        for (var step = 0; step < table.length(); step++) {
+            var owner = table.owner(start, step);
+            if (eligible(states[owner], owner, filter, tried)) {
+                return owner;
+            }
+        }
+        return NONE;
     }
 
     /** Envoy's LEAST_REQUEST with equal weights: the less busy of two random choices (power of two choices). */

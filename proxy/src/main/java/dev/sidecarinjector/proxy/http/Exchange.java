@@ -1,11 +1,13 @@
 package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
+import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
+import dev.sidecarinjector.proxy.cluster.Hash64;
 import dev.sidecarinjector.proxy.cluster.TriedEndpoints;
 import dev.sidecarinjector.proxy.authn.JwtAuthenticator;
 import dev.sidecarinjector.proxy.codec.BadMessage;
@@ -74,6 +76,11 @@ final class Exchange {
     private CompiledRoute route;
     private int destination = -1;
     private ClusterState cluster;
+    /** The request's consistent hash for its cluster, when {@link #hashed}; tries and retries keep it. */
+    private long hash;
+    private boolean hashed;
+    /** A cookie the proxy made for the cluster's consistent hash, set on the response; or null. */
+    private String setCookie;
     /** The address for a destination outside any cluster (inbound, passthrough); null: pick from the cluster. */
     private InetSocketAddress fixedAddress;
     private RetryPolicy retries;
@@ -304,6 +311,25 @@ final class Exchange {
         return false;
     }
 
+    /** The request's key for the cluster's consistent hash, if it balances by one (a cookie made when asked for). */
+    private void hashFor(ClusterState chosen) {
+        var spec = chosen.consistentHash();
+        hashed = false;
+        setCookie = null;
+        if (spec == null) {
+            return;
+        }
+        var key = RequestHash.key(spec, request, clientAddress());
+        if (key == null && spec.source() == ConsistentHash.Source.COOKIE && spec.cookieTtlMs() != null) {
+            key = RequestHash.generatedCookie(down.channel().remoteAddress(), down.channel().localAddress());
+            setCookie = RequestHash.setCookie(spec, key);
+        }
+        if (key != null) {
+            hash = Hash64.of(key);
+            hashed = true;
+        }
+    }
+
     private String clientAddress() {
         return down.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
                 ? remote.getAddress().getHostAddress() : "unknown";
@@ -346,6 +372,7 @@ final class Exchange {
             return false;
         }
         cluster = route.destination(destination);
+        hashFor(cluster);
         if (spec.rewrite() != null) {
             if (spec.rewrite().uri() != null) {
                 request.setTarget(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));
@@ -418,7 +445,7 @@ final class Exchange {
         if (fixedAddress != null) {
             address = fixedAddress;
         } else {
-            endpoint = cluster.pick(tried, engine.random());
+            endpoint = hashed ? cluster.pick(tried, engine.random(), hash) : cluster.pick(tried, engine.random());
             if (endpoint == EndpointPicker.NONE) {
                 respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, false);
                 return;
@@ -660,6 +687,9 @@ final class Exchange {
         HopByHop.strip(response, switching);
         if (route != null) {
             HeaderEdits.applyToResponse(route, destination, response);
+        }
+        if (setCookie != null) {
+            response.add("set-cookie", setCookie);
         }
         // A body that runs to the close (and a 101 or a CONNECT's answer, whose bytes are no HTTP) ends the connection.
         var framed = !body.untilClose() && code != 101 && !request.method().equals("CONNECT");

@@ -1,12 +1,14 @@
 package dev.sidecarinjector.proxy.run;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
+import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.api.snapshot.InboundPort;
 import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.EndpointPicker;
 import dev.sidecarinjector.proxy.cluster.EndpointState;
+import dev.sidecarinjector.proxy.cluster.Hash64;
 import dev.sidecarinjector.proxy.http.HttpEngine;
 import dev.sidecarinjector.proxy.mesh.RandomSource;
 import dev.sidecarinjector.proxy.mesh.SnapshotHolder;
@@ -85,7 +87,11 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
         if (cluster == null || cluster.passthrough()) {
             return new Decision(false, null, listener.listener().service(), null, null);
         }
-        var picked = cluster.pick(null, RandomSource.THREAD_LOCAL);
+        // A TCP connection has no header, cookie or query: of a consistent hash only the client's address applies.
+        var hash = cluster.consistentHash();
+        var picked = hash != null && hash.source() == ConsistentHash.Source.SOURCE_IP && accepted.remoteAddress() instanceof InetSocketAddress client
+                ? cluster.pick(null, RandomSource.THREAD_LOCAL, Hash64.of(client.getAddress().getHostAddress()))
+                : cluster.pick(null, RandomSource.THREAD_LOCAL);
         if (picked == EndpointPicker.NONE) {
             return NO_ENDPOINT;
         }

@@ -471,6 +471,39 @@ class HttpEngineIT {
     }
 
     @Test
+    void aConsistentHashSendsAKeyToOneEndpointAndMakesACookieWhenAsked() throws Exception {
+        var sticky = """
+                {"name": "sticky", "service": {"host": "reviews.default.svc.cluster.local", "name": "reviews", "namespace": "default"},
+                 "port": 9080, "protocol": "HTTP", "loadBalancer": "RING_HASH", "consistentHash": {"source": "HEADER", "name": "x-user"},
+                 "endpoints": [{"address": "127.0.0.1", "port": %d}, {"address": "127.0.0.1", "port": %d}]}""".formatted(v1.port(), v2.port());
+        var cookie = sticky.replace("\"sticky\"", "\"by-cookie\"").replace("\"loadBalancer\": \"RING_HASH\"", "\"loadBalancer\": \"MAGLEV\"")
+                .replace("{\"source\": \"HEADER\", \"name\": \"x-user\"}", "{\"source\": \"COOKIE\", \"name\": \"session\", \"cookieTtlMs\": 60000, \"cookiePath\": \"/\"}");
+        configure(ROUTE.formatted("\"matches\": [{\"uri\": {\"prefix\": \"/cookie\"}}],", to("by-cookie", 100), "")
+                + "," + route(to("sticky", 100), ""), "", sticky, cookie);
+        try (var client = client()) {
+            var seen = new java.util.HashSet<String>();
+            for (var user = 0; user < 40; user++) {
+                var first = client.get("/", "x-user: user-" + user).body();
+                for (var again = 0; again < 3; again++) {
+                    assertEquals(first, client.get("/", "x-user: user-" + user).body(), "user-" + user + " stays on one endpoint");
+                }
+                seen.add(first);
+            }
+            assertEquals(java.util.Set.of("v1", "v2"), seen, "forty users spread over both endpoints");
+
+            var first = client.get("/cookie");
+            var set = first.header("set-cookie");
+            assertTrue(set != null && set.matches("session=\"[0-9a-f]{16}\"; Max-Age=60; Path=/; HttpOnly"), String.valueOf(set));
+            var value = set.substring("session=".length(), set.indexOf(';'));
+            for (var again = 0; again < 5; again++) {
+                var next = client.get("/cookie", "cookie: session=" + value);
+                assertEquals(first.body(), next.body(), "the generated cookie keeps the client on its endpoint");
+                assertEquals(null, next.header("set-cookie"), "no new cookie for a request that carries one");
+            }
+        }
+    }
+
+    @Test
     void anAcceptedUpgradeBecomesATunnel() throws Exception {
         try (var server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             var tunnelCluster = """
