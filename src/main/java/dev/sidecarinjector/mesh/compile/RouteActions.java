@@ -86,13 +86,32 @@ final class RouteActions {
         if (rewrite == null) {
             return null;
         }
-        if (rewrite.getUriRegexRewrite() != null) {
-            throw new InvalidField(field + ".uriRegexRewrite", null, "is not supported yet");
+        var regex = rewrite.getUriRegexRewrite();
+        String regexMatch = null;
+        String regexRewrite = null;
+        if (regex != null) {
+            // Istio's checks: uri or uriRegexRewrite, not both; match and rewrite both given; the regex RE2's.
+            if (rewrite.getUri() != null && !rewrite.getUri().isEmpty()) {
+                throw new InvalidField(field + ".uriRegexRewrite", null, "cannot be set together with uri (a rewrite has one of them)");
+            }
+            if (regex.getMatch() == null || regex.getMatch().isEmpty()) {
+                throw new InvalidField(field + ".uriRegexRewrite.match", null, "is missing (a uriRegexRewrite needs match and rewrite)");
+            }
+            if (regex.getRewrite() == null) {
+                throw new InvalidField(field + ".uriRegexRewrite.rewrite", null, "is missing (a uriRegexRewrite needs match and rewrite)");
+            }
+            var groups = Matches.regex(regex.getMatch(), field + ".uriRegexRewrite.match").pattern().groupCount();
+            regexRewrite = text(regex.getRewrite(), field + ".uriRegexRewrite.rewrite");
+            var problem = Rewrite.substitutionProblem(regexRewrite, groups);
+            if (problem != null) {
+                throw new InvalidField(field + ".uriRegexRewrite.rewrite", regexRewrite, problem);
+            }
+            regexMatch = regex.getMatch();
         }
-        if (rewrite.getUri() == null && rewrite.getAuthority() == null) {
+        if (rewrite.getUri() == null && rewrite.getAuthority() == null && regexMatch == null) {
             return null;
         }
-        return new Rewrite(text(rewrite.getUri(), field + ".uri"), text(rewrite.getAuthority(), field + ".authority"));
+        return new Rewrite(text(rewrite.getUri(), field + ".uri"), text(rewrite.getAuthority(), field + ".authority"), regexMatch, regexRewrite);
     }
 
     static Redirect redirect(HTTPRedirect redirect, String field) {

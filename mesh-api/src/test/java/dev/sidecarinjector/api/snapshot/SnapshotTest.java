@@ -161,6 +161,23 @@ class SnapshotTest {
                 "clusters[0].consistentHash.size: 131073 is not a whole number in 1..131072");
     }
 
+    @Test
+    void aRegexRewriteIsCheckedAsEnvoyChecksIt() {
+        var good = reviews().toJson(false);
+        var rewrite = "\"rewrite\":{\"uri\":\"/v2/api\"}";
+        var regex = Snapshot.fromJson(good.replace(rewrite, "\"rewrite\":{\"regexMatch\":\"^/api/(v[0-9]+)/(.*)$\",\"regexRewrite\":\"/\\\\2?version=\\\\1\"}"));
+        assertEquals(new Rewrite(null, null, "^/api/(v[0-9]+)/(.*)$", "/\\2?version=\\1"), regex.routeTables().get(0).routes().get(0).rewrite());
+        assertEquals(regex, Snapshot.fromJson(regex.toJson(true)));
+        assertRejected(good.replace(rewrite, "\"rewrite\":{\"regexMatch\":\"^/(a)$\",\"regexRewrite\":\"/\\\\2\"}"),
+                "routeTables[0].routes[0].rewrite.regexRewrite: \"/\\2\" refers to group \\2, but the regex has 1 group");
+        assertRejected(good.replace(rewrite, "\"rewrite\":{\"regexMatch\":\"^/(a$\",\"regexRewrite\":\"/\"}"),
+                "routeTables[0].routes[0].rewrite.regexMatch: \"^/(a$\" is not an RE2 regular expression: missing closing ): `^/(a$`");
+        assertRejected(good.replace(rewrite, "\"rewrite\":{\"regexMatch\":\"a\"}"),
+                "routeTables[0].routes[0].rewrite.regexMatch: a regex rewrite needs both regexMatch and regexRewrite");
+        assertEquals("ends in a lone \\ (write \\\\ for a backslash)", Rewrite.substitutionProblem("/a\\", 0));
+        assertEquals("has \\n, which is neither a group (\\0 to \\9) nor \\\\", Rewrite.substitutionProblem("\\n", 0));
+    }
+
     private static List<Byte> asList(byte[] bytes) {
         var list = new java.util.ArrayList<Byte>();
         for (var b : bytes) {

@@ -376,6 +376,8 @@ final class Exchange {
         if (spec.rewrite() != null) {
             if (spec.rewrite().uri() != null) {
                 request.setTarget(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));
+            } else if (route.regexRewrite() != null) {
+                request.setTarget(route.regexRewrite().rewrite(line));
             }
             if (spec.rewrite().authority() != null) {
                 request.set("host", spec.rewrite().authority());

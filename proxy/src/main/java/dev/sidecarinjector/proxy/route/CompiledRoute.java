@@ -8,8 +8,8 @@ import dev.sidecarinjector.proxy.mesh.RandomSource;
 /**
  * A route of a compiled snapshot: the api {@link Route} with its destinations resolved to the snapshot's
  * {@link ClusterState}s and their weights as a cumulative table, so a weighted pick is one random number and a
- * short scan. A redirect or direct-response route has no destinations; a direct response's body is decoded once,
- * here.
+ * short scan. A redirect or direct-response route has no destinations; a direct response's body and a regex
+ * rewrite are made once, here.
  */
 public final class CompiledRoute {
 
@@ -17,11 +17,13 @@ public final class CompiledRoute {
     private final ClusterState[] destinations;
     private final int[] cumulativeWeights;
     private final byte[] directResponseBody;
+    private final RegexPathRewrite regexRewrite;
 
     public CompiledRoute(Route route, ClusterState[] destinations) {
         this.route = route;
         this.destinations = destinations;
         this.directResponseBody = route.directResponse() == null ? null : route.directResponse().body();
+        this.regexRewrite = RegexPathRewrite.of(route.rewrite());
         this.cumulativeWeights = new int[destinations.length];
         var total = 0;
         for (var i = 0; i < destinations.length; i++) {
@@ -32,6 +34,11 @@ public final class CompiledRoute {
 
     public Route route() {
         return route;
+    }
+
+    /** The route's {@code rewrite.uriRegexRewrite}, compiled; null when it has none. */
+    public RegexPathRewrite regexRewrite() {
+        return regexRewrite;
     }
 
     /** The direct response's body (the same array for every request: not to be written to), or null. */

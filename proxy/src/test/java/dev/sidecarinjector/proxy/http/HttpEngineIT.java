@@ -504,6 +504,15 @@ class HttpEngineIT {
     }
 
     @Test
+    void aRegexRewriteReplacesThePathAndKeepsTheQuery() throws Exception {
+        configure(route(to("v1", 100), "\"rewrite\": {\"regexMatch\": \"^/legacy(/[a-z]+)$\", \"regexRewrite\": \"\\\\1\"}"), "");
+        try (var client = client()) {
+            var rewritten = client.get("/legacy/headers?x=1");
+            assertTrue(rewritten.body().startsWith("query: x=1\n"), rewritten.body());
+        }
+    }
+
+    @Test
     void anAcceptedUpgradeBecomesATunnel() throws Exception {
         try (var server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             var tunnelCluster = """
