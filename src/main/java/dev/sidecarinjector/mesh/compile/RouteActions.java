@@ -14,7 +14,9 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjection;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionAbortHttpStatus;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixedDelay;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirect;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectDerivePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectPort;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectRedirectPortSelection;
 import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.nio.charset.StandardCharsets;
@@ -119,20 +121,23 @@ final class RouteActions {
             return null;
         }
         var port = 0L;
+        Redirect.DerivePort derive = null;
         if (redirect.getRedirectPort() instanceof HTTPRedirectPort explicit && explicit.getPort() != null) {
             port = explicit.getPort();
             if (!Limits.isPort(port)) {
                 throw new InvalidField(field + ".port", port, "is not a port");
             }
-        } else if (redirect.getRedirectPort() != null) {
-            throw new InvalidField(field + ".derivePort", null, "is not supported yet");
+        } else if (redirect.getRedirectPort() instanceof HTTPRedirectDerivePort derived) {
+            // Absent, it is the enum's first value, as in Istio's protobuf.
+            derive = derived.getDerivePort() == HTTPRedirectRedirectPortSelection.FROM_REQUEST_PORT
+                    ? Redirect.DerivePort.REQUEST_PORT : Redirect.DerivePort.PROTOCOL_DEFAULT;
         }
         var code = redirect.getRedirectCode() == null || redirect.getRedirectCode() == 0 ? 301L : redirect.getRedirectCode();
         if (code < 300 || code > 399) {
             throw new InvalidField(field + ".redirectCode", code, "is not a redirect status from 300 to 399");
         }
         return new Redirect(text(redirect.getUri(), field + ".uri"), text(redirect.getAuthority(), field + ".authority"),
-                text(redirect.getScheme(), field + ".scheme"), (int) port, (int) code);
+                text(redirect.getScheme(), field + ".scheme"), (int) port, (int) code, derive);
     }
 
     /**

@@ -178,6 +178,17 @@ class SnapshotTest {
         assertEquals("has \\n, which is neither a group (\\0 to \\9) nor \\\\", Rewrite.substitutionProblem("\\n", 0));
     }
 
+    @Test
+    void aRedirectDerivesItsPortOrSetsItNotBoth() {
+        var good = reviews().toJson(false);
+        var redirect = "\"redirect\":{\"uri\":\"/new\",\"scheme\":\"https\",\"status\":308}";
+        var derived = Snapshot.fromJson(good.replace(redirect, "\"redirect\":{\"scheme\":\"https\",\"derivePort\":\"REQUEST_PORT\",\"status\":308}"));
+        assertEquals(new Redirect(null, null, "https", 0, 308, Redirect.DerivePort.REQUEST_PORT), derived.routeTables().get(0).routes().get(1).redirect());
+        assertEquals(derived, Snapshot.fromJson(derived.toJson(true)));
+        assertRejected(good.replace(redirect, "\"redirect\":{\"port\":8443,\"derivePort\":\"PROTOCOL_DEFAULT\",\"status\":308}"),
+                "routeTables[0].routes[1].redirect.derivePort: a redirect has port or derivePort, not both");
+    }
+
     private static List<Byte> asList(byte[] bytes) {
         var list = new java.util.ArrayList<Byte>();
         for (var b : bytes) {

@@ -6,7 +6,8 @@ import dev.sidecarinjector.api.snapshot.Redirect;
  * The {@code Location} of a VirtualService {@code redirect}: the request's URL with the parts the redirect sets
  * replaced. {@code uri} replaces the whole path (Istio: whatever the match was) and the query is kept unless
  * {@code uri} brings its own; {@code authority} replaces the host (with its port, if it names one); {@code port}
- * replaces the port; {@code scheme} the scheme. A port that is the scheme's default is left out, as Envoy.
+ * replaces the port, or {@code derivePort} derives it (the scheme's default, or the port the request came to);
+ * {@code scheme} the scheme. A port that is the scheme's default is left out, as Envoy.
  */
 public final class RedirectLocation {
 
@@ -25,6 +26,10 @@ public final class RedirectLocation {
         }
         if (redirect.port() != 0) {
             port = redirect.port();
+        } else if (redirect.derivePort() == Redirect.DerivePort.REQUEST_PORT) {
+            port = request.port();
+        } else if (redirect.derivePort() == Redirect.DerivePort.PROTOCOL_DEFAULT) {
+            port = -1;
         } else if (redirect.scheme() != null && redirect.authority() == null) {
             // A new scheme with the old host: the old port belonged to the old scheme (Envoy drops it).
             port = -1;

@@ -100,6 +100,19 @@ class RequestEditsTest {
     }
 
     @Test
+    void aDerivedPortIsTheSchemesDefaultOrTheRequestsPort() {
+        var request = HttpRequestLine.of("GET", "/a", "reviews:9080", "http", 9080);
+        assertEquals("https://reviews/a", RedirectLocation.build(
+                new Redirect(null, null, "https", 0, 301, Redirect.DerivePort.PROTOCOL_DEFAULT), request));
+        assertEquals("http://new.example.com/a", RedirectLocation.build(
+                new Redirect(null, "new.example.com:8080", null, 0, 301, Redirect.DerivePort.PROTOCOL_DEFAULT), request));
+        assertEquals("http://new.example.com:9080/a", RedirectLocation.build(
+                new Redirect(null, "new.example.com", null, 0, 301, Redirect.DerivePort.REQUEST_PORT), request));
+        assertEquals("https://reviews:9080/a", RedirectLocation.build(
+                new Redirect(null, null, "https", 0, 301, Redirect.DerivePort.REQUEST_PORT), request));
+    }
+
+    @Test
     void requestLineSplitsTheTargetOnce() {
         var line = HttpRequestLine.of("GET", "/a/b?c=d&e", "h", "http", 80);
         assertEquals("/a/b", line.path());
