@@ -164,7 +164,7 @@ final class OutboundCompiler {
                 destinations.add(new WeightedCluster(destinationCluster(vs, destination, listenerPort), destination.weight(), destination.headers()));
             }
             routes.add(new Route(spec.name(), spec.matches(), destinations, spec.redirect(), spec.directResponse(), spec.timeoutMs(), spec.retries(),
-                    spec.fault(), spec.rewrite(), spec.headers()));
+                    spec.fault(), spec.rewrite(), spec.headers(), spec.cors()));
         }
         return routes;
     }

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Cors;
 import dev.sidecarinjector.api.snapshot.DirectResponse;
 import dev.sidecarinjector.api.snapshot.Fault;
 import dev.sidecarinjector.api.snapshot.HeaderEdit;
@@ -7,6 +8,9 @@ import dev.sidecarinjector.api.snapshot.Headers;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.Redirect;
 import dev.sidecarinjector.api.snapshot.Rewrite;
+import dev.sidecarinjector.api.snapshot.StringMatch;
+import io.fabric8.istio.api.api.networking.v1alpha3.CorsPolicy;
+import io.fabric8.istio.api.api.networking.v1alpha3.CorsPolicyUnmatchedPreflights;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyBytes;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyString;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPDirectResponse;
@@ -25,7 +29,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a VirtualService route does besides choosing destinations, checked as Istio checks it: {@code fault},
@@ -187,6 +193,61 @@ final class RouteActions {
                         "is not base64 (" + standard.getMessage() + ")");
             }
         }
+    }
+
+    /** The methods Istio's validation takes in {@code corsPolicy.allowMethods}. */
+    private static final Set<String> CORS_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "*");
+
+    /**
+     * {@code corsPolicy}, checked as Istio checks it: origins as string matches (the deprecated {@code allowOrigin}
+     * as exact ones), methods Istio knows, header names that are tokens (or {@code *}), a {@code maxAge} in whole
+     * seconds. A policy with no origin allows none, as Envoy's.
+     */
+    static Cors cors(CorsPolicy policy, String field) {
+        if (policy == null) {
+            return null;
+        }
+        var origins = new ArrayList<StringMatch>();
+        var given = policy.getAllowOrigins() == null ? List.<io.fabric8.istio.api.api.networking.v1alpha3.StringMatch>of() : policy.getAllowOrigins();
+        for (var i = 0; i < given.size(); i++) {
+            var at = field + ".allowOrigins[" + i + "]";
+            var origin = given.get(i) == null ? null : Matches.string(given.get(i), at);
+            if (origin == null || origin.value().isEmpty()) {
+                throw new InvalidField(at, null, "is empty: an origin is matched by exact, prefix or regex");
+            }
+            origins.add(origin);
+        }
+        if (policy.getAllowOrigin() != null) {
+            for (var origin : policy.getAllowOrigin()) {
+                origins.add(StringMatch.exact(HeaderFields.value(origin, field + ".allowOrigin")));
+            }
+        }
+        var methods = policy.getAllowMethods() == null ? List.<String>of() : policy.getAllowMethods();
+        for (var i = 0; i < methods.size(); i++) {
+            if (!CORS_METHODS.contains(methods.get(i))) {
+                throw new InvalidField(field + ".allowMethods[" + i + "]", methods.get(i), "is not a method CORS allows ("
+                        + String.join(", ", new TreeSet<>(CORS_METHODS)) + ")");
+            }
+        }
+        Long maxAge = null;
+        if (policy.getMaxAge() != null) {
+            var millis = Durations.millis(field + ".maxAge", policy.getMaxAge(), 0);
+            if (millis % 1000 != 0) {
+                throw new InvalidField(field + ".maxAge", policy.getMaxAge(), "is not in whole seconds (max_age is accurate only to seconds)");
+            }
+            maxAge = millis / 1000;
+        }
+        return new Cors(origins, methods, corsHeaders(policy.getAllowHeaders(), field + ".allowHeaders"),
+                corsHeaders(policy.getExposeHeaders(), field + ".exposeHeaders"), maxAge, Boolean.TRUE.equals(policy.getAllowCredentials()),
+                policy.getUnmatchedPreflights() == CorsPolicyUnmatchedPreflights.IGNORE);
+    }
+
+    private static List<String> corsHeaders(List<String> names, String field) {
+        var out = new ArrayList<String>();
+        for (var i = 0; names != null && i < names.size(); i++) {
+            out.add(names.get(i).equals("*") ? "*" : HeaderFields.name(names.get(i), field + "[" + i + "]"));
+        }
+        return out;
     }
 
     /** A path, authority or scheme the proxy writes into a request or a Location header: null stays null. */

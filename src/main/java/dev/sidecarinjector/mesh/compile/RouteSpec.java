@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.Cors;
 import dev.sidecarinjector.api.snapshot.DirectResponse;
 import dev.sidecarinjector.api.snapshot.Fault;
 import dev.sidecarinjector.api.snapshot.Headers;
@@ -15,7 +16,8 @@ import java.util.List;
  * turns them into clusters.
  */
 record RouteSpec(String name, List<RouteMatch> matches, List<DestinationSpec> destinations, Redirect redirect,
-                 DirectResponse directResponse, long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers) {
+                 DirectResponse directResponse, long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers,
+                 Cors cors) {
 
     /** One {@code route[]} entry: host as an FQDN, subset or null, port 0 when not given, weight, header edits. */
     record DestinationSpec(String host, String subset, int port, int weight, Headers headers, String field) {

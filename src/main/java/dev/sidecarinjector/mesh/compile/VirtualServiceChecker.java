@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Checks a VirtualService field by field, as Istio's validation does, and turns its {@code http} routes into
  * {@link RouteSpec}s. The first bad field leaves the whole resource out with a {@link Problem}; parts that are
- * valid Istio but not supported yet, and that do not change where traffic goes (mirror, CORS, tcp/tls routes),
+ * valid Istio but not supported yet, and that do not change where traffic goes (mirror, tcp/tls routes),
  * are ignored with a warning.
  */
 final class VirtualServiceChecker {
@@ -98,9 +98,6 @@ final class VirtualServiceChecker {
         if (route.getMirror() != null || route.getMirrors() != null && !route.getMirrors().isEmpty()) {
             warnings.add(Problem.ignored(KIND, namespace, name, field + ".mirror", null, "is not supported yet; ignored"));
         }
-        if (route.getCorsPolicy() != null) {
-            warnings.add(Problem.ignored(KIND, namespace, name, field + ".corsPolicy", null, "is not supported yet; ignored"));
-        }
         var matches = new ArrayList<RouteMatch>();
         var given = route.getMatch() == null ? 0 : route.getMatch().size();
         for (var j = 0; j < given; j++) {
@@ -131,7 +128,7 @@ final class VirtualServiceChecker {
                 route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
                 hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
                 RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
-                RouteActions.headers(route.getHeaders(), field + ".headers"));
+                RouteActions.headers(route.getHeaders(), field + ".headers"), RouteActions.cors(route.getCorsPolicy(), field + ".corsPolicy"));
         if (spec.directResponse() != null && spec.directResponse().body().length > LARGE_DIRECT_RESPONSE) {
             warnings.add(Problem.ignored(KIND, namespace, name, field + ".directResponse.body", null, "holds "
                     + spec.directResponse().body().length + " bytes: large direct responses may impact control plane performance (Istio's warning over 100 KB)"));

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record Route(String name, List<RouteMatch> matches, List<WeightedCluster> destinations, Redirect redirect,
                     DirectResponse directResponse, long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite,
-                    Headers headers)
+                    Headers headers, Cors cors)
         implements JsonWriter.Writable {
 
     public Route {
@@ -20,10 +20,10 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
         destinations = List.copyOf(destinations);
     }
 
-    /** A route with no direct response. */
+    /** A route with no direct response and no CORS policy. */
     public Route(String name, List<RouteMatch> matches, List<WeightedCluster> destinations, Redirect redirect,
                  long timeoutMs, RetryPolicy retries, Fault fault, Rewrite rewrite, Headers headers) {
-        this(name, matches, destinations, redirect, null, timeoutMs, retries, fault, rewrite, headers);
+        this(name, matches, destinations, redirect, null, timeoutMs, retries, fault, rewrite, headers, null);
     }
 
     public static Route read(JsonObject json) {
@@ -33,7 +33,8 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
                 json.list("destinations", WeightedCluster::read), json.object("redirect", Redirect::read),
                 json.object("directResponse", DirectResponse::read),
                 json.number("timeoutMs", 0, 0, Limits.MAX_DURATION_MS), retries == null ? RetryPolicy.NONE : retries,
-                json.object("fault", Fault::read), json.object("rewrite", Rewrite::read), headers == null ? Headers.NONE : headers);
+                json.object("fault", Fault::read), json.object("rewrite", Rewrite::read), headers == null ? Headers.NONE : headers,
+                json.object("cors", Cors::read));
         var actions = (route.destinations.isEmpty() ? 0 : 1) + (route.redirect == null ? 0 : 1) + (route.directResponse == null ? 0 : 1);
         if (actions != 1) {
             throw json.error("destinations", "a route needs one of destinations, a redirect or a direct response");
@@ -53,6 +54,6 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
         json.beginObject().field("name", name).field("matches", matches).field("destinations", destinations)
                 .field("redirect", redirect).field("directResponse", directResponse).nonZero("timeoutMs", timeoutMs)
                 .field("retries", retries.attempts() == 0 ? null : retries).field("fault", fault).field("rewrite", rewrite)
-                .field("headers", headers.isEmpty() ? null : headers).endObject();
+                .field("headers", headers.isEmpty() ? null : headers).field("cors", cors).endObject();
     }
 }

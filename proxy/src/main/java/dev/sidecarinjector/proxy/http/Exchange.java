@@ -2,6 +2,7 @@ package dev.sidecarinjector.proxy.http;
 
 import dev.sidecarinjector.api.snapshot.ClusterTls;
 import dev.sidecarinjector.api.snapshot.ConsistentHash;
+import dev.sidecarinjector.api.snapshot.Cors;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
@@ -22,6 +23,7 @@ import dev.sidecarinjector.proxy.retry.TryOutcome;
 import dev.sidecarinjector.proxy.route.CompiledRoute;
 import dev.sidecarinjector.proxy.route.FaultDecision;
 import dev.sidecarinjector.proxy.route.HeaderEdits;
+import dev.sidecarinjector.proxy.route.HeaderMutator;
 import dev.sidecarinjector.proxy.route.HttpRequestLine;
 import dev.sidecarinjector.proxy.route.MatchedRoute;
 import dev.sidecarinjector.proxy.route.RedirectLocation;
@@ -81,6 +83,8 @@ final class Exchange {
     private boolean hashed;
     /** A cookie the proxy made for the cluster's consistent hash, set on the response; or null. */
     private String setCookie;
+    /** The request's Origin when the route's CORS policy allows it: the response gets its CORS headers. */
+    private String corsOrigin;
     /** The address for a destination outside any cluster (inbound, passthrough); null: pick from the cluster. */
     private InetSocketAddress fixedAddress;
     private RetryPolicy retries;
@@ -311,6 +315,60 @@ final class Exchange {
         return false;
     }
 
+    /**
+     * The route's {@code corsPolicy}, before anything else of the route, as Envoy's CORS filter runs before its router:
+     * false when the proxy answered the request (a preflight from an allowed origin, or from any origin when unmatched
+     * preflights are ignored). An allowed origin is remembered, for the response's headers.
+     */
+    private boolean cors(Cors policy) {
+        var origin = request.get("origin");
+        if (origin == null || origin.isEmpty()) {
+            return true;
+        }
+        var allowed = policy.allows(origin);
+        if (request.method().equals("OPTIONS") && request.get("access-control-request-method") != null) {
+            if (!allowed && !policy.ignoreUnmatchedPreflights()) {
+                return true;
+            }
+            var response = LocalResponse.text(HttpResponseStatus.OK, "");
+            if (allowed) {
+                var headers = response.edits();
+                headers.set("access-control-allow-origin", origin);
+                if (policy.allowCredentials()) {
+                    headers.set("access-control-allow-credentials", "true");
+                }
+                if (!policy.allowMethods().isEmpty()) {
+                    headers.set("access-control-allow-methods", String.join(",", policy.allowMethods()));
+                }
+                if (!policy.allowHeaders().isEmpty()) {
+                    headers.set("access-control-allow-headers", String.join(",", policy.allowHeaders()));
+                }
+                if (policy.maxAgeSeconds() != null) {
+                    headers.set("access-control-max-age", Long.toString(policy.maxAgeSeconds()));
+                }
+            }
+            sendLocal(response, ResponseFlag.NONE, false);
+            return false;
+        }
+        corsOrigin = allowed ? origin : null;
+        return true;
+    }
+
+    /** The CORS headers of a response to an allowed origin (Envoy's: origin, credentials, exposed headers). */
+    private void corsHeaders(HeaderMutator headers) {
+        if (corsOrigin == null) {
+            return;
+        }
+        var policy = route.route().cors();
+        headers.set("access-control-allow-origin", corsOrigin);
+        if (policy.allowCredentials()) {
+            headers.set("access-control-allow-credentials", "true");
+        }
+        if (!policy.exposeHeaders().isEmpty()) {
+            headers.set("access-control-expose-headers", String.join(",", policy.exposeHeaders()));
+        }
+    }
+
     /** The request's key for the cluster's consistent hash, if it balances by one (a cookie made when asked for). */
     private void hashFor(ClusterState chosen) {
         var spec = chosen.consistentHash();
@@ -354,6 +412,9 @@ final class Exchange {
         }
         route = matched.route();
         var spec = route.route();
+        if (spec.cors() != null && !cors(spec.cors())) {
+            return false;
+        }
         if (spec.redirect() != null) {
             var response = LocalResponse.text(HttpResponseStatus.valueOf(spec.redirect().status()), "")
                     .set("location", RedirectLocation.build(spec.redirect(), line));
@@ -693,6 +754,7 @@ final class Exchange {
         if (setCookie != null) {
             response.add("set-cookie", setCookie);
         }
+        corsHeaders(response);
         // A body that runs to the close (and a 101 or a CONNECT's answer, whose bytes are no HTTP) ends the connection.
         var framed = !body.untilClose() && code != 101 && !request.method().equals("CONNECT");
         keepAlive = clientKeepAlive && requestComplete && framed && !engine.draining() && !switching;
@@ -932,6 +994,7 @@ final class Exchange {
         // A request still sending a body would have to be read to its end first: only one without a body stays.
         keepAlive = !close && clientKeepAlive && !engine.draining() && requestComplete;
         response.set("x-request-id", request == null ? "" : request.get("x-request-id", ""));
+        corsHeaders(response.edits());
         if (!keepAlive) {
             response.set("connection", "close");
         }

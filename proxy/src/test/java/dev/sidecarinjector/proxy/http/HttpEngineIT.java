@@ -513,6 +513,48 @@ class HttpEngineIT {
     }
 
     @Test
+    void aCorsPolicyAnswersAllowedPreflightsAndMarksAllowedResponses() throws Exception {
+        var cors = "\"cors\": {\"allowOrigins\": [{\"exact\": \"https://shop.example.com\"}, {\"regex\": \"https://.*\\\\.test\"}],"
+                + " \"allowMethods\": [\"GET\", \"POST\"], \"allowHeaders\": [\"x-token\"], \"exposeHeaders\": [\"x-version\"],"
+                + " \"maxAgeSeconds\": 600, \"allowCredentials\": true}";
+        configure(ROUTE.formatted("\"matches\": [{\"uri\": {\"prefix\": \"/strict\"}}],", to("v1", 100),
+                        ", " + cors.replace("\"allowCredentials\": true", "\"ignoreUnmatchedPreflights\": true"))
+                + "," + route(to("v1", 100), cors), "");
+        var before = v1.requests.get();
+        try (var client = client()) {
+            client.send("OPTIONS / HTTP/1.1\r\nhost: reviews:9080\r\norigin: https://shop.example.com\r\n"
+                    + "access-control-request-method: POST\r\n\r\n");
+            var answered = client.read();
+            assertEquals(200, answered.status());
+            assertEquals("https://shop.example.com", answered.header("access-control-allow-origin"));
+            assertEquals("GET,POST", answered.header("access-control-allow-methods"));
+            assertEquals("x-token", answered.header("access-control-allow-headers"));
+            assertEquals("600", answered.header("access-control-max-age"));
+            assertEquals("true", answered.header("access-control-allow-credentials"));
+
+            var simple = client.get("/", "origin: https://a.test");
+            assertEquals("v1", simple.body());
+            assertEquals("https://a.test", simple.header("access-control-allow-origin"));
+            assertEquals("x-version", simple.header("access-control-expose-headers"));
+            assertEquals(null, client.get("/", "origin: https://evil.example.com").header("access-control-allow-origin"));
+
+            client.send("OPTIONS / HTTP/1.1\r\nhost: reviews:9080\r\norigin: https://evil.example.com\r\n"
+                    + "access-control-request-method: POST\r\n\r\n");
+            var forwarded = client.read();
+            assertEquals("v1", forwarded.body(), "a preflight from another origin goes to the application");
+            assertEquals(null, forwarded.header("access-control-allow-origin"));
+
+            client.send("OPTIONS /strict HTTP/1.1\r\nhost: reviews:9080\r\norigin: https://evil.example.com\r\n"
+                    + "access-control-request-method: POST\r\n\r\n");
+            var ignored = client.read();
+            assertEquals(200, ignored.status());
+            assertEquals("", ignored.body(), "ignoreUnmatchedPreflights: answered by the proxy, without CORS headers");
+            assertEquals(null, ignored.header("access-control-allow-origin"));
+        }
+        assertEquals(before + 3, v1.requests.get(), "the allowed preflight and the ignored one never went upstream");
+    }
+
+    @Test
     void anAcceptedUpgradeBecomesATunnel() throws Exception {
         try (var server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             var tunnelCluster = """
