@@ -1,14 +1,19 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.snapshot.TcpMatch;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * A VirtualService whose fields all passed the checks: its hosts as FQDNs (wildcards as written), where it is
- * visible ({@code exportTo}) and its routes.
+ * visible ({@code exportTo}), its http routes and its tcp routes.
  */
 record CheckedVirtualService(String namespace, String name, Instant created, List<String> hosts, List<String> exportTo,
-                             List<RouteSpec> routes) {
+                             List<RouteSpec> routes, List<TcpRouteSpec> tcpRoutes) {
+
+    /** One checked {@code tcp} route: its matches and its destinations, before they are bound to a Service port. */
+    record TcpRouteSpec(String name, List<TcpMatch> matches, List<RouteSpec.DestinationSpec> destinations) {
+    }
 
     String key() {
         return namespace + "/" + name;

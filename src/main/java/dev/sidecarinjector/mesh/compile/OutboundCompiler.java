@@ -12,6 +12,8 @@ import dev.sidecarinjector.api.snapshot.Protocol;
 import dev.sidecarinjector.api.snapshot.Route;
 import dev.sidecarinjector.api.snapshot.RouteTable;
 import dev.sidecarinjector.api.snapshot.ServiceRef;
+import dev.sidecarinjector.api.snapshot.TcpMatch;
+import dev.sidecarinjector.api.snapshot.TcpRoute;
 import dev.sidecarinjector.api.snapshot.WeightedCluster;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,8 +37,11 @@ final class OutboundCompiler {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Cluster> clusters = new TreeMap<>();
     private final Set<String> invalid = new HashSet<>();
-    private final Map<String, List<CheckedVirtualService>> exact = new HashMap<>();
-    private final List<CheckedVirtualService> wildcards = new ArrayList<>();
+    /** The VirtualServices with http routes, by the hosts they claim; and those with tcp routes. */
+    private final Claims http = new Claims();
+    private final Claims tcp = new Claims();
+    /** "namespace/name host" of each VirtualService already reported for losing a host to an older one. */
+    private final Set<String> reported = new HashSet<>();
 
     OutboundCompiler(CheckedMesh mesh, String namespace) {
         this.mesh = mesh;
@@ -50,7 +55,8 @@ final class OutboundCompiler {
         for (var service : mesh.registry.byHost.values()) {
             var ref = service.ref();
             var rule = mesh.destinationRule(namespace, ref.host(), ref.namespace());
-            var virtualService = service.ports().stream().anyMatch(p -> p.protocol() == Protocol.HTTP) ? winner(ref.host()) : null;
+            var virtualService = service.ports().stream().anyMatch(p -> p.protocol() == Protocol.HTTP) ? http.winner(ref.host()) : null;
+            var tcpService = service.ports().stream().anyMatch(p -> p.protocol() == Protocol.TCP) ? tcp.winner(ref.host()) : null;
             for (var port : service.ports()) {
                 var defaultCluster = cluster(service, port, null, rule);
                 if (rule != null) {
@@ -60,13 +66,15 @@ final class OutboundCompiler {
                 }
                 var table = port.protocol() == Protocol.HTTP ? ref.host() + ":" + port.port() : null;
                 var tcpCluster = port.protocol() == Protocol.TCP ? defaultCluster : null;
+                var tcpRoutes = port.protocol() == Protocol.TCP && tcpService != null ? tcpRoutes(tcpService, port.port()) : List.<TcpRoute>of();
                 if (service.clusterIp() != null) {
                     listeners.putIfAbsent(service.clusterIp() + ":" + port.port(),
-                            new Listener(service.clusterIp(), port.port(), port.protocol(), ref, table, tcpCluster));
+                            new Listener(service.clusterIp(), port.port(), port.protocol(), ref, table, tcpCluster, tcpRoutes));
                 } else {
                     for (var endpoint : port.endpoints()) {
                         var e = endpoint.endpoint();
-                        listeners.putIfAbsent(e.address() + ":" + e.port(), new Listener(e.address(), e.port(), port.protocol(), ref, table, tcpCluster));
+                        listeners.putIfAbsent(e.address() + ":" + e.port(),
+                                new Listener(e.address(), e.port(), port.protocol(), ref, table, tcpCluster, tcpRoutes));
                     }
                 }
                 if (table != null) {
@@ -87,15 +95,33 @@ final class OutboundCompiler {
     }
 
     /**
-     * The VirtualServices visible here that have http routes and whose subsets all exist, by host; the others are
-     * reported and left out. One with tcp or tls routes only claims no host here, as in Istio, where it builds no
-     * virtual host: the host keeps its default route, or takes the routes of the next VirtualService that has some.
+     * The VirtualServices visible here whose subsets all exist, by the hosts they claim, once for their http routes and
+     * once for their tcp routes; the others are reported and left out. One with no http routes claims no HTTP host, as in
+     * Istio, where it builds no virtual host: the host keeps its default route, or takes the routes of the next
+     * VirtualService that has some; the same for TCP ports and tcp routes.
      */
     private void selectVirtualServices() {
         for (var vs : mesh.virtualServices) {
-            if (vs.routes().isEmpty() || !vs.visibleFrom(namespace) || !subsetsExist(vs)) {
+            if (!vs.visibleFrom(namespace) || !subsetsExist(vs)) {
                 continue;
             }
+            if (!vs.routes().isEmpty()) {
+                http.add(vs);
+            }
+            if (!vs.tcpRoutes().isEmpty()) {
+                tcp.add(vs);
+            }
+        }
+        http.reportLosers();
+        tcp.reportLosers();
+    }
+
+    /** VirtualServices by the hosts they claim, for one kind of route, with Istio's precedence among them. */
+    private final class Claims {
+        private final Map<String, List<CheckedVirtualService>> exact = new HashMap<>();
+        private final List<CheckedVirtualService> wildcards = new ArrayList<>();
+
+        void add(CheckedVirtualService vs) {
             for (var host : vs.hosts()) {
                 if (Hosts.isWildcard(host)) {
                     wildcards.add(vs);
@@ -104,56 +130,86 @@ final class OutboundCompiler {
                 }
             }
         }
-        for (var entry : exact.entrySet()) {
-            var claims = entry.getValue();
-            for (var i = 1; i < claims.size(); i++) {
-                if (claims.get(i) != claims.getFirst()) {
-                    problems.add(Problem.ignored(VirtualServiceChecker.KIND, claims.get(i).namespace(), claims.get(i).name(), "spec.hosts",
-                            entry.getKey(), "is also a host of the older VirtualService " + claims.getFirst().key()
-                                    + ", which is used for it instead"));
+
+        void reportLosers() {
+            for (var entry : exact.entrySet()) {
+                var claims = entry.getValue();
+                for (var i = 1; i < claims.size(); i++) {
+                    var loser = claims.get(i);
+                    if (loser != claims.getFirst() && reported.add(loser.key() + " " + entry.getKey())) {
+                        problems.add(Problem.ignored(VirtualServiceChecker.KIND, loser.namespace(), loser.name(), "spec.hosts",
+                                entry.getKey(), "is also a host of the older VirtualService " + claims.getFirst().key()
+                                        + ", which is used for it instead"));
+                    }
                 }
             }
+        }
+
+        /** Istio's precedence: an exact host before any wildcard, a longer wildcard before a shorter, the oldest among equals. */
+        CheckedVirtualService winner(String host) {
+            var claims = exact.get(host);
+            if (claims != null) {
+                return claims.getFirst();
+            }
+            CheckedVirtualService best = null;
+            String bestPattern = null;
+            for (var vs : wildcards) {
+                for (var pattern : vs.hosts()) {
+                    if (Hosts.isWildcard(pattern) && Hosts.covers(pattern, host)
+                            && (best == null || Hosts.specificity(pattern) > Hosts.specificity(bestPattern))) {
+                        best = vs;
+                        bestPattern = pattern;
+                    }
+                }
+            }
+            return best;
         }
     }
 
     private boolean subsetsExist(CheckedVirtualService vs) {
-        for (var route : vs.routes()) {
-            for (var destination : route.destinations()) {
-                if (destination.subset() == null) {
-                    continue;
+        var destinations = new ArrayList<RouteSpec.DestinationSpec>();
+        vs.routes().forEach(route -> destinations.addAll(route.destinations()));
+        vs.tcpRoutes().forEach(route -> destinations.addAll(route.destinations()));
+        for (var destination : destinations) {
+            if (destination.subset() == null) {
+                continue;
+            }
+            var rule = mesh.destinationRule(namespace, destination.host(), CheckedMesh.namespaceOf(destination.host(), vs.namespace()));
+            if (rule == null || !rule.subsets().containsKey(destination.subset())) {
+                if (invalid.add(vs.key())) {
+                    problems.add(Problem.invalid(VirtualServiceChecker.KIND, vs.namespace(), vs.name(), destination.field() + ".subset",
+                            destination.subset(), "is not a subset of " + (rule == null ? "any DestinationRule for " + destination.host()
+                                    : "DestinationRule " + rule.key())));
                 }
-                var rule = mesh.destinationRule(namespace, destination.host(), CheckedMesh.namespaceOf(destination.host(), vs.namespace()));
-                if (rule == null || !rule.subsets().containsKey(destination.subset())) {
-                    if (invalid.add(vs.key())) {
-                        problems.add(Problem.invalid(VirtualServiceChecker.KIND, vs.namespace(), vs.name(), destination.field() + ".subset",
-                                destination.subset(), "is not a subset of " + (rule == null ? "any DestinationRule for " + destination.host()
-                                        : "DestinationRule " + rule.key())));
-                    }
-                    return false;
-                }
+                return false;
             }
         }
         return true;
     }
 
-    /** Istio's precedence: an exact host before any wildcard, a longer wildcard before a shorter, the oldest among equals. */
-    private CheckedVirtualService winner(String host) {
-        var claims = exact.get(host);
-        if (claims != null) {
-            return claims.getFirst();
-        }
-        CheckedVirtualService best = null;
-        String bestPattern = null;
-        for (var vs : wildcards) {
-            for (var pattern : vs.hosts()) {
-                if (Hosts.isWildcard(pattern) && Hosts.covers(pattern, host)
-                        && (best == null || Hosts.specificity(pattern) > Hosts.specificity(bestPattern))) {
-                    best = vs;
-                    bestPattern = pattern;
+    /**
+     * The VirtualService's tcp routes for a Service's TCP port: matches naming another port dropped (and a route left
+     * with none of its matches dropped), the rest's port cleared (it held), destinations bound to clusters.
+     */
+    private List<TcpRoute> tcpRoutes(CheckedVirtualService vs, int servicePort) {
+        var routes = new ArrayList<TcpRoute>();
+        for (var spec : vs.tcpRoutes()) {
+            var matches = new ArrayList<TcpMatch>();
+            for (var match : spec.matches()) {
+                if (match.port() == 0 || match.port() == servicePort) {
+                    matches.add(new TcpMatch(match.destinationSubnets(), 0, match.sourceLabels(), match.sourceNamespace()));
                 }
             }
+            if (!spec.matches().isEmpty() && matches.isEmpty()) {
+                continue;
+            }
+            var destinations = new ArrayList<WeightedCluster>();
+            for (var destination : spec.destinations()) {
+                destinations.add(new WeightedCluster(destinationCluster(vs, destination, servicePort), destination.weight(), Headers.NONE));
+            }
+            routes.add(new TcpRoute(spec.name(), matches, destinations));
         }
-        return best;
+        return routes;
     }
 
     private List<Route> routes(CheckedVirtualService vs, ServiceRegistry.ServiceEntry service, int listenerPort) {

@@ -1,19 +1,24 @@
 package dev.sidecarinjector.mesh.compile;
 
+import dev.sidecarinjector.api.net.InvalidListException;
 import dev.sidecarinjector.api.snapshot.Limits;
 import dev.sidecarinjector.api.snapshot.RetryPolicy;
 import dev.sidecarinjector.api.snapshot.RouteMatch;
+import dev.sidecarinjector.api.snapshot.TcpMatch;
 import dev.sidecarinjector.mesh.index.MeshIndex;
+import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRetry;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks a VirtualService field by field, as Istio's validation does, and turns its {@code http} routes into
  * {@link RouteSpec}s. The first bad field leaves the whole resource out with a {@link Problem}; parts that are
- * valid Istio but not supported yet, and that do not change where traffic goes (mirror, tcp/tls routes),
+ * valid Istio but not supported yet, and that do not change where traffic goes (mirror, tls routes),
  * are ignored with a warning.
  */
 final class VirtualServiceChecker {
@@ -67,9 +72,6 @@ final class VirtualServiceChecker {
             // Istio's words: a VirtualService with no routes would win its hosts and send their requests nowhere.
             throw new InvalidField("spec.http", null, "is empty: http, tcp or tls must be provided in virtual service");
         }
-        if (spec.getTcp() != null && !spec.getTcp().isEmpty()) {
-            warnings.add(Problem.ignored(KIND, namespace, name, "spec.tcp", null, "is not supported yet; ignored"));
-        }
         if (spec.getTls() != null && !spec.getTls().isEmpty()) {
             warnings.add(Problem.ignored(KIND, namespace, name, "spec.tls", null, "is not supported yet; ignored"));
         }
@@ -81,9 +83,17 @@ final class VirtualServiceChecker {
                 routes.add(route);
             }
         }
+        var tcpRoutes = new ArrayList<CheckedVirtualService.TcpRouteSpec>();
+        var tcp = spec.getTcp() == null ? List.<TCPRoute>of() : spec.getTcp();
+        for (var i = 0; i < tcp.size(); i++) {
+            var route = tcpRoute(tcp.get(i), "spec.tcp[" + i + "]", namespace, name, i);
+            if (route != null) {
+                tcpRoutes.add(route);
+            }
+        }
         var createdAt = DestinationRuleChecker.created(resource.getMetadata().getCreationTimestamp());
         return new CheckedVirtualService(namespace, name, createdAt, List.copyOf(hosts),
-                ExportTo.checked(spec.getExportTo()), List.copyOf(routes));
+                ExportTo.checked(spec.getExportTo()), List.copyOf(routes), List.copyOf(tcpRoutes));
     }
 
     private static boolean isEmpty(List<?> list) {
@@ -136,14 +146,76 @@ final class VirtualServiceChecker {
         return given > 0 && matches.isEmpty() ? null : spec;
     }
 
+    /**
+     * One {@code tcp} route, or null when none of its matches applies to sidecars (they all name gateways without
+     * mesh), checked as Istio checks it: destinations required, subnets that are CIDRs, a port.
+     */
+    private CheckedVirtualService.TcpRouteSpec tcpRoute(TCPRoute route, String field, String namespace, String name, int index) {
+        if (route.getRoute() == null || route.getRoute().isEmpty()) {
+            throw new InvalidField(field + ".route", null, "is empty (TCP route is required)");
+        }
+        var matches = new ArrayList<TcpMatch>();
+        var given = route.getMatch() == null ? 0 : route.getMatch().size();
+        for (var j = 0; j < given; j++) {
+            var match = route.getMatch().get(j);
+            var at = field + ".match[" + j + "]";
+            if (match == null) {
+                throw new InvalidField(at, null, "is null (tcp match may not be nil)");
+            }
+            if (match.getGateways() != null && !match.getGateways().isEmpty() && !match.getGateways().contains("mesh")) {
+                continue;
+            }
+            var subnets = match.getDestinationSubnets() == null ? List.<String>of() : match.getDestinationSubnets();
+            for (var k = 0; k < subnets.size(); k++) {
+                try {
+                    TcpMatch.subnet(at + ".destinationSubnets[" + k + "]", subnets.get(k));
+                } catch (InvalidListException e) {
+                    throw new InvalidField(at + ".destinationSubnets[" + k + "]", subnets.get(k), e.problem());
+                }
+            }
+            var port = match.getPort() == null ? 0L : match.getPort();
+            if (port != 0 && !Limits.isPort(port)) {
+                throw new InvalidField(at + ".port", port, "is not a port");
+            }
+            if (match.getSourceSubnet() != null && !match.getSourceSubnet().isEmpty()) {
+                throw new InvalidField(at + ".sourceSubnet", match.getSourceSubnet(), "is not supported yet (Istio applies it at gateways)");
+            }
+            matches.add(new TcpMatch(subnets, (int) port, match.getSourceLabels() == null ? Map.of() : match.getSourceLabels(),
+                    match.getSourceNamespace() == null || match.getSourceNamespace().isEmpty() ? null : match.getSourceNamespace()));
+        }
+        if (given > 0 && matches.isEmpty()) {
+            return null;
+        }
+        var entries = new ArrayList<Weighted>();
+        for (var destination : route.getRoute()) {
+            entries.add(destination == null ? null : new Weighted(destination.getDestination(), destination.getWeight(), null));
+        }
+        return new CheckedVirtualService.TcpRouteSpec(namespace + "/" + name + ".tcp." + index, matches, destinations(entries, field, namespace));
+    }
+
+    /** A {@code route[]} entry of an http or tcp route: where to, its weight, its header edits (http only). */
+    private record Weighted(Destination destination, Integer weight, io.fabric8.istio.api.api.networking.v1alpha3.Headers headers) {
+    }
+
     private List<RouteSpec.DestinationSpec> destinations(HTTPRoute route, String field, String namespace) {
+        var entries = new ArrayList<Weighted>();
+        for (var destination : route.getRoute()) {
+            entries.add(destination == null ? null : new Weighted(destination.getDestination(), destination.getWeight(), destination.getHeaders()));
+        }
+        return destinations(entries, field, namespace);
+    }
+
+    private List<RouteSpec.DestinationSpec> destinations(List<Weighted> route, String field, String namespace) {
         var list = new ArrayList<RouteSpec.DestinationSpec>();
         var total = 0L;
-        var single = route.getRoute().size() == 1;
-        for (var k = 0; k < route.getRoute().size(); k++) {
-            var entry = route.getRoute().get(k);
+        var single = route.size() == 1;
+        for (var k = 0; k < route.size(); k++) {
+            var entry = route.get(k);
             var at = field + ".route[" + k + "]";
-            var destination = entry.getDestination();
+            if (entry == null) {
+                throw new InvalidField(at, null, "is null (weight may not be nil)");
+            }
+            var destination = entry.destination();
             if (destination == null || destination.getHost() == null || destination.getHost().isBlank()) {
                 throw new InvalidField(at + ".destination.host", null, "is missing");
             }
@@ -154,7 +226,7 @@ final class VirtualServiceChecker {
             if (Hosts.isWildcard(destination.getHost())) {
                 throw new InvalidField(at + ".destination.host", destination.getHost(), "is a wildcard (a destination names one host)");
             }
-            var weight = entry.getWeight() == null ? 0 : entry.getWeight();
+            var weight = entry.weight() == null ? 0 : entry.weight();
             if (weight < 0 || weight > 100) {
                 throw new InvalidField(at + ".weight", weight, "is not between 0 and 100");
             }
@@ -168,7 +240,7 @@ final class VirtualServiceChecker {
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
             list.add(new RouteSpec.DestinationSpec(Hosts.fqdn(destination.getHost(), namespace, domain), subset, (int) port,
-                    weight, RouteActions.headers(entry.getHeaders(), at + ".headers"), at + ".destination"));
+                    weight, RouteActions.headers(entry.headers(), at + ".headers"), at + ".destination"));
         }
         if (total <= 0) {
             throw new InvalidField(field + ".route", null, "weights add up to 0");

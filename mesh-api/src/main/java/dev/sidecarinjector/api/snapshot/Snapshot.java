@@ -85,6 +85,15 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
             if (listener.cluster() != null && !clusterNames.contains(listener.cluster())) {
                 throw new JsonException(at + "listeners[" + i + "].cluster: \"" + listener.cluster() + "\" is not a cluster of this snapshot");
             }
+            for (var r = 0; r < listener.tcpRoutes().size(); r++) {
+                var destinations = listener.tcpRoutes().get(r).destinations();
+                for (var d = 0; d < destinations.size(); d++) {
+                    if (!clusterNames.contains(destinations.get(d).cluster())) {
+                        throw new JsonException(at + "listeners[" + i + "].tcpRoutes[" + r + "].destinations[" + d + "].cluster: \""
+                                + destinations.get(d).cluster() + "\" is not a cluster of this snapshot");
+                    }
+                }
+            }
         }
     }
 

@@ -189,6 +189,27 @@ class SnapshotTest {
                 "routeTables[0].routes[1].redirect.derivePort: a redirect has port or derivePort, not both");
     }
 
+    @Test
+    void aTcpListenerCarriesItsTcpRoutes() {
+        var good = reviews().toJson(false);
+        var cluster = "\"cluster\":\"outbound|5432||db.default.svc.cluster.local\"";
+        var routed = Snapshot.fromJson(good.replace(cluster, cluster + ",\"tcpRoutes\":[{\"name\":\"default/db.tcp.0\",\"matches\":"
+                + "[{\"destinationSubnets\":[\"10.96.0.0/16\"],\"sourceLabels\":{\"app\":\"productpage\"}}],\"destinations\":"
+                + "[{\"cluster\":\"outbound|5432||db.default.svc.cluster.local\",\"weight\":100}]}]"));
+        var route = routed.listeners().get(1).tcpRoutes().getFirst();
+        assertEquals(new TcpMatch(List.of("10.96.0.0/16"), 0, Map.of("app", "productpage"), null), route.matches().getFirst());
+        assertTrue(route.matches().getFirst().holdsFor(dev.sidecarinjector.api.net.Ipv4.parse("10.96.0.60"), 5432));
+        assertFalse(route.matches().getFirst().holdsFor(dev.sidecarinjector.api.net.Ipv4.parse("10.97.0.60"), 5432));
+        assertEquals(routed, Snapshot.fromJson(routed.toJson(true)));
+        assertRejected(good.replace(cluster, cluster + ",\"tcpRoutes\":[{\"name\":\"r\",\"destinations\":[{\"cluster\":\"nope\",\"weight\":1}]}]"),
+                "listeners[1].tcpRoutes[0].destinations[0].cluster: \"nope\" is not a cluster of this snapshot");
+        assertRejected(good.replace(cluster, cluster + ",\"tcpRoutes\":[{\"name\":\"r\",\"matches\":[{\"destinationSubnets\":[\"10.0.0.0/40\"]}],"
+                        + "\"destinations\":[{\"cluster\":\"outbound|5432||db.default.svc.cluster.local\",\"weight\":1}]}]"),
+                "listeners[1].tcpRoutes[0].matches[0].destinationSubnets[0]: \"10.0.0.0/40\" has a prefix length over 32");
+        assertRejected(good.replace(cluster, cluster + ",\"tcpRoutes\":[{\"name\":\"r\",\"destinations\":[]}]"),
+                "listeners[1].tcpRoutes[0].destinations: missing: a tcp route sends to at least one destination");
+    }
+
     private static List<Byte> asList(byte[] bytes) {
         var list = new java.util.ArrayList<Byte>();
         for (var b : bytes) {

@@ -68,9 +68,8 @@ public final class CompiledSnapshot {
         var listeners = new CompiledListener[snapshot.listeners().size()];
         for (var i = 0; i < listeners.length; i++) {
             var listener = snapshot.listeners().get(i);
-            listeners[i] = new CompiledListener(listener, Ipv4.parse(listener.address()),
-                    listener.routeTable() == null ? null : tables.get(listener.routeTable()),
-                    listener.cluster() == null ? null : clusters.get(listener.cluster()));
+            listeners[i] = CompiledListener.compile(listener, Ipv4.parse(listener.address()),
+                    listener.routeTable() == null ? null : tables.get(listener.routeTable()), clusters, snapshot.workload());
         }
         var highest = 0;
         for (var port : snapshot.inbound()) {

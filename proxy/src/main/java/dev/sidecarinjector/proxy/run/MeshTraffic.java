@@ -83,7 +83,7 @@ record MeshTraffic(SnapshotHolder holder, HttpEngine outbound, HttpEngine inboun
             outbound.serveOutbound(accepted, listener, destination, address);
             return HTTP;
         }
-        var cluster = listener.cluster();
+        var cluster = listener.pickCluster(RandomSource.THREAD_LOCAL);
         if (cluster == null || cluster.passthrough()) {
             return new Decision(false, null, listener.listener().service(), null, null);
         }
