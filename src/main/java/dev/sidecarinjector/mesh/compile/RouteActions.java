@@ -109,7 +109,7 @@ final class RouteActions {
                 throw new InvalidField(field + ".uriRegexRewrite.rewrite", null, "is missing (a uriRegexRewrite needs match and rewrite)");
             }
             var groups = Matches.regex(regex.getMatch(), field + ".uriRegexRewrite.match").pattern().groupCount();
-            regexRewrite = text(regex.getRewrite(), field + ".uriRegexRewrite.rewrite");
+            regexRewrite = path(regex.getRewrite(), field + ".uriRegexRewrite.rewrite");
             var problem = Rewrite.substitutionProblem(regexRewrite, groups);
             if (problem != null) {
                 throw new InvalidField(field + ".uriRegexRewrite.rewrite", regexRewrite, problem);
@@ -119,7 +119,7 @@ final class RouteActions {
         if (rewrite.getUri() == null && rewrite.getAuthority() == null && regexMatch == null) {
             return null;
         }
-        return new Rewrite(text(rewrite.getUri(), field + ".uri"), text(rewrite.getAuthority(), field + ".authority"), regexMatch, regexRewrite);
+        return new Rewrite(path(rewrite.getUri(), field + ".uri"), text(rewrite.getAuthority(), field + ".authority"), regexMatch, regexRewrite);
     }
 
     static Redirect redirect(HTTPRedirect redirect, String field) {
@@ -142,7 +142,7 @@ final class RouteActions {
         if (code < 300 || code > 399) {
             throw new InvalidField(field + ".redirectCode", code, "is not a redirect status from 300 to 399");
         }
-        return new Redirect(text(redirect.getUri(), field + ".uri"), text(redirect.getAuthority(), field + ".authority"),
+        return new Redirect(path(redirect.getUri(), field + ".uri"), text(redirect.getAuthority(), field + ".authority"),
                 text(redirect.getScheme(), field + ".scheme"), (int) port, (int) code, derive);
     }
 
@@ -248,6 +248,18 @@ final class RouteActions {
             out.add(names.get(i).equals("*") ? "*" : HeaderFields.name(names.get(i), field + "[" + i + "]"));
         }
         return out;
+    }
+
+    /**
+     * A path the proxy writes into a request line or a Location header: no control character and no space or tab,
+     * which would end the request target ({@code GET /a b HTTP/1.1} is not a request); null stays null.
+     */
+    private static String path(String value, String field) {
+        var checked = text(value, field);
+        if (checked != null && (checked.indexOf(' ') >= 0 || checked.indexOf('\t') >= 0)) {
+            throw new InvalidField(field, checked, "holds a space or tab, which a request path cannot (write %20)");
+        }
+        return checked;
     }
 
     /** A path, authority or scheme the proxy writes into a request or a Location header: null stays null. */
