@@ -375,11 +375,37 @@ class MeshE2E {
     }
 
     /**
+     * Case 7b: a TCP Service (its port named {@code tcp-reviews}, relayed at L4 over the same pods) with a
+     * VirtualService's tcp routes: the first applies to another client only, the second sends every connection of
+     * this one to v2. Through the real rules and proxy, from the YAML in the control plane's directory.
+     */
+    @Test
+    @Order(9)
+    void aTcpRouteSendsATcpServicesConnectionsToItsSubset() throws Exception {
+        mesh.writeTcpServiceAndRouting(List.of(v1, v2));
+        admin.awaitConfig(d -> {
+            for (var listener : d.path("snapshot").path("listeners")) {
+                if (listener.path("address").asText().equals(ReviewsMesh.TCP_CLUSTER_IP) && listener.path("port").asInt() == ReviewsMesh.TCP_PORT) {
+                    return listener.path("tcpRoutes").size() == 2;
+                }
+            }
+            return false;
+        });
+        var target = ReviewsMesh.TCP_CLUSTER_IP + ":" + ReviewsMesh.TCP_PORT;
+        // Each request on a connection of its own: with no route, half of them would reach v1.
+        var replies = client.parallel(target, 20, "/");
+        System.out.printf("MeshE2E case 7b: %d connections to the TCP Service %s: v2 %.0f %%, %d failed%n",
+                replies.size(), target, share(replies, "v2"), failures(replies).size());
+        assertEquals(List.of(), failures(replies));
+        assertEquals(100.0, share(replies, "v2"), "every connection went to the tcp route's v2");
+    }
+
+    /**
      * Case 7 (last, so it covers every request of the cases before): the client proxy's {@code istio_requests_total}
      * (reporter source, destination_service reviews) by response code equals what the client received.
      */
     @Test
-    @Order(9)
+    @Order(10)
     void theIstioRequestCountersMatchWhatTheClientReceived() throws Exception {
         var sent = client.tally(SERVICE);
         var counted = admin.sourceRequestsByCode(HOST);

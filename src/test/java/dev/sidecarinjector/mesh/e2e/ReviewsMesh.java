@@ -20,6 +20,8 @@ final class ReviewsMesh {
     static final int PORT = 9080;
     static final String SERVICE = CLUSTER_IP + ":" + PORT;
     static final String HOST = "reviews.default.svc.cluster.local";
+    static final String TCP_CLUSTER_IP = "10.253.255.11";
+    static final int TCP_PORT = 9090;
     static final String CLIENT_POD = "productpage-v1-7b9c6d5f4a-p8r6t";
     static final String CLIENT_SERVICE_ACCOUNT = "bookinfo-productpage";
 
@@ -94,6 +96,69 @@ final class ReviewsMesh {
                 endpoints:
                 %s""".formatted(PORT, endpoints));
         write("reviews.yaml", String.join("---\n", documents));
+    }
+
+    /**
+     * A second Service over the same pods, {@code reviews-tcp} at {@link #TCP_CLUSTER_IP}:{@link #TCP_PORT}, whose port
+     * is named {@code tcp-reviews} (so relayed at L4, not routed as HTTP) and targets the pods' HTTP port; a
+     * DestinationRule with subsets v1 and v2; and a VirtualService whose first tcp route applies only to a client
+     * labelled {@code app: ratings} (to v1) and whose second, for every other client, sends every connection to v2.
+     */
+    void writeTcpServiceAndRouting(List<Pod> reviews) throws IOException {
+        var endpoints = new StringBuilder();
+        for (var pod : reviews) {
+            endpoints.append("""
+                    - addresses: [%s]
+                      conditions: {ready: true}
+                      targetRef: {kind: Pod, name: %s, namespace: default}
+                    """.formatted(pod.ip(), pod.name()));
+        }
+        write("reviews-tcp.yaml", """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: reviews-tcp, namespace: default}
+                spec:
+                  clusterIP: %s
+                  selector: {app: reviews}
+                  ports:
+                  - {name: tcp-reviews, port: %d, targetPort: %d}
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: reviews-tcp-4kq9z
+                  namespace: default
+                  labels: {kubernetes.io/service-name: reviews-tcp}
+                addressType: IPv4
+                ports:
+                - {name: tcp-reviews, port: %d, protocol: TCP}
+                endpoints:
+                %s---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews-tcp, namespace: default}
+                spec:
+                  host: reviews-tcp
+                  subsets:
+                  - {name: v1, labels: {version: v1}}
+                  - {name: v2, labels: {version: v2}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews-tcp, namespace: default}
+                spec:
+                  hosts: [reviews-tcp]
+                  tcp:
+                  - match:
+                    - sourceLabels: {app: ratings}
+                    route:
+                    - destination: {host: reviews-tcp, subset: v1}
+                  - route:
+                    - destination: {host: reviews-tcp, subset: v1}
+                      weight: 0
+                    - destination: {host: reviews-tcp, subset: v2}
+                      weight: 100
+                """.formatted(TCP_CLUSTER_IP, TCP_PORT, PORT, PORT, endpoints));
     }
 
     /**
