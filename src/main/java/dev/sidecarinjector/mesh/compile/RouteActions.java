@@ -267,23 +267,46 @@ final class RouteActions {
         return value == null ? null : HeaderFields.value(value, field);
     }
 
-    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers, String field) {
+    /** The headers that frame a message: the proxy writes them, and a route's edit of one is dropped (with a warning). */
+    static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding");
+
+    /**
+     * {@code headers}, every name checked; an edit of a framing header ({@link #FRAMING}) is left out and its field
+     * given to {@code dropped}: forwarded as it is, it would make the body's length disagree with the message (a
+     * request smuggled past the upstream's parser, a response cut or run on).
+     */
+    static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers headers, String field, java.util.function.Consumer<String> dropped) {
         if (headers == null) {
             return Headers.NONE;
         }
-        return new Headers(edit(headers.getRequest(), field + ".request"), edit(headers.getResponse(), field + ".response"));
+        return new Headers(edit(headers.getRequest(), field + ".request", dropped), edit(headers.getResponse(), field + ".response", dropped));
     }
 
-    static HeaderEdit edit(HeadersHeaderOperations operations, String field) {
+    static HeaderEdit edit(HeadersHeaderOperations operations, String field, java.util.function.Consumer<String> dropped) {
         if (operations == null) {
             return HeaderEdit.NONE;
         }
         var remove = new ArrayList<String>();
         var given = operations.getRemove() == null ? List.<String>of() : operations.getRemove();
         for (var i = 0; i < given.size(); i++) {
-            remove.add(HeaderFields.name(given.get(i), field + ".remove[" + i + "]"));
+            var name = HeaderFields.name(given.get(i), field + ".remove[" + i + "]");
+            if (FRAMING.contains(name)) {
+                dropped.accept(field + ".remove[" + i + "]");
+            } else {
+                remove.add(name);
+            }
         }
-        return new HeaderEdit(checked(operations.getSet(), field + ".set"), checked(operations.getAdd(), field + ".add"), remove);
+        var set = checked(operations.getSet(), field + ".set");
+        var add = checked(operations.getAdd(), field + ".add");
+        for (var name : FRAMING) {
+            if (set.remove(name) != null) {
+                dropped.accept(field + ".set." + name);
+            }
+            if (add.remove(name) != null) {
+                dropped.accept(field + ".add." + name);
+            }
+        }
+        return new HeaderEdit(set, add, remove);
     }
 
     /** Header values by lower-case name, each name a token and each value free of control characters. */

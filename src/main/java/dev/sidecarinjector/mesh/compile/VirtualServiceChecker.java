@@ -131,14 +131,15 @@ final class VirtualServiceChecker {
         } else if (!hasRoute && route.getRedirect() == null) {
             throw new InvalidField(field + ".route", null, "is empty (a route needs route destinations, a redirect or a directResponse)");
         }
-        var destinations = hasRoute ? destinations(route, field, namespace) : List.<RouteSpec.DestinationSpec>of();
+        var destinations = hasRoute ? destinations(route, field, namespace, framing(namespace, name, warnings)) : List.<RouteSpec.DestinationSpec>of();
         var routeName = namespace + "/" + name + "." + (route.getName() == null || route.getName().isEmpty() ? String.valueOf(index) : route.getName());
         var spec = new RouteSpec(routeName, matches, destinations, RouteActions.redirect(route.getRedirect(), field + ".redirect"),
                 RouteActions.directResponse(route.getDirectResponse(), field + ".directResponse"),
                 route.getTimeout() == null ? 0 : Durations.millis(field + ".timeout", route.getTimeout(), 0),
                 hasRoute ? retries(route.getRetries(), field + ".retries", namespace, name, warnings) : RetryPolicy.NONE,
                 RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
-                RouteActions.headers(route.getHeaders(), field + ".headers"), RouteActions.cors(route.getCorsPolicy(), field + ".corsPolicy"));
+                RouteActions.headers(route.getHeaders(), field + ".headers", framing(namespace, name, warnings)),
+                RouteActions.cors(route.getCorsPolicy(), field + ".corsPolicy"));
         if (spec.directResponse() != null && spec.directResponse().body().length > LARGE_DIRECT_RESPONSE) {
             warnings.add(Problem.ignored(KIND, namespace, name, field + ".directResponse.body", null, "holds "
                     + spec.directResponse().body().length + " bytes: large direct responses may impact control plane performance (Istio's warning over 100 KB)"));
@@ -190,22 +191,31 @@ final class VirtualServiceChecker {
         for (var destination : route.getRoute()) {
             entries.add(destination == null ? null : new Weighted(destination.getDestination(), destination.getWeight(), null));
         }
-        return new CheckedVirtualService.TcpRouteSpec(namespace + "/" + name + ".tcp." + index, matches, destinations(entries, field, namespace));
+        return new CheckedVirtualService.TcpRouteSpec(namespace + "/" + name + ".tcp." + index, matches,
+                destinations(entries, field, namespace, noHeaders -> { }));
+    }
+
+    /** Reports an edit of a framing header as left out of the VirtualService {@code namespace/name}. */
+    private static java.util.function.Consumer<String> framing(String namespace, String name, List<Problem> warnings) {
+        return field -> warnings.add(Problem.ignored(KIND, namespace, name, field, null,
+                "edits a header that frames the message, which the proxy writes; ignored"));
     }
 
     /** A {@code route[]} entry of an http or tcp route: where to, its weight, its header edits (http only). */
     private record Weighted(Destination destination, Integer weight, io.fabric8.istio.api.api.networking.v1alpha3.Headers headers) {
     }
 
-    private List<RouteSpec.DestinationSpec> destinations(HTTPRoute route, String field, String namespace) {
+    private List<RouteSpec.DestinationSpec> destinations(HTTPRoute route, String field, String namespace,
+                                                         java.util.function.Consumer<String> framing) {
         var entries = new ArrayList<Weighted>();
         for (var destination : route.getRoute()) {
             entries.add(destination == null ? null : new Weighted(destination.getDestination(), destination.getWeight(), destination.getHeaders()));
         }
-        return destinations(entries, field, namespace);
+        return destinations(entries, field, namespace, framing);
     }
 
-    private List<RouteSpec.DestinationSpec> destinations(List<Weighted> route, String field, String namespace) {
+    private List<RouteSpec.DestinationSpec> destinations(List<Weighted> route, String field, String namespace,
+                                                         java.util.function.Consumer<String> framing) {
         var list = new ArrayList<RouteSpec.DestinationSpec>();
         var total = 0L;
         var single = route.size() == 1;
@@ -240,7 +250,7 @@ final class VirtualServiceChecker {
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
             list.add(new RouteSpec.DestinationSpec(Hosts.fqdn(destination.getHost(), namespace, domain), subset, (int) port,
-                    weight, RouteActions.headers(entry.headers(), at + ".headers"), at + ".destination"));
+                    weight, RouteActions.headers(entry.headers(), at + ".headers", framing), at + ".destination"));
         }
         if (total <= 0) {
             throw new InvalidField(field + ".route", null, "weights add up to 0");

@@ -31,13 +31,27 @@ public final class HeaderEdits {
             return;
         }
         for (var name : edit.remove()) {
-            headers.remove(name);
+            if (!frames(name)) {
+                headers.remove(name);
+            }
         }
         for (var entry : edit.set().entrySet()) {
-            headers.set(entry.getKey(), entry.getValue());
+            if (!frames(entry.getKey())) {
+                headers.set(entry.getKey(), entry.getValue());
+            }
         }
         for (var entry : edit.add().entrySet()) {
-            headers.add(entry.getKey(), entry.getValue());
+            if (!frames(entry.getKey())) {
+                headers.add(entry.getKey(), entry.getValue());
+            }
         }
+    }
+
+    /**
+     * The headers that frame a message, which the proxy writes from the body it forwards: an edit of one is never
+     * applied (the control plane leaves such edits out; a snapshot of another control plane could hold them).
+     */
+    private static boolean frames(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding");
     }
 }

@@ -63,6 +63,18 @@ class RequestEditsTest {
         assertEquals(Map.of("x-served", List.of("v2")), response.values);
     }
 
+    @Test
+    void anEditOfAFramingHeaderIsNeverApplied() {
+        var edits = new Headers(new HeaderEdit(Map.of("content-length", "3", "x-a", "1"), Map.of("Transfer-Encoding", "chunked"),
+                List.of("content-length")), HeaderEdit.NONE);
+        var route = new CompiledRoute(new Route("r", List.of(), List.of(new WeightedCluster("a", 100, Headers.NONE)), null, 0,
+                RetryPolicy.NONE, null, null, edits), new ClusterState[] {ClusterState.compile(cluster("a", 1), null)});
+        var request = new RecordingHeaders();
+        request.set("content-length", "12");
+        HeaderEdits.applyToRequest(route, 0, request);
+        assertEquals(Map.of("content-length", List.of("12"), "x-a", List.of("1")), request.values);
+    }
+
     @ParameterizedTest(name = "{0} {1} + rewrite {2} -> {3}")
     @CsvSource({
             "prefix, /api,      /api/v1/items?x=1, /v2,  /v2/v1/items?x=1",
