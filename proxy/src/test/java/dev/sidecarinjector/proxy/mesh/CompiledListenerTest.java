@@ -43,7 +43,7 @@ class CompiledListenerTest {
                 List.of(to("v1", 80), to("v2", 20)));
         var listener = compile(List.of(canary, elsewhere, split));
         var counts = new HashMap<String, Integer>();
-        var random = seeded(7);
+        var random = RandomSource.seeded(7);
         for (var i = 0; i < 10_000; i++) {
             counts.merge(listener.pickCluster(random).name(), 1, Integer::sum);
         }
@@ -54,25 +54,10 @@ class CompiledListenerTest {
     @Test
     void noRouteThatAppliesLeavesTheServicesCluster() {
         var otherNamespace = new TcpRoute("db/mysql.tcp.0", List.of(new TcpMatch(List.of(), 0, Map.of(), "billing")), List.of(to("canary", 100)));
-        assertEquals("default", compile(List.of(otherNamespace)).pickCluster(seeded(1)).name());
-        assertEquals("default", compile(List.of()).pickCluster(seeded(1)).name());
+        assertEquals("default", compile(List.of(otherNamespace)).pickCluster(RandomSource.seeded(1)).name());
+        assertEquals("default", compile(List.of()).pickCluster(RandomSource.seeded(1)).name());
         var any = new TcpRoute("db/mysql.tcp.0", List.of(), List.of(to("canary", 100)));
-        assertEquals("canary", compile(List.of(otherNamespace, any)).pickCluster(seeded(1)).name());
-    }
-
-    private static RandomSource seeded(long seed) {
-        var random = new java.util.Random(seed);
-        return new RandomSource() {
-            @Override
-            public int nextInt(int bound) {
-                return random.nextInt(bound);
-            }
-
-            @Override
-            public double nextDouble() {
-                return random.nextDouble();
-            }
-        };
+        assertEquals("canary", compile(List.of(otherNamespace, any)).pickCluster(RandomSource.seeded(1)).name());
     }
 
     private CompiledListener compile(List<TcpRoute> routes) {
