@@ -5,6 +5,7 @@ import dev.sidecarinjector.api.json.JsonObject;
 import dev.sidecarinjector.api.json.JsonWriter;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything one proxy needs, compiled by the control plane from Services, EndpointSlices, Pods and Istio's
@@ -64,13 +65,7 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
                 throw new JsonException(at + "routeTables[" + t + "].name: \"" + table.name() + "\" is a duplicate");
             }
             for (var r = 0; r < table.routes().size(); r++) {
-                var destinations = table.routes().get(r).destinations();
-                for (var d = 0; d < destinations.size(); d++) {
-                    if (!clusterNames.contains(destinations.get(d).cluster())) {
-                        throw new JsonException(at + "routeTables[" + t + "].routes[" + r + "].destinations[" + d + "].cluster: \""
-                                + destinations.get(d).cluster() + "\" is not a cluster of this snapshot");
-                    }
-                }
+                clustersExist(table.routes().get(r).destinations(), at + "routeTables[" + t + "].routes[" + r + "]", clusterNames);
             }
         }
         var keys = new HashSet<String>();
@@ -86,13 +81,17 @@ public record Snapshot(String version, Workload workload, List<Listener> listene
                 throw new JsonException(at + "listeners[" + i + "].cluster: \"" + listener.cluster() + "\" is not a cluster of this snapshot");
             }
             for (var r = 0; r < listener.tcpRoutes().size(); r++) {
-                var destinations = listener.tcpRoutes().get(r).destinations();
-                for (var d = 0; d < destinations.size(); d++) {
-                    if (!clusterNames.contains(destinations.get(d).cluster())) {
-                        throw new JsonException(at + "listeners[" + i + "].tcpRoutes[" + r + "].destinations[" + d + "].cluster: \""
-                                + destinations.get(d).cluster() + "\" is not a cluster of this snapshot");
-                    }
-                }
+                clustersExist(listener.tcpRoutes().get(r).destinations(), at + "listeners[" + i + "].tcpRoutes[" + r + "]", clusterNames);
+            }
+        }
+    }
+
+    /** Every destination of a route ({@code path}) names a cluster of this snapshot. */
+    private static void clustersExist(List<WeightedCluster> destinations, String path, Set<String> clusterNames) {
+        for (var d = 0; d < destinations.size(); d++) {
+            if (!clusterNames.contains(destinations.get(d).cluster())) {
+                throw new JsonException(path + ".destinations[" + d + "].cluster: \"" + destinations.get(d).cluster()
+                        + "\" is not a cluster of this snapshot");
             }
         }
     }
