@@ -17,6 +17,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsiste
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpHeaderName;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpQueryParameterName;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBMaglev;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBRingHash;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBUseSourceIp;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
 import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
@@ -212,8 +213,16 @@ final class DestinationRuleChecker {
             if (!ConsistentHash.isPrime(size)) {
                 throw new InvalidField(sizeField, size, "is not a prime number (Envoy's Maglev table size must be)");
             }
+        } else if (settings.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBRingHash ring) {
+            // Istio's order: ringHash's size when ringHash is given (its value's additional properties hold it:
+            // IstioModelMapping), else the default; the deprecated top-level field only when neither table is named.
+            if (ring.getRingHash() != null && ring.getRingHash().getAdditionalProperties().get("minimumRingSize") instanceof Number given
+                    && given.longValue() > 0) {
+                size = given.longValue();
+                sizeField = field + ".ringHash.minimumRingSize";
+            }
         } else if (settings.getMinimumRingSize() != null && settings.getMinimumRingSize() > 0) {
-            // ringHash.minimumRingSize is read into this field too (MeshDocuments: fabric8's model cannot hold it).
+            // The directory source moves ringHash.minimumRingSize here before binding (RingHashField).
             size = settings.getMinimumRingSize();
         }
         if (size > max) {

@@ -166,6 +166,38 @@ class CompileRulesTest {
                 + " direct response of 1 MB or more; the VirtualService is left out"), problems.stream().map(Problem::describe).toList());
     }
 
+    @Test
+    void theKubernetesClientKeepsRingHashsSizeAsTheDirectoryDoes() throws Exception {
+        var yaml = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: default}
+                spec:
+                  host: reviews
+                  trafficPolicy:
+                    loadBalancer:
+                      consistentHash: {httpHeaderName: x-user, minimumRingSize: 4096, ringHash: {minimumRingSize: 2048}}
+                """;
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        dev.sidecarinjector.mesh.source.IstioModelMapping.register(mapper);
+        var fromCluster = new io.fabric8.kubernetes.client.utils.KubernetesSerialization(mapper, true)
+                .unmarshal(yaml, io.fabric8.istio.api.networking.v1.DestinationRule.class);
+        var fromDirectory = (io.fabric8.istio.api.networking.v1.DestinationRule) MeshDocuments.read(yaml, "inline").resources().getFirst();
+        var checker = new DestinationRuleChecker("cluster.local");
+        for (var rule : List.of(fromCluster, fromDirectory)) {
+            var problems = new java.util.ArrayList<Problem>();
+            var balancing = checker.check(rule, problems).policy().loadBalancer();
+            assertEquals(List.of(), problems);
+            // Istio takes the named ringHash's size over the deprecated top-level field.
+            assertEquals(2048, balancing.hash().size());
+            assertEquals(dev.sidecarinjector.api.snapshot.LoadBalancer.RING_HASH, balancing.policy());
+        }
+        var plain = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(yaml, io.fabric8.istio.api.networking.v1.DestinationRule.class);
+        assertEquals(1024, checker.check(plain, new java.util.ArrayList<>()).policy().loadBalancer().hash().size(),
+                "fabric8's own mapping loses the size: the reason for IstioModelMapping");
+    }
+
     private static io.fabric8.istio.api.networking.v1.VirtualService directResponse(String body) {
         return new io.fabric8.istio.api.networking.v1.VirtualServiceBuilder()
                 .withNewMetadata().withName("static").withNamespace("default").endMetadata()
