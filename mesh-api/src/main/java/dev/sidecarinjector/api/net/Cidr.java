@@ -27,6 +27,16 @@ public record Cidr(boolean ipv6, long high, long low, int prefix) {
         return new Cidr(true, high, low, prefix);
     }
 
+    /** An IPv4 network's mask as the low 32 bits (0 for /0): {@code address & mask == low()} when it holds the address. */
+    public long ipv4Mask() {
+        return prefix == 0 ? 0 : 0xFFFFFFFFL << (32 - prefix) & 0xFFFFFFFFL;
+    }
+
+    /** Whether this is an IPv4 network that holds {@code address} (IPv4, as a number). */
+    public boolean holdsIpv4(long address) {
+        return !ipv6 && (address & ipv4Mask()) == low;
+    }
+
     /** The top {@code bits} bits of a 64-bit word set (none for 0 or less, all for 64 or more). */
     private static long mask64(int bits) {
         return bits <= 0 ? 0 : bits >= 64 ? -1L : -1L << (64 - bits);

@@ -6,7 +6,6 @@ import dev.sidecarinjector.api.net.Cidr;
 import dev.sidecarinjector.api.net.CidrList;
 import dev.sidecarinjector.api.net.InvalidListException;
 import dev.sidecarinjector.api.text.ShownValue;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -53,12 +52,8 @@ public record TcpMatch(List<String> destinationSubnets, int port, Map<String, St
         if (destinationSubnets.isEmpty()) {
             return true;
         }
-        var subnets = new ArrayList<Cidr>();
         for (var text : destinationSubnets) {
-            subnets.add(subnet("destinationSubnets", text));
-        }
-        for (var subnet : subnets) {
-            if (!subnet.ipv6() && subnet.low() == (subnet.prefix() == 0 ? 0 : address & (0xFFFFFFFFL << (32 - subnet.prefix())) & 0xFFFFFFFFL)) {
+            if (subnet("destinationSubnets", text).holdsIpv4(address)) {
                 return true;
             }
         }

@@ -128,8 +128,7 @@ final class ValueCheck implements Check {
         for (var i = 0; i < out.length; i++) {
             // IPv4: the control plane refuses an IPv6 block (AuthzAttribute.whyInvalid); an IPv6 peer matches none.
             var cidr = CidrList.parse("value", written.get(i), false).cidrs().getFirst();
-            var mask = cidr.prefix() == 0 ? 0 : 0xFFFFFFFFL << (32 - cidr.prefix()) & 0xFFFFFFFFL;
-            out[i] = new long[] {cidr.low(), mask};
+            out[i] = new long[] {cidr.low(), cidr.ipv4Mask()};
         }
         return out;
     }
