@@ -2,11 +2,11 @@ package dev.sidecarinjector.proxy.mesh;
 
 import dev.sidecarinjector.api.snapshot.Listener;
 import dev.sidecarinjector.api.snapshot.Protocol;
-import dev.sidecarinjector.api.snapshot.TcpMatch;
 import dev.sidecarinjector.api.snapshot.TcpRoute;
 import dev.sidecarinjector.api.snapshot.Workload;
 import dev.sidecarinjector.proxy.cluster.ClusterState;
 import dev.sidecarinjector.proxy.route.CompiledRouteTable;
+import dev.sidecarinjector.proxy.route.WeightedPick;
 import java.util.Map;
 
 /**
@@ -25,14 +25,10 @@ public record CompiledListener(Listener listener, long address, CompiledRouteTab
         for (var route : listener.tcpRoutes()) {
             if (applies(route, address, listener.port(), workload)) {
                 var chosen = new ClusterState[route.destinations().size()];
-                var weights = new int[chosen.length];
-                var total = 0;
                 for (var i = 0; i < chosen.length; i++) {
                     chosen[i] = clusters.get(route.destinations().get(i).cluster());
-                    total += route.destinations().get(i).weight();
-                    weights[i] = total;
                 }
-                return new CompiledListener(listener, address, routeTable, cluster, chosen, weights);
+                return new CompiledListener(listener, address, routeTable, cluster, chosen, WeightedPick.cumulative(route.destinations()));
             }
         }
         return new CompiledListener(listener, address, routeTable, cluster, null, null);
@@ -44,23 +40,11 @@ public record CompiledListener(Listener listener, long address, CompiledRouteTab
             return true;
         }
         for (var match : route.matches()) {
-            if (match.holdsFor(address, port) && fromWorkload(match, workload)) {
+            if (match.holdsFor(address, port) && CompiledRouteTable.fromSource(match.sourceLabels(), match.sourceNamespace(), workload)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean fromWorkload(TcpMatch match, Workload workload) {
-        if (match.sourceNamespace() != null && (workload == null || !match.sourceNamespace().equals(workload.namespace()))) {
-            return false;
-        }
-        for (var label : match.sourceLabels().entrySet()) {
-            if (workload == null || !label.getValue().equals(workload.labels().get(label.getKey()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public int port() {
@@ -73,18 +57,6 @@ public record CompiledListener(Listener listener, long address, CompiledRouteTab
 
     /** The cluster for a new TCP connection: by weight among the tcp route's destinations, or the Service's. */
     public ClusterState pickCluster(RandomSource random) {
-        if (tcpClusters == null) {
-            return cluster;
-        }
-        var last = cumulativeWeights.length - 1;
-        if (last == 0) {
-            return tcpClusters[0];
-        }
-        var point = random.nextInt(cumulativeWeights[last]);
-        var i = 0;
-        while (point >= cumulativeWeights[i]) {
-            i++;
-        }
-        return tcpClusters[i];
+        return tcpClusters == null ? cluster : tcpClusters[WeightedPick.pick(cumulativeWeights, random)];
     }
 }

@@ -7,8 +7,7 @@ import dev.sidecarinjector.proxy.mesh.RandomSource;
 
 /**
  * A route of a compiled snapshot: the api {@link Route} with its destinations resolved to the snapshot's
- * {@link ClusterState}s and their weights as a cumulative table, so a weighted pick is one random number and a
- * short scan. A redirect or direct-response route has no destinations; a direct response's body and a regex
+ * {@link ClusterState}s and their weights as a cumulative table ({@link WeightedPick}). A redirect or direct-response route has no destinations; a direct response's body and a regex
  * rewrite are made once, here.
  */
 public final class CompiledRoute {
@@ -24,12 +23,7 @@ public final class CompiledRoute {
         this.destinations = destinations;
         this.directResponseBody = route.directResponse() == null ? null : route.directResponse().body();
         this.regexRewrite = RegexPathRewrite.of(route.rewrite());
-        this.cumulativeWeights = new int[destinations.length];
-        var total = 0;
-        for (var i = 0; i < destinations.length; i++) {
-            total += route.destinations().get(i).weight();
-            cumulativeWeights[i] = total;
-        }
+        this.cumulativeWeights = WeightedPick.cumulative(route.destinations());
     }
 
     public Route route() {
@@ -48,16 +42,7 @@ public final class CompiledRoute {
 
     /** Which destination this request goes to, by weight (a weight of 0 is never chosen). */
     public int pickDestination(RandomSource random) {
-        var last = cumulativeWeights.length - 1;
-        if (last <= 0) {
-            return last;
-        }
-        var point = random.nextInt(cumulativeWeights[last]);
-        var i = 0;
-        while (point >= cumulativeWeights[i]) {
-            i++;
-        }
-        return i;
+        return WeightedPick.pick(cumulativeWeights, random);
     }
 
     public int destinationCount() {

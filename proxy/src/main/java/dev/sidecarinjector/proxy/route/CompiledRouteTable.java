@@ -45,11 +45,19 @@ public final class CompiledRouteTable {
     }
 
     static boolean appliesTo(RouteMatch match, Workload workload) {
-        if (match.sourceNamespace() != null && !match.sourceNamespace().equals(workload.namespace())) {
+        return fromSource(match.sourceLabels(), match.sourceNamespace(), workload);
+    }
+
+    /**
+     * Whether a match's {@code sourceLabels} (all among the workload's labels) and {@code sourceNamespace} (null:
+     * any) hold for this proxy's {@code workload}; with no workload, only a match with neither does.
+     */
+    public static boolean fromSource(Map<String, String> sourceLabels, String sourceNamespace, Workload workload) {
+        if (sourceNamespace != null && (workload == null || !sourceNamespace.equals(workload.namespace()))) {
             return false;
         }
-        for (var label : match.sourceLabels().entrySet()) {
-            if (!label.getValue().equals(workload.labels().get(label.getKey()))) {
+        for (var label : sourceLabels.entrySet()) {
+            if (workload == null || !label.getValue().equals(workload.labels().get(label.getKey()))) {
                 return false;
             }
         }
