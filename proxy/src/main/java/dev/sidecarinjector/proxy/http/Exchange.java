@@ -370,14 +370,14 @@ final class Exchange {
     }
 
     /** The request's key for the cluster's consistent hash, if it balances by one (a cookie made when asked for). */
-    private void hashFor(ClusterState chosen) {
+    private void hashFor(ClusterState chosen, HttpRequestLine line) {
         var spec = chosen.consistentHash();
         hashed = false;
         setCookie = null;
         if (spec == null) {
             return;
         }
-        var key = RequestHash.key(spec, request, clientAddress());
+        var key = RequestHash.key(spec, request, line, clientAddress());
         if (key == null && spec.source() == ConsistentHash.Source.COOKIE && spec.cookieTtlMs() != null) {
             key = RequestHash.generatedCookie(down.channel().remoteAddress(), down.channel().localAddress());
             setCookie = RequestHash.setCookie(spec, key);
@@ -433,7 +433,7 @@ final class Exchange {
             return false;
         }
         cluster = route.destination(destination);
-        hashFor(cluster);
+        hashFor(cluster, line);
         if (spec.rewrite() != null) {
             if (spec.rewrite().uri() != null) {
                 request.setTarget(UriRewrite.rewrite(line, matched.match(), spec.rewrite().uri()));

@@ -3,6 +3,7 @@ package dev.sidecarinjector.proxy.http;
 import dev.sidecarinjector.api.snapshot.ConsistentHash;
 import dev.sidecarinjector.proxy.cluster.Hash64;
 import dev.sidecarinjector.proxy.codec.MessageHead;
+import dev.sidecarinjector.proxy.route.HttpRequestLine;
 import dev.sidecarinjector.proxy.route.QueryParameters;
 import java.net.SocketAddress;
 import java.util.List;
@@ -20,12 +21,12 @@ final class RequestHash {
     }
 
     /** The text to hash, or null when the request has none. */
-    static String key(ConsistentHash hash, MessageHead request, String clientIp) {
+    static String key(ConsistentHash hash, MessageHead request, HttpRequestLine line, String clientIp) {
         return switch (hash.source()) {
             case HEADER -> request.get(hash.name());
             case COOKIE -> cookie(request.getAll("cookie"), hash.name());
             case SOURCE_IP -> clientIp;
-            case QUERY_PARAMETER -> QueryParameters.value(query(request.target()), hash.name());
+            case QUERY_PARAMETER -> QueryParameters.value(line.query(), hash.name());
         };
     }
 
@@ -65,10 +66,5 @@ final class RequestHash {
             }
         }
         return null;
-    }
-
-    private static String query(String target) {
-        var question = target.indexOf('?');
-        return question < 0 ? null : target.substring(question + 1);
     }
 }
