@@ -140,9 +140,10 @@ final class VirtualServiceChecker {
                 RouteActions.fault(route.getFault(), field + ".fault"), RouteActions.rewrite(route.getRewrite(), field + ".rewrite"),
                 RouteActions.headers(route.getHeaders(), field + ".headers", framing(namespace, name, warnings)),
                 RouteActions.cors(route.getCorsPolicy(), field + ".corsPolicy"));
-        if (spec.directResponse() != null && spec.directResponse().body().length > LARGE_DIRECT_RESPONSE) {
+        var directBody = spec.directResponse() == null ? 0 : spec.directResponse().body().length;
+        if (directBody > LARGE_DIRECT_RESPONSE) {
             warnings.add(Problem.ignored(KIND, namespace, name, field + ".directResponse.body", null, "holds "
-                    + spec.directResponse().body().length + " bytes: large direct responses may impact control plane performance (Istio's warning over 100 KB)"));
+                    + directBody + " bytes: large direct responses may impact control plane performance (Istio's warning over 100 KB)"));
         }
         return given > 0 && matches.isEmpty() ? null : spec;
     }
