@@ -64,7 +64,6 @@ final class ReviewsMesh {
                   ports:
                   - {name: http, port: %d, targetPort: %d}
                 """.formatted(CLUSTER_IP, PORT, PORT));
-        var endpoints = new StringBuilder();
         for (var pod : reviews) {
             documents.add("""
                     apiVersion: v1
@@ -77,12 +76,8 @@ final class ReviewsMesh {
                     status:
                       podIP: %s
                     """.formatted(pod.name(), pod.version(), pod.version(), pod.ip()));
-            endpoints.append("""
-                    - addresses: [%s]
-                      conditions: {ready: true}
-                      targetRef: {kind: Pod, name: %s, namespace: default}
-                    """.formatted(pod.ip(), pod.name()));
         }
+        var endpoints = endpoints(reviews);
         documents.add("""
                 apiVersion: discovery.k8s.io/v1
                 kind: EndpointSlice
@@ -105,14 +100,7 @@ final class ReviewsMesh {
      * labelled {@code app: ratings} (to v1) and whose second, for every other client, sends every connection to v2.
      */
     void writeTcpServiceAndRouting(List<Pod> reviews) throws IOException {
-        var endpoints = new StringBuilder();
-        for (var pod : reviews) {
-            endpoints.append("""
-                    - addresses: [%s]
-                      conditions: {ready: true}
-                      targetRef: {kind: Pod, name: %s, namespace: default}
-                    """.formatted(pod.ip(), pod.name()));
-        }
+        var endpoints = endpoints(reviews);
         write("reviews-tcp.yaml", """
                 apiVersion: v1
                 kind: Service
@@ -210,6 +198,19 @@ final class ReviewsMesh {
                   - {name: v2, labels: {version: v2}}
                 """.formatted(destinations, routeFields.stripTrailing(),
                 trafficPolicy.isBlank() ? "" : "  trafficPolicy:\n" + trafficPolicy.stripTrailing() + "\n"));
+    }
+
+    /** The EndpointSlice entries of these pods, ready, each with its pod as target. */
+    private static String endpoints(List<Pod> pods) {
+        var endpoints = new StringBuilder();
+        for (var pod : pods) {
+            endpoints.append("""
+                    - addresses: [%s]
+                      conditions: {ready: true}
+                      targetRef: {kind: Pod, name: %s, namespace: default}
+                    """.formatted(pod.ip(), pod.name()));
+        }
+        return endpoints.toString();
     }
 
     private void write(String name, String content) throws IOException {
