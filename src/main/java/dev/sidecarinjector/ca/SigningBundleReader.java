@@ -1,9 +1,8 @@
 package dev.sidecarinjector.ca;
 
-import java.nio.charset.StandardCharsets;
+import dev.sidecarinjector.tls.KeyPairCheck;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -151,21 +150,10 @@ public final class SigningBundleReader {
         }
     }
 
-    /** Whether the key signs what the certificate's public key verifies. */
+    /** Whether the key belongs to the certificate; a key the JDK cannot sign with does not. */
     static boolean belongs(PrivateKey key, X509Certificate certificate) {
-        if (!key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
-            return false;
-        }
         try {
-            var algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-            var nonce = "sidecar-injector CA key check".getBytes(StandardCharsets.UTF_8);
-            var signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(nonce);
-            var verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(nonce);
-            return verifier.verify(signer.sign());
+            return KeyPairCheck.belongs(key, certificate.getPublicKey());
         } catch (GeneralSecurityException e) {
             return false;
         }

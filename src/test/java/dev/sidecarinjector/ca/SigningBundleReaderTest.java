@@ -100,6 +100,21 @@ class SigningBundleReaderTest {
     }
 
     @Test
+    void aKeyOfTheSameAlgorithmThatIsAnotherCertificatesIsRefused() throws Exception {
+        // RSA keys are compared by their public half, others by a signature: both must tell two keys of one kind apart.
+        for (var keys : List.of(TestPki.rsa(2048), TestPki.ec("secp384r1"))) {
+            var root = TestPki.ca("My Root", keys, null, null, Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(30)));
+            var other = keys.getPrivate().getAlgorithm().equals("RSA") ? TestPki.rsa(2048) : TestPki.ec("secp384r1");
+            Files.writeString(dir.resolve(CaFiles.CA_CERT), Pem.encode(root));
+            Files.writeString(dir.resolve(CaFiles.ROOT_CERT), Pem.encode(root));
+            Files.writeString(dir.resolve(CaFiles.CA_KEY), Pem.encode(other.getPrivate()));
+            assertEquals(dir.resolve("ca-key.pem") + ": the key does not belong to the certificate of " + dir.resolve("ca-cert.pem"), refusal(dir));
+            Files.writeString(dir.resolve(CaFiles.CA_KEY), Pem.encode(keys.getPrivate()));
+            assertEquals(root, read(dir).root());
+        }
+    }
+
+    @Test
     void aChainThatLeadsToAnotherRootIsRefused() throws Exception {
         var pki = TestPki.Hierarchy.make();
         pki.write(dir);
