@@ -2,6 +2,7 @@ package dev.sidecarinjector.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.testing.DevCertificates;
@@ -14,19 +15,34 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +52,7 @@ class JdkServerTlsTest {
     private static Vertx vertx;
     private static HttpServer server;
     private static SSLContext trusting;
+    private static TrustManagerFactory trustDevCa;
 
     @BeforeAll
     static void serve() throws Exception {
@@ -52,10 +69,10 @@ class JdkServerTlsTest {
         try (InputStream in = Files.newInputStream(DevCertificates.DIR.resolve("ca.crt"))) {
             store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
+        trustDevCa = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustDevCa.init(store);
         trusting = SSLContext.getInstance("TLS");
-        trusting.init(null, trust.getTrustManagers(), null);
+        trusting.init(null, trustDevCa.getTrustManagers(), null);
     }
 
     @AfterAll
@@ -93,6 +110,94 @@ class JdkServerTlsTest {
         var configured = new JdkServerTls().sslContextFactory().enabledCipherSuites(Set.of("TLS_AES_128_GCM_SHA256")).create();
         assertEquals(List.of("TLS_AES_128_GCM_SHA256"), configured.cipherSuites());
         assertTrue(configured.applicationProtocolNegotiator().protocols().isEmpty(), "no ALPN unless asked");
+    }
+
+    @Test
+    void withNoTrustConfiguredNoClientCertificateIsTrustedNotEvenOneTheJdksDefaultStoreHolds() throws Exception {
+        // A self-signed client certificate put in the JDK's default trust store (javax.net.ssl.trustStore).
+        var generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        var keys = generator.generateKeyPair();
+        var name = new X500Name("CN=client");
+        var now = Instant.now();
+        var certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+                Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name, keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        var password = "changeit".toCharArray();
+        var trustStore = KeyStore.getInstance("PKCS12");
+        trustStore.load(null, null);
+        trustStore.setCertificateEntry("client", certificate);
+        var trustFile = Files.createTempFile("default-trust", ".p12");
+        try (var out = Files.newOutputStream(trustFile)) {
+            trustStore.store(out, password);
+        }
+        var clientStore = KeyStore.getInstance("PKCS12");
+        clientStore.load(null, null);
+        clientStore.setKeyEntry("client", keys.getPrivate(), password, new X509Certificate[] {certificate});
+        var clientKeys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        clientKeys.init(clientStore, password);
+        var client = SSLContext.getInstance("TLS");
+        client.init(clientKeys.getKeyManagers(), trustDevCa.getTrustManagers(), null);
+        var pair = DevCertificates.DIR.resolve("current");
+        var serverKeys = new PemKeyCertOptions().setCertPath(pair.resolve("tls.crt").toString()).setKeyPath(pair.resolve("tls.key").toString())
+                .getKeyManagerFactory(vertx);
+
+        System.setProperty("javax.net.ssl.trustStore", trustFile.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        try {
+            var jdkDefaults = SSLContext.getInstance("TLS");
+            jdkDefaults.init(serverKeys.getKeyManagers(), null, null);
+            var trustingServer = jdkDefaults.createSSLEngine();
+            trustingServer.setUseClientMode(false);
+            trustingServer.setNeedClientAuth(true);
+            handshake(clientEngine(client), trustingServer); // the JDK's default trust takes it
+
+            var ours = new JdkServerTls().sslContextFactory().keyMananagerFactory(serverKeys).clientAuth(ClientAuth.REQUIRE).create();
+            var refused = assertThrows(SSLException.class, () -> handshake(clientEngine(client), ours.newEngine(ByteBufAllocator.DEFAULT)));
+            assertTrue(String.valueOf(refused.getMessage()).contains("certificate"), refused.getMessage());
+        } finally {
+            System.clearProperty("javax.net.ssl.trustStore");
+            System.clearProperty("javax.net.ssl.trustStorePassword");
+            System.clearProperty("javax.net.ssl.trustStoreType");
+            Files.delete(trustFile);
+        }
+    }
+
+    private static SSLEngine clientEngine(SSLContext context) {
+        var engine = context.createSSLEngine("localhost", 443);
+        engine.setUseClientMode(true);
+        return engine;
+    }
+
+    /** Runs a handshake between two engines in memory; an SSLException says who refused what. */
+    private static void handshake(SSLEngine client, SSLEngine server) throws SSLException {
+        var toServer = ByteBuffer.allocate(64 * 1024);
+        var toClient = ByteBuffer.allocate(64 * 1024);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 100; round++) {
+            if (client.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && server.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+                return;
+            }
+            step(client, toClient, toServer);
+            step(server, toServer, toClient);
+        }
+        throw new AssertionError("the handshake did not finish in 100 rounds");
+    }
+
+    private static void step(SSLEngine engine, ByteBuffer in, ByteBuffer out) throws SSLException {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        engine.wrap(ByteBuffer.allocate(0), out);
+        in.flip();
+        engine.unwrap(in, ByteBuffer.allocate(64 * 1024));
+        in.compact();
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
     }
 
     @Test
