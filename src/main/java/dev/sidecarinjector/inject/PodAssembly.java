@@ -254,6 +254,13 @@ final class PodAssembly {
      * rendering too much.
      */
     private static void checkAnnotationsSize(Map<String, String> annotations) {
+        long chars = 0;
+        for (var entry : annotations.entrySet()) {
+            chars += length(entry.getKey()) + length(entry.getValue());
+        }
+        if (chars * 3 <= MAX_ANNOTATIONS_BYTES) {
+            return; // UTF-8 takes at most 3 bytes per UTF-16 char: counting bytes (1.5 % of a review's CPU) cannot refuse these
+        }
         long total = 0;
         Map.Entry<String, String> largest = null;
         for (var entry : annotations.entrySet()) {
@@ -266,6 +273,10 @@ final class PodAssembly {
             throw new InvalidValueException(largest.getKey(), largest.getValue(), "makes the pod's annotations " + total + " bytes, more than the "
                     + MAX_ANNOTATIONS_BYTES + " the API server takes");
         }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     private static long utf8Length(String text) {

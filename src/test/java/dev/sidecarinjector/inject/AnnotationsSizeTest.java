@@ -2,6 +2,7 @@ package dev.sidecarinjector.inject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.api.text.ShownValue;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -30,6 +31,16 @@ class AnnotationsSizeTest {
         assertEquals("vault.hashicorp.com/agent-inject-template-db: " + ShownValue.of(template, "\"") + " makes the pod's annotations "
                 + bytes + " bytes, more than the 262144 the API server takes", rejected.message());
         assertInstanceOf(InjectionResult.Injected.class, inject("x".repeat(200_000)), "under the limit, injected");
+    }
+
+    @Test
+    void theLimitCountsUtf8BytesNotCharacters() {
+        // 100,000 euro signs are 300,000 bytes; 120,000 e-acutes 240,000 bytes, under the limit though three bytes per
+        // character would not be.
+        var euros = assertInstanceOf(InjectionResult.Rejected.class, inject("\u20ac".repeat(100_000)));
+        assertTrue(euros.message().contains("more than the 262144 the API server takes"), euros.message());
+        assertInstanceOf(InjectionResult.Injected.class, inject("\u00e9".repeat(120_000)), "240,000 bytes");
+        assertInstanceOf(InjectionResult.Injected.class, inject("\u20ac".repeat(80_000)), "240,000 bytes");
     }
 
     @Test
