@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Webhook throughput and latency over HTTPS keep-alive (wrk, one AdmissionReview of a realistic Deployment pod),
-# beside the ceiling: nginx answering a fixed AdmissionReview over the same TLS, same client, same run.
-# Also the time from process start to ready (hyperfine), RSS under load and server CPU per review.
+# beside the ceiling: nginx answering a fixed AdmissionReview over the same TLS, same client, same run; and beside
+# the framework's floor: bench/tools/quarkus-floor, a Quarkus application with the webhook's extensions, settings and
+# JVM flags answering the same reply without reading the review.
+# Also the time from process start to ready (hyperfine), RSS under load and server CPU per review, for both.
 # Writes RESULTS/webhook.csv, RESULTS/webhook-startup.csv and RESULTS/webhook.md. BENCH_QUICK=1: a smoke run.
 set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
@@ -22,6 +24,8 @@ rate_connections=4
 webhook_port="${BENCH_WEBHOOK_PORT:-18443}"
 nginx_port="${BENCH_NGINX_PORT:-18444}"
 startup_port="${BENCH_STARTUP_PORT:-18445}"
+floor_port="${BENCH_FLOOR_PORT:-18446}"
+floor_app="${BENCH_DIR}/tools/quarkus-floor/target/quarkus-app"
 certs="${WORK}/certs"
 body="${WORK}/review.json"
 lua="${BENCH_DIR}/lua/post-review.lua"
@@ -40,9 +44,10 @@ server_opts=(-XX:ActiveProcessorCount=1)
 
 webhook_pid=""
 nginx_pid=""
+floor_pid=""
 cleanup() {
   local pid
-  for pid in "${webhook_pid}" "${nginx_pid}"; do
+  for pid in "${webhook_pid}" "${nginx_pid}" "${floor_pid}"; do
     [[ -n "${pid}" ]] || continue
     kill "${pid}" 2>/dev/null || true
     wait "${pid}" 2>/dev/null || true
@@ -53,29 +58,43 @@ trap cleanup EXIT
 step "webhook: tools, build, certificates and the request body"
 need_tools wrk:wrk nginx:nginx-light hyperfine:hyperfine curl:curl openssl:openssl taskset:util-linux
 build_app
+if up_to_date "${floor_app}/quarkus-run.jar" bench/tools/quarkus-floor/src bench/tools/quarkus-floor/pom.xml; then
+  info "bench/tools/quarkus-floor is up to date"
+else
+  read -r -a mvn_flags <<<"${MVN_FLAGS:-}"
+  info "building the framework's floor: ./mvnw -B -ntp -q ${mvn_flags[*]} -f bench/tools/quarkus-floor/pom.xml -DskipTests package"
+  (cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" -f bench/tools/quarkus-floor/pom.xml -DskipTests package)
+fi
 dev_certs "${certs}"
 # kube-apiserver sends compact JSON: the fixture is pretty-printed for people, so compact it.
 /usr/bin/python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
   "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
 info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
 
-startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh")
+startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh" -n floor-plain "STARTUP_APP='${floor_app}' ${BENCH_DIR}/startup-once.sh")
 # The measured webhook runs as the image does: with the AOT cache when the run makes one (full runs). The JVM only
 # warns about a cache it cannot use (another jar, other flags) and starts plain; -XX:AOTMode=on makes it refuse to
 # start instead, so that a plain start is never measured as a cached one.
 image_opts=()
-if (( aot )); then
-  step "webhook: an AOT cache for the start-up comparison (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
-  aot_cache="${WORK}/aot/app.aot"
-  if [[ -s "${aot_cache}" && "${aot_cache}" -nt "${ROOT}/target/quarkus-app/quarkus-run.jar" ]]; then
-    info "${aot_cache#"${ROOT}/"} is up to date"
+floor_image_opts=()
+# aot_cache APP OUT: trains OUT for the application in APP unless OUT is newer than its jar.
+aot_cache() {
+  if [[ -s "$2" && "$2" -nt "$1/quarkus-run.jar" ]]; then
+    info "${2#"${ROOT}/"} is up to date"
   else
-    mkdir -p "${WORK}/aot"
-    AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "${ROOT}/target/quarkus-app" "${aot_cache}" "${body}" | sed 's/^/    /'
+    mkdir -p "$(dirname "$2")"
+    AOT_TRAIN_PORT="${startup_port}" "${ROOT}/hack/aot-train.sh" "$1" "$2" "${body}" | sed 's/^/    /'
   fi
-  image_opts=("-XX:AOTCache=${aot_cache}" -XX:AOTMode=on)
+}
+if (( aot )); then
+  step "webhook: AOT caches for the start-up comparison, the webhook's and the floor's (hack/aot-train.sh: 500 reviews, then the JVM writes it at exit)"
+  aot_cache "${ROOT}/target/quarkus-app" "${WORK}/aot/app.aot"
+  aot_cache "${floor_app}" "${WORK}/aot/floor.aot"
+  image_opts=("-XX:AOTCache=${WORK}/aot/app.aot" -XX:AOTMode=on)
+  floor_image_opts=("-XX:AOTCache=${WORK}/aot/floor.aot" -XX:AOTMode=on)
   # hyperfine runs the command with a shell: the flags are quoted, or the second one would be taken for the command.
-  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS='${image_opts[*]}' ${BENCH_DIR}/startup-once.sh")
+  startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS='${image_opts[*]}' ${BENCH_DIR}/startup-once.sh"
+    -n floor-aot-cache "STARTUP_APP='${floor_app}' STARTUP_JAVA_OPTS='${floor_image_opts[*]}' ${BENCH_DIR}/startup-once.sh")
 fi
 
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
@@ -141,11 +160,21 @@ wait_ready "https://localhost:${nginx_port}/inject" "${certs}/ca.crt" 10 || die 
 cmp -s <(curl --silent --cacert "${certs}/ca.crt" --data-binary @"${body}" "https://localhost:${nginx_port}/inject") "${WORK}/reply.json" \
   || die "nginx does not return the webhook's reply"
 
+step "webhook: starting the framework's floor (both CPUs until warm, then CPU ${SERVER_CPU}; the webhook's flags)"
+FLOOR_REPLY_FILE="${WORK}/reply.json" TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${floor_port}" \
+  QUARKUS_HTTP_HOST=127.0.0.1 java "${java_opts[@]}" "${floor_image_opts[@]}" "${server_opts[@]}" -jar "${floor_app}/quarkus-run.jar" >"${WORK}/floor.log" 2>&1 &
+floor_pid=$!
+wait_ready "https://localhost:${floor_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the floor did not get ready; see ${WORK}/floor.log"
+cmp -s <(curl --silent --cacert "${certs}/ca.crt" -H 'Content-Type: application/json' --data-binary @"${body}" "https://localhost:${floor_port}/inject") \
+  "${WORK}/reply.json" || die "the floor does not return the webhook's reply"
+floor_rss_idle="$(rss_mb "${floor_pid}")"
+
 # pids_of TARGET: the processes whose CPU and RSS count for a target.
 pids_of() {
   case "$1" in
     webhook) echo "${webhook_pid}" ;;
     nginx) echo "${nginx_pid}" "$(pgrep -P "${nginx_pid}" | tr '\n' ' ')" ;;
+    floor) echo "${floor_pid}" ;;
   esac
 }
 
@@ -153,6 +182,7 @@ url_of() {
   case "$1" in
     webhook) echo "https://127.0.0.1:${webhook_port}/inject" ;;
     nginx) echo "https://127.0.0.1:${nginx_port}/inject" ;;
+    floor) echo "https://127.0.0.1:${floor_port}/inject" ;;
   esac
 }
 
@@ -210,37 +240,43 @@ echo "target,concurrency,requests,seconds,rps,p50_ms,p99_ms,p999_ms,max_ms,mean_
 # Pinned to one CPU, the JIT compiler threads compete with the request threads and the webhook needs minutes of
 # load to reach its steady state (docs/benchmarks.md), so the warm-up runs with the webhook on both CPUs. Load it
 # in 5 s windows until the JIT compiled for less than 0.1 s in the last window and the last three windows agree
-# within 4 %; then pin every thread of the webhook to SERVER_CPU.
-step "webhook: JIT warm-up at 16 connections until the JIT is quiet and throughput steady (at most ${warmup} s; not recorded)"
-jit_seconds() {
-  jstat -compiler "${webhook_pid}" | awk 'NR == 2 {print $4}'
+# within 4 %; then pin every thread of the webhook to SERVER_CPU. The floor is warmed the same way before it.
+# warm_up TARGET: sets warmed (seconds) and warm_rps (reviews/s per window).
+warm_up() {
+  local target="$1" pid jit_before jit_now jit_window window
+  pid="$(pids_of "${target}")"
+  warm_rps=()
+  warmed=0
+  jit_before="$(jstat -compiler "${pid}" | awk 'NR == 2 {print $4}')"
+  while (( warmed < warmup )); do
+    window=$(( warmup - warmed < 5 ? warmup - warmed : 5 ))
+    run_wrk "${target}" 16 "${window}" "${WORK}/wrk-warmup-${target}.txt"
+    warmed=$(( warmed + window ))
+    warm_rps+=("$(sed -n 's/^RESULT .* rps=\([0-9.]*\) .*/\1/p' "${WORK}/wrk-warmup-${target}.txt")")
+    jit_now="$(jstat -compiler "${pid}" | awk 'NR == 2 {print $4}')"
+    jit_window="$(awk -v a="${jit_before}" -v b="${jit_now}" 'BEGIN {printf "%.2f", b - a}')"
+    jit_before="${jit_now}"
+    info "${target} warm-up ${warmed} s: ${warm_rps[-1]} reviews/s, JIT compiled for ${jit_window} s of this window"
+    if (( ${#warm_rps[@]} >= 3 && warmed >= 30 )) && awk -v a="${warm_rps[-1]}" -v b="${warm_rps[-2]}" -v c="${warm_rps[-3]}" -v jit="${jit_window}" \
+        'BEGIN {m = (a + b + c) / 3; exit !(jit < 0.1 && m > 0 && (a - m) ^ 2 <= (0.04 * m) ^ 2 && (b - m) ^ 2 <= (0.04 * m) ^ 2 && (c - m) ^ 2 <= (0.04 * m) ^ 2)}'; then
+      break
+    fi
+  done
+  info "${target} warm after ${warmed} s; pinning every thread to CPU ${SERVER_CPU}"
+  taskset -a -p -c "${SERVER_CPU}" "${pid}" >/dev/null
+  run_wrk "${target}" 16 "${pinned_warmup}" "${WORK}/wrk-warmup-pinned-${target}.txt"
 }
-warm_rps=()
-warmed=0
-jit_before="$(jit_seconds)"
-while (( warmed < warmup )); do
-  window=$(( warmup - warmed < 5 ? warmup - warmed : 5 ))
-  run_wrk webhook 16 "${window}" "${WORK}/wrk-warmup.txt"
-  warmed=$(( warmed + window ))
-  warm_rps+=("$(sed -n 's/^RESULT .* rps=\([0-9.]*\) .*/\1/p' "${WORK}/wrk-warmup.txt")")
-  jit_now="$(jit_seconds)"
-  jit_window="$(awk -v a="${jit_before}" -v b="${jit_now}" 'BEGIN {printf "%.2f", b - a}')"
-  jit_before="${jit_now}"
-  info "warm-up ${warmed} s: ${warm_rps[-1]} reviews/s, JIT compiled for ${jit_window} s of this window"
-  if (( ${#warm_rps[@]} >= 3 && warmed >= 30 )) && awk -v a="${warm_rps[-1]}" -v b="${warm_rps[-2]}" -v c="${warm_rps[-3]}" -v jit="${jit_window}" \
-      'BEGIN {m = (a + b + c) / 3; exit !(jit < 0.1 && m > 0 && (a - m) ^ 2 <= (0.04 * m) ^ 2 && (b - m) ^ 2 <= (0.04 * m) ^ 2 && (c - m) ^ 2 <= (0.04 * m) ^ 2)}'; then
-    break
-  fi
-done
-info "warm after ${warmed} s; pinning every webhook thread to CPU ${SERVER_CPU}"
-taskset -a -p -c "${SERVER_CPU}" "${webhook_pid}" >/dev/null
-run_wrk webhook 16 "${pinned_warmup}" "${WORK}/wrk-warmup-pinned.txt"
+step "webhook: JIT warm-up at 16 connections until the JIT is quiet and throughput steady (at most ${warmup} s each; not recorded)"
+warm_up floor
+floor_warmed="${warmed}"
+warm_up webhook
 run_wrk nginx 16 "${pinned_warmup}" "${WORK}/wrk-warmup-nginx.txt"
 
 for c in "${concurrency[@]}"; do
-  step "webhook: ${c} connection(s), ${duration} s each: webhook, then the nginx ceiling"
+  step "webhook: ${c} connection(s), ${duration} s each: webhook, the nginx ceiling, the framework's floor"
   measure webhook "${c}"
   measure nginx "${c}"
+  measure floor "${c}"
 done
 
 step "webhook: fixed rate, ${rate} reviews/s over ${rate_connections} connections for ${rate_seconds} s (open loop, latency from each intended send time)"
@@ -248,8 +284,8 @@ rate_csv="${RESULTS}/webhook-rate.csv"
 echo "target,rate,requests,errors,p50_ms,p90_ms,p99_ms,p999_ms,max_ms" >"${rate_csv}"
 mkdir -p "${WORK}/fixed-rate"
 javac -d "${WORK}/fixed-rate" "${BENCH_DIR}/tools/FixedRate.java"
-for target in webhook nginx; do
-  port="$( [[ "${target}" == webhook ]] && echo "${webhook_port}" || echo "${nginx_port}")"
+for target in webhook nginx floor; do
+  port="$(url_of "${target}" | sed 's/.*:\([0-9]*\)\/.*/\1/')"
   taskset -c "${CLIENT_CPU}" java -XX:+UseSerialGC -Xmx64m -cp "${WORK}/fixed-rate" FixedRate --tls "${certs}/ca.crt" \
     --post "${body}" --path /inject 127.0.0.1 "${port}" "${rate}" "${rate_seconds}" "${rate_connections}" "${rate_warmup}" >"${WORK}/fixed-rate-${target}.txt" 2>&1 \
     || die "the fixed-rate client failed: $(tail -5 "${WORK}/fixed-rate-${target}.txt")"
@@ -276,13 +312,15 @@ step "webhook: report"
   echo "One AdmissionReview of a Deployment pod (bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes;"
   echo "3 containers, 1 init container, 20 annotations) POSTed over and over on each connection. The ceiling is"
   echo "nginx returning the webhook's own reply to it, over the same TLS certificate, to the same client in the same run."
+  echo "The floor is the webhook's framework alone (bench/tools/quarkus-floor: Quarkus with the webhook's extensions,"
+  echo "settings, JVM flags and AOT cache, one route answering the same reply without reading the review)."
   echo
   echo "![Throughput and latency, webhook beside the ceiling](webhook.svg)"
   echo
   echo "| connections | webhook reviews/s | ceiling reviews/s | webhook / ceiling | webhook p50 / p99 / p99.9 ms | ceiling p50 / p99 / p99.9 ms | p50 vs ceiling | webhook CPU ms / review | other load % |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   awk -F, '
-    NR > 1 { key = $2; if ($1 == "webhook") { w[key] = $0; order[++n] = key } else c[key] = $0 }
+    NR > 1 { key = $2; if ($1 == "webhook") { w[key] = $0; order[++n] = key } else if ($1 == "nginx") c[key] = $0 }
     END {
       for (i = 1; i <= n; i++) {
         k = order[i]; split(w[k], a, ","); split(c[k], b, ",")
@@ -291,12 +329,28 @@ step "webhook: report"
       }
     }' "${csv}"
   echo
+  echo "Beside the framework's floor, same runs:"
+  echo
+  echo "| connections | floor reviews/s | floor p50 / p99 / p99.9 ms | floor CPU ms / review | webhook CPU ms / review | webhook less floor, CPU ms / review | other load % |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  awk -F, '
+    NR > 1 { key = $2; if ($1 == "webhook") { w[key] = $0; order[++n] = key } else if ($1 == "floor") f[key] = $0 }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(w[k], a, ","); split(f[k], b, ",")
+        printf "| %s | %s | %s / %s / %s | %s | %s | %.3f | %s |\n", k, b[5], b[6], b[7], b[8], b[12], a[12], a[12] - b[12], b[14]
+      }
+    }' "${csv}"
+  echo
   awk -F, -v runs="${startup_runs}" -v other="${startup_other}" '
-    NR > 1 { printf "- start to ready, %s (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", $1 == "aot-cache" ? "with the AOT cache of hack/aot-train.sh" : "plain", runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000 }
+    NR > 1 {
+      name = $1 == "aot-cache" ? "with the AOT cache of hack/aot-train.sh" : $1 == "floor-aot-cache" ? "the framework'"'"'s floor, with its AOT cache" : $1 == "floor-plain" ? "the framework'"'"'s floor, plain" : "plain"
+      printf "- start to ready, %s (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", name, runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000
+    }
     END { printf "- other work during the starts: %s%% of a core\n", other }
   ' "${startup_csv}"
-  echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections, webhook on both CPUs (reviews/s per 5 s window: ${warm_rps[*]})"
-  echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (${java_opts[*]}$( (( ${#image_opts[@]} > 0 )) && echo " and the AOT cache"): the image under the chart's 384 MiB limit); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB"
+  echo "- JIT warm-up before the first measurement: ${warmed} s at 16 connections, webhook on both CPUs (reviews/s per 5 s window: ${warm_rps[*]}); the floor's ${floor_warmed} s"
+  echo "- webhook RSS: ${rss_idle} MiB after start, ${rss_load} MiB at most under load (${java_opts[*]}$( (( ${#image_opts[@]} > 0 )) && echo " and the AOT cache"): the image under the chart's 384 MiB limit); nginx: $(awk -F, '$1 == "nginx" && $13 > max {max = $13} END {print max}' "${csv}") MiB; the floor: ${floor_rss_idle} MiB after start, $(awk -F, '$1 == "floor" && $13 > max {max = $13} END {print max}' "${csv}") MiB under load"
   awk -F, 'NR > 1 && $1 == "webhook" { e += $11 } END { printf "- failed requests (webhook, all runs): %d\n", e }' "${csv}"
   echo
   echo "Fixed rate (bench/tools/FixedRate.java: open loop, ${rate} reviews/s over ${rate_connections} keep-alive connections, ${rate_seconds} s after ${rate_warmup} s"
@@ -310,9 +364,10 @@ step "webhook: report"
   echo "java ${java_opts[*]} ${image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
   echo "taskset -a -p -c ${SERVER_CPU} WEBHOOK_PID   # after the warm-up, before the first measurement"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
+  echo "java ${java_opts[*]} ${floor_image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar bench/tools/quarkus-floor/target/quarkus-app/quarkus-run.jar   # the same, and FLOOR_REPLY_FILE=bench/work/reply.json"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
   echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} ${rate_warmup}"
-  echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh"
+  echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh   # and STARTUP_APP=bench/tools/quarkus-floor/target/quarkus-app for the floor"
   echo '```'
   echo
   echo "Raw figures: webhook.csv (every column), webhook-rate.csv, webhook-startup.csv (hyperfine, seconds)."
