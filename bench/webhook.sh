@@ -3,7 +3,7 @@
 # beside the ceiling: nginx answering a fixed AdmissionReview over the same TLS, same client, same run; and beside
 # the framework's floor: bench/tools/quarkus-floor, a Quarkus application with the webhook's extensions, settings and
 # JVM flags answering the same reply without reading the review.
-# Also the time from process start to ready (hyperfine), RSS under load and server CPU per review, for both.
+# Also the time from process start to ready (hyperfine, interleaved), RSS under load and server CPU per review, for both.
 # Writes RESULTS/webhook.csv, RESULTS/webhook-startup.csv and RESULTS/webhook.md. BENCH_QUICK=1: a smoke run.
 set -o errexit -o nounset -o pipefail
 # shellcheck source=bench/lib.sh
@@ -100,7 +100,35 @@ fi
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" STARTUP_MEMORY_OPTS="${java_opts[*]}" SERVER_CPU CLIENT_CPU JAVA_HOME
 startup_busy0="$(busy_ticks)" startup_t0="$(date +%s%N)"
-hyperfine --style basic --warmup "${startup_warmup}" --runs "${startup_runs}" --export-csv "${startup_csv}" "${startup_commands[@]}"
+# Interleaved: one hyperfine run of every command per round, the order reversed every other round, so that the
+# machine's drift over minutes (up to 50 % here) falls on the webhook and the floor alike. The first rounds are the
+# warm-up, not recorded; the rounds' rows are then summed up in hyperfine's CSV layout.
+mkdir -p "${WORK}/startup"
+rm -f "${WORK}/startup/"*.csv
+reversed=()
+# Each command is three words: -n NAME COMMAND.
+for (( i = ${#startup_commands[@]} - 3; i >= 0; i -= 3 )); do reversed+=("${startup_commands[@]:i:3}"); done
+for (( round = 1; round <= startup_warmup + startup_runs; round++ )); do
+  if (( round % 2 )); then order=("${startup_commands[@]}"); else order=("${reversed[@]}"); fi
+  hyperfine --style none --runs 1 --export-csv "${WORK}/startup/round-${round}.csv" "${order[@]}" >/dev/null
+  info "start-up round ${round}/$(( startup_warmup + startup_runs ))$( (( round <= startup_warmup )) && echo ' (warm-up)'): $(awk -F, 'FNR > 1 {printf "%s %.2f s  ", $1, $2}' "${WORK}/startup/round-${round}.csv")"
+done
+/usr/bin/python3 - "${startup_csv}" "${startup_warmup}" "${WORK}/startup/"round-*.csv <<'PY'
+import csv, statistics, sys
+out, warmup, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+rounds = sorted(rounds, key=lambda p: int(p.rsplit("-", 1)[1].split(".")[0]))
+rows = {row["command"]: [] for row in csv.DictReader(open(rounds[0]))}  # the first round's order
+for path in rounds[warmup:]:
+    for row in csv.DictReader(open(path)):
+        rows[row["command"]].append(row)
+with open(out, "w") as f:
+    f.write("command,mean,stddev,median,user,system,min,max\n")
+    for command, runs in rows.items():
+        times = [float(r["mean"]) for r in runs]
+        f.write("%s,%f,%f,%f,%f,%f,%f,%f\n" % (command, statistics.mean(times), statistics.stdev(times) if len(times) > 1 else 0.0,
+                statistics.median(times), statistics.mean(float(r["user"]) for r in runs), statistics.mean(float(r["system"]) for r in runs),
+                min(times), max(times)))
+PY
 # Other work during the starts: machine busy time less the starts' own CPU (hyperfine's user + system per run).
 startup_other="$(awk -F, -v busy=$(( $(busy_ticks) - startup_busy0 )) -v ns=$(( $(date +%s%N) - startup_t0 )) -v hz="${CLK_TCK}" \
   -v n=$(( startup_runs + startup_warmup )) 'NR > 1 {own += n * ($5 + $6) * hz}
@@ -345,7 +373,7 @@ step "webhook: report"
   awk -F, -v runs="${startup_runs}" -v other="${startup_other}" '
     NR > 1 {
       name = $1 == "aot-cache" ? "with the AOT cache of hack/aot-train.sh" : $1 == "floor-aot-cache" ? "the framework'"'"'s floor, with its AOT cache" : $1 == "floor-plain" ? "the framework'"'"'s floor, plain" : "plain"
-      printf "- start to ready, %s (hyperfine, %s runs, JVM pinned to one CPU): mean %.0f ms +- %.0f ms (min %.0f, max %.0f)\n", name, runs, $2 * 1000, $3 * 1000, $7 * 1000, $8 * 1000
+      printf "- start to ready, %s (hyperfine, %s runs interleaved with the others, JVM pinned to one CPU): mean %.0f ms +- %.0f ms, median %.0f (min %.0f, max %.0f)\n", name, runs, $2 * 1000, $3 * 1000, $4 * 1000, $7 * 1000, $8 * 1000
     }
     END { printf "- other work during the starts: %s%% of a core\n", other }
   ' "${startup_csv}"
@@ -367,9 +395,9 @@ step "webhook: report"
   echo "java ${java_opts[*]} ${floor_image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar bench/tools/quarkus-floor/target/quarkus-app/quarkus-run.jar   # the same, and FLOOR_REPLY_FILE=bench/work/reply.json"
   echo "BODY_FILE=bench/work/review.json taskset -c ${CLIENT_CPU} wrk -t1 -cN -d${duration}s --timeout 10s -s bench/lua/post-review.lua https://127.0.0.1:PORT/inject"
   echo "taskset -c ${CLIENT_CPU} java FixedRate --tls CA --post bench/work/review.json --path /inject 127.0.0.1 PORT ${rate} ${rate_seconds} ${rate_connections} ${rate_warmup}"
-  echo "hyperfine --warmup ${startup_warmup} --runs ${startup_runs} bench/startup-once.sh   # and STARTUP_APP=bench/tools/quarkus-floor/target/quarkus-app for the floor"
+  echo "hyperfine --runs 1 bench/startup-once.sh ...   # each round, every command once; STARTUP_APP=bench/tools/quarkus-floor/target/quarkus-app for the floor"
   echo '```'
   echo
-  echo "Raw figures: webhook.csv (every column), webhook-rate.csv, webhook-startup.csv (hyperfine, seconds)."
+  echo "Raw figures: webhook.csv (every column), webhook-rate.csv, webhook-startup.csv (hyperfine's layout, seconds, over the rounds)."
 } >"${report}"
 info "wrote ${report#"${ROOT}/"}, ${csv#"${ROOT}/"}"
