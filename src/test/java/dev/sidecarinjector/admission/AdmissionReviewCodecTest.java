@@ -183,4 +183,15 @@ class AdmissionReviewCodecTest {
             assertEquals("w", response.get("warnings").get(0).asText());
         }
     }
+
+    /** Patches are encoded one after another on a thread, a large one (its buffer not kept) between small ones. */
+    @Test
+    void eachPatchIsEncodedWholeAndAloneLargeOrSmall() throws IOException {
+        var small = JSON.readTree("[{\"op\":\"add\",\"path\":\"/metadata/labels/a\",\"value\":\"b\"}]");
+        var large = JSON.readTree("[{\"op\":\"add\",\"path\":\"/metadata/annotations/big\",\"value\":\"" + "x".repeat(400_000) + "\"}]");
+        for (var patch : List.of(small, large, small, large, small)) {
+            var response = JSON.readTree(AdmissionReviewCodec.encode(AdmissionReviewCodec.allowed("u", patch))).get("response");
+            assertEquals(patch, JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText())));
+        }
+    }
 }
