@@ -39,13 +39,7 @@ public record Route(String name, List<RouteMatch> matches, List<WeightedCluster>
         if (actions != 1) {
             throw json.error("destinations", "a route needs one of destinations, a redirect or a direct response");
         }
-        var total = 0;
-        for (var destination : route.destinations) {
-            total += destination.weight();
-        }
-        if (!route.destinations.isEmpty() && total == 0) {
-            throw json.error("destinations", "the weights add up to 0");
-        }
+        WeightedCluster.checkWeights(json, route.destinations);
         return route;
     }
 

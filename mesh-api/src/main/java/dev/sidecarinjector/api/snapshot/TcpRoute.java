@@ -21,13 +21,7 @@ public record TcpRoute(String name, List<TcpMatch> matches, List<WeightedCluster
         if (route.destinations.isEmpty()) {
             throw json.error("destinations", "missing: a tcp route sends to at least one destination");
         }
-        var total = 0;
-        for (var destination : route.destinations) {
-            total += destination.weight();
-        }
-        if (total == 0) {
-            throw json.error("destinations", "the weights add up to 0");
-        }
+        WeightedCluster.checkWeights(json, route.destinations);
         return route;
     }
 
