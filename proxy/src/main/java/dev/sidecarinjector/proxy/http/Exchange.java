@@ -333,10 +333,7 @@ final class Exchange {
             var response = LocalResponse.text(HttpResponseStatus.OK, "");
             if (allowed) {
                 var headers = response.edits();
-                headers.set("access-control-allow-origin", origin);
-                if (policy.allowCredentials()) {
-                    headers.set("access-control-allow-credentials", "true");
-                }
+                allowOrigin(headers, policy, origin);
                 if (!policy.allowMethods().isEmpty()) {
                     headers.set("access-control-allow-methods", String.join(",", policy.allowMethods()));
                 }
@@ -360,12 +357,17 @@ final class Exchange {
             return;
         }
         var policy = route.route().cors();
-        headers.set("access-control-allow-origin", corsOrigin);
-        if (policy.allowCredentials()) {
-            headers.set("access-control-allow-credentials", "true");
-        }
+        allowOrigin(headers, policy, corsOrigin);
         if (!policy.exposeHeaders().isEmpty()) {
             headers.set("access-control-expose-headers", String.join(",", policy.exposeHeaders()));
+        }
+    }
+
+    /** What a preflight's answer and a response to an allowed origin both carry: the origin, and credentials if allowed. */
+    private static void allowOrigin(HeaderMutator headers, Cors policy, String origin) {
+        headers.set("access-control-allow-origin", origin);
+        if (policy.allowCredentials()) {
+            headers.set("access-control-allow-credentials", "true");
         }
     }
 
