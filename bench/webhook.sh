@@ -32,14 +32,9 @@ lua="${BENCH_DIR}/lua/post-review.lua"
 csv="${RESULTS}/webhook.csv"
 startup_csv="${RESULTS}/webhook-startup.csv"
 report="${RESULTS}/webhook.md"
-# The image's memory flags under the chart's default limit (384 MiB): the heap sized from it, starting small with a
-# young generation of at least 12 MB, and the JIT's freed native memory given back. -XX:MaxRAM stands in for the
-# container's limit on this large machine. Then the image's one compiler, C2 (the Dockerfile says why).
-java_opts=(-XX:MaxRAM=384m -XX:MaxRAMPercentage=75 -XX:NewSize=12m -XX:TrimNativeHeapInterval=2000 -XX:-TieredCompilation
-  -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000)
-# The measured webhook runs on both CPUs during its warm-up (below), but must size itself as a one-CPU pod does
-# (SerialGC, one CPU's thread pools), as it would if it had been started pinned.
-server_opts=(-XX:ActiveProcessorCount=1)
+# The image's JVM flags, and one CPU's sizing (lib.sh).
+java_opts=("${WEBHOOK_JAVA_OPTS[@]}")
+server_opts=("${WEBHOOK_SERVER_OPTS[@]}")
 [[ "${BENCH_JFR:-0}" == 1 ]] && java_opts+=("-XX:StartFlightRecording=filename=${WORK}/webhook.jfr,settings=profile")
 
 webhook_pid=""
@@ -66,9 +61,7 @@ else
   (cd "${ROOT}" && ./mvnw -B -ntp -q "${mvn_flags[@]}" -f bench/tools/quarkus-floor/pom.xml -DskipTests package)
 fi
 dev_certs "${certs}"
-# kube-apiserver sends compact JSON: the fixture is pretty-printed for people, so compact it.
-/usr/bin/python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
-  "${BENCH_DIR}/fixtures/deployment-pod-review.json" "${body}"
+review_body "${body}"
 info "request: bench/fixtures/deployment-pod-review.json, $(wc -c <"${body}") bytes compact (3 containers, 1 init container, 20 annotations)"
 
 startup_commands=(-n plain "${BENCH_DIR}/startup-once.sh" -n floor-plain "STARTUP_APP='${floor_app}' ${BENCH_DIR}/startup-once.sh")
