@@ -118,7 +118,7 @@ class KindFlowIT {
         assertTrue(dockerfile.stream().anyMatch(l -> l.contains("/opt/sidecar-injector/quarkus-run.jar")), "ENTRYPOINT must run the fast-jar");
     }
 
-    /** The webhook section of make bench measures the image's JVM: its heap flags, its compiler and its thresholds, the same values. */
+    /** make bench's webhook runs (bench/lib.sh, for webhook.sh and ab-webhook.sh) measure the image's JVM: its heap flags, its compiler and its thresholds, the same values. */
     @Test
     void benchRunsTheWebhookWithTheImagesJvmFlags() throws Exception {
         var flag = java.util.regex.Pattern.compile("-XX:((MaxRAMPercentage|NewSize|TrimNativeHeapInterval|Tier[34]\\w+)=(\\w+)|[+-]TieredCompilation)");
@@ -127,8 +127,8 @@ class KindFlowIT {
         entrypoint = entrypoint.substring(entrypoint.indexOf("ENTRYPOINT ["), entrypoint.indexOf("CMD ["));
         flag.matcher(entrypoint).results().forEach(m -> image.add(m.group()));
         var bench = new java.util.TreeSet<String>();
-        var script = Files.readString(Path.of("bench/webhook.sh"));
-        script = script.substring(script.indexOf("java_opts=("), script.indexOf(")", script.indexOf("java_opts=(")));
+        var script = Files.readString(Path.of("bench/lib.sh"));
+        script = script.substring(script.indexOf("WEBHOOK_JAVA_OPTS=("), script.indexOf(")", script.indexOf("WEBHOOK_JAVA_OPTS=(")));
         flag.matcher(script).results().forEach(m -> bench.add(m.group()));
         assertTrue(image.stream().anyMatch(f -> f.startsWith("-XX:Tier4")), "the image sets its C2 thresholds: " + image);
         assertTrue(image.contains("-XX:-TieredCompilation"), "the image runs C2 alone: " + image);
