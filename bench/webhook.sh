@@ -35,7 +35,6 @@ report="${RESULTS}/webhook.md"
 # The image's JVM flags, and one CPU's sizing (lib.sh).
 java_opts=("${WEBHOOK_JAVA_OPTS[@]}")
 server_opts=("${WEBHOOK_SERVER_OPTS[@]}")
-[[ "${BENCH_JFR:-0}" == 1 ]] && java_opts+=("-XX:StartFlightRecording=filename=${WORK}/webhook.jfr,settings=profile")
 
 webhook_pid=""
 nginx_pid=""
@@ -89,6 +88,13 @@ if (( aot )); then
   startup_commands+=(-n aot-cache "STARTUP_JAVA_OPTS='${image_opts[*]}' ${BENCH_DIR}/startup-once.sh"
     -n floor-aot-cache "STARTUP_APP='${floor_app}' STARTUP_JAVA_OPTS='${floor_image_opts[*]}' ${BENCH_DIR}/startup-once.sh")
 fi
+# BENCH_JFR=1 records the measured webhook with JFR. The JVM takes no AOT cache dumped without JFR's module (with
+# -XX:AOTMode=on it would not start), so that webhook then starts without its cache; the start-up rows and the floor keep theirs.
+jfr_opts=()
+if [[ "${BENCH_JFR:-0}" == 1 ]]; then
+  jfr_opts=("-XX:StartFlightRecording=filename=${WORK}/webhook.jfr,settings=profile")
+  image_opts=()
+fi
 
 step "webhook: time from process start to ready (/q/health/ready 200), ${startup_runs} run(s) each $( (( aot )) && echo "without and with the AOT cache" || echo "without an AOT cache"), JVM on CPU ${SERVER_CPU}"
 export STARTUP_PORT="${startup_port}" STARTUP_CERTS="${certs}" STARTUP_MEMORY_OPTS="${java_opts[*]}" SERVER_CPU CLIENT_CPU JAVA_HOME
@@ -132,7 +138,7 @@ info "other work during the starts: ${startup_other}% of a core"
 # during the warm-up; every thread is pinned to SERVER_CPU before the first measurement.
 step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]} ${image_opts[*]} ${server_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
 TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  java "${java_opts[@]}" "${image_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+  java "${java_opts[@]}" "${image_opts[@]}" "${jfr_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
 webhook_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
 rss_idle="$(rss_mb "${webhook_pid}")"
@@ -382,7 +388,7 @@ step "webhook: report"
   echo "Commands (client on CPU ${CLIENT_CPU}, servers on CPU ${SERVER_CPU}):"
   echo
   echo '```'
-  echo "java ${java_opts[*]} ${image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
+  echo "java ${java_opts[*]} ${image_opts[*]/${ROOT}\//}$( (( ${#jfr_opts[@]} > 0 )) && echo " ${jfr_opts[*]/${ROOT}\//}") ${server_opts[*]} -jar target/quarkus-app/quarkus-run.jar serve   # TLS_CERT_FILE, TLS_KEY_FILE, QUARKUS_HTTP_SSL_PORT=${webhook_port}"
   echo "taskset -a -p -c ${SERVER_CPU} WEBHOOK_PID   # after the warm-up, before the first measurement"
   echo "taskset -c ${SERVER_CPU} nginx -c bench/work/nginx/nginx.conf   # worker_processes 1, return 200 with the webhook's reply"
   echo "java ${java_opts[*]} ${floor_image_opts[*]/${ROOT}\//} ${server_opts[*]} -jar bench/tools/quarkus-floor/target/quarkus-app/quarkus-run.jar   # the same, and FLOOR_REPLY_FILE=bench/work/reply.json"
