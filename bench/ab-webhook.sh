@@ -49,9 +49,8 @@ trap stop_both EXIT
 start() {
   local name="$1" app="$2" port="$3"
   shift 3
-  TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-    java "${WEBHOOK_JAVA_OPTS[@]}" "${WEBHOOK_SERVER_OPTS[@]}" -Dinjector.mesh.stream.port=0 "$@" -jar "${app}/quarkus-run.jar" serve \
-    >"${ab_work}/${name}.log" 2>&1 &
+  serve_https "${port}" "${ab_work}/${name}.log" \
+    java "${WEBHOOK_JAVA_OPTS[@]}" "${WEBHOOK_SERVER_OPTS[@]}" -Dinjector.mesh.stream.port=0 "$@" -jar "${app}/quarkus-run.jar" serve
   pids+=($!)
   wait_ready "https://localhost:${port}/q/health/ready" "${certs}/ca.crt" 60 || die "${name} did not get ready; see ${ab_work}/${name}.log"
   info "${name}: ${app#"${ROOT}/"} $*, pid ${pids[-1]}"
@@ -68,14 +67,12 @@ start A "${a_app}" "${a_port}" "${a_opts[@]}"
 start B "${b_app}" "${b_port}" "${b_opts[@]}"
 a_pid="${pids[0]}" b_pid="${pids[1]}"
 
-step "ab: warm-up, ${warm_turns} turns of 5 s each on both CPUs, then pinned to CPU ${SERVER_CPU}"
-for (( turn = 1; turn <= warm_turns; turn++ )); do
-  load "${a_port}" 5 >/dev/null
-  load "${b_port}" 5 >/dev/null
-done
-taskset -a -p -c "${SERVER_CPU}" "${a_pid}" >/dev/null
-taskset -a -p -c "${SERVER_CPU}" "${b_pid}" >/dev/null
-for turn in 1 2; do
+step "ab: warm-up, ${warm_turns} turns of 5 s each on both CPUs, then pinned to CPU ${SERVER_CPU} and 2 turns more"
+for (( turn = 1; turn <= warm_turns + 2; turn++ )); do
+  if (( turn == warm_turns + 1 )); then
+    taskset -a -p -c "${SERVER_CPU}" "${a_pid}" >/dev/null
+    taskset -a -p -c "${SERVER_CPU}" "${b_pid}" >/dev/null
+  fi
   load "${a_port}" 5 >/dev/null
   load "${b_port}" 5 >/dev/null
 done
@@ -89,10 +86,10 @@ for (( pair = 1; pair <= pairs; pair++ )); do
     before="$(proc_ticks "${pid}")"
     result="$(load "${port}" "${duration}")"
     after="$(proc_ticks "${pid}")"
-    awk -v pair="${pair}" -v server="${server}" -v ticks=$(( after - before )) -v hz="${CLK_TCK}" -v rss="$(rss_mb "${pid}")" '{
-        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        printf "%d,%s,%d,%.1f,%d,%d,%.4f,%s\n", pair, server, v["requests"], v["rps"], v["p50_us"], v["p99_us"],
-          (v["requests"] > 0 ? ticks * 1000 / hz / v["requests"] : 0), rss
+    awk -v pair="${pair}" -v server="${server}" -v ticks=$(( after - before )) -v hz="${CLK_TCK}" -v rss="$(rss_mb "${pid}")" "${WRK_RESULT_AWK}"'
+      {
+        wrk_fields()
+        printf "%d,%s,%d,%.1f,%d,%d,%.4f,%s\n", pair, server, v["requests"], v["rps"], v["p50_us"], v["p99_us"], cpu_ms(ticks, hz), rss
       }' <<<"${result}" | tee -a "${runs}" | awk -F, '{printf "    pair %s %s: %s reviews/s  p50 %s us  p99 %s us  CPU %s ms/review  RSS %s MiB\n", $1, $2, $4, $5, $6, $7, $8}'
   done
 done

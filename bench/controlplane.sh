@@ -45,10 +45,10 @@ info "mesh: $(find "${cp_work}/mesh" -type f | wc -l) files, $(du -sh "${cp_work
 javac -d "${cp_work}/classes" "${BENCH_DIR}/tools/MeshPushClients.java"
 
 step "controlplane: starting the control plane (CPU ${SERVER_CPU}; ${java_opts[*]}; directory polled every ${poll})"
-TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  INJECTOR_MESH_SOURCE=directory INJECTOR_MESH_DIRECTORY="${cp_work}/mesh" INJECTOR_MESH_DIRECTORY_POLL_INTERVAL="${poll}" \
+INJECTOR_MESH_SOURCE=directory INJECTOR_MESH_DIRECTORY="${cp_work}/mesh" INJECTOR_MESH_DIRECTORY_POLL_INTERVAL="${poll}" \
   INJECTOR_MESH_STREAM_PORT="${stream_port}" INJECTOR_MESH_STREAM_HOST=127.0.0.1 INJECTOR_CA_DIRECTORY="${cp_work}/mesh-ca" \
-  taskset -c "${SERVER_CPU}" java "${java_opts[@]}" "-Xlog:gc:file=${cp_work}/gc.log" -jar "${app}/quarkus-run.jar" serve >"${cp_work}/server.log" 2>&1 &
+  serve_https "${webhook_port}" "${cp_work}/server.log" \
+  taskset -c "${SERVER_CPU}" java "${java_opts[@]}" "-Xlog:gc:file=${cp_work}/gc.log" -jar "${app}/quarkus-run.jar" serve
 server_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 120 || die "the control plane did not get ready; see ${cp_work}/server.log"
 info "ready, pid ${server_pid}, RSS $(rss_mb "${server_pid}") MiB"

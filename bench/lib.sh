@@ -132,6 +132,22 @@ review_body() {
     "${BENCH_DIR}/fixtures/deployment-pod-review.json" "$1"
 }
 
+# serve_https PORT LOG COMMAND...: starts COMMAND, a Quarkus server, in the background (its pid in $!), serving HTTPS on
+# 127.0.0.1:PORT with the bench's certificate (WORK/certs, made by dev_certs), its output to LOG.
+serve_https() {
+  local port="$1" log="$2"
+  shift 2
+  TLS_CERT_FILE="${WORK}/certs/tls.crt" TLS_KEY_FILE="${WORK}/certs/tls.key" QUARKUS_HTTP_SSL_PORT="${port}" QUARKUS_HTTP_HOST=127.0.0.1 \
+    "$@" >"${log}" 2>&1 &
+}
+
+# Awk functions for the RESULT line of bench/lua/post-review.lua: wrk_fields() reads its key=value pairs into v[];
+# cpu_ms(ticks, hz) is then a server's CPU per review, in ms, from the clock ticks it used over the run.
+# shellcheck disable=SC2034,SC2016 # awk code, not expanded here
+WRK_RESULT_AWK='
+function wrk_fields(  i, kv) { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+function cpu_ms(ticks, hz) { return v["requests"] > 0 ? ticks / hz * 1000 / v["requests"] : 0 }'
+
 # wait_ready URL CA SECONDS: polls until URL answers 200 over TLS, trusting only CA; fails after SECONDS.
 wait_ready() {
   local deadline=$(( SECONDS + $3 ))

@@ -137,8 +137,8 @@ info "other work during the starts: ${startup_other}% of a core"
 # The webhook starts on both CPUs so that its JIT compiler threads can use the one the load generator leaves idle
 # during the warm-up; every thread is pinned to SERVER_CPU before the first measurement.
 step "webhook: starting the webhook (both CPUs until warm, then CPU ${SERVER_CPU}; ${java_opts[*]} ${image_opts[*]} ${server_opts[*]}) and nginx (CPU ${SERVER_CPU}, 1 worker)"
-TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${webhook_port}" QUARKUS_HTTP_HOST=127.0.0.1 \
-  java "${java_opts[@]}" "${image_opts[@]}" "${jfr_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve >"${WORK}/webhook.log" 2>&1 &
+serve_https "${webhook_port}" "${WORK}/webhook.log" \
+  java "${java_opts[@]}" "${image_opts[@]}" "${jfr_opts[@]}" "${server_opts[@]}" -jar "${ROOT}/target/quarkus-app/quarkus-run.jar" serve
 webhook_pid=$!
 wait_ready "https://localhost:${webhook_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the webhook did not get ready; see ${WORK}/webhook.log"
 rss_idle="$(rss_mb "${webhook_pid}")"
@@ -188,8 +188,8 @@ cmp -s <(curl --silent --cacert "${certs}/ca.crt" --data-binary @"${body}" "http
   || die "nginx does not return the webhook's reply"
 
 step "webhook: starting the framework's floor (both CPUs until warm, then CPU ${SERVER_CPU}; the webhook's flags)"
-FLOOR_REPLY_FILE="${WORK}/reply.json" TLS_CERT_FILE="${certs}/tls.crt" TLS_KEY_FILE="${certs}/tls.key" QUARKUS_HTTP_SSL_PORT="${floor_port}" \
-  QUARKUS_HTTP_HOST=127.0.0.1 java "${java_opts[@]}" "${floor_image_opts[@]}" "${server_opts[@]}" -jar "${floor_app}/quarkus-run.jar" >"${WORK}/floor.log" 2>&1 &
+FLOOR_REPLY_FILE="${WORK}/reply.json" serve_https "${floor_port}" "${WORK}/floor.log" \
+  java "${java_opts[@]}" "${floor_image_opts[@]}" "${server_opts[@]}" -jar "${floor_app}/quarkus-run.jar"
 floor_pid=$!
 wait_ready "https://localhost:${floor_port}/q/health/ready" "${certs}/ca.crt" 60 || die "the floor did not get ready; see ${WORK}/floor.log"
 cmp -s <(curl --silent --cacert "${certs}/ca.crt" -H 'Content-Type: application/json' --data-binary @"${body}" "https://localhost:${floor_port}/inject") \
@@ -252,13 +252,12 @@ measure() {
     break
   done
   awk -v target="${target}" -v c="${connections}" -v server=$(( server1 - server0 )) -v hz="${CLK_TCK}" \
-      -v rss="$(cat "${out}.rss")" -v other="${other_pct}" -v attempt="${attempt}" -v load="$(loadavg)" '
+      -v rss="$(cat "${out}.rss")" -v other="${other_pct}" -v attempt="${attempt}" -v load="$(loadavg)" "${WRK_RESULT_AWK}"'
     {
-      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      cpu_ms = v["requests"] > 0 ? server / hz * 1000 / v["requests"] : 0
+      wrk_fields()
       printf "%s,%d,%d,%.2f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%.3f,%s,%s,%d,%s\n", target, c, v["requests"], v["seconds"], v["rps"],
         v["p50_us"] / 1000, v["p99_us"] / 1000, v["p999_us"] / 1000, v["max_us"] / 1000, v["mean_us"] / 1000, v["errors"],
-        cpu_ms, rss, other, attempt, load
+        cpu_ms(server, hz), rss, other, attempt, load
     }' <<<"${line}" | tee -a "${csv}" | awk -F, '{printf "    %-7s c%-3s %8s reviews/s  p50 %7s ms  p99 %7s ms  p99.9 %7s ms  errors %s  server CPU %s ms/review  RSS %s MiB  other load %s%%\n", $1, $2, $5, $6, $7, $8, $11, $12, $13, $14}'
 }
 
