@@ -40,7 +40,9 @@ RUN groupadd --system --gid 10001 injector \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin injector
 COPY --from=train --chown=root:root /opt/sidecar-injector/ /opt/sidecar-injector/
 USER 10001:10001
-# The root filesystem is read-only in the chart; /tmp is a memory-backed volume there.
+# The root filesystem is read-only in the chart; /tmp is a memory-backed volume there. netty-tcnative unpacks
+# BoringSSL's library (injector.tls.implementation) into java.io.tmpdir at start and deletes it once loaded; where it
+# cannot, the JDK's TLS serves and the start-up log says why.
 ENV TLS_CERT_FILE=/etc/sidecar-injector/tls/tls.crt \
     TLS_KEY_FILE=/etc/sidecar-injector/tls/tls.key
 EXPOSE 8443

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * {@code POST /inject} registered as the webhook's AdmissionRoutes registers it (an observed Router, the body read
  * from the paused request), answered with the file {@code FLOOR_REPLY_FILE} (the webhook's reply to the benchmark's
- * review) without looking at the request: what Quarkus, Vert.x and the JDK's TLS cost before any work of the webhook.
+ * review) without looking at the request: what Quarkus, Vert.x and the TLS
+ * ({@link FloorTls}) cost before any work of the webhook.
  */
 @ApplicationScoped
 public class FloorRoutes {

@@ -7,8 +7,8 @@ import dev.sidecarinjector.api.json.JsonWriter;
 import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.ca.CertificateEndpoint;
 import dev.sidecarinjector.ca.ControlPlaneCa;
-import dev.sidecarinjector.tls.JdkServerTls;
 import dev.sidecarinjector.tls.ServingKeyManager;
+import dev.sidecarinjector.tls.TlsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,6 +47,7 @@ public class StreamServer {
     private final MeterRegistry meters;
     private final ControlPlaneCa ca;
     private final CertificateEndpoint certificates;
+    private final TlsConfig tlsConfig;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-push").factory());
     private volatile Pusher pusher;
@@ -54,7 +55,7 @@ public class StreamServer {
     private volatile String failure = "not started";
 
     public StreamServer(StreamConfig config, SnapshotSource source, ServingKeyManager serving, TlsConfigurationRegistry registry,
-                        Vertx vertx, MeterRegistry meters, ControlPlaneCa ca, CertificateEndpoint certificates) {
+                        Vertx vertx, MeterRegistry meters, ControlPlaneCa ca, CertificateEndpoint certificates, TlsConfig tlsConfig) {
         this.config = config;
         this.source = source;
         this.serving = serving;
@@ -63,6 +64,7 @@ public class StreamServer {
         this.meters = meters;
         this.ca = ca;
         this.certificates = certificates;
+        this.tlsConfig = tlsConfig;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -90,7 +92,7 @@ public class StreamServer {
 
     /** Binds the TLS server; every connection is handed to the (long-lived) pusher. */
     void listen(int port) throws Exception {
-        var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(new JdkServerTls())
+        var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(tlsConfig.serverTls())
                 .setKeyCertOptions(KeyCertOptions.wrap(ca.serverKeys().orElse(serving)))
                 .setHost(host()).setPort(port).setUseAlpn(false)
                 .setMaxWebSocketMessageSize(StreamMessage.MAX_MESSAGE_BYTES);

@@ -1,15 +1,18 @@
 package dev.sidecarinjector.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.testing.DevCertificates;
+import dev.sidecarinjector.tls.ServerTls.Implementation;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -30,7 +33,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -46,11 +51,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class JdkServerTlsTest {
+class ServerTlsTest {
 
     private static Vertx vertx;
-    private static HttpServer server;
+    private static final Map<Implementation, HttpServer> SERVERS = new EnumMap<>(Implementation.class);
     private static SSLContext trusting;
     private static TrustManagerFactory trustDevCa;
 
@@ -59,11 +66,14 @@ class JdkServerTlsTest {
         DevCertificates.create();
         var pair = DevCertificates.DIR.resolve("current");
         vertx = Vertx.vertx();
-        var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(new JdkServerTls()).setUseAlpn(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pair.resolve("tls.crt").toString()).setKeyPath(pair.resolve("tls.key").toString()))
-                .setHost("127.0.0.1").setPort(0);
-        server = vertx.createHttpServer(options).requestHandler(request -> request.response().end("over " + request.version()))
-                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (var implementation : Implementation.values()) {
+            var options = new HttpServerOptions().setSsl(true).setSslEngineOptions(new ServerTls(implementation)).setUseAlpn(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pair.resolve("tls.crt").toString()).setKeyPath(pair.resolve("tls.key").toString()))
+                    .setHost("127.0.0.1").setPort(0);
+            SERVERS.put(implementation, vertx.createHttpServer(options)
+                    .requestHandler(request -> request.response().end("over " + request.version() + " " + request.connection().sslSession().getProtocol()))
+                    .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
         var store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(DevCertificates.DIR.resolve("ca.crt"))) {
@@ -80,9 +90,9 @@ class JdkServerTlsTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static String get(HttpClient.Version version) throws Exception {
+    private static String get(Implementation implementation, HttpClient.Version version) throws Exception {
         try (var client = HttpClient.newBuilder().sslContext(trusting).version(version).connectTimeout(Duration.ofSeconds(5)).build()) {
-            var response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.actualPort() + "/")).build(),
+            var response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + SERVERS.get(implementation).actualPort() + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             return response.version() + " " + response.body();
@@ -90,14 +100,42 @@ class JdkServerTlsTest {
     }
 
     @Test
-    void aVertxServerWithItAnswersOverHttp11AndOverHttp2ChosenByAlpn() throws Exception {
-        assertEquals("HTTP_1_1 over HTTP_1_1", get(HttpClient.Version.HTTP_1_1));
-        assertEquals("HTTP_2 over HTTP_2", get(HttpClient.Version.HTTP_2));
+    void boringSslLoadsOnThisPlatformAndIsTheDefault() throws Exception {
+        // The build packages linux-x86_64's library, which is what the image and CI run on.
+        assertEquals(Implementation.BORINGSSL, ServerTls.available(Implementation.BORINGSSL), ServerTls.describe(Implementation.BORINGSSL));
+        assertTrue(ServerTls.describe(Implementation.BORINGSSL).contains("BoringSSL"), ServerTls.describe(Implementation.BORINGSSL));
+        assertEquals(Implementation.JDK, ServerTls.available(Implementation.JDK));
+        assertEquals("the JDK's (injector.tls.implementation=jdk)", ServerTls.describe(Implementation.JDK));
+        var context = new ServerTls(Implementation.BORINGSSL).sslContextFactory().keyMananagerFactory(serverKeys()).create();
+        assertInstanceOf(OpenSslContext.class, context);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void aVertxServerWithItAnswersOverHttp11AndOverHttp2ChosenByAlpn(Implementation implementation) throws Exception {
+        assertEquals("HTTP_1_1 over HTTP_1_1 TLSv1.3", get(implementation, HttpClient.Version.HTTP_1_1));
+        assertEquals("HTTP_2 over HTTP_2 TLSv1.3", get(implementation, HttpClient.Version.HTTP_2));
     }
 
     @Test
-    void theContextOffersTheJdksDefaultSuitesAndTheConfiguredAlpnAndClientAuth() throws Exception {
-        var factory = new JdkServerTls().sslContextFactory().useAlpn(true)
+    void boringSslOffersItsDefaultSuitesAndTheConfiguredAlpnAndClientAuth() throws Exception {
+        var factory = new ServerTls(Implementation.BORINGSSL).sslContextFactory().keyMananagerFactory(serverKeys()).useAlpn(true)
+                .applicationProtocols(List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)).clientAuth(ClientAuth.REQUIRE);
+        var context = assertInstanceOf(OpenSslContext.class, factory.create());
+        assertTrue(context.cipherSuites().containsAll(List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")), context.cipherSuites().toString());
+        assertEquals(List.of("h2", "http/1.1"), context.applicationProtocolNegotiator().protocols());
+        var engine = context.newEngine(ByteBufAllocator.DEFAULT);
+        assertTrue(engine.getNeedClientAuth(), "client certificates required");
+
+        var configured = new ServerTls(Implementation.BORINGSSL).sslContextFactory().keyMananagerFactory(serverKeys()).enabledCipherSuites(Set.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")).create();
+        assertTrue(configured.cipherSuites().contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), configured.cipherSuites().toString());
+        assertFalse(configured.cipherSuites().contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), configured.cipherSuites().toString());
+        assertTrue(configured.applicationProtocolNegotiator().protocols().isEmpty(), "no ALPN unless asked");
+    }
+
+    @Test
+    void theJdksContextOffersTheJdksDefaultSuitesAndTheConfiguredAlpnAndClientAuth() throws Exception {
+        var factory = new ServerTls(Implementation.JDK).sslContextFactory().useAlpn(true)
                 .applicationProtocols(List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)).clientAuth(ClientAuth.REQUIRE);
         var context = assertInstanceOf(JdkSslContext.class, factory.create());
         var defaults = SSLContext.getInstance("TLS");
@@ -107,13 +145,14 @@ class JdkServerTlsTest {
         var engine = context.newEngine(ByteBufAllocator.DEFAULT);
         assertTrue(engine.getNeedClientAuth(), "client certificates required");
 
-        var configured = new JdkServerTls().sslContextFactory().enabledCipherSuites(Set.of("TLS_AES_128_GCM_SHA256")).create();
+        var configured = new ServerTls(Implementation.JDK).sslContextFactory().enabledCipherSuites(Set.of("TLS_AES_128_GCM_SHA256")).create();
         assertEquals(List.of("TLS_AES_128_GCM_SHA256"), configured.cipherSuites());
         assertTrue(configured.applicationProtocolNegotiator().protocols().isEmpty(), "no ALPN unless asked");
     }
 
-    @Test
-    void withNoTrustConfiguredNoClientCertificateIsTrustedNotEvenOneTheJdksDefaultStoreHolds() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void withNoTrustConfiguredNoClientCertificateIsTrustedNotEvenOneTheJdksDefaultStoreHolds(Implementation implementation) throws Exception {
         // A self-signed client certificate put in the JDK's default trust store (javax.net.ssl.trustStore).
         var generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -138,9 +177,7 @@ class JdkServerTlsTest {
         clientKeys.init(clientStore, password);
         var client = SSLContext.getInstance("TLS");
         client.init(clientKeys.getKeyManagers(), trustDevCa.getTrustManagers(), null);
-        var pair = DevCertificates.DIR.resolve("current");
-        var serverKeys = new PemKeyCertOptions().setCertPath(pair.resolve("tls.crt").toString()).setKeyPath(pair.resolve("tls.key").toString())
-                .getKeyManagerFactory(vertx);
+        var serverKeys = serverKeys();
 
         System.setProperty("javax.net.ssl.trustStore", trustFile.toString());
         System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
@@ -153,15 +190,25 @@ class JdkServerTlsTest {
             trustingServer.setNeedClientAuth(true);
             handshake(clientEngine(client), trustingServer); // the JDK's default trust takes it
 
-            var ours = new JdkServerTls().sslContextFactory().keyMananagerFactory(serverKeys).clientAuth(ClientAuth.REQUIRE).create();
+            var ours = new ServerTls(implementation).sslContextFactory().keyMananagerFactory(serverKeys).clientAuth(ClientAuth.REQUIRE).create();
             var refused = assertThrows(SSLException.class, () -> handshake(clientEngine(client), ours.newEngine(ByteBufAllocator.DEFAULT)));
-            assertTrue(String.valueOf(refused.getMessage()).contains("certificate"), refused.getMessage());
+            var said = new StringBuilder();
+            for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+                said.append(cause.getMessage()).append("; ");
+            }
+            assertTrue(said.toString().contains("certificate"), said.toString());
         } finally {
             System.clearProperty("javax.net.ssl.trustStore");
             System.clearProperty("javax.net.ssl.trustStorePassword");
             System.clearProperty("javax.net.ssl.trustStoreType");
             Files.delete(trustFile);
         }
+    }
+
+    private static KeyManagerFactory serverKeys() throws Exception {
+        var pair = DevCertificates.DIR.resolve("current");
+        return new PemKeyCertOptions().setCertPath(pair.resolve("tls.crt").toString()).setKeyPath(pair.resolve("tls.key").toString())
+                .getKeyManagerFactory(vertx);
     }
 
     private static SSLEngine clientEngine(SSLContext context) {
@@ -202,7 +249,8 @@ class JdkServerTlsTest {
 
     @Test
     void vertxKeepsTheOptionsWhenItCopiesThem() {
-        var options = new HttpServerOptions().setSslEngineOptions(new JdkServerTls());
-        assertInstanceOf(JdkServerTls.class, new HttpServerOptions(options).getSslEngineOptions());
+        var options = new HttpServerOptions().setSslEngineOptions(new ServerTls(Implementation.BORINGSSL));
+        var copied = assertInstanceOf(ServerTls.class, new HttpServerOptions(options).getSslEngineOptions());
+        assertEquals(Implementation.BORINGSSL, copied.implementation());
     }
 }
