@@ -46,10 +46,15 @@ public class AdmissionHandler {
 
     /** Decodes and answers a raw body; a body that is not an AdmissionReview throws {@link BadReviewException}. */
     public ObjectNode handle(byte[] body) {
+        return handle(body, body.length);
+    }
+
+    /** {@link #handle(byte[])} for the body in {@code body}'s first {@code length} bytes. */
+    public ObjectNode handle(byte[] body, int length) {
         var start = System.nanoTime();
         AdmissionRequest request;
         try {
-            request = AdmissionReviewCodec.decode(body);
+            request = AdmissionReviewCodec.decode(body, length);
         } catch (BadReviewException e) {
             metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", e.getMessage()), start);
             throw e;

@@ -51,11 +51,16 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionRequest decode(byte[] body) {
+        return decode(body, body.length);
+    }
+
+    /** {@link #decode(byte[])} of the review in {@code body}'s first {@code length} bytes. */
+    public static AdmissionRequest decode(byte[] body, int length) {
         Read read;
         try {
-            read = readReview(body, true);
+            read = readReview(body, length, true);
         } catch (ReadAgain e) {
-            read = readReview(body, false);
+            read = readReview(body, length, false);
         }
         var review = read.envelope();
         if (review == null || !review.isObject()) {
@@ -254,8 +259,8 @@ public final class AdmissionReviewCodec {
      * does not take, a duplicate key, bad JSON) is read again without {@code bindPod}, with the parser's check, so that
      * the refusal, or the object kept, is what it always was.
      */
-    private static Read readReview(byte[] body, boolean bindPod) {
-        try (var parser = JSON.createParser(body)) {
+    private static Read readReview(byte[] body, int length, boolean bindPod) {
+        try (var parser = JSON.createParser(body, 0, length)) {
             if (!bindPod) {
                 parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             }

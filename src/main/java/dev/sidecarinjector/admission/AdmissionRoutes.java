@@ -1,8 +1,11 @@
 package dev.sidecarinjector.admission;
 
+import dev.sidecarinjector.http.BoundedBody;
 import dev.sidecarinjector.http.JsonPostOnly;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,12 +14,14 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * {@code POST /inject} and its alias {@code POST /mutate} on the HTTPS port, as Vert.x routes on the event loop:
  * {@link JsonPostOnly} refuses another method (405, {@code Allow: POST}), media type or encoding (415) before the body
- * is read, the body (bounded by {@code quarkus.http.limits.max-body-size}, 413) goes to {@link AdmissionHandler},
+ * is read, the body (bounded by {@code quarkus.http.limits.max-body-size}, 413, whether its length is declared or
+ * it comes in chunks: {@link BoundedBody}) goes to {@link AdmissionHandler},
  * and its reply is written as JSON; a body that is not an AdmissionReview gets 400. Every 4xx has a JSON error.
  */
 @ApplicationScoped
@@ -29,12 +34,18 @@ public class AdmissionRoutes {
     /** An injected pod's reply is mostly its patch's base64: 6 to 7 KB for a pod like the bench's. */
     private static final int REPLY_GUESS = 8192;
 
+    /** How long a body refused with 413 is still read, at most, before the connection is closed. */
+    private static final long LINGER_MILLIS = 2_000;
+
     private final AdmissionHandler handler;
     private final InjectionMetrics metrics;
+    private final long maxBodyBytes;
 
-    public AdmissionRoutes(AdmissionHandler handler, InjectionMetrics metrics) {
+    public AdmissionRoutes(AdmissionHandler handler, InjectionMetrics metrics,
+                           @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.handler = handler;
         this.metrics = metrics;
+        this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
     void register(@Observes Router router) {
@@ -56,20 +67,17 @@ public class AdmissionRoutes {
             error(context.response(), refused.status(), refused.message());
             return;
         }
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            context.response().writeContinue();
-        }
-        // Quarkus's router hands the request over paused: read its body, then let it flow.
-        request.body().onComplete(body -> {
+        // Quarkus's router hands the request over paused: BoundedBody reads its body, and lets it flow.
+        BoundedBody.read(request, maxBodyBytes, context.vertx(), LINGER_MILLIS, body -> {
             var response = context.response();
-            if (body.failed() || response.ended() || response.closed()) {
-                // Cut by the body limit or the body deadline, which answered already, or the client went away.
+            if (response.ended() || response.closed()) {
+                // Answered by the body deadline already, or the client went away.
                 return;
             }
             // The reply's JSON goes straight into the buffer the response sends (it grows if need be).
-            var reply = Unpooled.buffer(Math.max(REPLY_GUESS, body.result().length()));
+            var reply = Unpooled.buffer(Math.max(REPLY_GUESS, body.length()));
             try {
-                AdmissionReviewCodec.encode(handler.handle(body.result().getBytes()), new ByteBufOutputStream(reply));
+                AdmissionReviewCodec.encode(handler.handle(body.array(), body.length()), new ByteBufOutputStream(reply));
             } catch (BadReviewException e) {
                 error(response, 400, e.getMessage());
                 return;
@@ -79,15 +87,19 @@ public class AdmissionRoutes {
                 return;
             }
             json(response, 200, Buffer.buffer(reply));
+        }, what -> {
+            var message = "request body too large: " + what + "; the limit is " + maxBodyBytes
+                    + " bytes (quarkus.http.limits.max-body-size, MAX_BODY_SIZE)";
+            metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", message), start);
+            return error(context.response(), 413, message);
         });
-        request.resume();
     }
 
-    private static void error(HttpServerResponse response, int status, String message) {
-        json(response, status, Buffer.buffer(AdmissionReviewCodec.encode(AdmissionReviewCodec.error(message))));
+    private static Future<Void> error(HttpServerResponse response, int status, String message) {
+        return json(response, status, Buffer.buffer(AdmissionReviewCodec.encode(AdmissionReviewCodec.error(message))));
     }
 
-    private static void json(HttpServerResponse response, int status, Buffer body) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    private static Future<Void> json(HttpServerResponse response, int status, Buffer body) {
+        return response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 }

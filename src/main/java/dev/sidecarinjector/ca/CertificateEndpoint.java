@@ -2,10 +2,10 @@ package dev.sidecarinjector.ca;
 
 import dev.sidecarinjector.admission.PrintableText;
 import dev.sidecarinjector.api.ca.CertificateRequest;
+import dev.sidecarinjector.http.BoundedBody;
 import dev.sidecarinjector.http.JsonPostOnly;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,33 +52,10 @@ public class CertificateEndpoint {
             answer(request, refusal(415, "unsupported_media_type", mediaType.get()));
             return;
         }
-        var declared = request.getHeader("content-length");
-        if (declared != null && tooLarge(declared)) {
-            tooLarge(request, declared + " bytes declared");
-            return;
-        }
-        if ("100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
-            request.response().writeContinue();
-        }
-        var body = Buffer.buffer();
-        var cut = new boolean[1];
-        request.handler(chunk -> {
-            if (cut[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > CertificateRequest.MAX_BODY_BYTES) {
-                cut[0] = true;
-                tooLarge(request, "more than " + CertificateRequest.MAX_BODY_BYTES + " bytes sent");
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.endHandler(end -> {
-            if (cut[0]) {
-                return;
-            }
+        BoundedBody.read(request, CertificateRequest.MAX_BODY_BYTES, vertx, LINGER_MILLIS, body -> {
             var authorization = request.getHeader("authorization");
-            vertx.executeBlocking(() -> authority.answer(authorization, body.getBytes()), false).onComplete(result -> {
+            var bytes = body.exact();
+            vertx.executeBlocking(() -> authority.answer(authorization, bytes), false).onComplete(result -> {
                 var answer = result.succeeded() ? result.result()
                         : refusal(500, "internal_error", "the certificate could not be made: " + result.cause().getMessage());
                 if (result.failed()) {
@@ -86,40 +63,8 @@ public class CertificateEndpoint {
                 }
                 answer(request, answer);
             });
-        });
-    }
-
-    private static boolean tooLarge(String declared) {
-        try {
-            return Long.parseLong(declared.strip()) > CertificateRequest.MAX_BODY_BYTES;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /**
-     * 413 with {@code connection: close}, and the connection closed once the answer is written and the client's body
-     * has ended, or {@link #LINGER_MILLIS} after the answer, whichever is first; what the client still sends is read
-     * and dropped meanwhile. Closed at once with the client's bytes unread, the connection is reset, and a client
-     * still sending its body may lose the answer with it (nginx's lingering close does the same).
-     */
-    private void tooLarge(HttpServerRequest request, String what) {
-        var connection = request.connection();
-        var closing = new int[1];
-        Runnable closeOnSecond = () -> {
-            if (++closing[0] == 2) {
-                connection.close();
-            }
-        };
-        request.handler(dropped -> {
-        });
-        request.endHandler(ended -> closeOnSecond.run());
-        request.response().putHeader("connection", "close");
-        answer(request, refusal(413, "body_too_large", "the request body is limited to " + CertificateRequest.MAX_BODY_BYTES + " bytes ("
-                + what + ")")).onComplete(written -> {
-                    closeOnSecond.run();
-                    vertx.setTimer(LINGER_MILLIS, late -> connection.close());
-                });
+        }, what -> answer(request, refusal(413, "body_too_large", "the request body is limited to " + CertificateRequest.MAX_BODY_BYTES
+                + " bytes (" + what + ")")));
     }
 
     private static CertificateAuthority.Refused refusal(int status, String reason, String message) {

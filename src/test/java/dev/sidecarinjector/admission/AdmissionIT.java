@@ -227,6 +227,24 @@ class AdmissionIT {
     }
 
     @Test
+    void aChunkedBodyIsBoundedToo() throws Exception {
+        // No length declared, so only the reading can bound it: refused once past the limit, with the reason.
+        var huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        var refused = webhook.postChunked("/inject", huge);
+        assertEquals(413, refused.status(), refused.body()::toString);
+        assertEquals("request body too large: more than 4194304 bytes sent; the limit is 4194304 bytes (quarkus.http.limits.max-body-size,"
+                + " MAX_BODY_SIZE)", refused.body().path("error").asText());
+        assertEquals(200, webhook.get("/q/health/live").status(), "the server stays healthy");
+        // Under the limit, a chunked review larger than the reading's first array (16 KiB) is answered whole.
+        var review = Reviews.podCreate("demo", Map.of(), Map.of("example.com/note", "x".repeat(100_000)));
+        var answered = webhook.postChunked("/inject", Reviews.bytes(review));
+        assertEquals(200, answered.status(), answered.body()::toString);
+        assertTrue(answered.body().path("response").path("allowed").asBoolean(), answered.body()::toString);
+        assertEquals(review.path("request").path("uid").asText(), answered.body().path("response").path("uid").asText());
+    }
+
+    @Test
     void metricsCountOutcomes() throws Exception {
         var before = metrics();
         webhook.post("/inject", Reviews.bytes(Reviews.podCreate("demo")));

@@ -64,6 +64,16 @@ public final class WebhookClient {
         return toReply(client.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** A POST of {@code body} as JSON in chunks ({@code Transfer-Encoding: chunked}): no length declared. */
+    public Reply postChunked(String path, byte[] body) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build();
+        return toReply(client.send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
     /** Any method with the given headers (name, value, name, value...) instead of {@code Content-Type: application/json}. */
     public Reply send(String method, String path, byte[] body, String... headers) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(base.resolve(path))
