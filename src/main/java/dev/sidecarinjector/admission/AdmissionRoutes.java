@@ -91,7 +91,8 @@ public class AdmissionRoutes {
             var message = "request body too large: " + what + "; the limit is " + maxBodyBytes
                     + " bytes (quarkus.http.limits.max-body-size, MAX_BODY_SIZE)";
             metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", message), start);
-            return error(context.response(), 413, message);
+            var response = context.response();
+            return response.ended() || response.closed() ? Future.succeededFuture() : error(response, 413, message);
         });
     }
 
