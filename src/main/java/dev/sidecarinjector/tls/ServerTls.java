@@ -10,19 +10,16 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.spi.tls.SslContextFactory;
-import java.net.Socket;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The TLS of the webhook's and the control plane's servers: BoringSSL through netty-tcnative ({@link Implementation#BORINGSSL},
@@ -181,6 +178,19 @@ public final class ServerTls extends SSLEngineOptions {
             return new JdkSslContext(context, forClient, suites, IdentityCipherSuiteFilter.INSTANCE, alpn, clientAuth, null, false);
         }
 
+        /** Trust managers of an empty store, which trust no certificate. */
+        private static TrustManagerFactory noTrust() throws SSLException {
+            try {
+                var store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                return factory;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new SSLException("cannot make the empty trust: " + e.getMessage(), e);
+            }
+        }
+
         /**
          * BoringSSL's context; the key manager is asked for the certificate at every handshake, so a rotation
          * ({@link ServingKeyManager}) applies as with the JDK's. BoringSSL's ALPN cannot refuse a handshake whose
@@ -189,61 +199,13 @@ public final class ServerTls extends SSLEngineOptions {
         private SslContext boringSsl() throws SSLException {
             var builder = SslContextBuilder.forServer(keyManagers).sslProvider(SslProvider.OPENSSL).clientAuth(clientAuth)
                     .ciphers(cipherSuites == null || cipherSuites.isEmpty() ? null : cipherSuites);
-            if (trustManagers != null) {
-                builder.trustManager(trustManagers);
-            } else {
-                builder.trustManager(NoTrust.INSTANCE);
-            }
+            builder.trustManager(trustManagers != null ? trustManagers : noTrust());
             if (alpn()) {
                 builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, applicationProtocols));
             }
             return builder.build();
-        }
-    }
-
-    /** Trusts no certificate: a server that asks for client certificates with no trust configured accepts none. */
-    private static final class NoTrust extends X509ExtendedTrustManager {
-        static final NoTrust INSTANCE = new NoTrust();
-
-        private static CertificateException refused() {
-            return new CertificateException("no client certificate is trusted: the server has no trust configured");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
