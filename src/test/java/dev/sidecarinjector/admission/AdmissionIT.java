@@ -222,7 +222,12 @@ class AdmissionIT {
     void oversizedBodyGets413() throws Exception {
         var huge = new byte[5 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
-        assertEquals(413, webhook.post("/inject", huge, true).status());
+        var refused = webhook.post("/inject", huge, true);
+        assertEquals(413, refused.status());
+        assertEquals("request body too large: 5242880 bytes declared; the limit is 4194304 bytes (quarkus.http.limits.max-body-size,"
+                + " MAX_BODY_SIZE)", refused.body().path("error").asText(), refused.body()::toString);
+        var sent = webhook.post("/mutate", huge);
+        assertEquals(413, sent.status(), "without Expect: 100-continue too");
         assertEquals(200, webhook.get("/q/health/live").status(), "the server stays healthy");
     }
 
