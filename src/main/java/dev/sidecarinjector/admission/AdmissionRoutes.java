@@ -35,9 +35,6 @@ public class AdmissionRoutes {
     /** An injected pod's reply is mostly its patch's base64: 6 to 7 KB for a pod like the bench's. */
     private static final int REPLY_GUESS = 8192;
 
-    /** How long a body refused with 413 is still read, at most, before the connection is closed. */
-    private static final long LINGER_MILLIS = 2_000;
-
     private final AdmissionHandler handler;
     private final InjectionMetrics metrics;
     private final long maxBodyBytes;
@@ -74,7 +71,7 @@ public class AdmissionRoutes {
             return;
         }
         // Quarkus's router hands the request over paused: BoundedBody reads its body, and lets it flow.
-        BoundedBody.read(request, maxBodyBytes, context.vertx(), LINGER_MILLIS, body -> {
+        BoundedBody.read(request, maxBodyBytes, context.vertx(), body -> {
             var response = context.response();
             if (response.ended() || response.closed()) {
                 // Answered by the body deadline already, or the client went away.

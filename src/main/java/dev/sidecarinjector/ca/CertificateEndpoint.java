@@ -21,8 +21,6 @@ import org.jboss.logging.Logger;
 public class CertificateEndpoint {
 
     private static final Logger LOG = Logger.getLogger(CertificateEndpoint.class);
-    /** How long a refused body is still read after its 413, at most. */
-    static final long LINGER_MILLIS = 2_000;
 
     private final ControlPlaneCa ca;
     private final CaMetrics metrics;
@@ -52,7 +50,7 @@ public class CertificateEndpoint {
             answer(request, refusal(415, "unsupported_media_type", mediaType.get()));
             return;
         }
-        BoundedBody.read(request, CertificateRequest.MAX_BODY_BYTES, vertx, LINGER_MILLIS, body -> {
+        BoundedBody.read(request, CertificateRequest.MAX_BODY_BYTES, vertx, body -> {
             var authorization = request.getHeader("authorization");
             var bytes = body.exact();
             vertx.executeBlocking(() -> authority.answer(authorization, bytes), false).onComplete(result -> {

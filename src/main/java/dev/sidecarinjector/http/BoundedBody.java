@@ -16,7 +16,7 @@ import java.util.function.Function;
  * 256 bytes by doubling and then copies it out again: for the bench's 8.6 KB review, 33 KB allocated and 17 KB copied.
  * Here the array is sized from {@code Content-Length} when the request declares one (up to 128 KiB; it grows past that
  * as the bytes come), and a body past the limit is answered 413 by the caller, the rest of it read and dropped, and
- * the connection closed once the answer is written and the body has ended, or {@code lingerMillis} after the answer:
+ * the connection closed once the answer is written and the body has ended, or {@link #LINGER_MILLIS} after the answer:
  * closed with the client's bytes unread, the connection would be reset, and a client still sending could lose the
  * answer with it (nginx's lingering close).
  */
@@ -29,6 +29,8 @@ public final class BoundedBody {
      * nothing holds this much until the body deadline, not the limit. An AdmissionReview is rarely larger.
      */
     private static final int DECLARED_START_MAX = 128 * 1024;
+    /** How long a body refused with 413 is still read, at most, before its connection is closed. */
+    private static final long LINGER_MILLIS = 2_000;
     /** The largest array the JVM allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -44,7 +46,6 @@ public final class BoundedBody {
     private final long limit;
     private byte[] array;
     private int length;
-    private boolean cut;
 
     private BoundedBody(long limit, int initial) {
         this.limit = Math.min(limit, MAX_ARRAY);
@@ -57,11 +58,11 @@ public final class BoundedBody {
      * was too large ({@code "5000000 bytes declared"}, {@code "more than 4194304 bytes sent"}); it writes the 413 and
      * returns the write's future, and the connection is then closed as the class comment says.
      */
-    public static void read(HttpServerRequest request, long limit, Vertx vertx, long lingerMillis, Consumer<Bytes> complete,
+    public static void read(HttpServerRequest request, long limit, Vertx vertx, Consumer<Bytes> complete,
                             Function<String, Future<?>> tooLarge) {
         var declared = declaredLength(request);
         if (declared > limit) {
-            refuse(request, vertx, lingerMillis, tooLarge, declared + " bytes declared");
+            refuse(request, vertx, tooLarge, declared + " bytes declared");
             request.resume();
             return;
         }
@@ -69,17 +70,13 @@ public final class BoundedBody {
             request.response().writeContinue();
         }
         var body = new BoundedBody(limit, (int) Math.min(limit, declared >= 0 ? Math.min(declared, DECLARED_START_MAX) : UNDECLARED_START));
+        // A refusal replaces both handlers: what comes after it is dropped, and its end closes the connection.
         request.handler(chunk -> {
-            if (!body.cut && !body.append(chunk)) {
-                body.cut = true;
-                refuse(request, vertx, lingerMillis, tooLarge, "more than " + limit + " bytes sent");
+            if (!body.append(chunk)) {
+                refuse(request, vertx, tooLarge, "more than " + limit + " bytes sent");
             }
         });
-        request.endHandler(ended -> {
-            if (!body.cut) {
-                complete.accept(new Bytes(body.array, body.length));
-            }
-        });
+        request.endHandler(ended -> complete.accept(new Bytes(body.array, body.length)));
         request.resume();
     }
 
@@ -114,7 +111,7 @@ public final class BoundedBody {
      * The 413, written by {@code tooLarge} with {@code Connection: close}; the rest of the body dropped, the connection
      * closed after the answer and the body's end, or after the linger.
      */
-    private static void refuse(HttpServerRequest request, Vertx vertx, long lingerMillis, Function<String, Future<?>> tooLarge, String what) {
+    private static void refuse(HttpServerRequest request, Vertx vertx, Function<String, Future<?>> tooLarge, String what) {
         var connection = request.connection();
         var closing = new int[1];
         Runnable closeOnSecond = () -> {
@@ -128,7 +125,7 @@ public final class BoundedBody {
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
         tooLarge.apply(what).onComplete(written -> {
             closeOnSecond.run();
-            vertx.setTimer(lingerMillis, late -> connection.close());
+            vertx.setTimer(LINGER_MILLIS, late -> connection.close());
         });
     }
 }
