@@ -134,7 +134,8 @@ import java.io.IOException;
 
 /**
  * Binds a Pod's JSON as Jackson would through {@link ModelJson#MAPPER}, without its bean machinery: a
- * method per class of the model, a switch on the property name, the setter called directly. Only
+ * method per class of the model, a switch on the property's index in the class's {@link PropertyNames}
+ * (which reads the name the API server's order predicts by comparing bytes), the setter called directly. Only
  * values of the expected JSON type are taken (a string for a string, an integer for a number, no
  * nulls, no unknown property, no key named twice in an object: a bit per property); anything else throws
  * {@link PodBinderBase#UNBOUND}, for the caller to bind the pod with Jackson instead, which then says what
@@ -145,3708 +146,2376 @@ final class PodBinder extends PodBinderBase {
     private PodBinder() {
     }
 
+    private static final PropertyNames POD = new PropertyNames(
+            "apiVersion", "kind", "metadata", "spec", "status");
+
     static Pod pod(JsonParser p) throws IOException {
         var v = new Pod();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "apiVersion" -> {
-                    seen = once(seen, 0x1L);
-                    v.setApiVersion(string(p));
-                }
-                case "kind" -> {
-                    seen = once(seen, 0x2L);
-                    v.setKind(string(p));
-                }
-                case "metadata" -> {
-                    seen = once(seen, 0x4L);
-                    v.setMetadata(objectMeta(object(p)));
-                }
-                case "spec" -> {
-                    seen = once(seen, 0x8L);
-                    v.setSpec(podSpec(object(p)));
-                }
-                case "status" -> {
-                    seen = once(seen, 0x10L);
-                    v.setStatus(podStatus(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD.next(p, PropertyNames.END); i != PropertyNames.END; i = POD.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setApiVersion(string(p)); // apiVersion
+                case 1 -> v.setKind(string(p)); // kind
+                case 2 -> v.setMetadata(objectMeta(object(p))); // metadata
+                case 3 -> v.setSpec(podSpec(object(p))); // spec
+                case 4 -> v.setStatus(podStatus(object(p))); // status
             }
         }
         return v;
     }
+
+    private static final PropertyNames OBJECT_META = new PropertyNames(
+            "managedFields", "annotations", "creationTimestamp", "deletionGracePeriodSeconds",
+            "deletionTimestamp", "finalizers", "generateName", "generation", "labels", "name", "namespace",
+            "ownerReferences", "resourceVersion", "selfLink", "uid");
 
     static ObjectMeta objectMeta(JsonParser p) throws IOException {
         var v = new ObjectMeta();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "managedFields" -> {
-                    seen = once(seen, 0x1L);
-                    skip(p);
-                }
-                case "annotations" -> {
-                    seen = once(seen, 0x2L);
-                    v.setAnnotations(stringMap(p));
-                }
-                case "creationTimestamp" -> {
-                    seen = once(seen, 0x4L);
-                    v.setCreationTimestamp(string(p));
-                }
-                case "deletionGracePeriodSeconds" -> {
-                    seen = once(seen, 0x8L);
-                    v.setDeletionGracePeriodSeconds(longValue(p));
-                }
-                case "deletionTimestamp" -> {
-                    seen = once(seen, 0x10L);
-                    v.setDeletionTimestamp(string(p));
-                }
-                case "finalizers" -> {
-                    seen = once(seen, 0x20L);
-                    v.setFinalizers(strings(p));
-                }
-                case "generateName" -> {
-                    seen = once(seen, 0x40L);
-                    v.setGenerateName(string(p));
-                }
-                case "generation" -> {
-                    seen = once(seen, 0x80L);
-                    v.setGeneration(longValue(p));
-                }
-                case "labels" -> {
-                    seen = once(seen, 0x100L);
-                    v.setLabels(stringMap(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x200L);
-                    v.setName(string(p));
-                }
-                case "namespace" -> {
-                    seen = once(seen, 0x400L);
-                    v.setNamespace(string(p));
-                }
-                case "ownerReferences" -> {
-                    seen = once(seen, 0x800L);
-                    v.setOwnerReferences(list(p, PodBinder::ownerReference));
-                }
-                case "resourceVersion" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setResourceVersion(string(p));
-                }
-                case "selfLink" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setSelfLink(string(p));
-                }
-                case "uid" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setUid(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = OBJECT_META.next(p, PropertyNames.END); i != PropertyNames.END; i = OBJECT_META.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> skip(p); // managedFields
+                case 1 -> v.setAnnotations(stringMap(p)); // annotations
+                case 2 -> v.setCreationTimestamp(string(p)); // creationTimestamp
+                case 3 -> v.setDeletionGracePeriodSeconds(longValue(p)); // deletionGracePeriodSeconds
+                case 4 -> v.setDeletionTimestamp(string(p)); // deletionTimestamp
+                case 5 -> v.setFinalizers(strings(p)); // finalizers
+                case 6 -> v.setGenerateName(string(p)); // generateName
+                case 7 -> v.setGeneration(longValue(p)); // generation
+                case 8 -> v.setLabels(stringMap(p)); // labels
+                case 9 -> v.setName(string(p)); // name
+                case 10 -> v.setNamespace(string(p)); // namespace
+                case 11 -> v.setOwnerReferences(list(p, PodBinder::ownerReference)); // ownerReferences
+                case 12 -> v.setResourceVersion(string(p)); // resourceVersion
+                case 13 -> v.setSelfLink(string(p)); // selfLink
+                case 14 -> v.setUid(string(p)); // uid
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_SPEC = new PropertyNames(
+            "activeDeadlineSeconds", "affinity", "automountServiceAccountToken", "containers", "dnsConfig",
+            "dnsPolicy", "enableServiceLinks", "ephemeralContainers", "hostAliases", "hostIPC", "hostNetwork",
+            "hostPID", "hostUsers", "hostname", "hostnameOverride", "imagePullSecrets", "initContainers",
+            "nodeName", "nodeSelector", "os", "overhead", "preemptionPolicy", "priority", "priorityClassName",
+            "readinessGates", "resourceClaims", "resources", "restartPolicy", "runtimeClassName",
+            "schedulerName", "schedulingGates", "securityContext", "serviceAccount", "serviceAccountName",
+            "setHostnameAsFQDN", "shareProcessNamespace", "subdomain", "terminationGracePeriodSeconds",
+            "tolerations", "topologySpreadConstraints", "volumes");
 
     static PodSpec podSpec(JsonParser p) throws IOException {
         var v = new PodSpec();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "activeDeadlineSeconds" -> {
-                    seen = once(seen, 0x1L);
-                    v.setActiveDeadlineSeconds(longValue(p));
-                }
-                case "affinity" -> {
-                    seen = once(seen, 0x2L);
-                    v.setAffinity(affinity(object(p)));
-                }
-                case "automountServiceAccountToken" -> {
-                    seen = once(seen, 0x4L);
-                    v.setAutomountServiceAccountToken(bool(p));
-                }
-                case "containers" -> {
-                    seen = once(seen, 0x8L);
-                    v.setContainers(list(p, PodBinder::container));
-                }
-                case "dnsConfig" -> {
-                    seen = once(seen, 0x10L);
-                    v.setDnsConfig(podDNSConfig(object(p)));
-                }
-                case "dnsPolicy" -> {
-                    seen = once(seen, 0x20L);
-                    v.setDnsPolicy(string(p));
-                }
-                case "enableServiceLinks" -> {
-                    seen = once(seen, 0x40L);
-                    v.setEnableServiceLinks(bool(p));
-                }
-                case "ephemeralContainers" -> {
-                    seen = once(seen, 0x80L);
-                    v.setEphemeralContainers(list(p, PodBinder::ephemeralContainer));
-                }
-                case "hostAliases" -> {
-                    seen = once(seen, 0x100L);
-                    v.setHostAliases(list(p, PodBinder::hostAlias));
-                }
-                case "hostIPC" -> {
-                    seen = once(seen, 0x200L);
-                    v.setHostIPC(bool(p));
-                }
-                case "hostNetwork" -> {
-                    seen = once(seen, 0x400L);
-                    v.setHostNetwork(bool(p));
-                }
-                case "hostPID" -> {
-                    seen = once(seen, 0x800L);
-                    v.setHostPID(bool(p));
-                }
-                case "hostUsers" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setHostUsers(bool(p));
-                }
-                case "hostname" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setHostname(string(p));
-                }
-                case "hostnameOverride" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setHostnameOverride(string(p));
-                }
-                case "imagePullSecrets" -> {
-                    seen = once(seen, 0x8000L);
-                    v.setImagePullSecrets(list(p, PodBinder::localObjectReference));
-                }
-                case "initContainers" -> {
-                    seen = once(seen, 0x10000L);
-                    v.setInitContainers(list(p, PodBinder::container));
-                }
-                case "nodeName" -> {
-                    seen = once(seen, 0x20000L);
-                    v.setNodeName(string(p));
-                }
-                case "nodeSelector" -> {
-                    seen = once(seen, 0x40000L);
-                    v.setNodeSelector(stringMap(p));
-                }
-                case "os" -> {
-                    seen = once(seen, 0x80000L);
-                    v.setOs(podOS(object(p)));
-                }
-                case "overhead" -> {
-                    seen = once(seen, 0x100000L);
-                    v.setOverhead(quantityMap(p));
-                }
-                case "preemptionPolicy" -> {
-                    seen = once(seen, 0x200000L);
-                    v.setPreemptionPolicy(string(p));
-                }
-                case "priority" -> {
-                    seen = once(seen, 0x400000L);
-                    v.setPriority(integer(p));
-                }
-                case "priorityClassName" -> {
-                    seen = once(seen, 0x800000L);
-                    v.setPriorityClassName(string(p));
-                }
-                case "readinessGates" -> {
-                    seen = once(seen, 0x1000000L);
-                    v.setReadinessGates(list(p, PodBinder::podReadinessGate));
-                }
-                case "resourceClaims" -> {
-                    seen = once(seen, 0x2000000L);
-                    v.setResourceClaims(list(p, PodBinder::podResourceClaim));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x4000000L);
-                    v.setResources(resourceRequirements(object(p)));
-                }
-                case "restartPolicy" -> {
-                    seen = once(seen, 0x8000000L);
-                    v.setRestartPolicy(string(p));
-                }
-                case "runtimeClassName" -> {
-                    seen = once(seen, 0x10000000L);
-                    v.setRuntimeClassName(string(p));
-                }
-                case "schedulerName" -> {
-                    seen = once(seen, 0x20000000L);
-                    v.setSchedulerName(string(p));
-                }
-                case "schedulingGates" -> {
-                    seen = once(seen, 0x40000000L);
-                    v.setSchedulingGates(list(p, PodBinder::podSchedulingGate));
-                }
-                case "securityContext" -> {
-                    seen = once(seen, 0x80000000L);
-                    v.setSecurityContext(podSecurityContext(object(p)));
-                }
-                case "serviceAccount" -> {
-                    seen = once(seen, 0x100000000L);
-                    v.setServiceAccount(string(p));
-                }
-                case "serviceAccountName" -> {
-                    seen = once(seen, 0x200000000L);
-                    v.setServiceAccountName(string(p));
-                }
-                case "setHostnameAsFQDN" -> {
-                    seen = once(seen, 0x400000000L);
-                    v.setSetHostnameAsFQDN(bool(p));
-                }
-                case "shareProcessNamespace" -> {
-                    seen = once(seen, 0x800000000L);
-                    v.setShareProcessNamespace(bool(p));
-                }
-                case "subdomain" -> {
-                    seen = once(seen, 0x1000000000L);
-                    v.setSubdomain(string(p));
-                }
-                case "terminationGracePeriodSeconds" -> {
-                    seen = once(seen, 0x2000000000L);
-                    v.setTerminationGracePeriodSeconds(longValue(p));
-                }
-                case "tolerations" -> {
-                    seen = once(seen, 0x4000000000L);
-                    v.setTolerations(list(p, PodBinder::toleration));
-                }
-                case "topologySpreadConstraints" -> {
-                    seen = once(seen, 0x8000000000L);
-                    v.setTopologySpreadConstraints(list(p, PodBinder::topologySpreadConstraint));
-                }
-                case "volumes" -> {
-                    seen = once(seen, 0x10000000000L);
-                    v.setVolumes(list(p, PodBinder::volume));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_SPEC.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_SPEC.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setActiveDeadlineSeconds(longValue(p)); // activeDeadlineSeconds
+                case 1 -> v.setAffinity(affinity(object(p))); // affinity
+                case 2 -> v.setAutomountServiceAccountToken(bool(p)); // automountServiceAccountToken
+                case 3 -> v.setContainers(list(p, PodBinder::container)); // containers
+                case 4 -> v.setDnsConfig(podDNSConfig(object(p))); // dnsConfig
+                case 5 -> v.setDnsPolicy(string(p)); // dnsPolicy
+                case 6 -> v.setEnableServiceLinks(bool(p)); // enableServiceLinks
+                case 7 -> v.setEphemeralContainers(list(p, PodBinder::ephemeralContainer)); // ephemeralContainers
+                case 8 -> v.setHostAliases(list(p, PodBinder::hostAlias)); // hostAliases
+                case 9 -> v.setHostIPC(bool(p)); // hostIPC
+                case 10 -> v.setHostNetwork(bool(p)); // hostNetwork
+                case 11 -> v.setHostPID(bool(p)); // hostPID
+                case 12 -> v.setHostUsers(bool(p)); // hostUsers
+                case 13 -> v.setHostname(string(p)); // hostname
+                case 14 -> v.setHostnameOverride(string(p)); // hostnameOverride
+                case 15 -> v.setImagePullSecrets(list(p, PodBinder::localObjectReference)); // imagePullSecrets
+                case 16 -> v.setInitContainers(list(p, PodBinder::container)); // initContainers
+                case 17 -> v.setNodeName(string(p)); // nodeName
+                case 18 -> v.setNodeSelector(stringMap(p)); // nodeSelector
+                case 19 -> v.setOs(podOS(object(p))); // os
+                case 20 -> v.setOverhead(quantityMap(p)); // overhead
+                case 21 -> v.setPreemptionPolicy(string(p)); // preemptionPolicy
+                case 22 -> v.setPriority(integer(p)); // priority
+                case 23 -> v.setPriorityClassName(string(p)); // priorityClassName
+                case 24 -> v.setReadinessGates(list(p, PodBinder::podReadinessGate)); // readinessGates
+                case 25 -> v.setResourceClaims(list(p, PodBinder::podResourceClaim)); // resourceClaims
+                case 26 -> v.setResources(resourceRequirements(object(p))); // resources
+                case 27 -> v.setRestartPolicy(string(p)); // restartPolicy
+                case 28 -> v.setRuntimeClassName(string(p)); // runtimeClassName
+                case 29 -> v.setSchedulerName(string(p)); // schedulerName
+                case 30 -> v.setSchedulingGates(list(p, PodBinder::podSchedulingGate)); // schedulingGates
+                case 31 -> v.setSecurityContext(podSecurityContext(object(p))); // securityContext
+                case 32 -> v.setServiceAccount(string(p)); // serviceAccount
+                case 33 -> v.setServiceAccountName(string(p)); // serviceAccountName
+                case 34 -> v.setSetHostnameAsFQDN(bool(p)); // setHostnameAsFQDN
+                case 35 -> v.setShareProcessNamespace(bool(p)); // shareProcessNamespace
+                case 36 -> v.setSubdomain(string(p)); // subdomain
+                case 37 -> v.setTerminationGracePeriodSeconds(longValue(p)); // terminationGracePeriodSeconds
+                case 38 -> v.setTolerations(list(p, PodBinder::toleration)); // tolerations
+                case 39 -> v.setTopologySpreadConstraints(list(p, PodBinder::topologySpreadConstraint)); // topologySpreadConstraints
+                case 40 -> v.setVolumes(list(p, PodBinder::volume)); // volumes
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_STATUS = new PropertyNames(
+            "conditions", "containerStatuses", "ephemeralContainerStatuses", "extendedResourceClaimStatus",
+            "hostIP", "hostIPs", "initContainerStatuses", "message", "nominatedNodeName", "observedGeneration",
+            "phase", "podIP", "podIPs", "qosClass", "reason", "resize", "resourceClaimStatuses", "startTime");
 
     static PodStatus podStatus(JsonParser p) throws IOException {
         var v = new PodStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "conditions" -> {
-                    seen = once(seen, 0x1L);
-                    v.setConditions(list(p, PodBinder::podCondition));
-                }
-                case "containerStatuses" -> {
-                    seen = once(seen, 0x2L);
-                    v.setContainerStatuses(list(p, PodBinder::containerStatus));
-                }
-                case "ephemeralContainerStatuses" -> {
-                    seen = once(seen, 0x4L);
-                    v.setEphemeralContainerStatuses(list(p, PodBinder::containerStatus));
-                }
-                case "extendedResourceClaimStatus" -> {
-                    seen = once(seen, 0x8L);
-                    v.setExtendedResourceClaimStatus(podExtendedResourceClaimStatus(object(p)));
-                }
-                case "hostIP" -> {
-                    seen = once(seen, 0x10L);
-                    v.setHostIP(string(p));
-                }
-                case "hostIPs" -> {
-                    seen = once(seen, 0x20L);
-                    v.setHostIPs(list(p, PodBinder::hostIP));
-                }
-                case "initContainerStatuses" -> {
-                    seen = once(seen, 0x40L);
-                    v.setInitContainerStatuses(list(p, PodBinder::containerStatus));
-                }
-                case "message" -> {
-                    seen = once(seen, 0x80L);
-                    v.setMessage(string(p));
-                }
-                case "nominatedNodeName" -> {
-                    seen = once(seen, 0x100L);
-                    v.setNominatedNodeName(string(p));
-                }
-                case "observedGeneration" -> {
-                    seen = once(seen, 0x200L);
-                    v.setObservedGeneration(longValue(p));
-                }
-                case "phase" -> {
-                    seen = once(seen, 0x400L);
-                    v.setPhase(string(p));
-                }
-                case "podIP" -> {
-                    seen = once(seen, 0x800L);
-                    v.setPodIP(string(p));
-                }
-                case "podIPs" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setPodIPs(list(p, PodBinder::podIP));
-                }
-                case "qosClass" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setQosClass(string(p));
-                }
-                case "reason" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setReason(string(p));
-                }
-                case "resize" -> {
-                    seen = once(seen, 0x8000L);
-                    v.setResize(string(p));
-                }
-                case "resourceClaimStatuses" -> {
-                    seen = once(seen, 0x10000L);
-                    v.setResourceClaimStatuses(list(p, PodBinder::podResourceClaimStatus));
-                }
-                case "startTime" -> {
-                    seen = once(seen, 0x20000L);
-                    v.setStartTime(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setConditions(list(p, PodBinder::podCondition)); // conditions
+                case 1 -> v.setContainerStatuses(list(p, PodBinder::containerStatus)); // containerStatuses
+                case 2 -> v.setEphemeralContainerStatuses(list(p, PodBinder::containerStatus)); // ephemeralContainerStatuses
+                case 3 -> v.setExtendedResourceClaimStatus(podExtendedResourceClaimStatus(object(p))); // extendedResourceClaimStatus
+                case 4 -> v.setHostIP(string(p)); // hostIP
+                case 5 -> v.setHostIPs(list(p, PodBinder::hostIP)); // hostIPs
+                case 6 -> v.setInitContainerStatuses(list(p, PodBinder::containerStatus)); // initContainerStatuses
+                case 7 -> v.setMessage(string(p)); // message
+                case 8 -> v.setNominatedNodeName(string(p)); // nominatedNodeName
+                case 9 -> v.setObservedGeneration(longValue(p)); // observedGeneration
+                case 10 -> v.setPhase(string(p)); // phase
+                case 11 -> v.setPodIP(string(p)); // podIP
+                case 12 -> v.setPodIPs(list(p, PodBinder::podIP)); // podIPs
+                case 13 -> v.setQosClass(string(p)); // qosClass
+                case 14 -> v.setReason(string(p)); // reason
+                case 15 -> v.setResize(string(p)); // resize
+                case 16 -> v.setResourceClaimStatuses(list(p, PodBinder::podResourceClaimStatus)); // resourceClaimStatuses
+                case 17 -> v.setStartTime(string(p)); // startTime
             }
         }
         return v;
     }
+
+    private static final PropertyNames OWNER_REFERENCE = new PropertyNames(
+            "apiVersion", "kind", "blockOwnerDeletion", "controller", "name", "uid");
 
     static OwnerReference ownerReference(JsonParser p) throws IOException {
         var v = new OwnerReference();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "apiVersion" -> {
-                    seen = once(seen, 0x1L);
-                    v.setApiVersion(string(p));
-                }
-                case "kind" -> {
-                    seen = once(seen, 0x2L);
-                    v.setKind(string(p));
-                }
-                case "blockOwnerDeletion" -> {
-                    seen = once(seen, 0x4L);
-                    v.setBlockOwnerDeletion(bool(p));
-                }
-                case "controller" -> {
-                    seen = once(seen, 0x8L);
-                    v.setController(bool(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x10L);
-                    v.setName(string(p));
-                }
-                case "uid" -> {
-                    seen = once(seen, 0x20L);
-                    v.setUid(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = OWNER_REFERENCE.next(p, PropertyNames.END); i != PropertyNames.END; i = OWNER_REFERENCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setApiVersion(string(p)); // apiVersion
+                case 1 -> v.setKind(string(p)); // kind
+                case 2 -> v.setBlockOwnerDeletion(bool(p)); // blockOwnerDeletion
+                case 3 -> v.setController(bool(p)); // controller
+                case 4 -> v.setName(string(p)); // name
+                case 5 -> v.setUid(string(p)); // uid
             }
         }
         return v;
     }
+
+    private static final PropertyNames AFFINITY = new PropertyNames(
+            "nodeAffinity", "podAffinity", "podAntiAffinity");
 
     static Affinity affinity(JsonParser p) throws IOException {
         var v = new Affinity();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "nodeAffinity" -> {
-                    seen = once(seen, 0x1L);
-                    v.setNodeAffinity(nodeAffinity(object(p)));
-                }
-                case "podAffinity" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPodAffinity(podAffinity(object(p)));
-                }
-                case "podAntiAffinity" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPodAntiAffinity(podAntiAffinity(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = AFFINITY.next(p, PropertyNames.END); i != PropertyNames.END; i = AFFINITY.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setNodeAffinity(nodeAffinity(object(p))); // nodeAffinity
+                case 1 -> v.setPodAffinity(podAffinity(object(p))); // podAffinity
+                case 2 -> v.setPodAntiAffinity(podAntiAffinity(object(p))); // podAntiAffinity
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER = new PropertyNames(
+            "args", "command", "env", "envFrom", "image", "imagePullPolicy", "lifecycle", "livenessProbe",
+            "name", "ports", "readinessProbe", "resizePolicy", "resources", "restartPolicy",
+            "restartPolicyRules", "securityContext", "startupProbe", "stdin", "stdinOnce",
+            "terminationMessagePath", "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts",
+            "workingDir");
 
     static Container container(JsonParser p) throws IOException {
         var v = new Container();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "args" -> {
-                    seen = once(seen, 0x1L);
-                    v.setArgs(strings(p));
-                }
-                case "command" -> {
-                    seen = once(seen, 0x2L);
-                    v.setCommand(strings(p));
-                }
-                case "env" -> {
-                    seen = once(seen, 0x4L);
-                    v.setEnv(list(p, PodBinder::envVar));
-                }
-                case "envFrom" -> {
-                    seen = once(seen, 0x8L);
-                    v.setEnvFrom(list(p, PodBinder::envFromSource));
-                }
-                case "image" -> {
-                    seen = once(seen, 0x10L);
-                    v.setImage(string(p));
-                }
-                case "imagePullPolicy" -> {
-                    seen = once(seen, 0x20L);
-                    v.setImagePullPolicy(string(p));
-                }
-                case "lifecycle" -> {
-                    seen = once(seen, 0x40L);
-                    v.setLifecycle(lifecycle(object(p)));
-                }
-                case "livenessProbe" -> {
-                    seen = once(seen, 0x80L);
-                    v.setLivenessProbe(probe(object(p)));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x100L);
-                    v.setName(string(p));
-                }
-                case "ports" -> {
-                    seen = once(seen, 0x200L);
-                    v.setPorts(list(p, PodBinder::containerPort));
-                }
-                case "readinessProbe" -> {
-                    seen = once(seen, 0x400L);
-                    v.setReadinessProbe(probe(object(p)));
-                }
-                case "resizePolicy" -> {
-                    seen = once(seen, 0x800L);
-                    v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setResources(resourceRequirements(object(p)));
-                }
-                case "restartPolicy" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setRestartPolicy(string(p));
-                }
-                case "restartPolicyRules" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
-                }
-                case "securityContext" -> {
-                    seen = once(seen, 0x8000L);
-                    v.setSecurityContext(securityContext(object(p)));
-                }
-                case "startupProbe" -> {
-                    seen = once(seen, 0x10000L);
-                    v.setStartupProbe(probe(object(p)));
-                }
-                case "stdin" -> {
-                    seen = once(seen, 0x20000L);
-                    v.setStdin(bool(p));
-                }
-                case "stdinOnce" -> {
-                    seen = once(seen, 0x40000L);
-                    v.setStdinOnce(bool(p));
-                }
-                case "terminationMessagePath" -> {
-                    seen = once(seen, 0x80000L);
-                    v.setTerminationMessagePath(string(p));
-                }
-                case "terminationMessagePolicy" -> {
-                    seen = once(seen, 0x100000L);
-                    v.setTerminationMessagePolicy(string(p));
-                }
-                case "tty" -> {
-                    seen = once(seen, 0x200000L);
-                    v.setTty(bool(p));
-                }
-                case "volumeDevices" -> {
-                    seen = once(seen, 0x400000L);
-                    v.setVolumeDevices(list(p, PodBinder::volumeDevice));
-                }
-                case "volumeMounts" -> {
-                    seen = once(seen, 0x800000L);
-                    v.setVolumeMounts(list(p, PodBinder::volumeMount));
-                }
-                case "workingDir" -> {
-                    seen = once(seen, 0x1000000L);
-                    v.setWorkingDir(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setArgs(strings(p)); // args
+                case 1 -> v.setCommand(strings(p)); // command
+                case 2 -> v.setEnv(list(p, PodBinder::envVar)); // env
+                case 3 -> v.setEnvFrom(list(p, PodBinder::envFromSource)); // envFrom
+                case 4 -> v.setImage(string(p)); // image
+                case 5 -> v.setImagePullPolicy(string(p)); // imagePullPolicy
+                case 6 -> v.setLifecycle(lifecycle(object(p))); // lifecycle
+                case 7 -> v.setLivenessProbe(probe(object(p))); // livenessProbe
+                case 8 -> v.setName(string(p)); // name
+                case 9 -> v.setPorts(list(p, PodBinder::containerPort)); // ports
+                case 10 -> v.setReadinessProbe(probe(object(p))); // readinessProbe
+                case 11 -> v.setResizePolicy(list(p, PodBinder::containerResizePolicy)); // resizePolicy
+                case 12 -> v.setResources(resourceRequirements(object(p))); // resources
+                case 13 -> v.setRestartPolicy(string(p)); // restartPolicy
+                case 14 -> v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule)); // restartPolicyRules
+                case 15 -> v.setSecurityContext(securityContext(object(p))); // securityContext
+                case 16 -> v.setStartupProbe(probe(object(p))); // startupProbe
+                case 17 -> v.setStdin(bool(p)); // stdin
+                case 18 -> v.setStdinOnce(bool(p)); // stdinOnce
+                case 19 -> v.setTerminationMessagePath(string(p)); // terminationMessagePath
+                case 20 -> v.setTerminationMessagePolicy(string(p)); // terminationMessagePolicy
+                case 21 -> v.setTty(bool(p)); // tty
+                case 22 -> v.setVolumeDevices(list(p, PodBinder::volumeDevice)); // volumeDevices
+                case 23 -> v.setVolumeMounts(list(p, PodBinder::volumeMount)); // volumeMounts
+                case 24 -> v.setWorkingDir(string(p)); // workingDir
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_DNSCONFIG = new PropertyNames(
+            "nameservers", "options", "searches");
 
     static PodDNSConfig podDNSConfig(JsonParser p) throws IOException {
         var v = new PodDNSConfig();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "nameservers" -> {
-                    seen = once(seen, 0x1L);
-                    v.setNameservers(strings(p));
-                }
-                case "options" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOptions(list(p, PodBinder::podDNSConfigOption));
-                }
-                case "searches" -> {
-                    seen = once(seen, 0x4L);
-                    v.setSearches(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_DNSCONFIG.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_DNSCONFIG.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setNameservers(strings(p)); // nameservers
+                case 1 -> v.setOptions(list(p, PodBinder::podDNSConfigOption)); // options
+                case 2 -> v.setSearches(strings(p)); // searches
             }
         }
         return v;
     }
+
+    private static final PropertyNames EPHEMERAL_CONTAINER = new PropertyNames(
+            "args", "command", "env", "envFrom", "image", "imagePullPolicy", "lifecycle", "livenessProbe",
+            "name", "ports", "readinessProbe", "resizePolicy", "resources", "restartPolicy",
+            "restartPolicyRules", "securityContext", "startupProbe", "stdin", "stdinOnce",
+            "targetContainerName", "terminationMessagePath", "terminationMessagePolicy", "tty",
+            "volumeDevices", "volumeMounts", "workingDir");
 
     static EphemeralContainer ephemeralContainer(JsonParser p) throws IOException {
         var v = new EphemeralContainer();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "args" -> {
-                    seen = once(seen, 0x1L);
-                    v.setArgs(strings(p));
-                }
-                case "command" -> {
-                    seen = once(seen, 0x2L);
-                    v.setCommand(strings(p));
-                }
-                case "env" -> {
-                    seen = once(seen, 0x4L);
-                    v.setEnv(list(p, PodBinder::envVar));
-                }
-                case "envFrom" -> {
-                    seen = once(seen, 0x8L);
-                    v.setEnvFrom(list(p, PodBinder::envFromSource));
-                }
-                case "image" -> {
-                    seen = once(seen, 0x10L);
-                    v.setImage(string(p));
-                }
-                case "imagePullPolicy" -> {
-                    seen = once(seen, 0x20L);
-                    v.setImagePullPolicy(string(p));
-                }
-                case "lifecycle" -> {
-                    seen = once(seen, 0x40L);
-                    v.setLifecycle(lifecycle(object(p)));
-                }
-                case "livenessProbe" -> {
-                    seen = once(seen, 0x80L);
-                    v.setLivenessProbe(probe(object(p)));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x100L);
-                    v.setName(string(p));
-                }
-                case "ports" -> {
-                    seen = once(seen, 0x200L);
-                    v.setPorts(list(p, PodBinder::containerPort));
-                }
-                case "readinessProbe" -> {
-                    seen = once(seen, 0x400L);
-                    v.setReadinessProbe(probe(object(p)));
-                }
-                case "resizePolicy" -> {
-                    seen = once(seen, 0x800L);
-                    v.setResizePolicy(list(p, PodBinder::containerResizePolicy));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setResources(resourceRequirements(object(p)));
-                }
-                case "restartPolicy" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setRestartPolicy(string(p));
-                }
-                case "restartPolicyRules" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule));
-                }
-                case "securityContext" -> {
-                    seen = once(seen, 0x8000L);
-                    v.setSecurityContext(securityContext(object(p)));
-                }
-                case "startupProbe" -> {
-                    seen = once(seen, 0x10000L);
-                    v.setStartupProbe(probe(object(p)));
-                }
-                case "stdin" -> {
-                    seen = once(seen, 0x20000L);
-                    v.setStdin(bool(p));
-                }
-                case "stdinOnce" -> {
-                    seen = once(seen, 0x40000L);
-                    v.setStdinOnce(bool(p));
-                }
-                case "targetContainerName" -> {
-                    seen = once(seen, 0x80000L);
-                    v.setTargetContainerName(string(p));
-                }
-                case "terminationMessagePath" -> {
-                    seen = once(seen, 0x100000L);
-                    v.setTerminationMessagePath(string(p));
-                }
-                case "terminationMessagePolicy" -> {
-                    seen = once(seen, 0x200000L);
-                    v.setTerminationMessagePolicy(string(p));
-                }
-                case "tty" -> {
-                    seen = once(seen, 0x400000L);
-                    v.setTty(bool(p));
-                }
-                case "volumeDevices" -> {
-                    seen = once(seen, 0x800000L);
-                    v.setVolumeDevices(list(p, PodBinder::volumeDevice));
-                }
-                case "volumeMounts" -> {
-                    seen = once(seen, 0x1000000L);
-                    v.setVolumeMounts(list(p, PodBinder::volumeMount));
-                }
-                case "workingDir" -> {
-                    seen = once(seen, 0x2000000L);
-                    v.setWorkingDir(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = EPHEMERAL_CONTAINER.next(p, PropertyNames.END); i != PropertyNames.END; i = EPHEMERAL_CONTAINER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setArgs(strings(p)); // args
+                case 1 -> v.setCommand(strings(p)); // command
+                case 2 -> v.setEnv(list(p, PodBinder::envVar)); // env
+                case 3 -> v.setEnvFrom(list(p, PodBinder::envFromSource)); // envFrom
+                case 4 -> v.setImage(string(p)); // image
+                case 5 -> v.setImagePullPolicy(string(p)); // imagePullPolicy
+                case 6 -> v.setLifecycle(lifecycle(object(p))); // lifecycle
+                case 7 -> v.setLivenessProbe(probe(object(p))); // livenessProbe
+                case 8 -> v.setName(string(p)); // name
+                case 9 -> v.setPorts(list(p, PodBinder::containerPort)); // ports
+                case 10 -> v.setReadinessProbe(probe(object(p))); // readinessProbe
+                case 11 -> v.setResizePolicy(list(p, PodBinder::containerResizePolicy)); // resizePolicy
+                case 12 -> v.setResources(resourceRequirements(object(p))); // resources
+                case 13 -> v.setRestartPolicy(string(p)); // restartPolicy
+                case 14 -> v.setRestartPolicyRules(list(p, PodBinder::containerRestartRule)); // restartPolicyRules
+                case 15 -> v.setSecurityContext(securityContext(object(p))); // securityContext
+                case 16 -> v.setStartupProbe(probe(object(p))); // startupProbe
+                case 17 -> v.setStdin(bool(p)); // stdin
+                case 18 -> v.setStdinOnce(bool(p)); // stdinOnce
+                case 19 -> v.setTargetContainerName(string(p)); // targetContainerName
+                case 20 -> v.setTerminationMessagePath(string(p)); // terminationMessagePath
+                case 21 -> v.setTerminationMessagePolicy(string(p)); // terminationMessagePolicy
+                case 22 -> v.setTty(bool(p)); // tty
+                case 23 -> v.setVolumeDevices(list(p, PodBinder::volumeDevice)); // volumeDevices
+                case 24 -> v.setVolumeMounts(list(p, PodBinder::volumeMount)); // volumeMounts
+                case 25 -> v.setWorkingDir(string(p)); // workingDir
             }
         }
         return v;
     }
+
+    private static final PropertyNames HOST_ALIAS = new PropertyNames(
+            "hostnames", "ip");
 
     static HostAlias hostAlias(JsonParser p) throws IOException {
         var v = new HostAlias();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "hostnames" -> {
-                    seen = once(seen, 0x1L);
-                    v.setHostnames(strings(p));
-                }
-                case "ip" -> {
-                    seen = once(seen, 0x2L);
-                    v.setIp(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = HOST_ALIAS.next(p, PropertyNames.END); i != PropertyNames.END; i = HOST_ALIAS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setHostnames(strings(p)); // hostnames
+                case 1 -> v.setIp(string(p)); // ip
             }
         }
         return v;
     }
+
+    private static final PropertyNames LOCAL_OBJECT_REFERENCE = new PropertyNames(
+            "name");
 
     static LocalObjectReference localObjectReference(JsonParser p) throws IOException {
         var v = new LocalObjectReference();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = LOCAL_OBJECT_REFERENCE.next(p, PropertyNames.END); i != PropertyNames.END; i = LOCAL_OBJECT_REFERENCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_OS = new PropertyNames(
+            "name");
 
     static PodOS podOS(JsonParser p) throws IOException {
         var v = new PodOS();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_OS.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_OS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_READINESS_GATE = new PropertyNames(
+            "conditionType");
 
     static PodReadinessGate podReadinessGate(JsonParser p) throws IOException {
         var v = new PodReadinessGate();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "conditionType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setConditionType(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_READINESS_GATE.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_READINESS_GATE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setConditionType(string(p)); // conditionType
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_RESOURCE_CLAIM = new PropertyNames(
+            "name", "resourceClaimName", "resourceClaimTemplateName");
 
     static PodResourceClaim podResourceClaim(JsonParser p) throws IOException {
         var v = new PodResourceClaim();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "resourceClaimName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setResourceClaimName(string(p));
-                }
-                case "resourceClaimTemplateName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setResourceClaimTemplateName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_RESOURCE_CLAIM.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_RESOURCE_CLAIM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setResourceClaimName(string(p)); // resourceClaimName
+                case 2 -> v.setResourceClaimTemplateName(string(p)); // resourceClaimTemplateName
             }
         }
         return v;
     }
+
+    private static final PropertyNames RESOURCE_REQUIREMENTS = new PropertyNames(
+            "claims", "limits", "requests");
 
     static ResourceRequirements resourceRequirements(JsonParser p) throws IOException {
         var v = new ResourceRequirements();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "claims" -> {
-                    seen = once(seen, 0x1L);
-                    v.setClaims(list(p, PodBinder::resourceClaim));
-                }
-                case "limits" -> {
-                    seen = once(seen, 0x2L);
-                    v.setLimits(quantityMap(p));
-                }
-                case "requests" -> {
-                    seen = once(seen, 0x4L);
-                    v.setRequests(quantityMap(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = RESOURCE_REQUIREMENTS.next(p, PropertyNames.END); i != PropertyNames.END; i = RESOURCE_REQUIREMENTS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setClaims(list(p, PodBinder::resourceClaim)); // claims
+                case 1 -> v.setLimits(quantityMap(p)); // limits
+                case 2 -> v.setRequests(quantityMap(p)); // requests
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_SCHEDULING_GATE = new PropertyNames(
+            "name");
 
     static PodSchedulingGate podSchedulingGate(JsonParser p) throws IOException {
         var v = new PodSchedulingGate();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_SCHEDULING_GATE.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_SCHEDULING_GATE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_SECURITY_CONTEXT = new PropertyNames(
+            "appArmorProfile", "fsGroup", "fsGroupChangePolicy", "runAsGroup", "runAsNonRoot", "runAsUser",
+            "seLinuxChangePolicy", "seLinuxOptions", "seccompProfile", "supplementalGroups",
+            "supplementalGroupsPolicy", "sysctls", "windowsOptions");
 
     static PodSecurityContext podSecurityContext(JsonParser p) throws IOException {
         var v = new PodSecurityContext();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "appArmorProfile" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAppArmorProfile(appArmorProfile(object(p)));
-                }
-                case "fsGroup" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFsGroup(longValue(p));
-                }
-                case "fsGroupChangePolicy" -> {
-                    seen = once(seen, 0x4L);
-                    v.setFsGroupChangePolicy(string(p));
-                }
-                case "runAsGroup" -> {
-                    seen = once(seen, 0x8L);
-                    v.setRunAsGroup(longValue(p));
-                }
-                case "runAsNonRoot" -> {
-                    seen = once(seen, 0x10L);
-                    v.setRunAsNonRoot(bool(p));
-                }
-                case "runAsUser" -> {
-                    seen = once(seen, 0x20L);
-                    v.setRunAsUser(longValue(p));
-                }
-                case "seLinuxChangePolicy" -> {
-                    seen = once(seen, 0x40L);
-                    v.setSeLinuxChangePolicy(string(p));
-                }
-                case "seLinuxOptions" -> {
-                    seen = once(seen, 0x80L);
-                    v.setSeLinuxOptions(sELinuxOptions(object(p)));
-                }
-                case "seccompProfile" -> {
-                    seen = once(seen, 0x100L);
-                    v.setSeccompProfile(seccompProfile(object(p)));
-                }
-                case "supplementalGroups" -> {
-                    seen = once(seen, 0x200L);
-                    v.setSupplementalGroups(longs(p));
-                }
-                case "supplementalGroupsPolicy" -> {
-                    seen = once(seen, 0x400L);
-                    v.setSupplementalGroupsPolicy(string(p));
-                }
-                case "sysctls" -> {
-                    seen = once(seen, 0x800L);
-                    v.setSysctls(list(p, PodBinder::sysctl));
-                }
-                case "windowsOptions" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_SECURITY_CONTEXT.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_SECURITY_CONTEXT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAppArmorProfile(appArmorProfile(object(p))); // appArmorProfile
+                case 1 -> v.setFsGroup(longValue(p)); // fsGroup
+                case 2 -> v.setFsGroupChangePolicy(string(p)); // fsGroupChangePolicy
+                case 3 -> v.setRunAsGroup(longValue(p)); // runAsGroup
+                case 4 -> v.setRunAsNonRoot(bool(p)); // runAsNonRoot
+                case 5 -> v.setRunAsUser(longValue(p)); // runAsUser
+                case 6 -> v.setSeLinuxChangePolicy(string(p)); // seLinuxChangePolicy
+                case 7 -> v.setSeLinuxOptions(sELinuxOptions(object(p))); // seLinuxOptions
+                case 8 -> v.setSeccompProfile(seccompProfile(object(p))); // seccompProfile
+                case 9 -> v.setSupplementalGroups(longs(p)); // supplementalGroups
+                case 10 -> v.setSupplementalGroupsPolicy(string(p)); // supplementalGroupsPolicy
+                case 11 -> v.setSysctls(list(p, PodBinder::sysctl)); // sysctls
+                case 12 -> v.setWindowsOptions(windowsSecurityContextOptions(object(p))); // windowsOptions
             }
         }
         return v;
     }
+
+    private static final PropertyNames TOLERATION = new PropertyNames(
+            "effect", "key", "operator", "tolerationSeconds", "value");
 
     static Toleration toleration(JsonParser p) throws IOException {
         var v = new Toleration();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "effect" -> {
-                    seen = once(seen, 0x1L);
-                    v.setEffect(string(p));
-                }
-                case "key" -> {
-                    seen = once(seen, 0x2L);
-                    v.setKey(string(p));
-                }
-                case "operator" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOperator(string(p));
-                }
-                case "tolerationSeconds" -> {
-                    seen = once(seen, 0x8L);
-                    v.setTolerationSeconds(longValue(p));
-                }
-                case "value" -> {
-                    seen = once(seen, 0x10L);
-                    v.setValue(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = TOLERATION.next(p, PropertyNames.END); i != PropertyNames.END; i = TOLERATION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setEffect(string(p)); // effect
+                case 1 -> v.setKey(string(p)); // key
+                case 2 -> v.setOperator(string(p)); // operator
+                case 3 -> v.setTolerationSeconds(longValue(p)); // tolerationSeconds
+                case 4 -> v.setValue(string(p)); // value
             }
         }
         return v;
     }
+
+    private static final PropertyNames TOPOLOGY_SPREAD_CONSTRAINT = new PropertyNames(
+            "labelSelector", "matchLabelKeys", "maxSkew", "minDomains", "nodeAffinityPolicy",
+            "nodeTaintsPolicy", "topologyKey", "whenUnsatisfiable");
 
     static TopologySpreadConstraint topologySpreadConstraint(JsonParser p) throws IOException {
         var v = new TopologySpreadConstraint();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "labelSelector" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLabelSelector(labelSelector(object(p)));
-                }
-                case "matchLabelKeys" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMatchLabelKeys(strings(p));
-                }
-                case "maxSkew" -> {
-                    seen = once(seen, 0x4L);
-                    v.setMaxSkew(integer(p));
-                }
-                case "minDomains" -> {
-                    seen = once(seen, 0x8L);
-                    v.setMinDomains(integer(p));
-                }
-                case "nodeAffinityPolicy" -> {
-                    seen = once(seen, 0x10L);
-                    v.setNodeAffinityPolicy(string(p));
-                }
-                case "nodeTaintsPolicy" -> {
-                    seen = once(seen, 0x20L);
-                    v.setNodeTaintsPolicy(string(p));
-                }
-                case "topologyKey" -> {
-                    seen = once(seen, 0x40L);
-                    v.setTopologyKey(string(p));
-                }
-                case "whenUnsatisfiable" -> {
-                    seen = once(seen, 0x80L);
-                    v.setWhenUnsatisfiable(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = TOPOLOGY_SPREAD_CONSTRAINT.next(p, PropertyNames.END); i != PropertyNames.END; i = TOPOLOGY_SPREAD_CONSTRAINT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLabelSelector(labelSelector(object(p))); // labelSelector
+                case 1 -> v.setMatchLabelKeys(strings(p)); // matchLabelKeys
+                case 2 -> v.setMaxSkew(integer(p)); // maxSkew
+                case 3 -> v.setMinDomains(integer(p)); // minDomains
+                case 4 -> v.setNodeAffinityPolicy(string(p)); // nodeAffinityPolicy
+                case 5 -> v.setNodeTaintsPolicy(string(p)); // nodeTaintsPolicy
+                case 6 -> v.setTopologyKey(string(p)); // topologyKey
+                case 7 -> v.setWhenUnsatisfiable(string(p)); // whenUnsatisfiable
             }
         }
         return v;
     }
+
+    private static final PropertyNames VOLUME = new PropertyNames(
+            "awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "configMap", "csi",
+            "downwardAPI", "emptyDir", "ephemeral", "fc", "flexVolume", "flocker", "gcePersistentDisk",
+            "gitRepo", "glusterfs", "hostPath", "image", "iscsi", "name", "nfs", "persistentVolumeClaim",
+            "photonPersistentDisk", "portworxVolume", "projected", "quobyte", "rbd", "scaleIO", "secret",
+            "storageos", "vsphereVolume");
 
     static Volume volume(JsonParser p) throws IOException {
         var v = new Volume();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "awsElasticBlockStore" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAwsElasticBlockStore(aWSElasticBlockStoreVolumeSource(object(p)));
-                }
-                case "azureDisk" -> {
-                    seen = once(seen, 0x2L);
-                    v.setAzureDisk(azureDiskVolumeSource(object(p)));
-                }
-                case "azureFile" -> {
-                    seen = once(seen, 0x4L);
-                    v.setAzureFile(azureFileVolumeSource(object(p)));
-                }
-                case "cephfs" -> {
-                    seen = once(seen, 0x8L);
-                    v.setCephfs(cephFSVolumeSource(object(p)));
-                }
-                case "cinder" -> {
-                    seen = once(seen, 0x10L);
-                    v.setCinder(cinderVolumeSource(object(p)));
-                }
-                case "configMap" -> {
-                    seen = once(seen, 0x20L);
-                    v.setConfigMap(configMapVolumeSource(object(p)));
-                }
-                case "csi" -> {
-                    seen = once(seen, 0x40L);
-                    v.setCsi(cSIVolumeSource(object(p)));
-                }
-                case "downwardAPI" -> {
-                    seen = once(seen, 0x80L);
-                    v.setDownwardAPI(downwardAPIVolumeSource(object(p)));
-                }
-                case "emptyDir" -> {
-                    seen = once(seen, 0x100L);
-                    v.setEmptyDir(emptyDirVolumeSource(object(p)));
-                }
-                case "ephemeral" -> {
-                    seen = once(seen, 0x200L);
-                    v.setEphemeral(ephemeralVolumeSource(object(p)));
-                }
-                case "fc" -> {
-                    seen = once(seen, 0x400L);
-                    v.setFc(fCVolumeSource(object(p)));
-                }
-                case "flexVolume" -> {
-                    seen = once(seen, 0x800L);
-                    v.setFlexVolume(flexVolumeSource(object(p)));
-                }
-                case "flocker" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setFlocker(flockerVolumeSource(object(p)));
-                }
-                case "gcePersistentDisk" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setGcePersistentDisk(gCEPersistentDiskVolumeSource(object(p)));
-                }
-                case "gitRepo" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setGitRepo(gitRepoVolumeSource(object(p)));
-                }
-                case "glusterfs" -> {
-                    seen = once(seen, 0x8000L);
-                    v.setGlusterfs(glusterfsVolumeSource(object(p)));
-                }
-                case "hostPath" -> {
-                    seen = once(seen, 0x10000L);
-                    v.setHostPath(hostPathVolumeSource(object(p)));
-                }
-                case "image" -> {
-                    seen = once(seen, 0x20000L);
-                    v.setImage(imageVolumeSource(object(p)));
-                }
-                case "iscsi" -> {
-                    seen = once(seen, 0x40000L);
-                    v.setIscsi(iSCSIVolumeSource(object(p)));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x80000L);
-                    v.setName(string(p));
-                }
-                case "nfs" -> {
-                    seen = once(seen, 0x100000L);
-                    v.setNfs(nFSVolumeSource(object(p)));
-                }
-                case "persistentVolumeClaim" -> {
-                    seen = once(seen, 0x200000L);
-                    v.setPersistentVolumeClaim(persistentVolumeClaimVolumeSource(object(p)));
-                }
-                case "photonPersistentDisk" -> {
-                    seen = once(seen, 0x400000L);
-                    v.setPhotonPersistentDisk(photonPersistentDiskVolumeSource(object(p)));
-                }
-                case "portworxVolume" -> {
-                    seen = once(seen, 0x800000L);
-                    v.setPortworxVolume(portworxVolumeSource(object(p)));
-                }
-                case "projected" -> {
-                    seen = once(seen, 0x1000000L);
-                    v.setProjected(projectedVolumeSource(object(p)));
-                }
-                case "quobyte" -> {
-                    seen = once(seen, 0x2000000L);
-                    v.setQuobyte(quobyteVolumeSource(object(p)));
-                }
-                case "rbd" -> {
-                    seen = once(seen, 0x4000000L);
-                    v.setRbd(rBDVolumeSource(object(p)));
-                }
-                case "scaleIO" -> {
-                    seen = once(seen, 0x8000000L);
-                    v.setScaleIO(scaleIOVolumeSource(object(p)));
-                }
-                case "secret" -> {
-                    seen = once(seen, 0x10000000L);
-                    v.setSecret(secretVolumeSource(object(p)));
-                }
-                case "storageos" -> {
-                    seen = once(seen, 0x20000000L);
-                    v.setStorageos(storageOSVolumeSource(object(p)));
-                }
-                case "vsphereVolume" -> {
-                    seen = once(seen, 0x40000000L);
-                    v.setVsphereVolume(vsphereVirtualDiskVolumeSource(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAwsElasticBlockStore(aWSElasticBlockStoreVolumeSource(object(p))); // awsElasticBlockStore
+                case 1 -> v.setAzureDisk(azureDiskVolumeSource(object(p))); // azureDisk
+                case 2 -> v.setAzureFile(azureFileVolumeSource(object(p))); // azureFile
+                case 3 -> v.setCephfs(cephFSVolumeSource(object(p))); // cephfs
+                case 4 -> v.setCinder(cinderVolumeSource(object(p))); // cinder
+                case 5 -> v.setConfigMap(configMapVolumeSource(object(p))); // configMap
+                case 6 -> v.setCsi(cSIVolumeSource(object(p))); // csi
+                case 7 -> v.setDownwardAPI(downwardAPIVolumeSource(object(p))); // downwardAPI
+                case 8 -> v.setEmptyDir(emptyDirVolumeSource(object(p))); // emptyDir
+                case 9 -> v.setEphemeral(ephemeralVolumeSource(object(p))); // ephemeral
+                case 10 -> v.setFc(fCVolumeSource(object(p))); // fc
+                case 11 -> v.setFlexVolume(flexVolumeSource(object(p))); // flexVolume
+                case 12 -> v.setFlocker(flockerVolumeSource(object(p))); // flocker
+                case 13 -> v.setGcePersistentDisk(gCEPersistentDiskVolumeSource(object(p))); // gcePersistentDisk
+                case 14 -> v.setGitRepo(gitRepoVolumeSource(object(p))); // gitRepo
+                case 15 -> v.setGlusterfs(glusterfsVolumeSource(object(p))); // glusterfs
+                case 16 -> v.setHostPath(hostPathVolumeSource(object(p))); // hostPath
+                case 17 -> v.setImage(imageVolumeSource(object(p))); // image
+                case 18 -> v.setIscsi(iSCSIVolumeSource(object(p))); // iscsi
+                case 19 -> v.setName(string(p)); // name
+                case 20 -> v.setNfs(nFSVolumeSource(object(p))); // nfs
+                case 21 -> v.setPersistentVolumeClaim(persistentVolumeClaimVolumeSource(object(p))); // persistentVolumeClaim
+                case 22 -> v.setPhotonPersistentDisk(photonPersistentDiskVolumeSource(object(p))); // photonPersistentDisk
+                case 23 -> v.setPortworxVolume(portworxVolumeSource(object(p))); // portworxVolume
+                case 24 -> v.setProjected(projectedVolumeSource(object(p))); // projected
+                case 25 -> v.setQuobyte(quobyteVolumeSource(object(p))); // quobyte
+                case 26 -> v.setRbd(rBDVolumeSource(object(p))); // rbd
+                case 27 -> v.setScaleIO(scaleIOVolumeSource(object(p))); // scaleIO
+                case 28 -> v.setSecret(secretVolumeSource(object(p))); // secret
+                case 29 -> v.setStorageos(storageOSVolumeSource(object(p))); // storageos
+                case 30 -> v.setVsphereVolume(vsphereVirtualDiskVolumeSource(object(p))); // vsphereVolume
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_CONDITION = new PropertyNames(
+            "lastProbeTime", "lastTransitionTime", "message", "observedGeneration", "reason", "status",
+            "type");
 
     static PodCondition podCondition(JsonParser p) throws IOException {
         var v = new PodCondition();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "lastProbeTime" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLastProbeTime(string(p));
-                }
-                case "lastTransitionTime" -> {
-                    seen = once(seen, 0x2L);
-                    v.setLastTransitionTime(string(p));
-                }
-                case "message" -> {
-                    seen = once(seen, 0x4L);
-                    v.setMessage(string(p));
-                }
-                case "observedGeneration" -> {
-                    seen = once(seen, 0x8L);
-                    v.setObservedGeneration(longValue(p));
-                }
-                case "reason" -> {
-                    seen = once(seen, 0x10L);
-                    v.setReason(string(p));
-                }
-                case "status" -> {
-                    seen = once(seen, 0x20L);
-                    v.setStatus(string(p));
-                }
-                case "type" -> {
-                    seen = once(seen, 0x40L);
-                    v.setType(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_CONDITION.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_CONDITION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLastProbeTime(string(p)); // lastProbeTime
+                case 1 -> v.setLastTransitionTime(string(p)); // lastTransitionTime
+                case 2 -> v.setMessage(string(p)); // message
+                case 3 -> v.setObservedGeneration(longValue(p)); // observedGeneration
+                case 4 -> v.setReason(string(p)); // reason
+                case 5 -> v.setStatus(string(p)); // status
+                case 6 -> v.setType(string(p)); // type
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_STATUS = new PropertyNames(
+            "allocatedResources", "allocatedResourcesStatus", "containerID", "image", "imageID", "lastState",
+            "name", "ready", "resources", "restartCount", "started", "state", "stopSignal", "user",
+            "volumeMounts");
 
     static ContainerStatus containerStatus(JsonParser p) throws IOException {
         var v = new ContainerStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "allocatedResources" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAllocatedResources(quantityMap(p));
-                }
-                case "allocatedResourcesStatus" -> {
-                    seen = once(seen, 0x2L);
-                    v.setAllocatedResourcesStatus(list(p, PodBinder::resourceStatus));
-                }
-                case "containerID" -> {
-                    seen = once(seen, 0x4L);
-                    v.setContainerID(string(p));
-                }
-                case "image" -> {
-                    seen = once(seen, 0x8L);
-                    v.setImage(string(p));
-                }
-                case "imageID" -> {
-                    seen = once(seen, 0x10L);
-                    v.setImageID(string(p));
-                }
-                case "lastState" -> {
-                    seen = once(seen, 0x20L);
-                    v.setLastState(containerState(object(p)));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x40L);
-                    v.setName(string(p));
-                }
-                case "ready" -> {
-                    seen = once(seen, 0x80L);
-                    v.setReady(bool(p));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x100L);
-                    v.setResources(resourceRequirements(object(p)));
-                }
-                case "restartCount" -> {
-                    seen = once(seen, 0x200L);
-                    v.setRestartCount(integer(p));
-                }
-                case "started" -> {
-                    seen = once(seen, 0x400L);
-                    v.setStarted(bool(p));
-                }
-                case "state" -> {
-                    seen = once(seen, 0x800L);
-                    v.setState(containerState(object(p)));
-                }
-                case "stopSignal" -> {
-                    seen = once(seen, 0x1000L);
-                    v.setStopSignal(string(p));
-                }
-                case "user" -> {
-                    seen = once(seen, 0x2000L);
-                    v.setUser(containerUser(object(p)));
-                }
-                case "volumeMounts" -> {
-                    seen = once(seen, 0x4000L);
-                    v.setVolumeMounts(list(p, PodBinder::volumeMountStatus));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAllocatedResources(quantityMap(p)); // allocatedResources
+                case 1 -> v.setAllocatedResourcesStatus(list(p, PodBinder::resourceStatus)); // allocatedResourcesStatus
+                case 2 -> v.setContainerID(string(p)); // containerID
+                case 3 -> v.setImage(string(p)); // image
+                case 4 -> v.setImageID(string(p)); // imageID
+                case 5 -> v.setLastState(containerState(object(p))); // lastState
+                case 6 -> v.setName(string(p)); // name
+                case 7 -> v.setReady(bool(p)); // ready
+                case 8 -> v.setResources(resourceRequirements(object(p))); // resources
+                case 9 -> v.setRestartCount(integer(p)); // restartCount
+                case 10 -> v.setStarted(bool(p)); // started
+                case 11 -> v.setState(containerState(object(p))); // state
+                case 12 -> v.setStopSignal(string(p)); // stopSignal
+                case 13 -> v.setUser(containerUser(object(p))); // user
+                case 14 -> v.setVolumeMounts(list(p, PodBinder::volumeMountStatus)); // volumeMounts
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_EXTENDED_RESOURCE_CLAIM_STATUS = new PropertyNames(
+            "requestMappings", "resourceClaimName");
 
     static PodExtendedResourceClaimStatus podExtendedResourceClaimStatus(JsonParser p) throws IOException {
         var v = new PodExtendedResourceClaimStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "requestMappings" -> {
-                    seen = once(seen, 0x1L);
-                    v.setRequestMappings(list(p, PodBinder::containerExtendedResourceRequest));
-                }
-                case "resourceClaimName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setResourceClaimName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_EXTENDED_RESOURCE_CLAIM_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_EXTENDED_RESOURCE_CLAIM_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setRequestMappings(list(p, PodBinder::containerExtendedResourceRequest)); // requestMappings
+                case 1 -> v.setResourceClaimName(string(p)); // resourceClaimName
             }
         }
         return v;
     }
+
+    private static final PropertyNames HOST_IP = new PropertyNames(
+            "ip");
 
     static HostIP hostIP(JsonParser p) throws IOException {
         var v = new HostIP();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "ip" -> {
-                    seen = once(seen, 0x1L);
-                    v.setIp(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = HOST_IP.next(p, PropertyNames.END); i != PropertyNames.END; i = HOST_IP.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setIp(string(p)); // ip
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_IP = new PropertyNames(
+            "ip");
 
     static PodIP podIP(JsonParser p) throws IOException {
         var v = new PodIP();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "ip" -> {
-                    seen = once(seen, 0x1L);
-                    v.setIp(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_IP.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_IP.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setIp(string(p)); // ip
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_RESOURCE_CLAIM_STATUS = new PropertyNames(
+            "name", "resourceClaimName");
 
     static PodResourceClaimStatus podResourceClaimStatus(JsonParser p) throws IOException {
         var v = new PodResourceClaimStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "resourceClaimName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setResourceClaimName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_RESOURCE_CLAIM_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_RESOURCE_CLAIM_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setResourceClaimName(string(p)); // resourceClaimName
             }
         }
         return v;
     }
+
+    private static final PropertyNames NODE_AFFINITY = new PropertyNames(
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution");
 
     static NodeAffinity nodeAffinity(JsonParser p) throws IOException {
         var v = new NodeAffinity();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::preferredSchedulingTerm));
-                }
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequiredDuringSchedulingIgnoredDuringExecution(nodeSelector(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = NODE_AFFINITY.next(p, PropertyNames.END); i != PropertyNames.END; i = NODE_AFFINITY.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::preferredSchedulingTerm)); // preferredDuringSchedulingIgnoredDuringExecution
+                case 1 -> v.setRequiredDuringSchedulingIgnoredDuringExecution(nodeSelector(object(p))); // requiredDuringSchedulingIgnoredDuringExecution
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_AFFINITY = new PropertyNames(
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution");
 
     static PodAffinity podAffinity(JsonParser p) throws IOException {
         var v = new PodAffinity();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
-                }
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_AFFINITY.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_AFFINITY.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm)); // preferredDuringSchedulingIgnoredDuringExecution
+                case 1 -> v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm)); // requiredDuringSchedulingIgnoredDuringExecution
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_ANTI_AFFINITY = new PropertyNames(
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution");
 
     static PodAntiAffinity podAntiAffinity(JsonParser p) throws IOException {
         var v = new PodAntiAffinity();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "preferredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm));
-                }
-                case "requiredDuringSchedulingIgnoredDuringExecution" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_ANTI_AFFINITY.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_ANTI_AFFINITY.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPreferredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::weightedPodAffinityTerm)); // preferredDuringSchedulingIgnoredDuringExecution
+                case 1 -> v.setRequiredDuringSchedulingIgnoredDuringExecution(list(p, PodBinder::podAffinityTerm)); // requiredDuringSchedulingIgnoredDuringExecution
             }
         }
         return v;
     }
+
+    private static final PropertyNames ENV_VAR = new PropertyNames(
+            "name", "value", "valueFrom");
 
     static EnvVar envVar(JsonParser p) throws IOException {
         var v = new EnvVar();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "value" -> {
-                    seen = once(seen, 0x2L);
-                    v.setValue(string(p));
-                }
-                case "valueFrom" -> {
-                    seen = once(seen, 0x4L);
-                    v.setValueFrom(envVarSource(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = ENV_VAR.next(p, PropertyNames.END); i != PropertyNames.END; i = ENV_VAR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setValue(string(p)); // value
+                case 2 -> v.setValueFrom(envVarSource(object(p))); // valueFrom
             }
         }
         return v;
     }
+
+    private static final PropertyNames ENV_FROM_SOURCE = new PropertyNames(
+            "configMapRef", "prefix", "secretRef");
 
     static EnvFromSource envFromSource(JsonParser p) throws IOException {
         var v = new EnvFromSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "configMapRef" -> {
-                    seen = once(seen, 0x1L);
-                    v.setConfigMapRef(configMapEnvSource(object(p)));
-                }
-                case "prefix" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPrefix(string(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setSecretRef(secretEnvSource(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = ENV_FROM_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = ENV_FROM_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setConfigMapRef(configMapEnvSource(object(p))); // configMapRef
+                case 1 -> v.setPrefix(string(p)); // prefix
+                case 2 -> v.setSecretRef(secretEnvSource(object(p))); // secretRef
             }
         }
         return v;
     }
+
+    private static final PropertyNames LIFECYCLE = new PropertyNames(
+            "postStart", "preStop", "stopSignal");
 
     static Lifecycle lifecycle(JsonParser p) throws IOException {
         var v = new Lifecycle();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "postStart" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPostStart(lifecycleHandler(object(p)));
-                }
-                case "preStop" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPreStop(lifecycleHandler(object(p)));
-                }
-                case "stopSignal" -> {
-                    seen = once(seen, 0x4L);
-                    v.setStopSignal(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = LIFECYCLE.next(p, PropertyNames.END); i != PropertyNames.END; i = LIFECYCLE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPostStart(lifecycleHandler(object(p))); // postStart
+                case 1 -> v.setPreStop(lifecycleHandler(object(p))); // preStop
+                case 2 -> v.setStopSignal(string(p)); // stopSignal
             }
         }
         return v;
     }
+
+    private static final PropertyNames PROBE = new PropertyNames(
+            "exec", "failureThreshold", "grpc", "httpGet", "initialDelaySeconds", "periodSeconds",
+            "successThreshold", "tcpSocket", "terminationGracePeriodSeconds", "timeoutSeconds");
 
     static Probe probe(JsonParser p) throws IOException {
         var v = new Probe();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "exec" -> {
-                    seen = once(seen, 0x1L);
-                    v.setExec(execAction(object(p)));
-                }
-                case "failureThreshold" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFailureThreshold(integer(p));
-                }
-                case "grpc" -> {
-                    seen = once(seen, 0x4L);
-                    v.setGrpc(gRPCAction(object(p)));
-                }
-                case "httpGet" -> {
-                    seen = once(seen, 0x8L);
-                    v.setHttpGet(hTTPGetAction(object(p)));
-                }
-                case "initialDelaySeconds" -> {
-                    seen = once(seen, 0x10L);
-                    v.setInitialDelaySeconds(integer(p));
-                }
-                case "periodSeconds" -> {
-                    seen = once(seen, 0x20L);
-                    v.setPeriodSeconds(integer(p));
-                }
-                case "successThreshold" -> {
-                    seen = once(seen, 0x40L);
-                    v.setSuccessThreshold(integer(p));
-                }
-                case "tcpSocket" -> {
-                    seen = once(seen, 0x80L);
-                    v.setTcpSocket(tCPSocketAction(object(p)));
-                }
-                case "terminationGracePeriodSeconds" -> {
-                    seen = once(seen, 0x100L);
-                    v.setTerminationGracePeriodSeconds(longValue(p));
-                }
-                case "timeoutSeconds" -> {
-                    seen = once(seen, 0x200L);
-                    v.setTimeoutSeconds(integer(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PROBE.next(p, PropertyNames.END); i != PropertyNames.END; i = PROBE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setExec(execAction(object(p))); // exec
+                case 1 -> v.setFailureThreshold(integer(p)); // failureThreshold
+                case 2 -> v.setGrpc(gRPCAction(object(p))); // grpc
+                case 3 -> v.setHttpGet(hTTPGetAction(object(p))); // httpGet
+                case 4 -> v.setInitialDelaySeconds(integer(p)); // initialDelaySeconds
+                case 5 -> v.setPeriodSeconds(integer(p)); // periodSeconds
+                case 6 -> v.setSuccessThreshold(integer(p)); // successThreshold
+                case 7 -> v.setTcpSocket(tCPSocketAction(object(p))); // tcpSocket
+                case 8 -> v.setTerminationGracePeriodSeconds(longValue(p)); // terminationGracePeriodSeconds
+                case 9 -> v.setTimeoutSeconds(integer(p)); // timeoutSeconds
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_PORT = new PropertyNames(
+            "containerPort", "hostIP", "hostPort", "name", "protocol");
 
     static ContainerPort containerPort(JsonParser p) throws IOException {
         var v = new ContainerPort();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "containerPort" -> {
-                    seen = once(seen, 0x1L);
-                    v.setContainerPort(integer(p));
-                }
-                case "hostIP" -> {
-                    seen = once(seen, 0x2L);
-                    v.setHostIP(string(p));
-                }
-                case "hostPort" -> {
-                    seen = once(seen, 0x4L);
-                    v.setHostPort(integer(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x8L);
-                    v.setName(string(p));
-                }
-                case "protocol" -> {
-                    seen = once(seen, 0x10L);
-                    v.setProtocol(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_PORT.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_PORT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setContainerPort(integer(p)); // containerPort
+                case 1 -> v.setHostIP(string(p)); // hostIP
+                case 2 -> v.setHostPort(integer(p)); // hostPort
+                case 3 -> v.setName(string(p)); // name
+                case 4 -> v.setProtocol(string(p)); // protocol
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_RESIZE_POLICY = new PropertyNames(
+            "resourceName", "restartPolicy");
 
     static ContainerResizePolicy containerResizePolicy(JsonParser p) throws IOException {
         var v = new ContainerResizePolicy();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "resourceName" -> {
-                    seen = once(seen, 0x1L);
-                    v.setResourceName(string(p));
-                }
-                case "restartPolicy" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRestartPolicy(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_RESIZE_POLICY.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_RESIZE_POLICY.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setResourceName(string(p)); // resourceName
+                case 1 -> v.setRestartPolicy(string(p)); // restartPolicy
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_RESTART_RULE = new PropertyNames(
+            "action", "exitCodes");
 
     static ContainerRestartRule containerRestartRule(JsonParser p) throws IOException {
         var v = new ContainerRestartRule();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "action" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAction(string(p));
-                }
-                case "exitCodes" -> {
-                    seen = once(seen, 0x2L);
-                    v.setExitCodes(containerRestartRuleOnExitCodes(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_RESTART_RULE.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_RESTART_RULE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAction(string(p)); // action
+                case 1 -> v.setExitCodes(containerRestartRuleOnExitCodes(object(p))); // exitCodes
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECURITY_CONTEXT = new PropertyNames(
+            "allowPrivilegeEscalation", "appArmorProfile", "capabilities", "privileged", "procMount",
+            "readOnlyRootFilesystem", "runAsGroup", "runAsNonRoot", "runAsUser", "seLinuxOptions",
+            "seccompProfile", "windowsOptions");
 
     static SecurityContext securityContext(JsonParser p) throws IOException {
         var v = new SecurityContext();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "allowPrivilegeEscalation" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAllowPrivilegeEscalation(bool(p));
-                }
-                case "appArmorProfile" -> {
-                    seen = once(seen, 0x2L);
-                    v.setAppArmorProfile(appArmorProfile(object(p)));
-                }
-                case "capabilities" -> {
-                    seen = once(seen, 0x4L);
-                    v.setCapabilities(capabilities(object(p)));
-                }
-                case "privileged" -> {
-                    seen = once(seen, 0x8L);
-                    v.setPrivileged(bool(p));
-                }
-                case "procMount" -> {
-                    seen = once(seen, 0x10L);
-                    v.setProcMount(string(p));
-                }
-                case "readOnlyRootFilesystem" -> {
-                    seen = once(seen, 0x20L);
-                    v.setReadOnlyRootFilesystem(bool(p));
-                }
-                case "runAsGroup" -> {
-                    seen = once(seen, 0x40L);
-                    v.setRunAsGroup(longValue(p));
-                }
-                case "runAsNonRoot" -> {
-                    seen = once(seen, 0x80L);
-                    v.setRunAsNonRoot(bool(p));
-                }
-                case "runAsUser" -> {
-                    seen = once(seen, 0x100L);
-                    v.setRunAsUser(longValue(p));
-                }
-                case "seLinuxOptions" -> {
-                    seen = once(seen, 0x200L);
-                    v.setSeLinuxOptions(sELinuxOptions(object(p)));
-                }
-                case "seccompProfile" -> {
-                    seen = once(seen, 0x400L);
-                    v.setSeccompProfile(seccompProfile(object(p)));
-                }
-                case "windowsOptions" -> {
-                    seen = once(seen, 0x800L);
-                    v.setWindowsOptions(windowsSecurityContextOptions(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECURITY_CONTEXT.next(p, PropertyNames.END); i != PropertyNames.END; i = SECURITY_CONTEXT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAllowPrivilegeEscalation(bool(p)); // allowPrivilegeEscalation
+                case 1 -> v.setAppArmorProfile(appArmorProfile(object(p))); // appArmorProfile
+                case 2 -> v.setCapabilities(capabilities(object(p))); // capabilities
+                case 3 -> v.setPrivileged(bool(p)); // privileged
+                case 4 -> v.setProcMount(string(p)); // procMount
+                case 5 -> v.setReadOnlyRootFilesystem(bool(p)); // readOnlyRootFilesystem
+                case 6 -> v.setRunAsGroup(longValue(p)); // runAsGroup
+                case 7 -> v.setRunAsNonRoot(bool(p)); // runAsNonRoot
+                case 8 -> v.setRunAsUser(longValue(p)); // runAsUser
+                case 9 -> v.setSeLinuxOptions(sELinuxOptions(object(p))); // seLinuxOptions
+                case 10 -> v.setSeccompProfile(seccompProfile(object(p))); // seccompProfile
+                case 11 -> v.setWindowsOptions(windowsSecurityContextOptions(object(p))); // windowsOptions
             }
         }
         return v;
     }
+
+    private static final PropertyNames VOLUME_DEVICE = new PropertyNames(
+            "devicePath", "name");
 
     static VolumeDevice volumeDevice(JsonParser p) throws IOException {
         var v = new VolumeDevice();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "devicePath" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDevicePath(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME_DEVICE.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME_DEVICE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDevicePath(string(p)); // devicePath
+                case 1 -> v.setName(string(p)); // name
             }
         }
         return v;
     }
+
+    private static final PropertyNames VOLUME_MOUNT = new PropertyNames(
+            "mountPath", "mountPropagation", "name", "readOnly", "recursiveReadOnly", "subPath",
+            "subPathExpr");
 
     static VolumeMount volumeMount(JsonParser p) throws IOException {
         var v = new VolumeMount();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "mountPath" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMountPath(string(p));
-                }
-                case "mountPropagation" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMountPropagation(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x4L);
-                    v.setName(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setReadOnly(bool(p));
-                }
-                case "recursiveReadOnly" -> {
-                    seen = once(seen, 0x10L);
-                    v.setRecursiveReadOnly(string(p));
-                }
-                case "subPath" -> {
-                    seen = once(seen, 0x20L);
-                    v.setSubPath(string(p));
-                }
-                case "subPathExpr" -> {
-                    seen = once(seen, 0x40L);
-                    v.setSubPathExpr(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME_MOUNT.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME_MOUNT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMountPath(string(p)); // mountPath
+                case 1 -> v.setMountPropagation(string(p)); // mountPropagation
+                case 2 -> v.setName(string(p)); // name
+                case 3 -> v.setReadOnly(bool(p)); // readOnly
+                case 4 -> v.setRecursiveReadOnly(string(p)); // recursiveReadOnly
+                case 5 -> v.setSubPath(string(p)); // subPath
+                case 6 -> v.setSubPathExpr(string(p)); // subPathExpr
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_DNSCONFIG_OPTION = new PropertyNames(
+            "name", "value");
 
     static PodDNSConfigOption podDNSConfigOption(JsonParser p) throws IOException {
         var v = new PodDNSConfigOption();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "value" -> {
-                    seen = once(seen, 0x2L);
-                    v.setValue(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_DNSCONFIG_OPTION.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_DNSCONFIG_OPTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setValue(string(p)); // value
             }
         }
         return v;
     }
+
+    private static final PropertyNames RESOURCE_CLAIM = new PropertyNames(
+            "name", "request");
 
     static ResourceClaim resourceClaim(JsonParser p) throws IOException {
         var v = new ResourceClaim();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "request" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequest(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = RESOURCE_CLAIM.next(p, PropertyNames.END); i != PropertyNames.END; i = RESOURCE_CLAIM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setRequest(string(p)); // request
             }
         }
         return v;
     }
+
+    private static final PropertyNames APP_ARMOR_PROFILE = new PropertyNames(
+            "localhostProfile", "type");
 
     static AppArmorProfile appArmorProfile(JsonParser p) throws IOException {
         var v = new AppArmorProfile();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "localhostProfile" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLocalhostProfile(string(p));
-                }
-                case "type" -> {
-                    seen = once(seen, 0x2L);
-                    v.setType(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = APP_ARMOR_PROFILE.next(p, PropertyNames.END); i != PropertyNames.END; i = APP_ARMOR_PROFILE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLocalhostProfile(string(p)); // localhostProfile
+                case 1 -> v.setType(string(p)); // type
             }
         }
         return v;
     }
+
+    private static final PropertyNames S_ELINUX_OPTIONS = new PropertyNames(
+            "level", "role", "type", "user");
 
     static SELinuxOptions sELinuxOptions(JsonParser p) throws IOException {
         var v = new SELinuxOptions();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "level" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLevel(string(p));
-                }
-                case "role" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRole(string(p));
-                }
-                case "type" -> {
-                    seen = once(seen, 0x4L);
-                    v.setType(string(p));
-                }
-                case "user" -> {
-                    seen = once(seen, 0x8L);
-                    v.setUser(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = S_ELINUX_OPTIONS.next(p, PropertyNames.END); i != PropertyNames.END; i = S_ELINUX_OPTIONS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLevel(string(p)); // level
+                case 1 -> v.setRole(string(p)); // role
+                case 2 -> v.setType(string(p)); // type
+                case 3 -> v.setUser(string(p)); // user
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECCOMP_PROFILE = new PropertyNames(
+            "localhostProfile", "type");
 
     static SeccompProfile seccompProfile(JsonParser p) throws IOException {
         var v = new SeccompProfile();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "localhostProfile" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLocalhostProfile(string(p));
-                }
-                case "type" -> {
-                    seen = once(seen, 0x2L);
-                    v.setType(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECCOMP_PROFILE.next(p, PropertyNames.END); i != PropertyNames.END; i = SECCOMP_PROFILE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLocalhostProfile(string(p)); // localhostProfile
+                case 1 -> v.setType(string(p)); // type
             }
         }
         return v;
     }
+
+    private static final PropertyNames SYSCTL = new PropertyNames(
+            "name", "value");
 
     static Sysctl sysctl(JsonParser p) throws IOException {
         var v = new Sysctl();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "value" -> {
-                    seen = once(seen, 0x2L);
-                    v.setValue(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SYSCTL.next(p, PropertyNames.END); i != PropertyNames.END; i = SYSCTL.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setValue(string(p)); // value
             }
         }
         return v;
     }
+
+    private static final PropertyNames WINDOWS_SECURITY_CONTEXT_OPTIONS = new PropertyNames(
+            "gmsaCredentialSpec", "gmsaCredentialSpecName", "hostProcess", "runAsUserName");
 
     static WindowsSecurityContextOptions windowsSecurityContextOptions(JsonParser p) throws IOException {
         var v = new WindowsSecurityContextOptions();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "gmsaCredentialSpec" -> {
-                    seen = once(seen, 0x1L);
-                    v.setGmsaCredentialSpec(string(p));
-                }
-                case "gmsaCredentialSpecName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setGmsaCredentialSpecName(string(p));
-                }
-                case "hostProcess" -> {
-                    seen = once(seen, 0x4L);
-                    v.setHostProcess(bool(p));
-                }
-                case "runAsUserName" -> {
-                    seen = once(seen, 0x8L);
-                    v.setRunAsUserName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = WINDOWS_SECURITY_CONTEXT_OPTIONS.next(p, PropertyNames.END); i != PropertyNames.END; i = WINDOWS_SECURITY_CONTEXT_OPTIONS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setGmsaCredentialSpec(string(p)); // gmsaCredentialSpec
+                case 1 -> v.setGmsaCredentialSpecName(string(p)); // gmsaCredentialSpecName
+                case 2 -> v.setHostProcess(bool(p)); // hostProcess
+                case 3 -> v.setRunAsUserName(string(p)); // runAsUserName
             }
         }
         return v;
     }
+
+    private static final PropertyNames LABEL_SELECTOR = new PropertyNames(
+            "matchExpressions", "matchLabels");
 
     static LabelSelector labelSelector(JsonParser p) throws IOException {
         var v = new LabelSelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "matchExpressions" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMatchExpressions(list(p, PodBinder::labelSelectorRequirement));
-                }
-                case "matchLabels" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMatchLabels(stringMap(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = LABEL_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = LABEL_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMatchExpressions(list(p, PodBinder::labelSelectorRequirement)); // matchExpressions
+                case 1 -> v.setMatchLabels(stringMap(p)); // matchLabels
             }
         }
         return v;
     }
+
+    private static final PropertyNames A_WSELASTIC_BLOCK_STORE_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "partition", "readOnly", "volumeID");
 
     static AWSElasticBlockStoreVolumeSource aWSElasticBlockStoreVolumeSource(JsonParser p) throws IOException {
         var v = new AWSElasticBlockStoreVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "partition" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPartition(integer(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x4L);
-                    v.setReadOnly(bool(p));
-                }
-                case "volumeID" -> {
-                    seen = once(seen, 0x8L);
-                    v.setVolumeID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = A_WSELASTIC_BLOCK_STORE_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = A_WSELASTIC_BLOCK_STORE_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setPartition(integer(p)); // partition
+                case 2 -> v.setReadOnly(bool(p)); // readOnly
+                case 3 -> v.setVolumeID(string(p)); // volumeID
             }
         }
         return v;
     }
+
+    private static final PropertyNames AZURE_DISK_VOLUME_SOURCE = new PropertyNames(
+            "kind", "cachingMode", "diskName", "diskURI", "fsType", "readOnly");
 
     static AzureDiskVolumeSource azureDiskVolumeSource(JsonParser p) throws IOException {
         var v = new AzureDiskVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "kind" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKind(string(p));
-                }
-                case "cachingMode" -> {
-                    seen = once(seen, 0x2L);
-                    v.setCachingMode(string(p));
-                }
-                case "diskName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setDiskName(string(p));
-                }
-                case "diskURI" -> {
-                    seen = once(seen, 0x8L);
-                    v.setDiskURI(string(p));
-                }
-                case "fsType" -> {
-                    seen = once(seen, 0x10L);
-                    v.setFsType(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x20L);
-                    v.setReadOnly(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = AZURE_DISK_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = AZURE_DISK_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKind(string(p)); // kind
+                case 1 -> v.setCachingMode(string(p)); // cachingMode
+                case 2 -> v.setDiskName(string(p)); // diskName
+                case 3 -> v.setDiskURI(string(p)); // diskURI
+                case 4 -> v.setFsType(string(p)); // fsType
+                case 5 -> v.setReadOnly(bool(p)); // readOnly
             }
         }
         return v;
     }
+
+    private static final PropertyNames AZURE_FILE_VOLUME_SOURCE = new PropertyNames(
+            "readOnly", "secretName", "shareName");
 
     static AzureFileVolumeSource azureFileVolumeSource(JsonParser p) throws IOException {
         var v = new AzureFileVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "readOnly" -> {
-                    seen = once(seen, 0x1L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setSecretName(string(p));
-                }
-                case "shareName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setShareName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = AZURE_FILE_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = AZURE_FILE_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setReadOnly(bool(p)); // readOnly
+                case 1 -> v.setSecretName(string(p)); // secretName
+                case 2 -> v.setShareName(string(p)); // shareName
             }
         }
         return v;
     }
+
+    private static final PropertyNames CEPH_FSVOLUME_SOURCE = new PropertyNames(
+            "monitors", "path", "readOnly", "secretFile", "secretRef", "user");
 
     static CephFSVolumeSource cephFSVolumeSource(JsonParser p) throws IOException {
         var v = new CephFSVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "monitors" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMonitors(strings(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPath(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x4L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretFile" -> {
-                    seen = once(seen, 0x8L);
-                    v.setSecretFile(string(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "user" -> {
-                    seen = once(seen, 0x20L);
-                    v.setUser(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CEPH_FSVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = CEPH_FSVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMonitors(strings(p)); // monitors
+                case 1 -> v.setPath(string(p)); // path
+                case 2 -> v.setReadOnly(bool(p)); // readOnly
+                case 3 -> v.setSecretFile(string(p)); // secretFile
+                case 4 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 5 -> v.setUser(string(p)); // user
             }
         }
         return v;
     }
+
+    private static final PropertyNames CINDER_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "readOnly", "secretRef", "volumeID");
 
     static CinderVolumeSource cinderVolumeSource(JsonParser p) throws IOException {
         var v = new CinderVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "volumeID" -> {
-                    seen = once(seen, 0x8L);
-                    v.setVolumeID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CINDER_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = CINDER_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
+                case 2 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 3 -> v.setVolumeID(string(p)); // volumeID
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONFIG_MAP_VOLUME_SOURCE = new PropertyNames(
+            "defaultMode", "items", "name", "optional");
 
     static ConfigMapVolumeSource configMapVolumeSource(JsonParser p) throws IOException {
         var v = new ConfigMapVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "defaultMode" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDefaultMode(integer(p));
-                }
-                case "items" -> {
-                    seen = once(seen, 0x2L);
-                    v.setItems(list(p, PodBinder::keyToPath));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x4L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x8L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONFIG_MAP_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = CONFIG_MAP_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDefaultMode(integer(p)); // defaultMode
+                case 1 -> v.setItems(list(p, PodBinder::keyToPath)); // items
+                case 2 -> v.setName(string(p)); // name
+                case 3 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames C_SIVOLUME_SOURCE = new PropertyNames(
+            "driver", "fsType", "nodePublishSecretRef", "readOnly", "volumeAttributes");
 
     static CSIVolumeSource cSIVolumeSource(JsonParser p) throws IOException {
         var v = new CSIVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "driver" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDriver(string(p));
-                }
-                case "fsType" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFsType(string(p));
-                }
-                case "nodePublishSecretRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setNodePublishSecretRef(localObjectReference(object(p)));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setReadOnly(bool(p));
-                }
-                case "volumeAttributes" -> {
-                    seen = once(seen, 0x10L);
-                    v.setVolumeAttributes(stringMap(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = C_SIVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = C_SIVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDriver(string(p)); // driver
+                case 1 -> v.setFsType(string(p)); // fsType
+                case 2 -> v.setNodePublishSecretRef(localObjectReference(object(p))); // nodePublishSecretRef
+                case 3 -> v.setReadOnly(bool(p)); // readOnly
+                case 4 -> v.setVolumeAttributes(stringMap(p)); // volumeAttributes
             }
         }
         return v;
     }
+
+    private static final PropertyNames DOWNWARD_APIVOLUME_SOURCE = new PropertyNames(
+            "defaultMode", "items");
 
     static DownwardAPIVolumeSource downwardAPIVolumeSource(JsonParser p) throws IOException {
         var v = new DownwardAPIVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "defaultMode" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDefaultMode(integer(p));
-                }
-                case "items" -> {
-                    seen = once(seen, 0x2L);
-                    v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
-                }
-                default -> throw UNBOUND;
+        for (var i = DOWNWARD_APIVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = DOWNWARD_APIVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDefaultMode(integer(p)); // defaultMode
+                case 1 -> v.setItems(list(p, PodBinder::downwardAPIVolumeFile)); // items
             }
         }
         return v;
     }
+
+    private static final PropertyNames EMPTY_DIR_VOLUME_SOURCE = new PropertyNames(
+            "medium", "sizeLimit");
 
     static EmptyDirVolumeSource emptyDirVolumeSource(JsonParser p) throws IOException {
         var v = new EmptyDirVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "medium" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMedium(string(p));
-                }
-                case "sizeLimit" -> {
-                    seen = once(seen, 0x2L);
-                    v.setSizeLimit(quantity(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = EMPTY_DIR_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = EMPTY_DIR_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMedium(string(p)); // medium
+                case 1 -> v.setSizeLimit(quantity(p)); // sizeLimit
             }
         }
         return v;
     }
+
+    private static final PropertyNames EPHEMERAL_VOLUME_SOURCE = new PropertyNames(
+            "volumeClaimTemplate");
 
     static EphemeralVolumeSource ephemeralVolumeSource(JsonParser p) throws IOException {
         var v = new EphemeralVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "volumeClaimTemplate" -> {
-                    seen = once(seen, 0x1L);
-                    v.setVolumeClaimTemplate(persistentVolumeClaimTemplate(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = EPHEMERAL_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = EPHEMERAL_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setVolumeClaimTemplate(persistentVolumeClaimTemplate(object(p))); // volumeClaimTemplate
             }
         }
         return v;
     }
+
+    private static final PropertyNames F_CVOLUME_SOURCE = new PropertyNames(
+            "fsType", "lun", "readOnly", "targetWWNs", "wwids");
 
     static FCVolumeSource fCVolumeSource(JsonParser p) throws IOException {
         var v = new FCVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "lun" -> {
-                    seen = once(seen, 0x2L);
-                    v.setLun(integer(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x4L);
-                    v.setReadOnly(bool(p));
-                }
-                case "targetWWNs" -> {
-                    seen = once(seen, 0x8L);
-                    v.setTargetWWNs(strings(p));
-                }
-                case "wwids" -> {
-                    seen = once(seen, 0x10L);
-                    v.setWwids(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = F_CVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = F_CVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setLun(integer(p)); // lun
+                case 2 -> v.setReadOnly(bool(p)); // readOnly
+                case 3 -> v.setTargetWWNs(strings(p)); // targetWWNs
+                case 4 -> v.setWwids(strings(p)); // wwids
             }
         }
         return v;
     }
+
+    private static final PropertyNames FLEX_VOLUME_SOURCE = new PropertyNames(
+            "driver", "fsType", "options", "readOnly", "secretRef");
 
     static FlexVolumeSource flexVolumeSource(JsonParser p) throws IOException {
         var v = new FlexVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "driver" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDriver(string(p));
-                }
-                case "fsType" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFsType(string(p));
-                }
-                case "options" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptions(stringMap(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = FLEX_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = FLEX_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDriver(string(p)); // driver
+                case 1 -> v.setFsType(string(p)); // fsType
+                case 2 -> v.setOptions(stringMap(p)); // options
+                case 3 -> v.setReadOnly(bool(p)); // readOnly
+                case 4 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
             }
         }
         return v;
     }
+
+    private static final PropertyNames FLOCKER_VOLUME_SOURCE = new PropertyNames(
+            "datasetName", "datasetUUID");
 
     static FlockerVolumeSource flockerVolumeSource(JsonParser p) throws IOException {
         var v = new FlockerVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "datasetName" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDatasetName(string(p));
-                }
-                case "datasetUUID" -> {
-                    seen = once(seen, 0x2L);
-                    v.setDatasetUUID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = FLOCKER_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = FLOCKER_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDatasetName(string(p)); // datasetName
+                case 1 -> v.setDatasetUUID(string(p)); // datasetUUID
             }
         }
         return v;
     }
+
+    private static final PropertyNames G_CEPERSISTENT_DISK_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "partition", "pdName", "readOnly");
 
     static GCEPersistentDiskVolumeSource gCEPersistentDiskVolumeSource(JsonParser p) throws IOException {
         var v = new GCEPersistentDiskVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "partition" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPartition(integer(p));
-                }
-                case "pdName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPdName(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setReadOnly(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = G_CEPERSISTENT_DISK_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = G_CEPERSISTENT_DISK_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setPartition(integer(p)); // partition
+                case 2 -> v.setPdName(string(p)); // pdName
+                case 3 -> v.setReadOnly(bool(p)); // readOnly
             }
         }
         return v;
     }
+
+    private static final PropertyNames GIT_REPO_VOLUME_SOURCE = new PropertyNames(
+            "directory", "repository", "revision");
 
     static GitRepoVolumeSource gitRepoVolumeSource(JsonParser p) throws IOException {
         var v = new GitRepoVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "directory" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDirectory(string(p));
-                }
-                case "repository" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRepository(string(p));
-                }
-                case "revision" -> {
-                    seen = once(seen, 0x4L);
-                    v.setRevision(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = GIT_REPO_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = GIT_REPO_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDirectory(string(p)); // directory
+                case 1 -> v.setRepository(string(p)); // repository
+                case 2 -> v.setRevision(string(p)); // revision
             }
         }
         return v;
     }
+
+    private static final PropertyNames GLUSTERFS_VOLUME_SOURCE = new PropertyNames(
+            "endpoints", "path", "readOnly");
 
     static GlusterfsVolumeSource glusterfsVolumeSource(JsonParser p) throws IOException {
         var v = new GlusterfsVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "endpoints" -> {
-                    seen = once(seen, 0x1L);
-                    v.setEndpoints(string(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPath(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x4L);
-                    v.setReadOnly(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = GLUSTERFS_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = GLUSTERFS_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setEndpoints(string(p)); // endpoints
+                case 1 -> v.setPath(string(p)); // path
+                case 2 -> v.setReadOnly(bool(p)); // readOnly
             }
         }
         return v;
     }
+
+    private static final PropertyNames HOST_PATH_VOLUME_SOURCE = new PropertyNames(
+            "path", "type");
 
     static HostPathVolumeSource hostPathVolumeSource(JsonParser p) throws IOException {
         var v = new HostPathVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "path" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPath(string(p));
-                }
-                case "type" -> {
-                    seen = once(seen, 0x2L);
-                    v.setType(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = HOST_PATH_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = HOST_PATH_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPath(string(p)); // path
+                case 1 -> v.setType(string(p)); // type
             }
         }
         return v;
     }
+
+    private static final PropertyNames IMAGE_VOLUME_SOURCE = new PropertyNames(
+            "pullPolicy", "reference");
 
     static ImageVolumeSource imageVolumeSource(JsonParser p) throws IOException {
         var v = new ImageVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "pullPolicy" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPullPolicy(string(p));
-                }
-                case "reference" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReference(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = IMAGE_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = IMAGE_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPullPolicy(string(p)); // pullPolicy
+                case 1 -> v.setReference(string(p)); // reference
             }
         }
         return v;
     }
+
+    private static final PropertyNames I_SCSIVOLUME_SOURCE = new PropertyNames(
+            "chapAuthDiscovery", "chapAuthSession", "fsType", "initiatorName", "iqn", "iscsiInterface", "lun",
+            "portals", "readOnly", "secretRef", "targetPortal");
 
     static ISCSIVolumeSource iSCSIVolumeSource(JsonParser p) throws IOException {
         var v = new ISCSIVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "chapAuthDiscovery" -> {
-                    seen = once(seen, 0x1L);
-                    v.setChapAuthDiscovery(bool(p));
-                }
-                case "chapAuthSession" -> {
-                    seen = once(seen, 0x2L);
-                    v.setChapAuthSession(bool(p));
-                }
-                case "fsType" -> {
-                    seen = once(seen, 0x4L);
-                    v.setFsType(string(p));
-                }
-                case "initiatorName" -> {
-                    seen = once(seen, 0x8L);
-                    v.setInitiatorName(string(p));
-                }
-                case "iqn" -> {
-                    seen = once(seen, 0x10L);
-                    v.setIqn(string(p));
-                }
-                case "iscsiInterface" -> {
-                    seen = once(seen, 0x20L);
-                    v.setIscsiInterface(string(p));
-                }
-                case "lun" -> {
-                    seen = once(seen, 0x40L);
-                    v.setLun(integer(p));
-                }
-                case "portals" -> {
-                    seen = once(seen, 0x80L);
-                    v.setPortals(strings(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x100L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x200L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "targetPortal" -> {
-                    seen = once(seen, 0x400L);
-                    v.setTargetPortal(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = I_SCSIVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = I_SCSIVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setChapAuthDiscovery(bool(p)); // chapAuthDiscovery
+                case 1 -> v.setChapAuthSession(bool(p)); // chapAuthSession
+                case 2 -> v.setFsType(string(p)); // fsType
+                case 3 -> v.setInitiatorName(string(p)); // initiatorName
+                case 4 -> v.setIqn(string(p)); // iqn
+                case 5 -> v.setIscsiInterface(string(p)); // iscsiInterface
+                case 6 -> v.setLun(integer(p)); // lun
+                case 7 -> v.setPortals(strings(p)); // portals
+                case 8 -> v.setReadOnly(bool(p)); // readOnly
+                case 9 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 10 -> v.setTargetPortal(string(p)); // targetPortal
             }
         }
         return v;
     }
+
+    private static final PropertyNames N_FSVOLUME_SOURCE = new PropertyNames(
+            "path", "readOnly", "server");
 
     static NFSVolumeSource nFSVolumeSource(JsonParser p) throws IOException {
         var v = new NFSVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "path" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPath(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                case "server" -> {
-                    seen = once(seen, 0x4L);
-                    v.setServer(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = N_FSVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = N_FSVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPath(string(p)); // path
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
+                case 2 -> v.setServer(string(p)); // server
             }
         }
         return v;
     }
+
+    private static final PropertyNames PERSISTENT_VOLUME_CLAIM_VOLUME_SOURCE = new PropertyNames(
+            "claimName", "readOnly");
 
     static PersistentVolumeClaimVolumeSource persistentVolumeClaimVolumeSource(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "claimName" -> {
-                    seen = once(seen, 0x1L);
-                    v.setClaimName(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PERSISTENT_VOLUME_CLAIM_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = PERSISTENT_VOLUME_CLAIM_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setClaimName(string(p)); // claimName
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
             }
         }
         return v;
     }
+
+    private static final PropertyNames PHOTON_PERSISTENT_DISK_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "pdID");
 
     static PhotonPersistentDiskVolumeSource photonPersistentDiskVolumeSource(JsonParser p) throws IOException {
         var v = new PhotonPersistentDiskVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "pdID" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPdID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PHOTON_PERSISTENT_DISK_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = PHOTON_PERSISTENT_DISK_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setPdID(string(p)); // pdID
             }
         }
         return v;
     }
+
+    private static final PropertyNames PORTWORX_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "readOnly", "volumeID");
 
     static PortworxVolumeSource portworxVolumeSource(JsonParser p) throws IOException {
         var v = new PortworxVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                case "volumeID" -> {
-                    seen = once(seen, 0x4L);
-                    v.setVolumeID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PORTWORX_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = PORTWORX_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
+                case 2 -> v.setVolumeID(string(p)); // volumeID
             }
         }
         return v;
     }
+
+    private static final PropertyNames PROJECTED_VOLUME_SOURCE = new PropertyNames(
+            "defaultMode", "sources");
 
     static ProjectedVolumeSource projectedVolumeSource(JsonParser p) throws IOException {
         var v = new ProjectedVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "defaultMode" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDefaultMode(integer(p));
-                }
-                case "sources" -> {
-                    seen = once(seen, 0x2L);
-                    v.setSources(list(p, PodBinder::volumeProjection));
-                }
-                default -> throw UNBOUND;
+        for (var i = PROJECTED_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = PROJECTED_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDefaultMode(integer(p)); // defaultMode
+                case 1 -> v.setSources(list(p, PodBinder::volumeProjection)); // sources
             }
         }
         return v;
     }
+
+    private static final PropertyNames QUOBYTE_VOLUME_SOURCE = new PropertyNames(
+            "group", "readOnly", "registry", "tenant", "user", "volume");
 
     static QuobyteVolumeSource quobyteVolumeSource(JsonParser p) throws IOException {
         var v = new QuobyteVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "group" -> {
-                    seen = once(seen, 0x1L);
-                    v.setGroup(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                case "registry" -> {
-                    seen = once(seen, 0x4L);
-                    v.setRegistry(string(p));
-                }
-                case "tenant" -> {
-                    seen = once(seen, 0x8L);
-                    v.setTenant(string(p));
-                }
-                case "user" -> {
-                    seen = once(seen, 0x10L);
-                    v.setUser(string(p));
-                }
-                case "volume" -> {
-                    seen = once(seen, 0x20L);
-                    v.setVolume(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = QUOBYTE_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = QUOBYTE_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setGroup(string(p)); // group
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
+                case 2 -> v.setRegistry(string(p)); // registry
+                case 3 -> v.setTenant(string(p)); // tenant
+                case 4 -> v.setUser(string(p)); // user
+                case 5 -> v.setVolume(string(p)); // volume
             }
         }
         return v;
     }
+
+    private static final PropertyNames R_BDVOLUME_SOURCE = new PropertyNames(
+            "fsType", "image", "keyring", "monitors", "pool", "readOnly", "secretRef", "user");
 
     static RBDVolumeSource rBDVolumeSource(JsonParser p) throws IOException {
         var v = new RBDVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "image" -> {
-                    seen = once(seen, 0x2L);
-                    v.setImage(string(p));
-                }
-                case "keyring" -> {
-                    seen = once(seen, 0x4L);
-                    v.setKeyring(string(p));
-                }
-                case "monitors" -> {
-                    seen = once(seen, 0x8L);
-                    v.setMonitors(strings(p));
-                }
-                case "pool" -> {
-                    seen = once(seen, 0x10L);
-                    v.setPool(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x20L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x40L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "user" -> {
-                    seen = once(seen, 0x80L);
-                    v.setUser(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = R_BDVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = R_BDVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setImage(string(p)); // image
+                case 2 -> v.setKeyring(string(p)); // keyring
+                case 3 -> v.setMonitors(strings(p)); // monitors
+                case 4 -> v.setPool(string(p)); // pool
+                case 5 -> v.setReadOnly(bool(p)); // readOnly
+                case 6 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 7 -> v.setUser(string(p)); // user
             }
         }
         return v;
     }
+
+    private static final PropertyNames SCALE_IOVOLUME_SOURCE = new PropertyNames(
+            "fsType", "gateway", "protectionDomain", "readOnly", "secretRef", "sslEnabled", "storageMode",
+            "storagePool", "system", "volumeName");
 
     static ScaleIOVolumeSource scaleIOVolumeSource(JsonParser p) throws IOException {
         var v = new ScaleIOVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "gateway" -> {
-                    seen = once(seen, 0x2L);
-                    v.setGateway(string(p));
-                }
-                case "protectionDomain" -> {
-                    seen = once(seen, 0x4L);
-                    v.setProtectionDomain(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "sslEnabled" -> {
-                    seen = once(seen, 0x20L);
-                    v.setSslEnabled(bool(p));
-                }
-                case "storageMode" -> {
-                    seen = once(seen, 0x40L);
-                    v.setStorageMode(string(p));
-                }
-                case "storagePool" -> {
-                    seen = once(seen, 0x80L);
-                    v.setStoragePool(string(p));
-                }
-                case "system" -> {
-                    seen = once(seen, 0x100L);
-                    v.setSystem(string(p));
-                }
-                case "volumeName" -> {
-                    seen = once(seen, 0x200L);
-                    v.setVolumeName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SCALE_IOVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = SCALE_IOVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setGateway(string(p)); // gateway
+                case 2 -> v.setProtectionDomain(string(p)); // protectionDomain
+                case 3 -> v.setReadOnly(bool(p)); // readOnly
+                case 4 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 5 -> v.setSslEnabled(bool(p)); // sslEnabled
+                case 6 -> v.setStorageMode(string(p)); // storageMode
+                case 7 -> v.setStoragePool(string(p)); // storagePool
+                case 8 -> v.setSystem(string(p)); // system
+                case 9 -> v.setVolumeName(string(p)); // volumeName
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECRET_VOLUME_SOURCE = new PropertyNames(
+            "defaultMode", "items", "optional", "secretName");
 
     static SecretVolumeSource secretVolumeSource(JsonParser p) throws IOException {
         var v = new SecretVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "defaultMode" -> {
-                    seen = once(seen, 0x1L);
-                    v.setDefaultMode(integer(p));
-                }
-                case "items" -> {
-                    seen = once(seen, 0x2L);
-                    v.setItems(list(p, PodBinder::keyToPath));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                case "secretName" -> {
-                    seen = once(seen, 0x8L);
-                    v.setSecretName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECRET_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = SECRET_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setDefaultMode(integer(p)); // defaultMode
+                case 1 -> v.setItems(list(p, PodBinder::keyToPath)); // items
+                case 2 -> v.setOptional(bool(p)); // optional
+                case 3 -> v.setSecretName(string(p)); // secretName
             }
         }
         return v;
     }
+
+    private static final PropertyNames STORAGE_OSVOLUME_SOURCE = new PropertyNames(
+            "fsType", "readOnly", "secretRef", "volumeName", "volumeNamespace");
 
     static StorageOSVolumeSource storageOSVolumeSource(JsonParser p) throws IOException {
         var v = new StorageOSVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReadOnly(bool(p));
-                }
-                case "secretRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setSecretRef(localObjectReference(object(p)));
-                }
-                case "volumeName" -> {
-                    seen = once(seen, 0x8L);
-                    v.setVolumeName(string(p));
-                }
-                case "volumeNamespace" -> {
-                    seen = once(seen, 0x10L);
-                    v.setVolumeNamespace(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = STORAGE_OSVOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = STORAGE_OSVOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setReadOnly(bool(p)); // readOnly
+                case 2 -> v.setSecretRef(localObjectReference(object(p))); // secretRef
+                case 3 -> v.setVolumeName(string(p)); // volumeName
+                case 4 -> v.setVolumeNamespace(string(p)); // volumeNamespace
             }
         }
         return v;
     }
+
+    private static final PropertyNames VSPHERE_VIRTUAL_DISK_VOLUME_SOURCE = new PropertyNames(
+            "fsType", "storagePolicyID", "storagePolicyName", "volumePath");
 
     static VsphereVirtualDiskVolumeSource vsphereVirtualDiskVolumeSource(JsonParser p) throws IOException {
         var v = new VsphereVirtualDiskVolumeSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fsType" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFsType(string(p));
-                }
-                case "storagePolicyID" -> {
-                    seen = once(seen, 0x2L);
-                    v.setStoragePolicyID(string(p));
-                }
-                case "storagePolicyName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setStoragePolicyName(string(p));
-                }
-                case "volumePath" -> {
-                    seen = once(seen, 0x8L);
-                    v.setVolumePath(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = VSPHERE_VIRTUAL_DISK_VOLUME_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = VSPHERE_VIRTUAL_DISK_VOLUME_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFsType(string(p)); // fsType
+                case 1 -> v.setStoragePolicyID(string(p)); // storagePolicyID
+                case 2 -> v.setStoragePolicyName(string(p)); // storagePolicyName
+                case 3 -> v.setVolumePath(string(p)); // volumePath
             }
         }
         return v;
     }
+
+    private static final PropertyNames RESOURCE_STATUS = new PropertyNames(
+            "name", "resources");
 
     static ResourceStatus resourceStatus(JsonParser p) throws IOException {
         var v = new ResourceStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x2L);
-                    v.setResources(list(p, PodBinder::resourceHealth));
-                }
-                default -> throw UNBOUND;
+        for (var i = RESOURCE_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = RESOURCE_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setResources(list(p, PodBinder::resourceHealth)); // resources
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_STATE = new PropertyNames(
+            "running", "terminated", "waiting");
 
     static ContainerState containerState(JsonParser p) throws IOException {
         var v = new ContainerState();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "running" -> {
-                    seen = once(seen, 0x1L);
-                    v.setRunning(containerStateRunning(object(p)));
-                }
-                case "terminated" -> {
-                    seen = once(seen, 0x2L);
-                    v.setTerminated(containerStateTerminated(object(p)));
-                }
-                case "waiting" -> {
-                    seen = once(seen, 0x4L);
-                    v.setWaiting(containerStateWaiting(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_STATE.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_STATE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setRunning(containerStateRunning(object(p))); // running
+                case 1 -> v.setTerminated(containerStateTerminated(object(p))); // terminated
+                case 2 -> v.setWaiting(containerStateWaiting(object(p))); // waiting
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_USER = new PropertyNames(
+            "linux");
 
     static ContainerUser containerUser(JsonParser p) throws IOException {
         var v = new ContainerUser();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "linux" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLinux(linuxContainerUser(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_USER.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_USER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLinux(linuxContainerUser(object(p))); // linux
             }
         }
         return v;
     }
+
+    private static final PropertyNames VOLUME_MOUNT_STATUS = new PropertyNames(
+            "mountPath", "name", "readOnly", "recursiveReadOnly");
 
     static VolumeMountStatus volumeMountStatus(JsonParser p) throws IOException {
         var v = new VolumeMountStatus();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "mountPath" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMountPath(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "readOnly" -> {
-                    seen = once(seen, 0x4L);
-                    v.setReadOnly(bool(p));
-                }
-                case "recursiveReadOnly" -> {
-                    seen = once(seen, 0x8L);
-                    v.setRecursiveReadOnly(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME_MOUNT_STATUS.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME_MOUNT_STATUS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMountPath(string(p)); // mountPath
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setReadOnly(bool(p)); // readOnly
+                case 3 -> v.setRecursiveReadOnly(string(p)); // recursiveReadOnly
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_EXTENDED_RESOURCE_REQUEST = new PropertyNames(
+            "containerName", "requestName", "resourceName");
 
     static ContainerExtendedResourceRequest containerExtendedResourceRequest(JsonParser p) throws IOException {
         var v = new ContainerExtendedResourceRequest();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "containerName" -> {
-                    seen = once(seen, 0x1L);
-                    v.setContainerName(string(p));
-                }
-                case "requestName" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequestName(string(p));
-                }
-                case "resourceName" -> {
-                    seen = once(seen, 0x4L);
-                    v.setResourceName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_EXTENDED_RESOURCE_REQUEST.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_EXTENDED_RESOURCE_REQUEST.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setContainerName(string(p)); // containerName
+                case 1 -> v.setRequestName(string(p)); // requestName
+                case 2 -> v.setResourceName(string(p)); // resourceName
             }
         }
         return v;
     }
+
+    private static final PropertyNames PREFERRED_SCHEDULING_TERM = new PropertyNames(
+            "preference", "weight");
 
     static PreferredSchedulingTerm preferredSchedulingTerm(JsonParser p) throws IOException {
         var v = new PreferredSchedulingTerm();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "preference" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPreference(nodeSelectorTerm(object(p)));
-                }
-                case "weight" -> {
-                    seen = once(seen, 0x2L);
-                    v.setWeight(integer(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PREFERRED_SCHEDULING_TERM.next(p, PropertyNames.END); i != PropertyNames.END; i = PREFERRED_SCHEDULING_TERM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPreference(nodeSelectorTerm(object(p))); // preference
+                case 1 -> v.setWeight(integer(p)); // weight
             }
         }
         return v;
     }
+
+    private static final PropertyNames NODE_SELECTOR = new PropertyNames(
+            "nodeSelectorTerms");
 
     static NodeSelector nodeSelector(JsonParser p) throws IOException {
         var v = new NodeSelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "nodeSelectorTerms" -> {
-                    seen = once(seen, 0x1L);
-                    v.setNodeSelectorTerms(list(p, PodBinder::nodeSelectorTerm));
-                }
-                default -> throw UNBOUND;
+        for (var i = NODE_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = NODE_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setNodeSelectorTerms(list(p, PodBinder::nodeSelectorTerm)); // nodeSelectorTerms
             }
         }
         return v;
     }
+
+    private static final PropertyNames WEIGHTED_POD_AFFINITY_TERM = new PropertyNames(
+            "podAffinityTerm", "weight");
 
     static WeightedPodAffinityTerm weightedPodAffinityTerm(JsonParser p) throws IOException {
         var v = new WeightedPodAffinityTerm();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "podAffinityTerm" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPodAffinityTerm(podAffinityTerm(object(p)));
-                }
-                case "weight" -> {
-                    seen = once(seen, 0x2L);
-                    v.setWeight(integer(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = WEIGHTED_POD_AFFINITY_TERM.next(p, PropertyNames.END); i != PropertyNames.END; i = WEIGHTED_POD_AFFINITY_TERM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPodAffinityTerm(podAffinityTerm(object(p))); // podAffinityTerm
+                case 1 -> v.setWeight(integer(p)); // weight
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_AFFINITY_TERM = new PropertyNames(
+            "labelSelector", "matchLabelKeys", "mismatchLabelKeys", "namespaceSelector", "namespaces",
+            "topologyKey");
 
     static PodAffinityTerm podAffinityTerm(JsonParser p) throws IOException {
         var v = new PodAffinityTerm();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "labelSelector" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLabelSelector(labelSelector(object(p)));
-                }
-                case "matchLabelKeys" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMatchLabelKeys(strings(p));
-                }
-                case "mismatchLabelKeys" -> {
-                    seen = once(seen, 0x4L);
-                    v.setMismatchLabelKeys(strings(p));
-                }
-                case "namespaceSelector" -> {
-                    seen = once(seen, 0x8L);
-                    v.setNamespaceSelector(labelSelector(object(p)));
-                }
-                case "namespaces" -> {
-                    seen = once(seen, 0x10L);
-                    v.setNamespaces(strings(p));
-                }
-                case "topologyKey" -> {
-                    seen = once(seen, 0x20L);
-                    v.setTopologyKey(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_AFFINITY_TERM.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_AFFINITY_TERM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLabelSelector(labelSelector(object(p))); // labelSelector
+                case 1 -> v.setMatchLabelKeys(strings(p)); // matchLabelKeys
+                case 2 -> v.setMismatchLabelKeys(strings(p)); // mismatchLabelKeys
+                case 3 -> v.setNamespaceSelector(labelSelector(object(p))); // namespaceSelector
+                case 4 -> v.setNamespaces(strings(p)); // namespaces
+                case 5 -> v.setTopologyKey(string(p)); // topologyKey
             }
         }
         return v;
     }
+
+    private static final PropertyNames ENV_VAR_SOURCE = new PropertyNames(
+            "configMapKeyRef", "fieldRef", "fileKeyRef", "resourceFieldRef", "secretKeyRef");
 
     static EnvVarSource envVarSource(JsonParser p) throws IOException {
         var v = new EnvVarSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "configMapKeyRef" -> {
-                    seen = once(seen, 0x1L);
-                    v.setConfigMapKeyRef(configMapKeySelector(object(p)));
-                }
-                case "fieldRef" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFieldRef(objectFieldSelector(object(p)));
-                }
-                case "fileKeyRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setFileKeyRef(fileKeySelector(object(p)));
-                }
-                case "resourceFieldRef" -> {
-                    seen = once(seen, 0x8L);
-                    v.setResourceFieldRef(resourceFieldSelector(object(p)));
-                }
-                case "secretKeyRef" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSecretKeyRef(secretKeySelector(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = ENV_VAR_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = ENV_VAR_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setConfigMapKeyRef(configMapKeySelector(object(p))); // configMapKeyRef
+                case 1 -> v.setFieldRef(objectFieldSelector(object(p))); // fieldRef
+                case 2 -> v.setFileKeyRef(fileKeySelector(object(p))); // fileKeyRef
+                case 3 -> v.setResourceFieldRef(resourceFieldSelector(object(p))); // resourceFieldRef
+                case 4 -> v.setSecretKeyRef(secretKeySelector(object(p))); // secretKeyRef
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONFIG_MAP_ENV_SOURCE = new PropertyNames(
+            "name", "optional");
 
     static ConfigMapEnvSource configMapEnvSource(JsonParser p) throws IOException {
         var v = new ConfigMapEnvSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONFIG_MAP_ENV_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = CONFIG_MAP_ENV_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECRET_ENV_SOURCE = new PropertyNames(
+            "name", "optional");
 
     static SecretEnvSource secretEnvSource(JsonParser p) throws IOException {
         var v = new SecretEnvSource();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECRET_ENV_SOURCE.next(p, PropertyNames.END); i != PropertyNames.END; i = SECRET_ENV_SOURCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames LIFECYCLE_HANDLER = new PropertyNames(
+            "exec", "httpGet", "sleep", "tcpSocket");
 
     static LifecycleHandler lifecycleHandler(JsonParser p) throws IOException {
         var v = new LifecycleHandler();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "exec" -> {
-                    seen = once(seen, 0x1L);
-                    v.setExec(execAction(object(p)));
-                }
-                case "httpGet" -> {
-                    seen = once(seen, 0x2L);
-                    v.setHttpGet(hTTPGetAction(object(p)));
-                }
-                case "sleep" -> {
-                    seen = once(seen, 0x4L);
-                    v.setSleep(sleepAction(object(p)));
-                }
-                case "tcpSocket" -> {
-                    seen = once(seen, 0x8L);
-                    v.setTcpSocket(tCPSocketAction(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = LIFECYCLE_HANDLER.next(p, PropertyNames.END); i != PropertyNames.END; i = LIFECYCLE_HANDLER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setExec(execAction(object(p))); // exec
+                case 1 -> v.setHttpGet(hTTPGetAction(object(p))); // httpGet
+                case 2 -> v.setSleep(sleepAction(object(p))); // sleep
+                case 3 -> v.setTcpSocket(tCPSocketAction(object(p))); // tcpSocket
             }
         }
         return v;
     }
+
+    private static final PropertyNames EXEC_ACTION = new PropertyNames(
+            "command");
 
     static ExecAction execAction(JsonParser p) throws IOException {
         var v = new ExecAction();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "command" -> {
-                    seen = once(seen, 0x1L);
-                    v.setCommand(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = EXEC_ACTION.next(p, PropertyNames.END); i != PropertyNames.END; i = EXEC_ACTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setCommand(strings(p)); // command
             }
         }
         return v;
     }
+
+    private static final PropertyNames G_RPCACTION = new PropertyNames(
+            "port", "service");
 
     static GRPCAction gRPCAction(JsonParser p) throws IOException {
         var v = new GRPCAction();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "port" -> {
-                    seen = once(seen, 0x1L);
-                    v.setPort(integer(p));
-                }
-                case "service" -> {
-                    seen = once(seen, 0x2L);
-                    v.setService(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = G_RPCACTION.next(p, PropertyNames.END); i != PropertyNames.END; i = G_RPCACTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setPort(integer(p)); // port
+                case 1 -> v.setService(string(p)); // service
             }
         }
         return v;
     }
+
+    private static final PropertyNames H_TTPGET_ACTION = new PropertyNames(
+            "host", "httpHeaders", "path", "port", "scheme");
 
     static HTTPGetAction hTTPGetAction(JsonParser p) throws IOException {
         var v = new HTTPGetAction();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "host" -> {
-                    seen = once(seen, 0x1L);
-                    v.setHost(string(p));
-                }
-                case "httpHeaders" -> {
-                    seen = once(seen, 0x2L);
-                    v.setHttpHeaders(list(p, PodBinder::hTTPHeader));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPath(string(p));
-                }
-                case "port" -> {
-                    seen = once(seen, 0x8L);
-                    v.setPort(intOrString(p));
-                }
-                case "scheme" -> {
-                    seen = once(seen, 0x10L);
-                    v.setScheme(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = H_TTPGET_ACTION.next(p, PropertyNames.END); i != PropertyNames.END; i = H_TTPGET_ACTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setHost(string(p)); // host
+                case 1 -> v.setHttpHeaders(list(p, PodBinder::hTTPHeader)); // httpHeaders
+                case 2 -> v.setPath(string(p)); // path
+                case 3 -> v.setPort(intOrString(p)); // port
+                case 4 -> v.setScheme(string(p)); // scheme
             }
         }
         return v;
     }
+
+    private static final PropertyNames T_CPSOCKET_ACTION = new PropertyNames(
+            "host", "port");
 
     static TCPSocketAction tCPSocketAction(JsonParser p) throws IOException {
         var v = new TCPSocketAction();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "host" -> {
-                    seen = once(seen, 0x1L);
-                    v.setHost(string(p));
-                }
-                case "port" -> {
-                    seen = once(seen, 0x2L);
-                    v.setPort(intOrString(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = T_CPSOCKET_ACTION.next(p, PropertyNames.END); i != PropertyNames.END; i = T_CPSOCKET_ACTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setHost(string(p)); // host
+                case 1 -> v.setPort(intOrString(p)); // port
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_RESTART_RULE_ON_EXIT_CODES = new PropertyNames(
+            "operator", "values");
 
     static ContainerRestartRuleOnExitCodes containerRestartRuleOnExitCodes(JsonParser p) throws IOException {
         var v = new ContainerRestartRuleOnExitCodes();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "operator" -> {
-                    seen = once(seen, 0x1L);
-                    v.setOperator(string(p));
-                }
-                case "values" -> {
-                    seen = once(seen, 0x2L);
-                    v.setValues(integers(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_RESTART_RULE_ON_EXIT_CODES.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_RESTART_RULE_ON_EXIT_CODES.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setOperator(string(p)); // operator
+                case 1 -> v.setValues(integers(p)); // values
             }
         }
         return v;
     }
+
+    private static final PropertyNames CAPABILITIES = new PropertyNames(
+            "add", "drop");
 
     static Capabilities capabilities(JsonParser p) throws IOException {
         var v = new Capabilities();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "add" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAdd(strings(p));
-                }
-                case "drop" -> {
-                    seen = once(seen, 0x2L);
-                    v.setDrop(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CAPABILITIES.next(p, PropertyNames.END); i != PropertyNames.END; i = CAPABILITIES.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAdd(strings(p)); // add
+                case 1 -> v.setDrop(strings(p)); // drop
             }
         }
         return v;
     }
+
+    private static final PropertyNames LABEL_SELECTOR_REQUIREMENT = new PropertyNames(
+            "key", "operator", "values");
 
     static LabelSelectorRequirement labelSelectorRequirement(JsonParser p) throws IOException {
         var v = new LabelSelectorRequirement();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "operator" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOperator(string(p));
-                }
-                case "values" -> {
-                    seen = once(seen, 0x4L);
-                    v.setValues(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = LABEL_SELECTOR_REQUIREMENT.next(p, PropertyNames.END); i != PropertyNames.END; i = LABEL_SELECTOR_REQUIREMENT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setOperator(string(p)); // operator
+                case 2 -> v.setValues(strings(p)); // values
             }
         }
         return v;
     }
+
+    private static final PropertyNames KEY_TO_PATH = new PropertyNames(
+            "key", "mode", "path");
 
     static KeyToPath keyToPath(JsonParser p) throws IOException {
         var v = new KeyToPath();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "mode" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMode(integer(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPath(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = KEY_TO_PATH.next(p, PropertyNames.END); i != PropertyNames.END; i = KEY_TO_PATH.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setMode(integer(p)); // mode
+                case 2 -> v.setPath(string(p)); // path
             }
         }
         return v;
     }
+
+    private static final PropertyNames DOWNWARD_APIVOLUME_FILE = new PropertyNames(
+            "fieldRef", "mode", "path", "resourceFieldRef");
 
     static DownwardAPIVolumeFile downwardAPIVolumeFile(JsonParser p) throws IOException {
         var v = new DownwardAPIVolumeFile();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "fieldRef" -> {
-                    seen = once(seen, 0x1L);
-                    v.setFieldRef(objectFieldSelector(object(p)));
-                }
-                case "mode" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMode(integer(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPath(string(p));
-                }
-                case "resourceFieldRef" -> {
-                    seen = once(seen, 0x8L);
-                    v.setResourceFieldRef(resourceFieldSelector(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = DOWNWARD_APIVOLUME_FILE.next(p, PropertyNames.END); i != PropertyNames.END; i = DOWNWARD_APIVOLUME_FILE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setFieldRef(objectFieldSelector(object(p))); // fieldRef
+                case 1 -> v.setMode(integer(p)); // mode
+                case 2 -> v.setPath(string(p)); // path
+                case 3 -> v.setResourceFieldRef(resourceFieldSelector(object(p))); // resourceFieldRef
             }
         }
         return v;
     }
+
+    private static final PropertyNames PERSISTENT_VOLUME_CLAIM_TEMPLATE = new PropertyNames(
+            "metadata", "spec");
 
     static PersistentVolumeClaimTemplate persistentVolumeClaimTemplate(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimTemplate();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "metadata" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMetadata(objectMeta(object(p)));
-                }
-                case "spec" -> {
-                    seen = once(seen, 0x2L);
-                    v.setSpec(persistentVolumeClaimSpec(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = PERSISTENT_VOLUME_CLAIM_TEMPLATE.next(p, PropertyNames.END); i != PropertyNames.END; i = PERSISTENT_VOLUME_CLAIM_TEMPLATE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMetadata(objectMeta(object(p))); // metadata
+                case 1 -> v.setSpec(persistentVolumeClaimSpec(object(p))); // spec
             }
         }
         return v;
     }
+
+    private static final PropertyNames VOLUME_PROJECTION = new PropertyNames(
+            "clusterTrustBundle", "configMap", "downwardAPI", "podCertificate", "secret",
+            "serviceAccountToken");
 
     static VolumeProjection volumeProjection(JsonParser p) throws IOException {
         var v = new VolumeProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "clusterTrustBundle" -> {
-                    seen = once(seen, 0x1L);
-                    v.setClusterTrustBundle(clusterTrustBundleProjection(object(p)));
-                }
-                case "configMap" -> {
-                    seen = once(seen, 0x2L);
-                    v.setConfigMap(configMapProjection(object(p)));
-                }
-                case "downwardAPI" -> {
-                    seen = once(seen, 0x4L);
-                    v.setDownwardAPI(downwardAPIProjection(object(p)));
-                }
-                case "podCertificate" -> {
-                    seen = once(seen, 0x8L);
-                    v.setPodCertificate(podCertificateProjection(object(p)));
-                }
-                case "secret" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSecret(secretProjection(object(p)));
-                }
-                case "serviceAccountToken" -> {
-                    seen = once(seen, 0x20L);
-                    v.setServiceAccountToken(serviceAccountTokenProjection(object(p)));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setClusterTrustBundle(clusterTrustBundleProjection(object(p))); // clusterTrustBundle
+                case 1 -> v.setConfigMap(configMapProjection(object(p))); // configMap
+                case 2 -> v.setDownwardAPI(downwardAPIProjection(object(p))); // downwardAPI
+                case 3 -> v.setPodCertificate(podCertificateProjection(object(p))); // podCertificate
+                case 4 -> v.setSecret(secretProjection(object(p))); // secret
+                case 5 -> v.setServiceAccountToken(serviceAccountTokenProjection(object(p))); // serviceAccountToken
             }
         }
         return v;
     }
+
+    private static final PropertyNames RESOURCE_HEALTH = new PropertyNames(
+            "health", "resourceID");
 
     static ResourceHealth resourceHealth(JsonParser p) throws IOException {
         var v = new ResourceHealth();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "health" -> {
-                    seen = once(seen, 0x1L);
-                    v.setHealth(string(p));
-                }
-                case "resourceID" -> {
-                    seen = once(seen, 0x2L);
-                    v.setResourceID(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = RESOURCE_HEALTH.next(p, PropertyNames.END); i != PropertyNames.END; i = RESOURCE_HEALTH.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setHealth(string(p)); // health
+                case 1 -> v.setResourceID(string(p)); // resourceID
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_STATE_RUNNING = new PropertyNames(
+            "startedAt");
 
     static ContainerStateRunning containerStateRunning(JsonParser p) throws IOException {
         var v = new ContainerStateRunning();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "startedAt" -> {
-                    seen = once(seen, 0x1L);
-                    v.setStartedAt(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_STATE_RUNNING.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_STATE_RUNNING.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setStartedAt(string(p)); // startedAt
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_STATE_TERMINATED = new PropertyNames(
+            "containerID", "exitCode", "finishedAt", "message", "reason", "signal", "startedAt");
 
     static ContainerStateTerminated containerStateTerminated(JsonParser p) throws IOException {
         var v = new ContainerStateTerminated();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "containerID" -> {
-                    seen = once(seen, 0x1L);
-                    v.setContainerID(string(p));
-                }
-                case "exitCode" -> {
-                    seen = once(seen, 0x2L);
-                    v.setExitCode(integer(p));
-                }
-                case "finishedAt" -> {
-                    seen = once(seen, 0x4L);
-                    v.setFinishedAt(string(p));
-                }
-                case "message" -> {
-                    seen = once(seen, 0x8L);
-                    v.setMessage(string(p));
-                }
-                case "reason" -> {
-                    seen = once(seen, 0x10L);
-                    v.setReason(string(p));
-                }
-                case "signal" -> {
-                    seen = once(seen, 0x20L);
-                    v.setSignal(integer(p));
-                }
-                case "startedAt" -> {
-                    seen = once(seen, 0x40L);
-                    v.setStartedAt(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_STATE_TERMINATED.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_STATE_TERMINATED.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setContainerID(string(p)); // containerID
+                case 1 -> v.setExitCode(integer(p)); // exitCode
+                case 2 -> v.setFinishedAt(string(p)); // finishedAt
+                case 3 -> v.setMessage(string(p)); // message
+                case 4 -> v.setReason(string(p)); // reason
+                case 5 -> v.setSignal(integer(p)); // signal
+                case 6 -> v.setStartedAt(string(p)); // startedAt
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONTAINER_STATE_WAITING = new PropertyNames(
+            "message", "reason");
 
     static ContainerStateWaiting containerStateWaiting(JsonParser p) throws IOException {
         var v = new ContainerStateWaiting();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "message" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMessage(string(p));
-                }
-                case "reason" -> {
-                    seen = once(seen, 0x2L);
-                    v.setReason(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONTAINER_STATE_WAITING.next(p, PropertyNames.END); i != PropertyNames.END; i = CONTAINER_STATE_WAITING.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMessage(string(p)); // message
+                case 1 -> v.setReason(string(p)); // reason
             }
         }
         return v;
     }
+
+    private static final PropertyNames LINUX_CONTAINER_USER = new PropertyNames(
+            "gid", "supplementalGroups", "uid");
 
     static LinuxContainerUser linuxContainerUser(JsonParser p) throws IOException {
         var v = new LinuxContainerUser();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "gid" -> {
-                    seen = once(seen, 0x1L);
-                    v.setGid(longValue(p));
-                }
-                case "supplementalGroups" -> {
-                    seen = once(seen, 0x2L);
-                    v.setSupplementalGroups(longs(p));
-                }
-                case "uid" -> {
-                    seen = once(seen, 0x4L);
-                    v.setUid(longValue(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = LINUX_CONTAINER_USER.next(p, PropertyNames.END); i != PropertyNames.END; i = LINUX_CONTAINER_USER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setGid(longValue(p)); // gid
+                case 1 -> v.setSupplementalGroups(longs(p)); // supplementalGroups
+                case 2 -> v.setUid(longValue(p)); // uid
             }
         }
         return v;
     }
+
+    private static final PropertyNames NODE_SELECTOR_TERM = new PropertyNames(
+            "matchExpressions", "matchFields");
 
     static NodeSelectorTerm nodeSelectorTerm(JsonParser p) throws IOException {
         var v = new NodeSelectorTerm();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "matchExpressions" -> {
-                    seen = once(seen, 0x1L);
-                    v.setMatchExpressions(list(p, PodBinder::nodeSelectorRequirement));
-                }
-                case "matchFields" -> {
-                    seen = once(seen, 0x2L);
-                    v.setMatchFields(list(p, PodBinder::nodeSelectorRequirement));
-                }
-                default -> throw UNBOUND;
+        for (var i = NODE_SELECTOR_TERM.next(p, PropertyNames.END); i != PropertyNames.END; i = NODE_SELECTOR_TERM.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setMatchExpressions(list(p, PodBinder::nodeSelectorRequirement)); // matchExpressions
+                case 1 -> v.setMatchFields(list(p, PodBinder::nodeSelectorRequirement)); // matchFields
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONFIG_MAP_KEY_SELECTOR = new PropertyNames(
+            "key", "name", "optional");
 
     static ConfigMapKeySelector configMapKeySelector(JsonParser p) throws IOException {
         var v = new ConfigMapKeySelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONFIG_MAP_KEY_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = CONFIG_MAP_KEY_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames OBJECT_FIELD_SELECTOR = new PropertyNames(
+            "apiVersion", "fieldPath");
 
     static ObjectFieldSelector objectFieldSelector(JsonParser p) throws IOException {
         var v = new ObjectFieldSelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "apiVersion" -> {
-                    seen = once(seen, 0x1L);
-                    v.setApiVersion(string(p));
-                }
-                case "fieldPath" -> {
-                    seen = once(seen, 0x2L);
-                    v.setFieldPath(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = OBJECT_FIELD_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = OBJECT_FIELD_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setApiVersion(string(p)); // apiVersion
+                case 1 -> v.setFieldPath(string(p)); // fieldPath
             }
         }
         return v;
     }
+
+    private static final PropertyNames FILE_KEY_SELECTOR = new PropertyNames(
+            "key", "optional", "path", "volumeName");
 
     static FileKeySelector fileKeySelector(JsonParser p) throws IOException {
         var v = new FileKeySelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOptional(bool(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPath(string(p));
-                }
-                case "volumeName" -> {
-                    seen = once(seen, 0x8L);
-                    v.setVolumeName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = FILE_KEY_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = FILE_KEY_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setOptional(bool(p)); // optional
+                case 2 -> v.setPath(string(p)); // path
+                case 3 -> v.setVolumeName(string(p)); // volumeName
             }
         }
         return v;
     }
+
+    private static final PropertyNames RESOURCE_FIELD_SELECTOR = new PropertyNames(
+            "containerName", "divisor", "resource");
 
     static ResourceFieldSelector resourceFieldSelector(JsonParser p) throws IOException {
         var v = new ResourceFieldSelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "containerName" -> {
-                    seen = once(seen, 0x1L);
-                    v.setContainerName(string(p));
-                }
-                case "divisor" -> {
-                    seen = once(seen, 0x2L);
-                    v.setDivisor(quantity(p));
-                }
-                case "resource" -> {
-                    seen = once(seen, 0x4L);
-                    v.setResource(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = RESOURCE_FIELD_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = RESOURCE_FIELD_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setContainerName(string(p)); // containerName
+                case 1 -> v.setDivisor(quantity(p)); // divisor
+                case 2 -> v.setResource(string(p)); // resource
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECRET_KEY_SELECTOR = new PropertyNames(
+            "key", "name", "optional");
 
     static SecretKeySelector secretKeySelector(JsonParser p) throws IOException {
         var v = new SecretKeySelector();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECRET_KEY_SELECTOR.next(p, PropertyNames.END); i != PropertyNames.END; i = SECRET_KEY_SELECTOR.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames SLEEP_ACTION = new PropertyNames(
+            "seconds");
 
     static SleepAction sleepAction(JsonParser p) throws IOException {
         var v = new SleepAction();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "seconds" -> {
-                    seen = once(seen, 0x1L);
-                    v.setSeconds(longValue(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SLEEP_ACTION.next(p, PropertyNames.END); i != PropertyNames.END; i = SLEEP_ACTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setSeconds(longValue(p)); // seconds
             }
         }
         return v;
     }
+
+    private static final PropertyNames H_TTPHEADER = new PropertyNames(
+            "name", "value");
 
     static HTTPHeader hTTPHeader(JsonParser p) throws IOException {
         var v = new HTTPHeader();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "name" -> {
-                    seen = once(seen, 0x1L);
-                    v.setName(string(p));
-                }
-                case "value" -> {
-                    seen = once(seen, 0x2L);
-                    v.setValue(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = H_TTPHEADER.next(p, PropertyNames.END); i != PropertyNames.END; i = H_TTPHEADER.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setName(string(p)); // name
+                case 1 -> v.setValue(string(p)); // value
             }
         }
         return v;
     }
+
+    private static final PropertyNames PERSISTENT_VOLUME_CLAIM_SPEC = new PropertyNames(
+            "accessModes", "dataSource", "dataSourceRef", "resources", "selector", "storageClassName",
+            "volumeAttributesClassName", "volumeMode", "volumeName");
 
     static PersistentVolumeClaimSpec persistentVolumeClaimSpec(JsonParser p) throws IOException {
         var v = new PersistentVolumeClaimSpec();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "accessModes" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAccessModes(strings(p));
-                }
-                case "dataSource" -> {
-                    seen = once(seen, 0x2L);
-                    v.setDataSource(typedLocalObjectReference(object(p)));
-                }
-                case "dataSourceRef" -> {
-                    seen = once(seen, 0x4L);
-                    v.setDataSourceRef(typedObjectReference(object(p)));
-                }
-                case "resources" -> {
-                    seen = once(seen, 0x8L);
-                    v.setResources(volumeResourceRequirements(object(p)));
-                }
-                case "selector" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSelector(labelSelector(object(p)));
-                }
-                case "storageClassName" -> {
-                    seen = once(seen, 0x20L);
-                    v.setStorageClassName(string(p));
-                }
-                case "volumeAttributesClassName" -> {
-                    seen = once(seen, 0x40L);
-                    v.setVolumeAttributesClassName(string(p));
-                }
-                case "volumeMode" -> {
-                    seen = once(seen, 0x80L);
-                    v.setVolumeMode(string(p));
-                }
-                case "volumeName" -> {
-                    seen = once(seen, 0x100L);
-                    v.setVolumeName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = PERSISTENT_VOLUME_CLAIM_SPEC.next(p, PropertyNames.END); i != PropertyNames.END; i = PERSISTENT_VOLUME_CLAIM_SPEC.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAccessModes(strings(p)); // accessModes
+                case 1 -> v.setDataSource(typedLocalObjectReference(object(p))); // dataSource
+                case 2 -> v.setDataSourceRef(typedObjectReference(object(p))); // dataSourceRef
+                case 3 -> v.setResources(volumeResourceRequirements(object(p))); // resources
+                case 4 -> v.setSelector(labelSelector(object(p))); // selector
+                case 5 -> v.setStorageClassName(string(p)); // storageClassName
+                case 6 -> v.setVolumeAttributesClassName(string(p)); // volumeAttributesClassName
+                case 7 -> v.setVolumeMode(string(p)); // volumeMode
+                case 8 -> v.setVolumeName(string(p)); // volumeName
             }
         }
         return v;
     }
+
+    private static final PropertyNames CLUSTER_TRUST_BUNDLE_PROJECTION = new PropertyNames(
+            "labelSelector", "name", "optional", "path", "signerName");
 
     static ClusterTrustBundleProjection clusterTrustBundleProjection(JsonParser p) throws IOException {
         var v = new ClusterTrustBundleProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "labelSelector" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLabelSelector(labelSelector(object(p)));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x8L);
-                    v.setPath(string(p));
-                }
-                case "signerName" -> {
-                    seen = once(seen, 0x10L);
-                    v.setSignerName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CLUSTER_TRUST_BUNDLE_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = CLUSTER_TRUST_BUNDLE_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLabelSelector(labelSelector(object(p))); // labelSelector
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setOptional(bool(p)); // optional
+                case 3 -> v.setPath(string(p)); // path
+                case 4 -> v.setSignerName(string(p)); // signerName
             }
         }
         return v;
     }
+
+    private static final PropertyNames CONFIG_MAP_PROJECTION = new PropertyNames(
+            "items", "name", "optional");
 
     static ConfigMapProjection configMapProjection(JsonParser p) throws IOException {
         var v = new ConfigMapProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "items" -> {
-                    seen = once(seen, 0x1L);
-                    v.setItems(list(p, PodBinder::keyToPath));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = CONFIG_MAP_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = CONFIG_MAP_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setItems(list(p, PodBinder::keyToPath)); // items
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames DOWNWARD_APIPROJECTION = new PropertyNames(
+            "items");
 
     static DownwardAPIProjection downwardAPIProjection(JsonParser p) throws IOException {
         var v = new DownwardAPIProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "items" -> {
-                    seen = once(seen, 0x1L);
-                    v.setItems(list(p, PodBinder::downwardAPIVolumeFile));
-                }
-                default -> throw UNBOUND;
+        for (var i = DOWNWARD_APIPROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = DOWNWARD_APIPROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setItems(list(p, PodBinder::downwardAPIVolumeFile)); // items
             }
         }
         return v;
     }
+
+    private static final PropertyNames POD_CERTIFICATE_PROJECTION = new PropertyNames(
+            "certificateChainPath", "credentialBundlePath", "keyPath", "keyType", "maxExpirationSeconds",
+            "signerName");
 
     static PodCertificateProjection podCertificateProjection(JsonParser p) throws IOException {
         var v = new PodCertificateProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "certificateChainPath" -> {
-                    seen = once(seen, 0x1L);
-                    v.setCertificateChainPath(string(p));
-                }
-                case "credentialBundlePath" -> {
-                    seen = once(seen, 0x2L);
-                    v.setCredentialBundlePath(string(p));
-                }
-                case "keyPath" -> {
-                    seen = once(seen, 0x4L);
-                    v.setKeyPath(string(p));
-                }
-                case "keyType" -> {
-                    seen = once(seen, 0x8L);
-                    v.setKeyType(string(p));
-                }
-                case "maxExpirationSeconds" -> {
-                    seen = once(seen, 0x10L);
-                    v.setMaxExpirationSeconds(integer(p));
-                }
-                case "signerName" -> {
-                    seen = once(seen, 0x20L);
-                    v.setSignerName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = POD_CERTIFICATE_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = POD_CERTIFICATE_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setCertificateChainPath(string(p)); // certificateChainPath
+                case 1 -> v.setCredentialBundlePath(string(p)); // credentialBundlePath
+                case 2 -> v.setKeyPath(string(p)); // keyPath
+                case 3 -> v.setKeyType(string(p)); // keyType
+                case 4 -> v.setMaxExpirationSeconds(integer(p)); // maxExpirationSeconds
+                case 5 -> v.setSignerName(string(p)); // signerName
             }
         }
         return v;
     }
+
+    private static final PropertyNames SECRET_PROJECTION = new PropertyNames(
+            "items", "name", "optional");
 
     static SecretProjection secretProjection(JsonParser p) throws IOException {
         var v = new SecretProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "items" -> {
-                    seen = once(seen, 0x1L);
-                    v.setItems(list(p, PodBinder::keyToPath));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x2L);
-                    v.setName(string(p));
-                }
-                case "optional" -> {
-                    seen = once(seen, 0x4L);
-                    v.setOptional(bool(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SECRET_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = SECRET_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setItems(list(p, PodBinder::keyToPath)); // items
+                case 1 -> v.setName(string(p)); // name
+                case 2 -> v.setOptional(bool(p)); // optional
             }
         }
         return v;
     }
+
+    private static final PropertyNames SERVICE_ACCOUNT_TOKEN_PROJECTION = new PropertyNames(
+            "audience", "expirationSeconds", "path");
 
     static ServiceAccountTokenProjection serviceAccountTokenProjection(JsonParser p) throws IOException {
         var v = new ServiceAccountTokenProjection();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "audience" -> {
-                    seen = once(seen, 0x1L);
-                    v.setAudience(string(p));
-                }
-                case "expirationSeconds" -> {
-                    seen = once(seen, 0x2L);
-                    v.setExpirationSeconds(longValue(p));
-                }
-                case "path" -> {
-                    seen = once(seen, 0x4L);
-                    v.setPath(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = SERVICE_ACCOUNT_TOKEN_PROJECTION.next(p, PropertyNames.END); i != PropertyNames.END; i = SERVICE_ACCOUNT_TOKEN_PROJECTION.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setAudience(string(p)); // audience
+                case 1 -> v.setExpirationSeconds(longValue(p)); // expirationSeconds
+                case 2 -> v.setPath(string(p)); // path
             }
         }
         return v;
     }
+
+    private static final PropertyNames NODE_SELECTOR_REQUIREMENT = new PropertyNames(
+            "key", "operator", "values");
 
     static NodeSelectorRequirement nodeSelectorRequirement(JsonParser p) throws IOException {
         var v = new NodeSelectorRequirement();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "key" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKey(string(p));
-                }
-                case "operator" -> {
-                    seen = once(seen, 0x2L);
-                    v.setOperator(string(p));
-                }
-                case "values" -> {
-                    seen = once(seen, 0x4L);
-                    v.setValues(strings(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = NODE_SELECTOR_REQUIREMENT.next(p, PropertyNames.END); i != PropertyNames.END; i = NODE_SELECTOR_REQUIREMENT.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKey(string(p)); // key
+                case 1 -> v.setOperator(string(p)); // operator
+                case 2 -> v.setValues(strings(p)); // values
             }
         }
         return v;
     }
+
+    private static final PropertyNames TYPED_LOCAL_OBJECT_REFERENCE = new PropertyNames(
+            "kind", "apiGroup", "name");
 
     static TypedLocalObjectReference typedLocalObjectReference(JsonParser p) throws IOException {
         var v = new TypedLocalObjectReference();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "kind" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKind(string(p));
-                }
-                case "apiGroup" -> {
-                    seen = once(seen, 0x2L);
-                    v.setApiGroup(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x4L);
-                    v.setName(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = TYPED_LOCAL_OBJECT_REFERENCE.next(p, PropertyNames.END); i != PropertyNames.END; i = TYPED_LOCAL_OBJECT_REFERENCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKind(string(p)); // kind
+                case 1 -> v.setApiGroup(string(p)); // apiGroup
+                case 2 -> v.setName(string(p)); // name
             }
         }
         return v;
     }
+
+    private static final PropertyNames TYPED_OBJECT_REFERENCE = new PropertyNames(
+            "kind", "apiGroup", "name", "namespace");
 
     static TypedObjectReference typedObjectReference(JsonParser p) throws IOException {
         var v = new TypedObjectReference();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "kind" -> {
-                    seen = once(seen, 0x1L);
-                    v.setKind(string(p));
-                }
-                case "apiGroup" -> {
-                    seen = once(seen, 0x2L);
-                    v.setApiGroup(string(p));
-                }
-                case "name" -> {
-                    seen = once(seen, 0x4L);
-                    v.setName(string(p));
-                }
-                case "namespace" -> {
-                    seen = once(seen, 0x8L);
-                    v.setNamespace(string(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = TYPED_OBJECT_REFERENCE.next(p, PropertyNames.END); i != PropertyNames.END; i = TYPED_OBJECT_REFERENCE.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setKind(string(p)); // kind
+                case 1 -> v.setApiGroup(string(p)); // apiGroup
+                case 2 -> v.setName(string(p)); // name
+                case 3 -> v.setNamespace(string(p)); // namespace
             }
         }
         return v;
     }
 
+    private static final PropertyNames VOLUME_RESOURCE_REQUIREMENTS = new PropertyNames(
+            "limits", "requests");
+
     static VolumeResourceRequirements volumeResourceRequirements(JsonParser p) throws IOException {
         var v = new VolumeResourceRequirements();
         var seen = 0L;
-        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
-            switch (f) {
-                case "limits" -> {
-                    seen = once(seen, 0x1L);
-                    v.setLimits(quantityMap(p));
-                }
-                case "requests" -> {
-                    seen = once(seen, 0x2L);
-                    v.setRequests(quantityMap(p));
-                }
-                default -> throw UNBOUND;
+        for (var i = VOLUME_RESOURCE_REQUIREMENTS.next(p, PropertyNames.END); i != PropertyNames.END; i = VOLUME_RESOURCE_REQUIREMENTS.next(p, i)) {
+            seen = once(seen, 1L << i);
+            switch (i) {
+                case 0 -> v.setLimits(quantityMap(p)); // limits
+                case 1 -> v.setRequests(quantityMap(p)); // requests
             }
         }
         return v;

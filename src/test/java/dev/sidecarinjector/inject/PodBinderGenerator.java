@@ -8,6 +8,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -108,26 +109,41 @@ final class PodBinderGenerator extends ModelSourceGenerator {
         if (found.size() > Long.SIZE) {
             throw new IllegalStateException(type + " has " + found.size() + " properties: more than a long's bits to tell a duplicate key");
         }
+        var names = constant(method);
         out.append("        var v = new ").append(name).append("();\n");
         out.append("        var seen = 0L;\n");
-        out.append("        for (var f = p.nextFieldName(); f != null; f = p.nextFieldName()) {\n");
-        out.append("            switch (f) {\n");
+        out.append("        for (var i = ").append(names).append(".next(p, PropertyNames.END); i != PropertyNames.END; i = ")
+                .append(names).append(".next(p, i)) {\n");
+        out.append("            seen = once(seen, 1L << i);\n");
+        out.append("            switch (i) {\n");
         for (var i = 0; i < found.size(); i++) {
             var property = found.get(i);
-            out.append("                case \"").append(property.name()).append("\" -> {\n");
-            out.append("                    seen = once(seen, 0x").append(Long.toHexString(1L << i)).append("L);\n");
-            out.append("                    ");
+            out.append("                case ").append(i).append(" -> ");
             switch (property.value()) {
-                case Other other -> out.append("skip(p);\n");
-                case Scalar scalar -> out.append("v.").append(property.accessor()).append('(').append(scalar.helper()).append("(p));\n");
-                case Bean bean -> out.append("v.").append(property.accessor()).append('(').append(methodOf(bean.type())).append("(object(p)));\n");
-                case BeanList list -> out.append("v.").append(property.accessor()).append("(list(p, PodBinder::").append(methodOf(list.type())).append("));\n");
+                case Other other -> out.append("skip(p);");
+                case Scalar scalar -> out.append("v.").append(property.accessor()).append('(').append(scalar.helper()).append("(p));");
+                case Bean bean -> out.append("v.").append(property.accessor()).append('(').append(methodOf(bean.type())).append("(object(p)));");
+                case BeanList list -> out.append("v.").append(property.accessor()).append("(list(p, PodBinder::").append(methodOf(list.type())).append("));");
             }
-            out.append("                }\n");
+            out.append(" // ").append(property.name()).append('\n');
         }
-        out.append("                default -> throw UNBOUND;\n");
         out.append("            }\n        }\n        return v;\n    }\n");
-        return out.toString();
+        var declaration = new StringBuilder("\n    private static final PropertyNames ").append(names).append(" = new PropertyNames(");
+        var line = new StringBuilder();
+        for (var i = 0; i < found.size(); i++) {
+            var quoted = '"' + found.get(i).name() + '"' + (i + 1 < found.size() ? "," : ");");
+            if (!line.isEmpty() && line.length() + quoted.length() > 110) {
+                declaration.append('\n').append(line);
+                line.setLength(0);
+            }
+            line.append(line.isEmpty() ? "            " : " ").append(quoted);
+        }
+        return declaration.append('\n').append(line).append('\n').append(out).toString();
+    }
+
+    /** The name of the constant holding a method's property names: {@code podSpec} reads {@code POD_SPEC}. */
+    private static String constant(String method) {
+        return method.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
     @Override
@@ -135,7 +151,8 @@ final class PodBinderGenerator extends ModelSourceGenerator {
         return """
                 /**
                  * Binds a Pod's JSON as Jackson would through {@link ModelJson#MAPPER}, without its bean machinery: a
-                 * method per class of the model, a switch on the property name, the setter called directly. Only
+                 * method per class of the model, a switch on the property's index in the class's {@link PropertyNames}
+                 * (which reads the name the API server's order predicts by comparing bytes), the setter called directly. Only
                  * values of the expected JSON type are taken (a string for a string, an integer for a number, no
                  * nulls, no unknown property, no key named twice in an object: a bit per property); anything else throws
                  * {@link PodBinderBase#UNBOUND}, for the caller to bind the pod with Jackson instead, which then says what
