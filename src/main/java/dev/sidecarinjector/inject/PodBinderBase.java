@@ -32,6 +32,9 @@ public class PodBinderBase {
 
     static final Unbound UNBOUND = new Unbound();
 
+    /** How many names of an object {@link #skipValue} compares one by one before it keeps them in a set. */
+    private static final int FEW_NAMES = 8;
+
     PodBinderBase() {
     }
 
@@ -217,18 +220,29 @@ public class PodBinderBase {
      */
     public static void skipValue(JsonParser p, JsonToken token) throws IOException {
         if (token == JsonToken.START_OBJECT) {
-            String first = null;
+            // The first few names in an array, compared one by one (most objects skipped have two to four); a set after that.
+            String[] few = null;
+            var count = 0;
             Set<String> names = null;
             for (var name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-                if (first == null) {
-                    first = name;
-                } else {
-                    if (names == null) {
-                        names = new HashSet<>();
-                        names.add(first);
-                    }
+                if (names != null) {
                     if (!names.add(name)) {
                         throw UNBOUND;
+                    }
+                } else {
+                    for (var i = 0; i < count; i++) {
+                        if (few[i].equals(name)) {
+                            throw UNBOUND;
+                        }
+                    }
+                    if (few == null) {
+                        few = new String[FEW_NAMES];
+                    }
+                    if (count < FEW_NAMES) {
+                        few[count++] = name;
+                    } else {
+                        names = new HashSet<>(List.of(few));
+                        names.add(name);
                     }
                 }
                 skipValue(p, p.nextToken());

@@ -49,7 +49,10 @@ public final class VaultAnnotations {
         if (value == null) {
             return Optional.empty();
         }
-        return Optional.of(GoBoolean.parse(value).orElseThrow(
-                () -> new InvalidValueException(name, value, "is not a boolean (expected \"true\" or \"false\", as vault-k8s reads it)")));
+        var flag = GoBoolean.parse(value);
+        if (flag.isEmpty()) {
+            throw new InvalidValueException(name, value, "is not a boolean (expected \"true\" or \"false\", as vault-k8s reads it)");
+        }
+        return flag;
     }
 }

@@ -10,20 +10,25 @@ public final class StaticNamespaceLabels implements NamespaceLabels {
     private final NamespaceLabel label;
     private final List<String> enabled;
     private final List<String> disabled;
+    /** The labels of a namespace in each list, made once. */
+    private final Map<String, String> enabledLabels;
+    private final Map<String, String> disabledLabels;
 
     public StaticNamespaceLabels(NamespaceLabel label, List<String> enabled, List<String> disabled) {
         this.label = label;
         this.enabled = List.copyOf(enabled);
         this.disabled = List.copyOf(disabled);
+        this.enabledLabels = Map.of(label.key(), label.enabledValue());
+        this.disabledLabels = Map.of(label.key(), label.disabledValue());
     }
 
     @Override
     public Map<String, String> labelsOf(String namespace) {
         if (disabled.contains(namespace)) {
-            return Map.of(label.key(), label.disabledValue());
+            return disabledLabels;
         }
         if (enabled.contains(namespace)) {
-            return Map.of(label.key(), label.enabledValue());
+            return enabledLabels;
         }
         return Map.of();
     }
