@@ -13,8 +13,10 @@ import java.util.Map;
  * {@link JsonParser#nextFieldName(com.fasterxml.jackson.core.SerializableString)}: a comparison of the input's bytes,
  * instead of hashing the name and looking it up), and the name expected after each property is the one that came
  * after it last time. The API server writes an object's properties in one order (its Go struct's), so after the first
- * pods of a workload most names are the ones expected (247 of the 280 names of the bench's pod). Threads share what they learn without locks: an index written
- * by one thread and not yet seen by another only makes the other's guess miss, which costs the lookup it saves.
+ * pods of a workload most names are the ones expected (247 of the 280 names of the bench's pod; the others follow an
+ * optional property, as {@code mountPath} follows {@code name} or {@code readOnly}). Threads share what they learn
+ * without locks: an index written by one thread and not yet seen by another only makes the other's guess miss, which
+ * costs the lookup it saves.
  */
 final class PropertyNames {
 
