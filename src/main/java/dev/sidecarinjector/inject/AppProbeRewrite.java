@@ -34,6 +34,9 @@ final class AppProbeRewrite {
             new Kind("livenessProbe", "livez", Container::getLivenessProbe),
             new Kind("startupProbe", "startupz", Container::getStartupProbe));
 
+    /** The variable's value for the last pod's probes: the pods of one workload have the same. */
+    private static final LastValue<Map<String, AppProbe>, String> PROBERS = new LastValue<>();
+
     private AppProbeRewrite() {
     }
 
@@ -171,8 +174,12 @@ final class AppProbeRewrite {
             throw new TemplateException("the template sidecar-proxy.yaml sets " + AppProbe.VARIABLE
                     + ", which the injector writes from the app containers' probes");
         }
-        env.add(new EnvVar(AppProbe.VARIABLE, AppProbe.toJson(probes).replace("$", "$$"), null));
+        env.add(new EnvVar(AppProbe.VARIABLE, PROBERS.get(probes, AppProbeRewrite::probers), null));
         proxy.set("env", env);
+    }
+
+    private static String probers(Map<String, AppProbe> probes) {
+        return AppProbe.toJson(probes).replace("$", "$$");
     }
 
     private static String left(String field, String shown, String problem, int statusPort) {

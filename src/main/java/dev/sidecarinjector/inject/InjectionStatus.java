@@ -22,8 +22,15 @@ public record InjectionStatus(List<String> initContainers, List<String> containe
                 sidecar.map(SidecarSpec::image).orElse(null), templates);
     }
 
-    /** The annotation's value: the fields in this order, placement and image left out when null (written by hand: one per review). */
+    /** The value for the last status: the pods of one workload have the same. */
+    private static final LastValue<InjectionStatus, String> LAST = new LastValue<>();
+
+    /** The annotation's value: the fields in this order, placement and image left out when null. */
     public String json() {
+        return LAST.get(this, InjectionStatus::write);
+    }
+
+    private String write() {
         var out = new StringWriter();
         try (var json = JSON.createGenerator(out)) {
             json.writeStartObject();
