@@ -116,10 +116,10 @@ dev_certs() {
 }
 
 # The image's memory flags under the chart's default limit (384 MiB): the heap sized from it, starting small with a
-# young generation of at least 12 MB, and the JIT's freed native memory given back. -XX:MaxRAM stands in for the
+# young generation of at least 18 MB, and the JIT's freed native memory given back. -XX:MaxRAM stands in for the
 # container's limit on this large machine. Then the image's one compiler, C2 (the Dockerfile says why).
 # shellcheck disable=SC2034 # read by the scripts that source this file
-WEBHOOK_JAVA_OPTS=(-XX:MaxRAM=384m -XX:MaxRAMPercentage=75 -XX:NewSize=12m -XX:TrimNativeHeapInterval=2000 -XX:-TieredCompilation
+WEBHOOK_JAVA_OPTS=(-XX:MaxRAM=384m -XX:MaxRAMPercentage=75 -XX:NewSize=18m -XX:TrimNativeHeapInterval=2000 -XX:-TieredCompilation
   -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000)
 # A measured webhook runs on both CPUs during its warm-up, but must size itself as a one-CPU pod does (SerialGC, one
 # CPU's thread pools), as it would if it had been started pinned.
