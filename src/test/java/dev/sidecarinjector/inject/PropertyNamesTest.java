@@ -69,7 +69,7 @@ class PropertyNamesTest {
     }
 
     @Test
-    void aClassWithoutPropertiesIsRefused() {
+    void noPropertiesOrANameTwiceIsRefused() {
         assertThrows(IllegalArgumentException.class, PropertyNames::new);
         assertThrows(IllegalArgumentException.class, () -> new PropertyNames("name", "name"));
     }
