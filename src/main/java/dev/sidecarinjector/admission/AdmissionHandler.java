@@ -44,12 +44,10 @@ public class AdmissionHandler {
         this.events = events;
     }
 
-    /** Decodes and answers a raw body; a body that is not an AdmissionReview throws {@link BadReviewException}. */
-    public ObjectNode handle(byte[] body) {
-        return handle(body, body.length);
-    }
-
-    /** {@link #handle(byte[])} for the body in {@code body}'s first {@code length} bytes. */
+    /**
+     * Decodes and answers the raw body in {@code body}'s first {@code length} bytes; a body that is not an
+     * AdmissionReview throws {@link BadReviewException}.
+     */
     public ObjectNode handle(byte[] body, int length) {
         var start = System.nanoTime();
         AdmissionRequest request;
