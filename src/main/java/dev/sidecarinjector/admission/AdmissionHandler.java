@@ -9,6 +9,7 @@ import dev.sidecarinjector.inject.InjectionDecision;
 import dev.sidecarinjector.inject.InjectionResult;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InjectionWarning;
+import dev.sidecarinjector.inject.PatchOps;
 import dev.sidecarinjector.inject.SidecarInjector;
 import dev.sidecarinjector.inject.SkipReason;
 import dev.sidecarinjector.namespace.NamespaceLabels;
@@ -78,7 +79,7 @@ public class AdmissionHandler {
     }
 
     /** What to answer, and what the log line, metrics and Event say about it. */
-    private record Verdict(Pod pod, Outcome outcome, JsonNode patch, boolean recordsEvent, List<InjectionWarning> warnings) {
+    private record Verdict(Pod pod, Outcome outcome, PatchOps patch, boolean recordsEvent, List<InjectionWarning> warnings) {
 
         static Verdict failed(Pod pod, String reason, String message) {
             return new Verdict(pod, new Outcome(Outcome.Kind.FAILED, reason, message), null, false, List.of());

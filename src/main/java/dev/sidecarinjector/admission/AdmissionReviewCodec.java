@@ -117,7 +117,7 @@ public final class AdmissionReviewCodec {
             this.encoded = encoded;
         }
 
-        static PatchBase64 of(JsonNode patch) {
+        static PatchBase64 of(JsonSerializable patch) {
             var scratch = SCRATCH.get();
             try {
                 JSON.writeValue(scratch, patch);
@@ -179,8 +179,8 @@ public final class AdmissionReviewCodec {
         }
     }
 
-    /** An allowed reply; {@code patch} is a JSON Patch array, or null for no change. */
-    public static ObjectNode allowed(String uid, JsonNode patch) {
+    /** An allowed reply; {@code patch} is a JSON Patch ({@code PatchOps}, or an array of ops), or null for no change. */
+    public static ObjectNode allowed(String uid, JsonSerializable.Base patch) {
         return allowed(uid, patch, List.of());
     }
 
@@ -189,10 +189,10 @@ public final class AdmissionReviewCodec {
      * prints them as {@code Warning: ...}); control characters escaped, as in a denial's message, and each warning and
      * their total bounded as the API server needs them ({@link WarningText}).
      */
-    public static ObjectNode allowed(String uid, JsonNode patch, List<String> warnings) {
+    public static ObjectNode allowed(String uid, JsonSerializable.Base patch, List<String> warnings) {
         var review = review(uid, true);
         var response = (ObjectNode) review.get("response");
-        if (patch != null && !patch.isEmpty()) {
+        if (patch != null && !patch.isEmpty(null)) {
             response.put("patchType", "JSONPatch");
             response.putRawValue("patch", new RawValue(PatchBase64.of(patch)));
         }

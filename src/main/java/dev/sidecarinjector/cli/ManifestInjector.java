@@ -201,7 +201,7 @@ final class ManifestInjector {
             case InjectionResult.Injected injected -> {
                 notes.explanations().add(where + ": " + injected.decision().explanation());
                 // A copy: the patch shares the render cache's immutable container JSON, and the applied pod is changed further.
-                yield JsonPatch.apply(injected.patch().deepCopy(), podJson);
+                yield JsonPatch.apply(injected.patch().tree().deepCopy(), podJson);
             }
             case InjectionResult.Skipped skipped -> {
                 notes.explanations().add(where + ": " + skipped.decision().explanation());

@@ -99,22 +99,25 @@ final class ContainerEdits {
     }
 
     /** The patch ops for these fields of the container at {@code path}; a list the injection only appended to gets an add per item. */
-    void ops(ArrayNode ops, String path) {
+    void ops(PatchOps ops, String path) {
         changed.forEach((field, value) -> {
             var before = FIELDS.get(field).get().apply(base);
             var at = path + "/" + field;
             if (value == null) {
                 if (before != null) {
-                    PodPatch.op(ops, "remove", at, null);
+                    ops.remove(at);
                 }
             } else if (appended(before, value) && !((List<?>) before).isEmpty()) {
                 var index = ((List<?>) before).size();
                 for (var item : tail(before, value)) {
-                    PodPatch.op(ops, "add", at + "/" + index++, PodTreeBase.tree(item));
+                    ops.add(at + "/" + index++, PodTreeBase.tree(item));
                 }
             } else if (!value.equals(before)) {
-                var op = before == null || before instanceof List<?> list && list.isEmpty() ? "add" : "replace";
-                PodPatch.op(ops, op, at, PodTreeBase.tree(value));
+                if (before == null || before instanceof List<?> list && list.isEmpty()) {
+                    ops.add(at, PodTreeBase.tree(value));
+                } else {
+                    ops.replace(at, PodTreeBase.tree(value));
+                }
             }
         });
     }

@@ -1,6 +1,5 @@
 package dev.sidecarinjector.inject;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 
 /** What the injection pipeline did with one pod. */
@@ -10,7 +9,7 @@ public sealed interface InjectionResult {
     List<InjectionWarning> warnings();
 
     /** The pod gets its templates: the patch that injects them. */
-    record Injected(InjectionDecision.Inject decision, ArrayNode patch, List<InjectionWarning> warnings) implements InjectionResult {
+    record Injected(InjectionDecision.Inject decision, PatchOps patch, List<InjectionWarning> warnings) implements InjectionResult {
         public Injected {
             warnings = List.copyOf(warnings);
         }

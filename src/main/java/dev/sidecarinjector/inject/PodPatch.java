@@ -2,8 +2,6 @@ package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -35,15 +33,15 @@ public final class PodPatch {
     }
 
     /** The patch that turns {@code original} into the pod {@code rendered} describes. */
-    static ArrayNode between(Pod original, PodAssembly.Rendered rendered) {
-        var ops = JsonNodeFactory.instance.arrayNode();
+    static PatchOps between(Pod original, PodAssembly.Rendered rendered) {
+        var ops = new PatchOps();
         var metadata = original.getMetadata();
         if (metadata == null) {
             var added = JSON.createObjectNode();
             putMap(added, "annotations", rendered.annotations());
             putMap(added, "labels", rendered.labels());
             if (!added.isEmpty()) {
-                op(ops, "add", "/metadata", added);
+                ops.add("/metadata", added);
             }
         } else {
             mapOps(ops, "/metadata/annotations", metadata.getAnnotations(), rendered.annotations());
@@ -86,12 +84,12 @@ public final class PodPatch {
          * others are {@code before}'s items that stay, in their order; an item of {@code before} that is itself
          * {@code added} (a declaration an injected item replaces) is removed. A missing or empty list is added whole.
          */
-        void ops(ArrayNode ops, String path, List<T> before, List<T> after) {
+        void ops(PatchOps ops, String path, List<T> before, List<T> after) {
             if (before == null || before.isEmpty()) {
                 if (!after.isEmpty()) {
                     var items = JSON.createArrayNode();
                     after.forEach(item -> items.add(value.apply(item)));
-                    op(ops, "add", path, items);
+                    ops.add(path, items);
                 }
                 return;
             }
@@ -100,7 +98,7 @@ public final class PodPatch {
                 var item = after.get(position);
                 next = removeReplaced(ops, path, before, next, position);
                 if (added.test(item)) {
-                    op(ops, "add", path + "/" + position, value.apply(item));
+                    ops.add(path + "/" + position, value.apply(item));
                 } else {
                     changed.accept(before.get(next++), path + "/" + position);
                 }
@@ -109,25 +107,25 @@ public final class PodPatch {
         }
 
         /** Removes the items of {@code before} from {@code next} on that an injected item replaces; returns the next to keep. */
-        private int removeReplaced(ArrayNode ops, String path, List<T> before, int next, int position) {
+        private int removeReplaced(PatchOps ops, String path, List<T> before, int next, int position) {
             while (next < before.size() && added.test(before.get(next))) {
-                op(ops, "remove", path + "/" + position, null);
+                ops.remove(path + "/" + position);
                 next++;
             }
             return next;
         }
     }
 
-    private static void mapOps(ArrayNode ops, String path, Map<String, String> before, Map<String, String> after) {
+    private static void mapOps(PatchOps ops, String path, Map<String, String> before, Map<String, String> after) {
         if (before == null || before.isEmpty()) {
             if (!after.isEmpty()) {
-                op(ops, "add", path, PodTreeBase.tree(after));
+                ops.add(path, PodTreeBase.tree(after));
             }
             return;
         }
         for (var key : before.keySet()) {
             if (!after.containsKey(key)) {
-                op(ops, "remove", path + "/" + escape(key), null);
+                ops.remove(path + "/" + escape(key));
             }
         }
         for (var entry : after.entrySet()) {
@@ -135,7 +133,12 @@ public final class PodPatch {
             // A value may be null: the API server's JSON allows it, and the injection keeps it as written.
             if (!present || !Objects.equals(entry.getValue(), before.get(entry.getKey()))) {
                 var value = entry.getValue() == null ? NullNode.getInstance() : TextNode.valueOf(entry.getValue());
-                op(ops, present ? "replace" : "add", path + "/" + escape(entry.getKey()), value);
+                var at = path + "/" + escape(entry.getKey());
+                if (present) {
+                    ops.replace(at, value);
+                } else {
+                    ops.add(at, value);
+                }
             }
         }
     }
@@ -143,14 +146,6 @@ public final class PodPatch {
     private static void putMap(ObjectNode parent, String field, Map<String, String> map) {
         if (!map.isEmpty()) {
             parent.set(field, PodTreeBase.tree(map));
-        }
-    }
-
-    /** Appends one operation to {@code ops}; {@code value} is null for a remove. */
-    static void op(ArrayNode ops, String op, String path, JsonNode value) {
-        var node = ops.addObject().put("op", op).put("path", path);
-        if (value != null) {
-            node.set("value", value);
         }
     }
 

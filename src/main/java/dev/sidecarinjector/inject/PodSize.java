@@ -1,6 +1,5 @@
 package dev.sidecarinjector.inject;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,7 +24,7 @@ final class PodSize {
     private PodSize() {
     }
 
-    static void check(Pod pod, PodAssembly.Rendered rendered, ArrayNode patch) {
+    static void check(Pod pod, PodAssembly.Rendered rendered, PatchOps patch) {
         long estimate = 0;
         for (var entry : rendered.annotations().entrySet()) {
             // A pod whose first container has no name gets a null default-container annotation: the API server refuses it later.
@@ -48,7 +47,7 @@ final class PodSize {
         if (estimate < MEASURE_FROM) {
             return;
         }
-        var patched = io.fabric8.zjsonpatch.JsonPatch.apply(patch, PodTreeBase.tree(pod));
+        var patched = io.fabric8.zjsonpatch.JsonPatch.apply(patch.tree(), PodTreeBase.tree(pod));
         var bytes = new CountingStream();
         try {
             ModelJson.MAPPER.writeValue(bytes, patched);

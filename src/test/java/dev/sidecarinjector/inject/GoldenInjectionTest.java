@@ -49,7 +49,7 @@ class GoldenInjectionTest {
                 actual.put("outcome", "injected");
                 actual.put("explanation", injected.decision().explanation());
                 // The patch, applied to the pod exactly as written, must give the pod the assembly renders.
-                var patched = JsonPatch.apply(injected.patch(), podJson);
+                var patched = JsonPatch.apply(injected.patch().tree(), podJson);
                 var rendered = PodAssembly.render(pod, injected.decision(), settings, SidecarTemplates.builtIn(), facts).pod(pod);
                 assertEquals(JSON.valueToTree(rendered), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)),
                         "patch applied to the input differs from the rendered pod");

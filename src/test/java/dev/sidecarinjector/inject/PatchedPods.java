@@ -15,7 +15,7 @@ public final class PatchedPods {
     public static Pod apply(Pod admitted, InjectionResult result) {
         var injected = (InjectionResult.Injected) result;
         try {
-            return JSON.treeToValue(JsonPatch.apply(injected.patch(), JSON.valueToTree(admitted)), Pod.class);
+            return JSON.treeToValue(JsonPatch.apply(injected.patch().tree(), JSON.valueToTree(admitted)), Pod.class);
         } catch (java.io.IOException e) {
             throw new AssertionError("the patch does not give a pod: " + e.getMessage(), e);
         }

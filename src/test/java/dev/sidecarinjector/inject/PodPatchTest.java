@@ -67,7 +67,7 @@ class PodPatchTest {
                 - {op: replace, path: /spec/containers/1/readinessProbe, value: {httpGet: {path: /app-health/app/readyz, port: 15020}}}
                 - {op: add, path: /spec/containers/2/volumeMounts/1, value: {mountPath: /workload, name: workload}}
                 - {op: add, path: /spec/volumes/1, value: {name: workload, emptyDir: {}}}
-                """), PodPatch.between(pod, rendered));
+                """), PodPatch.between(pod, rendered).tree());
         assertAppliesTo(pod, rendered);
     }
 
@@ -89,7 +89,7 @@ class PodPatchTest {
 
         assertEquals(YAML.readTree("""
                 - {op: add, path: /spec/containers/1, value: {env: [{name: A, value: "1"}, {name: ISTIO_KUBE_APP_PROBERS, value: "{}"}], image: proxy, name: sidecar-proxy}}
-                """), PodPatch.between(pod, rendered));
+                """), PodPatch.between(pod, rendered).tree());
         assertEquals(1, proxy.getEnv().size(), "the shared container is not changed");
         assertEquals(1, cached.get("env").size(), "the cached JSON is not changed");
         assertAppliesTo(pod, rendered);
@@ -117,7 +117,7 @@ class PodPatchTest {
                 - {op: add, path: /spec/initContainers/0, value: {name: sidecar-init, image: init}}
                 - {op: remove, path: /spec/containers/0}
                 - {op: add, path: /spec/containers/1, value: {name: sidecar-proxy, image: proxy, resources: {limits: {cpu: "2"}}}}
-                """), PodPatch.between(pod, rendered));
+                """), PodPatch.between(pod, rendered).tree());
         assertAppliesTo(pod, rendered);
     }
 
@@ -133,7 +133,7 @@ class PodPatchTest {
         assertEquals(YAML.readTree("""
                 - {op: add, path: /metadata, value: {annotations: {sidecar.istio.io/status: "{}"}}}
                 - {op: add, path: /spec/containers/1, value: {name: sidecar-proxy, image: proxy}}
-                """), PodPatch.between(pod, rendered));
+                """), PodPatch.between(pod, rendered).tree());
         assertAppliesTo(pod, rendered);
     }
 
@@ -164,7 +164,7 @@ class PodPatchTest {
     }
 
     private static void assertAppliesTo(Pod pod, PodAssembly.Rendered rendered) throws Exception {
-        JsonNode patched = JsonPatch.apply(PodPatch.between(pod, rendered), JSON.valueToTree(pod));
+        JsonNode patched = JsonPatch.apply(PodPatch.between(pod, rendered).tree(), JSON.valueToTree(pod));
         assertEquals(JSON.valueToTree(rendered.pod(pod)), JSON.valueToTree(JSON.treeToValue(patched, Pod.class)));
     }
 }
