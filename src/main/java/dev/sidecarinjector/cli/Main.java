@@ -1,6 +1,8 @@
 package dev.sidecarinjector.cli;
 
 import dev.sidecarinjector.api.ca.KeyStoreRounds;
+import dev.sidecarinjector.config.StartFailure;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.Arrays;
@@ -20,7 +22,7 @@ public final class Main {
         var command = args.length == 0 ? "serve" : args[0];
         var rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
-            case "serve" -> Quarkus.run(rest);
+            case "serve" -> Quarkus.run(null, StartFailure.reporting(System.err, ApplicationLifecycleManager.getDefaultExitCodeHandler()), rest);
             case "kube-inject" -> System.exit(new KubeInjectCommand(System.in, System.out, System.err).run(rest));
             case "mesh" -> System.exit(mesh(rest, System.out, System.err));
             case "selftest" -> System.exit(SelfTestCommand.inCluster(System.out, System.err).run(rest));

@@ -1,0 +1,98 @@
+package dev.sidecarinjector.config;
+
+import dev.sidecarinjector.admission.LogConfig;
+import dev.sidecarinjector.ca.CaConfig;
+import dev.sidecarinjector.health.MemoryConfig;
+import dev.sidecarinjector.http.HttpConfig;
+import dev.sidecarinjector.mesh.push.StreamConfig;
+import dev.sidecarinjector.tls.TlsConfig;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.PreventFurtherStepsException;
+import io.quarkus.runtime.QuarkusBindException;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.ConfigMappings;
+import io.smallrye.config.ConfigValidationException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * What {@code serve} says when the webhook does not start. A setting the configuration refuses is said as kube-inject's
+ * {@code --config} says it ({@link ConfigProblems}: the property, its value and what it may be, or the closest known name
+ * of one that does not exist), one line on stderr, instead of SmallRye's exception text; a port in use names the port; a
+ * file that cannot be read (the serving certificate, most often) names the file, why, and what was reading it. Anything
+ * else is logged as Quarkus logs it, with its stack trace: that is the injector's own failure, not the input's.
+ */
+public final class StartFailure {
+
+    /** Every configuration mapping of the webhook, whose property names an unknown one is compared with. */
+    static final List<Class<?>> MAPPINGS = List.of(NamespaceConfig.class, ProxyConfig.class, InterceptionConfig.class, MeshConfig.class,
+            LogShipperConfig.class, VaultAgentConfig.class, ConfigReloaderConfig.class, PodSecurityConfig.class, EventConfig.class,
+            TemplateConfig.class, StreamConfig.class, CaConfig.class, HttpConfig.class, MemoryConfig.class, TlsConfig.class, LogConfig.class);
+
+    private StartFailure() {
+    }
+
+    /**
+     * An exit handler for Quarkus ({@code Quarkus.run(null, handler, args)}): with one, Quarkus reports nothing itself,
+     * so this reports a failure to start on {@code err}, then hands the exit to {@code exit} (Quarkus's own).
+     */
+    public static BiConsumer<Integer, Throwable> reporting(PrintStream err, BiConsumer<Integer, Throwable> exit) {
+        return (code, failure) -> {
+            if (failure != null) {
+                report(failure, err);
+            }
+            exit.accept(code, failure);
+        };
+    }
+
+    static void report(Throwable failure, PrintStream err) {
+        var root = rootCause(failure);
+        switch (root) {
+            case ConfigValidationException invalid -> err.println("error: invalid configuration: " + ConfigProblems.describe(invalid, mappings()).getMessage());
+            case QuarkusBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
+                    + ": the address is in use or not this machine's (quarkus.http.ssl-port, quarkus.http.host)");
+            case FileSystemException file -> err.println("error: cannot start: " + reading(failure, file) + file.getFile() + ": " + why(file)
+                    + (reading(failure, file).contains("certificate") ? " (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)" : ""));
+            case ConfigurationException configuration -> err.println("error: invalid configuration: " + configuration.getMessage());
+            case PreventFurtherStepsException stop when stop.getMessage() != null && !stop.getMessage().isEmpty() -> err.println(stop.getMessage());
+            default -> Logger.getLogger(Application.class).errorv(failure, "Failed to start application");
+        }
+    }
+
+    /** The message nearest the file's failure that says what was being done, not which file: {@code "... cannot read the key/certificate files: "}. */
+    private static String reading(Throwable failure, FileSystemException file) {
+        var said = "";
+        for (var cause = failure.getCause(); cause != null && cause != file; cause = cause.getCause()) {
+            var message = cause.getMessage();
+            if (message != null && !message.isBlank() && !message.contains(file.getFile())) {
+                said = message.strip() + ": ";
+            }
+        }
+        return said;
+    }
+
+    private static String why(FileSystemException file) {
+        return switch (file) {
+            case NoSuchFileException missing -> "no such file";
+            case AccessDeniedException denied -> "permission denied";
+            default -> file.getReason() == null ? file.getClass().getSimpleName() : file.getReason();
+        };
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        var root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    private static List<ConfigMappings.ConfigClass> mappings() {
+        return MAPPINGS.stream().map(ConfigMappings.ConfigClass::configClass).toList();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sidecarinjector.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged webhook started as a user starts it ({@code java -jar quarkus-run.jar serve}) with a bad setting or no
+ * certificate: exit 1 and one line on stderr naming the problem, no exception's name or stack trace.
+ */
+class ServeStartFailureIT {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBadSettingIsOneLine() throws Exception {
+        assertRefused(List.of("-Dinjector.tls.implementation=wolfssl", "-Dinjector.tls.implementaton=jdk"),
+                "error: invalid configuration: injector.tls.implementation: \"wolfssl\" is not one of jdk, boringssl; "
+                        + "injector.tls.implementaton: no such setting; did you mean injector.tls.implementation?");
+    }
+
+    @Test
+    void aMissingCertificateIsNamed() throws Exception {
+        var cert = dir.resolve("missing/tls.crt");
+        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("missing/tls.key")),
+                "error: cannot start: Invalid key/certificate pair configuration for certificate '<default>' - cannot read the key/certificate "
+                        + "files: " + cert + ": no such file (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)");
+    }
+
+    private void assertRefused(List<String> properties, String expected) throws IOException, InterruptedException {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the integration tests");
+        var command = new ArrayList<String>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(properties);
+        command.addAll(List.of("-Dquarkus.http.ssl-port=0", "-Dinjector.mesh.stream.port=0", "-jar", JAR.toString(), "serve"));
+        var stderr = dir.resolve("stderr");
+        var process = new ProcessBuilder(command).redirectOutput(dir.resolve("stdout").toFile()).redirectError(stderr.toFile()).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
+        var said = Files.readString(stderr, StandardCharsets.UTF_8);
+        assertEquals(1, process.exitValue(), said);
+        assertEquals(expected + "\n", said);
+    }
+}
