@@ -6,7 +6,6 @@ import dev.sidecarinjector.health.MemoryConfig;
 import dev.sidecarinjector.http.HttpConfig;
 import dev.sidecarinjector.mesh.push.StreamConfig;
 import dev.sidecarinjector.tls.TlsConfig;
-import io.quarkus.runtime.Application;
 import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.QuarkusBindException;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -18,14 +17,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.function.BiConsumer;
-import org.jboss.logging.Logger;
 
 /**
  * What {@code serve} says when the webhook does not start. A setting the configuration refuses is said as kube-inject's
  * {@code --config} says it ({@link ConfigProblems}: the property, its value and what it may be, or the closest known name
  * of one that does not exist), one line on stderr, instead of SmallRye's exception text; a port in use names the port; a
  * file that cannot be read (the serving certificate, most often) names the file, why, and what was reading it. Anything
- * else is logged as Quarkus logs it, with its stack trace: that is the injector's own failure, not the input's.
+ * else is printed with its stack trace: that is the injector's own failure, not the input's.
  */
 public final class StartFailure {
 
@@ -56,11 +54,18 @@ public final class StartFailure {
             case ConfigValidationException invalid -> err.println("error: invalid configuration: " + ConfigProblems.describe(invalid, mappings()).getMessage());
             case QuarkusBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
                     + ": the address is in use or not this machine's (quarkus.http.ssl-port, quarkus.http.host)");
-            case FileSystemException file -> err.println("error: cannot start: " + reading(failure, file) + file.getFile() + ": " + why(file)
-                    + (reading(failure, file).contains("certificate") ? " (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)" : ""));
+            case FileSystemException file -> {
+                var reading = reading(failure, file);
+                err.println("error: cannot start: " + reading + file.getFile() + ": " + why(file)
+                        + (reading.contains("certificate") ? " (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)" : ""));
+            }
             case ConfigurationException configuration -> err.println("error: invalid configuration: " + configuration.getMessage());
             case PreventFurtherStepsException stop when stop.getMessage() != null && !stop.getMessage().isEmpty() -> err.println(stop.getMessage());
-            default -> Logger.getLogger(Application.class).errorv(failure, "Failed to start application");
+            default -> {
+                // Straight to stderr: a failure early in the start may come before the log's handlers are in place.
+                err.println("error: the webhook did not start: " + failure);
+                failure.printStackTrace(err);
+            }
         }
     }
 

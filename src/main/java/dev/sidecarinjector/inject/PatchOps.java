@@ -66,7 +66,10 @@ public final class PatchOps extends JsonSerializable.Base {
         return operations.size();
     }
 
-    /** The operations as a JSON array of objects; the values are this patch's own (the render cache's are immutable). */
+    /**
+     * The operations as a JSON array of objects. The values are the patch's own nodes, some of them the render cache's
+     * (immutable, shared between pods): copy the tree before applying it to a document that is changed further.
+     */
     public ArrayNode tree() {
         var tree = JsonNodeFactory.instance.arrayNode(operations.size());
         for (var operation : operations) {

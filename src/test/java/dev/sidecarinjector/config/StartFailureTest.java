@@ -62,6 +62,13 @@ class StartFailureTest {
     }
 
     @Test
+    void anythingElseIsTheInjectorsOwnFailureWithItsTrace() {
+        var said = report(new RuntimeException("Failed to start quarkus", new IllegalStateException("boom")));
+        assertTrue(said.startsWith("error: the webhook did not start: java.lang.RuntimeException: Failed to start quarkus\n"), said);
+        assertTrue(said.contains("Caused by: java.lang.IllegalStateException: boom"), said);
+    }
+
+    @Test
     void theExitIsQuarkusesAndASuccessSaysNothing() {
         var exits = new ArrayList<Object>();
         var out = new ByteArrayOutputStream();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged webhook started as a user starts it ({@code java -jar quarkus-run.jar serve}) with a bad setting or no
  * certificate: exit 1 and one line on stderr naming the problem, no exception's name or stack trace.
  */
-class ServeStartFailureIT {
+class ServeStartFailureE2E {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
@@ -40,7 +40,7 @@ class ServeStartFailureIT {
     }
 
     private void assertRefused(List<String> properties, String expected) throws IOException, InterruptedException {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the integration tests");
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the E2E tests");
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(properties);
