@@ -113,11 +113,8 @@ final class ContainerEdits {
                     ops.add(at + "/" + index++, PodTreeBase.tree(item));
                 }
             } else if (!value.equals(before)) {
-                if (before == null || before instanceof List<?> list && list.isEmpty()) {
-                    ops.add(at, PodTreeBase.tree(value));
-                } else {
-                    ops.replace(at, PodTreeBase.tree(value));
-                }
+                var op = before == null || before instanceof List<?> list && list.isEmpty() ? PatchOps.Op.ADD : PatchOps.Op.REPLACE;
+                ops.op(op, at, PodTreeBase.tree(value));
             }
         });
     }

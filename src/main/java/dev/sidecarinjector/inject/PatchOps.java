@@ -46,16 +46,17 @@ public final class PatchOps extends JsonSerializable.Base {
     PatchOps() {
     }
 
-    void add(String path, JsonNode value) {
-        operations.add(new Operation(Op.ADD, path, value));
+    /** Appends one operation; {@code value} is null for a remove. */
+    void op(Op op, String path, JsonNode value) {
+        operations.add(new Operation(op, path, value));
     }
 
-    void replace(String path, JsonNode value) {
-        operations.add(new Operation(Op.REPLACE, path, value));
+    void add(String path, JsonNode value) {
+        op(Op.ADD, path, value);
     }
 
     void remove(String path) {
-        operations.add(new Operation(Op.REMOVE, path, null));
+        op(Op.REMOVE, path, null);
     }
 
     public boolean isEmpty() {

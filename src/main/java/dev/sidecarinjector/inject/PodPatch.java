@@ -133,12 +133,7 @@ public final class PodPatch {
             // A value may be null: the API server's JSON allows it, and the injection keeps it as written.
             if (!present || !Objects.equals(entry.getValue(), before.get(entry.getKey()))) {
                 var value = entry.getValue() == null ? NullNode.getInstance() : TextNode.valueOf(entry.getValue());
-                var at = path + "/" + escape(entry.getKey());
-                if (present) {
-                    ops.replace(at, value);
-                } else {
-                    ops.add(at, value);
-                }
+                ops.op(present ? PatchOps.Op.REPLACE : PatchOps.Op.ADD, path + "/" + escape(entry.getKey()), value);
             }
         }
     }

@@ -20,7 +20,7 @@ class PatchOpsTest {
     void writtenAsItsTree() throws Exception {
         var patch = new PatchOps();
         patch.add("/metadata/annotations/sidecar.istio.io~1status", TextNode.valueOf("{\"containers\":[\"a\"]} caf\u00e9\n"));
-        patch.replace("/spec/containers/1/readinessProbe", JSON.readTree("{\"httpGet\":{\"path\":\"/app-health/app/readyz\",\"port\":15020}}"));
+        patch.op(PatchOps.Op.REPLACE, "/spec/containers/1/readinessProbe", JSON.readTree("{\"httpGet\":{\"path\":\"/app-health/app/readyz\",\"port\":15020}}"));
         patch.remove("/spec/containers/0");
         patch.add("/metadata/labels/nothing", NullNode.getInstance());
         patch.add("/spec/volumes", JSON.readTree("[{\"name\":\"workload\",\"emptyDir\":{}}]"));
