@@ -115,6 +115,10 @@ public final class InjectionSettingsFactory {
                 .checked(prefix + "memory-request", prefix + "memory-limit", "memory");
     }
 
+    /** The configuration mappings the injection's settings are made of ({@link #from(SmallRyeConfig)}). */
+    static final List<Class<?>> INJECTION_MAPPINGS = List.of(NamespaceConfig.class, ProxyConfig.class, InterceptionConfig.class,
+            MeshConfig.class, LogShipperConfig.class, VaultAgentConfig.class, ConfigReloaderConfig.class, PodSecurityConfig.class);
+
     /**
      * Reads the settings outside Quarkus (kube-inject): built-in defaults, then the optional properties file,
      * then system properties and environment, exactly as the webhook resolves them.
@@ -131,15 +135,8 @@ public final class InjectionSettingsFactory {
                 // Durations read as the webhook reads them ("500ms", not only ISO-8601 "PT0.5S").
                 .withConverter(Duration.class, 200, new DurationConverter())
                 // Sizes too ("16M"): injector.mesh.directory-max-file-size.
-                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
-                .withMapping(NamespaceConfig.class)
-                .withMapping(ProxyConfig.class)
-                .withMapping(InterceptionConfig.class)
-                .withMapping(MeshConfig.class)
-                .withMapping(LogShipperConfig.class)
-                .withMapping(VaultAgentConfig.class)
-                .withMapping(ConfigReloaderConfig.class)
-                .withMapping(PodSecurityConfig.class);
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter());
+        INJECTION_MAPPINGS.forEach(builder::withMapping);
         if (propertiesFile.isPresent()) {
             URL url = propertiesFile.get().toUri().toURL();
             builder.withSources(new PropertiesConfigSource(url, 500));

@@ -17,6 +17,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * What {@code serve} says when the webhook does not start. A setting the configuration refuses is said as kube-inject's
@@ -27,10 +28,9 @@ import java.util.function.BiConsumer;
  */
 public final class StartFailure {
 
-    /** Every configuration mapping of the webhook, whose property names an unknown one is compared with. */
-    static final List<Class<?>> MAPPINGS = List.of(NamespaceConfig.class, ProxyConfig.class, InterceptionConfig.class, MeshConfig.class,
-            LogShipperConfig.class, VaultAgentConfig.class, ConfigReloaderConfig.class, PodSecurityConfig.class, EventConfig.class,
-            TemplateConfig.class, StreamConfig.class, CaConfig.class, HttpConfig.class, MemoryConfig.class, TlsConfig.class, LogConfig.class);
+    /** Every configuration mapping of the webhook, whose property names an unknown one is compared with: the injection's, and the server's. */
+    static final List<Class<?>> MAPPINGS = Stream.concat(InjectionSettingsFactory.INJECTION_MAPPINGS.stream(), Stream.of(EventConfig.class,
+            TemplateConfig.class, StreamConfig.class, CaConfig.class, HttpConfig.class, MemoryConfig.class, TlsConfig.class, LogConfig.class)).toList();
 
     private StartFailure() {
     }
