@@ -2,6 +2,7 @@ package dev.sidecarinjector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sidecarinjector.api.text.RootCause;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -62,7 +63,7 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
                     + " (is it running? `make run` serves https://localhost:15012)");
             return 1;
         } catch (IOException e) {
-            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + message(e));
+            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + RootCause.message(e));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -168,15 +169,6 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("--cacert " + cacert.get() + ": no such file");
         }
-    }
-
-    private static String message(Throwable e) {
-        var text = e.getMessage();
-        while (e.getCause() != null) {
-            e = e.getCause();
-            text = e.getMessage();
-        }
-        return text == null ? e.getClass().getSimpleName() : text;
     }
 
     /** The parsed command line. */

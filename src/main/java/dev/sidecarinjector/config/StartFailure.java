@@ -1,6 +1,7 @@
 package dev.sidecarinjector.config;
 
 import dev.sidecarinjector.admission.LogConfig;
+import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.ca.CaConfig;
 import dev.sidecarinjector.health.MemoryConfig;
 import dev.sidecarinjector.http.HttpConfig;
@@ -49,7 +50,7 @@ public final class StartFailure {
     }
 
     static void report(Throwable failure, PrintStream err) {
-        var root = rootCause(failure);
+        var root = RootCause.of(failure);
         switch (root) {
             case ConfigValidationException invalid -> err.println("error: invalid configuration: " + ConfigProblems.describe(invalid, mappings()).getMessage());
             case QuarkusBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
@@ -87,14 +88,6 @@ public final class StartFailure {
             case AccessDeniedException denied -> "permission denied";
             default -> file.getReason() == null ? file.getClass().getSimpleName() : file.getReason();
         };
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        var root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 
     private static List<ConfigMappings.ConfigClass> mappings() {

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.tls;
 
+import dev.sidecarinjector.api.text.RootCause;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -70,10 +71,7 @@ public final class ServerTls extends SSLEngineOptions {
             return OpenSsl.versionString() + " (netty-tcnative)";
         }
         var cause = OpenSsl.unavailabilityCause();
-        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return "the JDK's (BoringSSL did not load: " + (cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage()) + ")";
+        return "the JDK's (BoringSSL did not load: " + (cause == null ? "unknown" : RootCause.described(cause)) + ")";
     }
 
     public Implementation implementation() {

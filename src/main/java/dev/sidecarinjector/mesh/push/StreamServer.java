@@ -1,5 +1,6 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.http.AnyAddress;
 import dev.sidecarinjector.api.ca.CertificateRequest;
 import dev.sidecarinjector.api.net.HostPort;
@@ -85,7 +86,7 @@ public class StreamServer {
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
             listen(config.port());
         } catch (Exception e) {
-            failure = "cannot listen on " + HostPort.join(host(), config.port()) + ": " + rootMessage(e);
+            failure = "cannot listen on " + HostPort.join(host(), config.port()) + ": " + RootCause.message(e);
             LOG.errorf("mesh stream not started: %s", failure);
         }
     }
@@ -127,7 +128,7 @@ public class StreamServer {
             Thread.currentThread().interrupt();
             LOG.warnf("mesh stream: interrupted while closing the server on shutdown");
         } catch (Exception e) {
-            LOG.warnf("mesh stream: closing the server on shutdown: %s", rootMessage(e));
+            LOG.warnf("mesh stream: closing the server on shutdown: %s", RootCause.message(e));
         } finally {
             executor.shutdownNow();
         }
@@ -180,12 +181,5 @@ public class StreamServer {
         socket.binaryMessageHandler(data -> pusher.received(stream, "binary frame of " + data.length() + " bytes"));
         socket.exceptionHandler(e -> LOG.debugf("mesh stream connection error: %s", e.getMessage()));
         socket.closeHandler(v -> pusher.disconnected(stream));
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e.getMessage();
     }
 }

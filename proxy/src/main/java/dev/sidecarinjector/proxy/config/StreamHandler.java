@@ -1,6 +1,7 @@
 package dev.sidecarinjector.proxy.config;
 
 import dev.sidecarinjector.api.stream.StreamMessage;
+import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.proxy.codec.BadMessage;
 import dev.sidecarinjector.proxy.codec.ClientRequest;
 import dev.sidecarinjector.proxy.codec.Cumulation;
@@ -218,17 +219,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     /** The root cause's message, prefixed with TLS when the handshake failed (an untrusted or misnamed certificate). */
     static String reason(Throwable cause) {
-        var tls = false;
-        var root = cause;
-        while (true) {
-            tls |= root instanceof SSLException;
-            if (root.getCause() == null || root.getCause() == root) {
-                break;
-            }
-            root = root.getCause();
-        }
-        var message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return tls ? "TLS handshake failed, the control plane's certificate is not trusted by --root-cert or not for this host: " + message
+        var message = RootCause.message(cause);
+        return RootCause.anyIs(cause, SSLException.class) ? "TLS handshake failed, the control plane's certificate is not trusted by --root-cert or not for this host: " + message
                 : message;
     }
 }

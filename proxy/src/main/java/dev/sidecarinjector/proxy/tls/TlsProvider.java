@@ -1,5 +1,6 @@
 package dev.sidecarinjector.proxy.tls;
 
+import dev.sidecarinjector.api.text.RootCause;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Locale;
@@ -59,13 +60,6 @@ public final class TlsProvider {
     }
 
     private static String reason(Throwable cause) {
-        if (cause == null) {
-            return "unknown";
-        }
-        var root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return cause == null ? "unknown" : RootCause.described(cause);
     }
 }
