@@ -1,14 +1,18 @@
 package dev.sidecarinjector.cli;
 
+import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.config.InjectionSettingsFactory;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.inject.TemplateException;
 import dev.sidecarinjector.templates.TemplateStore;
+import io.smallrye.config.SmallRyeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,6 +75,12 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         InjectionSettings settings;
         SidecarTemplates templates;
         String input;
+        var configFile = options.config().filter(file -> !Files.exists(file) || Files.isDirectory(file));
+        if (configFile.isPresent()) {
+            var file = configFile.get();
+            error("--config " + file + ": " + (Files.exists(file) ? "a directory (it takes a properties file)" : "no such file"));
+            return 2;
+        }
         var templatesDirectory = options.templates().filter(directory -> !Files.isDirectory(directory));
         if (templatesDirectory.isPresent()) {
             // The webhook waits for a missing directory to appear (a ConfigMap mounted later); a command has nothing to wait for.
@@ -79,7 +89,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             return 2;
         }
         try {
-            settings = InjectionSettingsFactory.from(InjectionSettingsFactory.standaloneConfig(options.config()));
+            settings = InjectionSettingsFactory.from(config(options.config()));
             var store = new TemplateStore(options.templates(), settings);
             templates = store.current().orElseThrow(() -> new TemplateException(store.lastError().orElse("no templates")));
             input = read(options);
@@ -112,6 +122,17 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         }
         stdout.flush();
         return 0;
+    }
+
+    /** The settings' configuration, with {@code --config}'s file when given; a file that cannot be read is named as the flag's. */
+    private static SmallRyeConfig config(Optional<Path> file) {
+        try {
+            return InjectionSettingsFactory.standaloneConfig(file);
+        } catch (IOException | UncheckedIOException e) {
+            var cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+            throw new IllegalArgumentException(file.map(path -> "--config " + path).orElse("the built-in configuration") + ": cannot be read: "
+                    + (cause instanceof AccessDeniedException ? "permission denied" : RootCause.message(cause)), e);
+        }
     }
 
     private String read(Options options) throws IOException {

@@ -440,6 +440,19 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void aConfigFileThatCannotBeReadIsNamedAsTheFlags(@TempDir Path dir) throws Exception {
+        var pod = Files.writeString(dir.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: a}]}\n");
+        var missing = dir.resolve("nonexistent.properties");
+        for (var c : Map.of(missing, "error: --config " + missing + ": no such file\n",
+                dir, "error: --config " + dir + ": a directory (it takes a properties file)\n").entrySet()) {
+            var result = run("", "-f", pod.toString(), "--config", c.getKey().toString());
+            assertEquals(2, result.exit(), result.err());
+            assertEquals("", result.out());
+            assertEquals(c.getValue(), result.err());
+        }
+    }
+
+    @Test
     void templatesThatAreNotADirectoryAreAUsageError(@TempDir Path dir) throws Exception {
         var file = Files.writeString(dir.resolve("debug-shell.yaml"), "containers: []\n");
         var missing = dir.resolve("nonexistent");
