@@ -5,7 +5,10 @@ import dev.sidecarinjector.config.StartFailure;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The one entry point of the image: {@code serve} (the default) runs the webhook; {@code kube-inject} runs the
@@ -22,7 +25,13 @@ public final class Main {
         var command = args.length == 0 ? "serve" : args[0];
         var rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
-            case "serve" -> Quarkus.run(null, StartFailure.reporting(System.err, ApplicationLifecycleManager.getDefaultExitCodeHandler()), rest);
+            case "serve" -> {
+                var refused = serveArguments(rest, System.out, System.err);
+                if (refused.isPresent()) {
+                    System.exit(refused.getAsInt());
+                }
+                Quarkus.run(null, StartFailure.reporting(System.err, ApplicationLifecycleManager.getDefaultExitCodeHandler()), rest);
+            }
             case "kube-inject" -> System.exit(new KubeInjectCommand(System.in, System.out, System.err).run(rest));
             case "mesh" -> System.exit(mesh(rest, System.out, System.err));
             case "selftest" -> System.exit(SelfTestCommand.inCluster(System.out, System.err).run(rest));
@@ -33,6 +42,31 @@ public final class Main {
             }
         }
     }
+
+    /**
+     * {@code serve} takes no arguments (its settings are environment variables, {@code -D} properties and
+     * application.properties): its usage for a help flag (exit 0), a refusal naming anything else (exit 2), and
+     * nothing, to start, when there are none.
+     */
+    static OptionalInt serveArguments(String[] args, PrintStream stdout, PrintStream stderr) {
+        if (args.length == 0) {
+            return OptionalInt.empty();
+        }
+        if (args.length == 1 && HELP.contains(args[0])) {
+            stdout.println(SERVE_USAGE);
+            return OptionalInt.of(0);
+        }
+        stderr.println("error: serve takes no arguments, got \"" + String.join(" ", args) + "\"\n" + SERVE_USAGE);
+        return OptionalInt.of(2);
+    }
+
+    private static final List<String> HELP = List.of("-h", "--help", "help");
+
+    static final String SERVE_USAGE = """
+            usage: sidecar-injector serve
+              runs the admission webhook (HTTPS on 8443) and the mesh's control plane (15012) until stopped
+              settings: environment variables or -D properties before -jar, e.g. TLS_CERT_FILE and TLS_KEY_FILE for the
+              serving certificate and key (PEM, re-read when they change); every setting is in docs/configuration.md""";
 
     /** {@code mesh config NS/POD} (the snapshot a pod gets) and {@code mesh status} (the connected proxies). */
     static int mesh(String[] args, java.io.PrintStream stdout, java.io.PrintStream stderr) {

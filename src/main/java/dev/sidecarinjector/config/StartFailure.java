@@ -6,6 +6,8 @@ import dev.sidecarinjector.ca.CaConfig;
 import dev.sidecarinjector.health.MemoryConfig;
 import dev.sidecarinjector.http.HttpConfig;
 import dev.sidecarinjector.mesh.push.StreamConfig;
+import dev.sidecarinjector.tls.ServingCertificateException;
+import dev.sidecarinjector.tls.ServingCertificateOptions;
 import dev.sidecarinjector.tls.TlsConfig;
 import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.QuarkusBindException;
@@ -19,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * What {@code serve} says when the webhook does not start. A setting the configuration refuses is said as kube-inject's
@@ -60,6 +63,9 @@ public final class StartFailure {
                 err.println("error: cannot start: " + reading + file.getFile() + ": " + why(file)
                         + (reading.contains("certificate") ? " (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)" : ""));
             }
+            case ServingCertificateException serving -> err.println("error: cannot start: " + serving.getMessage());
+            case RuntimeException pem when isServingPairFailure(failure) -> err.println("error: cannot start: the serving certificate and key"
+                    + servingFiles() + " are not a PEM certificate and its private key: " + pem.getMessage() + " (TLS_CERT_FILE and TLS_KEY_FILE)");
             case ConfigurationException configuration -> err.println("error: invalid configuration: " + configuration.getMessage());
             case PreventFurtherStepsException stop when stop.getMessage() != null && !stop.getMessage().isEmpty() -> err.println(stop.getMessage());
             default -> {
@@ -67,6 +73,26 @@ public final class StartFailure {
                 err.println("error: the webhook did not start: " + failure);
                 failure.printStackTrace(err);
             }
+        }
+    }
+
+    /** Quarkus's TLS registry could not make the serving pair of its files (a file that is not PEM, or not the right PEM). */
+    private static boolean isServingPairFailure(Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().startsWith("Invalid key/certificate pair configuration")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The serving pair's files, {@code " (tls.crt, tls.key)"}, when the configuration can still say them. */
+    private static String servingFiles() {
+        try {
+            var files = ServingCertificateOptions.pemFiles(ConfigProvider.getConfig());
+            return files.isEmpty() ? "" : " (" + String.join(", ", files) + ")";
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 

@@ -14,8 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import javax.net.ssl.X509KeyManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,13 +47,7 @@ public class CertificateReloader {
         this.registry = registry;
         this.serving = serving;
         this.config = config;
-        // The registry keeps the PEM contents, not their paths, so the paths come from the key pair that
-        // application.properties declares (quarkus.tls.key-store.pem.0.*).
-        this.files = Stream.of("cert", "key")
-                .map(part -> all.getOptionalValue("quarkus.tls.key-store.pem.0." + part, String.class))
-                .flatMap(Optional::stream)
-                .map(Path::of)
-                .toList();
+        this.files = ServingCertificateOptions.pemFiles(all).stream().map(Path::of).toList();
     }
 
     void start(@Observes StartupEvent startup) {

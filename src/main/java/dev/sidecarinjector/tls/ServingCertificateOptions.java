@@ -1,16 +1,25 @@
 package dev.sidecarinjector.tls;
 
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.X509KeyManager;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
  * Builds the HTTPS server with {@link ServingKeyManager} in place of the key pair from the TLS registry, starting
  * with that pair, so the server's SSL options never change afterwards and a rotation refuses no connection; its TLS
- * contexts are made by {@link ServerTls}, with the implementation {@code injector.tls.implementation} names.
+ * contexts are made by {@link ServerTls}, with the implementation {@code injector.tls.implementation} names. A key
+ * that does not belong to the certificate (every handshake would fail, and the server would look up) stops the start.
  */
 @ApplicationScoped
 public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
@@ -20,11 +29,15 @@ public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
     private final ServingKeyManager serving;
     private final Vertx vertx;
     private final TlsConfig config;
+    private final TlsConfigurationRegistry registry;
+    private final Config all;
 
-    public ServingCertificateOptions(ServingKeyManager serving, Vertx vertx, TlsConfig config) {
+    public ServingCertificateOptions(ServingKeyManager serving, Vertx vertx, TlsConfig config, TlsConfigurationRegistry registry, Config all) {
         this.serving = serving;
         this.vertx = vertx;
         this.config = config;
+        this.registry = registry;
+        this.all = all;
     }
 
     @Override
@@ -35,11 +48,34 @@ public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
         if (configured == null) {
             return;
         }
+        X509KeyManager keys;
         try {
-            serving.use(ServingKeyManager.x509(configured.getKeyManagerFactory(vertx)));
+            keys = ServingKeyManager.x509(configured.getKeyManagerFactory(vertx));
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the serving key pair: " + e.getMessage(), e);
         }
+        var mismatch = registry.getDefault().map(TlsConfiguration::getKeyStore).flatMap(store -> KeyPairCheck.mismatch(store, keys));
+        if (mismatch.isPresent()) {
+            throw new ServingCertificateException("the serving certificate and key" + files() + " are not a pair: " + mismatch.get()
+                    + " (TLS_CERT_FILE and TLS_KEY_FILE: the certificate and the key it was made for)");
+        }
+        serving.use(keys);
         options.setKeyCertOptions(KeyCertOptions.wrap(serving));
+    }
+
+    /** The PEM files of the serving pair, {@code " (tls.crt, tls.key)"}, or nothing when it comes from elsewhere. */
+    private String files() {
+        var paths = pemFiles(all);
+        return paths.isEmpty() ? "" : paths.stream().collect(Collectors.joining(", ", " (", ")"));
+    }
+
+    /**
+     * The serving pair's PEM files, certificate then key, as application.properties declares them
+     * ({@code quarkus.tls.key-store.pem.0.*}, from TLS_CERT_FILE and TLS_KEY_FILE); the TLS registry keeps their
+     * contents, not their paths.
+     */
+    public static List<String> pemFiles(Config all) {
+        return Stream.of("cert", "key").map(part -> all.getOptionalValue("quarkus.tls.key-store.pem.0." + part, String.class))
+                .flatMap(Optional::stream).toList();
     }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged webhook started as a user starts it ({@code java -jar quarkus-run.jar serve}) with a bad setting or no
- * certificate: exit 1 and one line on stderr naming the problem, no exception's name or stack trace.
+ * The packaged webhook started as a user starts it ({@code java -jar quarkus-run.jar serve}) with a bad setting, no
+ * certificate, a file that is not the PEM it should be, or a key that is not the certificate's: exit 1 and one line on
+ * stderr naming the problem, no exception's name or stack trace.
  */
 class ServeStartFailureE2E {
 
@@ -37,6 +38,35 @@ class ServeStartFailureE2E {
         assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("missing/tls.key")),
                 "error: cannot start: Invalid key/certificate pair configuration for certificate '<default>' - cannot read the key/certificate "
                         + "files: " + cert + ": no such file (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)");
+    }
+
+    @Test
+    void aFileThatIsNotTheRightPemIsNamed() throws Exception {
+        var pair = certificates("a");
+        var cert = pair.resolve("tls.crt").toString();
+        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + cert),
+                "error: cannot start: the serving certificate and key (" + cert + ", " + cert + ") are not a PEM certificate and its private key: "
+                        + "Missing -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY----- delimiter "
+                        + "(TLS_CERT_FILE and TLS_KEY_FILE)");
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesStopsTheStart() throws Exception {
+        var cert = certificates("a").resolve("tls.crt").toString();
+        var key = certificates("b").resolve("tls.key").toString();
+        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + key),
+                "error: cannot start: the serving certificate and key (" + cert + ", " + key + ") are not a pair: the private key does not "
+                        + "belong to the certificate CN=sidecar-injector (TLS_CERT_FILE and TLS_KEY_FILE: the certificate "
+                        + "and the key it was made for)");
+    }
+
+    /** A CA and a serving pair made by hack/dev-certs.sh (what make run uses) in {@code name} under the test's directory. */
+    private Path certificates(String name) throws IOException, InterruptedException {
+        var directory = dir.resolve(name);
+        var process = new ProcessBuilder("hack/dev-certs.sh", directory.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        assertEquals(0, process.waitFor(), Files.readString(dir.resolve(name + ".log")));
+        return directory;
     }
 
     private void assertRefused(List<String> properties, String expected) throws IOException, InterruptedException {
