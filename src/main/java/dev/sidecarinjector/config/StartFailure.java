@@ -27,8 +27,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * What {@code serve} says when the webhook does not start. A setting the configuration refuses is said as kube-inject's
  * {@code --config} says it ({@link ConfigProblems}: the property, its value and what it may be, or the closest known name
  * of one that does not exist), one line on stderr, instead of SmallRye's exception text; a port in use names the port; a
- * file that cannot be read (the serving certificate, most often) names the file, why, and what was reading it. Anything
- * else is printed with its stack trace: that is the injector's own failure, not the input's.
+ * file that cannot be read (the serving certificate, most often) names the file, why, and what was reading it; serving
+ * files that are not a PEM certificate and key, or a key that is not the certificate's, name both files. Anything else
+ * is printed with its stack trace: that is the injector's own failure, not the input's.
  */
 public final class StartFailure {
 
