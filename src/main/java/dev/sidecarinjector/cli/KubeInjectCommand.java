@@ -4,6 +4,7 @@ import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.config.InjectionSettingsFactory;
 import dev.sidecarinjector.inject.InjectionSettings;
 import dev.sidecarinjector.inject.InvalidValueException;
+import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.inject.SidecarTemplates;
 import dev.sidecarinjector.inject.TemplateException;
 import dev.sidecarinjector.templates.TemplateStore;
@@ -171,7 +172,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
                     }
                     case "--explain" -> explain = true;
                     case "-f", "--filename" -> file = flags.value();
-                    case "-n", "--namespace" -> namespace = flags.value();
+                    case "-n", "--namespace" -> namespace = namespace(flags.name(), flags.value());
                     case "--namespace-labels" -> labels = labels(flags.value());
                     case "--config" -> config = Optional.of(Path.of(flags.value()));
                     case "--templates" -> templates = Optional.of(Path.of(flags.value()));
@@ -183,6 +184,14 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
                 throw new UsageException("-f FILE is required (\"-\" reads standard input)");
             }
             return new Options(file, namespace, labels, config, templates, explain, maxInputMib, false);
+        }
+
+        /** A namespace name, as the API server takes one: a DNS-1123 label. */
+        private static String namespace(String flag, String name) {
+            if (!KubernetesNames.isLabel(name, false)) {
+                throw new UsageException(flag + " \"" + name + "\" is not a namespace name (lowercase letters, digits and '-' inside, at most 63 characters)");
+            }
+            return name;
         }
 
         private static Map<String, String> labels(String text) {

@@ -440,6 +440,16 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void aNamespaceThatCannotBeOneIsAUsageError() {
+        for (var name : new String[] {"Bad_NS", "", "-x", "a".repeat(64)}) {
+            var result = run("", "-f", "-", "--namespace", name);
+            assertEquals(2, result.exit(), result.err());
+            assertTrue(result.err().startsWith("error: --namespace \"" + name + "\" is not a namespace name"), result.err());
+        }
+        assertEquals(0, run("", "-f", "-", "-n", "team-a1").exit());
+    }
+
+    @Test
     void aConfigFileThatCannotBeReadIsNamedAsTheFlags(@TempDir Path dir) throws Exception {
         var pod = Files.writeString(dir.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: a}]}\n");
         var missing = dir.resolve("nonexistent.properties");
