@@ -1,5 +1,6 @@
 package dev.sidecarinjector.admission;
 
+import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.http.BoundedBody;
 import dev.sidecarinjector.http.JsonPostOnly;
 import io.netty.buffer.ByteBufOutputStream;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
  * {@link JsonPostOnly} refuses another method (405, {@code Allow: POST}), media type or encoding (415) before the body
  * is read, the body (bounded by {@code quarkus.http.limits.max-body-size}, 413, whether its length is declared or
  * it comes in chunks: {@link BoundedBody}) goes to {@link AdmissionHandler},
- * and its reply is written as JSON; a body that is not an AdmissionReview gets 400. Every 4xx has a JSON error.
+ * and its reply is written as JSON; a body that is not an AdmissionReview gets 400, a path nothing serves 404. Every
+ * 4xx has a JSON error.
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -53,6 +55,14 @@ public class AdmissionRoutes {
      */
     void register(@Observes Router router) {
         PATHS.forEach(path -> router.route(path).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(context -> answer(context, path)));
+        // A path nothing serves (a webhook configuration with a misspelt path, most often): a JSON error naming it and
+        // the paths served, as every other refusal here, instead of Vert.x's HTML page.
+        router.errorHandler(404, context -> {
+            if (!context.response().ended()) {
+                error(context.response(), 404, "no such path: " + ShownValue.of(context.request().path(), "\"")
+                        + "; admission reviews are POSTed to " + String.join(" or ", PATHS));
+            }
+        });
     }
 
     /** Answers a request to {@code path}, the route's own path, which its refusals name. */

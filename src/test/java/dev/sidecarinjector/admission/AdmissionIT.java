@@ -203,6 +203,15 @@ class AdmissionIT {
     }
 
     @Test
+    void aPathNothingServesGets404NamingIt() throws Exception {
+        var reply = webhook.send("POST", "/injekt", Reviews.bytes(Reviews.podCreate("demo")), "Content-Type", "application/json");
+        assertEquals(404, reply.status());
+        assertEquals(List.of("application/json"), reply.headers().allValues("Content-Type"));
+        assertEquals("no such path: \"/injekt\"; admission reviews are POSTed to /inject or /mutate", reply.body().path("error").asText());
+        assertEquals(200, webhook.get("/q/health/ready").status(), "Quarkus's own paths still answer");
+    }
+
+    @Test
     void bodiesThatAreNotPlainJsonGet415NamingTheHeader() throws Exception {
         var review = Reviews.bytes(Reviews.podCreate("demo"));
         var text = webhook.send("POST", "/inject", review, "Content-Type", "text/plain");
