@@ -102,6 +102,13 @@ final class ManifestInjector {
             return object;
         }
         var copy = (ObjectNode) object.deepCopy();
+        for (var field : List.of("apiVersion", "kind")) {
+            var value = copy.get(field);
+            if (value != null && !value.isTextual() && !value.isNull()) {
+                notes.errors().add(label + ": " + field + ": " + ShownValue.of(value.toString(), "") + " is not a string (kubectl refuses the object)");
+                return copy;
+            }
+        }
         var kind = copy.path("kind").asText("");
         var apiVersion = copy.path("apiVersion").asText("");
         var name = copy.path("metadata").path("name").asText(copy.path("metadata").path("generateName").asText(""));
