@@ -63,7 +63,10 @@ public final class AdmissionReviewCodec {
             read = readReview(body, length, false);
         }
         var review = read.envelope();
-        if (review == null || !review.isObject()) {
+        if (review == null) {
+            throw new BadReviewException("body is empty: expected one AdmissionReview (a JSON object)");
+        }
+        if (!review.isObject()) {
             throw new BadReviewException("body is not a JSON object");
         }
         expect(review, "apiVersion", API_VERSION);

@@ -78,6 +78,16 @@ class AdmissionReviewCodecTest {
 
     /** Bad JSON or a duplicate key inside the pod is still bad JSON, and the rest of the review is still read. */
     @Test
+    void anEmptyBodyIsSaidToBeEmpty() {
+        for (var body : List.of("", " \n")) {
+            var refused = assertThrows(BadReviewException.class, () -> AdmissionReviewCodec.decode(body.getBytes(StandardCharsets.UTF_8)));
+            assertEquals("body is empty: expected one AdmissionReview (a JSON object)", refused.getMessage());
+        }
+        var array = assertThrows(BadReviewException.class, () -> AdmissionReviewCodec.decode("[]".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("body is not a JSON object", array.getMessage());
+    }
+
+    @Test
     void badJsonInsideThePodIsRefusedAsBadJson() {
         for (var object : List.of("{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", "{\"metadata\":{\"name\":}}",
                 "{\"metadata\":{\"labels\":{\"app\":\"a\",\"app\":\"b\"}}}",
