@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -63,7 +64,9 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
                     + " (is it running? `make run` serves https://localhost:15012)");
             return 1;
         } catch (IOException e) {
-            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + RootCause.message(e));
+            stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + RootCause.message(e)
+                    + (RootCause.anyIs(e, SSLHandshakeException.class) ? " (its certificate is not trusted: give its CA with --cacert"
+                    + options.cacert().map(file -> ", not " + file).orElse("") + ")" : ""));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,13 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MeshStatusCommandTest {
 
@@ -49,6 +58,41 @@ class MeshStatusCommandTest {
         assertEquals("error: cannot reach the control plane at https://127.0.0.1:" + port
                 + ": connection refused (is it running? `make run` serves https://localhost:15012)\n", err.toString(StandardCharsets.UTF_8));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUntrustedControlPlaneGetsTheCacertHint(@TempDir Path dir) throws Exception {
+        var store = dir.resolve("server.p12");
+        var keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        var made = new ProcessBuilder(keytool, "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "secret",
+                "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "1").redirectErrorStream(true).start();
+        assertEquals(0, made.waitFor(), new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        var keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, "secret".toCharArray());
+        }
+        var managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "secret".toCharArray());
+        var tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), null, null);
+        try (var server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0)) {
+            // Handshakes (each fails on the client's side) until the socket closes.
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try (var socket = (SSLSocket) server.accept()) {
+                        socket.startHandshake();
+                    } catch (IOException e) {
+                        // The client refused the certificate, or the test is over.
+                    }
+                }
+            });
+            var url = "https://127.0.0.1:" + server.getLocalPort();
+            assertEquals(1, command.run("--control-plane", url));
+            var said = err.toString(StandardCharsets.UTF_8);
+            assertTrue(said.startsWith("error: cannot reach the control plane at " + url + ": "), said);
+            // With make run's roots present, the one tried is named too: "give its CA with --cacert, not target/mesh-ca/root-cert.pem".
+            assertTrue(said.contains(" (its certificate is not trusted: give its CA with --cacert"), said);
+        }
     }
 
     @Test
