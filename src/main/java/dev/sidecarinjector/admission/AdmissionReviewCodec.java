@@ -320,9 +320,15 @@ public final class AdmissionReviewCodec {
             if (bindPod) {
                 throw new ReadAgain();
             }
-            throw new BadReviewException(e instanceof JsonProcessingException json ? "body is not valid JSON: " + json.getOriginalMessage()
+            throw new BadReviewException(e instanceof JsonProcessingException json ? "body is not valid JSON: " + json.getOriginalMessage() + at(json)
                     : "body cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Where in the body the parser stopped, {@code " (at byte 1234)"}, when it says. */
+    private static String at(JsonProcessingException json) {
+        var location = json.getLocation();
+        return location == null || location.getByteOffset() < 0 ? "" : " (at byte " + location.getByteOffset() + ")";
     }
 
     /** With the parser's duplicate check off ({@code names} not null): a name the object had already is read again with it. */
