@@ -15,9 +15,9 @@ public record InjectionWarning(Kind kind, String message) {
         PROBE_NOT_MOVED,
         /** The namespace's Pod Security level rejects an injected container. */
         POD_SECURITY,
-        /** An annotation under Istio's (or this project's) prefixes that nobody defines. */
+        /** An annotation under Istio's (or this project's, or vault-k8s's) prefixes that nobody defines. */
         UNKNOWN_ANNOTATION,
-        /** One of Istio's annotations that this injector does not read. */
+        /** One of Istio's (or vault-k8s's) annotations that this injector does not read. */
         UNSUPPORTED_ANNOTATION,
         /** An annotation Istio deprecated, with its replacement. */
         DEPRECATED_ANNOTATION,

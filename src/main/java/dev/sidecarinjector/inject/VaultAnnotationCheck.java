@@ -1,0 +1,141 @@
+package dev.sidecarinjector.inject;
+
+import dev.sidecarinjector.api.text.ShownValue;
+import dev.sidecarinjector.inject.InjectionWarning.Kind;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Warns about a pod's annotations under vault-k8s's prefix {@code vault.hashicorp.com/}: one vault-k8s does not
+ * define (a typo, most likely: named with the closest of its names, the per-name forms such as
+ * {@code agent-inject-secret-<name>} written with the name the pod used), and one of vault-k8s's that the
+ * vault-agent template does not read. Typos are looked for when the pod has {@code agent-inject} (whatever its
+ * value) or vault-agent applies; the annotations not read only when vault-agent applies, since otherwise none has
+ * an effect here. Pure; the work is bounded whatever the pod holds.
+ */
+public final class VaultAnnotationCheck {
+
+    /** Warnings of each kind that name their annotation; past these, one warning counts the rest. */
+    static final int MAX_NAMED = 8;
+    /** A per-name prefix is looked for among a typo's first characters only (the longest, {@code agent-inject-template-file-}, has 27). */
+    private static final int PREFIX_SPAN = 40;
+    private static final String PLACEHOLDER = "<name>";
+
+    /** What the vault-agent template reads: the constants of {@link VaultAnnotations}, single names and per-name prefixes (ending in "-"). */
+    static final Set<String> READ = Arrays.stream(VaultAnnotations.class.getFields())
+            .filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
+            .map(VaultAnnotationCheck::value)
+            .filter(name -> !name.equals(VaultAnnotations.PREFIX))
+            .collect(Collectors.toUnmodifiableSet());
+
+    private enum Meaning { READ, NOT_READ, UNKNOWN }
+
+    private VaultAnnotationCheck() {
+    }
+
+    /** The warnings about the pod's vault-k8s annotations; {@code vaultApplies} when its templates include vault-agent. */
+    public static List<InjectionWarning> warnings(Map<String, String> annotations, boolean vaultApplies) {
+        if (!vaultApplies && !annotations.containsKey(VaultAnnotations.INJECT)) {
+            return List.of();
+        }
+        var warnings = new ArrayList<InjectionWarning>();
+        var unknown = 0;
+        var notRead = 0;
+        for (var name : annotations.keySet().stream().filter(key -> key.startsWith(VaultAnnotations.PREFIX)).sorted().toList()) {
+            switch (meaning(name, annotations)) {
+                case READ -> { }
+                case NOT_READ -> {
+                    if (vaultApplies && ++notRead <= MAX_NAMED) {
+                        warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + ShownValue.of(name, "")
+                                + " is vault-k8s's, but this injector does not read it: it has no effect"));
+                    }
+                }
+                case UNKNOWN -> {
+                    if (++unknown <= MAX_NAMED) {
+                        warnings.add(typo(name));
+                    }
+                }
+            }
+        }
+        if (unknown > MAX_NAMED) {
+            warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, (unknown - MAX_NAMED) + " more unknown annotations under "
+                    + VaultAnnotations.PREFIX + " (the first " + MAX_NAMED + " are named)"));
+        }
+        if (notRead > MAX_NAMED) {
+            warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, (notRead - MAX_NAMED)
+                    + " more vault-k8s annotations that this injector does not read (the first " + MAX_NAMED + " are named)"));
+        }
+        return warnings;
+    }
+
+    /**
+     * What an annotation is to vault-k8s and to this injector. A per-name form goes by its longest prefix, so
+     * {@code agent-inject-template-file-db} is a template file, unless the pod has {@code agent-inject-secret-file-db},
+     * whose template it then is (vault-k8s reads it both ways). A per-name prefix with no name is unknown.
+     */
+    private static Meaning meaning(String name, Map<String, String> annotations) {
+        if (READ.contains(name) && VaultK8sAnnotations.NAMES.contains(name)) {
+            return Meaning.READ;
+        }
+        var template = name.length() > VaultAnnotations.TEMPLATE_PREFIX.length() && name.startsWith(VaultAnnotations.TEMPLATE_PREFIX)
+                && annotations.containsKey(VaultAnnotations.SECRET_PREFIX + name.substring(VaultAnnotations.TEMPLATE_PREFIX.length()));
+        var prefix = VaultK8sAnnotations.PER_NAME.stream()
+                .filter(p -> name.startsWith(p) && name.length() > p.length())
+                .max(Comparator.comparingInt(String::length));
+        if (template || prefix.isPresent() && READ.contains(prefix.get())) {
+            return Meaning.READ;
+        }
+        return prefix.isPresent() || VaultK8sAnnotations.NAMES.contains(name) ? Meaning.NOT_READ : Meaning.UNKNOWN;
+    }
+
+    private static InjectionWarning typo(String name) {
+        var closest = perNameWithoutName(name).orElseGet(() -> ClosestName.among(name, candidates(name)).orElseThrow());
+        return new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + ShownValue.of(name, "")
+                + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + ShownValue.of(closest, "") + "?"
+                        : " (closest known name: " + ShownValue.of(closest, "") + ")"));
+    }
+
+    /** A per-name prefix written without the name ({@code agent-inject-secret}, {@code agent-inject-secret-}), as its form with a placeholder. */
+    private static Optional<String> perNameWithoutName(String name) {
+        var prefix = name.endsWith("-") ? name : name + "-";
+        return VaultK8sAnnotations.PER_NAME.contains(prefix) ? Optional.of(prefix + PLACEHOLDER) : Optional.empty();
+    }
+
+    /**
+     * The names a typo is compared with: vault-k8s's single names, and its per-name forms with the typo's own name:
+     * wherever the typo's start, up to one of its dashes, is a per-name prefix with a few slips, that prefix followed
+     * by the rest, so that {@code agent-inject-secrets-foo} meets {@code agent-inject-secret-foo}.
+     */
+    static Set<String> candidates(String name) {
+        var local = name.substring(VaultAnnotations.PREFIX.length());
+        var candidates = new HashSet<>(VaultK8sAnnotations.NAMES);
+        for (var dash = local.indexOf('-'); dash >= 0 && dash < PREFIX_SPAN; dash = local.indexOf('-', dash + 1)) {
+            var head = local.substring(0, dash + 1);
+            var tail = local.substring(dash + 1);
+            for (var prefix : VaultK8sAnnotations.PER_NAME) {
+                var known = prefix.substring(VaultAnnotations.PREFIX.length());
+                if (!tail.isEmpty() && ClosestName.distance(head, known) <= Math.max(2, known.length() / 4)) {
+                    candidates.add(prefix + tail);
+                }
+            }
+        }
+        return candidates;
+    }
+
+    private static String value(Field field) {
+        try {
+            return (String) field.get(null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("VaultAnnotations." + field.getName() + " is not readable", e);
+        }
+    }
+}
