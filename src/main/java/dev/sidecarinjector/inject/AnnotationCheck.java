@@ -2,7 +2,6 @@ package dev.sidecarinjector.inject;
 
 import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.inject.InjectionWarning.Kind;
-import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,11 +27,7 @@ public final class AnnotationCheck {
     private static final java.util.regex.Pattern SIMPLE_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
     /** The names this injector reads: the constants of {@link Annotations} under the prefixes. */
-    static final Set<String> READ = Arrays.stream(Annotations.class.getFields())
-            .filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
-            .map(AnnotationCheck::value)
-            .filter(AnnotationCheck::checked)
-            .collect(Collectors.toUnmodifiableSet());
+    static final Set<String> READ = stringConstants(Annotations.class).filter(AnnotationCheck::checked).collect(Collectors.toUnmodifiableSet());
     /** What a typo is compared with: every name that means something under the prefixes (deprecated ones have replacements). */
     static final Set<String> KNOWN = Stream.concat(READ.stream(), IstioAnnotations.NOT_READ.stream()).collect(Collectors.toUnmodifiableSet());
 
@@ -106,11 +101,16 @@ public final class AnnotationCheck {
         return false;
     }
 
-    private static String value(Field field) {
-        try {
-            return (String) field.get(null);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("Annotations." + field.getName() + " is not readable", e);
-        }
+    /** The values of the public static String constants of {@code names} (a class of annotation names). */
+    static Stream<String> stringConstants(Class<?> names) {
+        return Arrays.stream(names.getFields())
+                .filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
+                .map(field -> {
+                    try {
+                        return (String) field.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(names.getSimpleName() + "." + field.getName() + " is not readable", e);
+                    }
+                });
     }
 }

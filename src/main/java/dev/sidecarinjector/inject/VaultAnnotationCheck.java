@@ -2,10 +2,7 @@ package dev.sidecarinjector.inject;
 
 import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.inject.InjectionWarning.Kind;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -31,9 +28,7 @@ public final class VaultAnnotationCheck {
     private static final String PLACEHOLDER = "<name>";
 
     /** What the vault-agent template reads: the constants of {@link VaultAnnotations}, single names and per-name prefixes (ending in "-"). */
-    static final Set<String> READ = Arrays.stream(VaultAnnotations.class.getFields())
-            .filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
-            .map(VaultAnnotationCheck::value)
+    static final Set<String> READ = AnnotationCheck.stringConstants(VaultAnnotations.class)
             .filter(name -> !name.equals(VaultAnnotations.PREFIX))
             .collect(Collectors.toUnmodifiableSet());
 
@@ -129,13 +124,5 @@ public final class VaultAnnotationCheck {
             }
         }
         return candidates;
-    }
-
-    private static String value(Field field) {
-        try {
-            return (String) field.get(null);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("VaultAnnotations." + field.getName() + " is not readable", e);
-        }
     }
 }
