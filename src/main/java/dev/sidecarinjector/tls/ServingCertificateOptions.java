@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * Builds the HTTPS server with {@link ServingKeyManager} in place of the key pair from the TLS registry, starting
  * with that pair, so the server's SSL options never change afterwards and a rotation refuses no connection; its TLS
  * contexts are made by {@link ServerTls}, with the implementation {@code injector.tls.implementation} names. A key
- * that does not belong to the certificate (every handshake would fail, and the server would look up) stops the start.
+ * that does not belong to the certificate (every handshake would fail while the server looked healthy) stops the start.
  */
 @ApplicationScoped
 public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
