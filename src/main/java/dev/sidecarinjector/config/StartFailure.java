@@ -5,6 +5,7 @@ import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.ca.CaConfig;
 import dev.sidecarinjector.health.MemoryConfig;
 import dev.sidecarinjector.http.HttpConfig;
+import dev.sidecarinjector.mesh.push.StreamBindException;
 import dev.sidecarinjector.mesh.push.StreamConfig;
 import dev.sidecarinjector.tls.ServingCertificateException;
 import dev.sidecarinjector.tls.ServingCertificateOptions;
@@ -57,6 +58,8 @@ public final class StartFailure {
         var root = RootCause.of(failure);
         switch (root) {
             case ConfigValidationException invalid -> err.println("error: invalid configuration: " + ConfigProblems.describe(invalid, mappings()).getMessage());
+            case StreamBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
+                    + ": the address is in use or not this machine's (the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host)");
             case QuarkusBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
                     + ": the address is in use or not this machine's (quarkus.http.ssl-port, quarkus.http.host)");
             case FileSystemException file -> {

@@ -60,6 +60,18 @@ class ServeStartFailureE2E {
                         + "and the key it was made for)");
     }
 
+    @Test
+    void theMeshStreamsPortInUseStopsTheStart() throws Exception {
+        var pair = certificates("a");
+        try (var taken = new java.net.ServerSocket(0)) {
+            var port = taken.getLocalPort();
+            var said = run(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + pair.resolve("tls.crt"), "-Dquarkus.tls.key-store.pem.0.key=" + pair.resolve("tls.key"),
+                    "-Dinjector.mesh.stream.port=" + port));
+            assertTrue(said.matches("error: cannot listen on \\S+ port " + port + ": the address is in use or not this machine's "
+                    + "\\(the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host\\)\n"), said);
+        }
+    }
+
     /** A CA and a serving pair made by hack/dev-certs.sh (what make run uses) in {@code name} under the test's directory. */
     private Path certificates(String name) throws IOException, InterruptedException {
         var directory = dir.resolve(name);
@@ -70,16 +82,22 @@ class ServeStartFailureE2E {
     }
 
     private void assertRefused(List<String> properties, String expected) throws IOException, InterruptedException {
+        assertEquals(expected + "\n", run(properties));
+    }
+
+    /** What serve printed on stderr, started with {@code properties} (after the test's ports: any free one); it must exit 1. */
+    private String run(List<String> properties) throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the E2E tests");
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(List.of("-Dquarkus.http.ssl-port=0", "-Dinjector.mesh.stream.port=0"));
         command.addAll(properties);
-        command.addAll(List.of("-Dquarkus.http.ssl-port=0", "-Dinjector.mesh.stream.port=0", "-jar", JAR.toString(), "serve"));
+        command.addAll(List.of("-jar", JAR.toString(), "serve"));
         var stderr = dir.resolve("stderr");
         var process = new ProcessBuilder(command).redirectOutput(dir.resolve("stdout").toFile()).redirectError(stderr.toFile()).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
         var said = Files.readString(stderr, StandardCharsets.UTF_8);
         assertEquals(1, process.exitValue(), said);
-        assertEquals(expected + "\n", said);
+        return said;
     }
 }

@@ -47,6 +47,9 @@ class StartFailureTest {
     void aPortInUseIsNamed() {
         var said = report(new RuntimeException(new QuarkusBindException("0.0.0.0", 8443, new BindException("Address already in use"))));
         assertEquals("error: cannot listen on 0.0.0.0 port 8443: the address is in use or not this machine's (quarkus.http.ssl-port, quarkus.http.host)\n", said);
+        var stream = report(new RuntimeException(new dev.sidecarinjector.mesh.push.StreamBindException("::", 15012, new BindException("Address already in use"))));
+        assertEquals("error: cannot listen on :: port 15012: the address is in use or not this machine's "
+                + "(the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host)\n", stream);
     }
 
     @Test

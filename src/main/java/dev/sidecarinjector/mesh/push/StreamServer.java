@@ -1,11 +1,11 @@
 package dev.sidecarinjector.mesh.push;
 
+import dev.sidecarinjector.api.ca.CertificateRequest;
+import dev.sidecarinjector.api.json.JsonWriter;
+import dev.sidecarinjector.api.net.HostPort;
+import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.http.AnyAddress;
-import dev.sidecarinjector.api.ca.CertificateRequest;
-import dev.sidecarinjector.api.net.HostPort;
-import dev.sidecarinjector.api.json.JsonWriter;
-import dev.sidecarinjector.api.stream.StreamMessage;
 import dev.sidecarinjector.ca.CertificateEndpoint;
 import dev.sidecarinjector.ca.ControlPlaneCa;
 import dev.sidecarinjector.tls.ServingKeyManager;
@@ -23,6 +23,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,10 @@ public class StreamServer {
             pusher = new Pusher(source, config, executor, connected -> new PushMetrics(meters, connected));
             listen(config.port());
         } catch (Exception e) {
+            if (RootCause.of(e) instanceof BindException bind) {
+                // As the HTTPS port's: a control plane that cannot listen stops, rather than stay up and unready for good.
+                throw new UncheckedIOException(new StreamBindException(host(), config.port(), bind));
+            }
             failure = "cannot listen on " + HostPort.join(host(), config.port()) + ": " + RootCause.message(e);
             LOG.errorf("mesh stream not started: %s", failure);
         }
