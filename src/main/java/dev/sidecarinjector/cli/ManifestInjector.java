@@ -113,7 +113,7 @@ final class ManifestInjector {
         var apiVersion = copy.path("apiVersion").asText("");
         var name = copy.path("metadata").path("name").asText(copy.path("metadata").path("generateName").asText(""));
         var namespace = copy.path("metadata").path("namespace").asText(defaultNamespace);
-        var where = label + " (" + (kind.isEmpty() ? "no kind" : kind) + " " + namespace + "/" + name + ")";
+        var where = label + " (" + (kind.isEmpty() ? "no kind" : kind) + " " + namespace + (name.isEmpty() ? ", no name" : "/" + name) + ")";
         if (apiVersion.isEmpty() && (WorkloadKinds.isWorkloadKind(kind) || kind.equals("List"))) {
             notes.errors().add(where + ": apiVersion is missing (kubectl refuses the object without it)");
             return copy;

@@ -157,7 +157,7 @@ class KubeInjectCommandTest {
 
     @Test
     void listWhoseItemsIsNotAListIsNamed() {
-        refused(run("apiVersion: v1\nkind: List\nitems: {kind: Pod}\n", "-f", "-"), "document 1 (List default/): items is not a list but object");
+        refused(run("apiVersion: v1\nkind: List\nitems: {kind: Pod}\n", "-f", "-"), "document 1 (List default, no name): items is not a list but object");
         refused(run("apiVersion: v1\nkind: List\nitems: nope\n", "-f", "-"), "items is not a list but string");
         assertEquals(0, run("apiVersion: v1\nkind: List\nitems: []\n", "-f", "-").exit());
     }
@@ -447,6 +447,12 @@ class KubeInjectCommandTest {
             assertTrue(result.err().startsWith("error: --namespace \"" + name + "\" is not a namespace name"), result.err());
         }
         assertEquals(0, run("", "-f", "-", "-n", "team-a1").exit());
+    }
+
+    @Test
+    void aDocumentWithoutANameIsSaidToHaveNone() {
+        refused(run("apiVersion: apps/v1\nkind: Deployment\nspec: {replicas: 1}\n", "-f", "-"),
+                "error: document 1 (Deployment default, no name): spec.template is missing");
     }
 
     @Test
