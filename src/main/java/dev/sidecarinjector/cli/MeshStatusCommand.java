@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -65,7 +65,7 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
             return 1;
         } catch (IOException e) {
             stderr.println("error: cannot reach the control plane at " + options.controlPlane() + ": " + RootCause.message(e)
-                    + (RootCause.anyIs(e, SSLHandshakeException.class) ? " (its certificate is not trusted: give its CA with --cacert"
+                    + (RootCause.anyIs(e, CertPathBuilderException.class) ? " (its certificate is not trusted: give its CA with --cacert"
                     + options.cacert().map(file -> ", not " + file).orElse("") + ")" : ""));
             return 1;
         } catch (InterruptedException e) {
