@@ -77,11 +77,11 @@ class DirectoryMeshSourceTest {
             source.start();
             assertEquals(2, published.take().size(), "the broken file must not hide the good one");
 
-            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            replace(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
             var changed = published.poll(10, TimeUnit.SECONDS);
             assertEquals("2s", changed.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout());
 
-            Files.writeString(file, SERVICE + "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: [");
+            replace(file, SERVICE + "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: [");
             var halfWritten = published.poll(10, TimeUnit.SECONDS);
             assertEquals("2s", halfWritten.virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout(),
                     "a file that does not parse keeps its last good content");
@@ -140,10 +140,10 @@ class DirectoryMeshSourceTest {
                 published.add(index);
             });
             source.start();
-            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
+            replace(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("2s"));
             waitFor(() -> failures.get() > 0);
-            Files.writeString(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("30s"));
-            // Until an index has the last change: a poll may read the file half written (writeString is not atomic).
+            replace(file, SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("30s"));
+            // Until an index has the last change (the failed poll's own retry comes first).
             MeshIndex last;
             do {
                 last = published.poll(10, TimeUnit.SECONDS);
@@ -234,6 +234,16 @@ class DirectoryMeshSourceTest {
             assertEquals(java.util.Set.of(), source.current().authorizationPolicies().keySet());
             assertTrue(source.readProblems().getFirst().describe().endsWith("; the AuthorizationPolicy is left out"), source.readProblems().toString());
         }
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} in one step, as a ConfigMap volume's update does: a poll running meanwhile
+     * could read a file {@code Files.writeString} has only half written.
+     */
+    private static void replace(Path file, String text) throws java.io.IOException {
+        var next = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(next, text);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
