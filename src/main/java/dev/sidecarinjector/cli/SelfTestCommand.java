@@ -1,5 +1,6 @@
 package dev.sidecarinjector.cli;
 
+import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.inject.Annotations;
 import dev.sidecarinjector.inject.SidecarRenderer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,12 +128,22 @@ public final class SelfTestCommand extends Subcommand<SelfTestCommand.Options> {
                 .build();
     }
 
-    private static String describe(KubernetesClientException e) {
+    /**
+     * The API server's own words when it answered; else what kept it from answering, by the innermost cause
+     * ({@code ConnectException: Connection refused}); an unknown host says where the command looked and why.
+     */
+    static String describe(KubernetesClientException e) {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();
         }
-        var cause = e.getCause();
-        return cause != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage() : e.getMessage();
+        if (e.getCause() == null) {
+            return e.getMessage();
+        }
+        if (RootCause.of(e) instanceof UnknownHostException unknown) {
+            return "unknown host " + unknown.getMessage() + " (selftest runs in the cluster, as helm test does; elsewhere it needs a kubeconfig: "
+                    + "KUBECONFIG or ~/.kube/config)";
+        }
+        return RootCause.described(e.getCause());
     }
 
     /** The command's flags. */

@@ -87,6 +87,17 @@ class SelfTestCommandTest {
     }
 
     @Test
+    void anUnknownHostSaysWhereItLookedAndWhy() {
+        var unknown = new io.fabric8.kubernetes.client.KubernetesClientException("Operation: [create] for kind: [Pod] with name: [null] in namespace: [demo] failed.",
+                new java.io.IOException("kubernetes.default.svc", new java.net.UnknownHostException("kubernetes.default.svc")));
+        assertEquals("unknown host kubernetes.default.svc (selftest runs in the cluster, as helm test does; elsewhere it needs a kubeconfig: "
+                + "KUBECONFIG or ~/.kube/config)", SelfTestCommand.describe(unknown));
+        var refused = new io.fabric8.kubernetes.client.KubernetesClientException("failed", new java.io.IOException("wrapped",
+                new java.net.ConnectException("Connection refused")));
+        assertEquals("ConnectException: Connection refused", SelfTestCommand.describe(refused));
+    }
+
+    @Test
     void rejectsBadFlags() {
         assertEquals(2, run("--timeout-seconds", "soon"));
         assertTrue(err().contains("--timeout-seconds \"soon\" is not a whole number"), err());
