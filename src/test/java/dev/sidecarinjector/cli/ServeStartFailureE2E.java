@@ -35,7 +35,7 @@ class ServeStartFailureE2E {
     @Test
     void aMissingCertificateIsNamed() throws Exception {
         var cert = dir.resolve("missing/tls.crt");
-        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("missing/tls.key")),
+        assertRefused(servingPair(cert.toString(), dir.resolve("missing/tls.key").toString()),
                 "error: cannot start: Invalid key/certificate pair configuration for certificate '<default>' - cannot read the key/certificate "
                         + "files: " + cert + ": no such file (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)");
     }
@@ -44,7 +44,7 @@ class ServeStartFailureE2E {
     void aFileThatIsNotTheRightPemIsNamed() throws Exception {
         var pair = certificates("a");
         var cert = pair.resolve("tls.crt").toString();
-        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + cert),
+        assertRefused(servingPair(cert, cert),
                 "error: cannot start: the serving certificate and key (" + cert + ", " + cert + ") are not a PEM certificate and its private key: "
                         + "Missing -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY----- delimiter "
                         + "(TLS_CERT_FILE and TLS_KEY_FILE)");
@@ -54,7 +54,7 @@ class ServeStartFailureE2E {
     void aKeyThatIsNotTheCertificatesStopsTheStart() throws Exception {
         var cert = certificates("a").resolve("tls.crt").toString();
         var key = certificates("b").resolve("tls.key").toString();
-        assertRefused(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + key),
+        assertRefused(servingPair(cert, key),
                 "error: cannot start: the serving certificate and key (" + cert + ", " + key + ") are not a pair: the private key does not "
                         + "belong to the certificate CN=sidecar-injector (TLS_CERT_FILE and TLS_KEY_FILE: the certificate "
                         + "and the key it was made for)");
@@ -65,11 +65,17 @@ class ServeStartFailureE2E {
         var pair = certificates("a");
         try (var taken = new java.net.ServerSocket(0)) {
             var port = taken.getLocalPort();
-            var said = run(List.of("-Dquarkus.tls.key-store.pem.0.cert=" + pair.resolve("tls.crt"), "-Dquarkus.tls.key-store.pem.0.key=" + pair.resolve("tls.key"),
-                    "-Dinjector.mesh.stream.port=" + port));
+            var properties = new ArrayList<>(servingPair(pair.resolve("tls.crt").toString(), pair.resolve("tls.key").toString()));
+            properties.add("-Dinjector.mesh.stream.port=" + port);
+            var said = run(properties);
             assertTrue(said.matches("error: cannot listen on \\S+ port " + port + ": the address is in use or not this machine's "
                     + "\\(the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host\\)\n"), said);
         }
+    }
+
+    /** The properties that give serve its serving certificate and key (what TLS_CERT_FILE and TLS_KEY_FILE set). */
+    private static List<String> servingPair(String cert, String key) {
+        return List.of("-Dquarkus.tls.key-store.pem.0.cert=" + cert, "-Dquarkus.tls.key-store.pem.0.key=" + key);
     }
 
     /** A CA and a serving pair made by hack/dev-certs.sh (what make run uses) in {@code name} under the test's directory. */
