@@ -130,9 +130,8 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
         try {
             return InjectionSettingsFactory.standaloneConfig(file);
         } catch (IOException | UncheckedIOException e) {
-            var cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
             throw new IllegalArgumentException(file.map(path -> "--config " + path).orElse("the built-in configuration") + ": cannot be read: "
-                    + (cause instanceof AccessDeniedException ? "permission denied" : RootCause.message(cause)), e);
+                    + (RootCause.of(e) instanceof AccessDeniedException ? "permission denied" : RootCause.message(e)), e);
         }
     }
 

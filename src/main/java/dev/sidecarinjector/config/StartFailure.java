@@ -58,17 +58,16 @@ public final class StartFailure {
         var root = RootCause.of(failure);
         switch (root) {
             case ConfigValidationException invalid -> err.println("error: invalid configuration: " + ConfigProblems.describe(invalid, mappings()).getMessage());
-            case StreamBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
-                    + ": the address is in use or not this machine's (the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host)");
             case QuarkusBindException bind -> err.println("error: cannot listen on " + bind.getHost() + " port " + bind.getPort()
-                    + ": the address is in use or not this machine's (quarkus.http.ssl-port, quarkus.http.host)");
+                    + ": the address is in use or not this machine's " + (bind instanceof StreamBindException
+                    ? "(the mesh stream's: injector.mesh.stream.port, injector.mesh.stream.host)" : "(quarkus.http.ssl-port, quarkus.http.host)"));
             case FileSystemException file -> {
                 var reading = reading(failure, file);
                 err.println("error: cannot start: " + reading + file.getFile() + ": " + why(file)
                         + (reading.contains("certificate") ? " (the serving certificate and key: TLS_CERT_FILE and TLS_KEY_FILE)" : ""));
             }
             case ServingCertificateException serving -> err.println("error: cannot start: " + serving.getMessage());
-            case RuntimeException pem when isServingPairFailure(failure) -> err.println("error: cannot start: the serving certificate and key"
+            case RuntimeException pem when RootCause.any(failure, StartFailure::isServingPairFailure) -> err.println("error: cannot start: the serving certificate and key"
                     + servingFiles() + " are not a PEM certificate and its private key: " + pem.getMessage() + " (TLS_CERT_FILE and TLS_KEY_FILE)");
             case ConfigurationException configuration -> err.println("error: invalid configuration: " + configuration.getMessage());
             case PreventFurtherStepsException stop when stop.getMessage() != null && !stop.getMessage().isEmpty() -> err.println(stop.getMessage());
@@ -81,20 +80,14 @@ public final class StartFailure {
     }
 
     /** Quarkus's TLS registry could not make the serving pair of its files (a file that is not PEM, or not the right PEM). */
-    private static boolean isServingPairFailure(Throwable failure) {
-        for (var cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause.getMessage() != null && cause.getMessage().startsWith("Invalid key/certificate pair configuration")) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean isServingPairFailure(Throwable cause) {
+        return cause.getMessage() != null && cause.getMessage().startsWith("Invalid key/certificate pair configuration");
     }
 
     /** The serving pair's files, {@code " (tls.crt, tls.key)"}, when the configuration can still say them. */
     private static String servingFiles() {
         try {
-            var files = ServingCertificateOptions.pemFiles(ConfigProvider.getConfig());
-            return files.isEmpty() ? "" : " (" + String.join(", ", files) + ")";
+            return ServingCertificateOptions.shownFiles(ConfigProvider.getConfig());
         } catch (RuntimeException e) {
             return "";
         }

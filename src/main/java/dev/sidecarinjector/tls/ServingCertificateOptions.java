@@ -9,7 +9,6 @@ import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.X509KeyManager;
 import org.eclipse.microprofile.config.Config;
@@ -56,17 +55,17 @@ public class ServingCertificateOptions implements HttpServerOptionsCustomizer {
         }
         var mismatch = registry.getDefault().map(TlsConfiguration::getKeyStore).flatMap(store -> KeyPairCheck.mismatch(store, keys));
         if (mismatch.isPresent()) {
-            throw new ServingCertificateException("the serving certificate and key" + files() + " are not a pair: " + mismatch.get()
+            throw new ServingCertificateException("the serving certificate and key" + shownFiles(all) + " are not a pair: " + mismatch.get()
                     + " (TLS_CERT_FILE and TLS_KEY_FILE: the certificate and the key it was made for)");
         }
         serving.use(keys);
         options.setKeyCertOptions(KeyCertOptions.wrap(serving));
     }
 
-    /** The PEM files of the serving pair, {@code " (tls.crt, tls.key)"}, or nothing when it comes from elsewhere. */
-    private String files() {
+    /** The PEM files of the serving pair as a message shows them, {@code " (tls.crt, tls.key)"}, or nothing when it comes from elsewhere. */
+    public static String shownFiles(Config all) {
         var paths = pemFiles(all);
-        return paths.isEmpty() ? "" : paths.stream().collect(Collectors.joining(", ", " (", ")"));
+        return paths.isEmpty() ? "" : " (" + String.join(", ", paths) + ")";
     }
 
     /**

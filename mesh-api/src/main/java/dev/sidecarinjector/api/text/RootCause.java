@@ -2,6 +2,7 @@ package dev.sidecarinjector.api.text;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.function.Predicate;
 
 /**
  * The innermost cause of a failure, which usually says what went wrong in the fewest words ({@code "Address already in
@@ -38,9 +39,14 @@ public final class RootCause {
 
     /** Whether {@code failure} or any of its causes is a {@code type}. */
     public static boolean anyIs(Throwable failure, Class<? extends Throwable> type) {
+        return any(failure, type::isInstance);
+    }
+
+    /** Whether {@code failure} or any of its causes passes {@code test}. */
+    public static boolean any(Throwable failure, Predicate<? super Throwable> test) {
         var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
         for (var cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
+            if (test.test(cause)) {
                 return true;
             }
         }

@@ -55,6 +55,8 @@ class RootCauseTest {
         assertTrue(RootCause.anyIs(failure, javax.net.ssl.SSLException.class));
         assertTrue(RootCause.anyIs(failure, IOException.class));
         assertFalse(RootCause.anyIs(failure, BindException.class));
+        assertTrue(RootCause.any(failure, cause -> "PKIX path building failed".equals(cause.getMessage())));
+        assertFalse(RootCause.any(failure, cause -> cause.getMessage() == null));
     }
 
     /** A throwable whose cause can be set to anything, itself and a loop included (Throwable's own refuses those). */
