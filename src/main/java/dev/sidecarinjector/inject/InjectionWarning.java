@@ -21,6 +21,8 @@ public record InjectionWarning(Kind kind, String message) {
         UNSUPPORTED_ANNOTATION,
         /** An annotation Istio deprecated, with its replacement. */
         DEPRECATED_ANNOTATION,
+        /** An annotation this injector reads that has no effect as the pod is written (a vault-k8s secret without the agent, a template without its secret). */
+        INEFFECTIVE_ANNOTATION,
         /** A pod meant to finish (restartPolicy Never or OnFailure) with a template's long-running container as a regular container. */
         SIDECAR_BLOCKS_COMPLETION;
 

@@ -22,7 +22,7 @@ public final class SidecarInjector {
             return switch (InjectionPolicy.decide(pod, facts, settings)) {
                 // An UPDATE is not looked at, as Istio's injector does not look at it.
                 case InjectionDecision.Skip skip when skip.reason() == SkipReason.NOT_CREATE -> new InjectionResult.Skipped(skip);
-                case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip, annotationWarnings(pod, false));
+                case InjectionDecision.Skip skip -> new InjectionResult.Skipped(skip, annotationWarnings(pod, false, false));
                 case InjectionDecision.Inject inject -> {
                     var rendered = PodAssembly.render(pod, inject, settings, templates, facts);
                     var security = podSecurity(pod, rendered, facts, settings);
@@ -30,7 +30,7 @@ public final class SidecarInjector {
                     var enforced = facts.namespaceLabels().get(PodSecurityLevel.ENFORCE_LABEL);
                     var warnings = new ArrayList<InjectionWarning>();
                     security.forEach(violation -> warnings.add(new InjectionWarning(Kind.POD_SECURITY, PodSecurityCheck.warning(enforced, violation, skip))));
-                    warnings.addAll(annotationWarnings(pod, inject.templates().contains(TemplateNames.VAULT_AGENT)));
+                    warnings.addAll(annotationWarnings(pod, true, inject.templates().contains(TemplateNames.VAULT_AGENT)));
                     if (skip) {
                         var summary = PodSecurityCheck.summary(enforced, security);
                         if (!rendered.autoImageFields().isEmpty()) {
@@ -53,11 +53,17 @@ public final class SidecarInjector {
         }
     }
 
-    /** The warnings about the pod's annotations: Istio's and this project's, then vault-k8s's ({@code vaultApplies}: vault-agent is among the templates). */
-    private static List<InjectionWarning> annotationWarnings(Pod pod, boolean vaultApplies) {
+    /**
+     * The warnings about the pod's annotations: Istio's and this project's, then vault-k8s's ({@code injected}: the pod
+     * gets its templates, not skipped; {@code vaultApplies}: vault-agent is among them).
+     */
+    private static List<InjectionWarning> annotationWarnings(Pod pod, boolean injected, boolean vaultApplies) {
         var annotations = PodFields.annotations(pod);
         var warnings = new ArrayList<>(AnnotationCheck.warnings(annotations, PodFields.labels(pod)));
         warnings.addAll(VaultAnnotationCheck.warnings(annotations, vaultApplies));
+        if (injected && !vaultApplies) {
+            warnings.addAll(VaultAnnotationCheck.withoutAgent(annotations));
+        }
         return warnings;
     }
 

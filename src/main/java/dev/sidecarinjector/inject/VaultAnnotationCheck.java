@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
  * Warns about a pod's annotations under vault-k8s's prefix {@code vault.hashicorp.com/}: one vault-k8s does not
  * define (a typo, most likely: named with the closest of its names, the per-name forms such as
  * {@code agent-inject-secret-<name>} written with the name the pod used), and one of vault-k8s's that the
- * vault-agent template does not read. Typos are looked for when the pod has {@code agent-inject} (whatever its
- * value) or vault-agent applies; the annotations not read only when vault-agent applies, since otherwise none has
- * an effect here. Pure; the work is bounded whatever the pod holds.
+ * vault-agent template does not read, and one it reads that has no effect as the pod is written: a template whose
+ * secret the pod does not name, and (from {@link #withoutAgent}) secrets for an agent nobody injects. Typos are
+ * looked for when the pod has {@code agent-inject} (whatever its value) or vault-agent applies; the annotations not
+ * read or without effect only when vault-agent applies, since otherwise none has an effect here. Pure; the work is
+ * bounded whatever the pod holds.
  */
 public final class VaultAnnotationCheck {
 
@@ -26,13 +28,15 @@ public final class VaultAnnotationCheck {
     /** A per-name prefix is looked for among a typo's first characters only (the longest, {@code agent-inject-template-file-}, has 27). */
     private static final int PREFIX_SPAN = 40;
     private static final String PLACEHOLDER = "<name>";
+    /** A template without its secret is compared with this many of the pod's secrets at most. */
+    private static final int SECRETS_COMPARED = 64;
 
     /** What the vault-agent template reads: the constants of {@link VaultAnnotations}, single names and per-name prefixes (ending in "-"). */
     static final Set<String> READ = AnnotationCheck.stringConstants(VaultAnnotations.class)
             .filter(name -> !name.equals(VaultAnnotations.PREFIX))
             .collect(Collectors.toUnmodifiableSet());
 
-    private enum Meaning { READ, NOT_READ, UNKNOWN }
+    private enum Meaning { READ, NOT_READ, TEMPLATE_WITHOUT_SECRET, UNKNOWN }
 
     private VaultAnnotationCheck() {
     }
@@ -45,6 +49,7 @@ public final class VaultAnnotationCheck {
         var warnings = new ArrayList<InjectionWarning>();
         var unknown = 0;
         var notRead = 0;
+        var withoutSecret = 0;
         for (var name : annotations.keySet().stream().filter(key -> key.startsWith(VaultAnnotations.PREFIX)).sorted().toList()) {
             switch (meaning(name, annotations)) {
                 case READ -> { }
@@ -52,6 +57,11 @@ public final class VaultAnnotationCheck {
                     if (vaultApplies && ++notRead <= MAX_NAMED) {
                         warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + ShownValue.of(name, "")
                                 + " is vault-k8s's, but this injector does not read it: it has no effect"));
+                    }
+                }
+                case TEMPLATE_WITHOUT_SECRET -> {
+                    if (vaultApplies && ++withoutSecret <= MAX_NAMED) {
+                        warnings.add(templateWithoutSecret(name, annotations));
                     }
                 }
                 case UNKNOWN -> {
@@ -69,7 +79,51 @@ public final class VaultAnnotationCheck {
             warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, (notRead - MAX_NAMED)
                     + " more vault-k8s annotations that this injector does not read (the first " + MAX_NAMED + " are named)"));
         }
+        if (withoutSecret > MAX_NAMED) {
+            warnings.add(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, (withoutSecret - MAX_NAMED)
+                    + " more templates without their secret (the first " + MAX_NAMED + " are named)"));
+        }
         return warnings;
+    }
+
+    /**
+     * The warning for a pod that is injected without vault-agent but names Vault secrets: without
+     * {@code agent-inject} neither this injector nor vault-k8s's runs an agent, so they are never written. None when
+     * the pod has {@code agent-inject} at all ({@code "false"} turns the agent off on purpose).
+     */
+    public static List<InjectionWarning> withoutAgent(Map<String, String> annotations) {
+        if (annotations.containsKey(VaultAnnotations.INJECT)) {
+            return List.of();
+        }
+        var secrets = annotations.keySet().stream().filter(VaultAnnotationCheck::isSecret).sorted().toList();
+        if (secrets.isEmpty()) {
+            return List.of();
+        }
+        var more = secrets.size() > 1 ? " (and " + (secrets.size() - 1) + " more)" : "";
+        return List.of(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, "annotation " + ShownValue.of(secrets.getFirst(), "") + more
+                + " has no effect: no Vault agent is injected without " + VaultAnnotations.INJECT + ": \"true\" (or the "
+                + TemplateNames.VAULT_AGENT + " template in " + Annotations.TEMPLATES + ")"));
+    }
+
+    private static boolean isSecret(String name) {
+        return name.startsWith(VaultAnnotations.SECRET_PREFIX) && name.length() > VaultAnnotations.SECRET_PREFIX.length();
+    }
+
+    /**
+     * A template names its secret by the part after its prefix; the pod's secret whose name is closest (among the
+     * first {@link #SECRETS_COMPARED} by name) is the likely intent.
+     */
+    private static InjectionWarning templateWithoutSecret(String name, Map<String, String> annotations) {
+        var secretName = name.substring(VaultAnnotations.TEMPLATE_PREFIX.length());
+        var secretNames = annotations.keySet().stream().filter(VaultAnnotationCheck::isSecret).sorted().limit(SECRETS_COMPARED)
+                .map(secret -> secret.substring(VaultAnnotations.SECRET_PREFIX.length()))
+                .toList();
+        // Judged on the names alone: the long prefix the annotations share would make any two look alike.
+        var intent = ClosestName.among(secretName, secretNames).filter(closest -> ClosestName.isLikelyIntent(secretName, closest))
+                .map(closest -> " (did you mean " + ShownValue.of(VaultAnnotations.TEMPLATE_PREFIX + closest, "") + "?)").orElse("");
+        return new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, "annotation " + ShownValue.of(name, "")
+                + " has no effect: a template renders the secret of its name, and the pod has no "
+                + ShownValue.of(VaultAnnotations.SECRET_PREFIX + secretName, "") + intent);
     }
 
     /**
@@ -87,7 +141,8 @@ public final class VaultAnnotationCheck {
                 .filter(p -> name.startsWith(p) && name.length() > p.length())
                 .max(Comparator.comparingInt(String::length));
         if (template || prefix.isPresent() && READ.contains(prefix.get())) {
-            return Meaning.READ;
+            // A template is read for its secret only: one whose secret the pod does not name renders nothing.
+            return !template && prefix.get().equals(VaultAnnotations.TEMPLATE_PREFIX) ? Meaning.TEMPLATE_WITHOUT_SECRET : Meaning.READ;
         }
         return prefix.isPresent() || VaultK8sAnnotations.NAMES.contains(name) ? Meaning.NOT_READ : Meaning.UNKNOWN;
     }

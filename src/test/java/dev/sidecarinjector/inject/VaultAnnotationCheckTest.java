@@ -97,19 +97,57 @@ class VaultAnnotationCheckTest {
     }
 
     @Test
-    void thousandsOfAnnotationsGiveEighteenWarnings() {
+    void aTemplateWithoutItsSecretHasNoEffectAndTheClosestSecretIsNamed() {
+        var annotations = Map.of(V + "agent-inject", "true", V + "role", "app", V + "agent-inject-secret-db-creds", "database/creds/app",
+                V + "agent-inject-template-db-cred", "{{ . }}", V + "agent-inject-template-cache", "{{ . }}");
+        assertEquals(List.of(
+                        withoutSecret("cache", ""),
+                        withoutSecret("db-cred", " (did you mean vault.hashicorp.com/agent-inject-template-db-creds?)")),
+                VaultAnnotationCheck.warnings(annotations, true));
+        // vault-agent not applied (agent-inject "false"): no template has an effect, nothing to say about one.
+        var off = new HashMap<>(annotations);
+        off.put(V + "agent-inject", "false");
+        assertEquals(List.of(), VaultAnnotationCheck.warnings(off, false));
+    }
+
+    @Test
+    void secretsWithoutAgentInjectHaveNoEffectInOneWarning() {
+        var annotations = Map.of(V + "role", "app", V + "agent-inject-secret-db", "kv/db", V + "agent-inject-secret-api", "kv/api",
+                V + "agent-inject-template-db", "{{ . }}");
+        assertEquals(List.of(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, "annotation vault.hashicorp.com/agent-inject-secret-api (and 1 more)"
+                        + " has no effect: no Vault agent is injected without vault.hashicorp.com/agent-inject: \"true\" (or the vault-agent template in inject.istio.io/templates)")),
+                VaultAnnotationCheck.withoutAgent(annotations));
+        assertEquals("annotation vault.hashicorp.com/agent-inject-secret-db has no effect: no Vault agent is injected without"
+                        + " vault.hashicorp.com/agent-inject: \"true\" (or the vault-agent template in inject.istio.io/templates)",
+                VaultAnnotationCheck.withoutAgent(Map.of(V + "agent-inject-secret-db", "kv/db")).getFirst().message());
+        // agent-inject "false" turns the agent off on purpose; no secret, nothing to write.
+        assertEquals(List.of(), VaultAnnotationCheck.withoutAgent(Map.of(V + "agent-inject", "false", V + "agent-inject-secret-db", "kv/db")));
+        assertEquals(List.of(), VaultAnnotationCheck.withoutAgent(Map.of(V + "role", "app", V + "agent-inject-secret-", "kv/db")));
+    }
+
+    @Test
+    void thousandsOfAnnotationsGiveTwentySevenWarnings() {
         var annotations = new HashMap<String, String>();
         for (var i = 0; i < 5_000; i++) {
             annotations.put(V + "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-" + "p".repeat(200) + i, "x");
             annotations.put(V + "agent-inject-file-" + i, "x");
+            annotations.put(V + "agent-inject-template-" + "t".repeat(200) + i, "x");
+            annotations.put(V + "agent-inject-secret-" + "s".repeat(200) + i, "x");
         }
         var warnings = VaultAnnotationCheck.warnings(annotations, true);
-        assertEquals(2 * (VaultAnnotationCheck.MAX_NAMED + 1), warnings.size(), warnings::toString);
+        assertEquals(3 * (VaultAnnotationCheck.MAX_NAMED + 1), warnings.size(), warnings::toString);
+        assertTrue(warnings.contains(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION,
+                "4992 more templates without their secret (the first 8 are named)")), warnings::toString);
         assertTrue(warnings.contains(new InjectionWarning(Kind.UNKNOWN_ANNOTATION,
                 "4992 more unknown annotations under vault.hashicorp.com/ (the first 8 are named)")), warnings::toString);
         assertTrue(warnings.contains(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION,
                 "4992 more vault-k8s annotations that this injector does not read (the first 8 are named)")), warnings::toString);
         assertTrue(warnings.stream().allMatch(warning -> warning.message().length() < 256), warnings::toString);
+    }
+
+    private static InjectionWarning withoutSecret(String name, String intent) {
+        return new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, "annotation vault.hashicorp.com/agent-inject-template-" + name
+                + " has no effect: a template renders the secret of its name, and the pod has no vault.hashicorp.com/agent-inject-secret-" + name + intent);
     }
 
     private static InjectionWarning notRead(String name) {
