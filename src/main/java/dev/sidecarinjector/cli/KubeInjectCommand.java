@@ -20,17 +20,20 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code sidecar-injector kube-inject}: reads Kubernetes YAML, injects every pod template with the same pure
- * core as the webhook, and prints the result. Exit 0 on success, 1 when a document is invalid (nothing is
- * printed then), 2 for a usage error.
+ * core as the webhook, and prints the result (or writes it to {@code --output}'s file, replacing it in one step).
+ * Exit 0 on success, 1 when a document is invalid (nothing is printed or written then), 2 for a usage error or a
+ * file that cannot be read or written.
  */
 public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Options> {
 
     static final String HELP = """
             usage: sidecar-injector kube-inject -f FILE [options]
               -f, --filename FILE      Kubernetes YAML to inject, "-" for standard input (required)
+              -o, --output FILE        write the result to FILE (whole, or not at all) instead of standard output
               --namespace NS           namespace for documents that name none (default: default)
               --namespace-labels K=V[,K=V]
                                        labels of that namespace; istio-injection=disabled still opts out
@@ -82,6 +85,11 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             error("--config " + file + ": " + (Files.exists(file) ? "a directory (it takes a properties file)" : "no such file"));
             return 2;
         }
+        var outputProblem = options.output().flatMap(KubeInjectCommand::outputProblem);
+        if (outputProblem.isPresent()) {
+            error("--output " + options.output().get() + ": " + outputProblem.get());
+            return 2;
+        }
         var templatesDirectory = options.templates().filter(directory -> !Files.isDirectory(directory));
         if (templatesDirectory.isPresent()) {
             // The webhook waits for a missing directory to appear (a ConfigMap mounted later); a command has nothing to wait for.
@@ -115,14 +123,36 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             result.errors().forEach(this::error);
             return 1;
         }
-        if (buffer.overflowed()) {
-            // Every document injected cleanly once; the same pure functions on the same input give the same output.
-            injector.inject(input, stdout);
-        } else {
-            stdout.print(buffer.text());
+        // Every document injected cleanly once; past the buffer, the same pure functions on the same input give the same output.
+        Consumer<Appendable> print = out -> {
+            if (buffer.overflowed()) {
+                injector.inject(input, out);
+            } else {
+                OutputFile.append(out, buffer.text());
+            }
+        };
+        if (options.output().isPresent()) {
+            try {
+                OutputFile.replace(options.output().get(), print);
+            } catch (IOException | UncheckedIOException e) {
+                error("--output " + options.output().get() + ": cannot be written: "
+                        + (RootCause.of(e) instanceof AccessDeniedException ? "permission denied" : RootCause.message(e)));
+                return 2;
+            }
+            return 0;
         }
+        print.accept(stdout);
         stdout.flush();
         return 0;
+    }
+
+    /** Why the result could not be written to {@code file}, found before any work: a directory, or no directory to put it in. */
+    private static Optional<String> outputProblem(Path file) {
+        if (Files.isDirectory(file)) {
+            return Optional.of("a directory (it takes a file)");
+        }
+        var parent = file.toAbsolutePath().getParent();
+        return parent == null || Files.isDirectory(parent) ? Optional.empty() : Optional.of("no such directory " + parent);
     }
 
     /** The settings' configuration, with {@code --config}'s file when given; a file that cannot be read is named as the flag's. */
@@ -150,13 +180,14 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
     }
 
     /** The parsed command line. */
-    record Options(String file, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
+    record Options(String file, Optional<Path> output, String namespace, Map<String, String> namespaceLabels, Optional<Path> config,
                    Optional<Path> templates, boolean explain, int maxInputMib, boolean help) implements Flags {
 
         static final int DEFAULT_MAX_INPUT_MIB = 32;
 
         static Options parse(String... args) {
             String file = null;
+            Optional<Path> output = Optional.empty();
             var namespace = "default";
             Map<String, String> labels = Map.of();
             Optional<Path> config = Optional.empty();
@@ -167,10 +198,11 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             while (flags.next()) {
                 switch (flags.name()) {
                     case "-h", "--help" -> {
-                        return new Options("-", namespace, labels, config, templates, false, maxInputMib, true);
+                        return new Options("-", output, namespace, labels, config, templates, false, maxInputMib, true);
                     }
                     case "--explain" -> explain = true;
                     case "-f", "--filename" -> file = flags.value();
+                    case "-o", "--output" -> output = Optional.of(flags.value()).filter(name -> !name.equals("-")).map(Path::of);
                     case "-n", "--namespace" -> namespace = namespace(flags.name(), flags.value());
                     case "--namespace-labels" -> labels = labels(flags.value());
                     case "--config" -> config = Optional.of(Path.of(flags.value()));
@@ -182,7 +214,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             if (file == null) {
                 throw new UsageException("-f FILE is required (\"-\" reads standard input)");
             }
-            return new Options(file, namespace, labels, config, templates, explain, maxInputMib, false);
+            return new Options(file, output, namespace, labels, config, templates, explain, maxInputMib, false);
         }
 
         /** A namespace name, as the API server takes one: a DNS-1123 label. */

@@ -234,6 +234,47 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void outputGoesToTheFileWholeAndStdoutStaysEmpty(@TempDir Path dir) throws Exception {
+        var input = ROOT.resolve("job/input.yaml").toString();
+        var printed = run("", "-f", input);
+        var file = dir.resolve("injected.yaml");
+        var written = run("", "-f", input, "-o", file.toString());
+        assertEquals(new Run(0, "", printed.err()), written);
+        assertEquals(printed.out(), Files.readString(file));
+        // Past the output buffer the second pass writes into the file as it goes.
+        var large = run(new byte[0], 100, "-f", input, "--output", file.toString());
+        assertEquals(new Run(0, "", printed.err()), large);
+        assertEquals(printed.out(), Files.readString(file));
+        assertEquals(printed, run("", "-f", input, "-o", "-"), "-o - is standard output");
+        assertEquals(List.of(file), listed(dir), "no temporary file is left");
+    }
+
+    @Test
+    void anInvalidDocumentLeavesTheOutputFileAsItWas(@TempDir Path dir) throws Exception {
+        var file = dir.resolve("injected.yaml");
+        Files.writeString(file, "kept\n");
+        var result = run("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: nginx}\n", "-f", "-", "-o", file.toString());
+        refused(result, "document 1 (Pod default/p): spec.containers: \"nginx\" is not a list");
+        assertEquals("kept\n", Files.readString(file));
+        assertEquals(List.of(file), listed(dir));
+    }
+
+    @Test
+    void anOutputFileThatCannotBeWrittenIsAUsageErrorBeforeAnyWork(@TempDir Path dir) throws Exception {
+        var pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: a}]}\n";
+        var missing = dir.resolve("no/such/dir/out.yaml");
+        assertEquals(new Run(2, "", "error: --output " + missing + ": no such directory " + missing.getParent() + "\n"),
+                run(pod, "-f", "-", "-o", missing.toString()));
+        assertEquals(new Run(2, "", "error: --output " + dir + ": a directory (it takes a file)\n"), run(pod, "-f", "-", "-o", dir.toString()));
+    }
+
+    private static List<Path> listed(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    @Test
     void aProbeLeftAsItIsIsAWarningOnStderrEvenWithoutExplainAndTheRestIsInjected() throws Exception {
         var result = run("""
                 apiVersion: v1
