@@ -75,6 +75,28 @@ public class PodBinderBase {
      * it or throws with its own message. Jackson's deserializers for the type are then built only for a tree that needs them.
      */
     static <T> T fromTree(JsonNode tree, Reader<T> reader, Class<T> type) throws JsonProcessingException {
+        var bound = bound(tree, reader);
+        return bound != null ? bound : ModelJson.MAPPER.treeToValue(tree, type);
+    }
+
+    /**
+     * {@link #fromTree}, adding to {@code unknown} the paths (under {@code path}) of the fields the tree names that the
+     * model does not have: none when {@code reader} took it, since this binder takes no unknown property (so the
+     * reflective walk of {@link ModelStrictness} is left out, as it would find nothing), else those Jackson kept in
+     * the model's {@code additionalProperties}.
+     */
+    static <T> T fromTree(JsonNode tree, Reader<T> reader, Class<T> type, String path, List<String> unknown) throws JsonProcessingException {
+        var bound = bound(tree, reader);
+        if (bound != null) {
+            return bound;
+        }
+        var value = ModelJson.MAPPER.treeToValue(tree, type);
+        unknown.addAll(ModelStrictness.unknownFields(value, path));
+        return value;
+    }
+
+    /** The tree bound by {@code reader}; null when it is not an object or holds what only Jackson binds. */
+    private static <T> T bound(JsonNode tree, Reader<T> reader) {
         if (tree.isObject()) {
             try (var parser = tree.traverse()) {
                 parser.nextToken();
@@ -83,7 +105,7 @@ public class PodBinderBase {
                 // Left to Jackson.
             }
         }
-        return ModelJson.MAPPER.treeToValue(tree, type);
+        return null;
     }
 
     static String string(JsonParser p) throws IOException {

@@ -239,16 +239,16 @@ public final class SidecarTemplates {
 
     private static Container render(Template template, String file, Map<String, Object> data) {
         Container container;
+        var unknown = new ArrayList<String>();
         try {
             var tree = renderTree(template, file, data);
             if (tree == null || !tree.isObject()) {
                 throw new TemplateException("template " + file + " does not render a YAML mapping");
             }
-            container = PodBinderBase.fromTree(tree, PodBinder::container, Container.class);
+            container = PodBinderBase.fromTree(tree, PodBinder::container, Container.class, "container", unknown);
         } catch (IOException e) {
             throw new TemplateException("template " + file + " renders invalid YAML for a container: " + e.getMessage(), e);
         }
-        var unknown = ModelStrictness.unknownFields(container, "container");
         if (!unknown.isEmpty()) {
             throw new TemplateException("template " + file + " renders fields a container does not have: " + String.join(", ", unknown));
         }

@@ -53,11 +53,7 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
             throw new TemplateException("template " + file + " renders " + INIT_CONTAINERS_FIRST + ": " + first + ", which is not true or false");
         }
         var unknown = new ArrayList<String>();
-        var fragment = bind(file, tree);
-        unknown.addAll(ModelStrictness.unknownFields(fragment.initContainers(), INIT_CONTAINERS));
-        unknown.addAll(ModelStrictness.unknownFields(fragment.containers(), CONTAINERS));
-        unknown.addAll(ModelStrictness.unknownFields(fragment.volumes(), VOLUMES));
-        unknown.addAll(ModelStrictness.unknownFields(fragment.appVolumeMounts(), APP_VOLUME_MOUNTS));
+        var fragment = bind(file, tree, unknown);
         if (!unknown.isEmpty()) {
             throw new TemplateException("template " + file + " renders fields Kubernetes does not have: " + String.join(", ", unknown));
         }
@@ -81,19 +77,24 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
 
     /** A fresh fragment bound from a checked tree. */
     static TemplateFragment bind(String file, JsonNode tree) {
+        return bind(file, tree, new ArrayList<>());
+    }
+
+    /** A fragment bound from a tree, with the paths of the fields the model does not have added to {@code unknown}. */
+    private static TemplateFragment bind(String file, JsonNode tree, List<String> unknown) {
         try {
             var object = (ObjectNode) tree;
             return new TemplateFragment(object.path(INIT_CONTAINERS_FIRST).asBoolean(false),
-                    list(object.get(INIT_CONTAINERS), PodBinder::container, Container.class),
-                    list(object.get(CONTAINERS), PodBinder::container, Container.class),
-                    list(object.get(VOLUMES), PodBinder::volume, Volume.class),
-                    list(object.get(APP_VOLUME_MOUNTS), PodBinder::volumeMount, VolumeMount.class));
+                    list(object.get(INIT_CONTAINERS), PodBinder::container, Container.class, INIT_CONTAINERS, unknown),
+                    list(object.get(CONTAINERS), PodBinder::container, Container.class, CONTAINERS, unknown),
+                    list(object.get(VOLUMES), PodBinder::volume, Volume.class, VOLUMES, unknown),
+                    list(object.get(APP_VOLUME_MOUNTS), PodBinder::volumeMount, VolumeMount.class, APP_VOLUME_MOUNTS, unknown));
         } catch (IOException | IllegalArgumentException e) {
             throw new TemplateException("template " + file + " renders invalid YAML for its containers, volumes or mounts: " + e.getMessage(), e);
         }
     }
 
-    private static <T> List<T> list(JsonNode node, PodBinderBase.Reader<T> reader, Class<T> type) throws IOException {
+    private static <T> List<T> list(JsonNode node, PodBinderBase.Reader<T> reader, Class<T> type, String path, List<String> unknown) throws IOException {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -105,7 +106,7 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
             if (item.isNull()) {
                 throw new IllegalArgumentException("a list item is empty");
             }
-            items.add(PodBinderBase.fromTree(item, reader, type));
+            items.add(PodBinderBase.fromTree(item, reader, type, path + "[" + items.size() + "]", unknown));
         }
         return items;
     }

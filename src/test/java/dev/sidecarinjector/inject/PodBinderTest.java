@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +137,11 @@ class PodBinderTest {
         var unknown = (ObjectNode) JSON.createObjectNode().put("name", "proxy").put("imagePolicy", "x");
         assertEquals(Map.of("imagePolicy", "x"),
                 PodBinderBase.fromTree(unknown, PodBinder::container, Container.class).getAdditionalProperties(), "an unknown field is Jackson's to keep");
+        unknown.putObject("securityContext").put("runAsUsr", 1);
+        var found = new ArrayList<String>();
+        var container = PodBinderBase.fromTree(unknown, PodBinder::container, Container.class, "containers[2]", found);
+        assertEquals("proxy", container.getName());
+        assertEquals(Set.of("containers[2].imagePolicy", "containers[2].securityContext.runAsUsr"), Set.copyOf(found), "the unknown fields Jackson kept, by path");
     }
 
     private static <T> void sameFromTree(JsonNode tree, PodBinderBase.Reader<T> reader, Class<T> type) throws IOException {
@@ -146,6 +152,11 @@ class PodBinderTest {
         }
         assertEquals(JSON.treeToValue(tree, type), here, tree.toString());
         assertEquals(here, PodBinderBase.fromTree(tree, reader, type));
+        // What the binder takes has no field the model lacks, so the strict reading need not walk it.
+        var unknown = new ArrayList<String>();
+        assertEquals(here, PodBinderBase.fromTree(tree, reader, type, "item", unknown));
+        assertEquals(List.of(), unknown);
+        assertEquals(List.of(), ModelStrictness.unknownFields(here, "item"), tree.toString());
     }
 
     @Test
