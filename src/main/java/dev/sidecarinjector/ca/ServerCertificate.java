@@ -71,7 +71,8 @@ public final class ServerCertificate implements AutoCloseable {
             var notBefore = current.getNotBefore().toInstant().plus(CertificateIssuer.CLOCK_SKEW);
             var notAfter = current.getNotAfter().toInstant();
             LOG.infof("control plane certificate for %s issued by %s, valid until %s", names, issuer.bundle().origin(), notAfter);
-            return notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+            // Two thirds of the way, in milliseconds: Duration's own multiply and divide go through BigDecimal (at start, interpreted).
+            return notBefore.plusMillis(Duration.between(notBefore, notAfter).toMillis() * 2 / 3);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot make the control plane's certificate: " + e.getMessage(), e);
         }
