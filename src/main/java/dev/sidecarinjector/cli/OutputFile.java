@@ -26,9 +26,12 @@ final class OutputFile {
     private OutputFile() {
     }
 
-    /** Replaces {@code file} with what {@code write} appends; on any failure the file is left as it was. */
+    /**
+     * Replaces {@code file} with what {@code write} appends; on any failure the file is left as it was. A symbolic
+     * link is followed, as a shell's redirection follows it: the file it points to is replaced, the link stays.
+     */
     static void replace(Path file, Consumer<Appendable> write) throws IOException {
-        var target = file.toAbsolutePath();
+        var target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
         var posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(AS_REDIRECTED)} : new FileAttribute<?>[0];
         var temporary = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp", attributes);

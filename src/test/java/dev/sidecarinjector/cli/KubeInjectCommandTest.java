@@ -250,6 +250,17 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void anOutputThatIsASymbolicLinkReplacesTheFileItPointsTo(@TempDir Path dir) throws Exception {
+        var real = Files.writeString(dir.resolve("real.yaml"), "old\n");
+        var link = Files.createSymbolicLink(dir.resolve("link.yaml"), real.getFileName());
+        var result = run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", "-f", "-", "-o", link.toString());
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(Files.isSymbolicLink(link), "the link stays");
+        assertEquals("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n", Files.readString(real));
+        assertEquals(List.of(link, real), listed(dir));
+    }
+
+    @Test
     void anInvalidDocumentLeavesTheOutputFileAsItWas(@TempDir Path dir) throws Exception {
         var file = dir.resolve("injected.yaml");
         Files.writeString(file, "kept\n");
