@@ -2,6 +2,7 @@ package dev.sidecarinjector.cli;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Walks a subcommand's flags one at a time: {@code --name value}, {@code --name=value} and short
@@ -64,5 +65,11 @@ final class FlagReader {
     /** The error for a flag the command does not know. */
     UsageException unknown() {
         return new UsageException("unknown flag \"" + arg + "\"");
+    }
+
+    /** The error for a flag the command does not know, with what it takes instead ({@code instead}, when it names one). */
+    UsageException unknown(Map<String, String> instead) {
+        var hint = instead.get(name);
+        return hint == null ? unknown() : new UsageException("unknown flag \"" + arg + "\": " + hint);
     }
 }

@@ -185,6 +185,29 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
 
         static final int DEFAULT_MAX_INPUT_MIB = 32;
 
+        /** istioctl kube-inject's flags that have no equal here, and what takes their place. */
+        static final Map<String, String> ISTIOCTL_FLAGS = istioctlFlags();
+
+        private static Map<String, String> istioctlFlags() {
+            var templates = "istioctl's injection template file; templates here are a directory of NAME.yaml files: --templates DIR";
+            var config = "istioctl's mesh configuration; the settings here are injector.* properties: --config FILE";
+            var cluster = "this kube-inject needs no cluster: it injects with its built-in templates, --config FILE and --templates DIR";
+            var flags = new LinkedHashMap<String, String>();
+            flags.put("--injectConfigFile", templates);
+            flags.put("--injectConfigMapName", templates);
+            flags.put("--meshConfigFile", config);
+            flags.put("--meshConfigMapName", config);
+            flags.put("--valuesFile", "istioctl's injector values; the settings here are injector.* properties: --config FILE");
+            flags.put("--revision", "this injector has no revisions: one injector serves istio-injection=enabled");
+            flags.put("-r", flags.get("--revision"));
+            flags.put("--webhookConfig", cluster);
+            flags.put("--kubeconfig", cluster);
+            flags.put("--context", cluster);
+            flags.put("--istioNamespace", cluster);
+            flags.put("-i", cluster);
+            return Map.copyOf(flags);
+        }
+
         static Options parse(String... args) {
             String file = null;
             Optional<Path> output = Optional.empty();
@@ -208,7 +231,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
                     case "--config" -> config = Optional.of(Path.of(flags.value()));
                     case "--templates" -> templates = Optional.of(Path.of(flags.value()));
                     case "--max-input-mib" -> maxInputMib = flags.intValue(1, 1024);
-                    default -> throw flags.unknown();
+                    default -> throw flags.unknown(ISTIOCTL_FLAGS);
                 }
             }
             if (file == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FlagReaderTest {
@@ -52,5 +53,7 @@ class FlagReaderTest {
         var unknown = new FlagReader("--colour=red");
         unknown.next();
         assertEquals("unknown flag \"--colour=red\"", unknown.unknown().getMessage());
+        assertEquals("unknown flag \"--colour=red\"", unknown.unknown(Map.of("--color", "use --paint")).getMessage());
+        assertEquals("unknown flag \"--colour=red\": use --paint", unknown.unknown(Map.of("--colour", "use --paint")).getMessage());
     }
 }

@@ -279,6 +279,18 @@ class KubeInjectCommandTest {
         assertEquals(new Run(2, "", "error: --output " + dir + ": a directory (it takes a file)\n"), run(pod, "-f", "-", "-o", dir.toString()));
     }
 
+    @Test
+    void istioctlsFlagsWithNoEqualHereSayWhatTakesTheirPlace() {
+        assertEquals(new Run(2, "", "error: unknown flag \"--injectConfigFile=inject.yaml\": istioctl's injection template file;"
+                        + " templates here are a directory of NAME.yaml files: --templates DIR\n" + KubeInjectCommand.HELP + "\n"),
+                run("", "-f", "-", "--injectConfigFile=inject.yaml"));
+        for (var flag : KubeInjectCommand.Options.ISTIOCTL_FLAGS.keySet()) {
+            var result = run("", "-f", "-", flag, "x");
+            assertEquals(2, result.exit(), flag);
+            assertTrue(result.err().startsWith("error: unknown flag \"" + flag + "\": "), result.err());
+        }
+    }
+
     private static List<Path> listed(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.sorted().toList();
