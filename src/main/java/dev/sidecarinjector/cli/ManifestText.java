@@ -50,7 +50,40 @@ final class ManifestText {
             start = 2;
         }
         check(bytes, start, charset);
+        if (charset == StandardCharsets.UTF_8) {
+            controlCharacter(bytes, start);
+        }
         return new String(bytes, start, bytes.length - start, charset);
+    }
+
+    /**
+     * Refuses a control character YAML does not allow (all of C0 but tab, line feed and carriage return, and DEL),
+     * found in UTF-8 by its byte alone, with its offset and line; a NUL among the first two bytes, the other not, is
+     * what UTF-16 without a byte order mark looks like, and is named so.
+     */
+    private static void controlCharacter(byte[] bytes, int start) {
+        for (var i = start; i < bytes.length; i++) {
+            var b = bytes[i];
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f) {
+                var line = 1 + countLineFeeds(bytes, start, i);
+                var utf16 = i - start <= 1 && bytes.length - start >= 2 && (bytes[start] == 0) != (bytes[start + 1] == 0)
+                        ? ": it looks like " + (bytes[start] == 0 ? "UTF-16BE" : "UTF-16LE") + " without a byte order mark; "
+                                + "save it as UTF-8, or as UTF-16 with a byte order mark"
+                        : "";
+                throw new InvalidManifestException("input has the control character " + String.format(Locale.ROOT, "0x%02X", b)
+                        + " at offset " + i + " (line " + line + "), which YAML does not allow" + utf16);
+            }
+        }
+    }
+
+    private static long countLineFeeds(byte[] bytes, int from, int to) {
+        var count = 0L;
+        for (var i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Decodes into a small window, only to find the first byte that is not valid: the String is made once, afterwards. */

@@ -192,6 +192,20 @@ class KubeInjectCommandTest {
     }
 
     @Test
+    void utf16WithoutByteOrderMarkAndControlCharactersAreNamedWithTheirOffset() {
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+        refused(run(text.getBytes(StandardCharsets.UTF_16LE), KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"),
+                "error: input has the control character 0x00 at offset 1 (line 1), which YAML does not allow: it looks like UTF-16LE "
+                        + "without a byte order mark; save it as UTF-8, or as UTF-16 with a byte order mark");
+        refused(run(text.getBytes(StandardCharsets.UTF_16BE), KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"),
+                "error: input has the control character 0x00 at offset 0 (line 1), which YAML does not allow: it looks like UTF-16BE");
+        var result = run(text + "data: {a: \"x\u0001y\"}\n", "-f", "-");
+        refused(result, "error: input has the control character 0x01 at offset " + (text.length() + 12) + " (line 4), which YAML does not allow\n");
+        assertFalse(result.err().contains("UTF-16"), result.err());
+        assertEquals(0, run("# a tab\there, CRLF\r\n" + text, "-f", "-").exit(), "tab, line feed and carriage return are YAML's");
+    }
+
+    @Test
     void inputOverTheLimitIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
         var big = "# padding\n".repeat(110_000);
         refused(run(big, "-f", "-", "--max-input-mib", "1"), "input is larger than 1 MiB (--max-input-mib)");
