@@ -66,7 +66,7 @@ public final class VaultAnnotationCheck {
                 }
                 case UNKNOWN -> {
                     if (++unknown <= MAX_NAMED) {
-                        warnings.add(typo(name));
+                        warnings.add(typo(name, annotations));
                     }
                 }
             }
@@ -147,11 +147,13 @@ public final class VaultAnnotationCheck {
         return prefix.isPresent() || VaultK8sAnnotations.NAMES.contains(name) ? Meaning.NOT_READ : Meaning.UNKNOWN;
     }
 
-    private static InjectionWarning typo(String name) {
+    /** The warning for a typo: the closest of vault-k8s's names, and whether this injector reads it (its user would learn so next). */
+    private static InjectionWarning typo(String name, Map<String, String> annotations) {
         var closest = perNameWithoutName(name).orElseGet(() -> ClosestName.among(name, candidates(name)).orElseThrow());
+        var notRead = meaning(closest, annotations) == Meaning.NOT_READ ? ", which this injector does not read" : "";
         return new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + ShownValue.of(name, "")
-                + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + ShownValue.of(closest, "") + "?"
-                        : " (closest known name: " + ShownValue.of(closest, "") + ")"));
+                + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + ShownValue.of(closest, "") + notRead + "?"
+                        : " (closest known name: " + ShownValue.of(closest, "") + notRead + ")"));
     }
 
     /** A per-name prefix written without the name ({@code agent-inject-secret}, {@code agent-inject-secret-}), as its form with a placeholder. */

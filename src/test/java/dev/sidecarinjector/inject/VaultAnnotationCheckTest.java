@@ -66,12 +66,12 @@ class VaultAnnotationCheckTest {
             agent-inject-secret-            | did you mean vault.hashicorp.com/agent-inject-secret-<name>?
             agent-inject-tempalte-db-creds  | did you mean vault.hashicorp.com/agent-inject-template-db-creds?
             agent-injct-template-db         | did you mean vault.hashicorp.com/agent-inject-template-db?
-            agent-inject-perm-db            | did you mean vault.hashicorp.com/agent-inject-perms-db?
+            agent-inject-perm-db            | did you mean vault.hashicorp.com/agent-inject-perms-db, which this injector does not read?
             agent-injekt                    | did you mean vault.hashicorp.com/agent-inject?
             Role                            | did you mean vault.hashicorp.com/role?
-            tls-skip-verfy                  | did you mean vault.hashicorp.com/tls-skip-verify?
+            tls-skip-verfy                  | did you mean vault.hashicorp.com/tls-skip-verify, which this injector does not read?
             agent-pre-populate-onl          | did you mean vault.hashicorp.com/agent-pre-populate-only?
-            flavour                         | (closest known name: vault.hashicorp.com/ca-cert)
+            flavour                         | (closest known name: vault.hashicorp.com/ca-cert, which this injector does not read)
             """)
     void aTypoIsNamedWithTheClosestNameThePerNameFormsIncluded(String written, String expected) {
         var name = V + written;
