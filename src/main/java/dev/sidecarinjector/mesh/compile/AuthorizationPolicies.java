@@ -30,10 +30,10 @@ final class AuthorizationPolicies {
 
     private final WorkloadPolicies<CheckedAuthorizationPolicy> policies;
 
-    AuthorizationPolicies(MeshIndex index, String rootNamespace, List<Problem> problems) {
+    AuthorizationPolicies(MeshIndex index, String rootNamespace, List<Problem> problems, LastGood lastGood) {
         this.policies = new WorkloadPolicies<>(rootNamespace);
         for (var resource : index.authorizationPolicies().values()) {
-            var checked = check(resource, problems);
+            var checked = lastGood.check(resource, problems, AuthorizationPolicies::check);
             if (checked != null) {
                 policies.add(checked);
             }

@@ -30,13 +30,13 @@ final class CheckedMesh {
     final RateLimitPolicies rateLimitPolicies;
     final RequestAuthentications requestAuthentications;
 
-    CheckedMesh(MeshIndex index, String domain, String rootNamespace) {
+    CheckedMesh(MeshIndex index, String domain, String rootNamespace, LastGood lastGood) {
         this.index = index;
         this.rootNamespace = rootNamespace;
-        this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems);
-        this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems);
-        this.rateLimitPolicies = new RateLimitPolicies(index, problems);
-        this.requestAuthentications = new RequestAuthentications(index, rootNamespace, problems);
+        this.peerAuthentications = new PeerAuthentications(index, rootNamespace, problems, lastGood);
+        this.authorizationPolicies = new AuthorizationPolicies(index, rootNamespace, problems, lastGood);
+        this.rateLimitPolicies = new RateLimitPolicies(index, problems, lastGood);
+        this.requestAuthentications = new RequestAuthentications(index, rootNamespace, problems, lastGood);
         this.registry = new ServiceRegistry(index, domain, peerAuthentications, problems);
         var vsChecker = new VirtualServiceChecker(domain);
         for (var resource : index.virtualServices().values()) {
@@ -44,7 +44,7 @@ final class CheckedMesh {
             if (gateways != null && !gateways.isEmpty() && !gateways.contains("mesh")) {
                 continue;
             }
-            var checked = vsChecker.check(resource, problems);
+            var checked = lastGood.check(resource, problems, vsChecker::check);
             if (checked != null) {
                 virtualServices.add(checked);
             }
@@ -52,7 +52,7 @@ final class CheckedMesh {
         virtualServices.sort(CheckedVirtualService::olderFirst);
         var drChecker = new DestinationRuleChecker(domain);
         for (var resource : index.destinationRules().values()) {
-            var checked = drChecker.check(resource, problems);
+            var checked = lastGood.check(resource, problems, drChecker::check);
             if (checked != null) {
                 rulesByNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
             }

@@ -24,6 +24,8 @@ public final class MeshCompiler {
     private final String rootNamespace;
     private final JwksLookup jwks;
     private volatile Cache cache;
+    /** Each object's last version that passed its checks, for the next index (guarded by this compiler's lock). */
+    private final LastGood lastGood = new LastGood();
 
     /** A compiler that knows no fetched keys ({@link JwksLookup#NONE}). */
     public MeshCompiler(String domain, String rootNamespace) {
@@ -90,7 +92,8 @@ public final class MeshCompiler {
             synchronized (this) {
                 current = cache;
                 if (current == null || current.index != index) {
-                    current = new Cache(index, new CheckedMesh(index, domain, rootNamespace), new ConcurrentHashMap<>());
+                    lastGood.begin();
+                    current = new Cache(index, new CheckedMesh(index, domain, rootNamespace, lastGood), new ConcurrentHashMap<>());
                     cache = current;
                 }
             }

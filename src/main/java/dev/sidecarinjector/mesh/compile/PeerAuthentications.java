@@ -24,10 +24,10 @@ final class PeerAuthentications {
     private final String rootNamespace;
     private final Map<String, List<CheckedPeerAuthentication>> byNamespace = new HashMap<>();
 
-    PeerAuthentications(MeshIndex index, String rootNamespace, List<Problem> problems) {
+    PeerAuthentications(MeshIndex index, String rootNamespace, List<Problem> problems, LastGood lastGood) {
         this.rootNamespace = rootNamespace;
         for (var resource : index.peerAuthentications().values()) {
-            var checked = check(resource, problems);
+            var checked = lastGood.check(resource, problems, PeerAuthentications::check);
             if (checked != null) {
                 byNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
             }

@@ -20,9 +20,16 @@ public record Problem(String kind, String namespace, String name, String field, 
         return new Problem(kind, namespace, name, field, value, message, false);
     }
 
+    /** This refusal as a warning: the resource is applied as it was, for the reason {@code why} ({@code its last good version stays, ...}). */
+    public Problem kept(String why) {
+        return new Problem(kind, namespace, name, field, value, message + "; " + why, false);
+    }
+
     /** One line for logs, events and {@code mesh config}: {@code VirtualService default/reviews: spec.http[0].timeout: "10x" is not a duration; left out}. */
     public String describe() {
-        var text = new StringBuilder(kind).append(' ').append(namespace).append('/').append(name).append(": ").append(field);
+        // Names come from the files or the API server as written: a control character in one must not start a log line of its own.
+        var text = new StringBuilder(kind).append(' ').append(PrintableText.escape(namespace)).append('/').append(PrintableText.escape(name))
+                .append(": ").append(field);
         if (value != null) {
             text.append(": \"").append(PrintableText.escape(value)).append('"');
         }

@@ -32,9 +32,9 @@ final class RateLimitPolicies {
 
     private final Map<String, List<Checked>> byNamespace = new HashMap<>();
 
-    RateLimitPolicies(MeshIndex index, List<Problem> problems) {
+    RateLimitPolicies(MeshIndex index, List<Problem> problems, LastGood lastGood) {
         for (var resource : index.rateLimitPolicies().values()) {
-            var checked = check(resource, problems);
+            var checked = lastGood.check(resource, problems, RateLimitPolicies::check);
             if (checked != null) {
                 byNamespace.computeIfAbsent(checked.namespace(), k -> new ArrayList<>()).add(checked);
             }

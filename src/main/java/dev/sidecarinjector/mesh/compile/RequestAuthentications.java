@@ -28,10 +28,10 @@ final class RequestAuthentications {
 
     private final WorkloadPolicies<CheckedRequestAuthentication> policies;
 
-    RequestAuthentications(MeshIndex index, String rootNamespace, List<Problem> problems) {
+    RequestAuthentications(MeshIndex index, String rootNamespace, List<Problem> problems, LastGood lastGood) {
         this.policies = new WorkloadPolicies<>(rootNamespace);
         for (var resource : index.requestAuthentications().values()) {
-            var checked = check(resource, problems);
+            var checked = lastGood.check(resource, problems, RequestAuthentications::check);
             if (checked != null) {
                 policies.add(checked);
             }

@@ -173,8 +173,7 @@ public final class DirectoryMeshSource implements MeshSource {
                 problems.add(problem);
             } else {
                 resources.add(previous);
-                problems.add(new Problem(problem.kind(), problem.namespace(), problem.name(), problem.field(), problem.value(),
-                        problem.message() + "; its last good version stays, as the API server would have refused the change", false));
+                problems.add(problem.kept("its last good version stays, as the API server would have refused the change"));
             }
         }
         return new FileState(now.stamp, List.copyOf(resources), List.copyOf(problems), null);

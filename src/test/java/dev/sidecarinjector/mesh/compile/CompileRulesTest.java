@@ -145,7 +145,7 @@ class CompileRulesTest {
                 metadata: {name: orders, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
                 spec: {selector: {matchLabels: {app: orders}}}
                 """, "inline");
-        var policies = new AuthorizationPolicies(MeshIndex.of(1, parsed.resources()), "istio-system", new java.util.ArrayList<>());
+        var policies = new AuthorizationPolicies(MeshIndex.of(1, parsed.resources()), "istio-system", new java.util.ArrayList<>(), new LastGood());
         assertEquals(List.of("shop/shop-wide", "istio-system/mesh-wide", "istio-system/payments-anywhere"),
                 keys(policies.forWorkload("shop", Map.of("app", "payment"))), "oldest first, root namespace's selector in any namespace");
         assertEquals(List.of("shop/orders", "shop/shop-wide", "istio-system/mesh-wide"), keys(policies.forWorkload("shop", Map.of("app", "orders"))));
