@@ -33,6 +33,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -61,6 +62,9 @@ final class StrictBinding {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .withCoercionConfig(LogicalType.Textual, config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            // "60" for a weight, "9080" for a port number: the API server refuses a string where its schema says integer or number.
+            .withCoercionConfig(LogicalType.Integer, config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Float, config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
             .addMixIn(HttpLocalRateLimitPolicy.Spec.class, Strict.class)
             .addMixIn(HttpLocalRateLimitPolicy.Selector.class, Strict.class)
             .addMixIn(HttpLocalRateLimitPolicy.Limit.class, Strict.class)
@@ -242,11 +246,23 @@ final class StrictBinding {
         public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             var written = parser.currentToken() != null && parser.currentToken().isScalarValue()
                     && parser.currentToken() != com.fasterxml.jackson.core.JsonToken.VALUE_NULL ? parser.getText() : null;
+            var string = parser.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING;
             var value = super.deserialize(parser, context);
-            if (value == null && written != null) {
+            // fabric8's enums take their values in any case (strict for STRICT); the CRDs' enums, and so the API server, do not.
+            if (value == null && written != null
+                    || string && value instanceof Enum<?> constant && !WRITTEN_AS.get(constant.getDeclaringClass()).contains(written)) {
                 throw InvalidFormatException.from(parser, "not one of the enum's values", written, handledType());
             }
             return value;
         }
+
+        /** Each enum's values as they are written (its constants as the mapper writes them). */
+        private static final ClassValue<Set<String>> WRITTEN_AS = new ClassValue<>() {
+            @Override
+            protected Set<String> computeValue(Class<?> type) {
+                return Arrays.stream(type.getEnumConstants()).map(constant -> MAPPER.convertValue(constant, String.class))
+                        .collect(Collectors.toUnmodifiableSet());
+            }
+        };
     }
 }

@@ -122,6 +122,41 @@ class MeshDocumentsTest {
     }
 
     @Test
+    void anEnumValueInAnotherCaseIsRefusedAsTheApiServerRefusesIt() throws Exception {
+        assertEquals("AuthorizationPolicy default/deny-get: spec.action: \"deny\" is not one of ALLOW, AUDIT, CUSTOM, DENY (in mesh.yaml); "
+                + "the AuthorizationPolicy is left out", only(POLICY.formatted("action: deny")));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews}
+                spec: {host: reviews, trafficPolicy: {loadBalancer: {simple: round_robin}}}
+                """).startsWith("DestinationRule default/reviews: spec.trafficPolicy.loadBalancer.simple: \"round_robin\" is not one of "));
+    }
+
+    @Test
+    void aQuotedNumberIsNotANumber() throws Exception {
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews}, weight: "60"}]
+                """).contains("spec.http[0].route[0].weight: \"60\" is not an integer"));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - fault: {abort: {httpStatus: 503, percentage: {value: "50"}}}
+                    route: [{destination: {host: reviews}}]
+                """).contains("spec.http[0].fault.abort.percentage.value: \"50\" is not a number"));
+    }
+
+    @Test
     void aNumberIsNotAStringNorAFractionAnInteger() throws Exception {
         assertTrue(only("""
                 apiVersion: networking.istio.io/v1
