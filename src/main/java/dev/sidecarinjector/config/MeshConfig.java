@@ -45,8 +45,16 @@ public interface MeshConfig {
      * log (it keeps its last good content; the other files apply). A Kubernetes object is at most about 1.5 MiB; a file
      * may hold many.
      */
-    @WithDefault("16M")
+    @WithDefault("4M")
     MemorySize directoryMaxFileSize();
+
+    /**
+     * With the directory source: the most its files may hold together. Past it the directory is not read (the last good
+     * view stays) and the log says so: what the files hold is kept in memory several times over (trees, models, the
+     * index, the compiled mesh), about 25 times their size, so more than this could exhaust the heap.
+     */
+    @WithDefault("8M")
+    MemorySize directoryMaxTotalSize();
 
     /** The cluster's DNS domain: Service hosts are NAME.NAMESPACE.svc.DOMAIN. */
     @WithDefault("cluster.local")

@@ -32,7 +32,8 @@ public final class DirectoryMeshSource implements MeshSource {
     private static final Logger LOG = Logger.getLogger(DirectoryMeshSource.class);
 
     /** Kubernetes objects are at most ~1.5 MiB; a file may hold many. Larger files are refused unread. */
-    public static final long DEFAULT_MAX_FILE_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MAX_FILE_BYTES = 4L * 1024 * 1024;
+    public static final long DEFAULT_MAX_TOTAL_BYTES = 8L * 1024 * 1024;
 
     /**
      * What tells a changed file: size, modification time, and where the filesystem has them the status change time
@@ -48,6 +49,11 @@ public final class DirectoryMeshSource implements MeshSource {
     private final Path directory;
     private final Duration interval;
     private final long maxFileBytes;
+    private final long maxTotalBytes;
+    /** The total last said to be over the limit, so that it is logged once while it lasts. */
+    private long overLogged = -1;
+    /** Why the last scan read nothing (the files over the total limit), or null. */
+    private String totalError;
     private final IndexPublication publication = new IndexPublication();
     private final Map<Path, FileState> files = new TreeMap<>();
     private volatile List<Problem> problems = List.of();
@@ -58,14 +64,18 @@ public final class DirectoryMeshSource implements MeshSource {
     private Thread poller;
 
     public DirectoryMeshSource(Path directory, Duration interval) {
-        this(directory, interval, DEFAULT_MAX_FILE_BYTES);
+        this(directory, interval, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES);
     }
 
-    /** A file larger than {@code maxFileBytes} is refused with its size (injector.mesh.directory-max-file-size). */
-    public DirectoryMeshSource(Path directory, Duration interval, long maxFileBytes) {
+    /**
+     * A file larger than {@code maxFileBytes} is refused with its size (injector.mesh.directory-max-file-size); files
+     * holding more than {@code maxTotalBytes} together are not read at all (injector.mesh.directory-max-total-size).
+     */
+    public DirectoryMeshSource(Path directory, Duration interval, long maxFileBytes, long maxTotalBytes) {
         this.directory = directory;
         this.interval = interval;
         this.maxFileBytes = maxFileBytes;
+        this.maxTotalBytes = maxTotalBytes;
     }
 
     /** Reads the directory once, with no polling (the CLI's way). */
@@ -92,8 +102,12 @@ public final class DirectoryMeshSource implements MeshSource {
             }
             try {
                 scan();
+            } catch (OutOfMemoryError e) {
+                // What the files hold, not a defect: no stack trace, the way out instead.
+                LOG.errorf("mesh directory %s: reading it ran out of memory (the Java heap); the last good view stays, the next poll tries again: "
+                        + "hold less in it (injector.mesh.directory-max-total-size) or give the webhook more memory", directory);
             } catch (RuntimeException | Error e) {
-                // Even an Error (out of memory, a stack overflow) is one poll's: the next may succeed, a dead poller never would.
+                // Even an Error (a stack overflow) is one poll's: the next may succeed, a dead poller never would.
                 LOG.errorf(e, "mesh directory %s: reading failed; the last good view stays, the next poll tries again", directory);
             }
         }
@@ -103,14 +117,28 @@ public final class DirectoryMeshSource implements MeshSource {
     synchronized boolean scan() {
         var seen = new HashMap<Path, Boolean>();
         var changed = false;
+        var stamps = new TreeMap<Path, Stamp>();
+        var total = 0L;
         for (var file : list()) {
-            seen.put(file, Boolean.TRUE);
-            Stamp stamp;
             try {
-                stamp = stamp(file);
+                var stamp = stamp(file);
+                stamps.put(file, stamp);
+                // A file over its own limit is refused unread: it counts only up to that limit.
+                total += Math.min(stamp.size(), maxFileBytes + 1);
             } catch (IOException e) {
-                continue;
+                // Gone since it was listed: as if it were not there.
             }
+        }
+        if (total > maxTotalBytes) {
+            overTotal(stamps.size(), total);
+            return false;
+        }
+        overLogged = -1;
+        totalError = null;
+        for (var entry : stamps.entrySet()) {
+            var file = entry.getKey();
+            var stamp = entry.getValue();
+            seen.put(file, Boolean.TRUE);
             var old = files.get(file);
             if (old != null && old.stamp.equals(stamp)) {
                 continue;
@@ -123,6 +151,21 @@ public final class DirectoryMeshSource implements MeshSource {
             publish();
         }
         return changed;
+    }
+
+    /** Files over the total limit: nothing is read, the last good view stays; said once while the total lasts, and readable by the CLI. */
+    private void overTotal(int count, long total) {
+        var message = "mesh directory " + directory + ": its " + count + " files hold " + total + " bytes, more than the limit of " + maxTotalBytes
+                + " bytes (injector.mesh.directory-max-total-size; held in memory several times over, more could exhaust the heap): "
+                + "not read; " + (files.isEmpty() ? "the mesh is empty" : "the last good view stays") + " until they hold less";
+        totalError = message;
+        if (logging && overLogged != total) {
+            LOG.error(message);
+        }
+        overLogged = total;
+        if (publication.current() == MeshIndex.EMPTY) {
+            publish();
+        }
     }
 
     private static Stamp stamp(Path file) throws IOException {
@@ -260,6 +303,9 @@ public final class DirectoryMeshSource implements MeshSource {
     /** The files that cannot be used now (not YAML or JSON, too large, unreadable), with the error; each keeps its last good content, if it had one. */
     public synchronized List<String> fileErrors() {
         var errors = new ArrayList<String>();
+        if (totalError != null) {
+            errors.add(totalError);
+        }
         for (var state : files.values()) {
             if (state.error != null) {
                 errors.add(state.error);

@@ -58,7 +58,7 @@ public class MeshSourceProducer {
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
             case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), config.directoryPollInterval(),
-                    config.directoryMaxFileSize().asLongValue());
+                    config.directoryMaxFileSize().asLongValue(), config.directoryMaxTotalSize().asLongValue());
         };
         // With the cluster as the source, each problem is also an Event on the resource (kubectl describe shows it).
         var events = source instanceof KubernetesMeshSource && eventConfig.enabled() ? new MeshProblemEvents(client.get()) : null;

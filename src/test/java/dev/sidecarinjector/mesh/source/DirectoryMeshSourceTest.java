@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sidecarinjector.mesh.index.MeshIndex;
@@ -119,10 +120,31 @@ class DirectoryMeshSourceTest {
                 java.nio.file.StandardOpenOption.WRITE)) {
             huge.truncate(0).position(4096).write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
         }
-        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50), 4096).load()) {
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50), 4096, DirectoryMeshSource.DEFAULT_MAX_TOTAL_BYTES).load()) {
             assertEquals(1, source.current().services().size());
             assertEquals(java.util.List.of("zz-huge.yaml: 4097 bytes, larger than the limit of 4096 bytes "
                     + "(injector.mesh.directory-max-file-size): not read"), source.fileErrors());
+        }
+    }
+
+    @Test
+    void filesHoldingMoreThanTheTotalLimitAreNotReadAndTheLastGoodViewStays() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), SERVICE);
+        var limit = Files.size(dir.resolve("a.yaml")) + 100;
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50), 4096, limit).load()) {
+            assertEquals(1, source.current().services().size());
+            Files.writeString(dir.resolve("b.yaml"), "# " + "x".repeat((int) limit) + "\n");
+            Files.writeString(dir.resolve("a.yaml"), "# emptied\n");
+            assertFalse(source.scan(), "nothing is read");
+            assertEquals(1, source.current().services().size(), "the last good view stays");
+            var error = source.fileErrors().getFirst();
+            assertTrue(error.contains(": its 2 files hold " + (10 + limit + 3) + " bytes, more than the limit of " + limit
+                    + " bytes (injector.mesh.directory-max-total-size;"), error);
+            assertTrue(error.endsWith("not read; the last good view stays until they hold less"), error);
+            Files.delete(dir.resolve("b.yaml"));
+            assertTrue(source.scan());
+            assertEquals(0, source.current().services().size(), "read again once under the limit");
+            assertEquals(java.util.List.of(), source.fileErrors());
         }
     }
 
