@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +58,8 @@ public final class DirectoryMeshSource implements MeshSource {
     private final IndexPublication publication = new IndexPublication();
     private final Map<Path, FileState> files = new TreeMap<>();
     private volatile List<Problem> problems = List.of();
+    /** The file each published object came from, by kind and namespace/name: the one in force when a second appears. */
+    private Map<String, Path> owners = Map.of();
     private volatile boolean ready;
     private volatile boolean missingLogged;
     /** Only a polling source logs: a one-off read (the CLI) reports through {@link #fileErrors()}. */
@@ -236,28 +239,39 @@ public final class DirectoryMeshSource implements MeshSource {
     }
 
     /**
-     * Kubernetes holds one object of a kind and namespace/name: the first in file-name order (then document order) is
-     * kept, a later one is left out and named with both files.
+     * Kubernetes holds one object of a kind and namespace/name. When the files hold two, the one in force is kept (from
+     * the file it came from in the last publication): a new file must not take an object over, nor break what
+     * refers to it; when none was in force, the first in file-name order (then document order). The other is left
+     * out and named with both files.
      */
     private void publish() {
+        var chosen = new LinkedHashMap<String, Path>();
+        for (var entry : files.entrySet()) {
+            for (var resource : entry.getValue().resources) {
+                var key = resource.getKind() + " " + MeshIndex.key(resource);
+                var inForce = owners.get(key);
+                chosen.merge(key, entry.getKey(), (first, later) -> later.equals(inForce) && !first.equals(inForce) ? later : first);
+            }
+        }
         var resources = new ArrayList<HasMetadata>();
         var found = new ArrayList<Problem>();
-        var kept = new HashMap<String, Path>();
+        var taken = new HashMap<String, Boolean>();
         for (var entry : files.entrySet()) {
-            var state = entry.getValue();
-            for (var resource : state.resources) {
+            for (var resource : entry.getValue().resources) {
                 var key = resource.getKind() + " " + MeshIndex.key(resource);
-                var first = kept.putIfAbsent(key, entry.getKey());
-                if (first == null) {
+                var kept = chosen.get(key);
+                if (kept.equals(entry.getKey()) && taken.putIfAbsent(key, Boolean.TRUE) == null) {
                     resources.add(resource);
                 } else {
-                    found.add(Problem.invalid(resource.getKind(), MeshIndex.namespace(resource), resource.getMetadata().getName(),
-                            "metadata.name", null, "is defined twice: in " + first.getFileName() + " (kept: the first in file-name order) and in "
-                                    + entry.getKey().getFileName() + " (left out)"));
+                    var why = kept.equals(owners.get(key)) ? "kept: the one in force" : "kept: the first in file-name order";
+                    found.add(Problem.ignored(resource.getKind(), MeshIndex.namespace(resource), resource.getMetadata().getName(),
+                            "metadata.name", null, "is defined twice: in " + kept.getFileName() + " (" + why + ") and in "
+                                    + entry.getKey().getFileName() + " (this copy is left out)"));
                 }
             }
-            found.addAll(state.problems);
+            found.addAll(entry.getValue().problems);
         }
+        owners = Map.copyOf(chosen);
         problems = List.copyOf(found);
         publication.publish(resources);
     }

@@ -218,10 +218,28 @@ class DirectoryMeshSourceTest {
             assertEquals(1, index.destinationRules().size(), "another kind of the same name is no duplicate");
             assertEquals(java.util.List.of(
                     "Service default/reviews: metadata.name is defined twice: in a-reviews.yaml (kept: the first in file-name order) "
-                            + "and in b-hijack.yaml (left out); the Service is left out",
+                            + "and in b-hijack.yaml (this copy is left out)",
                     "VirtualService default/reviews: metadata.name is defined twice: in a-reviews.yaml (kept: the first in file-name order) "
-                            + "and in b-hijack.yaml (left out); the VirtualService is left out"),
+                            + "and in b-hijack.yaml (this copy is left out)"),
                     source.readProblems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).sorted().toList());
+        }
+    }
+
+    @Test
+    void aDuplicateInANewFileDoesNotTakeOverTheObjectInForce() throws Exception {
+        Files.writeString(dir.resolve("reviews.yaml"), SERVICE + "---\n" + VIRTUAL_SERVICE.formatted("1s"));
+        try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
+            Files.writeString(dir.resolve("a-new.yaml"), VIRTUAL_SERVICE.formatted("99s"));
+            assertTrue(source.scan());
+            assertEquals("1s", source.current().virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout(),
+                    "the one in force stays, though a-new.yaml comes first by name");
+            assertEquals(java.util.List.of("VirtualService default/reviews: metadata.name is defined twice: in reviews.yaml (kept: the one in force) "
+                            + "and in a-new.yaml (this copy is left out)"),
+                    source.readProblems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).toList());
+            Files.delete(dir.resolve("reviews.yaml"));
+            assertTrue(source.scan());
+            assertEquals("99s", source.current().virtualServices().get("default/reviews").getSpec().getHttp().getFirst().getTimeout(),
+                    "the other copy once the first is gone");
         }
     }
 
