@@ -23,6 +23,11 @@ import java.util.Map;
  */
 final class VirtualServiceChecker {
 
+    /** Istio's retry conditions (its validation takes these and HTTP statuses); the proxy knows {@link RetryPolicy#CONDITIONS} of them. */
+    static final List<String> ISTIO_RETRY_CONDITIONS = List.of("5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx",
+            "refused-stream", "retriable-status-codes", "retriable-headers", "envoy-ratelimited", "http3-post-connect-failure",
+            "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable");
+
     static final String KIND = "VirtualService";
     /** Istio's retry policy when a route sets none. */
     static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(2, 0,
@@ -293,10 +298,19 @@ final class VirtualServiceChecker {
                     if (!on.contains(condition)) {
                         on.add(condition);
                     }
-                } else {
+                } else if (ISTIO_RETRY_CONDITIONS.contains(condition)) {
                     warnings.add(Problem.ignored(KIND, namespace, name, field + ".retryOn", condition,
                             "is not a retry condition the proxy knows (" + String.join(", ", RetryPolicy.CONDITIONS) + "); ignored"));
+                } else {
+                    // As Istio's validation: a name that is neither one of its retry conditions nor a status refuses the VirtualService.
+                    throw new InvalidField(field + ".retryOn", retries.getRetryOn(), "names \"" + condition
+                            + "\", which is not one of Istio's retry conditions (" + String.join(", ", ISTIO_RETRY_CONDITIONS) + ") nor an HTTP status");
                 }
+            }
+            if (on.isEmpty() && statuses.isEmpty()) {
+                warnings.add(Problem.ignored(KIND, namespace, name, field + ".retryOn", retries.getRetryOn(),
+                        "leaves no retry condition the proxy knows: this route is not retried"));
+                return RetryPolicy.NONE;
             }
             if (!statuses.isEmpty() && !on.contains("retriable-status-codes")) {
                 on.add("retriable-status-codes");

@@ -1,0 +1,56 @@
+package dev.sidecarinjector.mesh.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sidecarinjector.api.snapshot.RetryPolicy;
+import dev.sidecarinjector.mesh.index.MeshDocuments;
+import dev.sidecarinjector.mesh.index.MeshIndex;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** retryOn as Istio validates it, and what the proxy does with what it does not know. */
+class RetryOnTest {
+
+    private static CheckedMesh mesh(String retryOn) throws Exception {
+        var parsed = MeshDocuments.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: default}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - retries: {attempts: 3, retryOn: "%s"}
+                    route: [{destination: {host: reviews}}]
+                """.formatted(retryOn), "inline");
+        return new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+    }
+
+    private static List<String> described(CheckedMesh mesh) {
+        return mesh.problems.stream().map(Problem::describe).toList();
+    }
+
+    @Test
+    void aNameIstioDoesNotKnowRefusesTheVirtualServiceAsIstioDoes() throws Exception {
+        for (var written : List.of("bogus", "5xx,Reset")) {
+            var mesh = mesh(written);
+            assertEquals(List.of(), mesh.virtualServices);
+            var bad = written.contains(",") ? "Reset" : written;
+            assertEquals(List.of("VirtualService default/reviews: spec.http[0].retries.retryOn: \"" + written + "\" names \"" + bad
+                    + "\", which is not one of Istio's retry conditions (" + String.join(", ", VirtualServiceChecker.ISTIO_RETRY_CONDITIONS)
+                    + ") nor an HTTP status; the VirtualService is left out"), described(mesh));
+        }
+    }
+
+    @Test
+    void onlyConditionsTheProxyDoesNotKnowLeaveTheRouteNotRetriedAndSaySo() throws Exception {
+        var mesh = mesh("envoy-ratelimited");
+        assertEquals(RetryPolicy.NONE, mesh.virtualServices.getFirst().routes().getFirst().retries());
+        assertEquals(List.of(
+                "VirtualService default/reviews: spec.http[0].retries.retryOn: \"envoy-ratelimited\" is not a retry condition the proxy knows ("
+                        + String.join(", ", RetryPolicy.CONDITIONS) + "); ignored",
+                "VirtualService default/reviews: spec.http[0].retries.retryOn: \"envoy-ratelimited\" leaves no retry condition the proxy knows: "
+                        + "this route is not retried"), described(mesh));
+        var mixed = mesh("envoy-ratelimited,503");
+        assertEquals(new RetryPolicy(3, 0, List.of("retriable-status-codes"), List.of(503)), mixed.virtualServices.getFirst().routes().getFirst().retries());
+    }
+}
