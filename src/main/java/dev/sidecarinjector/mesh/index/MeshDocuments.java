@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.cli.InvalidManifestException;
 import dev.sidecarinjector.cli.YamlDocuments;
+import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.mesh.compile.Problem;
 import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
@@ -167,6 +168,19 @@ public final class MeshDocuments {
         }
         if (name.isEmpty()) {
             problems.add(Problem.invalid(kind, namespace, "(no name)", "metadata.name", null, "is missing (in " + where + ")"));
+            return;
+        }
+        // As the API server checks them: a Service's name is a DNS-1035 label (it is a DNS name), any other a DNS subdomain.
+        if (kind.equals("Service") ? !KubernetesNames.isLabel(name, false) || !Character.isLetter(name.charAt(0)) : !KubernetesNames.isSubdomain(name)) {
+            problems.add(Problem.invalid(kind, namespace, name, "metadata.name", name, (kind.equals("Service")
+                    ? "is not a Service name (lowercase letters, digits and '-' inside, starting with a letter, at most 63 characters)"
+                    : "is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253 characters)")
+                    + "; the API server refuses it (in " + where + ")"));
+            return;
+        }
+        if (!KubernetesNames.isLabel(namespace, false)) {
+            problems.add(Problem.invalid(kind, namespace, name, "metadata.namespace", namespace,
+                    "is not a namespace name (lowercase letters, digits and '-' inside, at most 63 characters; in " + where + ")"));
             return;
         }
         if (kind.equals("DestinationRule")) {

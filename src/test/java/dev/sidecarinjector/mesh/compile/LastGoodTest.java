@@ -78,10 +78,11 @@ class LastGoodTest {
     }
 
     @Test
-    void aNameWithALineBreakCannotForgeALogLine() throws Exception {
-        var forged = compile(REVIEWS.formatted("10x").replace("name: reviews", "name: \"x\\n2026-12-03 00:00:00,000 INFO  [fake] fine\""));
-        assertEquals(List.of("VirtualService default/x\\n2026-12-03 00:00:00,000 INFO  [fake] fine: spec.http[0].timeout: \"10x\" "),
-                described(forged).stream().map(line -> line.substring(0, line.indexOf("\" ") + 2)).toList());
+    void aNameWithALineBreakCannotForgeALogLine() {
+        // Names are refused by their binding first (MeshDocuments); a problem still never writes one raw.
+        var problem = Problem.invalid("VirtualService", "default", "x\n2026-12-03 00:00:00,000 INFO  [fake] fine", "spec", null, "is wrong");
+        assertEquals("VirtualService default/x\\n2026-12-03 00:00:00,000 INFO  [fake] fine: spec is wrong; the VirtualService is left out",
+                problem.describe());
     }
 
     private static long timeout(CheckedMesh mesh) {

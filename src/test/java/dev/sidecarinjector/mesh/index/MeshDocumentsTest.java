@@ -134,6 +134,21 @@ class MeshDocumentsTest {
     }
 
     @Test
+    void namesTheApiServerRefusesAreRefused() throws Exception {
+        assertEquals("AuthorizationPolicy default/Bad_Name!: metadata.name: \"Bad_Name!\" is not a Kubernetes object name (lowercase letters, "
+                + "digits, '-' and '.', at most 253 characters); the API server refuses it (in mesh.yaml); the AuthorizationPolicy is left out",
+                only(POLICY.replace("deny-get", "\"Bad_Name!\"").formatted("action: DENY")));
+        assertTrue(only(POLICY.replace("{name: deny-get}", "{name: deny-get, namespace: Bad_NS}").formatted("action: DENY"))
+                .startsWith("AuthorizationPolicy Bad_NS/deny-get: metadata.namespace: \"Bad_NS\" is not a namespace name"));
+        assertTrue(only("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: 1st.reviews}
+                spec: {ports: [{port: 80}]}
+                """).startsWith("Service default/1st.reviews: metadata.name: \"1st.reviews\" is not a Service name"));
+    }
+
+    @Test
     void aQuotedNumberIsNotANumber() throws Exception {
         assertTrue(only("""
                 apiVersion: networking.istio.io/v1
