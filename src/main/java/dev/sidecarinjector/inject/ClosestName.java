@@ -50,7 +50,7 @@ public final class ClosestName {
     }
 
     /** The optimal string alignment distance between {@code a} and {@code b}. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         var rows = a.length() + 1;
         var columns = b.length() + 1;
         var d = new int[rows][columns];

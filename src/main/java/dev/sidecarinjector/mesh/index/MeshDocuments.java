@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.cli.InvalidManifestException;
 import dev.sidecarinjector.cli.YamlDocuments;
+import dev.sidecarinjector.inject.ClosestName;
 import dev.sidecarinjector.inject.KubernetesNames;
 import dev.sidecarinjector.mesh.compile.Problem;
 import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
@@ -27,6 +28,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -159,6 +161,7 @@ public final class MeshDocuments {
         }
         var versions = VERSIONS.get(kind);
         if (versions == null) {
+            unread(kind, apiVersion, namespace, label, where, problems);
             return;
         }
         if (!versions.contains(apiVersion)) {
@@ -191,6 +194,22 @@ public final class MeshDocuments {
         } catch (StrictBinding.FailureException e) {
             var failure = e.failure;
             problems.add(Problem.invalid(kind, namespace, name, failure.field(), failure.value(), failure.message() + " (in " + where + ")"));
+        }
+    }
+
+    /**
+     * A kind this control plane does not read: one of Istio's is said to be ignored (its user expects it to apply), and
+     * a slip in a kind it reads ({@code Virtualservice}) is refused with that kind's name; other kinds (the apps'
+     * Deployments and ConfigMaps beside them) pass without a word.
+     */
+    private static void unread(String kind, String apiVersion, String namespace, String name, String where, List<Problem> problems) {
+        var closest = ClosestName.among(kind, VERSIONS.keySet()).orElseThrow();
+        if (ClosestName.isLikelyIntent(kind, closest) && ClosestName.distance(kind.toLowerCase(Locale.ROOT), closest.toLowerCase(Locale.ROOT)) <= 2) {
+            problems.add(Problem.invalid(kind, namespace, name, "kind", kind, "is not a kind this control plane reads; did you mean " + closest
+                    + "? (in " + where + ")"));
+        } else if (apiVersion.contains(".istio.io/")) {
+            problems.add(Problem.ignored(kind, namespace, name, "kind", kind, "is Istio's, but this control plane does not read it (it reads "
+                    + String.join(", ", VERSIONS.keySet().stream().sorted().toList()) + "): ignored (in " + where + ")"));
         }
     }
 

@@ -149,6 +149,30 @@ class MeshDocumentsTest {
     }
 
     @Test
+    void aSlipInAKindIsRefusedAndIstiosOtherKindsAreSaidToBeIgnored() throws Exception {
+        assertEquals("Virtualservice default/reviews: kind: \"Virtualservice\" is not a kind this control plane reads; did you mean VirtualService? "
+                + "(in mesh.yaml); the Virtualservice is left out", only("""
+                apiVersion: networking.istio.io/v1
+                kind: Virtualservice
+                metadata: {name: reviews}
+                spec: {hosts: [reviews]}
+                """));
+        assertTrue(only("""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: external}
+                spec: {hosts: [api.example.com]}
+                """).startsWith("ServiceEntry default/external: kind: \"ServiceEntry\" is Istio's, but this control plane does not read it (it reads "
+                + "AuthorizationPolicy, DestinationRule, EndpointSlice, "));
+        for (var other : List.of("apiVersion: v1\nkind: Endpoints\nmetadata: {name: reviews}\n",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reviews}\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")) {
+            var parsed = MeshDocuments.read(other, "mesh.yaml");
+            assertEquals(List.of(), parsed.problems(), other);
+            assertEquals(List.of(), parsed.resources(), other);
+        }
+    }
+
+    @Test
     void aQuotedNumberIsNotANumber() throws Exception {
         assertTrue(only("""
                 apiVersion: networking.istio.io/v1
