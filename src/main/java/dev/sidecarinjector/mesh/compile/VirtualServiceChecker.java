@@ -251,7 +251,8 @@ final class VirtualServiceChecker {
             }
             total += weight;
             var port = destination.getPort() == null || destination.getPort().getNumber() == null ? 0L : destination.getPort().getNumber();
-            if (port != 0 && !Limits.isPort(port)) {
+            // A port selector written is a port, 0 included (Istio refuses port: {number: 0} and port: {}); no selector is none.
+            if (destination.getPort() != null && !Limits.isPort(port)) {
                 throw new InvalidField(at + ".destination.port.number", port, "is not a port");
             }
             var subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();

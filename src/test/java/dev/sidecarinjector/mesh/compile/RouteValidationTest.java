@@ -8,8 +8,8 @@ import dev.sidecarinjector.mesh.index.MeshIndex;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** retryOn as Istio validates it, and what the proxy does with what it does not know. */
-class RetryOnTest {
+/** retryOn and a destination's port as Istio validates them, and what the proxy does with what it does not know. */
+class RouteValidationTest {
 
     private static CheckedMesh mesh(String retryOn) throws Exception {
         var parsed = MeshDocuments.read("""
@@ -38,6 +38,24 @@ class RetryOnTest {
             assertEquals(List.of("VirtualService default/reviews: spec.http[0].retries.retryOn: \"" + written + "\" names \"" + bad
                     + "\", which is not one of Istio's retry conditions (" + String.join(", ", VirtualServiceChecker.ISTIO_RETRY_CONDITIONS)
                     + ") nor an HTTP status; the VirtualService is left out"), described(mesh));
+        }
+    }
+
+    @Test
+    void aDestinationPortWrittenAsZeroOrEmptyIsNoPort() throws Exception {
+        for (var port : List.of("{number: 0}", "{}")) {
+            var parsed = MeshDocuments.read("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: reviews, namespace: default}
+                    spec:
+                      hosts: [reviews]
+                      http:
+                      - route: [{destination: {host: reviews, port: %s}}]
+                    """.formatted(port), "inline");
+            var mesh = new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+            assertEquals(List.of("VirtualService default/reviews: spec.http[0].route[0].destination.port.number: \"0\" is not a port; "
+                    + "the VirtualService is left out"), described(mesh), port);
         }
     }
 
