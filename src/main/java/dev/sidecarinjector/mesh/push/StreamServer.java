@@ -158,7 +158,11 @@ public class StreamServer {
                     request.response().setStatusCode(400).end(StreamMessage.PATH + " is a WebSocket endpoint: " + e.getMessage() + "\n");
                 }
             });
-        } else if (SYNCZ.equals(request.path()) && request.method() == HttpMethod.GET) {
+        } else if (SYNCZ.equals(request.path())) {
+            if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+                request.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end(SYNCZ + " takes GET, not " + request.method() + "\n");
+                return;
+            }
             var json = JsonWriter.pretty();
             json.value(pusher.status());
             request.response().putHeader("content-type", "application/json").end(json + "\n");

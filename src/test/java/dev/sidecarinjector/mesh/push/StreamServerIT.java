@@ -75,6 +75,11 @@ class StreamServerIT {
         var other = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/v2")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, other.statusCode());
+        var posted = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + StreamServer.SYNCZ))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, posted.statusCode());
+        assertEquals("GET, HEAD", posted.headers().firstValue("allow").orElse(""));
+        assertEquals("/debug/syncz takes GET, not POST\n", posted.body());
     }
 
     @Test
