@@ -11,6 +11,7 @@ import io.fabric8.istio.api.api.security.v1beta1.Source;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -142,6 +143,12 @@ final class AuthorizationRuleChecker {
             if (why != null) {
                 cannotEnforce(field + "[" + i + "]", value, why);
             } else {
+                if (attribute == AuthzAttribute.METHOD && !value.equals(value.toUpperCase(Locale.ROOT))) {
+                    // Istio compares methods as written too; a request's method is upper case, so this value matches none.
+                    report.problems().add(Problem.ignored(AuthorizationPolicies.KIND, report.namespace(), report.name(), field + "[" + i + "]", value,
+                            "matches no request: methods are compared as written, and requests send them in upper case; did you mean "
+                                    + value.toUpperCase(Locale.ROOT) + "?"));
+                }
                 kept.add(attribute == AuthzAttribute.SOURCE_SERVICE_ACCOUNT && !value.contains("/") ? policyNamespace + "/" + value : value);
             }
         }

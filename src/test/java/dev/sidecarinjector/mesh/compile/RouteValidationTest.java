@@ -60,6 +60,22 @@ class RouteValidationTest {
     }
 
     @Test
+    void aMethodInLowerCaseIsKeptAndSaidToMatchNoRequest() throws Exception {
+        var parsed = MeshDocuments.read("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: deny-delete, namespace: default}
+                spec:
+                  action: DENY
+                  rules: [{to: [{operation: {methods: ["delete", "PUT"]}}]}]
+                """, "inline");
+        var mesh = new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+        assertEquals(1, mesh.authorizationPolicies.forWorkload("default", java.util.Map.of()).size());
+        assertEquals(List.of("AuthorizationPolicy default/deny-delete: spec.rules[0].to[0].operation.methods[0]: \"delete\" matches no request: "
+                + "methods are compared as written, and requests send them in upper case; did you mean DELETE?"), described(mesh));
+    }
+
+    @Test
     void onlyConditionsTheProxyDoesNotKnowLeaveTheRouteNotRetriedAndSaySo() throws Exception {
         var mesh = mesh("envoy-ratelimited");
         assertEquals(RetryPolicy.NONE, mesh.virtualServices.getFirst().routes().getFirst().retries());
