@@ -16,6 +16,9 @@ final class Durations {
     /** Milliseconds of {@code text}, at least {@code minMs}; an {@link InvalidField} naming {@code field} otherwise. */
     static long millis(String field, String text, long minMs) {
         var ms = parse(text);
+        if (ms == SUB_MILLISECOND) {
+            throw new InvalidField(field, text, "is not a whole number of milliseconds: durations are taken to the millisecond, as Istio takes them");
+        }
         if (ms < 0) {
             throw new InvalidField(field, text, "is not a duration (use a number and a unit: 10s, 250ms, 1m)");
         }
@@ -28,7 +31,10 @@ final class Durations {
         return ms;
     }
 
-    /** Milliseconds, or -1 when the text is not a duration or is not a whole number of milliseconds. */
+    /** What {@link #parse} returns for a duration finer than a millisecond. */
+    static final long SUB_MILLISECOND = -2;
+
+    /** Milliseconds, {@link #SUB_MILLISECOND} for a duration that is not a whole number of them, or -1 when the text is not a duration. */
     static long parse(String text) {
         if (text == null || text.isEmpty()) {
             return -1;
@@ -75,7 +81,7 @@ final class Durations {
         try {
             return ms.longValueExact();
         } catch (ArithmeticException e) {
-            return -1;
+            return ms.stripTrailingZeros().scale() > 0 ? SUB_MILLISECOND : -1;
         }
     }
 }

@@ -26,8 +26,12 @@ class CompileRulesTest {
         assertEquals(3_600_000, Durations.parse("1h"));
         assertEquals(-1, Durations.parse("10x"));
         assertEquals(-1, Durations.parse("10"));
-        assertEquals(-1, Durations.parse("1.5ms"));
+        assertEquals(Durations.SUB_MILLISECOND, Durations.parse("1.5ms"));
+        assertEquals(Durations.SUB_MILLISECOND, Durations.parse("500us"));
+        assertEquals(1, Durations.parse("1000us"));
         assertEquals(-1, Durations.parse("s"));
+        assertEquals("is not a whole number of milliseconds: durations are taken to the millisecond, as Istio takes them",
+                assertThrows(InvalidField.class, () -> Durations.millis("spec.http[0].timeout", "0.5ms", 0)).getMessage());
         var error = assertThrows(InvalidField.class, () -> Durations.millis("spec.http[0].timeout", "10x", 0));
         assertEquals("spec.http[0].timeout", error.field);
         assertEquals("10x", error.value);
