@@ -10,6 +10,9 @@ import dev.sidecarinjector.admission.PrintableText;
 public record Problem(String kind, String namespace, String name, String field, String value, String message,
                       boolean leftOut) implements Comparable<Problem> {
 
+    /** The kind of a document that is no object at all (a string, a list): its name is where it is, file and document. */
+    public static final String NOT_AN_OBJECT = "(document)";
+
     /** An error: the resource is left out of every snapshot. */
     public static Problem invalid(String kind, String namespace, String name, String field, String value, String message) {
         return new Problem(kind, namespace, name, field, value, message, true);
@@ -27,6 +30,9 @@ public record Problem(String kind, String namespace, String name, String field, 
 
     /** One line for logs, events and {@code mesh config}: {@code VirtualService default/reviews: spec.http[0].timeout: "10x" is not a duration; left out}. */
     public String describe() {
+        if (kind.equals(NOT_AN_OBJECT)) {
+            return name + ": " + (value == null ? "" : "\"" + PrintableText.escape(value) + "\" ") + message + (leftOut ? "; it is left out" : "");
+        }
         // Names come from the files or the API server as written: a control character in one must not start a log line of its own.
         var text = new StringBuilder(kind).append(' ').append(PrintableText.escape(namespace)).append('/').append(PrintableText.escape(name))
                 .append(": ").append(field);

@@ -126,7 +126,7 @@ public final class MeshDocuments {
             return; // an empty document, as a trailing "---" makes: kubectl skips it too
         }
         if (!document.isObject()) {
-            problems.add(Problem.invalid("(document)", "-", where, "(document)", abbreviate(document.toString()),
+            problems.add(Problem.invalid(Problem.NOT_AN_OBJECT, "-", where, "(document)", abbreviate(document.isValueNode() ? document.asText() : document.toString()),
                     "is not a Kubernetes object (a mapping with apiVersion and kind)"));
             return;
         }

@@ -173,6 +173,14 @@ class MeshDocumentsTest {
     }
 
     @Test
+    void aDocumentThatIsNoObjectIsNamedByWhereItIs() throws Exception {
+        var parsed = MeshDocuments.read("--- !!binary AAAA\n--- [a, b]\n", "f.yaml");
+        assertEquals(List.of("f.yaml document 1: \"AAAA\" is not a Kubernetes object (a mapping with apiVersion and kind); it is left out",
+                "f.yaml document 2: \"[\"a\",\"b\"]\" is not a Kubernetes object (a mapping with apiVersion and kind); it is left out"),
+                parsed.problems().stream().map(dev.sidecarinjector.mesh.compile.Problem::describe).toList());
+    }
+
+    @Test
     void aQuotedNumberIsNotANumber() throws Exception {
         assertTrue(only("""
                 apiVersion: networking.istio.io/v1
