@@ -21,16 +21,7 @@ class LastGoodTest {
               mtls: {mode: STRICT}
             """;
     private static final String PORT_ZERO = STRICT + "  portLevelMtls:\n    0: {mode: DISABLE}\n";
-    private static final String REVIEWS = """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews, namespace: default}
-            spec:
-              hosts: [reviews]
-              http:
-              - timeout: %s
-                route: [{destination: {host: reviews}}]
-            """;
+    private static final String REVIEWS = RouteValidationTest.REVIEWS.formatted("timeout: %s\n    route: [{destination: {host: reviews}}]");
 
     private final LastGood lastGood = new LastGood();
     private long version;

@@ -11,18 +11,24 @@ import org.junit.jupiter.api.Test;
 /** retryOn and a destination's port as Istio validates them, and what the proxy does with what it does not know. */
 class RouteValidationTest {
 
-    private static CheckedMesh mesh(String retryOn) throws Exception {
-        var parsed = MeshDocuments.read("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews, namespace: default}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - retries: {attempts: 3, retryOn: "%s"}
-                    route: [{destination: {host: reviews}}]
-                """.formatted(retryOn), "inline");
+    /** One route of a VirtualService for reviews: {@code route} is the http entry's YAML after its dash. */
+    static final String REVIEWS = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: [reviews]
+              http:
+              - %s
+            """;
+
+    private static CheckedMesh checked(String yaml) throws Exception {
+        var parsed = MeshDocuments.read(yaml, "inline");
         return new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+    }
+
+    private static CheckedMesh mesh(String retryOn) throws Exception {
+        return checked(REVIEWS.formatted("retries: {attempts: 3, retryOn: \"" + retryOn + "\"}\n    route: [{destination: {host: reviews}}]"));
     }
 
     private static List<String> described(CheckedMesh mesh) {
@@ -44,16 +50,7 @@ class RouteValidationTest {
     @Test
     void aDestinationPortWrittenAsZeroOrEmptyIsNoPort() throws Exception {
         for (var port : List.of("{number: 0}", "{}")) {
-            var parsed = MeshDocuments.read("""
-                    apiVersion: networking.istio.io/v1
-                    kind: VirtualService
-                    metadata: {name: reviews, namespace: default}
-                    spec:
-                      hosts: [reviews]
-                      http:
-                      - route: [{destination: {host: reviews, port: %s}}]
-                    """.formatted(port), "inline");
-            var mesh = new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+            var mesh = checked(REVIEWS.formatted("route: [{destination: {host: reviews, port: " + port + "}}]"));
             assertEquals(List.of("VirtualService default/reviews: spec.http[0].route[0].destination.port.number: \"0\" is not a port; "
                     + "the VirtualService is left out"), described(mesh), port);
         }
@@ -61,15 +58,14 @@ class RouteValidationTest {
 
     @Test
     void aMethodInLowerCaseIsKeptAndSaidToMatchNoRequest() throws Exception {
-        var parsed = MeshDocuments.read("""
+        var mesh = checked("""
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: deny-delete, namespace: default}
                 spec:
                   action: DENY
                   rules: [{to: [{operation: {methods: ["delete", "PUT"]}}]}]
-                """, "inline");
-        var mesh = new CheckedMesh(MeshIndex.of(1, parsed.resources()), "cluster.local", "istio-system", new LastGood());
+                """);
         assertEquals(1, mesh.authorizationPolicies.forWorkload("default", java.util.Map.of()).size());
         assertEquals(List.of("AuthorizationPolicy default/deny-delete: spec.rules[0].to[0].operation.methods[0]: \"delete\" matches no request: "
                 + "methods are compared as written, and requests send them in upper case; did you mean DELETE?"), described(mesh));
