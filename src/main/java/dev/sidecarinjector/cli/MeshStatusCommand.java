@@ -3,6 +3,7 @@ package dev.sidecarinjector.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sidecarinjector.api.text.RootCause;
+import dev.sidecarinjector.mesh.push.StreamServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,7 +41,8 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
                                        target/mesh-ca/root-cert.pem, else target/dev-certs/ca.crt, when one
                                        exists, else the system's trusted CAs)
             Lists every connected proxy: NAME (pod.namespace), VERSION acknowledged, SENT, STATE (SYNCED when it
-            acknowledged the version sent, else STALE) and how long it has been CONNECTED.""";
+            acknowledged the version sent, else STALE) and how long it has been CONNECTED; then the configuration's
+            problems (objects left out, parts ignored), as the control plane logged them.""";
 
     public MeshStatusCommand(PrintStream stdout, PrintStream stderr) {
         super(HELP, Options::parse, stdout, stderr);
@@ -48,10 +50,11 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
 
     @Override
     int execute(Options options) {
-        var url = options.controlPlane().resolve("/debug/syncz");
+        var url = options.controlPlane().resolve(StreamServer.SYNCZ);
         String body;
+        HttpClient client;
         try {
-            var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls(options.cacert())).build();
+            client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls(options.cacert())).build();
             var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -83,8 +86,45 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
             return 1;
         }
         stdout.print(table(rows, Instant.now()));
+        configProblems(client, options.controlPlane().resolve(StreamServer.PROBLEMZ)).ifPresent(stdout::print);
         stdout.flush();
         return 0;
+    }
+
+    /** The control plane's configuration problems, as {@link #problems} words them; empty when it does not list them (an older one). */
+    private static Optional<String> configProblems(HttpClient client, URI url) {
+        try {
+            var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(problems(new ObjectMapper().readTree(response.body()))) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** At most this many problems are printed; the rest are counted (all are in the control plane's log). */
+    static final int PROBLEMS_SHOWN = 20;
+
+    /** After the table: the configuration's problems now, each on its line, as the control plane logged them. */
+    static String problems(JsonNode list) {
+        if (!list.isArray() || list.isEmpty()) {
+            return "\nconfiguration: no problems\n";
+        }
+        var leftOut = 0;
+        for (var problem : list) {
+            leftOut += problem.path("leftOut").asBoolean(false) ? 1 : 0;
+        }
+        var out = new StringBuilder("\nconfiguration: ").append(list.size()).append(list.size() == 1 ? " problem" : " problems")
+                .append(leftOut == 0 ? "" : ", " + leftOut + " leaving an object out").append(":\n");
+        for (var i = 0; i < Math.min(list.size(), PROBLEMS_SHOWN); i++) {
+            out.append("  ").append(list.get(i).path("text").asText()).append('\n');
+        }
+        if (list.size() > PROBLEMS_SHOWN) {
+            out.append("  ... and ").append(list.size() - PROBLEMS_SHOWN).append(" more (all are in the control plane's log)\n");
+        }
+        return out.toString();
     }
 
     /** One proxy as {@code /debug/syncz} describes it. */

@@ -42,6 +42,26 @@ class MeshStatusCommandTest {
     }
 
     @Test
+    void theConfigurationsProblemsFollowTheTable() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals("\nconfiguration: no problems\n", MeshStatusCommand.problems(json.readTree("[]")));
+        assertEquals("""
+
+                configuration: 2 problems, 1 leaving an object out:
+                  PeerAuthentication default/strict: spec.mtls.mode: "STRCT" is not one of ...; the PeerAuthentication is left out
+                  VirtualService default/reviews: spec.http[0].mirror is not supported yet; ignored
+                """, MeshStatusCommand.problems(json.readTree("""
+                [{"leftOut": true, "text": "PeerAuthentication default/strict: spec.mtls.mode: \\"STRCT\\" is not one of ...; the PeerAuthentication is left out"},
+                 {"leftOut": false, "text": "VirtualService default/reviews: spec.http[0].mirror is not supported yet; ignored"}]
+                """)));
+        var many = json.createArrayNode();
+        for (var i = 0; i < MeshStatusCommand.PROBLEMS_SHOWN + 3; i++) {
+            many.addObject().put("leftOut", false).put("text", "problem " + i);
+        }
+        assertTrue(MeshStatusCommand.problems(many).endsWith("  problem 19\n  ... and 3 more (all are in the control plane's log)\n"));
+    }
+
+    @Test
     void agesReadAsKubectlsDo() {
         assertEquals("59s", MeshStatusCommand.age(Duration.ofSeconds(59)));
         assertEquals("2h5m", MeshStatusCommand.age(Duration.ofMinutes(125)));

@@ -1,6 +1,7 @@
 package dev.sidecarinjector.mesh.compile;
 
 import dev.sidecarinjector.admission.PrintableText;
+import dev.sidecarinjector.api.json.JsonWriter;
 
 /**
  * Something wrong with one resource, found while reading or compiling the mesh: the resource, the field and its
@@ -8,7 +9,7 @@ import dev.sidecarinjector.admission.PrintableText;
  * or applied with the message's consequence (a warning: a part ignored, a destination with no endpoint).
  */
 public record Problem(String kind, String namespace, String name, String field, String value, String message,
-                      boolean leftOut) implements Comparable<Problem> {
+                      boolean leftOut) implements Comparable<Problem>, JsonWriter.Writable {
 
     /** The kind of a document that is no object at all (a string, a list): its name is where it is, file and document. */
     public static final String NOT_AN_OBJECT = "(document)";
@@ -44,6 +45,13 @@ public record Problem(String kind, String namespace, String name, String field, 
             text.append("; the ").append(kind).append(" is left out");
         }
         return text.toString();
+    }
+
+    /** As {@code GET /debug/problemz} lists it: its parts, and its one line. */
+    @Override
+    public void writeTo(JsonWriter json) {
+        json.beginObject().field("kind", kind).field("namespace", namespace).field("name", name).field("field", field).field("value", value)
+                .field("message", message).field("leftOut", leftOut).field("text", describe()).endObject();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.sidecarinjector.api.text.RootCause;
 import dev.sidecarinjector.http.AnyAddress;
 import dev.sidecarinjector.ca.CertificateEndpoint;
 import dev.sidecarinjector.ca.ControlPlaneCa;
+import dev.sidecarinjector.mesh.compile.ProblemLog;
 import dev.sidecarinjector.tls.ServingKeyManager;
 import dev.sidecarinjector.tls.TlsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,8 @@ import org.jboss.logging.Logger;
 public class StreamServer {
 
     public static final String SYNCZ = "/debug/syncz";
+    /** The mesh's configuration problems now (objects left out, parts ignored), as the log has told them. */
+    public static final String PROBLEMZ = "/debug/problemz";
     private static final Logger LOG = Logger.getLogger(StreamServer.class);
 
     private final StreamConfig config;
@@ -51,6 +54,7 @@ public class StreamServer {
     private final ControlPlaneCa ca;
     private final CertificateEndpoint certificates;
     private final TlsConfig tlsConfig;
+    private final ProblemLog problems;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-push").factory());
     private volatile Pusher pusher;
@@ -58,7 +62,8 @@ public class StreamServer {
     private volatile String failure = "not started";
 
     public StreamServer(StreamConfig config, SnapshotSource source, ServingKeyManager serving, TlsConfigurationRegistry registry,
-                        Vertx vertx, MeterRegistry meters, ControlPlaneCa ca, CertificateEndpoint certificates, TlsConfig tlsConfig) {
+                        Vertx vertx, MeterRegistry meters, ControlPlaneCa ca, CertificateEndpoint certificates, TlsConfig tlsConfig,
+                        ProblemLog problems) {
         this.config = config;
         this.source = source;
         this.serving = serving;
@@ -68,6 +73,7 @@ public class StreamServer {
         this.ca = ca;
         this.certificates = certificates;
         this.tlsConfig = tlsConfig;
+        this.problems = problems;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -158,19 +164,19 @@ public class StreamServer {
                     request.response().setStatusCode(400).end(StreamMessage.PATH + " is a WebSocket endpoint: " + e.getMessage() + "\n");
                 }
             });
-        } else if (SYNCZ.equals(request.path())) {
+        } else if (SYNCZ.equals(request.path()) || PROBLEMZ.equals(request.path())) {
             if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-                request.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end(SYNCZ + " takes GET, not " + request.method() + "\n");
+                request.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end(request.path() + " takes GET, not " + request.method() + "\n");
                 return;
             }
             var json = JsonWriter.pretty();
-            json.value(pusher.status());
+            json.value(SYNCZ.equals(request.path()) ? pusher.status() : problems.current());
             request.response().putHeader("content-type", "application/json").end(json + "\n");
         } else if (CertificateRequest.PATH.equals(request.path())) {
             certificates.handle(request);
         } else {
             request.response().setStatusCode(404).end("not found: " + request.path() + " (the mesh stream serves "
-                    + StreamMessage.PATH + " and " + SYNCZ + ")\n");
+                    + StreamMessage.PATH + ", " + SYNCZ + " and " + PROBLEMZ + ")\n");
         }
     }
 

@@ -49,12 +49,18 @@ public class MeshSourceProducer {
         return new MeshCompiler(config.domain(), config.rootNamespace(), jwks);
     }
 
+    /** The mesh's problems as last reported: logged (and evented) once each, listed whole by {@code GET /debug/problemz}. */
+    @Produces
+    @Singleton
+    ProblemLog problemLog() {
+        return new ProblemLog();
+    }
+
     @Produces
     @Singleton
     @Startup
     MeshSource meshSource(MeshConfig config, EventConfig eventConfig, MeshCompiler compiler, JwksFetcher jwks,
-                          Instance<KubernetesClient> client) {
-        var problems = new ProblemLog();
+                          Instance<KubernetesClient> client, ProblemLog problems) {
         MeshSource source = switch (effectiveSource(config.source())) {
             case KUBERNETES -> new KubernetesMeshSource(client.get());
             case DIRECTORY, AUTO -> new DirectoryMeshSource(Path.of(config.directory()), config.directoryPollInterval(),

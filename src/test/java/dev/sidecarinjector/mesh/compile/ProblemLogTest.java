@@ -21,5 +21,10 @@ class ProblemLogTest {
         assertEquals(0, log.report(List.of(weight), lines::add));
         assertEquals(1, log.report(List.of(weight, timeout), lines::add), "broken again after a fix: reported again");
         assertEquals(List.of(timeout, weight, timeout), lines);
+        assertEquals(List.of(weight, timeout), log.current(), "the last report whole, reported this time or not");
+        assertEquals("[{\"kind\":\"VirtualService\",\"namespace\":\"default\",\"name\":\"reviews\",\"field\":\"spec.http[0].timeout\","
+                        + "\"value\":\"10x\",\"message\":\"is not a duration\",\"leftOut\":true,"
+                        + "\"text\":\"VirtualService default/reviews: spec.http[0].timeout: \\\"10x\\\" is not a duration; the VirtualService is left out\"}]",
+                dev.sidecarinjector.api.json.JsonWriter.compact().value(List.of(timeout)).toString());
     }
 }

@@ -80,6 +80,10 @@ class StreamServerIT {
         assertEquals(405, posted.statusCode());
         assertEquals("GET, HEAD", posted.headers().firstValue("allow").orElse(""));
         assertEquals("/debug/syncz takes GET, not POST\n", posted.body());
+        var problems = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + StreamServer.PROBLEMZ)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, problems.statusCode());
+        assertTrue(new ObjectMapper().readTree(problems.body()).isArray(), problems.body());
     }
 
     @Test
