@@ -191,7 +191,16 @@ final class StrictBinding {
             return new Failure(path, String.valueOf(format.getValue()), "is not one of " + allowed(format.getTargetType()));
         }
         var target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch ? mismatch.getTargetType() : null;
-        return new Failure(path, value.map(MeshDocuments::abbreviate).orElse(null), expected(target).orElse("has the wrong type"));
+        var node = BindingError.at(document, e);
+        if (node.isIntegralNumber() && !node.canConvertToInt() && (target == null || target == Integer.class || target == int.class)) {
+            return new Failure(path, node.asText(), "is larger than a 32-bit integer holds (" + Integer.MAX_VALUE + ")");
+        }
+        var expected = expected(target).orElse("has the wrong type");
+        if (node.isTextual() && node.textValue().isEmpty() && expected.equals("is not an object")) {
+            // "spec:" with nothing after it: YAML reads an empty value.
+            return new Failure(path, null, "is empty: write its fields under it, or leave it out");
+        }
+        return new Failure(path, value.map(MeshDocuments::abbreviate).orElse(null), expected);
     }
 
     private static Optional<String> expected(Class<?> target) {

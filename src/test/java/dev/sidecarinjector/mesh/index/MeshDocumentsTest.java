@@ -188,6 +188,10 @@ class MeshDocumentsTest {
                 .contains("spec.http[0].route[0].weight: \"60\" is not an integer"));
         assertTrue(only(vs.formatted("fault: {abort: {httpStatus: 503, percentage: {value: \"50\"}}}\n    route: [{destination: {host: reviews}}]"))
                 .contains("spec.http[0].fault.abort.percentage.value: \"50\" is not a number"));
+        var huge = only(vs.formatted("route: [{destination: {host: reviews}, weight: 99999999999}]"));
+        assertTrue(huge.contains("spec.http[0].route[0].weight: \"99999999999\" is larger than a 32-bit integer holds (2147483647)"), huge);
+        var empty = only("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n");
+        assertTrue(empty.contains("VirtualService default/reviews: spec is empty: write its fields under it, or leave it out"), empty);
     }
 
     @Test
