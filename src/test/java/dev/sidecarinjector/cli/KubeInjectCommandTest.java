@@ -195,10 +195,9 @@ class KubeInjectCommandTest {
     void utf16WithoutByteOrderMarkAndControlCharactersAreNamedWithTheirOffset() {
         var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
         refused(run(text.getBytes(StandardCharsets.UTF_16LE), KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"),
-                "error: input has the control character 0x00 at offset 1 (line 1), which YAML does not allow: it looks like UTF-16LE "
-                        + "without a byte order mark; save it as UTF-8, or as UTF-16 with a byte order mark");
+                "error: input looks like UTF-16LE without a byte order mark (a NUL at offset 1): save it as UTF-8, or as UTF-16 with a byte order mark\n");
         refused(run(text.getBytes(StandardCharsets.UTF_16BE), KubeInjectCommand.OUTPUT_BUFFER_CHARS, "-f", "-"),
-                "error: input has the control character 0x00 at offset 0 (line 1), which YAML does not allow: it looks like UTF-16BE");
+                "error: input looks like UTF-16BE without a byte order mark (a NUL at offset 0)");
         var result = run(text + "data: {a: \"x\u0001y\"}\n", "-f", "-");
         refused(result, "error: input has the control character 0x01 at offset " + (text.length() + 12) + " (line 4), which YAML does not allow\n");
         assertFalse(result.err().contains("UTF-16"), result.err());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.cli.InvalidManifestException;
+import dev.sidecarinjector.cli.ManifestText;
 import dev.sidecarinjector.cli.YamlDocuments;
 import dev.sidecarinjector.inject.ClosestName;
 import dev.sidecarinjector.inject.KubernetesNames;
@@ -23,9 +24,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,16 +60,16 @@ public final class MeshDocuments {
     private MeshDocuments() {
     }
 
-    /** {@code bytes} as UTF-8 text; anything else is refused with where it stops being UTF-8. */
-    public static String utf8(byte[] bytes, String origin) throws MeshDocumentException {
-        var in = ByteBuffer.wrap(bytes);
-        var out = CharBuffer.allocate(bytes.length);
-        var decoder = StandardCharsets.UTF_8.newDecoder();
-        if (decoder.decode(in, out, true).isError()) {
-            throw new MeshDocumentException(origin + ": not UTF-8 text (byte " + in.position() + " is not UTF-8): not YAML or JSON");
+    /**
+     * {@code bytes} as text, read as kubectl (and kube-inject) read a manifest: UTF-8, or UTF-16 with a byte order mark;
+     * anything else is refused naming the file and where its text stops being valid.
+     */
+    public static String text(byte[] bytes, String origin) throws MeshDocumentException {
+        try {
+            return ManifestText.decode(bytes, origin);
+        } catch (InvalidManifestException e) {
+            throw new MeshDocumentException(e.getMessage() + ": not YAML or JSON");
         }
-        decoder.flush(out);
-        return out.flip().toString();
     }
 
     /** Reads {@code text}; {@code origin} (a file name) goes into the messages, and says JSON when it ends in .json. */

@@ -235,7 +235,7 @@ public final class DirectoryMeshSource implements MeshSource {
                         + " bytes (injector.mesh.directory-max-file-size): not read");
             }
         }
-        return MeshDocuments.utf8(bytes, name);
+        return MeshDocuments.text(bytes, name);
     }
 
     /**

@@ -295,10 +295,14 @@ class MeshDocumentsTest {
     }
 
     @Test
-    void textThatIsNotUtf8IsNamedSo() {
+    void textIsReadAsKubectlReadsAManifest() throws Exception {
         var message = assertThrows(MeshDocumentException.class,
-                () -> MeshDocuments.utf8(new byte[] {'k', 'i', (byte) 0xff, 0}, "binary.yaml")).getMessage();
-        assertEquals("binary.yaml: not UTF-8 text (byte 2 is not UTF-8): not YAML or JSON", message);
-        assertTrue(new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals("é"));
+                () -> MeshDocuments.text(new byte[] {'k', 'i', (byte) 0xff, 0}, "binary.yaml")).getMessage();
+        assertEquals("binary.yaml is not valid UTF-8: byte 0xFF at offset 2 (line 1): not YAML or JSON", message);
+        var service = "apiVersion: v1\nkind: Service\nmetadata: {name: caf\u00e9s}\n";
+        assertEquals(service, MeshDocuments.text(("\ufeff" + service).getBytes(StandardCharsets.UTF_16LE), "utf16.yaml"), "UTF-16 with its mark");
+        assertEquals("utf16.yaml looks like UTF-16LE without a byte order mark (a NUL at offset 1): save it as UTF-8, or as UTF-16 with a "
+                        + "byte order mark: not YAML or JSON",
+                assertThrows(MeshDocumentException.class, () -> MeshDocuments.text(service.getBytes(StandardCharsets.UTF_16LE), "utf16.yaml")).getMessage());
     }
 }

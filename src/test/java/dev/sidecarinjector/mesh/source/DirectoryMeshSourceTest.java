@@ -201,7 +201,7 @@ class DirectoryMeshSourceTest {
     void aBinaryFileIsNamedAsNotUtf8() throws Exception {
         Files.write(dir.resolve("binary.yaml"), new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xc3, (byte) 0x28});
         try (var source = new DirectoryMeshSource(dir, Duration.ofMillis(50)).load()) {
-            assertEquals(java.util.List.of("binary.yaml: not UTF-8 text (byte 6 is not UTF-8): not YAML or JSON"), source.fileErrors());
+            assertEquals(java.util.List.of("binary.yaml is not valid UTF-8: byte 0xC3 at offset 6 (line 1): not YAML or JSON"), source.fileErrors());
         }
     }
 
