@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * kube-inject's input as text, read as go-yaml (and so kubectl) reads it: UTF-8, or UTF-16 when a byte order mark
- * says so. A byte that is not valid in that encoding is an error naming its offset and line, never a silent U+FFFD;
- * more than the limit is an error before anything is parsed.
+ * Manifests as text (kube-inject's input, the mesh directory's files), read as go-yaml (and so kubectl) reads them:
+ * UTF-8, or UTF-16 when a byte order mark says so. A byte that is not valid in that encoding, or a control character
+ * YAML does not allow, is an error naming its offset and line, never a silent U+FFFD; more than the limit is an error
+ * before anything is parsed.
  */
 public final class ManifestText {
 
