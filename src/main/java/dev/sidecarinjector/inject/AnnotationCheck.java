@@ -21,8 +21,6 @@ public final class AnnotationCheck {
 
     static final List<String> PREFIXES = List.of("sidecar.istio.io/", "traffic.sidecar.istio.io/", "proxy.istio.io/",
             "inject.istio.io/", "sidecarinjector.dev/");
-    /** Unknown annotations given a closest name; past these, one warning counts the rest. */
-    static final int MAX_UNKNOWN_NAMED = 8;
     private static final String PROXY_CONFIG_HOLD = "holdApplicationUntilProxyStarts";
     private static final java.util.regex.Pattern SIMPLE_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
@@ -36,7 +34,7 @@ public final class AnnotationCheck {
 
     public static List<InjectionWarning> warnings(Map<String, String> annotations, Map<String, String> labels) {
         var warnings = new ArrayList<InjectionWarning>();
-        var unknown = 0;
+        var unknown = new CappedWarnings(Kind.UNKNOWN_ANNOTATION, "unknown annotations under these prefixes");
         var names = new ArrayList<String>();
         for (var name : annotations.keySet()) {
             if (checked(name)) {
@@ -55,25 +53,27 @@ public final class AnnotationCheck {
                 }
             } else if (IstioAnnotations.NOT_READ.contains(name)) {
                 warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + shown + " is Istio's, but this injector does not read it: it has no effect"));
-            } else if (!READ.contains(name) && ++unknown <= MAX_UNKNOWN_NAMED) {
-                var field = proxyConfigField(name);
-                if (field != null) {
-                    warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown + ": " + field
-                            + " is a field of Istio's ProxyConfig, not an annotation; set it in " + Annotations.PROXY_CONFIG + ", e.g. "
-                            + Annotations.PROXY_CONFIG + ": \"" + field + ": " + example(annotations.get(name)) + "\""
-                            + (field.equals(PROXY_CONFIG_HOLD) ? "" : " (this injector reads only " + PROXY_CONFIG_HOLD + " there)")));
-                    continue;
-                }
-                var closest = ClosestName.among(name, KNOWN).orElseThrow();
-                warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown
-                        + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + closest + "?" : " (closest known name: " + closest + ")")));
+            } else if (!READ.contains(name)) {
+                unknown.add(warnings, () -> unknown(name, annotations.get(name)));
             }
         }
-        if (unknown > MAX_UNKNOWN_NAMED) {
-            warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, (unknown - MAX_UNKNOWN_NAMED) + " more unknown annotations under these prefixes"
-                    + " (the first " + MAX_UNKNOWN_NAMED + " are named)"));
-        }
+        unknown.addRest(warnings);
         return warnings;
+    }
+
+    /** The warning for an annotation nobody defines: a ProxyConfig field written as an annotation, else the closest known name. */
+    private static InjectionWarning unknown(String name, String value) {
+        var shown = ShownValue.of(name, "");
+        var field = proxyConfigField(name);
+        if (field != null) {
+            return new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown + ": " + field
+                    + " is a field of Istio's ProxyConfig, not an annotation; set it in " + Annotations.PROXY_CONFIG + ", e.g. "
+                    + Annotations.PROXY_CONFIG + ": \"" + field + ": " + example(value) + "\""
+                    + (field.equals(PROXY_CONFIG_HOLD) ? "" : " (this injector reads only " + PROXY_CONFIG_HOLD + " there)"));
+        }
+        var closest = ClosestName.among(name, KNOWN).orElseThrow();
+        return new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation " + shown
+                + (ClosestName.isLikelyIntent(name, closest) ? ": did you mean " + closest + "?" : " (closest known name: " + closest + ")"));
     }
 
     /** The ProxyConfig field (Istio's spelling) an annotation under sidecar.istio.io/ or proxy.istio.io/ is named after, else null. */

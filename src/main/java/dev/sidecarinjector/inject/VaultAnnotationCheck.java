@@ -23,8 +23,6 @@ import java.util.stream.Collectors;
  */
 public final class VaultAnnotationCheck {
 
-    /** Warnings of each kind that name their annotation; past these, one warning counts the rest. */
-    static final int MAX_NAMED = 8;
     /** A per-name prefix is looked for among a typo's first characters only (the longest, {@code agent-inject-template-file-}, has 27). */
     private static final int PREFIX_SPAN = 40;
     private static final String PLACEHOLDER = "<name>";
@@ -47,42 +45,29 @@ public final class VaultAnnotationCheck {
             return List.of();
         }
         var warnings = new ArrayList<InjectionWarning>();
-        var unknown = 0;
-        var notRead = 0;
-        var withoutSecret = 0;
+        var unknown = new CappedWarnings(Kind.UNKNOWN_ANNOTATION, "unknown annotations under " + VaultAnnotations.PREFIX);
+        var notRead = new CappedWarnings(Kind.UNSUPPORTED_ANNOTATION, "vault-k8s annotations that this injector does not read");
+        var withoutSecret = new CappedWarnings(Kind.INEFFECTIVE_ANNOTATION, "templates without their secret");
         for (var name : annotations.keySet().stream().filter(key -> key.startsWith(VaultAnnotations.PREFIX)).sorted().toList()) {
             switch (meaning(name, annotations)) {
                 case READ -> { }
                 case NOT_READ -> {
-                    if (vaultApplies && ++notRead <= MAX_NAMED) {
-                        warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + ShownValue.of(name, "")
+                    if (vaultApplies) {
+                        notRead.add(warnings, () -> new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, "annotation " + ShownValue.of(name, "")
                                 + " is vault-k8s's, but this injector does not read it: it has no effect"));
                     }
                 }
                 case TEMPLATE_WITHOUT_SECRET -> {
-                    if (vaultApplies && ++withoutSecret <= MAX_NAMED) {
-                        warnings.add(templateWithoutSecret(name, annotations));
+                    if (vaultApplies) {
+                        withoutSecret.add(warnings, () -> templateWithoutSecret(name, annotations));
                     }
                 }
-                case UNKNOWN -> {
-                    if (++unknown <= MAX_NAMED) {
-                        warnings.add(typo(name, annotations));
-                    }
-                }
+                case UNKNOWN -> unknown.add(warnings, () -> typo(name, annotations));
             }
         }
-        if (unknown > MAX_NAMED) {
-            warnings.add(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, (unknown - MAX_NAMED) + " more unknown annotations under "
-                    + VaultAnnotations.PREFIX + " (the first " + MAX_NAMED + " are named)"));
-        }
-        if (notRead > MAX_NAMED) {
-            warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, (notRead - MAX_NAMED)
-                    + " more vault-k8s annotations that this injector does not read (the first " + MAX_NAMED + " are named)"));
-        }
-        if (withoutSecret > MAX_NAMED) {
-            warnings.add(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION, (withoutSecret - MAX_NAMED)
-                    + " more templates without their secret (the first " + MAX_NAMED + " are named)"));
-        }
+        unknown.addRest(warnings);
+        notRead.addRest(warnings);
+        withoutSecret.addRest(warnings);
         return warnings;
     }
 

@@ -62,7 +62,7 @@ class AnnotationCheckTest {
             annotations.put("sidecar.istio.io/" + "p".repeat(200) + i, "x");
         }
         var warnings = AnnotationCheck.warnings(annotations, Map.of());
-        assertEquals(AnnotationCheck.MAX_UNKNOWN_NAMED + 1, warnings.size());
+        assertEquals(CappedWarnings.NAMED + 1, warnings.size());
         assertEquals("4992 more unknown annotations under these prefixes (the first 8 are named)", warnings.getLast().message());
         assertTrue(warnings.stream().allMatch(warning -> warning.kind() == Kind.UNKNOWN_ANNOTATION && warning.message().length() < 200), warnings::toString);
     }

@@ -135,7 +135,7 @@ class VaultAnnotationCheckTest {
             annotations.put(V + "agent-inject-secret-" + "s".repeat(200) + i, "x");
         }
         var warnings = VaultAnnotationCheck.warnings(annotations, true);
-        assertEquals(3 * (VaultAnnotationCheck.MAX_NAMED + 1), warnings.size(), warnings::toString);
+        assertEquals(3 * (CappedWarnings.NAMED + 1), warnings.size(), warnings::toString);
         assertTrue(warnings.contains(new InjectionWarning(Kind.INEFFECTIVE_ANNOTATION,
                 "4992 more templates without their secret (the first 8 are named)")), warnings::toString);
         assertTrue(warnings.contains(new InjectionWarning(Kind.UNKNOWN_ANNOTATION,
