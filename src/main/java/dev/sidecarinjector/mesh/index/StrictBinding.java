@@ -33,7 +33,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -186,7 +185,6 @@ final class StrictBinding {
     /** A value of the wrong shape: what was expected, in words, and the value as written. */
     private static Failure wrongValue(JsonNode document, JsonMappingException e) {
         var path = MeshDocuments.path(e);
-        var value = valueAt(document, e);
         if (e instanceof InvalidFormatException format && format.getTargetType() != null && format.getTargetType().isEnum()) {
             return new Failure(path, String.valueOf(format.getValue()), "is not one of " + allowed(format.getTargetType()));
         }
@@ -200,7 +198,8 @@ final class StrictBinding {
             // "spec:" with nothing after it: YAML reads an empty value.
             return new Failure(path, null, "is empty: write its fields under it, or leave it out");
         }
-        return new Failure(path, value.map(MeshDocuments::abbreviate).orElse(null), expected);
+        var written = node.isMissingNode() || node == document ? null : MeshDocuments.abbreviate(node.isTextual() ? node.textValue() : node.toString());
+        return new Failure(path, written, expected);
     }
 
     private static Optional<String> expected(Class<?> target) {
@@ -229,15 +228,17 @@ final class StrictBinding {
         return Optional.empty();
     }
 
-    private static Optional<String> valueAt(JsonNode document, JsonMappingException e) {
-        var node = BindingError.at(document, e);
-        return node.isMissingNode() || node == document ? Optional.empty() : Optional.of(node.isTextual() ? node.textValue() : node.toString());
+    private static String allowed(Class<?> type) {
+        return String.join(", ", WRITTEN_AS.get(type));
     }
 
-    private static String allowed(Class<?> type) {
-        return Arrays.stream(type.getEnumConstants()).map(constant -> MAPPER.convertValue(constant, String.class))
-                .collect(Collectors.joining(", "));
-    }
+    /** Each enum's values as they are written (its constants as the mapper writes them), in the enum's order. */
+    private static final ClassValue<List<String>> WRITTEN_AS = new ClassValue<>() {
+        @Override
+        protected List<String> computeValue(Class<?> type) {
+            return Arrays.stream(type.getEnumConstants()).map(constant -> MAPPER.convertValue(constant, String.class)).toList();
+        }
+    };
 
     /** fabric8's enums answer null for a value they do not know; that is refused here, with the value. */
     private static final class KnownEnumValues extends DelegatingDeserializer {
@@ -264,14 +265,5 @@ final class StrictBinding {
             }
             return value;
         }
-
-        /** Each enum's values as they are written (its constants as the mapper writes them). */
-        private static final ClassValue<Set<String>> WRITTEN_AS = new ClassValue<>() {
-            @Override
-            protected Set<String> computeValue(Class<?> type) {
-                return Arrays.stream(type.getEnumConstants()).map(constant -> MAPPER.convertValue(constant, String.class))
-                        .collect(Collectors.toUnmodifiableSet());
-            }
-        };
     }
 }
