@@ -135,8 +135,7 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             try {
                 OutputFile.replace(options.output().get(), print);
             } catch (IOException | UncheckedIOException e) {
-                error("--output " + options.output().get() + ": cannot be written: "
-                        + (RootCause.of(e) instanceof AccessDeniedException ? "permission denied" : RootCause.message(e)));
+                error("--output " + options.output().get() + ": cannot be written: " + why(e));
                 return 2;
             }
             return 0;
@@ -161,8 +160,13 @@ public final class KubeInjectCommand extends Subcommand<KubeInjectCommand.Option
             return InjectionSettingsFactory.standaloneConfig(file);
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException(file.map(path -> "--config " + path).orElse("the built-in configuration") + ": cannot be read: "
-                    + (RootCause.of(e) instanceof AccessDeniedException ? "permission denied" : RootCause.message(e)), e);
+                    + why(e), e);
         }
+    }
+
+    /** Why a file could not be read or written, in the fewest words: its innermost cause, "permission denied" for that. */
+    private static String why(Exception e) {
+        return RootCause.of(e) instanceof AccessDeniedException ? "permission denied" : RootCause.message(e);
     }
 
     private String read(Options options) throws IOException {
