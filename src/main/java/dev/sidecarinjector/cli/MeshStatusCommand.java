@@ -55,8 +55,7 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
         HttpClient client;
         try {
             client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls(options.cacert())).build();
-            var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response = get(client, url);
             if (response.statusCode() != 200) {
                 stderr.println("error: " + url + " answered HTTP " + response.statusCode() + ": " + response.body().strip());
                 return 1;
@@ -91,10 +90,14 @@ public final class MeshStatusCommand extends Subcommand<MeshStatusCommand.Option
         return 0;
     }
 
+    private static HttpResponse<String> get(HttpClient client, URI url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The control plane's configuration problems, as {@link #problems} words them; empty when it does not list them (an older one). */
     private static Optional<String> configProblems(HttpClient client, URI url) {
         try {
-            var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            var response = get(client, url);
             return response.statusCode() == 200 ? Optional.of(problems(new ObjectMapper().readTree(response.body()))) : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
