@@ -27,6 +27,17 @@ class MeshDocumentsTest {
               %s
             """;
 
+    /** A VirtualService for reviews with one http route: {@code %s} is that route's YAML after its dash. */
+    private static final String ONE_ROUTE = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+              - %s
+            """;
+
     @Test
     void anUnknownEnumValueIsRefusedWithTheAllowedValues() throws Exception {
         // deny too: the CRDs' enums are case-sensitive, as the API server is (fabric8's take any case).
@@ -62,16 +73,8 @@ class MeshDocumentsTest {
                 + " (in mesh.yaml); the AuthorizationPolicy is left out", only(POLICY.formatted("actoin: DENY")));
         assertTrue(only(POLICY.formatted("selector: {matchLables: {app: x}}"))
                 .contains("spec.selector.matchLables is not a known field; did you mean matchLabels?"));
-        assertTrue(only("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews}}]
-                    timout: 10s
-                """).contains("spec.http[0].timout is not a known field; did you mean timeout?"));
+        assertTrue(only(ONE_ROUTE.formatted("route: [{destination: {host: reviews}}]\n    timout: 10s"))
+                .contains("spec.http[0].timout is not a known field; did you mean timeout?"));
         assertTrue(only("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -175,20 +178,11 @@ class MeshDocumentsTest {
 
     @Test
     void aQuotedNumberIsNotANumber() throws Exception {
-        var vs = """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - %s
-                """;
-        assertTrue(only(vs.formatted("route: [{destination: {host: reviews}, weight: \"60\"}]"))
+        assertTrue(only(ONE_ROUTE.formatted("route: [{destination: {host: reviews}, weight: \"60\"}]"))
                 .contains("spec.http[0].route[0].weight: \"60\" is not an integer"));
-        assertTrue(only(vs.formatted("fault: {abort: {httpStatus: 503, percentage: {value: \"50\"}}}\n    route: [{destination: {host: reviews}}]"))
+        assertTrue(only(ONE_ROUTE.formatted("fault: {abort: {httpStatus: 503, percentage: {value: \"50\"}}}\n    route: [{destination: {host: reviews}}]"))
                 .contains("spec.http[0].fault.abort.percentage.value: \"50\" is not a number"));
-        var huge = only(vs.formatted("route: [{destination: {host: reviews}, weight: 99999999999}]"));
+        var huge = only(ONE_ROUTE.formatted("route: [{destination: {host: reviews}, weight: 99999999999}]"));
         assertTrue(huge.contains("spec.http[0].route[0].weight: \"99999999999\" is larger than a 32-bit integer holds (2147483647)"), huge);
         var empty = only("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n");
         assertTrue(empty.contains("VirtualService default/reviews: spec is empty: write its fields under it, or leave it out"), empty);
@@ -196,15 +190,8 @@ class MeshDocumentsTest {
 
     @Test
     void aNumberIsNotAStringNorAFractionAnInteger() throws Exception {
-        assertTrue(only("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews}, weight: 50.5}]
-                """).contains("spec.http[0].route[0].weight: \"50.5\" is not an integer"));
+        assertTrue(only(ONE_ROUTE.formatted("route: [{destination: {host: reviews}, weight: 50.5}]"))
+                .contains("spec.http[0].route[0].weight: \"50.5\" is not an integer"));
         assertTrue(only("""
                 apiVersion: v1
                 kind: Pod
