@@ -7,7 +7,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -80,7 +79,7 @@ public final class CertificateIssuer {
         }
         try {
             var issuer = new JcaX509CertificateHolder(bundle.signer()).getSubject();
-            var builder = new X509v3CertificateBuilder(issuer, SelfSignedRoot.serial(), Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter),
+            var builder = new X509v3CertificateBuilder(issuer, SelfSignedRoot.serial(), CertificateTime.of(now.minus(CLOCK_SKEW)), CertificateTime.of(notAfter),
                     new X500Name(new RDN[0]), key);
             var extensions = new JcaX509ExtensionUtils();
             var rsa = PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm());

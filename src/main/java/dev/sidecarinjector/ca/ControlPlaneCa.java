@@ -14,6 +14,7 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import javax.net.ssl.X509KeyManager;
@@ -163,6 +164,7 @@ public class ControlPlaneCa {
         positive("injector.ca.workload-cert-ttl", config.workloadCertTtl());
         positive("injector.ca.max-workload-cert-ttl", config.maxWorkloadCertTtl());
         positive("injector.ca.self-signed-root-ttl", config.selfSignedRootTtl());
+        endsInTime("injector.ca.self-signed-root-ttl", config.selfSignedRootTtl(), Instant.now());
         positive("injector.ca.server-cert-ttl", config.serverCertTtl());
         if (config.workloadCertTtl().compareTo(config.maxWorkloadCertTtl()) > 0) {
             throw new CaSetupException("injector.ca.workload-cert-ttl: " + config.workloadCertTtl() + " is above injector.ca.max-workload-cert-ttl ("
@@ -181,6 +183,13 @@ public class ControlPlaneCa {
     private static void positive(String property, Duration value) throws CaSetupException {
         if (value.isNegative() || value.isZero()) {
             throw new CaSetupException(property + ": " + value + " is not a positive duration");
+        }
+    }
+
+    /** A lifetime from now that a certificate can hold: GeneralizedTime ends with the year 9999. */
+    static void endsInTime(String property, Duration value, Instant now) throws CaSetupException {
+        if (value.compareTo(Duration.between(now, CertificateTime.LAST)) > 0) {
+            throw new CaSetupException(property + ": " + value + " is too long: a certificate's validity ends by " + CertificateTime.LAST);
         }
     }
 

@@ -14,7 +14,6 @@ import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -58,7 +57,7 @@ public final class SelfSignedRoot {
             var keys = rsaKeyPair();
             var subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, trustDomain).build();
             var notBefore = now.minus(CertificateIssuer.CLOCK_SKEW);
-            var builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore), Date.from(now.plus(lifetime)), subject,
+            var builder = new JcaX509v3CertificateBuilder(subject, serial(), CertificateTime.of(notBefore), CertificateTime.of(now.plus(lifetime)), subject,
                     keys.getPublic());
             var extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
