@@ -184,8 +184,16 @@ class MeshDocumentsTest {
                 .contains("spec.http[0].fault.abort.percentage.value: \"50\" is not a number"));
         var huge = only(ONE_ROUTE.formatted("route: [{destination: {host: reviews}, weight: 99999999999}]"));
         assertTrue(huge.contains("spec.http[0].route[0].weight: \"99999999999\" is larger than a 32-bit integer holds (2147483647)"), huge);
-        var empty = only("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n");
+        var empty = only("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec: \"\"\n");
         assertTrue(empty.contains("VirtualService default/reviews: spec is empty: write its fields under it, or leave it out"), empty);
+    }
+
+    @Test
+    void anEmptyPlainValueIsNullAsKubectlReadsIt() throws Exception {
+        // "spec:" with nothing after it is null to go-yaml: the object is read without a spec (its checks then say so).
+        var parsed = MeshDocuments.read("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, labels:}\nspec:\n", "f.yaml");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(1, parsed.resources().size());
     }
 
     @Test
