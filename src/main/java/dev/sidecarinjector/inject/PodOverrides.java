@@ -26,7 +26,8 @@ public final class PodOverrides {
      * repeated keys, then the tree) once; a refused value is not kept and is refused again, naming the problem.
      */
     private static final RenderCache PROXY_CONFIGS = new RenderCache(new RenderCacheLimits(1L << 20, 16L << 10));
-    private static final String HOLD = "holdApplicationUntilProxyStarts";
+    static final String HOLD = "holdApplicationUntilProxyStarts";
+    static final String HOLD_PROTO_NAME = "hold_application_until_proxy_starts";
 
     private PodOverrides() {
     }
@@ -112,7 +113,8 @@ public final class PodOverrides {
         return read(annotations, name, v -> ResourceQuantity.parse(name, v));
     }
 
-    private static Optional<Boolean> holdFromProxyConfig(String value) {
+    /** The annotation's ProxyConfig as a tree: null when it is empty or null; an error names what is wrong with it. */
+    static JsonNode proxyConfig(String value) {
         JsonNode config;
         try {
             refuseRepeatedKeys(value);
@@ -121,12 +123,24 @@ public final class PodOverrides {
             throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "is not valid YAML or JSON");
         }
         if (config == null || config.isMissingNode() || config.isNull()) {
-            return Optional.empty();
+            return null;
         }
         if (!config.isObject()) {
             throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "is not a mapping of proxy settings");
         }
-        var hold = config.get(HOLD);
+        return config;
+    }
+
+    private static Optional<Boolean> holdFromProxyConfig(String value) {
+        var config = proxyConfig(value);
+        if (config == null) {
+            return Optional.empty();
+        }
+        // Istio reads the annotation as protobuf JSON, which takes a field's proto name as well as its JSON name.
+        if (config.has(HOLD) && config.has(HOLD_PROTO_NAME)) {
+            throw new InvalidValueException(Annotations.PROXY_CONFIG, value, "sets " + HOLD + " twice (also as " + HOLD_PROTO_NAME + ")");
+        }
+        var hold = config.has(HOLD) ? config.get(HOLD) : config.get(HOLD_PROTO_NAME);
         // As in Istio's ProxyConfig (protobuf JSON), an explicit null leaves the setting unset.
         if (hold == null || hold.isNull()) {
             return Optional.empty();

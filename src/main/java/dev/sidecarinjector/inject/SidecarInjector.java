@@ -61,6 +61,9 @@ public final class SidecarInjector {
         var annotations = PodFields.annotations(pod);
         var warnings = new ArrayList<>(AnnotationCheck.warnings(annotations, PodFields.labels(pod)));
         warnings.addAll(VaultAnnotationCheck.warnings(annotations, vaultApplies));
+        if (injected) {
+            warnings.addAll(ProxyConfigCheck.warnings(annotations));
+        }
         if (injected && !vaultApplies) {
             warnings.addAll(VaultAnnotationCheck.withoutAgent(annotations));
         }

@@ -148,7 +148,8 @@ class ValueParsersTest {
         "'holdApplicationUntilProxyStarts: maybe'|proxy.istio.io/config: holdApplicationUntilProxyStarts: \"maybe\" is not a boolean (expected true or false)",
         "'holdApplicationUntilProxyStarts: 1'|proxy.istio.io/config: holdApplicationUntilProxyStarts: 1 is not a boolean (expected true or false)",
         "'{holdApplicationUntilProxyStarts: true, holdApplicationUntilProxyStarts: false}'|proxy.istio.io/config: \"{holdApplicationUntilProxyStarts: true, ...\" (79 characters) has the key holdApplicationUntilProxyStarts twice",
-        "'{proxyMetadata: {A: 1, A: 2}}'|proxy.istio.io/config: \"{proxyMetadata: {A: 1, A: 2}}\" has the key proxyMetadata.A twice"
+        "'{proxyMetadata: {A: 1, A: 2}}'|proxy.istio.io/config: \"{proxyMetadata: {A: 1, A: 2}}\" has the key proxyMetadata.A twice",
+        "'{holdApplicationUntilProxyStarts: true, hold_application_until_proxy_starts: true}'|proxy.istio.io/config: \"{holdApplicationUntilProxyStarts: true, ...\" (82 characters) sets holdApplicationUntilProxyStarts twice (also as hold_application_until_proxy_starts)"
     })
     void proxyConfigNamesTheKeyTheActualValueAndTheExpectedType(String config, String message) {
         var error = assertThrows(InvalidValueException.class,
@@ -163,6 +164,7 @@ class ValueParsersTest {
         "'{holdApplicationUntilProxyStarts: false, concurrency: 2}'|false",
         "'holdApplicationUntilProxyStarts: null'|false",
         "'holdApplicationUntilProxyStarts:'|false",
+        "hold_application_until_proxy_starts: true|true",
         "''|false"
     })
     void proxyConfigHold(String config, boolean hold) {
