@@ -26,6 +26,12 @@ public record HostPort(String host, int port) {
         var portText = value.substring(colon + 1);
         var ipv6 = host.length() > 2 && host.startsWith("[") && host.endsWith("]") && Ipv6.parse(host.substring(1, host.length() - 1)) != null;
         if (!ipv6 && (host.length() > 253 || !DNS_NAME.matcher(host).matches())) {
+            if (Ipv6.parse(value) != null) {
+                throw new InvalidListException(field, value, "is not HOST:PORT: an IPv6 address needs brackets and a port, [" + value + "]:PORT");
+            }
+            if (Ipv6.parse(host) != null) {
+                throw new InvalidListException(field, value, "is not HOST:PORT: an IPv6 address is written in brackets, [" + host + "]:" + portText);
+            }
             throw new InvalidListException(field, value, "is not HOST:PORT: \"" + host + "\" is not a DNS name or an IP address");
         }
         var digits = !portText.isEmpty() && portText.length() <= 5 && portText.chars().allMatch(c -> c >= '0' && c <= '9');

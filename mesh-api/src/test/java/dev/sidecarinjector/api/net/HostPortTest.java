@@ -25,7 +25,8 @@ class HostPortTest {
         assertRefused("a b:1", "is not HOST:PORT: \"a b\" is not a DNS name or an IP address");
         assertRefused("[fd00::zz]:15012", "is not HOST:PORT: \"[fd00::zz]\" is not a DNS name or an IP address");
         assertRefused("[]:15012", "is not HOST:PORT: \"[]\" is not a DNS name or an IP address");
-        assertRefused("fd00::12:15012", "is not HOST:PORT: \"fd00::12\" is not a DNS name or an IP address");
+        assertRefused("fd00::12:15012", "is not HOST:PORT: an IPv6 address is written in brackets, [fd00::12]:15012");
+        assertRefused("fd00::1", "is not HOST:PORT: an IPv6 address needs brackets and a port, [fd00::1]:PORT");
         assertRefused("istiod", "is not HOST:PORT");
         assertRefused(":15012", "is not HOST:PORT");
         assertRefused("istiod:0", "is not HOST:PORT: \"0\" is not a port (1-65535)");
