@@ -108,6 +108,9 @@ final class PodAssembly {
         }
         var injected = injectedByName(outputs);
         checkVolumes(volumes, outputs);
+        if (!facts.sample()) {
+            checkMountedVolumes(volumes, outputs);
+        }
         checkAutoImages(declared, injected, decision.templates());
 
         // Override by name: the pod's declaration of an injected container is merged over it and leaves its own list.
@@ -363,6 +366,32 @@ final class PodAssembly {
                         + (template.equals(TemplateNames.SIDECAR) ? "sidecar" : "template " + template));
             }
         }
+    }
+
+    /**
+     * Every volume a template mounts, into its own containers or the pod's, is the pod's or one a template adds, as the
+     * API server requires. Not checked for TemplateCheck's sample pod, whose volumes are not those of the pods a template
+     * is written for (one may mount a volume its pods bring).
+     */
+    private static void checkMountedVolumes(List<Volume> volumes, List<TemplateOutput> outputs) {
+        var names = new java.util.HashSet<String>();
+        volumes.forEach(volume -> names.add(volume.getName()));
+        outputs.forEach(output -> output.volumes().forEach(volume -> names.add(volume.getName())));
+        for (var output : outputs) {
+            for (var placed : output.containers()) {
+                var container = placed.container();
+                TemplateContainerCheck.mounts(TemplateContainerCheck.container(file(output, container), container.getName()), container, names);
+            }
+            TemplateContainerCheck.appMounts(file(output, null), output.appVolumeMounts(), names);
+        }
+    }
+
+    /** The file a template's container comes from: the sidecar's are two files, the proxy's and the init container's. */
+    private static String file(TemplateOutput output, Container container) {
+        if (!output.template().equals(TemplateNames.SIDECAR)) {
+            return output.template() + SidecarTemplates.SUFFIX;
+        }
+        return container != null && SidecarRenderer.INIT_NAME.equals(container.getName()) ? SidecarTemplates.INIT : SidecarTemplates.PROXY;
     }
 
     /**

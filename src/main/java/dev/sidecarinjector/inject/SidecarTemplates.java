@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -240,18 +241,21 @@ public final class SidecarTemplates {
     private static Container render(Template template, String file, Map<String, Object> data) {
         Container container;
         var unknown = new ArrayList<String>();
+        var tree = renderTree(template, file, data);
+        if (tree == null || !tree.isObject()) {
+            throw new TemplateException("template " + file + " does not render a YAML mapping");
+        }
+        var name = tree.path("name");
+        var where = name.isTextual() ? TemplateContainerCheck.container(file, name.textValue()) : "template " + file + ": ";
         try {
-            var tree = renderTree(template, file, data);
-            if (tree == null || !tree.isObject()) {
-                throw new TemplateException("template " + file + " does not render a YAML mapping");
-            }
             container = PodBinderBase.fromTree(tree, PodBinder::container, Container.class, "container", unknown);
-        } catch (IOException e) {
-            throw new TemplateException("template " + file + " renders invalid YAML for a container: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw TemplateContainerCheck.binding(where, e, tree);
         }
         if (!unknown.isEmpty()) {
             throw new TemplateException("template " + file + " renders fields a container does not have: " + String.join(", ", unknown));
         }
+        TemplateContainerCheck.check(where, container);
         return container;
     }
 

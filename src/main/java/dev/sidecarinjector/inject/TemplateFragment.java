@@ -1,12 +1,12 @@
 package dev.sidecarinjector.inject;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -72,6 +72,7 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
                 throw new TemplateException("template " + file + " renders an entry of " + APP_VOLUME_MOUNTS + " without a volume name and an absolute mountPath");
             }
         }
+        TemplateContainerCheck.fragment(file, fragment);
         return tree;
     }
 
@@ -85,16 +86,17 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
         try {
             var object = (ObjectNode) tree;
             return new TemplateFragment(object.path(INIT_CONTAINERS_FIRST).asBoolean(false),
-                    list(object.get(INIT_CONTAINERS), PodBinder::container, Container.class, INIT_CONTAINERS, unknown),
-                    list(object.get(CONTAINERS), PodBinder::container, Container.class, CONTAINERS, unknown),
-                    list(object.get(VOLUMES), PodBinder::volume, Volume.class, VOLUMES, unknown),
-                    list(object.get(APP_VOLUME_MOUNTS), PodBinder::volumeMount, VolumeMount.class, APP_VOLUME_MOUNTS, unknown));
-        } catch (IOException | IllegalArgumentException e) {
+                    list(file, object.get(INIT_CONTAINERS), PodBinder::container, Container.class, INIT_CONTAINERS, unknown),
+                    list(file, object.get(CONTAINERS), PodBinder::container, Container.class, CONTAINERS, unknown),
+                    list(file, object.get(VOLUMES), PodBinder::volume, Volume.class, VOLUMES, unknown),
+                    list(file, object.get(APP_VOLUME_MOUNTS), PodBinder::volumeMount, VolumeMount.class, APP_VOLUME_MOUNTS, unknown));
+        } catch (IllegalArgumentException e) {
             throw new TemplateException("template " + file + " renders invalid YAML for its containers, volumes or mounts: " + e.getMessage(), e);
         }
     }
 
-    private static <T> List<T> list(JsonNode node, PodBinderBase.Reader<T> reader, Class<T> type, String path, List<String> unknown) throws IOException {
+    /** The items of one list; an item that does not bind is refused naming it, the field, the value and what was expected. */
+    private static <T> List<T> list(String file, JsonNode node, PodBinderBase.Reader<T> reader, Class<T> type, String path, List<String> unknown) {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -106,7 +108,11 @@ record TemplateFragment(boolean initContainersFirst, List<Container> initContain
             if (item.isNull()) {
                 throw new IllegalArgumentException("a list item is empty");
             }
-            items.add(PodBinderBase.fromTree(item, reader, type, path + "[" + items.size() + "]", unknown));
+            try {
+                items.add(PodBinderBase.fromTree(item, reader, type, path + "[" + items.size() + "]", unknown));
+            } catch (JsonProcessingException e) {
+                throw TemplateContainerCheck.binding(TemplateContainerCheck.where(file, path, items.size(), item), e, item);
+            }
         }
         return items;
     }

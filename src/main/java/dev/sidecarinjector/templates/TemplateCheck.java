@@ -12,7 +12,6 @@ import dev.sidecarinjector.inject.TemplateNames;
 import dev.sidecarinjector.inject.VaultAnnotations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import java.util.Map;
 
 /**
  * Proves a template set before it is used: the sidecar must inject a sample pod in every placement, and every
@@ -36,7 +35,7 @@ final class TemplateCheck {
     }
 
     private static void check(SidecarTemplates templates, InjectionSettings settings, Pod sample, String what) {
-        var result = SidecarInjector.inject(sample, AdmissionFacts.manual("default", Map.of()), settings, templates);
+        var result = SidecarInjector.inject(sample, AdmissionFacts.sample("default"), settings, templates);
         if (result instanceof InjectionResult.Rejected rejected) {
             throw new TemplateException(rejected.message() + " (while rendering a sample pod with " + what + ")");
         }

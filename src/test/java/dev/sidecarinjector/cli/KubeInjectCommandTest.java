@@ -457,6 +457,20 @@ class KubeInjectCommandTest {
         assertTrue(!result.out().contains("sidecar-proxy"));
     }
 
+    /** A value a template takes from an annotation is checked for each pod, and refused naming the template, the container, the field and the value. */
+    @Test
+    void aTemplateRenderingABadContainerForOnePodIsNamedInOneLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("debug.yaml"), "containers:\n- name: debug\n  image: busybox\n  ports:\n"
+                + "  - containerPort: {pod.annotations.get('example.com/port') ?: 9000}\n");
+        var pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {inject.istio.io/templates: debug, example.com/port: %s}\n"
+                + "spec: {containers: [{name: a, image: a}]}\n";
+        var good = run(pod.formatted("\"8080\""), "-f", "-", "--templates", dir.toString());
+        assertEquals(0, good.exit(), good.err());
+        var result = run(pod.formatted("http"), "-f", "-", "--templates", dir.toString());
+        refused(result, "error: document 1 (Pod default/p): template debug.yaml: container \"debug\": ports[0].containerPort: \"http\" is not an integer\n");
+        assertEquals(1, result.err().lines().count(), result.err());
+    }
+
     @Test
     void configFileAndTemplatesDirectoryApply(@TempDir Path dir) throws Exception {
         var config = dir.resolve("injector.properties");

@@ -110,6 +110,50 @@ class TemplateStoreTest {
         assertTrue(store.lastError().orElseThrow().contains("the sidecar template is made of sidecar-proxy.yaml"), store.lastError().orElseThrow());
     }
 
+    /** The user's report: both were hot-reloaded without an error and injected as written, so the API server refused every pod. */
+    @Test
+    void aTemplateRenderingAContainerKubernetesRefusesIsRefusedAtLoadNamingItAndTheLastGoodSetStays() throws Exception {
+        Files.writeString(dir.resolve("debug-shell.yaml"), "containers:\n- name: debug-shell\n  image: busybox\n");
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        var good = store.current().orElseThrow();
+
+        Files.writeString(dir.resolve("badname.yaml"), "containers:\n- name: Dbg_Shell\n  image: busybox\n");
+        assertFalse(store.reload());
+        assertSame(good, store.current().orElseThrow(), "the last good templates stay in force");
+        assertEquals("template badname.yaml: container \"Dbg_Shell\": name: \"Dbg_Shell\" is not a valid container name (a DNS-1123 label: lowercase "
+                + "letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) (while rendering a sample pod with template badname)",
+                store.lastError().orElseThrow());
+
+        Files.delete(dir.resolve("badname.yaml"));
+        Files.writeString(dir.resolve("badqty.yaml"), "containers:\n- name: q\n  image: busybox\n  resources:\n    limits:\n      cpu: lots\n");
+        assertFalse(store.reload());
+        assertSame(good, store.current().orElseThrow());
+        assertEquals("template badqty.yaml: container \"q\": resources.limits.cpu: \"lots\" is not a resource quantity (examples: 100m, 0.5, 64Mi, 1Gi)"
+                + " (while rendering a sample pod with template badqty)", store.lastError().orElseThrow());
+
+        Files.writeString(dir.resolve("badqty.yaml"), "containers:\n- name: debug\n  image: busybox\n  securityContext:\n    runAsUser: \"root\"\n");
+        assertFalse(store.reload());
+        assertEquals("template badqty.yaml: container \"debug\": securityContext.runAsUser: \"root\" is not an integer (while rendering a sample pod with template badqty)",
+                store.lastError().orElseThrow());
+        assertFalse(store.lastError().orElseThrow().contains("java."), "no Java class names");
+
+        Files.delete(dir.resolve("badqty.yaml"));
+        assertTrue(store.reload());
+        assertTrue(store.lastError().isEmpty());
+    }
+
+    /** The sample pod has not the volumes of the pods a template is written for: a mount of one of those is checked per pod, not at load. */
+    @Test
+    void aTemplateMountingAVolumeItsPodsBringLoadsAndAPodWithoutItIsRefused() throws Exception {
+        Files.writeString(dir.resolve("backup.yaml"), "containers:\n- name: backup\n  image: busybox\n  volumeMounts:\n  - name: data\n    mountPath: /data\n");
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        var rejected = (InjectionResult.Rejected) SidecarInjector.inject(pod(Map.of(Annotations.TEMPLATES, "backup")), AdmissionFacts.manual("default", Map.of()),
+                TestSettings.defaults(), store.current().orElseThrow());
+        assertEquals("template backup.yaml: container \"backup\": volumeMounts[0].name: \"data\" names no volume of the pod (spec.volumes) nor of the templates applied",
+                rejected.message());
+    }
+
     @Test
     void aTemplateThatCollidesWithTheSidecarIsRefusedWhenTheyAreCombined() throws Exception {
         Files.writeString(dir.resolve("second-proxy.yaml"), "containers:\n- name: sidecar-proxy\n  image: other:1\n");

@@ -1,0 +1,196 @@
+package dev.sidecarinjector.inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sidecarinjector.api.text.ShownValue;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks what a template renders as the API server checks those fields of a pod (names, ports, protocols, pull
+ * policies, resource quantities), so that a pod is refused here naming the template, the container, the field and
+ * the value, not by the API server with errors about containers its author never wrote. Each refusal is one line:
+ * {@code template debug.yaml: container "debug": ports[0].containerPort: 99999 is not a port (1-65535)}.
+ */
+final class TemplateContainerCheck {
+
+    private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+    private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    private static final int PORT_NAME_MAX = 15;
+    private static final String LABEL_RULE = "(a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
+
+    private TemplateContainerCheck() {
+    }
+
+    /** How a refusal names a container of a template: {@code template debug.yaml: container "debug": }. */
+    static String container(String file, String name) {
+        return "template " + file + ": container " + ShownValue.of(name, "\"") + ": ";
+    }
+
+    /** How a refusal names an item of a template's list with no usable name: {@code template debug.yaml: containers[0]: }. */
+    static String item(String file, String list, int index) {
+        return "template " + file + ": " + list + "[" + index + "]: ";
+    }
+
+    /** The prefix for an item of {@code list} ({@code containers}, {@code volumes}, ...), by its name when it has one. */
+    static String where(String file, String list, int index, JsonNode item) {
+        var name = item.path("name");
+        if (!name.isTextual()) {
+            return item(file, list, index);
+        }
+        return switch (list) {
+            case TemplateFragment.CONTAINERS -> container(file, name.textValue());
+            case TemplateFragment.INIT_CONTAINERS -> "template " + file + ": init container " + ShownValue.of(name.textValue(), "\"") + ": ";
+            case TemplateFragment.VOLUMES -> "template " + file + ": volume " + ShownValue.of(name.textValue(), "\"") + ": ";
+            default -> item(file, list, index);
+        };
+    }
+
+    /**
+     * A rendered item that does not bind to the model, said in Kubernetes' field names with the value and what was
+     * expected ({@code securityContext.runAsUser: "root" is not an integer}), after {@code where}.
+     */
+    static TemplateException binding(String where, JsonProcessingException e, JsonNode item) {
+        var field = BindingError.fieldPath(e).replaceFirst("^\\.", "");
+        return new TemplateException(where + (field.isEmpty() ? "" : field + ": ") + BindingError.problem(e, item).strip(), e);
+    }
+
+    /** Every container and volume of a named template's fragment, and their names unique within it. */
+    static void fragment(String file, TemplateFragment fragment) {
+        var containers = new HashMap<String, String>();
+        for (var container : fragment.initContainers()) {
+            unique(file, containers, container.getName(), "init container", "a container");
+            check(container(file, container.getName()), container);
+        }
+        for (var container : fragment.containers()) {
+            unique(file, containers, container.getName(), "container", "a container");
+            check(container(file, container.getName()), container);
+        }
+        var volumes = new HashMap<String, String>();
+        for (Volume volume : fragment.volumes()) {
+            var where = "template " + file + ": volume " + ShownValue.of(volume.getName(), "\"") + ": ";
+            label(where, "name", volume.getName(), "volume");
+            unique(file, volumes, volume.getName(), "volume", "a volume");
+        }
+    }
+
+    private static void unique(String file, Map<String, String> seen, String name, String kind, String what) {
+        var earlier = seen.putIfAbsent(name, kind);
+        if (earlier != null) {
+            throw new TemplateException("template " + file + ": " + kind + " " + ShownValue.of(name, "\"") + ": name: " + ShownValue.of(name, "\"")
+                    + " is the name of " + what + " the template renders before it (" + earlier + "): the names in a pod must be unique");
+        }
+    }
+
+    /** One rendered container, as the API server checks its name, ports, pull policy and resources. */
+    static void check(String where, Container container) {
+        label(where, "name", container.getName(), "container");
+        var policy = container.getImagePullPolicy();
+        if (policy != null && !PULL_POLICIES.contains(policy)) {
+            throw refused(where, "imagePullPolicy", policy, "is not one of " + String.join(", ", PULL_POLICIES));
+        }
+        var ports = container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts();
+        for (var i = 0; i < ports.size(); i++) {
+            port(where, "ports[" + i + "]", ports.get(i));
+        }
+        var resources = container.getResources();
+        if (resources != null) {
+            var limits = quantities(where, "resources.limits", resources.getLimits());
+            var requests = quantities(where, "resources.requests", resources.getRequests());
+            for (var request : requests.entrySet()) {
+                var limit = limits.get(request.getKey());
+                if (limit != null && request.getValue().compareTo(limit) > 0) {
+                    throw refused(where, "resources.requests." + request.getKey(), request.getValue().text(), "is above the limit \""
+                            + limit.text() + "\" (resources.limits." + request.getKey() + ")");
+                }
+            }
+        }
+    }
+
+    private static void label(String where, String field, String name, String kind) {
+        if (name == null || !KubernetesNames.isLabel(name, false)) {
+            throw refused(where, field, name == null ? "" : name, "is not a valid " + kind + " name " + LABEL_RULE);
+        }
+    }
+
+    private static void port(String where, String field, ContainerPort port) {
+        if (port.getContainerPort() == null) {
+            throw new TemplateException(where + field + ": has no containerPort, which Kubernetes requires");
+        }
+        portNumber(where, field + ".containerPort", port.getContainerPort());
+        if (port.getHostPort() != null && port.getHostPort() != 0) {
+            portNumber(where, field + ".hostPort", port.getHostPort());
+        }
+        if (port.getProtocol() != null && !PROTOCOLS.contains(port.getProtocol())) {
+            throw refused(where, field + ".protocol", port.getProtocol(), "is not one of " + String.join(", ", PROTOCOLS));
+        }
+        if (port.getName() != null && !isPortName(port.getName())) {
+            throw refused(where, field + ".name", port.getName(), "is not a valid port name (an IANA service name: at most " + PORT_NAME_MAX
+                    + " lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-')");
+        }
+    }
+
+    private static void portNumber(String where, String field, int number) {
+        if (number < 1 || number > 65535) {
+            throw new TemplateException(where + field + ": " + number + " is not a port (1-65535)");
+        }
+    }
+
+    /** Kubernetes' IANA_SVC_NAME. */
+    private static boolean isPortName(String name) {
+        return !name.isEmpty() && name.length() <= PORT_NAME_MAX && KubernetesNames.isLabel(name, false) && !name.contains("--")
+                && name.chars().anyMatch(c -> c >= 'a' && c <= 'z');
+    }
+
+    /** Each quantity of {@code requests} or {@code limits}, parsed; an invalid one is refused naming it. */
+    private static Map<String, ResourceQuantity> quantities(String where, String field, Map<String, Quantity> written) {
+        var parsed = new HashMap<String, ResourceQuantity>();
+        if (written == null) {
+            return parsed;
+        }
+        for (var entry : written.entrySet()) {
+            var quantity = entry.getValue();
+            var text = quantity == null ? "" : (quantity.getAmount() == null ? "" : quantity.getAmount())
+                    + (quantity.getFormat() == null ? "" : quantity.getFormat());
+            try {
+                parsed.put(entry.getKey(), ResourceQuantity.parse(field + "." + entry.getKey(), text));
+            } catch (InvalidValueException e) {
+                throw new TemplateException(where + e.getMessage(), e);
+            }
+        }
+        return parsed;
+    }
+
+    private static TemplateException refused(String where, String field, String value, String problem) {
+        return new TemplateException(where + field + ": " + ShownValue.of(value, "\"") + " " + problem);
+    }
+
+    /** A rendered container's mounts each name one of {@code volumes}: the pod's and those the applied templates add. */
+    static void mounts(String where, Container container, Set<String> volumes) {
+        mounts(where, "volumeMounts", container.getVolumeMounts(), volumes);
+    }
+
+    /** A template's {@code appVolumeMounts} each name one of {@code volumes}. */
+    static void appMounts(String file, List<VolumeMount> mounts, Set<String> volumes) {
+        mounts("template " + file + ": ", TemplateFragment.APP_VOLUME_MOUNTS, mounts, volumes);
+    }
+
+    private static void mounts(String where, String list, List<VolumeMount> mounts, Set<String> volumes) {
+        if (mounts == null) {
+            return;
+        }
+        for (var i = 0; i < mounts.size(); i++) {
+            var name = mounts.get(i).getName();
+            if (name == null || !volumes.contains(name)) {
+                throw refused(where, list + "[" + i + "].name", name == null ? "" : name, "names no volume of the pod (spec.volumes) nor of the templates applied");
+            }
+        }
+    }
+}
