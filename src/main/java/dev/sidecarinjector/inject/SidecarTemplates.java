@@ -229,13 +229,23 @@ public final class SidecarTemplates {
         try {
             yaml = template.render(data);
         } catch (RuntimeException e) {
-            throw new TemplateException("template " + file + " does not render: " + e.getMessage(), e);
+            throw new TemplateException("template " + file + " does not render: " + e.getMessage() + flowMappingHint(e), e);
         }
         try {
             return YAML.readTree(yaml);
         } catch (IOException e) {
             throw new TemplateException("template " + file + " renders invalid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Qute reads {@code {...}} as an expression, so a YAML flow mapping ({@code resources: {limits: {cpu: 1}}}) is one
+     * whose first key is taken for a namespace: the error then says how to write it.
+     */
+    private static String flowMappingHint(RuntimeException e) {
+        return e.getMessage() != null && e.getMessage().contains("No namespace resolver found")
+                ? " (a YAML flow mapping such as {limits: {cpu: 1}} is read by Qute as an expression: write it in block style, or escape its braces as \\{)"
+                : "";
     }
 
     private static Container render(Template template, String file, Map<String, Object> data) {

@@ -144,4 +144,13 @@ class TemplateContainerCheckTest {
                 SidecarInjector.inject(pod(), AdmissionFacts.manual("default", Map.of()), TestSettings.defaults(), SidecarTemplates.compile(sources)));
         assertEquals("template sidecar-proxy.yaml: container \"sidecar-proxy\": imagePullPolicy: \"Sometimes\" is not one of Always, IfNotPresent, Never", rejected.message());
     }
+
+    @Test
+    void aFlowMappingReadAsAnExpressionSaysHowToWriteIt() {
+        var rejected = assertInstanceOf(InjectionResult.Rejected.class, inject(DEBUG + "  resources: {limits: {cpu: 1}}\n", Map.of(), pod()));
+        assertEquals("template debug.yaml does not render: Rendering error in template [debug.yaml:4]: No namespace resolver found for [limits] in expression "
+                + "{limits:{cpu:.1)} (a YAML flow mapping such as {limits: {cpu: 1}} is read by Qute as an expression: write it in block style, or escape its braces as \\{)",
+                rejected.message());
+        assertInstanceOf(InjectionResult.Injected.class, inject(DEBUG + "  resources: \\{limits: \\{cpu: 1}}\n", Map.of(), pod()));
+    }
 }
