@@ -55,14 +55,7 @@ public final class PodOverrides {
     }
 
     private static SidecarSpec parse(Map<String, String> annotations, InjectionSettings settings) {
-        var defaults = settings.resources();
-        var resources = new ProxyResources(
-                quantity(annotations, Annotations.PROXY_CPU).or(defaults::cpuRequest),
-                quantity(annotations, Annotations.PROXY_MEMORY).or(defaults::memoryRequest),
-                quantity(annotations, Annotations.PROXY_CPU_LIMIT).or(defaults::cpuLimit),
-                quantity(annotations, Annotations.PROXY_MEMORY_LIMIT).or(defaults::memoryLimit))
-                .checked(Annotations.PROXY_CPU, Annotations.PROXY_CPU_LIMIT, "cpu")
-                .checked(Annotations.PROXY_MEMORY, Annotations.PROXY_MEMORY_LIMIT, "memory");
+        var resources = resources(annotations, settings);
         var global = settings.traffic();
         var traffic = new TrafficRules(
                 read(annotations, Annotations.INCLUDE_INBOUND_PORTS, v -> TrafficValues.ports(Annotations.INCLUDE_INBOUND_PORTS, v, true)).orElse(global.includeInboundPorts()),
@@ -80,6 +73,31 @@ public final class PodOverrides {
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
         return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite);
+    }
+
+    /**
+     * The proxy's resources as Istio's injection template sets them: the settings, unless the pod sets one of the four
+     * annotations; then those replace the settings as a whole (requests only from {@code proxyCPU} and
+     * {@code proxyMemory}, limits only from the two {@code *Limit}), so {@code proxyMemory: 256Mi} alone is a
+     * 256Mi request and no limit, not a request above the configured limit.
+     */
+    static ProxyResources resources(Map<String, String> annotations, InjectionSettings settings) {
+        if (!annotatesResources(annotations)) {
+            return settings.resources();
+        }
+        return new ProxyResources(
+                quantity(annotations, Annotations.PROXY_CPU),
+                quantity(annotations, Annotations.PROXY_MEMORY),
+                quantity(annotations, Annotations.PROXY_CPU_LIMIT),
+                quantity(annotations, Annotations.PROXY_MEMORY_LIMIT))
+                .checked(Annotations.PROXY_CPU, Annotations.PROXY_CPU_LIMIT, "cpu")
+                .checked(Annotations.PROXY_MEMORY, Annotations.PROXY_MEMORY_LIMIT, "memory");
+    }
+
+    /** True when the pod sets one of the proxy's resource annotations, which then replace the settings' resources. */
+    static boolean annotatesResources(Map<String, String> annotations) {
+        return annotations.containsKey(Annotations.PROXY_CPU) || annotations.containsKey(Annotations.PROXY_MEMORY)
+                || annotations.containsKey(Annotations.PROXY_CPU_LIMIT) || annotations.containsKey(Annotations.PROXY_MEMORY_LIMIT);
     }
 
     /**
