@@ -131,6 +131,7 @@ final class PodAssembly {
                 var own = declared.get(container.getName());
                 if (own != null) {
                     container = ContainerOverride.merge(container, own.container(), own.field());
+                    ResourceBounds.check(container, own.container(), own.field(), new InjectedResources(output.template(), annotations, settings));
                 } else if (placed.json() != null) {
                     json.put(container, placed.json());
                 }
