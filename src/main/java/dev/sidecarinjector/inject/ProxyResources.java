@@ -14,9 +14,21 @@ public record ProxyResources(
      * refuse the whole pod later with a message that does not mention the sidecar.
      */
     public ProxyResources checked(String requestField, String limitField, String kind) {
+        return checked(requestField, limitField, kind, true);
+    }
+
+    /**
+     * As {@link #checked(String, String, String)}; with {@code requestFirst} false (the limit is the pod's, the
+     * request a setting's) the message starts with the limit: {@code limit: "32Mi" is below the memory request ...}.
+     */
+    public ProxyResources checked(String requestField, String limitField, String kind, boolean requestFirst) {
         var request = "cpu".equals(kind) ? cpuRequest : memoryRequest;
         var limit = "cpu".equals(kind) ? cpuLimit : memoryLimit;
         if (request.isPresent() && limit.isPresent() && request.get().compareTo(limit.get()) > 0) {
+            if (!requestFirst) {
+                throw new InvalidValueException(limitField, limit.get().text(),
+                        "is below the " + kind + " request \"" + request.get().text() + "\" (" + requestField + ")");
+            }
             throw new InvalidValueException(requestField, request.get().text(),
                     "is above the " + kind + " limit \"" + limit.get().text() + "\" (" + limitField + ")");
         }

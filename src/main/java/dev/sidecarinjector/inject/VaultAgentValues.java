@@ -59,17 +59,36 @@ public record VaultAgentValues(String role, List<VaultSecret> secrets, boolean p
         var initFirst = VaultAnnotations.flag(annotations, VaultAnnotations.INIT_FIRST).orElse(false);
         var dr = defaults.resources();
         var resources = new ProxyResources(
-                PodOverrides.quantity(annotations, VaultAnnotations.REQUESTS_CPU).or(dr::cpuRequest),
-                PodOverrides.quantity(annotations, VaultAnnotations.REQUESTS_MEM).or(dr::memoryRequest),
-                PodOverrides.quantity(annotations, VaultAnnotations.LIMITS_CPU).or(dr::cpuLimit),
-                PodOverrides.quantity(annotations, VaultAnnotations.LIMITS_MEM).or(dr::memoryLimit))
-                .checked(VaultAnnotations.REQUESTS_CPU, VaultAnnotations.LIMITS_CPU, "cpu")
-                .checked(VaultAnnotations.REQUESTS_MEM, VaultAnnotations.LIMITS_MEM, "memory");
+                quantity(annotations, VaultAnnotations.REQUESTS_CPU, dr.cpuRequest()),
+                quantity(annotations, VaultAnnotations.REQUESTS_MEM, dr.memoryRequest()),
+                quantity(annotations, VaultAnnotations.LIMITS_CPU, dr.cpuLimit()),
+                quantity(annotations, VaultAnnotations.LIMITS_MEM, dr.memoryLimit()))
+                .checked(source(annotations, VaultAnnotations.REQUESTS_CPU, "cpu-request"), source(annotations, VaultAnnotations.LIMITS_CPU, "cpu-limit"), "cpu",
+                        annotations.containsKey(VaultAnnotations.REQUESTS_CPU) || !annotations.containsKey(VaultAnnotations.LIMITS_CPU))
+                .checked(source(annotations, VaultAnnotations.REQUESTS_MEM, "memory-request"), source(annotations, VaultAnnotations.LIMITS_MEM, "memory-limit"), "memory",
+                        annotations.containsKey(VaultAnnotations.REQUESTS_MEM) || !annotations.containsKey(VaultAnnotations.LIMITS_MEM));
         return new VaultAgentValues(role.get(), secrets, prePopulate, prePopulateOnly, initFirst,
                 PodOverrides.read(annotations, VaultAnnotations.IMAGE, v -> ImageReference.parse(VaultAnnotations.IMAGE, v)).orElse(defaults.image()),
                 PodOverrides.read(annotations, VaultAnnotations.SERVICE, v -> address(VaultAnnotations.SERVICE, v)).orElse(defaults.address()),
                 PodOverrides.read(annotations, VaultAnnotations.AUTH_PATH, v -> authPath(VaultAnnotations.AUTH_PATH, v)).orElse(defaults.authPath()),
                 resources);
+    }
+
+    /**
+     * A resource annotation as vault-k8s reads it: absent, the setting; present but empty, no value (vault-k8s's
+     * parseResources skips "", as the setting {@code injector.vault.cpu-limit=} does); else a quantity.
+     */
+    private static Optional<ResourceQuantity> quantity(Map<String, String> annotations, String name, Optional<ResourceQuantity> setting) {
+        var value = annotations.get(name);
+        if (value == null) {
+            return setting;
+        }
+        return value.isEmpty() ? Optional.empty() : Optional.of(ResourceQuantity.parse(name, value));
+    }
+
+    /** Where a resource value came from: the pod's annotation, else the setting. */
+    private static String source(Map<String, String> annotations, String annotation, String setting) {
+        return annotations.containsKey(annotation) ? annotation : "injector.vault." + setting;
     }
 
     /** Vault's address: an http or https URL with a host, as the agent's {@code vault.address} needs it. */

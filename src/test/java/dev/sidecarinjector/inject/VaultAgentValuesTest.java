@@ -77,6 +77,32 @@ class VaultAgentValuesTest {
                 "writes /vault/secrets/db, as the annotations for \"DB\" do");
     }
 
+    /** As in vault-k8s (parseResources skips ""), an annotation present but empty is no request or limit, not the default. */
+    @Test
+    void anEmptyResourceAnnotationIsNoValueAsInVaultK8s() {
+        var values = read(Map.of(VaultAnnotations.ROLE, "app", VaultAnnotations.LIMITS_CPU, "", VaultAnnotations.LIMITS_MEM, "",
+                VaultAnnotations.REQUESTS_CPU, "", VaultAnnotations.REQUESTS_MEM, "1Gi"));
+        assertEquals(Optional.empty(), values.resources().cpuLimit());
+        assertEquals(Optional.empty(), values.resources().memoryLimit());
+        assertEquals(Optional.empty(), values.resources().cpuRequest());
+        assertEquals("1Gi", values.resources().memoryRequest().orElseThrow().text());
+        assertEquals("64Mi", read(Map.of(VaultAnnotations.ROLE, "app")).resources().memoryRequest().orElseThrow().text(), "absent: the default");
+        var blank = assertThrows(InvalidValueException.class, () -> read(Map.of(VaultAnnotations.ROLE, "app", VaultAnnotations.LIMITS_CPU, " ")));
+        assertEquals("vault.hashicorp.com/agent-limits-cpu: \" \" is not a resource quantity (examples: 100m, 0.5, 64Mi, 1Gi)", blank.getMessage());
+    }
+
+    /** A limit the pod did not set is named by the setting it came from, not by an annotation the pod does not have. */
+    @Test
+    void aRequestAboveTheConfiguredLimitNamesTheSetting() {
+        var error = assertThrows(InvalidValueException.class, () -> read(Map.of(VaultAnnotations.ROLE, "app", VaultAnnotations.REQUESTS_MEM, "1Gi")));
+        assertEquals("vault.hashicorp.com/agent-requests-mem: \"1Gi\" is above the memory limit \"128Mi\" (injector.vault.memory-limit)", error.getMessage());
+        var both = assertThrows(InvalidValueException.class, () -> read(Map.of(VaultAnnotations.ROLE, "app", VaultAnnotations.REQUESTS_CPU, "1",
+                VaultAnnotations.LIMITS_CPU, "500m")));
+        assertEquals("vault.hashicorp.com/agent-requests-cpu: \"1\" is above the cpu limit \"500m\" (vault.hashicorp.com/agent-limits-cpu)", both.getMessage());
+        var limit = assertThrows(InvalidValueException.class, () -> read(Map.of(VaultAnnotations.ROLE, "app", VaultAnnotations.LIMITS_MEM, "32Mi")));
+        assertEquals("vault.hashicorp.com/agent-limits-mem: \"32Mi\" is below the memory request \"64Mi\" (injector.vault.memory-request)", limit.getMessage());
+    }
+
     private static void assertRefused(Map<String, String> annotations, String message) {
         var withRole = new java.util.HashMap<>(annotations);
         withRole.put(VaultAnnotations.ROLE, "app");
