@@ -13,14 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * Warns about a pod's annotations under Istio's prefixes ({@code sidecar.istio.io/}, {@code traffic.sidecar.istio.io/},
- * {@code proxy.istio.io/}, {@code inject.istio.io/}) and this project's ({@code sidecarinjector.dev/}): one nobody
+ * {@code proxy.istio.io/}, {@code inject.istio.io/}, {@code status.sidecar.istio.io/},
+ * {@code readiness.status.sidecar.istio.io/}) and this project's ({@code sidecarinjector.dev/}): one nobody
  * defines (a typo, most likely: named with the closest known name), one of Istio's this injector does not read, one
  * Istio deprecated (named with its replacement). Pure; the work is bounded whatever the pod holds.
  */
 public final class AnnotationCheck {
 
     static final List<String> PREFIXES = List.of("sidecar.istio.io/", "traffic.sidecar.istio.io/", "proxy.istio.io/",
-            "inject.istio.io/", "sidecarinjector.dev/");
+            "inject.istio.io/", "status.sidecar.istio.io/", "readiness.status.sidecar.istio.io/", "sidecarinjector.dev/");
     private static final String PROXY_CONFIG_HOLD = "holdApplicationUntilProxyStarts";
     private static final java.util.regex.Pattern SIMPLE_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,32}");
 

@@ -27,7 +27,14 @@ final class IstioAnnotations {
             "sidecar.istio.io/agentLogLevel",
             "traffic.sidecar.istio.io/excludeInterfaces",
             "traffic.sidecar.istio.io/includeOutboundPorts",
-            "proxy.istio.io/overrides");
+            "proxy.istio.io/overrides",
+            // Istio's proxy readiness probe and status port: the proxy here has its own (injector.proxy.health-port,
+            // status-port; probe period and threshold fixed in the template).
+            "status.sidecar.istio.io/port",
+            "readiness.status.sidecar.istio.io/initialDelaySeconds",
+            "readiness.status.sidecar.istio.io/periodSeconds",
+            "readiness.status.sidecar.istio.io/failureThreshold",
+            "readiness.status.sidecar.istio.io/applicationPorts");
 
     /** Istio's deprecated annotations and what Istio reads instead. */
     static final Map<String, String> DEPRECATED = Map.of(

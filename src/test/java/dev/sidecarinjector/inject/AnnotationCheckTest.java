@@ -52,7 +52,31 @@ class AnnotationCheckTest {
     @Test
     void otherPrefixesAreNotLookedAt() {
         assertEquals(List.of(), AnnotationCheck.warnings(Map.of("vault.hashicorp.com/agent-injekt", "true", "istio.io/rev", "canary",
-                "status.sidecar.istio.io/port", "0", "example.com/sidecar.istio.io/x", "1", "sidecar.istio.io", "1"), Map.of()));
+                "example.com/sidecar.istio.io/x", "1", "sidecar.istio.io", "1", "example.com/status.sidecar.istio.io/port", "0"), Map.of()));
+    }
+
+    /** Istio reads these for the proxy's readiness probe and status port; here they change nothing, and the pod is told. */
+    @Test
+    void istiosReadinessAndStatusPortAnnotationsAreSaidToBeUnread() {
+        var annotations = new java.util.TreeMap<String, String>();
+        for (var name : List.of("initialDelaySeconds", "periodSeconds", "failureThreshold", "applicationPorts")) {
+            annotations.put("readiness.status.sidecar.istio.io/" + name, "1");
+        }
+        annotations.put("status.sidecar.istio.io/port", "0");
+        assertEquals(List.of(
+                        "annotation readiness.status.sidecar.istio.io/applicationPorts is Istio's, but this injector does not read it: it has no effect",
+                        "annotation readiness.status.sidecar.istio.io/failureThreshold is Istio's, but this injector does not read it: it has no effect",
+                        "annotation readiness.status.sidecar.istio.io/initialDelaySeconds is Istio's, but this injector does not read it: it has no effect",
+                        "annotation readiness.status.sidecar.istio.io/periodSeconds is Istio's, but this injector does not read it: it has no effect",
+                        "annotation status.sidecar.istio.io/port is Istio's, but this injector does not read it: it has no effect"),
+                AnnotationCheck.warnings(annotations, Map.of()).stream().map(InjectionWarning::message).toList());
+        assertTrue(AnnotationCheck.warnings(annotations, Map.of()).stream().allMatch(warning -> warning.kind() == Kind.UNSUPPORTED_ANNOTATION));
+        assertEquals(List.of(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation readiness.status.sidecar.istio.io/periodSecond: "
+                        + "did you mean readiness.status.sidecar.istio.io/periodSeconds?")),
+                AnnotationCheck.warnings(Map.of("readiness.status.sidecar.istio.io/periodSecond", "5"), Map.of()));
+        assertEquals(List.of(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation status.sidecar.istio.io/prot: "
+                        + "did you mean status.sidecar.istio.io/port?")),
+                AnnotationCheck.warnings(Map.of("status.sidecar.istio.io/prot", "15020"), Map.of()));
     }
 
     @Test
