@@ -102,7 +102,13 @@ public final class SidecarTemplates {
                         }))
                 .build();
         var named = new TreeMap<String, Template>();
+        var fileOf = new java.util.HashMap<String, String>();
         for (var file : sources.keySet()) {
+            var base = yamlBase(file);
+            var earlier = base == null ? null : fileOf.putIfAbsent(base, file);
+            if (earlier != null) {
+                throw new TemplateException("template files " + earlier + " and " + file + " are both " + base + ": keep one");
+            }
             if (!FILES.contains(file)) {
                 named.put(templateName(file), parse(engine, sources, file));
             }
@@ -110,11 +116,37 @@ public final class SidecarTemplates {
         return new SidecarTemplates(parse(engine, sources, PROXY), parse(engine, sources, INIT), named, cacheLimits);
     }
 
+    /**
+     * The name a templates-directory file is read under: {@code NAME.yml}, {@code NAME.YAML} and the like as
+     * {@code NAME.yaml} (as the mesh directory reads {@code .yml}); a name that defines no template stays as written,
+     * so the refusal names the file; empty when the file is not YAML by its name (not a template file at all).
+     */
+    public static Optional<String> sourceName(String file) {
+        var base = yamlBase(file);
+        if (base == null) {
+            return Optional.empty();
+        }
+        var canonical = base + SUFFIX;
+        return Optional.of(FILES.contains(canonical) || TemplateNames.valid(base) && !base.equals(TemplateNames.SIDECAR) ? canonical : file);
+    }
+
+    /** The file's name without its {@code .yaml} or {@code .yml} in any case, or null. */
+    private static String yamlBase(String file) {
+        var lower = file.toLowerCase(java.util.Locale.ROOT);
+        for (var suffix : List.of(SUFFIX, ".yml")) {
+            if (lower.endsWith(suffix) && file.length() > suffix.length()) {
+                return file.substring(0, file.length() - suffix.length());
+            }
+        }
+        return null;
+    }
+
     /** The template a file defines: {@code log-shipper.yaml} defines {@code log-shipper}. */
     static String templateName(String file) {
-        var name = file.endsWith(SUFFIX) ? file.substring(0, file.length() - SUFFIX.length()) : "";
+        var base = yamlBase(file);
+        var name = base == null ? "" : base;
         if (!TemplateNames.valid(name)) {
-            throw new TemplateException("template file " + file + " does not name a template: expected NAME.yaml, NAME of lowercase letters, digits and '-'");
+            throw new TemplateException("template file " + file + " does not name a template: expected NAME.yaml or NAME.yml, NAME of lowercase letters, digits and '-'");
         }
         if (name.equals(TemplateNames.SIDECAR)) {
             throw new TemplateException("template file " + file + ": the sidecar template is made of " + String.join(", ", FILES) + "; replace those instead");

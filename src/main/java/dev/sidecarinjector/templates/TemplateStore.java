@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * The injection templates in force: the built-in ones, and from a directory (a mounted ConfigMap) files that
- * replace them by name or add templates ({@code NAME.yaml}; the sidecar's three files replace its parts). A
+ * replace them by name or add templates ({@code NAME.yaml} or {@code NAME.yml}; the sidecar's three files replace its parts). A
  * changed directory is re-read on {@link #reload()}; a set that does not compile or render a valid sample pod with
  * every template is refused, the last good set stays in force and the error is kept for readiness.
  */
@@ -30,6 +32,8 @@ public final class TemplateStore {
     private final AtomicReference<SidecarTemplates> current = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Map<String, String> loadedSources = Map.of();
+    /** The directory's files that are not templates by their name, said once each in the log. */
+    private final Set<String> mentioned = ConcurrentHashMap.newKeySet();
 
     public TemplateStore(Optional<Path> directory, InjectionSettings settings) {
         this(directory, settings, RenderCacheLimits.DEFAULT);
@@ -89,21 +93,39 @@ public final class TemplateStore {
     }
 
     /**
-     * The built-in sources with every {@code *.yaml} file of the directory over them, by file name. Dot files are
-     * skipped: a mounted ConfigMap keeps its real files under {@code ..data} and links each key beside it.
+     * The built-in sources with every {@code *.yaml} and {@code *.yml} file of the directory (the extension in any
+     * case) over them, by file name ({@link SidecarTemplates#sourceName}); two files of one name ({@code debug.yaml},
+     * {@code debug.yml}) are both kept, and the set is refused naming them. Dot files are skipped: a mounted ConfigMap
+     * keeps its real files under {@code ..data} and links each key beside it. Another file is said to be skipped in
+     * the log, once.
      */
     private Map<String, String> readSources() throws IOException {
         var sources = new LinkedHashMap<>(SidecarTemplates.builtInSources());
         if (directory.isPresent() && Files.isDirectory(directory.get())) {
+            var fromDirectory = new java.util.HashSet<String>();
             try (var files = Files.list(directory.get())) {
                 for (var path : files.sorted().toList()) {
                     var file = path.getFileName().toString();
-                    if (!file.startsWith(".") && file.endsWith(".yaml") && Files.isRegularFile(path)) {
-                        sources.put(file, Files.readString(path, StandardCharsets.UTF_8));
+                    if (file.startsWith(".") || !Files.isRegularFile(path)) {
+                        continue;
                     }
+                    var name = SidecarTemplates.sourceName(file);
+                    if (name.isEmpty()) {
+                        if (mentioned.add(file)) {
+                            LOG.warnf("templates directory %s: %s is skipped: a template file is NAME.yaml or NAME.yml", directory.get(), file);
+                        }
+                        continue;
+                    }
+                    var key = fromDirectory.add(name.get()) ? name.get() : file;
+                    sources.put(key, Files.readString(path, StandardCharsets.UTF_8));
                 }
             }
         }
         return sources;
+    }
+
+    /** The directory's files said to be skipped, each once. */
+    Set<String> skippedFiles() {
+        return Set.copyOf(mentioned);
     }
 }

@@ -166,6 +166,62 @@ class TemplateStoreTest {
         assertEquals("templates sidecar and second-proxy both inject a container named sidecar-proxy, so they cannot be applied together", rejected.message());
     }
 
+    /** As the mesh directory: {@code .yml}, and the extension in any case, is YAML too. */
+    @Test
+    void aYmlFileIsATemplateAsAYamlOneIs() throws Exception {
+        Files.writeString(dir.resolve("debug.yml"), "containers:\n- name: debug\n  image: busybox:1.36\n");
+        Files.writeString(dir.resolve("shell.YAML"), "containers:\n- name: shell\n  image: busybox:1.36\n");
+        var proxy = SidecarTemplates.builtInSources().get(SidecarTemplates.PROXY);
+        Files.writeString(dir.resolve("sidecar-proxy.yml"), proxy.replace("imagePullPolicy: {proxy.imagePullPolicy}", "imagePullPolicy: Always"));
+        var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+        assertEquals(Optional.empty(), store.lastError());
+        assertTrue(store.current().orElseThrow().names().containsAll(java.util.List.of("debug", "shell")), store.current().orElseThrow().names().toString());
+        assertEquals("Always", proxyPullPolicy(store), "sidecar-proxy.yml replaces the proxy's part");
+
+        Files.writeString(dir.resolve("debug.yaml"), "containers:\n- name: debug\n  image: busybox:1.37\n");
+        assertFalse(store.reload());
+        assertEquals("template files debug.yaml and debug.yml are both debug: keep one", store.lastError().orElseThrow());
+        Files.delete(dir.resolve("debug.yaml"));
+        Files.writeString(dir.resolve("Debug.yml"), "containers: []\n");
+        assertFalse(store.reload());
+        assertTrue(store.lastError().orElseThrow().startsWith("template file Debug.yml does not name a template: expected NAME.yaml or NAME.yml"),
+                store.lastError().orElseThrow());
+    }
+
+    @Test
+    void aFileOfAnotherExtensionIsSaidToBeSkippedOnce() throws Exception {
+        Files.writeString(dir.resolve("debug.txt"), "containers: []\n");
+        Files.writeString(dir.resolve("README.md"), "templates\n");
+        var records = new java.util.ArrayList<String>();
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var logger = java.util.logging.Logger.getLogger(TemplateStore.class.getName());
+        logger.addHandler(handler);
+        try {
+            var store = new TemplateStore(Optional.of(dir), TestSettings.defaults());
+            Files.writeString(dir.resolve("other.yaml"), "containers:\n- name: other\n  image: busybox:1.36\n");
+            assertTrue(store.reload());
+            assertEquals(java.util.Set.of("debug.txt", "README.md"), store.skippedFiles());
+            var skipped = records.stream().filter(line -> line.contains("is skipped")).toList();
+            assertEquals(java.util.List.of("templates directory " + dir + ": README.md is skipped: a template file is NAME.yaml or NAME.yml",
+                    "templates directory " + dir + ": debug.txt is skipped: a template file is NAME.yaml or NAME.yml"), skipped);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void aConfigMapMountsDotEntriesAreNotTemplates() throws Exception {
         var data = Files.createDirectories(dir.resolve("..2026_11_30_01_00_00.000000001"));
