@@ -15,14 +15,18 @@ import java.util.Map;
  */
 final class ProxyConfigCheck {
 
+    /** The warnings of each annotation value seen lately: the value is parsed once, not on every pod that carries it. */
+    private static final RenderCache SAID = new RenderCache(new RenderCacheLimits(1L << 20, 16L << 10));
+
     private ProxyConfigCheck() {
     }
 
     static List<InjectionWarning> warnings(Map<String, String> annotations) {
         var value = annotations.get(Annotations.PROXY_CONFIG);
-        if (value == null) {
-            return List.of();
-        }
+        return value == null ? List.of() : SAID.get(List.of(value), () -> warnings(value));
+    }
+
+    private static List<InjectionWarning> warnings(String value) {
         JsonNode config;
         try {
             config = PodOverrides.proxyConfig(value);
@@ -52,7 +56,7 @@ final class ProxyConfigCheck {
                     + (unread.size() == 1 ? " is a field" : " are fields") + " of Istio's ProxyConfig that this injector does not read"
                     + " (it reads " + PodOverrides.HOLD + "): " + (unread.size() == 1 ? "it has" : "they have") + " no effect"));
         }
-        return warnings;
+        return List.copyOf(warnings);
     }
 
     /** A ProxyConfig field's JSON name: {@code termination_drain_duration} is {@code terminationDrainDuration}. */
