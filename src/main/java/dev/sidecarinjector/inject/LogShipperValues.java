@@ -24,8 +24,8 @@ record LogShipperValues(String logDirectory, String image, String outputConfigMa
                 PodOverrides.quantity(annotations, Annotations.LOG_SHIPPER_MEMORY).or(() -> defaults.resources().memoryRequest()),
                 PodOverrides.quantity(annotations, Annotations.LOG_SHIPPER_CPU_LIMIT).or(() -> defaults.resources().cpuLimit()),
                 PodOverrides.quantity(annotations, Annotations.LOG_SHIPPER_MEMORY_LIMIT).or(() -> defaults.resources().memoryLimit()))
-                .checked(Annotations.LOG_SHIPPER_CPU, Annotations.LOG_SHIPPER_CPU_LIMIT, "cpu")
-                .checked(Annotations.LOG_SHIPPER_MEMORY, Annotations.LOG_SHIPPER_MEMORY_LIMIT, "memory");
+                .checked(annotations, Annotations.LOG_SHIPPER_CPU, Annotations.LOG_SHIPPER_CPU_LIMIT, "cpu", "injector.log-shipper.")
+                .checked(annotations, Annotations.LOG_SHIPPER_MEMORY, Annotations.LOG_SHIPPER_MEMORY_LIMIT, "memory", "injector.log-shipper.");
         return new LogShipperValues(
                 PodOverrides.read(annotations, Annotations.LOG_DIRECTORY, v -> LogDirectory.parse(Annotations.LOG_DIRECTORY, v)).orElse(defaults.logDirectory()),
                 PodOverrides.read(annotations, Annotations.LOG_SHIPPER_IMAGE, v -> ImageReference.parse(Annotations.LOG_SHIPPER_IMAGE, v)).orElse(defaults.image()),

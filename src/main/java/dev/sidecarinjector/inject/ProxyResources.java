@@ -34,4 +34,15 @@ public record ProxyResources(
         }
         return this;
     }
+
+    /**
+     * As {@link #checked(String, String, String, boolean)} for a template whose pod annotations fall back to settings
+     * ({@code settings} then {@code cpu-request}, {@code cpu-limit}, ...): each side is named where it came from, the
+     * pod's annotation or the setting, and the message starts with what the pod wrote.
+     */
+    public ProxyResources checked(java.util.Map<String, String> annotations, String requestAnnotation, String limitAnnotation, String kind, String settings) {
+        var request = annotations.containsKey(requestAnnotation) ? requestAnnotation : settings + kind + "-request";
+        var limit = annotations.containsKey(limitAnnotation) ? limitAnnotation : settings + kind + "-limit";
+        return checked(request, limit, kind, annotations.containsKey(requestAnnotation) || !annotations.containsKey(limitAnnotation));
+    }
 }

@@ -63,10 +63,8 @@ public record VaultAgentValues(String role, List<VaultSecret> secrets, boolean p
                 quantity(annotations, VaultAnnotations.REQUESTS_MEM, dr.memoryRequest()),
                 quantity(annotations, VaultAnnotations.LIMITS_CPU, dr.cpuLimit()),
                 quantity(annotations, VaultAnnotations.LIMITS_MEM, dr.memoryLimit()))
-                .checked(source(annotations, VaultAnnotations.REQUESTS_CPU, "cpu-request"), source(annotations, VaultAnnotations.LIMITS_CPU, "cpu-limit"), "cpu",
-                        annotations.containsKey(VaultAnnotations.REQUESTS_CPU) || !annotations.containsKey(VaultAnnotations.LIMITS_CPU))
-                .checked(source(annotations, VaultAnnotations.REQUESTS_MEM, "memory-request"), source(annotations, VaultAnnotations.LIMITS_MEM, "memory-limit"), "memory",
-                        annotations.containsKey(VaultAnnotations.REQUESTS_MEM) || !annotations.containsKey(VaultAnnotations.LIMITS_MEM));
+                .checked(annotations, VaultAnnotations.REQUESTS_CPU, VaultAnnotations.LIMITS_CPU, "cpu", "injector.vault.")
+                .checked(annotations, VaultAnnotations.REQUESTS_MEM, VaultAnnotations.LIMITS_MEM, "memory", "injector.vault.");
         return new VaultAgentValues(role.get(), secrets, prePopulate, prePopulateOnly, initFirst,
                 PodOverrides.read(annotations, VaultAnnotations.IMAGE, v -> ImageReference.parse(VaultAnnotations.IMAGE, v)).orElse(defaults.image()),
                 PodOverrides.read(annotations, VaultAnnotations.SERVICE, v -> address(VaultAnnotations.SERVICE, v)).orElse(defaults.address()),
@@ -84,11 +82,6 @@ public record VaultAgentValues(String role, List<VaultSecret> secrets, boolean p
             return setting;
         }
         return value.isEmpty() ? Optional.empty() : Optional.of(ResourceQuantity.parse(name, value));
-    }
-
-    /** Where a resource value came from: the pod's annotation, else the setting. */
-    private static String source(Map<String, String> annotations, String annotation, String setting) {
-        return annotations.containsKey(annotation) ? annotation : "injector.vault." + setting;
     }
 
     /** Vault's address: an http or https URL with a host, as the agent's {@code vault.address} needs it. */
