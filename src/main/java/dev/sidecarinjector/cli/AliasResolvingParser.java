@@ -1,5 +1,6 @@
 package dev.sidecarinjector.cli;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
@@ -89,6 +90,22 @@ final class AliasResolvingParser extends YAMLParser {
             }
             return event == null ? null : track(event, replayed);
         }
+    }
+
+    /**
+     * A plain scalar YAML 1.1 takes for a number that go-yaml, and so kubectl, reads as a string is a string here too
+     * ({@code ._}, which Jackson would then call a malformed number).
+     */
+    @Override
+    protected JsonToken _decodeScalar(ScalarEvent scalar) throws IOException {
+        var token = super._decodeScalar(scalar);
+        if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) && scalar.getTag() == null
+                && scalar.getImplicit().canOmitTagInPlainScalar() && !KubernetesYaml.goYamlReadsAsAnotherType(scalar.getValue())) {
+            _textValue = scalar.getValue();
+            _cleanedTextValue = null;
+            return JsonToken.VALUE_STRING;
+        }
+        return token;
     }
 
     private List<Event> resolve(AliasEvent alias) {

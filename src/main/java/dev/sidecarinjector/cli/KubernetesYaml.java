@@ -44,9 +44,14 @@ public final class KubernetesYaml {
     private KubernetesYaml() {
     }
 
-    /** True when a plain scalar of this text would not be read back as this string. */
+    /** True when a plain scalar of this text would not be read back as this string, by go-yaml or by YAML 1.1. */
     static boolean readAsAnotherType(String text) {
-        if (text.isEmpty() || RESERVED.contains(text) || YAML_1_1.resolve(NodeId.scalar, text, true) != Tag.STR) {
+        return goYamlReadsAsAnotherType(text) || YAML_1_1.resolve(NodeId.scalar, text, true) != Tag.STR;
+    }
+
+    /** True when go-yaml (and so kubectl) reads a plain scalar of this text as null, a boolean or a number. */
+    static boolean goYamlReadsAsAnotherType(String text) {
+        if (text.isEmpty() || RESERVED.contains(text)) {
             return true;
         }
         var first = text.charAt(0);

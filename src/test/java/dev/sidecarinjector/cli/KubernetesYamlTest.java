@@ -75,6 +75,14 @@ class KubernetesYamlTest {
     }
 
     @Test
+    void aPlainValueYaml11TakesForAMalformedNumberIsTheStringKubectlReads() {
+        var document = readBack("dot: ._\nunder: _.\nsign: +._\n");
+        assertEquals("._", document.get("dot").textValue());
+        assertEquals("_.", document.get("under").textValue());
+        assertEquals("+._", document.get("sign").textValue());
+    }
+
+    @Test
     void anEmptyPlainValueIsNullAndAQuotedOneAnEmptyString() {
         var document = readBack("annotations:\nempty: \"\"\nsingle: ''\nnothing: null\n");
         assertTrue(document.get("annotations").isNull(), document.toString());
