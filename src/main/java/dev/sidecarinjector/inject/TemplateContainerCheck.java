@@ -97,8 +97,14 @@ final class TemplateContainerCheck {
             throw refused(where, "imagePullPolicy", policy, "is not one of " + String.join(", ", PULL_POLICIES));
         }
         var ports = container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts();
+        var named = new java.util.HashMap<String, Integer>();
         for (var i = 0; i < ports.size(); i++) {
-            port(where, "ports[" + i + "]", ports.get(i));
+            var port = ports.get(i);
+            port(where, "ports[" + i + "]", port);
+            var first = port.getName() == null ? null : named.putIfAbsent(port.getName(), i);
+            if (first != null) {
+                throw refused(where, "ports[" + i + "].name", port.getName(), "is the name of ports[" + first + "] too: a container's port names are unique");
+            }
         }
         var resources = container.getResources();
         if (resources != null) {

@@ -82,6 +82,8 @@ class TemplateContainerCheckTest {
     @Test
     void aProtocolKubernetesDoesNotKnow() {
         refused(DEBUG + "  ports:\n  - containerPort: 8080\n    protocol: SCTPX\n", "template debug.yaml: container \"debug\": ports[0].protocol: \"SCTPX\" is not one of TCP, UDP, SCTP");
+        refused(DEBUG + "  ports:\n  - containerPort: 8080\n    name: http\n  - containerPort: 8081\n    name: http\n",
+                "template debug.yaml: container \"debug\": ports[1].name: \"http\" is the name of ports[0] too: a container's port names are unique");
         refused(DEBUG + "  ports:\n  - containerPort: 8080\n    protocol: tcp\n", "template debug.yaml: container \"debug\": ports[0].protocol: \"tcp\" is not one of TCP, UDP, SCTP");
     }
 
