@@ -31,7 +31,12 @@ final class TemplateContainerCheck {
 
     /** How a refusal names a container of a template: {@code template debug.yaml: container "debug": }. */
     static String container(String file, String name) {
-        return "template " + file + ": container " + ShownValue.of(name, "\"") + ": ";
+        return named(file, "container", name);
+    }
+
+    /** How a refusal names a named item of a template: {@code template debug.yaml: volume "cache": }. */
+    private static String named(String file, String kind, String name) {
+        return "template " + file + ": " + kind + " " + ShownValue.of(name, "\"") + ": ";
     }
 
     /** How a refusal names an item of a template's list with no usable name: {@code template debug.yaml: containers[0]: }. */
@@ -47,8 +52,8 @@ final class TemplateContainerCheck {
         }
         return switch (list) {
             case TemplateFragment.CONTAINERS -> container(file, name.textValue());
-            case TemplateFragment.INIT_CONTAINERS -> "template " + file + ": init container " + ShownValue.of(name.textValue(), "\"") + ": ";
-            case TemplateFragment.VOLUMES -> "template " + file + ": volume " + ShownValue.of(name.textValue(), "\"") + ": ";
+            case TemplateFragment.INIT_CONTAINERS -> named(file, "init container", name.textValue());
+            case TemplateFragment.VOLUMES -> named(file, "volume", name.textValue());
             default -> item(file, list, index);
         };
     }
@@ -75,8 +80,7 @@ final class TemplateContainerCheck {
         }
         var volumes = new HashMap<String, String>();
         for (Volume volume : fragment.volumes()) {
-            var where = "template " + file + ": volume " + ShownValue.of(volume.getName(), "\"") + ": ";
-            label(where, "name", volume.getName(), "volume");
+            label(named(file, "volume", volume.getName()), "name", volume.getName(), "volume");
             unique(file, volumes, volume.getName(), "volume", "a volume");
         }
     }
@@ -162,9 +166,8 @@ final class TemplateContainerCheck {
             return parsed;
         }
         for (var entry : written.entrySet()) {
-            var quantity = entry.getValue();
-            var text = quantity == null ? "" : (quantity.getAmount() == null ? "" : quantity.getAmount())
-                    + (quantity.getFormat() == null ? "" : quantity.getFormat());
+            // Quantity's text is its amount and format, each when set.
+            var text = entry.getValue() == null ? "" : entry.getValue().toString();
             try {
                 parsed.put(entry.getKey(), ResourceQuantity.parse(field + "." + entry.getKey(), text));
             } catch (InvalidValueException e) {
