@@ -37,9 +37,9 @@ final class ResourceBounds {
             }
             var requestField = field + ".resources.requests." + name;
             var limitField = field + ".resources.limits." + name;
-            var request = quantity(requestField, entry.getValue(), requestDeclared);
-            var limit = quantity(limitField, limitValue, limitDeclared);
-            if (request == null || limit == null || request.compareTo(limit) <= 0) {
+            var request = quantity(requestField, entry.getValue());
+            var limit = quantity(limitField, limitValue);
+            if (request.compareTo(limit) <= 0) {
                 continue;
             }
             if (requestDeclared) {
@@ -52,16 +52,11 @@ final class ResourceBounds {
         }
     }
 
-    /** A declared value that is no quantity is refused naming it; a rendered one is the template's business (left to the API server). */
-    private static ResourceQuantity quantity(String field, Quantity value, boolean declared) {
-        var text = value == null ? "" : value.toString();
-        if (declared) {
-            return ResourceQuantity.parse(field, text);
-        }
-        try {
-            return ResourceQuantity.parse(field, text);
-        } catch (InvalidValueException e) {
-            return null;
-        }
+    /**
+     * A declared value that is no quantity is refused naming it. A rendered one always parses: what a template renders
+     * was refused already if not ({@link TemplateContainerCheck}).
+     */
+    private static ResourceQuantity quantity(String field, Quantity value) {
+        return ResourceQuantity.parse(field, value == null ? "" : value.toString());
     }
 }
