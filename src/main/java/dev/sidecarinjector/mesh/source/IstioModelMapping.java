@@ -3,8 +3,6 @@ package dev.sidecarinjector.mesh.source;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBRingHash;
-import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
-import jakarta.inject.Singleton;
 
 /**
  * Makes the Kubernetes client read what fabric8's Istio model (7.5.2) drops. {@code consistentHash.ringHash}'s member
@@ -14,15 +12,12 @@ import jakarta.inject.Singleton;
  * {@code DestinationRuleChecker} finds it. The directory source moves the field before its strict binding instead
  * ({@code RingHashField}).
  */
-@Singleton
-public class IstioModelMapping implements KubernetesClientObjectMapperCustomizer {
+public final class IstioModelMapping {
 
-    @Override
-    public void customize(ObjectMapper mapper) {
-        register(mapper);
+    private IstioModelMapping() {
     }
 
-    /** Adds the mappings to {@code mapper} (the client's, or a test's). */
+    /** Adds the mappings to {@code mapper} (the application client's, or a test's). */
     public static void register(ObjectMapper mapper) {
         mapper.addMixIn(LoadBalancerSettingsConsistentHashLBRingHash.class, PlainObject.class);
     }
