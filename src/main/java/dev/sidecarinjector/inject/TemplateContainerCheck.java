@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sidecarinjector.api.text.ShownValue;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -24,6 +25,7 @@ final class TemplateContainerCheck {
     private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final int PORT_NAME_MAX = 15;
+    private static final String ENV_RULE = "(printable ASCII characters other than '=')";
     private static final String LABEL_RULE = "(a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
 
     private TemplateContainerCheck() {
@@ -93,9 +95,17 @@ final class TemplateContainerCheck {
         }
     }
 
-    /** One rendered container, as the API server checks its name, ports, pull policy and resources. */
+    /** One rendered container, as the API server checks its name, image, environment, ports, pull policy and resources. */
     static void check(String where, Container container) {
         label(where, "name", container.getName(), "container");
+        image(where, container.getImage());
+        var env = container.getEnv() == null ? List.<EnvVar>of() : container.getEnv();
+        for (var i = 0; i < env.size(); i++) {
+            var name = env.get(i).getName();
+            if (name == null || !isEnvName(name)) {
+                throw refused(where, "env[" + i + "].name", name == null ? "" : name, "is not a valid environment variable name " + ENV_RULE);
+            }
+        }
         var policy = container.getImagePullPolicy();
         if (policy != null && !PULL_POLICIES.contains(policy)) {
             throw refused(where, "imagePullPolicy", policy, "is not one of " + String.join(", ", PULL_POLICIES));
@@ -122,6 +132,24 @@ final class TemplateContainerCheck {
                 }
             }
         }
+    }
+
+    /** The API server's checks of a pod container's image: there is one, with no white space around it. */
+    private static void image(String where, String image) {
+        if (image == null) {
+            throw new TemplateException(where + "image: missing: Kubernetes runs no container without one");
+        }
+        if (image.isEmpty()) {
+            throw refused(where, "image", image, "is empty: Kubernetes runs no container without an image");
+        }
+        if (!image.equals(image.strip())) {
+            throw refused(where, "image", image, "starts or ends with white space, which the API server refuses");
+        }
+    }
+
+    /** Kubernetes' relaxed rule (KEP 4369, on by default in recent releases; older clusters take fewer names): printable ASCII but '='. */
+    private static boolean isEnvName(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= ' ' && c <= '~' && c != '=');
     }
 
     private static void label(String where, String field, String name, String kind) {

@@ -51,6 +51,30 @@ class TemplateContainerCheckTest {
                 + "\" is not a valid container name (a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)");
     }
 
+    /** The API server refuses a pod container without an image ("Required value"), and a Deployment's pods never start. */
+    @Test
+    void aContainerWithNoImage() {
+        refused("containers:\n- name: debug\n  command: [sleep, infinity]\n",
+                "template debug.yaml: container \"debug\": image: missing: Kubernetes runs no container without one");
+        refused("initContainers:\n- name: setup\n  image: \"\"\n", "template debug.yaml: container \"setup\": image: \"\" is empty: "
+                + "Kubernetes runs no container without an image");
+        refused("containers:\n- name: debug\n  image: \" busybox\"\n", "template debug.yaml: container \"debug\": image: \" busybox\" starts or "
+                + "ends with white space, which the API server refuses");
+    }
+
+    /** Kubernetes' relaxed rule for environment variable names (KEP 4369): printable ASCII but '='; stricter clusters take fewer. */
+    @Test
+    void anEnvironmentVariableNameNoClusterTakes() {
+        refused(DEBUG + "  env:\n  - name: A=B\n    value: x\n", "template debug.yaml: container \"debug\": env[0].name: \"A=B\" is not a valid "
+                + "environment variable name (printable ASCII characters other than '=')");
+        refused(DEBUG + "  env:\n  - name: OK\n    value: x\n  - name: \"\"\n", "template debug.yaml: container \"debug\": env[1].name: \"\" is not a "
+                + "valid environment variable name (printable ASCII characters other than '=')");
+        refused(DEBUG + "  env:\n  - name: \"caf\u00e9\"\n", "template debug.yaml: container \"debug\": env[0].name: \"caf\u00e9\" is not a valid "
+                + "environment variable name (printable ASCII characters other than '=')");
+        var accepted = inject(DEBUG + "  env:\n  - name: my.setting-1\n    value: x\n  - name: \"1 with space\"\n", Map.of(), pod());
+        assertInstanceOf(InjectionResult.Injected.class, accepted, accepted::toString);
+    }
+
     @Test
     void aVolumeNameThatIsNoDnsLabel() {
         refused(DEBUG + "volumes:\n- name: Scratch.Space\n  emptyDir: {}\n", "template debug.yaml: volume \"Scratch.Space\": name: \"Scratch.Space\" is not a valid "
