@@ -99,19 +99,14 @@ final class TemplateContainerCheck {
     static void check(String where, Container container) {
         label(where, "name", container.getName(), "container");
         image(where, container.getImage());
-        var env = container.getEnv() == null ? List.<EnvVar>of() : container.getEnv();
-        for (var i = 0; i < env.size(); i++) {
-            var name = env.get(i).getName();
-            if (name == null || !isEnvName(name)) {
-                throw refused(where, "env[" + i + "].name", name == null ? "" : name, "is not a valid environment variable name " + ENV_RULE);
-            }
-        }
+        envNames(where, container.getEnv());
+        mountPaths(where, container.getVolumeMounts());
         var policy = container.getImagePullPolicy();
         if (policy != null && !PULL_POLICIES.contains(policy)) {
             throw refused(where, "imagePullPolicy", policy, "is not one of " + String.join(", ", PULL_POLICIES));
         }
         var ports = container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts();
-        var named = new java.util.HashMap<String, Integer>();
+        var named = new HashMap<String, Integer>();
         for (var i = 0; i < ports.size(); i++) {
             var port = ports.get(i);
             port(where, "ports[" + i + "]", port);
@@ -144,6 +139,25 @@ final class TemplateContainerCheck {
         }
         if (!image.equals(image.strip())) {
             throw refused(where, "image", image, "starts or ends with white space, which the API server refuses");
+        }
+    }
+
+    private static void envNames(String where, List<EnvVar> env) {
+        for (var i = 0; env != null && i < env.size(); i++) {
+            var name = env.get(i).getName();
+            if (name == null || !isEnvName(name)) {
+                throw refused(where, "env[" + i + "].name", name == null ? "" : name, "is not a valid environment variable name " + ENV_RULE);
+            }
+        }
+    }
+
+    /** Each mount has a path (two mounts at one path are {@link MountPaths}' to refuse, naming what put them there). */
+    private static void mountPaths(String where, List<VolumeMount> mounts) {
+        for (var i = 0; mounts != null && i < mounts.size(); i++) {
+            var path = mounts.get(i).getMountPath();
+            if (path == null || path.isEmpty()) {
+                throw new TemplateException(where + "volumeMounts[" + i + "].mountPath: missing, which Kubernetes requires");
+            }
         }
     }
 

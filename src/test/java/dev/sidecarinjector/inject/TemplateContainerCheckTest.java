@@ -62,6 +62,13 @@ class TemplateContainerCheckTest {
                 + "ends with white space, which the API server refuses");
     }
 
+    @Test
+    void aMountWithNoPath() {
+        refused(DEBUG + "  volumeMounts:\n  - name: data\n", "template debug.yaml: container \"debug\": volumeMounts[0].mountPath: missing, which Kubernetes requires");
+        refused(DEBUG + "  volumeMounts:\n  - name: data\n    mountPath: /data\n  - name: data\n    mountPath: \"\"\n",
+                "template debug.yaml: container \"debug\": volumeMounts[1].mountPath: missing, which Kubernetes requires");
+    }
+
     /** Kubernetes' relaxed rule for environment variable names (KEP 4369): printable ASCII but '='; stricter clusters take fewer. */
     @Test
     void anEnvironmentVariableNameNoClusterTakes() {
