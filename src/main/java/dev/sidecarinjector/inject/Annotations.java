@@ -15,6 +15,10 @@ public final class Annotations {
     public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
     /** Istio's opt-out of the probe rewrite; read as Go's {@code strconv.ParseBool}, as Istio reads it. */
     public static final String REWRITE_APP_PROBERS = "sidecar.istio.io/rewriteAppHTTPProbers";
+    /** Istio's timing of the proxy's readiness probe ({@link ProxyReadiness}). */
+    public static final String READINESS_INITIAL_DELAY = "readiness.status.sidecar.istio.io/initialDelaySeconds";
+    public static final String READINESS_PERIOD = "readiness.status.sidecar.istio.io/periodSeconds";
+    public static final String READINESS_FAILURE_THRESHOLD = "readiness.status.sidecar.istio.io/failureThreshold";
     public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
     public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
     public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";

@@ -28,12 +28,9 @@ final class IstioAnnotations {
             "traffic.sidecar.istio.io/excludeInterfaces",
             "traffic.sidecar.istio.io/includeOutboundPorts",
             "proxy.istio.io/overrides",
-            // Istio's proxy readiness probe and status port: the proxy here has its own (injector.proxy.health-port,
-            // status-port; probe period and threshold fixed in the template).
+            // Istio's status port and its readiness check of the app's ports: the proxy here has its own ports
+            // (injector.proxy.health-port, status-port) and checks no app port.
             "status.sidecar.istio.io/port",
-            "readiness.status.sidecar.istio.io/initialDelaySeconds",
-            "readiness.status.sidecar.istio.io/periodSeconds",
-            "readiness.status.sidecar.istio.io/failureThreshold",
             "readiness.status.sidecar.istio.io/applicationPorts");
 
     /** Istio's deprecated annotations and what Istio reads instead. */

@@ -72,7 +72,8 @@ public final class PodOverrides {
         var rewrite = read(annotations, Annotations.REWRITE_APP_PROBERS, v -> GoBoolean.parse(v).orElseThrow(() -> new InvalidValueException(
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
-        return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite);
+        return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite,
+                ProxyReadiness.of(annotations));
     }
 
     /**

@@ -104,6 +104,9 @@ public final class SidecarRenderer {
             proxy.put("uid", spec.proxyUid());
             proxy.put("gid", spec.proxyGid());
             proxy.put("drainSeconds", settings.drainSeconds());
+            proxy.put("readinessInitialDelaySeconds", spec.readiness().initialDelaySeconds());
+            proxy.put("readinessPeriodSeconds", spec.readiness().periodSeconds());
+            proxy.put("readinessFailureThreshold", spec.readiness().failureThreshold());
             proxy.put("tmpVolume", TMP_VOLUME);
             proxy.putAll(ResourceData.of(resources));
             var ports = settings.ports();

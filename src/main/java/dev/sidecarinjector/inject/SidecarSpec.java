@@ -5,6 +5,7 @@ package dev.sidecarinjector.inject;
  * {@code proxyGid} are the configured ones unless the pod's own {@code sidecar-proxy} container sets them
  * (override by name): the init container's rules must exempt the uid the proxy really runs as.
  * {@code rewriteAppProbes}: the app's probes go to the proxy's status port ({@link AppProbeRewrite}).
+ * {@code readiness}: the timing of the proxy's own readiness probe.
  */
 public record SidecarSpec(
         String image,
@@ -14,10 +15,11 @@ public record SidecarSpec(
         TrafficRules traffic,
         long proxyUid,
         long proxyGid,
-        boolean rewriteAppProbes) {
+        boolean rewriteAppProbes,
+        ProxyReadiness readiness) {
 
     /** This spec with the proxy running as {@code uid} and {@code gid}. */
     public SidecarSpec withIdentity(long uid, long gid) {
-        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes);
+        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes, readiness);
     }
 }

@@ -55,9 +55,12 @@ class AnnotationCheckTest {
                 "example.com/sidecar.istio.io/x", "1", "sidecar.istio.io", "1", "example.com/status.sidecar.istio.io/port", "0"), Map.of()));
     }
 
-    /** Istio reads these for the proxy's readiness probe and status port; here they change nothing, and the pod is told. */
+    /**
+     * Istio reads these for its status port and the app's readiness; here they change nothing, and the pod is told.
+     * The readiness probe's timing is read ({@link ProxyReadiness}), so no warning.
+     */
     @Test
-    void istiosReadinessAndStatusPortAnnotationsAreSaidToBeUnread() {
+    void istiosStatusPortAndApplicationPortsAnnotationsAreSaidToBeUnread() {
         var annotations = new java.util.TreeMap<String, String>();
         for (var name : List.of("initialDelaySeconds", "periodSeconds", "failureThreshold", "applicationPorts")) {
             annotations.put("readiness.status.sidecar.istio.io/" + name, "1");
@@ -65,9 +68,6 @@ class AnnotationCheckTest {
         annotations.put("status.sidecar.istio.io/port", "0");
         assertEquals(List.of(
                         "annotation readiness.status.sidecar.istio.io/applicationPorts is Istio's, but this injector does not read it: it has no effect",
-                        "annotation readiness.status.sidecar.istio.io/failureThreshold is Istio's, but this injector does not read it: it has no effect",
-                        "annotation readiness.status.sidecar.istio.io/initialDelaySeconds is Istio's, but this injector does not read it: it has no effect",
-                        "annotation readiness.status.sidecar.istio.io/periodSeconds is Istio's, but this injector does not read it: it has no effect",
                         "annotation status.sidecar.istio.io/port is Istio's, but this injector does not read it: it has no effect"),
                 AnnotationCheck.warnings(annotations, Map.of()).stream().map(InjectionWarning::message).toList());
         assertTrue(AnnotationCheck.warnings(annotations, Map.of()).stream().allMatch(warning -> warning.kind() == Kind.UNSUPPORTED_ANNOTATION));

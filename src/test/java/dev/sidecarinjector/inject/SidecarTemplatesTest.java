@@ -68,7 +68,8 @@ class SidecarTemplatesTest {
     void aValueWithYamlSyntaxStaysOneScalar() {
         var hostile = "proxy:1\"}],privileged:true,x:[{\"#&*!|>'%@`\n- {a: b}";
         var settings = TestSettings.defaults();
-        var spec = new SidecarSpec(hostile, settings.resources(), Placement.CONTAINER, false, settings.traffic(), settings.proxyUid(), settings.proxyGid(), true);
+        var spec = new SidecarSpec(hostile, settings.resources(), Placement.CONTAINER, false, settings.traffic(), settings.proxyUid(), settings.proxyGid(), true,
+                ProxyReadiness.DEFAULT);
         var proxy = SidecarTemplates.builtIn().renderProxy(SidecarRenderer.TemplateData.of(spec, settings)).container();
         assertEquals(hostile, proxy.getImage());
         assertEquals(false, proxy.getSecurityContext().getPrivileged());
