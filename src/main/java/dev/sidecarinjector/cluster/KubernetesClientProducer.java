@@ -16,7 +16,7 @@ import jakarta.inject.Singleton;
  * account's token, CA and namespace; elsewhere the kubeconfig, or the {@code kubernetes.*} system properties), on the
  * application's Vert.x, reading Istio's resources with {@link IstioModelMapping}. It is built at its first use, which
  * only the cluster's sources make: with no cluster none is built. (Quarkus's Kubernetes client extension built the
- * client's serialization at every start, cluster or not: about 0.15 s of a one-CPU start, docs/benchmarks.md.)
+ * client's serialization at every start, cluster or not: about 0.1 s of a one-CPU start, docs/benchmarks.md.)
  */
 @Singleton
 public class KubernetesClientProducer {
