@@ -287,8 +287,7 @@ public final class SidecarTemplates {
         if (tree == null || !tree.isObject()) {
             throw new TemplateException("template " + file + " does not render a YAML mapping");
         }
-        var name = tree.path("name");
-        var where = name.isTextual() ? TemplateContainerCheck.container(file, name.textValue()) : "template " + file + ": ";
+        var where = TemplateContainerCheck.where(file, tree);
         try {
             container = PodBinderBase.fromTree(tree, PodBinder::container, Container.class, "container", unknown);
         } catch (JsonProcessingException e) {

@@ -46,6 +46,12 @@ final class TemplateContainerCheck {
         return "template " + file + ": " + list + "[" + index + "]: ";
     }
 
+    /** The prefix for the one container a file renders (the sidecar's proxy or init container), by its name when it has one. */
+    static String where(String file, JsonNode container) {
+        var name = container.path("name");
+        return name.isTextual() ? container(file, name.textValue()) : "template " + file + ": ";
+    }
+
     /** The prefix for an item of {@code list} ({@code containers}, {@code volumes}, ...), by its name when it has one. */
     static String where(String file, String list, int index, JsonNode item) {
         var name = item.path("name");
