@@ -61,16 +61,16 @@ public final class InjectionPolicy {
         if (label.disabledValue().equals(namespaceValue)) {
             return new Skip(SkipReason.NAMESPACE_DISABLED, "namespace " + facts.namespace() + " has " + label.key() + "=" + namespaceValue);
         }
-        var podLabel = labels.get(Annotations.INJECT);
-        if (podLabel != null) {
-            return PodOverrides.flag("label " + Annotations.INJECT, podLabel)
-                    ? new Inject("pod label " + Annotations.INJECT + "=" + podLabel, List.of())
-                    : new Skip(SkipReason.POD_LABEL_OPT_OUT, Annotations.INJECT + "=" + podLabel);
+        var selector = InjectSelector.of(labels, annotations);
+        var opted = selector.flatMap(InjectSelector::opted);
+        if (opted.isPresent() && selector.get().fromLabel()) {
+            return opted.get()
+                    ? new Inject("pod label " + Annotations.INJECT + "=" + selector.get().value(), List.of())
+                    : new Skip(SkipReason.POD_LABEL_OPT_OUT, Annotations.INJECT + "=" + selector.get().value());
         }
-        var podAnnotation = annotations.get(Annotations.INJECT);
-        var podAnnotationOptIn = podAnnotation != null && PodOverrides.flag("annotation " + Annotations.INJECT, podAnnotation);
-        if (podAnnotation != null && !podAnnotationOptIn) {
-            return new Skip(SkipReason.POD_ANNOTATION_OPT_OUT, Annotations.INJECT + ": " + podAnnotation);
+        var podAnnotationOptIn = opted.orElse(false);
+        if (opted.isPresent() && !podAnnotationOptIn) {
+            return new Skip(SkipReason.POD_ANNOTATION_OPT_OUT, Annotations.INJECT + ": " + selector.get().value());
         }
         if (label.enabledValue().equals(namespaceValue)) {
             return new Inject("namespace " + facts.namespace() + " has " + label.key() + "=" + namespaceValue, List.of());

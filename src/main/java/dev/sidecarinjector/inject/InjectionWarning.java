@@ -23,6 +23,8 @@ public record InjectionWarning(Kind kind, String message) {
         DEPRECATED_ANNOTATION,
         /** An annotation this injector reads that has no effect as the pod is written (a vault-k8s secret without the agent, a template without its secret). */
         INEFFECTIVE_ANNOTATION,
+        /** A value read as unset, as Istio reads it ({@code sidecar.istio.io/inject} neither {@code "true"} nor {@code "false"}). */
+        IGNORED_VALUE,
         /** A pod meant to finish (restartPolicy Never or OnFailure) with a template's long-running container as a regular container. */
         SIDECAR_BLOCKS_COMPLETION;
 

@@ -59,7 +59,10 @@ public final class SidecarInjector {
      */
     private static List<InjectionWarning> annotationWarnings(Pod pod, boolean injected, boolean vaultApplies) {
         var annotations = PodFields.annotations(pod);
-        var warnings = new ArrayList<>(AnnotationCheck.warnings(annotations, PodFields.labels(pod)));
+        var labels = PodFields.labels(pod);
+        var warnings = new ArrayList<InjectionWarning>();
+        InjectSelector.warning(labels, annotations).ifPresent(warnings::add);
+        warnings.addAll(AnnotationCheck.warnings(annotations, labels));
         warnings.addAll(VaultAnnotationCheck.warnings(annotations, vaultApplies));
         if (injected) {
             warnings.addAll(ProxyConfigCheck.warnings(annotations));
