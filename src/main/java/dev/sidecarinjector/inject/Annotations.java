@@ -19,6 +19,8 @@ public final class Annotations {
     public static final String READINESS_INITIAL_DELAY = "readiness.status.sidecar.istio.io/initialDelaySeconds";
     public static final String READINESS_PERIOD = "readiness.status.sidecar.istio.io/periodSeconds";
     public static final String READINESS_FAILURE_THRESHOLD = "readiness.status.sidecar.istio.io/failureThreshold";
+    /** Istio's status port per pod ({@link StatusPort}): where the app's probes go; {@code "0"}: no readiness probe for the proxy. */
+    public static final String STATUS_PORT = "status.sidecar.istio.io/port";
     public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
     public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
     public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";

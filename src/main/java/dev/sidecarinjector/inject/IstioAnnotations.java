@@ -28,9 +28,7 @@ final class IstioAnnotations {
             "traffic.sidecar.istio.io/excludeInterfaces",
             "traffic.sidecar.istio.io/includeOutboundPorts",
             "proxy.istio.io/overrides",
-            // Istio's status port and its readiness check of the app's ports: the proxy here has its own ports
-            // (injector.proxy.health-port, status-port) and checks no app port.
-            "status.sidecar.istio.io/port",
+            // Istio's readiness check of the app's ports: the proxy here checks no app port.
             "readiness.status.sidecar.istio.io/applicationPorts");
 
     /** Istio's deprecated annotations and what Istio reads instead. */

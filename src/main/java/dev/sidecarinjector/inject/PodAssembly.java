@@ -155,7 +155,8 @@ final class PodAssembly {
         finalContainers.addAll(slots.getOrDefault(Slot.TRAILING, List.of()));
         var edits = new IdentityHashMap<Container, ContainerEdits>();
         var warnings = new ArrayList<InjectionWarning>();
-        if (sidecar.isPresent() && sidecar.get().rewriteAppProbes()) {
+        // Istio's status port 0 would aim the probes at port 0: they stay as written instead.
+        if (sidecar.isPresent() && sidecar.get().rewriteAppProbes() && sidecar.get().statusPort() != StatusPort.NONE) {
             var appContainers = new ArrayList<>(initContainers);
             appContainers.addAll(containers);
             var proxy = Stream.concat(finalInit.stream(), finalContainers.stream())
@@ -163,7 +164,7 @@ final class PodAssembly {
                     .orElseThrow(() -> new TemplateException("the template sidecar-proxy.yaml renders no container named "
                             + SidecarRenderer.PROXY_NAME + ", which gets the app's probes"));
             var proxyEdits = new ContainerEdits(proxy);
-            AppProbeRewrite.apply(appContainers, proxyEdits, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), settings.ports().status())
+            AppProbeRewrite.apply(appContainers, proxyEdits, Optional.ofNullable(declared.get(SidecarRenderer.PROXY_NAME)), sidecar.get().statusPort())
                     .forEach(warning -> warnings.add(new InjectionWarning(InjectionWarning.Kind.PROBE_NOT_MOVED, warning)));
             edits.put(proxy, proxyEdits);
         }

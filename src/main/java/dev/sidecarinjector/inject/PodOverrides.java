@@ -73,7 +73,7 @@ public final class PodOverrides {
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
         return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite,
-                ProxyReadiness.of(annotations));
+                ProxyReadiness.of(annotations), read(annotations, Annotations.STATUS_PORT, v -> StatusPort.parse(v, settings.ports())).orElse(settings.ports().status()));
     }
 
     /**

@@ -107,6 +107,7 @@ public final class SidecarRenderer {
             proxy.put("readinessInitialDelaySeconds", spec.readiness().initialDelaySeconds());
             proxy.put("readinessPeriodSeconds", spec.readiness().periodSeconds());
             proxy.put("readinessFailureThreshold", spec.readiness().failureThreshold());
+            proxy.put("readinessProbe", spec.statusPort() != StatusPort.NONE);
             proxy.put("tmpVolume", TMP_VOLUME);
             proxy.putAll(ResourceData.of(resources));
             var ports = settings.ports();
@@ -125,7 +126,7 @@ public final class SidecarRenderer {
                     "proxy", proxy,
                     "init", Map.of("name", INIT_NAME),
                     "ports", Map.of("inbound", ports.inbound(), "outbound", ports.outbound(), "health", ports.health(), "metrics", ports.metrics(),
-                            "status", ports.status()),
+                            "status", StatusPort.listening(spec.statusPort(), ports)),
                     "traffic", Map.of(
                             "includeInboundPorts", traffic.includeInboundPorts().text(),
                             "excludeInboundPorts", traffic.excludeInboundPorts().text(),

@@ -5,7 +5,8 @@ package dev.sidecarinjector.inject;
  * {@code proxyGid} are the configured ones unless the pod's own {@code sidecar-proxy} container sets them
  * (override by name): the init container's rules must exempt the uid the proxy really runs as.
  * {@code rewriteAppProbes}: the app's probes go to the proxy's status port ({@link AppProbeRewrite}).
- * {@code readiness}: the timing of the proxy's own readiness probe.
+ * {@code readiness}: the timing of the proxy's own readiness probe. {@code statusPort}: the proxy's status port, or 0
+ * for none ({@link StatusPort}).
  */
 public record SidecarSpec(
         String image,
@@ -16,10 +17,11 @@ public record SidecarSpec(
         long proxyUid,
         long proxyGid,
         boolean rewriteAppProbes,
-        ProxyReadiness readiness) {
+        ProxyReadiness readiness,
+        int statusPort) {
 
     /** This spec with the proxy running as {@code uid} and {@code gid}. */
     public SidecarSpec withIdentity(long uid, long gid) {
-        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes, readiness);
+        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes, readiness, statusPort);
     }
 }

@@ -60,15 +60,14 @@ class AnnotationCheckTest {
      * The readiness probe's timing is read ({@link ProxyReadiness}), so no warning.
      */
     @Test
-    void istiosStatusPortAndApplicationPortsAnnotationsAreSaidToBeUnread() {
+    void istiosApplicationPortsAnnotationIsSaidToBeUnread() {
         var annotations = new java.util.TreeMap<String, String>();
         for (var name : List.of("initialDelaySeconds", "periodSeconds", "failureThreshold", "applicationPorts")) {
             annotations.put("readiness.status.sidecar.istio.io/" + name, "1");
         }
         annotations.put("status.sidecar.istio.io/port", "0");
         assertEquals(List.of(
-                        "annotation readiness.status.sidecar.istio.io/applicationPorts is Istio's, but this injector does not read it: it has no effect",
-                        "annotation status.sidecar.istio.io/port is Istio's, but this injector does not read it: it has no effect"),
+                        "annotation readiness.status.sidecar.istio.io/applicationPorts is Istio's, but this injector does not read it: it has no effect"),
                 AnnotationCheck.warnings(annotations, Map.of()).stream().map(InjectionWarning::message).toList());
         assertTrue(AnnotationCheck.warnings(annotations, Map.of()).stream().allMatch(warning -> warning.kind() == Kind.UNSUPPORTED_ANNOTATION));
         assertEquals(List.of(new InjectionWarning(Kind.UNKNOWN_ANNOTATION, "unknown annotation readiness.status.sidecar.istio.io/periodSecond: "

@@ -58,7 +58,10 @@ class GoldenInjectionTest {
                 if (!vaultConfigs.isEmpty()) {
                     actual.set("vaultConfig", vaultConfigs);
                 }
-                var appProbers = AppProbersCheck.check(patched, settings.ports().status());
+                var podStatusPort = PodFields.annotations(pod).get(Annotations.STATUS_PORT);
+                var statusPort = podStatusPort == null ? settings.ports().status()
+                        : StatusPort.listening(StatusPort.parse(podStatusPort, settings.ports()), settings.ports());
+                var appProbers = AppProbersCheck.check(patched, statusPort);
                 if (appProbers != null) {
                     actual.set("appProbers", appProbers);
                 }
