@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * pure {@link SidecarInjector} and the result becomes an AdmissionReview reply, a metric, a log line and an Event.
  */
 @ApplicationScoped
-public class AdmissionHandler {
+public class AdmissionHandler implements AdmissionRoutes.Reviewer {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
@@ -49,6 +49,7 @@ public class AdmissionHandler {
      * Decodes and answers the raw body in {@code body}'s first {@code length} bytes; a body that is not an
      * AdmissionReview throws {@link BadReviewException}.
      */
+    @Override
     public ObjectNode handle(byte[] body, int length) {
         var start = System.nanoTime();
         AdmissionRequest request;
@@ -76,6 +77,11 @@ public class AdmissionHandler {
                     verdict.warnings().stream().map(InjectionWarning::message).toList());
             case FAILED -> AdmissionReviewCodec.denied(request.uid(), "sidecar injection failed: " + verdict.outcome().message());
         };
+    }
+
+    @Override
+    public void refused(String message, long startNanos) {
+        metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", message), startNanos);
     }
 
     /** What to answer, and what the log line, metrics and Event say about it. */

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.admission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sidecarinjector.api.text.ShownValue;
 import dev.sidecarinjector.http.BoundedBody;
 import dev.sidecarinjector.http.JsonPostOnly;
@@ -20,31 +21,43 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * {@code POST /inject} and its alias {@code POST /mutate} on the HTTPS port, as Vert.x routes on the event loop:
+ * {@code POST /inject} and its alias {@code POST /mutate} ({@link AdmissionHandler}), and {@code POST /validate}
+ * ({@link ValidationHandler}) on the HTTPS port, as Vert.x routes on the event loop:
  * {@link JsonPostOnly} refuses another method (405, {@code Allow: POST}), media type or encoding (415) before the body
  * is read, the body (bounded by {@code quarkus.http.limits.max-body-size}, 413, whether its length is declared or
- * it comes in chunks: {@link BoundedBody}) goes to {@link AdmissionHandler},
+ * it comes in chunks: {@link BoundedBody}) goes to the path's {@link Reviewer},
  * and its reply is written as JSON; a body that is not an AdmissionReview gets 400, a path nothing serves 404. Every
  * 4xx has a JSON error.
  */
 @ApplicationScoped
 public class AdmissionRoutes {
 
-    /** The paths served; the chart's webhook configuration names one of them. */
+    /** The paths that inject; the chart's mutating webhook configuration names one of them. */
     public static final List<String> PATHS = List.of("/inject", "/mutate");
+    /** The path that checks the mesh's configuration; the chart's validating webhook configuration names it. */
+    public static final String VALIDATE = "/validate";
+
+    /** What answers the reviews POSTed to a path, and counts the requests refused before a review is read. */
+    public interface Reviewer {
+        /** The reply to the review in {@code body}'s first {@code length} bytes; a body that is not one throws {@link BadReviewException}. */
+        ObjectNode handle(byte[] body, int length);
+
+        /** Counts a request refused before its body was read (method, media type, size), started at {@code startNanos}. */
+        void refused(String message, long startNanos);
+    }
 
     private static final Logger LOG = Logger.getLogger(AdmissionRoutes.class);
     /** An injected pod's reply is mostly its patch's base64: 6 to 7 KB for a pod like the bench's. */
     private static final int REPLY_GUESS = 8192;
 
-    private final AdmissionHandler handler;
-    private final InjectionMetrics metrics;
+    private final AdmissionHandler injection;
+    private final ValidationHandler validation;
     private final long maxBodyBytes;
 
-    public AdmissionRoutes(AdmissionHandler handler, InjectionMetrics metrics,
+    public AdmissionRoutes(AdmissionHandler injection, ValidationHandler validation,
                            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
-        this.handler = handler;
-        this.metrics = metrics;
+        this.injection = injection;
+        this.validation = validation;
         this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
@@ -54,26 +67,27 @@ public class AdmissionRoutes {
      * other refusals have. Quarkus's filters (the body deadline) still come first.
      */
     void register(@Observes Router router) {
-        PATHS.forEach(path -> router.route(path).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(context -> answer(context, path)));
+        PATHS.forEach(path -> router.route(path).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(context -> answer(context, path, injection)));
+        router.route(VALIDATE).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(context -> answer(context, VALIDATE, validation));
         // A path nothing serves (a webhook configuration with a misspelt path, most often): a JSON error naming it and
         // the paths served, as every other refusal here, instead of Vert.x's HTML page.
         router.errorHandler(404, context -> {
             if (!context.response().ended()) {
                 error(context.response(), 404, "no such path: " + ShownValue.of(context.request().path(), "\"")
-                        + "; admission reviews are POSTed to " + String.join(" or ", PATHS));
+                        + "; admission reviews are POSTed to " + String.join(", ", PATHS) + " or " + VALIDATE);
             }
         });
     }
 
-    /** Answers a request to {@code path}, the route's own path, which its refusals name. */
-    private void answer(RoutingContext context, String path) {
+    /** Answers a request to {@code path}, the route's own path, which its refusals name, with {@code reviewer}. */
+    private void answer(RoutingContext context, String path, Reviewer reviewer) {
         var request = context.request();
         var start = System.nanoTime();
         var refusal = JsonPostOnly.refusal(request.method().name(), path, request.getHeader(HttpHeaders.CONTENT_TYPE),
                 request.getHeader(HttpHeaders.CONTENT_ENCODING));
         if (refusal.isPresent()) {
             var refused = refusal.get();
-            metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", refused.message()), start);
+            reviewer.refused(refused.message(), start);
             if (refused.status() == 405) {
                 context.response().putHeader(HttpHeaders.ALLOW, "POST");
             }
@@ -90,7 +104,7 @@ public class AdmissionRoutes {
             // The reply's JSON goes straight into the buffer the response sends (it grows if need be).
             var reply = Unpooled.buffer(Math.max(REPLY_GUESS, body.length()));
             try {
-                AdmissionReviewCodec.encode(handler.handle(body.array(), body.length()), new ByteBufOutputStream(reply));
+                AdmissionReviewCodec.encode(reviewer.handle(body.array(), body.length()), new ByteBufOutputStream(reply));
             } catch (BadReviewException e) {
                 error(response, 400, e.getMessage());
                 return;
@@ -103,7 +117,7 @@ public class AdmissionRoutes {
         }, what -> {
             var message = "request body too large: " + what + "; the limit is " + maxBodyBytes
                     + " bytes (quarkus.http.limits.max-body-size, MAX_BODY_SIZE)";
-            metrics.record(new Outcome(Outcome.Kind.FAILED, "bad_request", message), start);
+            reviewer.refused(message, start);
             var response = context.response();
             return response.ended() || response.closed() ? Future.succeededFuture() : error(response, 413, message);
         });

@@ -207,7 +207,7 @@ class AdmissionIT {
         var reply = webhook.send("POST", "/injekt", Reviews.bytes(Reviews.podCreate("demo")), "Content-Type", "application/json");
         assertEquals(404, reply.status());
         assertEquals(List.of("application/json"), reply.headers().allValues("Content-Type"));
-        assertEquals("no such path: \"/injekt\"; admission reviews are POSTed to /inject or /mutate", reply.body().path("error").asText());
+        assertEquals("no such path: \"/injekt\"; admission reviews are POSTed to /inject, /mutate or /validate", reply.body().path("error").asText());
         assertEquals(200, webhook.get("/q/health/ready").status(), "Quarkus's own paths still answer");
     }
 

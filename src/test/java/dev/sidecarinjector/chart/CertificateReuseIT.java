@@ -29,9 +29,9 @@ class CertificateReuseIT {
                 "apps/v1", List.of("Deployment"),
                 "policy/v1", List.of("PodDisruptionBudget"),
                 "rbac.authorization.k8s.io/v1", List.of("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"),
-                "admissionregistration.k8s.io/v1", List.of("MutatingWebhookConfiguration"),
+                "admissionregistration.k8s.io/v1", List.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"),
                 "apiextensions.k8s.io/v1", List.of("CustomResourceDefinition"));
-        var clusterScoped = List.of("ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration", "CustomResourceDefinition");
+        var clusterScoped = List.of("ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CustomResourceDefinition");
         var groups = new java.util.ArrayList<Map<String, Object>>();
         kinds.forEach((groupVersion, list) -> {
             var resources = list.stream().map(kind -> Map.<String, Object>of(

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sidecarinjector.admission.AdmissionRoutes;
 import dev.sidecarinjector.config.InjectionSettingsFactory;
 import dev.sidecarinjector.inject.InjectionSettings;
+import dev.sidecarinjector.mesh.index.MeshDocuments;
+import dev.sidecarinjector.mesh.validate.MeshValidation;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.security.cert.CertificateFactory;
@@ -115,6 +117,60 @@ class ChartRenderIT {
             assertEquals(values.path("reinvocationPolicy").asText("IfNeeded"), webhook.path("reinvocationPolicy").asText());
             assertEquals(values.path("timeoutSeconds").asInt(10), webhook.path("timeoutSeconds").asInt());
         }
+    }
+
+    /**
+     * With the mesh, the ValidatingWebhookConfiguration calls the Service the mutating one calls, on the app's /validate,
+     * trusting the same CA, for every kind the app checks and only the versions it reads; without the mesh there is none.
+     */
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void validatorChecksTheKindsTheAppChecksThroughTheSameServiceAndCa(String valueSet) throws Exception {
+        var chart = render(valueSet);
+        var values = values(valueSet);
+        var validators = chart.all("ValidatingWebhookConfiguration");
+        if (!values.path("mesh").path("enabled").asBoolean(true) || !values.path("validation").path("enabled").asBoolean(true)) {
+            assertEquals(List.of(), validators);
+            return;
+        }
+        assertEquals(1, validators.size());
+        var validator = validators.getFirst();
+        var mutating = chart.one("MutatingWebhookConfiguration");
+        assertEquals(mutating.path("metadata").path("name").asText() + "-validator", validator.path("metadata").path("name").asText());
+        assertEquals(mutating.path("metadata").path("annotations").path("cert-manager.io/inject-ca-from"),
+                validator.path("metadata").path("annotations").path("cert-manager.io/inject-ca-from"));
+        var webhook = validator.path("webhooks").get(0);
+        assertEquals(1, validator.path("webhooks").size());
+        var injecting = mutating.path("webhooks").get(0).path("clientConfig");
+        var client = webhook.path("clientConfig");
+        assertEquals(AdmissionRoutes.VALIDATE, client.path("service").path("path").asText());
+        for (var field : List.of("name", "namespace", "port")) {
+            assertEquals(injecting.path("service").path(field), client.path("service").path(field), field);
+        }
+        assertEquals(injecting.path("caBundle"), client.path("caBundle"));
+        assertEquals(values.path("validation").path("failurePolicy").asText("Ignore"), webhook.path("failurePolicy").asText());
+        assertEquals(values.path("validation").path("timeoutSeconds").asInt(10), webhook.path("timeoutSeconds").asInt());
+        assertEquals("[\"v1\"]", webhook.path("admissionReviewVersions").toString());
+        assertEquals("None", webhook.path("sideEffects").asText());
+        // Each resource the webhook sends, with the versions it is sent under: exactly the app's kinds and the versions it reads them under.
+        var sent = new java.util.TreeMap<String, Set<String>>();
+        for (var rule : webhook.path("rules")) {
+            assertEquals("[\"CREATE\",\"UPDATE\"]", rule.path("operations").toString());
+            for (var group : rule.path("apiGroups")) {
+                for (var resource : rule.path("resources")) {
+                    var versions = new java.util.TreeSet<String>();
+                    rule.path("apiVersions").forEach(version -> versions.add(group.asText() + "/" + version.asText()));
+                    sent.put(group.asText() + "/" + resource.asText(), versions);
+                }
+            }
+        }
+        var checked = new java.util.TreeMap<String, Set<String>>();
+        MeshValidation.KINDS.forEach((kind, group) -> {
+            var lower = kind.toLowerCase(java.util.Locale.ROOT);
+            var plural = lower.endsWith("y") ? lower.substring(0, lower.length() - 1) + "ies" : lower + "s";
+            checked.put(group + "/" + plural, new java.util.TreeSet<>(MeshDocuments.apiVersions(kind)));
+        });
+        assertEquals(checked, sent);
     }
 
     @ParameterizedTest

@@ -32,7 +32,15 @@ public record Problem(String kind, String namespace, String name, String field, 
     /** One line for logs, events and {@code mesh config}: {@code VirtualService default/reviews: spec.http[0].timeout: "10x" is not a duration; left out}. */
     public String describe() {
         if (kind.equals(NOT_AN_OBJECT)) {
-            return name + ": " + (value == null ? "" : "\"" + PrintableText.escape(value) + "\" ") + message + (leftOut ? "; it is left out" : "");
+            return statement() + (leftOut ? "; it is left out" : "");
+        }
+        return statement() + (leftOut ? "; the " + kind + " is left out" : "");
+    }
+
+    /** What is wrong, without what it leads to: {@code VirtualService default/reviews: spec.http[0].timeout: "10x" is not a duration}. */
+    public String statement() {
+        if (kind.equals(NOT_AN_OBJECT)) {
+            return name + ": " + (value == null ? "" : "\"" + PrintableText.escape(value) + "\" ") + message;
         }
         // Names come from the files or the API server as written: a control character in one must not start a log line of its own.
         var text = new StringBuilder(kind).append(' ').append(PrintableText.escape(namespace)).append('/').append(PrintableText.escape(name))
@@ -41,9 +49,6 @@ public record Problem(String kind, String namespace, String name, String field, 
             text.append(": \"").append(PrintableText.escape(value)).append('"');
         }
         text.append(' ').append(message);
-        if (leftOut) {
-            text.append("; the ").append(kind).append(" is left out");
-        }
         return text.toString();
     }
 

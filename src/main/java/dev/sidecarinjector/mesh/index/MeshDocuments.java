@@ -84,6 +84,22 @@ public final class MeshDocuments {
         return new Parsed(List.copyOf(resources), List.copyOf(problems));
     }
 
+    /**
+     * One object as the API server holds it, read as a document of a file is; {@code where} names it in the messages.
+     * The object is changed as it is read (a missing namespace filled in, a DestinationRule's ring hash field moved).
+     */
+    public static Parsed readObject(ObjectNode object, String where) {
+        var resources = new ArrayList<HasMetadata>();
+        var problems = new ArrayList<Problem>();
+        collect(object, where, resources, problems);
+        return new Parsed(List.copyOf(resources), List.copyOf(problems));
+    }
+
+    /** The apiVersions {@code kind} is read under ({@code networking.istio.io/v1}, ...); none for a kind not read here. */
+    public static Set<String> apiVersions(String kind) {
+        return VERSIONS.getOrDefault(kind, Set.of());
+    }
+
     private static List<JsonNode> yaml(String text, String origin) throws MeshDocumentException {
         var documents = new ArrayList<JsonNode>();
         try (var reader = new YamlDocuments(text)) {
