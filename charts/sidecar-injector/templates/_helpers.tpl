@@ -113,6 +113,9 @@ injector.namespaces.label-key={{ $v.injection.namespaceLabel.key }}
 injector.namespaces.enabled-value={{ $v.injection.namespaceLabel.enabledValue }}
 injector.namespaces.disabled-value={{ $v.injection.namespaceLabel.disabledValue }}
 injector.namespaces.ignored={{ include "sidecar-injector.excludedNamespaces" . | fromJsonArray | join "," }}
+{{- with $v.injection.neverInjectSelector }}
+injector.namespaces.never-inject-selector={{ toJson . }}
+{{- end }}
 injector.events.enabled={{ $v.injection.events }}
 injector.pod-security.mode={{ $v.injection.podSecurity }}
 injector.proxy.image={{ include "sidecar-injector.proxyImage" . }}

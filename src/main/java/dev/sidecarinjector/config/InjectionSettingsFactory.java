@@ -10,6 +10,7 @@ import dev.sidecarinjector.inject.LogDirectory;
 import dev.sidecarinjector.inject.MeshSettings;
 import dev.sidecarinjector.inject.NamespaceLabel;
 import dev.sidecarinjector.inject.PodSecurityMode;
+import dev.sidecarinjector.inject.PodSelector;
 import dev.sidecarinjector.inject.ProxyPorts;
 import dev.sidecarinjector.inject.ProxyResources;
 import dev.sidecarinjector.inject.ResourceQuantity;
@@ -71,6 +72,7 @@ public final class InjectionSettingsFactory {
         return new InjectionSettings(
                 new NamespaceLabel(namespaces.labelKey(), namespaces.enabledValue(), namespaces.disabledValue()),
                 new HashSet<>(namespaces.ignored().orElse(List.of())),
+                PodSelector.parseList("injector.namespaces.never-inject-selector", namespaces.neverInjectSelector().orElse("")),
                 ImageReference.parse(PROXY + "image", proxy.image()),
                 proxy.imagePullPolicy(),
                 proxy.placement(),

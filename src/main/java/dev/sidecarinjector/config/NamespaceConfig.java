@@ -6,7 +6,7 @@ import io.smallrye.config.WithName;
 import java.util.List;
 import java.util.Optional;
 
-/** Which namespaces are injected: the opt-in label, the never-injected list and where labels come from. */
+/** Which namespaces are injected: the opt-in label, the never-injected list, the pods never injected and where labels come from. */
 @ConfigMapping(prefix = "injector.namespaces")
 public interface NamespaceConfig {
 
@@ -24,6 +24,12 @@ public interface NamespaceConfig {
 
     /** Namespaces never injected, besides kube-system, kube-public and kube-node-lease which always are. */
     Optional<List<String>> ignored();
+
+    /**
+     * Istio's neverInjectSelector: a JSON or YAML list of label selectors; a pod whose labels one of them matches is
+     * not injected unless its own sidecar.istio.io/inject says "true".
+     */
+    Optional<String> neverInjectSelector();
 
     /**
      * Where namespace labels come from: {@code kubernetes} (an informer cache over the API), {@code static}

@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * A pod's {@code sidecar.istio.io/inject}, read as Istio reads it: the label when the pod has it (the annotation is
  * then not looked at), else the annotation; {@code "true"} opts in, {@code "false"} out, and any other value is read
- * as unset, so the namespace decides, with a warning where Istio only logs one. Refusing the pod instead would break
- * manifests that Istio admits; the webhook's object selectors read the label the same way.
+ * as unset (the never-inject selectors and the namespace decide), with a warning where Istio only logs one.
+ * Refusing the pod instead would break manifests that Istio admits; the webhook's object selectors read the label
+ * the same way.
  */
 record InjectSelector(boolean fromLabel, String value) {
 
@@ -36,6 +37,6 @@ record InjectSelector(boolean fromLabel, String value) {
         return of(labels, annotations)
                 .filter(selector -> !selector.value.isEmpty() && selector.opted().isEmpty())
                 .map(selector -> new InjectionWarning(Kind.IGNORED_VALUE, (selector.fromLabel ? "label " : "annotation ") + Annotations.INJECT + ": "
-                        + ShownValue.of(selector.value, "\"") + " is neither \"true\" nor \"false\": read as unset, so the namespace decides, as Istio reads it"));
+                        + ShownValue.of(selector.value, "\"") + " is neither \"true\" nor \"false\": read as unset, as Istio reads it (the never-inject selectors and the namespace decide)"));
     }
 }

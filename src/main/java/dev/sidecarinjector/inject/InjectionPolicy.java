@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Decides whether a pod is injected and with which templates. The never-inject rules hold for every template.
  * The mesh's templates ({@code inject.istio.io/templates}, default {@code sidecar}) follow Istio's rules and
- * precedence: a disabled namespace, then the pod label, the pod annotation, and last the namespace opt-in.
+ * precedence: a disabled namespace, then the pod label, the pod annotation, Istio's never-inject selectors, and
+ * last the namespace opt-in.
  * vault-k8s's {@code vault.hashicorp.com/agent-inject: "true"} adds vault-agent on its own, as vault-k8s injects
  * whatever Istio's labels say. Pure: no I/O, no configuration lookups.
  */
@@ -71,6 +72,14 @@ public final class InjectionPolicy {
         var podAnnotationOptIn = opted.orElse(false);
         if (opted.isPresent() && !podAnnotationOptIn) {
             return new Skip(SkipReason.POD_ANNOTATION_OPT_OUT, Annotations.INJECT + ": " + selector.get().value());
+        }
+        // As Istio: the selectors decide only where the pod's own label or annotation does not.
+        if (opted.isEmpty()) {
+            for (var never : settings.neverInjectSelectors()) {
+                if (never.matches(labels)) {
+                    return new Skip(SkipReason.NEVER_INJECT_SELECTOR, "selector " + never.index() + ": " + never.text());
+                }
+            }
         }
         if (label.enabledValue().equals(namespaceValue)) {
             return new Inject("namespace " + facts.namespace() + " has " + label.key() + "=" + namespaceValue, List.of());

@@ -1,5 +1,6 @@
 package dev.sidecarinjector.inject;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Set;
 public record InjectionSettings(
         NamespaceLabel namespaceLabel,
         Set<String> ignoredNamespaces,
+        List<PodSelector> neverInjectSelectors,
         String proxyImage,
         String imagePullPolicy,
         Placement placement,
@@ -30,6 +32,7 @@ public record InjectionSettings(
 
     public InjectionSettings {
         ignoredNamespaces = Set.copyOf(ignoredNamespaces);
+        neverInjectSelectors = List.copyOf(neverInjectSelectors);
     }
 
     /** True when pods of this namespace are never injected. */

@@ -16,6 +16,7 @@ public enum SkipReason {
     POD_LABEL_OPT_OUT("the pod label " + Annotations.INJECT + " opts out"),
     POD_ANNOTATION_OPT_OUT("the pod annotation " + Annotations.INJECT + " opts out"),
     NAMESPACE_NOT_ENABLED("neither the namespace nor the pod label opts in"),
+    NEVER_INJECT_SELECTOR("the pod's labels match injector.namespaces.never-inject-selector (Istio's neverInjectSelector)"),
     POD_SECURITY("the namespace's Pod Security level would reject an injected container (injector.pod-security.mode=skip)");
 
     private final String message;
@@ -35,11 +36,13 @@ public enum SkipReason {
     }
 
     /**
-     * True for the reasons that concern the mesh's templates only (namespace label, pod opt-out or no opt-in);
+     * True for the reasons that concern the mesh's templates only (namespace label, pod opt-out or no opt-in, Istio's
+     * never-inject selector);
      * vault-k8s's {@code agent-inject} still applies vault-agent then. The others hold for every template.
      */
     public boolean meshOnly() {
-        return this == NAMESPACE_DISABLED || this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT || this == NAMESPACE_NOT_ENABLED;
+        return this == NAMESPACE_DISABLED || this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT || this == NAMESPACE_NOT_ENABLED
+                || this == NEVER_INJECT_SELECTOR;
     }
 
     /** True for opt-outs the pod's author wrote. */

@@ -119,6 +119,17 @@ class ChartRenderIT {
         }
     }
 
+    /** injection.neverInjectSelector reaches the app as the selectors it matches pods with. */
+    @Test
+    void neverInjectSelectorsReachTheApp() throws Exception {
+        var selectors = appSettings(render("custom-label.yaml")).neverInjectSelectors();
+        assertEquals(2, selectors.size());
+        assertTrue(selectors.get(0).matches(Map.of("openshift.io/build.name", "app-1")));
+        assertTrue(selectors.get(1).matches(Map.of("app", "batch")));
+        assertFalse(selectors.stream().anyMatch(selector -> selector.matches(Map.of("app", "web"))));
+        assertEquals(List.of(), appSettings(render("defaults.yaml")).neverInjectSelectors());
+    }
+
     /**
      * With the mesh, the ValidatingWebhookConfiguration calls the Service the mutating one calls, on the app's /validate,
      * trusting the same CA, for every kind the app checks and only the versions it reads; without the mesh there is none.

@@ -42,7 +42,7 @@ class InjectSelectorTest {
         var labels = where.equals("label") ? Map.of(Annotations.INJECT, value) : Map.<String, String>of();
         var annotations = annotation != null ? Map.of(Annotations.INJECT, annotation) : where.equals("annotation") ? Map.of(Annotations.INJECT, value) : Map.<String, String>of();
         assertEquals(Optional.of(new InjectionWarning(Kind.IGNORED_VALUE, where + " sidecar.istio.io/inject: \"" + value
-                        + "\" is neither \"true\" nor \"false\": read as unset, so the namespace decides, as Istio reads it")),
+                        + "\" is neither \"true\" nor \"false\": read as unset, as Istio reads it (the never-inject selectors and the namespace decide)")),
                 InjectSelector.warning(labels, annotations));
     }
 }
