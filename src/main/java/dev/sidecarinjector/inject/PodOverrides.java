@@ -72,8 +72,9 @@ public final class PodOverrides {
         var rewrite = read(annotations, Annotations.REWRITE_APP_PROBERS, v -> GoBoolean.parse(v).orElseThrow(() -> new InvalidValueException(
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
+        var statusPort = read(annotations, Annotations.STATUS_PORT, v -> StatusPort.parse(v, settings.ports())).orElse(settings.ports().status());
         return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite,
-                ProxyReadiness.of(annotations), read(annotations, Annotations.STATUS_PORT, v -> StatusPort.parse(v, settings.ports())).orElse(settings.ports().status()));
+                ProxyReadiness.of(annotations), statusPort);
     }
 
     /**

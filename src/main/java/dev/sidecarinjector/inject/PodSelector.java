@@ -19,6 +19,10 @@ public record PodSelector(int index, Map<String, String> matchLabels, List<Requi
 
     /** One {@code matchExpressions} entry. */
     public record Requirement(String key, Operator operator, Set<String> values) {
+
+        public Requirement {
+            values = Set.copyOf(values);
+        }
     }
 
     /** Kubernetes' selector operators, spelt as in a LabelSelector. */
@@ -26,8 +30,9 @@ public record PodSelector(int index, Map<String, String> matchLabels, List<Requi
         In, NotIn, Exists, DoesNotExist
     }
 
-    /** A label key: an optional DNS subdomain prefix and a slash, then a name of up to 63 characters. */
+    /** A label key's name, after its optional DNS subdomain prefix and slash: up to 63 characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    /** A label value: empty, or as a name. */
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
     public PodSelector {

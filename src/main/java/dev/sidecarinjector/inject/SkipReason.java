@@ -37,8 +37,8 @@ public enum SkipReason {
 
     /**
      * True for the reasons that concern the mesh's templates only (namespace label, pod opt-out or no opt-in, Istio's
-     * never-inject selector);
-     * vault-k8s's {@code agent-inject} still applies vault-agent then. The others hold for every template.
+     * never-inject selector); vault-k8s's {@code agent-inject} still applies vault-agent then. The others hold for
+     * every template.
      */
     public boolean meshOnly() {
         return this == NAMESPACE_DISABLED || this == POD_LABEL_OPT_OUT || this == POD_ANNOTATION_OPT_OUT || this == NAMESPACE_NOT_ENABLED
