@@ -21,6 +21,8 @@ public final class Annotations {
     public static final String READINESS_FAILURE_THRESHOLD = "readiness.status.sidecar.istio.io/failureThreshold";
     /** Istio's status port per pod ({@link StatusPort}): where the app's probes go; {@code "0"}: no readiness probe for the proxy. */
     public static final String STATUS_PORT = "status.sidecar.istio.io/port";
+    /** Istio's interception per pod: {@code REDIRECT} (the iptables init container), {@code NONE} (none); {@code TPROXY} is read as REDIRECT, with a warning. */
+    public static final String INTERCEPTION_MODE = "sidecar.istio.io/interceptionMode";
     public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
     public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
     public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";

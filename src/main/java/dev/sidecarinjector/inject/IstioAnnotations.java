@@ -14,7 +14,6 @@ final class IstioAnnotations {
     /** Istio's annotations that this injector does not read (a pod keeps them, they change nothing here). */
     static final Set<String> NOT_READ = Set.of(
             "sidecar.istio.io/proxyImageType",
-            "sidecar.istio.io/interceptionMode",
             "sidecar.istio.io/bootstrapOverride",
             "sidecar.istio.io/statsHistogramBuckets",
             "sidecar.istio.io/statsFlushInterval",

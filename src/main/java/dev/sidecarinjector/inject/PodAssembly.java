@@ -97,7 +97,7 @@ final class PodAssembly {
                 var spec = PodOverrides.read(annotations, settings);
                 var proxy = declared.get(SidecarRenderer.PROXY_NAME);
                 if (proxy != null) {
-                    spec = SidecarRenderer.withDeclaredIdentity(spec, proxy.container(), proxy.field(), settings);
+                    spec = SidecarRenderer.withDeclaredIdentity(spec, proxy.container(), proxy.field());
                 }
                 sidecar = Optional.of(spec);
                 outputs.add(SidecarRenderer.output(spec, settings, templates));

@@ -73,8 +73,9 @@ public final class PodOverrides {
                 Annotations.REWRITE_APP_PROBERS, v, "is not a boolean (expected \"true\" or \"false\", as Istio reads it)")))
                 .orElse(settings.rewriteAppProbes());
         var statusPort = read(annotations, Annotations.STATUS_PORT, v -> StatusPort.parse(v, settings.ports())).orElse(settings.ports().status());
+        var interception = read(annotations, Annotations.INTERCEPTION_MODE, PodOverrides::interception).orElse(settings.interception());
         return new SidecarSpec(image, resources, placement, hold, traffic, settings.proxyUid(), settings.proxyGid(), rewrite,
-                ProxyReadiness.of(annotations), statusPort);
+                ProxyReadiness.of(annotations), statusPort, interception);
     }
 
     /**
@@ -110,6 +111,23 @@ public final class PodOverrides {
         return read(annotations, Annotations.NATIVE_SIDECAR, v -> flag(Annotations.NATIVE_SIDECAR, v) ? Placement.NATIVE : Placement.CONTAINER)
                 .orElse(settings.placement());
     }
+
+    /**
+     * Istio's interception modes, spelt as Istio's validation takes them: {@code REDIRECT} is the iptables init
+     * container, {@code NONE} none; {@code TPROXY}, which this proxy does not do, is intercepted with REDIRECT
+     * ({@link #TPROXY_WARNING}).
+     */
+    static Interception interception(String value) {
+        return switch (value) {
+            case "REDIRECT", "TPROXY" -> Interception.IPTABLES;
+            case "NONE" -> Interception.NONE;
+            default -> throw new InvalidValueException(Annotations.INTERCEPTION_MODE, value, "is not one of REDIRECT, TPROXY, NONE (Istio's modes)");
+        };
+    }
+
+    /** The warning for a pod asking for TPROXY, which is intercepted with REDIRECT here. */
+    static final String TPROXY_WARNING = "annotation " + Annotations.INTERCEPTION_MODE + ": \"TPROXY\" is not supported by this proxy: the pod's "
+            + "traffic is intercepted with REDIRECT, so the app sees connections from the proxy (127.0.0.6), not from the client's address";
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */
     public static boolean flag(String field, String value) {

@@ -66,6 +66,9 @@ public final class SidecarInjector {
         warnings.addAll(VaultAnnotationCheck.warnings(annotations, vaultApplies));
         if (injected) {
             warnings.addAll(ProxyConfigCheck.warnings(annotations));
+            if ("TPROXY".equals(annotations.get(Annotations.INTERCEPTION_MODE))) {
+                warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, PodOverrides.TPROXY_WARNING));
+            }
         }
         if (injected && !vaultApplies) {
             warnings.addAll(VaultAnnotationCheck.withoutAgent(annotations));

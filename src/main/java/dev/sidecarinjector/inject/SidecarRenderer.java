@@ -45,14 +45,14 @@ public final class SidecarRenderer {
      * init container exempts the uid the proxy will run as. Root is refused with iptables interception: the rules
      * tell the proxy's own traffic apart by its uid, and exempting uid 0 would let every root process bypass them.
      */
-    static SidecarSpec withDeclaredIdentity(SidecarSpec spec, Container declared, String field, InjectionSettings settings) {
+    static SidecarSpec withDeclaredIdentity(SidecarSpec spec, Container declared, String field) {
         var context = declared.getSecurityContext();
         if (context == null || context.getRunAsUser() == null && context.getRunAsGroup() == null) {
             return spec;
         }
         var uid = context.getRunAsUser() == null ? spec.proxyUid() : context.getRunAsUser();
         var gid = context.getRunAsGroup() == null ? spec.proxyGid() : context.getRunAsGroup();
-        if (settings.interception() == Interception.IPTABLES && (uid == 0 || uid < 0)) {
+        if (spec.interception() == Interception.IPTABLES && (uid == 0 || uid < 0)) {
             throw new InvalidValueException(field + ".securityContext.runAsUser", Long.toString(uid),
                     "cannot be the proxy's user: the iptables rules exempt the proxy's own traffic by its uid, so it must not be root");
         }

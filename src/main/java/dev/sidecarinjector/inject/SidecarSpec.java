@@ -6,7 +6,8 @@ package dev.sidecarinjector.inject;
  * (override by name): the init container's rules must exempt the uid the proxy really runs as.
  * {@code rewriteAppProbes}: the app's probes go to the proxy's status port ({@link AppProbeRewrite}).
  * {@code readiness}: the timing of the proxy's own readiness probe. {@code statusPort}: the proxy's status port, or 0
- * for none ({@link StatusPort}).
+ * for none ({@link StatusPort}). {@code interception}: the pod's, Istio's {@code sidecar.istio.io/interceptionMode}
+ * over the setting.
  */
 public record SidecarSpec(
         String image,
@@ -18,10 +19,11 @@ public record SidecarSpec(
         long proxyGid,
         boolean rewriteAppProbes,
         ProxyReadiness readiness,
-        int statusPort) {
+        int statusPort,
+        Interception interception) {
 
     /** This spec with the proxy running as {@code uid} and {@code gid}. */
     public SidecarSpec withIdentity(long uid, long gid) {
-        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes, readiness, statusPort);
+        return new SidecarSpec(image, resources, placement, holdApplicationUntilProxyStarts, traffic, uid, gid, rewriteAppProbes, readiness, statusPort, interception);
     }
 }

@@ -221,7 +221,7 @@ public final class SidecarTemplates {
             return last;
         }
         var data = SidecarRenderer.TemplateData.of(spec, settings);
-        var init = settings.interception() == Interception.IPTABLES ? renderInit(data) : null;
+        var init = spec.interception() == Interception.IPTABLES ? renderInit(data) : null;
         var made = new Sidecar(spec, settings, init, renderProxy(data));
         lastSidecar = made;
         return made;

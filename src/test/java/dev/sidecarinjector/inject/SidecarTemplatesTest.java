@@ -69,7 +69,7 @@ class SidecarTemplatesTest {
         var hostile = "proxy:1\"}],privileged:true,x:[{\"#&*!|>'%@`\n- {a: b}";
         var settings = TestSettings.defaults();
         var spec = new SidecarSpec(hostile, settings.resources(), Placement.CONTAINER, false, settings.traffic(), settings.proxyUid(), settings.proxyGid(), true,
-                ProxyReadiness.DEFAULT, settings.ports().status());
+                ProxyReadiness.DEFAULT, settings.ports().status(), settings.interception());
         var proxy = SidecarTemplates.builtIn().renderProxy(SidecarRenderer.TemplateData.of(spec, settings)).container();
         assertEquals(hostile, proxy.getImage());
         assertEquals(false, proxy.getSecurityContext().getPrivileged());
