@@ -44,6 +44,11 @@ public class AdmissionRoutes {
 
         /** Counts a request refused before its body was read (method, media type, size), started at {@code startNanos}. */
         void refused(String message, long startNanos);
+
+        /** True when a review may take long enough to hold up the event loop: it is answered on a worker thread. */
+        default boolean blocking() {
+            return false;
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(AdmissionRoutes.class);
@@ -101,19 +106,16 @@ public class AdmissionRoutes {
                 // Answered by the body deadline already, or the client went away.
                 return;
             }
-            // The reply's JSON goes straight into the buffer the response sends (it grows if need be).
-            var reply = Unpooled.buffer(Math.max(REPLY_GUESS, body.length()));
-            try {
-                AdmissionReviewCodec.encode(reviewer.handle(body.array(), body.length()), new ByteBufOutputStream(reply));
-            } catch (BadReviewException e) {
-                error(response, 400, e.getMessage());
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("unexpected error answering an admission review", e);
-                error(response, 500, "the injector could not answer this review: " + e);
+            if (!reviewer.blocking()) {
+                send(response, reply(reviewer, body));
                 return;
             }
-            json(response, 200, Buffer.buffer(reply));
+            // On a worker: the event loop goes on answering the reviews of other connections meanwhile.
+            context.vertx().executeBlocking(() -> reply(reviewer, body), false).onComplete(done -> {
+                if (!response.ended() && !response.closed()) {
+                    send(response, done.succeeded() ? done.result() : failure(done.cause()));
+                }
+            });
         }, what -> {
             var message = "request body too large: " + what + "; the limit is " + maxBodyBytes
                     + " bytes (quarkus.http.limits.max-body-size, MAX_BODY_SIZE)";
@@ -123,8 +125,41 @@ public class AdmissionRoutes {
         });
     }
 
+    /** An HTTP status and its JSON body. */
+    private record Reply(int status, Buffer body) {
+    }
+
+    /** The reviewer's reply to {@code body}, or the 400 of a body that is not a review (a 500 for a fault of this code). */
+    private static Reply reply(Reviewer reviewer, BoundedBody.Bytes body) {
+        // The reply's JSON goes straight into the buffer the response sends (it grows if need be).
+        var reply = Unpooled.buffer(Math.max(REPLY_GUESS, body.length()));
+        try {
+            AdmissionReviewCodec.encode(reviewer.handle(body.array(), body.length()), new ByteBufOutputStream(reply));
+            return new Reply(200, Buffer.buffer(reply));
+        } catch (BadReviewException e) {
+            reply.release();
+            return new Reply(400, errorBody(e.getMessage()));
+        } catch (RuntimeException e) {
+            reply.release();
+            return failure(e);
+        }
+    }
+
+    private static Reply failure(Throwable e) {
+        LOG.error("unexpected error answering an admission review", e);
+        return new Reply(500, errorBody("the injector could not answer this review: " + e));
+    }
+
+    private static void send(HttpServerResponse response, Reply reply) {
+        json(response, reply.status(), reply.body());
+    }
+
+    private static Buffer errorBody(String message) {
+        return Buffer.buffer(AdmissionReviewCodec.encode(AdmissionReviewCodec.error(message)));
+    }
+
     private static Future<Void> error(HttpServerResponse response, int status, String message) {
-        return json(response, status, Buffer.buffer(AdmissionReviewCodec.encode(AdmissionReviewCodec.error(message))));
+        return json(response, status, errorBody(message));
     }
 
     private static Future<Void> json(HttpServerResponse response, int status, Buffer body) {
