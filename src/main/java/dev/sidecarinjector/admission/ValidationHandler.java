@@ -101,7 +101,7 @@ public class ValidationHandler implements AdmissionRoutes.Reviewer {
         try {
             var tree = (ObjectNode) object.tree();
             // An object being deleted is let go: refusing the update that removes its last finalizer would keep it forever.
-            if (!tree.path("metadata").path("deletionTimestamp").isMissingNode() && !tree.path("metadata").path("deletionTimestamp").isNull()) {
+            if (tree.path("metadata").hasNonNull("deletionTimestamp")) {
                 return List.of();
             }
             return MeshValidation.errors(tree, request.namespace(), domain, rootNamespace);

@@ -20,7 +20,8 @@ import java.util.function.Function;
  */
 public final class PodOverrides {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Reads annotation and setting values written in YAML (or JSON). */
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /**
      * The replicas of a workload carry the same {@code proxy.istio.io/config}, so each distinct value is parsed (twice:
      * repeated keys, then the tree) once; a refused value is not kept and is refused again, naming the problem.
@@ -115,7 +116,7 @@ public final class PodOverrides {
     /**
      * Istio's interception modes, spelt as Istio's validation takes them: {@code REDIRECT} is the iptables init
      * container, {@code NONE} none; {@code TPROXY}, which this proxy does not do, is intercepted with REDIRECT
-     * ({@link #TPROXY_WARNING}).
+     * ({@link #interceptionWarning}).
      */
     static Interception interception(String value) {
         return switch (value) {
@@ -125,9 +126,26 @@ public final class PodOverrides {
         };
     }
 
-    /** The warning for a pod asking for TPROXY, which is intercepted with REDIRECT here. */
-    static final String TPROXY_WARNING = "annotation " + Annotations.INTERCEPTION_MODE + ": \"TPROXY\" is not supported by this proxy: the pod's "
-            + "traffic is intercepted with REDIRECT, so the app sees connections from the proxy (127.0.0.6), not from the client's address";
+    /** The warning for a pod asking for TPROXY, which is intercepted with REDIRECT here; none for any other pod. */
+    static Optional<InjectionWarning> interceptionWarning(Map<String, String> annotations) {
+        return "TPROXY".equals(annotations.get(Annotations.INTERCEPTION_MODE))
+                ? Optional.of(new InjectionWarning(InjectionWarning.Kind.UNSUPPORTED_ANNOTATION, "annotation " + Annotations.INTERCEPTION_MODE
+                        + ": \"TPROXY\" is not supported by this proxy: the pod's traffic is intercepted with REDIRECT, so the app sees "
+                        + "connections from the proxy (127.0.0.6), not from the client's address"))
+                : Optional.empty();
+    }
+
+    /**
+     * {@code value} as an unsigned decimal number of at most ten digits and at most {@code max} (leading zeros allowed,
+     * as Go's {@code strconv.ParseUint} reads Istio's numeric annotations); -1 when it is not one.
+     */
+    static long unsigned(String value, long max) {
+        if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        var number = Long.parseLong(value);
+        return number <= max ? number : -1;
+    }
 
     /** Parses Istio's yes/no words; anything else is an error that names the field. */
     public static boolean flag(String field, String value) {

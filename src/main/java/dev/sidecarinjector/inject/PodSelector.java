@@ -2,7 +2,6 @@ package dev.sidecarinjector.inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +74,7 @@ public record PodSelector(int index, Map<String, String> matchLabels, List<Requi
         }
         JsonNode list;
         try {
-            list = new YAMLMapper().readTree(value);
+            list = PodOverrides.YAML.readTree(value);
         } catch (JsonProcessingException e) {
             throw new InvalidValueException(field, value, "is not a JSON or YAML list of label selectors");
         }

@@ -26,12 +26,12 @@ public record ProxyReadiness(int initialDelaySeconds, int periodSeconds, int fai
 
     private static int number(Map<String, String> annotations, String name, int fallback, String unit) {
         return PodOverrides.read(annotations, name, value -> {
-            if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || Long.parseLong(value) > Integer.MAX_VALUE) {
+            var number = PodOverrides.unsigned(value, Integer.MAX_VALUE);
+            if (number < 0) {
                 throw new InvalidValueException(name, value, "is not a whole number of " + unit + " (0 to " + Integer.MAX_VALUE
                         + ", as a probe's field holds it)");
             }
-            return Integer.parseInt(value);
+            return (int) number;
         }).orElse(fallback);
     }
 }

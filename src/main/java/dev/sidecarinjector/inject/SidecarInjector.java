@@ -66,9 +66,7 @@ public final class SidecarInjector {
         warnings.addAll(VaultAnnotationCheck.warnings(annotations, vaultApplies));
         if (injected) {
             warnings.addAll(ProxyConfigCheck.warnings(annotations));
-            if ("TPROXY".equals(annotations.get(Annotations.INTERCEPTION_MODE))) {
-                warnings.add(new InjectionWarning(Kind.UNSUPPORTED_ANNOTATION, PodOverrides.TPROXY_WARNING));
-            }
+            PodOverrides.interceptionWarning(annotations).ifPresent(warnings::add);
         }
         if (injected && !vaultApplies) {
             warnings.addAll(VaultAnnotationCheck.withoutAgent(annotations));

@@ -19,12 +19,12 @@ final class StatusPort {
 
     /** The annotation's value read as Istio reads it (a 16-bit unsigned number, blanks around it ignored). */
     static int parse(String value, ProxyPorts ports) {
-        var digits = value.strip();
-        if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9') || Long.parseLong(digits) > 65_535) {
+        var number = PodOverrides.unsigned(value.strip(), 65_535);
+        if (number < 0) {
             throw new InvalidValueException(Annotations.STATUS_PORT, value,
                     "is not a port (1-65535, or 0: no readiness probe for the proxy, the app's probes left as written)");
         }
-        var port = (int) Long.parseLong(digits);
+        var port = (int) number;
         var taken = port == NONE ? null : takenBy(port, ports);
         if (taken != null) {
             throw new InvalidValueException(Annotations.STATUS_PORT, value, "is the proxy's " + taken + ": the proxy could not listen on both");

@@ -58,9 +58,7 @@ class GoldenInjectionTest {
                 if (!vaultConfigs.isEmpty()) {
                     actual.set("vaultConfig", vaultConfigs);
                 }
-                var podStatusPort = PodFields.annotations(pod).get(Annotations.STATUS_PORT);
-                var statusPort = podStatusPort == null ? settings.ports().status()
-                        : StatusPort.listening(StatusPort.parse(podStatusPort, settings.ports()), settings.ports());
+                var statusPort = StatusPort.listening(PodOverrides.read(PodFields.annotations(pod), settings).statusPort(), settings.ports());
                 var appProbers = AppProbersCheck.check(patched, statusPort);
                 if (appProbers != null) {
                     actual.set("appProbers", appProbers);

@@ -5,10 +5,9 @@ import dev.sidecarinjector.mesh.compile.MeshCompiler;
 import dev.sidecarinjector.mesh.compile.Problem;
 import dev.sidecarinjector.mesh.index.MeshDocuments;
 import dev.sidecarinjector.mesh.index.MeshIndex;
-import dev.sidecarinjector.mesh.model.HttpLocalRateLimitPolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -20,23 +19,16 @@ import java.util.TreeSet;
  */
 public final class MeshValidation {
 
-    private static final String NETWORKING = "networking.istio.io";
-    private static final String SECURITY = "security.istio.io";
-    /** The kinds checked, by the API group they are served under. */
-    public static final Map<String, String> KINDS = Map.of(
-            "VirtualService", NETWORKING,
-            "DestinationRule", NETWORKING,
-            "PeerAuthentication", SECURITY,
-            "AuthorizationPolicy", SECURITY,
-            "RequestAuthentication", SECURITY,
-            "HTTPLocalRateLimitPolicy", HttpLocalRateLimitPolicy.GROUP);
+    /** The kinds checked: the mesh's configuration, under the groups and versions the control plane reads it ({@link MeshDocuments#apiVersions}). */
+    public static final Set<String> KINDS = Set.of("VirtualService", "DestinationRule", "PeerAuthentication", "AuthorizationPolicy",
+            "RequestAuthentication", "HTTPLocalRateLimitPolicy");
 
     private MeshValidation() {
     }
 
     /** True for an object of a kind checked here. */
     public static boolean checks(String group, String kind) {
-        return group.equals(KINDS.get(kind));
+        return KINDS.contains(kind) && MeshDocuments.apiVersions(kind).stream().anyMatch(version -> version.startsWith(group + "/"));
     }
 
     /**

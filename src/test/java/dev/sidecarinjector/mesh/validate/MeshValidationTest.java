@@ -163,7 +163,7 @@ class MeshValidationTest {
                 if (java.nio.file.Files.exists(problems)) {
                     for (var line : java.nio.file.Files.readAllLines(problems)) {
                         if (line.endsWith(" is left out") && !line.contains("is not a subset of any DestinationRule")
-                                && MeshValidation.KINDS.containsKey(line.substring(0, line.indexOf(' ')))) {
+                                && MeshValidation.KINDS.contains(line.substring(0, line.indexOf(' ')))) {
                             leftOut.add(line.substring(0, line.indexOf(':')));
                         }
                     }
