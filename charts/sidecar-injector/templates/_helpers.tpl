@@ -178,3 +178,18 @@ injector.templates.reload-period={{ $v.templates.reloadPeriod }}
 {{ $key }}={{ $value }}
 {{- end }}
 {{- end }}
+
+{{/*
+The clientConfig of a webhook entry, mutating or validating: this release's Service on its port, at .path, trusting
+.caBundle when there is one (in certManager mode cert-manager's CA injector fills it in). .root is the chart's context.
+*/}}
+{{- define "sidecar-injector.clientConfig" -}}
+service:
+  name: {{ include "sidecar-injector.fullname" .root }}
+  namespace: {{ .root.Release.Namespace }}
+  path: {{ .path }}
+  port: {{ .root.Values.service.port }}
+{{- with .caBundle }}
+caBundle: {{ . }}
+{{- end }}
+{{- end }}
